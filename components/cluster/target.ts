@@ -1,0 +1,43 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** A Kubernetes toleration, as the pod spec takes it. */
+export interface Toleration {
+    key: string;
+    operator: "Equal" | "Exists";
+    value?: string;
+    effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** Where a class of pods goes: the node labels to select and the taints to tolerate. */
+export interface Placement {
+    nodeSelector: Record<string, string>;
+    tolerations: Toleration[];
+}
+
+/**
+ * What every cluster component (EKS, AKS, GKE, existing) hands the platform. Platform code reads
+ * only this, so it never branches on the cloud.
+ */
+export interface ClusterTarget {
+    /** Cluster name as the cloud knows it. */
+    name: pulumi.Output<string>;
+    /** kubeconfig for the cluster (a secret). */
+    kubeconfig: pulumi.Output<string>;
+    /** Provider built from `kubeconfig`; every Kubernetes object uses it. */
+    provider: k8s.Provider;
+    /** Where GPU pods go (GPU pool labels + its taints). */
+    gpuPlacement: Placement;
+    /** Where system add-ons go (monitoring, mesh control plane). */
+    systemPlacement: Placement;
+    /** StorageClass offering ReadWriteMany for the model store; undefined = cluster default class. */
+    modelStoreClassName?: pulumi.Input<string>;
+    /** Whether the cluster's model-store class supports ReadWriteMany. */
+    modelStoreSupportsRwx: boolean;
+    /** True when the platform must install the NVIDIA device plugin (the cloud does not). */
+    needsDevicePlugin: boolean;
+    /** Resources GPU workloads must wait for (the GPU node pool). */
+    gpuPoolReady: pulumi.Resource[];
+    /** Resources any workload must wait for (system pool, storage class, CSI driver). */
+    clusterReady: pulumi.Resource[];
+}

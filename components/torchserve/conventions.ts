@@ -1,0 +1,26 @@
+// Names other components rely on to find TorchServe (monitors, mesh routes, the HPA). One place,
+// so a rename cannot leave a selector matching nothing.
+
+/** Kubernetes name of the Service, and of the stable Deployment. */
+export const serviceName = "torchserve";
+export const stableDeploymentName = "torchserve";
+export const canaryDeploymentName = "torchserve-canary";
+
+/** Labels on every TorchServe pod (stable and canary); the Service selects on these. */
+export const podLabels = {
+    "app.kubernetes.io/name": "torchserve",
+    "app.kubernetes.io/instance": "torchserve",
+} as const;
+
+/** Label separating the stable Deployment's pods from the canary's (mesh subsets). */
+export const trackLabel = "torchserve.pytorch.org/track";
+export const tracks = { stable: "stable", canary: "canary" } as const;
+
+/** Port names on the container and the Service. */
+export const portNames = {
+    inference: "http-inference",
+    management: "http-management",
+    metrics: "http-metrics",
+    grpcInference: "grpc-inference",
+    grpcManagement: "grpc-management",
+} as const;

@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterTarget } from "../components/cluster/target";
+import { ConfigError, parseStackConfig } from "./config/parse";
+import { readRawConfig } from "./config/read";
+import { Cloud, Settings } from "./config/settings";
+import { createPlatform, PlatformOutputs } from "./platform";
+
+/** Stack outputs; names are part of the contract in DESIGN.md. */
+export interface StackOutputs extends PlatformOutputs {
+    cloud: string;
+    clusterName: pulumi.Output<string>;
+    kubeconfig: pulumi.Output<string>;
+}
+
+/** Each cloud module exports one function that builds (or adopts) the cluster. */
+export type CreateCluster = (settings: Settings) => ClusterTarget;
+
+/**
+ * Loads only the selected cloud's module, so an aws stack never loads @pulumi/azure-native or
+ * @pulumi/gcp (each SDK costs seconds and hundreds of MB to load).
+ */
+export function loadCloud(cloud: Cloud): CreateCluster {
+    switch (cloud) {
+        case "existing":
+            return (require("./existing") as typeof import("./existing")).createCluster;
+        case "aws":
+            return (require("./aws") as typeof import("./aws")).createCluster;
+        case "azure":
+            return (require("./azure") as typeof import("./azure")).createCluster;
+        case "gcp":
+            return (require("./gcp") as typeof import("./gcp")).createCluster;
+    }
+}
+
+/** Validated settings → cluster → provider → platform; returns the stack outputs. */
+export function deploy(settings: Settings): StackOutputs {
+    const cluster = loadCloud(settings.cloud)(settings);
+    const platform = createPlatform(settings, cluster);
+    return {
+        cloud: settings.cloud,
+        clusterName: cluster.name,
+        kubeconfig: pulumi.secret(cluster.kubeconfig),
+        ...platform,
+    };
+}
+
+/**
+ * The program. Config mistakes end the run with one line per problem and no stack trace
+ * (pulumi.RunError), before any resource is registered.
+ */
+export async function main(): Promise<StackOutputs> {
+    let settings: Settings;
+    try {
+        const parsed = parseStackConfig(readRawConfig());
+        parsed.warnings.forEach((w) => pulumi.log.warn(w));
+        settings = parsed.settings;
+    } catch (e) {
+        if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+        throw e;
+    }
+    return deploy(settings);
+}

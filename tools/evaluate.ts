@@ -1,0 +1,170 @@
+// Evaluates a Pulumi program under the SDK's mock monitor and records every registration with
+// what a reviewer reads in a preview: type, name, parent, provider, dependencies and inputs.
+// Shared by the tests and by `npm run plan`.
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor, Mocks, MockResourceArgs, MockCallArgs } from "@pulumi/pulumi/runtime/mocks";
+
+export interface RegisteredResource {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    /** URN of the parent resource ("" for the stack itself). */
+    parent: string;
+    /** Provider reference `urn::id` ("" = default provider). */
+    provider: string;
+    /** URNs this resource waits for: explicit `dependsOn` plus those flowing in through inputs. */
+    dependencies: string[];
+    /** Input properties as the provider receives them (unknowns are absent). */
+    inputs: Record<string, any>;
+}
+
+export interface Evaluation {
+    resources: RegisteredResource[];
+    /** Stack outputs, resolved (secrets unwrapped). */
+    outputs: Record<string, any>;
+    /** Names of outputs that are secrets. */
+    secretOutputs: string[];
+    /** Invoke tokens called during the run. */
+    calls: string[];
+    /** Messages logged through pulumi.log (warnings, errors). */
+    logs: { severity: string; message: string }[];
+}
+
+export interface EvaluateOptions {
+    project: string;
+    stack: string;
+    /** Flat Pulumi config: `namespace:key` → value (objects are serialised as Pulumi stores them). */
+    config: Record<string, unknown>;
+    /** Preview (dry run): resources get no ids and their computed outputs stay unknown. */
+    preview: boolean;
+    /** Outputs the mocked provider computes for a type during an update, beyond echoing inputs. */
+    computed?: (args: MockResourceArgs) => Record<string, any> | undefined;
+    /** Results of provider functions (invokes). */
+    call?: (args: MockCallArgs) => Record<string, any>;
+}
+
+/** MockMonitor that also records parent, provider and dependencies, which `Mocks` never sees. */
+class RecordingMonitor extends MockMonitor {
+    readonly registered: RegisteredResource[] = [];
+    readonly callTokens: string[] = [];
+
+    async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+        const record: RegisteredResource = {
+            urn: "",
+            type: req.getType(),
+            name: req.getName(),
+            custom: req.getCustom(),
+            parent: req.getParent(),
+            provider: req.getProvider(),
+            dependencies: [],
+            inputs: {},
+        };
+        const deps = new Set<string>(req.getDependenciesList());
+        req.getPropertydependenciesMap().forEach((v: any) => v.getUrnsList().forEach((u: string) => deps.add(u)));
+        record.dependencies = [...deps].sort();
+        record.inputs = await pulumi.runtime.deserializeProperties(req.getObject());
+        this.registered.push(record);
+        return super.registerResource(req, (err, resp) => {
+            if (resp) record.urn = resp.getUrn();
+            callback(err, resp);
+        });
+    }
+
+    async invoke(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+        this.callTokens.push(req.getTok());
+        return super.invoke(req, callback);
+    }
+}
+
+function stripUnknowns(value: any): any {
+    if (value === pulumi.runtime.unknownValue) return undefined;
+    if (Array.isArray(value)) return value.map(stripUnknowns);
+    if (value && typeof value === "object") {
+        const out: Record<string, any> = {};
+        for (const [k, v] of Object.entries(value)) {
+            const s = stripUnknowns(v);
+            if (s !== undefined) out[k] = s;
+        }
+        return out;
+    }
+    return value;
+}
+
+/**
+ * Runs `program` as the body of a stack under mocks and returns what it registered. The program is
+ * evaluated exactly as Pulumi would: config through pulumi.Config, resources through the monitor.
+ */
+export async function evaluate(
+    opts: EvaluateOptions,
+    program: () => Promise<Record<string, any> | void>,
+): Promise<Evaluation> {
+    const logs: Evaluation["logs"] = [];
+    const mocks: Mocks = {
+        newResource: (args) => {
+            const inputs = stripUnknowns(args.inputs);
+            if (opts.preview) {
+                return { id: undefined, state: inputs };
+            }
+            const extra = opts.computed?.(args) ?? {};
+            return { id: `${args.name}-id`, state: { ...inputs, ...extra } };
+        },
+        call: (args) => opts.call?.(args) ?? {},
+    };
+    const monitor = new RecordingMonitor(mocks);
+    pulumi.runtime.setMockOptions(monitor, opts.project, opts.stack, opts.preview);
+    const flat: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.config)) {
+        flat[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    pulumi.runtime.setAllConfig(flat, []);
+
+    const restoreLog = captureLogs(logs);
+    try {
+        const outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {});
+        const resolved: Record<string, any> = {};
+        const secretOutputs: string[] = [];
+        for (const [k, v] of Object.entries(outputs ?? {})) {
+            const out = pulumi.output(v);
+            if (await pulumi.isSecret(out)) secretOutputs.push(k);
+            resolved[k] = await valueOf(out);
+        }
+        // Resources created inside applies register late; let them land.
+        await pulumi.runtime.disconnect().catch(() => undefined);
+        return {
+            resources: monitor.registered,
+            outputs: resolved,
+            secretOutputs,
+            calls: monitor.callTokens,
+            logs,
+        };
+    } finally {
+        restoreLog();
+    }
+}
+
+/** The value of an output; `UNKNOWN` where a preview cannot know it. */
+export const UNKNOWN = "<unknown>";
+async function valueOf(o: pulumi.Output<any>): Promise<any> {
+    // Output.promise(withUnknowns) is internal but stable; apply() never fires on unknowns.
+    const v = await (o as any).promise(true);
+    return v === pulumi.runtime.unknownValue ? UNKNOWN : replaceUnknowns(v);
+}
+
+function replaceUnknowns(value: any): any {
+    if (value === pulumi.runtime.unknownValue) return UNKNOWN;
+    if (Array.isArray(value)) return value.map(replaceUnknowns);
+    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceUnknowns(v)]));
+    }
+    return value;
+}
+
+function captureLogs(sink: Evaluation["logs"]): () => void {
+    const log = pulumi.log as any;
+    const saved = { warn: log.warn, error: log.error, info: log.info };
+    log.warn = (message: string) => { sink.push({ severity: "warning", message }); return Promise.resolve(); };
+    log.error = (message: string) => { sink.push({ severity: "error", message }); return Promise.resolve(); };
+    log.info = (message: string) => { sink.push({ severity: "info", message }); return Promise.resolve(); };
+    return () => Object.assign(log, saved);
+}
