@@ -1,0 +1,83 @@
+// Test fixture: a complete Settings object for a small CPU stack, with overrides merged in.
+// Component tests build on it; whole-program tests go through the real config parser instead.
+import { Settings } from "../../stacks/config/settings";
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export function baseSettings(): Settings {
+    return {
+        project: "torchserve-platform",
+        stack: "test",
+        cloud: "existing",
+        location: {},
+        cluster: { name: "torchserve-test", systemNodePool: { minNodes: 1, maxNodes: 3 }, deletionProtection: true },
+        gpuNodePool: undefined,
+        torchserve: {
+            image: "pytorch/torchserve:0.12.0-cpu",
+            inferencePort: 8080,
+            managementPort: 8081,
+            metricsPort: 8082,
+            grpcInferencePort: 7070,
+            grpcManagementPort: 7071,
+            replicas: 1,
+            modelStorePath: "/home/model-server/shared/",
+            persistenceSize: "1Gi",
+            nGpu: 0,
+            nCpu: 1,
+            memoryLimit: "4Gi",
+            memoryRequest: "1Gi",
+            namespace: "torchserve",
+            models: [
+                {
+                    name: "squeezenet1_1",
+                    url: "https://torchserve.pytorch.org/mar_files/squeezenet1_1.mar",
+                    version: "1.0",
+                    minWorkers: 1,
+                    maxWorkers: 1,
+                    batchSize: 1,
+                    maxBatchDelay: 100,
+                    responseTimeout: 120,
+                },
+            ],
+            storageAccessMode: "ReadWriteOnce",
+            serviceType: "ClusterIP",
+            enableModelApi: false,
+            jobQueueSize: 100,
+        },
+        prometheus: { enabled: false, retention: "15d", storageSize: "50Gi", namespace: "monitoring" },
+        grafana: { enabled: false, serviceType: "ClusterIP" },
+        autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 3, targetQueueLatencyMs: 50, scaleDownStabilizationSeconds: 300 },
+        istio: {
+            enabled: false,
+            gatewayServiceType: "LoadBalancer",
+            hosts: ["*"],
+            sessionCookie: { name: "session_id", ttl: "60s" },
+            exposeMetrics: false,
+            exposeManagement: false,
+            strictMtls: false,
+        },
+    };
+}
+
+function merge(base: any, over: any): any {
+    if (over === undefined) return base;
+    if (Array.isArray(over) || typeof over !== "object" || over === null) return over;
+    const out: any = { ...(base ?? {}) };
+    for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
+    return out;
+}
+
+/** baseSettings() with `overrides` deep-merged (arrays replace). */
+export function testSettings(overrides: DeepPartial<Settings> = {}): Settings {
+    return merge(baseSettings(), overrides);
+}
+
+/** A GPU variant: one T4 per pod on a g4dn.xlarge pool. */
+export function gpuSettings(overrides: DeepPartial<Settings> = {}): Settings {
+    return testSettings(merge({
+        cloud: "aws",
+        location: { awsRegion: "us-west-2" },
+        gpuNodePool: { instanceType: "g4dn.xlarge", gpusPerNode: 1, minNodes: 1, maxNodes: 2, spot: false, diskSizeGb: 100 },
+        torchserve: { image: "pytorch/torchserve:0.12.0-gpu", nGpu: 1, nCpu: 2, storageAccessMode: "ReadWriteMany" },
+    }, overrides));
+}
