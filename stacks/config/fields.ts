@@ -1,0 +1,157 @@
+// Typed readers for raw config values. Each records a problem (and returns the default) instead of
+// throwing, so every mistake in a stack file is reported at once.
+import { didYouMean, Problems } from "./problems";
+
+export type Raw = Record<string, unknown>;
+
+/** Kubernetes resource quantity (the API server's own grammar, minus signs). */
+const quantityPattern = /^(\d+(\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m|[eE]\d+)?$/;
+const quantityFactors: Record<string, number> = {
+    "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** Value of a Kubernetes quantity in base units (bytes for memory), or undefined if malformed. */
+export function parseQuantity(q: string): number | undefined {
+    const m = quantityPattern.exec(q);
+    if (!m) return undefined;
+    const suffix = m[3] ?? "";
+    const factor = /^[eE]\d+$/.test(suffix) ? 10 ** Number(suffix.slice(1)) : quantityFactors[suffix];
+    return Number(m[1]) * factor;
+}
+
+export interface NumberRule {
+    min?: number;
+    max?: number;
+    /** Strictly greater than this. */
+    above?: number;
+    integer?: boolean;
+}
+
+function describe(rule: NumberRule): string {
+    const parts = [rule.integer ? "an integer" : "a number"];
+    if (rule.above !== undefined) parts.push(`> ${rule.above}`);
+    if (rule.min !== undefined && rule.max !== undefined) parts.push(`from ${rule.min} to ${rule.max}`);
+    else if (rule.min !== undefined) parts.push(`>= ${rule.min}`);
+    else if (rule.max !== undefined) parts.push(`<= ${rule.max}`);
+    return "expected " + parts.join(" ");
+}
+
+/** Reads one config section; `prefix` is the key path users see (`torchserve-platform:torchserve`). */
+export class SectionReader {
+    constructor(
+        readonly problems: Problems,
+        readonly prefix: string,
+    ) {}
+
+    key(name: string): string {
+        return `${this.prefix}.${name}`;
+    }
+
+    /** A nested section reader (`torchserve.canary`). */
+    child(name: string): SectionReader {
+        return new SectionReader(this.problems, this.key(name));
+    }
+
+    /**
+     * Checks `value` is an object with only `allowed` keys; returns it ({} when absent, undefined
+     * when not an object). Unknown keys get a did-you-mean hint, from `aliases` first.
+     */
+    static object(problems: Problems, key: string, value: unknown, allowed: readonly string[], aliases: Record<string, string> = {}): Raw | undefined {
+        if (value === undefined || value === null) return {};
+        if (typeof value !== "object" || Array.isArray(value)) {
+            problems.error(key, value, `expected an object with keys ${allowed.join(", ")}`);
+            return undefined;
+        }
+        for (const k of Object.keys(value)) {
+            if (!allowed.includes(k)) {
+                const hint = didYouMean(k, allowed, aliases);
+                problems.errorText(`${key}.${k}`, `unknown key${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${allowed.join(", ")})`);
+            }
+        }
+        return value as Raw;
+    }
+
+    number(obj: Raw, name: string, fallback: number, rule: NumberRule): number {
+        const v = obj[name];
+        if (v === undefined || v === null) return fallback;
+        const ok =
+            typeof v === "number" &&
+            Number.isFinite(v) &&
+            (!rule.integer || Number.isInteger(v)) &&
+            (rule.min === undefined || v >= rule.min) &&
+            (rule.max === undefined || v <= rule.max) &&
+            (rule.above === undefined || v > rule.above);
+        if (!ok) {
+            this.problems.error(this.key(name), v, describe(rule));
+            return fallback;
+        }
+        return v as number;
+    }
+
+    int(obj: Raw, name: string, fallback: number, rule: Omit<NumberRule, "integer"> = {}): number {
+        return this.number(obj, name, fallback, { ...rule, integer: true });
+    }
+
+    bool(obj: Raw, name: string, fallback: boolean): boolean {
+        const v = obj[name];
+        if (v === undefined || v === null) return fallback;
+        if (typeof v !== "boolean") {
+            this.problems.error(this.key(name), v, "expected true or false");
+            return fallback;
+        }
+        return v;
+    }
+
+    optionalString(obj: Raw, name: string, pattern?: RegExp, allowed = "expected a string"): string | undefined {
+        const v = obj[name];
+        if (v === undefined || v === null) return undefined;
+        if (typeof v !== "string" || v.length === 0 || (pattern && !pattern.test(v))) {
+            this.problems.error(this.key(name), v, allowed);
+            return undefined;
+        }
+        return v;
+    }
+
+    string(obj: Raw, name: string, fallback: string, pattern?: RegExp, allowed?: string): string {
+        return this.optionalString(obj, name, pattern, allowed) ?? fallback;
+    }
+
+    oneOf<T extends string>(obj: Raw, name: string, fallback: T, options: readonly T[]): T {
+        const v = obj[name];
+        if (v === undefined || v === null) return fallback;
+        if (typeof v !== "string" || !options.includes(v as T)) {
+            this.problems.error(this.key(name), v, `expected one of ${options.join(", ")}`);
+            return fallback;
+        }
+        return v as T;
+    }
+
+    quantity(obj: Raw, name: string, fallback: string): string {
+        const v = obj[name];
+        if (v === undefined || v === null) return fallback;
+        if (typeof v !== "string" || parseQuantity(v) === undefined) {
+            this.problems.error(this.key(name), v, "expected a Kubernetes quantity such as 512Mi, 4Gi or 1Ti (binary suffixes Ki/Mi/Gi/Ti, decimal k/M/G/T)");
+            return fallback;
+        }
+        return v;
+    }
+
+    stringList(obj: Raw, name: string, fallback: string[], pattern: RegExp, allowed: string): string[] {
+        const v = obj[name];
+        if (v === undefined || v === null) return fallback;
+        if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === "string" && pattern.test(s))) {
+            this.problems.error(this.key(name), v, allowed);
+            return fallback;
+        }
+        return v as string[];
+    }
+
+    /** A section given as `true`/`false` or `{enabled, ...}`; returns the object and the flag. */
+    toggle(value: unknown, allowed: readonly string[], fallback: boolean): { enabled: boolean; obj: Raw } {
+        if (typeof value === "boolean") return { enabled: value, obj: {} };
+        const obj = SectionReader.object(this.problems, this.prefix, value, ["enabled", ...allowed]) ?? {};
+        const enabled = this.bool(obj, "enabled", fallback);
+        return { enabled, obj };
+    }
+}

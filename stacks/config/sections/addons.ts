@@ -1,0 +1,79 @@
+// The optional add-ons: `prometheus`, `grafana`, `autoscaling`, `istio`. Each accepts true/false
+// or an object with `enabled`.
+import { SectionReader } from "../fields";
+import { Problems } from "../problems";
+import { AutoscalingSettings, GrafanaSettings, IstioSettings, PrometheusSettings, serviceTypes } from "../settings";
+
+const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const promDuration = /^\d+(ms|s|m|h|d|w|y)$/;
+
+export function readPrometheus(problems: Problems, prefix: string, value: unknown): PrometheusSettings {
+    const r = new SectionReader(problems, prefix);
+    const { enabled, obj } = r.toggle(value, ["retention", "storageSize", "namespace"], false);
+    return {
+        enabled,
+        retention: r.string(obj, "retention", "15d", promDuration, "expected a Prometheus duration such as 15d or 48h"),
+        storageSize: r.quantity(obj, "storageSize", "50Gi"),
+        namespace: r.string(obj, "namespace", "monitoring", dnsLabel, "expected a Kubernetes namespace name"),
+    };
+}
+
+export function readGrafana(problems: Problems, prefix: string, value: unknown): GrafanaSettings {
+    const r = new SectionReader(problems, prefix);
+    const { enabled, obj } = r.toggle(value, ["serviceType", "prometheusUrl"], false);
+    return {
+        enabled,
+        serviceType: r.oneOf(obj, "serviceType", "ClusterIP", serviceTypes),
+        prometheusUrl: r.optionalString(obj, "prometheusUrl", /^https?:\/\/\S+$/, "expected the http(s) URL of a Prometheus server"),
+    };
+}
+
+export function readAutoscaling(problems: Problems, prefix: string, value: unknown): AutoscalingSettings {
+    const r = new SectionReader(problems, prefix);
+    const { enabled, obj } = r.toggle(value, ["minReplicas", "maxReplicas", "targetQueueLatencyMs", "scaleDownStabilizationSeconds"], false);
+    const minReplicas = r.int(obj, "minReplicas", 1, { min: 1, max: 1000 });
+    const maxReplicas = r.int(obj, "maxReplicas", Math.max(3, minReplicas), { min: 1, max: 1000 });
+    if (maxReplicas < minReplicas) problems.error(r.key("maxReplicas"), maxReplicas, `must be >= minReplicas (${minReplicas})`);
+    return {
+        enabled,
+        minReplicas,
+        maxReplicas,
+        targetQueueLatencyMs: r.number(obj, "targetQueueLatencyMs", 50, { above: 0, max: 600000 }),
+        scaleDownStabilizationSeconds: r.int(obj, "scaleDownStabilizationSeconds", 300, { min: 0, max: 3600 }),
+    };
+}
+
+export function readIstio(problems: Problems, prefix: string, value: unknown): IstioSettings {
+    const r = new SectionReader(problems, prefix);
+    const { enabled, obj } = r.toggle(value, ["gatewayServiceType", "hosts", "tlsCredentialName", "sessionCookie", "exposeMetrics", "exposeManagement", "strictMtls", "jwt"], false);
+
+    const cookieKey = r.key("sessionCookie");
+    const cookie = SectionReader.object(problems, cookieKey, obj.sessionCookie, ["name", "ttl"]) ?? {};
+    const c = new SectionReader(problems, cookieKey);
+
+    let jwt: IstioSettings["jwt"];
+    if (obj.jwt !== undefined) {
+        const jwtKey = r.key("jwt");
+        const j = SectionReader.object(problems, jwtKey, obj.jwt, ["issuer", "jwksUri"]) ?? {};
+        const jr = new SectionReader(problems, jwtKey);
+        const issuer = jr.optionalString(j, "issuer");
+        const jwksUri = jr.optionalString(j, "jwksUri", /^https:\/\/\S+$/, "expected the https URL of the issuer's JWKS");
+        if (j.issuer === undefined) problems.errorText(`${jwtKey}.issuer`, "required when jwt is set");
+        if (j.jwksUri === undefined) problems.errorText(`${jwtKey}.jwksUri`, "required when jwt is set");
+        if (issuer && jwksUri) jwt = { issuer, jwksUri };
+    }
+    return {
+        enabled,
+        gatewayServiceType: r.oneOf(obj, "gatewayServiceType", "LoadBalancer", serviceTypes),
+        hosts: r.stringList(obj, "hosts", ["*"], /^(\*|(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/, 'expected a list of host names such as ["models.example.com"] or ["*"]'),
+        tlsCredentialName: r.optionalString(obj, "tlsCredentialName", dnsLabel, "expected the name of a TLS Secret in the gateway namespace"),
+        sessionCookie: {
+            name: c.string(cookie, "name", "session_id", /^[A-Za-z0-9_-]+$/, "expected a cookie name (letters, digits, '_', '-')"),
+            ttl: c.string(cookie, "ttl", "60s", /^\d+(ms|s|m|h)$/, "expected a duration such as 60s or 1h"),
+        },
+        exposeMetrics: r.bool(obj, "exposeMetrics", false),
+        exposeManagement: r.bool(obj, "exposeManagement", false),
+        strictMtls: r.bool(obj, "strictMtls", false),
+        jwt,
+    };
+}

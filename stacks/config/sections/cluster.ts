@@ -1,0 +1,93 @@
+// `cloud`, the provider location keys, `cluster` and `gpuNodePool`.
+import { Raw, SectionReader } from "../fields";
+import { catalogs } from "../gpuCatalog";
+import { Problems } from "../problems";
+import { RawStackConfig } from "../read";
+import { Cloud, clouds, ClusterSettings, GpuNodePoolSettings, Location } from "../settings";
+
+const clusterNamePattern = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
+const versionPattern = /^1\.\d{1,2}(\.\d{1,3})?$/;
+
+export function readCloud(problems: Problems, key: string, value: unknown): Cloud | undefined {
+    if (value === undefined) {
+        problems.errorText(key, `required; set it to one of ${clouds.join(", ")} (pulumi config set cloud <value>)`);
+        return undefined;
+    }
+    if (typeof value !== "string" || !clouds.includes(value as Cloud)) {
+        problems.error(key, value, `expected one of ${clouds.join(", ")}`);
+        return undefined;
+    }
+    return value as Cloud;
+}
+
+/** Each cloud reads its location from its own provider's config keys. */
+export function readLocation(problems: Problems, cloud: Cloud | undefined, location: RawStackConfig["location"]): Location {
+    const need = (key: string, value: string | undefined, example: string) => {
+        if (!value) problems.errorText(key, `required when cloud is ${cloud}; e.g. pulumi config set ${key} ${example}`);
+    };
+    if (cloud === "aws") need("aws:region", location.awsRegion, "us-west-2");
+    if (cloud === "azure") need("azure-native:location", location.azureLocation, "eastus");
+    if (cloud === "gcp") {
+        need("gcp:project", location.gcpProject, "my-project");
+        need("gcp:region", location.gcpRegion, "us-central1");
+    }
+    return { ...location };
+}
+
+export function readCluster(problems: Problems, prefix: string, value: unknown, stack: string, cloud: Cloud | undefined): ClusterSettings {
+    const allowed = ["name", "kubernetesVersion", "systemNodePool", "kubeconfig", "context", "deletionProtection"];
+    const obj = SectionReader.object(problems, prefix, value, allowed) ?? {};
+    const r = new SectionReader(problems, prefix);
+    const defaultName = `torchserve-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40).replace(/-+$/, "");
+    const name = r.string(obj, "name", defaultName, clusterNamePattern, "expected lowercase letters, digits and '-', starting with a letter, at most 40 characters");
+    const kubernetesVersion = r.optionalString(obj, "kubernetesVersion", versionPattern, 'expected a Kubernetes minor version such as "1.34"');
+
+    const poolKey = `${prefix}.systemNodePool`;
+    const pool = SectionReader.object(problems, poolKey, obj.systemNodePool, ["instanceType", "minNodes", "maxNodes"]) ?? {};
+    const p = new SectionReader(problems, poolKey);
+    const minNodes = p.int(pool, "minNodes", 1, { min: 1, max: 100 });
+    const maxNodes = p.int(pool, "maxNodes", Math.max(3, minNodes), { min: 1, max: 100 });
+    if (maxNodes < minNodes) problems.error(`${poolKey}.maxNodes`, maxNodes, `must be >= minNodes (${minNodes})`);
+
+    const kubeconfig = r.optionalString(obj, "kubeconfig");
+    const context = r.optionalString(obj, "context");
+    if (cloud && cloud !== "existing") {
+        for (const k of ["kubeconfig", "context"] as const) {
+            if (obj[k] !== undefined) problems.errorText(`${prefix}.${k}`, `only used with cloud: existing (this stack creates its own ${cloud} cluster)`);
+        }
+    }
+    return {
+        name,
+        kubernetesVersion,
+        systemNodePool: { instanceType: p.optionalString(pool, "instanceType"), minNodes, maxNodes },
+        kubeconfig,
+        context,
+        deletionProtection: r.bool(obj, "deletionProtection", true),
+    };
+}
+
+/** Returns undefined when the stack has no GPU pool (absent, or `maxNodes: 0`). */
+export function readGpuNodePool(problems: Problems, prefix: string, value: unknown, cloud: Cloud | undefined): GpuNodePoolSettings | undefined {
+    if (value === undefined || value === null) return undefined;
+    const allowed = ["instanceType", "gpuType", "gpusPerNode", "minNodes", "maxNodes", "spot", "diskSizeGb"];
+    const obj: Raw | undefined = SectionReader.object(problems, prefix, value, allowed);
+    if (!obj) return undefined;
+    const r = new SectionReader(problems, prefix);
+    const maxNodes = r.int(obj, "maxNodes", 2, { min: 0, max: 1000 });
+    if (maxNodes === 0) return undefined;
+    const instanceType = r.optionalString(obj, "instanceType", /^[A-Za-z0-9_.-]+$/, "expected an instance type such as g5.xlarge");
+    if (obj.instanceType === undefined) problems.errorText(`${prefix}.instanceType`, "required for a GPU node pool, e.g. g5.xlarge, Standard_NC4as_T4_v3 or n1-standard-8");
+    const minNodes = r.int(obj, "minNodes", 1, { min: 0, max: 1000 });
+    if (minNodes > maxNodes) problems.error(`${prefix}.minNodes`, minNodes, `must be <= maxNodes (${maxNodes})`);
+    // Fixed-GPU instance types imply gpusPerNode; capacity.ts rejects a contradicting explicit value.
+    const shape = cloud && cloud !== "existing" && instanceType ? catalogs[cloud][instanceType] : undefined;
+    return {
+        instanceType: instanceType ?? "",
+        gpuType: r.optionalString(obj, "gpuType", /^nvidia-[a-z0-9-]+$/, "expected a GKE accelerator type such as nvidia-tesla-t4 or nvidia-l4"),
+        gpusPerNode: r.int(obj, "gpusPerNode", shape && shape.gpus > 0 ? shape.gpus : 1, { min: 1, max: 16 }),
+        minNodes,
+        maxNodes,
+        spot: r.bool(obj, "spot", false),
+        diskSizeGb: r.int(obj, "diskSizeGb", 100, { min: 50, max: 16384 }),
+    };
+}

@@ -1,0 +1,182 @@
+// `torchserve`: the original Helm chart's parameters plus what a real deployment needs.
+import { SectionReader } from "../fields";
+import { Problems } from "../problems";
+import { CanarySettings, Cloud, ModelSettings, serviceTypes, TorchServeSettings } from "../settings";
+
+export const defaultImageRepository = "pytorch/torchserve";
+export const defaultImageVersion = "0.12.0";
+
+/** The original chart's parameter names, so a copied values file gets a pointed hint. */
+export const seedAliases: Record<string, string> = {
+    inferenceport: "inferencePort",
+    managementport: "managementPort",
+    metricsport: "metricsPort",
+    grpcinferenceport: "grpcInferencePort",
+    modelstore: "modelStorePath",
+    pvdmount: "modelStorePath",
+    persistence: "persistenceSize",
+    persistencesize: "persistenceSize",
+    persitantvolume: "persistenceSize",
+    persistentvolume: "persistenceSize",
+    ngpu: "nGpu",
+    ncpu: "nCpu",
+    memorylimit: "memoryLimit",
+    memoryrequest: "memoryRequest",
+};
+
+export const torchserveKeys = [
+    "image", "inferencePort", "managementPort", "metricsPort", "grpcInferencePort", "grpcManagementPort",
+    "replicas", "modelStorePath", "persistenceSize", "nGpu", "nCpu", "memoryLimit", "memoryRequest",
+    "namespace", "models", "storageClass", "storageAccessMode", "serviceType", "enableModelApi",
+    "jobQueueSize", "canary",
+] as const;
+
+const modelKeys = ["name", "url", "sha256", "version", "minWorkers", "maxWorkers", "batchSize", "maxBatchDelay", "responseTimeout"];
+
+/** TorchServe model names: letters, digits, '_', '-', '.'; starting with a letter or digit. */
+export const modelNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export type ImageFlavour = "gpu" | "cpu" | "unknown";
+
+/**
+ * Checks an image reference is pinned: a tag other than `latest`, or a digest. Returns the
+ * flavour TorchServe's tags encode (`…-gpu` / `…-cpu`), or undefined when the reference is bad.
+ */
+export function imageFlavour(image: string): ImageFlavour | undefined {
+    if (!/^[a-z0-9][a-z0-9._\/:-]*(@sha256:[a-f0-9]{64})?$/.test(image)) return undefined;
+    if (image.includes("@sha256:")) return "unknown";
+    const lastPart = image.slice(image.lastIndexOf("/") + 1);
+    const colon = lastPart.indexOf(":");
+    if (colon < 0) return undefined;
+    const tag = lastPart.slice(colon + 1);
+    if (tag === "" || tag === "latest" || tag.endsWith("-latest") || tag.startsWith("latest-")) return undefined;
+    if (/-gpu$/.test(tag)) return "gpu";
+    if (/-cpu$/.test(tag)) return "cpu";
+    return "unknown";
+}
+
+function readImage(r: SectionReader, obj: Record<string, unknown>, name: string, fallback: string): string {
+    const v = obj[name];
+    if (v === undefined) return fallback;
+    if (typeof v !== "string" || imageFlavour(v) === undefined) {
+        r.problems.error(r.key(name), v, 'expected a pinned image "repository:tag" (tag not "latest") or "repository@sha256:<digest>", e.g. pytorch/torchserve:0.12.0-gpu');
+        return fallback;
+    }
+    return v;
+}
+
+/** GPU request vs image flavour: a CPU image cannot use GPUs (error); a GPU image on CPU works but wastes pulls (warning). */
+function checkFlavour(r: SectionReader, imageKey: string, image: string, nGpu: number): void {
+    const flavour = imageFlavour(image);
+    if (flavour === "cpu" && nGpu > 0) {
+        r.problems.error(r.key(imageKey), image, `nGpu is ${nGpu} but this is a CPU image: use a -gpu tag (e.g. ${defaultImageRepository}:${defaultImageVersion}-gpu) or set nGpu: 0`);
+    }
+    if (flavour === "gpu" && nGpu === 0) {
+        r.problems.warn(r.key(imageKey), `${image} is a GPU image but nGpu is 0: it runs on CPU, with a much larger pull; consider the -cpu tag`);
+    }
+}
+
+function readModels(problems: Problems, key: string, value: unknown): ModelSettings[] {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) {
+        problems.error(key, value, "expected a list of {name, url, ...} entries");
+        return [];
+    }
+    const seen = new Set<string>();
+    return value.map((entry, i) => {
+        const prefix = `${key}[${i}]`;
+        const obj = SectionReader.object(problems, prefix, entry, modelKeys) ?? {};
+        const r = new SectionReader(problems, prefix);
+        const name = r.optionalString(obj, "name", modelNamePattern, "expected a TorchServe model name: letters, digits, '_', '-', '.', starting with a letter or digit") ?? "";
+        if (obj.name === undefined) problems.errorText(`${prefix}.name`, "required");
+        if (name && seen.has(name)) problems.error(`${prefix}.name`, name, "model names must be unique");
+        seen.add(name);
+        const url = obj.url;
+        if (url === undefined) problems.errorText(`${prefix}.url`, "required: the http(s) URL of the model's .mar archive");
+        else if (typeof url !== "string" || !/^https?:\/\/[^\s/]+\/\S*$/.test(url)) {
+            const objectStore = typeof url === "string" && /^(s3|gs|az|abfss?|wasbs?):\/\//.test(url);
+            problems.error(`${prefix}.url`, url, objectStore
+                ? "object-store URLs need cloud credentials inside the pod, which this program does not set up yet; use an http(s) URL (for example a pre-signed URL)"
+                : "expected an http(s) URL of a .mar archive");
+        }
+        const minWorkers = r.int(obj, "minWorkers", 1, { min: 0, max: 64 });
+        const maxWorkers = r.int(obj, "maxWorkers", Math.max(1, minWorkers), { min: 1, max: 64 });
+        if (maxWorkers < minWorkers) problems.error(`${prefix}.maxWorkers`, maxWorkers, `must be >= minWorkers (${minWorkers})`);
+        return {
+            name,
+            url: typeof url === "string" ? url : "",
+            sha256: r.optionalString(obj, "sha256", /^[a-fA-F0-9]{64}$/, "expected 64 hex digits (the archive's SHA-256)")?.toLowerCase(),
+            version: r.string(obj, "version", "1.0", /^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a model version such as "1.0"'),
+            minWorkers,
+            maxWorkers,
+            batchSize: r.int(obj, "batchSize", 1, { min: 1, max: 1024 }),
+            maxBatchDelay: r.int(obj, "maxBatchDelay", 100, { min: 0, max: 60000 }),
+            responseTimeout: r.int(obj, "responseTimeout", 120, { min: 1, max: 3600 }),
+        };
+    });
+}
+
+function readCanary(r: SectionReader, value: unknown): CanarySettings | undefined {
+    if (value === undefined || value === null) return undefined;
+    const obj = SectionReader.object(r.problems, r.prefix, value, ["image", "weight", "replicas"]);
+    if (!obj) return undefined;
+    if (obj.image === undefined) r.problems.errorText(r.key("image"), "required: the image the canary Deployment runs");
+    return {
+        image: readImage(r, obj, "image", ""),
+        weight: r.int(obj, "weight", 10, { min: 0, max: 100 }),
+        replicas: r.int(obj, "replicas", 1, { min: 1, max: 100 }),
+    };
+}
+
+export function readTorchServe(problems: Problems, prefix: string, value: unknown, cloud: Cloud | undefined): TorchServeSettings {
+    const obj = SectionReader.object(problems, prefix, value, torchserveKeys, seedAliases) ?? {};
+    const r = new SectionReader(problems, prefix);
+    const port = (name: string, fallback: number) => r.int(obj, name, fallback, { min: 1, max: 65535 });
+
+    const nGpu = r.int(obj, "nGpu", 1, { min: 0, max: 16 });
+    const image = readImage(r, obj, "image", `${defaultImageRepository}:${defaultImageVersion}-${nGpu > 0 ? "gpu" : "cpu"}`);
+    checkFlavour(r, "image", image, nGpu);
+
+    const ports = {
+        inferencePort: port("inferencePort", 8080),
+        managementPort: port("managementPort", 8081),
+        metricsPort: port("metricsPort", 8082),
+        grpcInferencePort: port("grpcInferencePort", 7070),
+        grpcManagementPort: port("grpcManagementPort", 7071),
+    };
+    const byPort = new Map<number, string>();
+    for (const [name, p] of Object.entries(ports)) {
+        const other = byPort.get(p);
+        if (other) problems.error(`${prefix}.${name}`, p, `already used by ${other}; each TorchServe port must be distinct`);
+        byPort.set(p, name);
+    }
+
+    const modelStorePath = r.string(obj, "modelStorePath", "/home/model-server/shared/", /^\/(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\/-]*$/, "expected an absolute path such as /home/model-server/shared/");
+    const canary = readCanary(r.child("canary"), obj.canary);
+    if (canary?.image) checkFlavour(r.child("canary"), "image", canary.image, nGpu);
+
+    const replicas = r.int(obj, "replicas", 1, { min: 1, max: 1000 });
+    // Cloud clusters always offer an RWX class; on `existing`, RWX only when more than one pod may mount it.
+    const storageAccessMode = r.oneOf(obj, "storageAccessMode", cloud === "existing" && replicas === 1 && !canary ? "ReadWriteOnce" : "ReadWriteMany", ["ReadWriteMany", "ReadWriteOnce"] as const);
+
+    return {
+        image,
+        ...ports,
+        replicas,
+        modelStorePath: modelStorePath.endsWith("/") ? modelStorePath : modelStorePath + "/",
+        persistenceSize: r.quantity(obj, "persistenceSize", "1Gi"),
+        nGpu,
+        nCpu: r.number(obj, "nCpu", 1, { above: 0, max: 512 }),
+        memoryLimit: r.quantity(obj, "memoryLimit", "4Gi"),
+        memoryRequest: r.quantity(obj, "memoryRequest", "1Gi"),
+        namespace: r.string(obj, "namespace", "torchserve", dnsLabel, "expected a Kubernetes namespace name (lowercase letters, digits, '-', at most 63 characters)"),
+        models: readModels(problems, `${prefix}.models`, obj.models),
+        storageClass: r.optionalString(obj, "storageClass", /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, "expected a StorageClass name"),
+        storageAccessMode,
+        serviceType: r.oneOf(obj, "serviceType", "ClusterIP", serviceTypes),
+        enableModelApi: r.bool(obj, "enableModelApi", false),
+        jobQueueSize: r.int(obj, "jobQueueSize", 100, { min: 1, max: 100000 }),
+        canary,
+    };
+}
