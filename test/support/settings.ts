@@ -46,7 +46,7 @@ export function baseSettings(): Settings {
         },
         prometheus: { enabled: false, retention: "15d", storageSize: "50Gi", namespace: "monitoring" },
         grafana: { enabled: false, serviceType: "ClusterIP" },
-        autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 3, targetQueueLatencyMs: 50, scaleDownStabilizationSeconds: 300 },
+        autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 2, targetQueueLatencyMs: 50, scaleDownStabilizationSeconds: 300 },
         istio: {
             enabled: false,
             gatewayServiceType: "LoadBalancer",

@@ -32,7 +32,7 @@ export function readAutoscaling(problems: Problems, prefix: string, value: unkno
     const r = new SectionReader(problems, prefix);
     const { enabled, obj } = r.toggle(value, ["minReplicas", "maxReplicas", "targetQueueLatencyMs", "scaleDownStabilizationSeconds"], false);
     const minReplicas = r.int(obj, "minReplicas", 1, { min: 1, max: 1000 });
-    const maxReplicas = r.int(obj, "maxReplicas", Math.max(3, minReplicas), { min: 1, max: 1000 });
+    const maxReplicas = r.int(obj, "maxReplicas", Math.max(2, minReplicas), { min: 1, max: 1000 });
     if (maxReplicas < minReplicas) problems.error(r.key("maxReplicas"), maxReplicas, `must be >= minReplicas (${minReplicas})`);
     return {
         enabled,
