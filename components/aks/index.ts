@@ -1,0 +1,141 @@
+// An AKS cluster with a system pool, an optional GPU pool and an Azure Files model store, handed to
+// the platform as a ClusterTarget.
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as resources from "@pulumi/azure-native/resources";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GpuNodePoolSettings, SystemNodePoolSettings } from "../../stacks/config/settings";
+import { ClusterTarget } from "../cluster/target";
+import { defaultKubernetesVersion, gpuPlacement, systemPlacement } from "./defaults";
+import { gpuAgentPoolArgs, systemAgentPoolProfile } from "./pools";
+import { azureFileStorageClassArgs } from "./storage";
+
+export * from "./defaults";
+export { gpuAgentPoolArgs, gpuPoolTaints, systemAgentPoolProfile } from "./pools";
+export { azureFileStorageClassArgs, modelStoreClassName } from "./storage";
+
+export interface AksClusterArgs {
+    /** Azure region (`azure-native:location`), e.g. `eastus`. */
+    location: string;
+    /** Name of the managed cluster in Azure; also its DNS prefix. */
+    clusterName: string;
+    /** Kubernetes `<major>.<minor>` version; `defaultKubernetesVersion` when absent. */
+    kubernetesVersion?: string;
+    /** Size and VM size of the system pool. */
+    systemNodePool: SystemNodePoolSettings;
+    /** The GPU pool; absent = a cluster without GPUs. */
+    gpuNodePool?: GpuNodePoolSettings;
+    /**
+     * Protect what holds models: the cluster (deleting it deletes its node resource group, where
+     * the Azure Files shares live) is `protect`ed and the model store's shares are Retained.
+     */
+    deletionProtection: boolean;
+}
+
+/** The admin kubeconfig AKS returns is base64 text; the first entry is the cluster's. */
+export function decodeKubeconfig(kubeconfigs: { name?: string; value: string }[]): string {
+    if (kubeconfigs.length === 0) throw new Error("AKS returned no kubeconfig for the cluster");
+    return Buffer.from(kubeconfigs[0].value, "base64").toString("utf8");
+}
+
+export class AksCluster extends pulumi.ComponentResource {
+    readonly resourceGroup: resources.ResourceGroup;
+    readonly cluster: containerservice.ManagedCluster;
+    readonly gpuPool?: containerservice.AgentPool;
+    /** Admin kubeconfig (secret). */
+    readonly kubeconfig: pulumi.Output<string>;
+    /** Provider every Kubernetes object on this cluster uses. */
+    readonly provider: k8s.Provider;
+    readonly modelStoreClass: k8s.storage.v1.StorageClass;
+    /** What the platform needs from this cluster. */
+    readonly target: ClusterTarget;
+
+    constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("torchserve-platform:aks:AksCluster", name, {}, opts);
+        const parent = { parent: this };
+
+        // Everything Pulumi creates in Azure lives in this group; the file shares live in the
+        // node resource group AKS manages (MC_<group>_<cluster>_<location>).
+        this.resourceGroup = new resources.ResourceGroup(
+            name,
+            { resourceGroupName: `${args.clusterName}-rg`, location: args.location },
+            parent,
+        );
+
+        this.cluster = new containerservice.ManagedCluster(
+            name,
+            {
+                resourceGroupName: this.resourceGroup.name,
+                location: this.resourceGroup.location,
+                resourceName: args.clusterName,
+                dnsPrefix: args.clusterName,
+                kubernetesVersion: args.kubernetesVersion ?? defaultKubernetesVersion,
+                identity: { type: containerservice.ResourceIdentityType.SystemAssigned },
+                enableRBAC: true,
+                agentPoolProfiles: [systemAgentPoolProfile(args.systemNodePool)],
+                // Workload identity lets pods get Azure tokens without secrets (e.g. private model stores).
+                oidcIssuerProfile: { enabled: true },
+                securityProfile: { workloadIdentity: { enabled: true } },
+                storageProfile: { fileCSIDriver: { enabled: true }, diskCSIDriver: { enabled: true } },
+                // Azure CNI overlay: pod IPs come from a private range, not the VNet (kubenet is retired).
+                networkProfile: {
+                    networkPlugin: containerservice.NetworkPlugin.Azure,
+                    networkPluginMode: containerservice.NetworkPluginMode.Overlay,
+                    podCidr: "10.244.0.0/16",
+                    serviceCidr: "10.0.0.0/16",
+                    dnsServiceIP: "10.0.0.10",
+                    loadBalancerSku: containerservice.LoadBalancerSku.Standard,
+                    outboundType: containerservice.OutboundType.LoadBalancer,
+                },
+                // Patch upgrades only, so the pinned minor version stays pinned.
+                autoUpgradeProfile: {
+                    upgradeChannel: containerservice.UpgradeChannel.Patch,
+                    nodeOSUpgradeChannel: containerservice.NodeOSUpgradeChannel.NodeImage,
+                },
+            },
+            { ...parent, protect: args.deletionProtection },
+        );
+
+        if (args.gpuNodePool) {
+            this.gpuPool = new containerservice.AgentPool(
+                `${name}-gpu`,
+                {
+                    resourceGroupName: this.resourceGroup.name,
+                    resourceName: this.cluster.name,
+                    ...gpuAgentPoolArgs(args.gpuNodePool),
+                },
+                parent,
+            );
+        }
+
+        const credentials = containerservice.listManagedClusterAdminCredentialsOutput(
+            { resourceGroupName: this.resourceGroup.name, resourceName: this.cluster.name },
+            parent,
+        );
+        this.kubeconfig = pulumi.secret(credentials.kubeconfigs.apply(decodeKubeconfig));
+
+        this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
+
+        this.modelStoreClass = new k8s.storage.v1.StorageClass(
+            `${name}-model-store`,
+            azureFileStorageClassArgs({ retain: args.deletionProtection }),
+            { ...parent, provider: this.provider },
+        );
+
+        this.target = {
+            name: this.cluster.name,
+            kubeconfig: this.kubeconfig,
+            provider: this.provider,
+            gpuPlacement: gpuPlacement(args.gpuNodePool?.spot ?? false),
+            systemPlacement,
+            modelStoreClassName: this.modelStoreClass.metadata.name,
+            modelStoreSupportsRwx: true,
+            // AKS installs the driver only; the device plugin is the platform's job.
+            needsDevicePlugin: true,
+            gpuPoolReady: this.gpuPool ? [this.gpuPool] : [],
+            clusterReady: [this.modelStoreClass],
+        };
+
+        this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
+    }
+}
