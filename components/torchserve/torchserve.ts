@@ -1,0 +1,305 @@
+// TorchServe on any Kubernetes cluster: namespace, config, model store, Deployments (stable and
+// optional canary), Service, PodDisruptionBudget and NetworkPolicy, as typed Kubernetes objects.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Placement } from "../cluster/target";
+import { ServiceType, TorchServeSettings } from "../../stacks/config/settings";
+import { checksum, configFileName, configProperties } from "./config";
+import { canaryDeploymentName, podLabels, portNames, serviceName, stableDeploymentName } from "./conventions";
+import { fetchModelsJson, fetchModelsFile, fetchScript, fetchScriptFile } from "./fetchModels";
+import {
+    configChecksumAnnotation,
+    fetchChecksumAnnotation,
+    podTemplate,
+    PodVolumes,
+    progressDeadlineSeconds,
+    rolloutStrategy,
+    Track,
+    trackLabels,
+} from "./workload";
+
+/** Names of the supporting objects (the public ones live in conventions.ts). */
+export const configMapName = "torchserve-config";
+export const fetchConfigMapName = "torchserve-model-fetch";
+export const modelStoreClaimName = "torchserve-model-store";
+export const networkPolicyName = "torchserve";
+export const disruptionBudgetName = "torchserve";
+
+export interface TorchServeArgs {
+    /** Provider of the target cluster; every Kubernetes object is created with it. */
+    provider: k8s.Provider;
+    /** Validated TorchServe settings (`torchserve` config key). */
+    settings: TorchServeSettings;
+    /** GPU pool placement (node selector + tolerations); applied only when `settings.nGpu > 0`. */
+    gpuPlacement: Placement;
+    /**
+     * The cluster's StorageClass for the model store (ClusterTarget.modelStoreClassName).
+     * `settings.storageClass` wins when set; neither = the cluster's default class.
+     */
+    storageClassName?: pulumi.Input<string>;
+    /** Label the namespace `istio-injection: enabled` so pods get the mesh sidecar. */
+    meshInjection?: boolean;
+    /** Namespaces besides TorchServe's own whose pods may call the management APIs (HTTP and gRPC). */
+    managementNamespaces?: string[];
+    /** Namespaces besides TorchServe's own whose pods may scrape the metrics port (monitoring). */
+    metricsNamespaces?: string[];
+    /**
+     * Set when an autoscaler owns the stable Deployment's replica count: `spec.replicas` is left
+     * out (so `pulumi up` does not fight the HPA) and rollout/PDB decisions use `maxReplicas`.
+     */
+    autoscaling?: { minReplicas: number; maxReplicas: number };
+    /**
+     * GPUs the cluster can give TorchServe at most (GPU pool maxNodes × gpusPerNode). Rollouts
+     * surge a GPU pod only when this is known and leaves room; undefined = never surge GPU pods.
+     */
+    gpuCapacity?: number;
+    /** Resources every workload waits for (ClusterTarget.clusterReady: node pool, storage class, CSI driver). */
+    clusterReady?: pulumi.Input<pulumi.Resource>[];
+    /** Resources GPU workloads wait for when `settings.nGpu > 0` (GPU pool, NVIDIA device plugin). */
+    gpuReady?: pulumi.Input<pulumi.Resource>[];
+    /** Pulumi `protect` on the model-store claim, so a destroy or replace cannot drop the models. */
+    protectModelStore?: boolean;
+}
+
+/** Cluster-internal DNS name of a Service. */
+export function clusterDnsName(service: string, namespace: string): string {
+    return `${service}.${namespace}.svc.cluster.local`;
+}
+
+/**
+ * Host clients use for the inference endpoints: the load balancer's hostname or IP once the cloud
+ * has assigned one, the cluster DNS name otherwise (ClusterIP, NodePort, or not yet known).
+ */
+export function inferenceHost(
+    serviceType: ServiceType,
+    dnsName: string,
+    status: { loadBalancer?: { ingress?: { hostname?: string; ip?: string }[] } } | undefined,
+): string {
+    if (serviceType !== "LoadBalancer") return dnsName;
+    const ingress = status?.loadBalancer?.ingress?.[0];
+    return ingress?.hostname || ingress?.ip || dnsName;
+}
+
+/** Service ports, named as on the container; gRPC ports marked for HTTP/2 so meshes route them right. */
+export function servicePorts(s: TorchServeSettings): k8s.types.input.core.v1.ServicePort[] {
+    const http = (name: string, port: number) => ({ name, port, targetPort: name, protocol: "TCP", appProtocol: "http" });
+    const grpc = (name: string, port: number) => ({ name, port, targetPort: name, protocol: "TCP", appProtocol: "grpc" });
+    return [
+        http(portNames.inference, s.inferencePort),
+        http(portNames.management, s.managementPort),
+        http(portNames.metrics, s.metricsPort),
+        grpc(portNames.grpcInference, s.grpcInferencePort),
+        grpc(portNames.grpcManagement, s.grpcManagementPort),
+    ];
+}
+
+/** Peers that are pods in this namespace or in any of `namespaces`. */
+function namespacePeers(namespaces: string[]): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
+    const others = [...new Set(namespaces)];
+    const peers: k8s.types.input.networking.v1.NetworkPolicyPeer[] = [{ podSelector: {} }];
+    if (others.length > 0) {
+        peers.push({
+            namespaceSelector: {
+                matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: others }],
+            },
+        });
+    }
+    return peers;
+}
+
+/**
+ * Ingress rules: inference (HTTP and gRPC) from anywhere (authentication belongs at the edge);
+ * management only from this namespace and `managementNamespaces`, because token auth is off;
+ * metrics only from this namespace and `metricsNamespaces`.
+ */
+export function networkPolicySpec(
+    s: TorchServeSettings,
+    managementNamespaces: string[] = [],
+    metricsNamespaces: string[] = [],
+): k8s.types.input.networking.v1.NetworkPolicySpec {
+    const tcp = (port: number) => ({ protocol: "TCP", port });
+    return {
+        podSelector: { matchLabels: { ...podLabels } },
+        policyTypes: ["Ingress"],
+        ingress: [
+            { ports: [tcp(s.inferencePort), tcp(s.grpcInferencePort)] },
+            { ports: [tcp(s.managementPort), tcp(s.grpcManagementPort)], from: namespacePeers(managementNamespaces) },
+            { ports: [tcp(s.metricsPort)], from: namespacePeers(metricsNamespaces) },
+        ],
+    };
+}
+
+/** TorchServe and its Kubernetes objects in their own namespace. */
+export class TorchServe extends pulumi.ComponentResource {
+    public readonly namespace: pulumi.Output<string>;
+    public readonly serviceName: pulumi.Output<string>;
+    /** The stable Deployment's name. */
+    public readonly deploymentName: pulumi.Output<string>;
+    /** The canary Deployment's name, when `settings.canary` is set. */
+    public readonly canaryDeploymentName?: pulumi.Output<string>;
+    /** `http://<host>:<inferencePort>`: load balancer host for LoadBalancer Services, else cluster DNS. */
+    public readonly inferenceUrl: pulumi.Output<string>;
+    /** `http://<svc>.<ns>.svc.cluster.local:<managementPort>` (reachable only as the NetworkPolicy allows). */
+    public readonly managementUrl: pulumi.Output<string>;
+    /** `http://<svc>.<ns>.svc.cluster.local:<metricsPort>/metrics`. */
+    public readonly metricsUrl: pulumi.Output<string>;
+    /** `<host>:<grpcInferencePort>` (no scheme, as gRPC clients take it). */
+    public readonly grpcUrl: pulumi.Output<string>;
+
+    public readonly namespaceResource: k8s.core.v1.Namespace;
+    public readonly service: k8s.core.v1.Service;
+    public readonly deployment: k8s.apps.v1.Deployment;
+    public readonly canaryDeployment?: k8s.apps.v1.Deployment;
+
+    constructor(name: string, args: TorchServeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("torchserve-platform:torchserve:TorchServe", name, {}, opts);
+        const s = args.settings;
+        const child: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
+
+        const ns = createNamespace(name, s, !!args.meshInjection, child);
+        const namespace = ns.metadata.name;
+
+        const config = configProperties(s);
+        const configMap = new k8s.core.v1.ConfigMap(
+            `${name}-config`,
+            {
+                metadata: { name: configMapName, namespace, labels: { ...podLabels } },
+                data: { [configFileName]: config },
+            },
+            child,
+        );
+        const modelsJson = fetchModelsJson(s);
+        const fetchConfigMap = new k8s.core.v1.ConfigMap(
+            `${name}-model-fetch`,
+            {
+                metadata: { name: fetchConfigMapName, namespace, labels: { ...podLabels } },
+                data: { [fetchScriptFile]: fetchScript, [fetchModelsFile]: modelsJson },
+            },
+            child,
+        );
+
+        const claim = new k8s.core.v1.PersistentVolumeClaim(
+            `${name}-model-store`,
+            {
+                metadata: {
+                    name: modelStoreClaimName,
+                    namespace,
+                    labels: { ...podLabels },
+                    // With a WaitForFirstConsumer class (the usual cloud default) the claim binds only
+                    // once a pod uses it, and the pods come after the claim: waiting would deadlock.
+                    // The Deployment's own readiness covers the volume.
+                    annotations: { "pulumi.com/skipAwait": "true" },
+                },
+                spec: {
+                    accessModes: [s.storageAccessMode],
+                    storageClassName: s.storageClass ?? args.storageClassName,
+                    resources: { requests: { storage: s.persistenceSize } },
+                },
+            },
+            { ...child, dependsOn: args.clusterReady ?? [], protect: args.protectModelStore },
+        );
+
+        const volumes: PodVolumes = {
+            configMapName: configMap.metadata.name,
+            fetchConfigMapName: fetchConfigMap.metadata.name,
+            modelStoreClaimName: claim.metadata.name,
+        };
+        const annotations = { [configChecksumAnnotation]: checksum(config), [fetchChecksumAnnotation]: checksum(fetchScript + modelsJson) };
+        const workloadDependsOn = [...(args.clusterReady ?? []), ...(s.nGpu > 0 ? args.gpuReady ?? [] : [])];
+        const deployment = (track: Track, deploymentName: string, image: string, replicas: number | undefined) =>
+            new k8s.apps.v1.Deployment(
+                track === "stable" ? name : `${name}-canary`,
+                {
+                    metadata: { name: deploymentName, namespace, labels: trackLabels(track) },
+                    spec: {
+                        replicas,
+                        selector: { matchLabels: trackLabels(track) },
+                        strategy: rolloutStrategy({
+                            settings: s,
+                            maxReplicas: track === "stable" ? (args.autoscaling?.maxReplicas ?? s.replicas) : (s.canary?.replicas ?? 1),
+                            gpuCapacity: args.gpuCapacity,
+                        }),
+                        progressDeadlineSeconds,
+                        template: podTemplate({ settings: s, image, track, gpuPlacement: args.gpuPlacement, volumes, annotations }),
+                    },
+                },
+                // A rollout may wait for a GPU node to join and models to load.
+                { ...child, dependsOn: workloadDependsOn, customTimeouts: { create: "40m", update: "40m" } },
+            );
+
+        this.deployment = deployment("stable", stableDeploymentName, s.image, args.autoscaling ? undefined : s.replicas);
+        if (s.canary) {
+            this.canaryDeployment = deployment("canary", canaryDeploymentName, s.canary.image, s.canary.replicas);
+        }
+
+        const maxStable = args.autoscaling?.maxReplicas ?? s.replicas;
+        if (maxStable > 1) {
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb`,
+                {
+                    metadata: { name: disruptionBudgetName, namespace, labels: { ...podLabels } },
+                    spec: { maxUnavailable: 1, selector: { matchLabels: trackLabels("stable") } },
+                },
+                child,
+            );
+        }
+
+        this.service = new k8s.core.v1.Service(
+            `${name}-service`,
+            {
+                metadata: { name: serviceName, namespace, labels: { ...podLabels } },
+                spec: {
+                    type: s.serviceType,
+                    // Stable and canary pods alike; the mesh splits traffic by the track label.
+                    selector: { ...podLabels },
+                    ports: servicePorts(s),
+                },
+            },
+            child,
+        );
+
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-network-policy`,
+            {
+                metadata: { name: networkPolicyName, namespace, labels: { ...podLabels } },
+                spec: networkPolicySpec(s, args.managementNamespaces, args.metricsNamespaces),
+            },
+            child,
+        );
+
+        this.namespaceResource = ns;
+        this.namespace = namespace;
+        this.serviceName = this.service.metadata.name;
+        this.deploymentName = this.deployment.metadata.name;
+        this.canaryDeploymentName = this.canaryDeployment?.metadata.name;
+
+        const dns = pulumi.all([this.service.metadata.name, namespace]).apply(([svc, n]) => clusterDnsName(svc, n));
+        const host = pulumi
+            .all([dns, this.service.status])
+            .apply(([d, status]) => inferenceHost(s.serviceType, d, status as any));
+        this.inferenceUrl = pulumi.interpolate`http://${host}:${s.inferencePort}`;
+        this.grpcUrl = pulumi.interpolate`${host}:${s.grpcInferencePort}`;
+        this.managementUrl = pulumi.interpolate`http://${dns}:${s.managementPort}`;
+        this.metricsUrl = pulumi.interpolate`http://${dns}:${s.metricsPort}/metrics`;
+
+        this.registerOutputs({
+            namespace: this.namespace,
+            serviceName: this.serviceName,
+            deploymentName: this.deploymentName,
+            canaryDeploymentName: this.canaryDeploymentName,
+            inferenceUrl: this.inferenceUrl,
+            managementUrl: this.managementUrl,
+            metricsUrl: this.metricsUrl,
+            grpcUrl: this.grpcUrl,
+        });
+    }
+}
+
+/** The namespace, labelled for sidecar injection when the mesh is on. */
+function createNamespace(name: string, s: TorchServeSettings, meshInjection: boolean, opts: pulumi.CustomResourceOptions): k8s.core.v1.Namespace {
+    return new k8s.core.v1.Namespace(
+        `${name}-namespace`,
+        { metadata: { name: s.namespace, labels: meshInjection ? { "istio-injection": "enabled" } : {} } },
+        opts,
+    );
+}

@@ -1,0 +1,202 @@
+// Pure builders for the TorchServe pods and Deployments: everything here is computed from the
+// settings, so it can be checked without a cluster.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Placement } from "../cluster/target";
+import { TorchServeSettings } from "../../stacks/config/settings";
+import { configMountDir, cpuQuantity, modelStoreDir, torchserveCommand } from "./config";
+import { fetchModelsFile, fetchScriptFile } from "./fetchModels";
+import { podLabels, portNames, trackLabel, tracks } from "./conventions";
+
+type PodTemplateSpec = k8s.types.input.core.v1.PodTemplateSpec;
+type Container = k8s.types.input.core.v1.Container;
+type DeploymentStrategy = k8s.types.input.apps.v1.DeploymentStrategy;
+
+export type Track = keyof typeof tracks;
+
+/** The TorchServe image's user (`useradd -m model-server` on Ubuntu 20.04: uid/gid 1000). */
+export const modelServerUid = 1000;
+
+/** Where the fetcher's ConfigMap (script + models.json) is mounted in the init container. */
+export const fetchMountDir = "/etc/torchserve-fetch";
+
+/** Pod-template annotations whose values change when a mounted file changes. */
+export const configChecksumAnnotation = "torchserve.pytorch.org/config-checksum";
+export const fetchChecksumAnnotation = "torchserve.pytorch.org/model-fetch-checksum";
+
+/** Seconds a terminating pod keeps serving while endpoints and load balancers drop it. */
+export const drainSeconds = 15;
+/** Drain, then the in-flight requests TorchServe finishes on `torchserve --stop`. */
+export const terminationGracePeriodSeconds = 60;
+/** Startup budget: model loading (and GPU warm-up) may take this long before liveness applies. */
+export const startupProbePeriodSeconds = 10;
+export const startupProbeFailureThreshold = 90;
+
+/** Labels of one track's pods: the shared podLabels (the Service selects on them) plus the track. */
+export function trackLabels(track: Track): Record<string, string> {
+    return { ...podLabels, [trackLabel]: tracks[track] };
+}
+
+/** The five container ports, named from conventions so Services and monitors can use the names. */
+export function containerPorts(s: TorchServeSettings): k8s.types.input.core.v1.ContainerPort[] {
+    return [
+        { name: portNames.inference, containerPort: s.inferencePort, protocol: "TCP" },
+        { name: portNames.management, containerPort: s.managementPort, protocol: "TCP" },
+        { name: portNames.metrics, containerPort: s.metricsPort, protocol: "TCP" },
+        { name: portNames.grpcInference, containerPort: s.grpcInferencePort, protocol: "TCP" },
+        { name: portNames.grpcManagement, containerPort: s.grpcManagementPort, protocol: "TCP" },
+    ];
+}
+
+/** Container resources; the GPU is requested only when the pod needs one. */
+export function resources(s: TorchServeSettings): k8s.types.input.core.v1.ResourceRequirements {
+    const gpu: Record<string, string> = s.nGpu > 0 ? { "nvidia.com/gpu": String(s.nGpu) } : {};
+    return {
+        requests: { cpu: cpuQuantity(s.nCpu), memory: s.memoryRequest, ...gpu },
+        limits: { cpu: cpuQuantity(s.nCpu), memory: s.memoryLimit, ...gpu },
+    };
+}
+
+const containerSecurityContext: k8s.types.input.core.v1.SecurityContext = {
+    runAsNonRoot: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+};
+
+/** Names of the objects a pod mounts (outputs, so the pods wait for them). */
+export interface PodVolumes {
+    configMapName: pulumi.Input<string>;
+    fetchConfigMapName: pulumi.Input<string>;
+    modelStoreClaimName: pulumi.Input<string>;
+}
+
+export interface PodTemplateOptions {
+    settings: TorchServeSettings;
+    /** Image of this track (stable: settings.image; canary: canary.image). */
+    image: string;
+    track: Track;
+    /** GPU pool placement; used only when settings.nGpu > 0. */
+    gpuPlacement: Placement;
+    volumes: PodVolumes;
+    /** Pod-template annotations (config checksums). */
+    annotations: Record<string, pulumi.Input<string>>;
+}
+
+/** The init container that fills the model store (see fetchModels.ts). */
+export function fetchModelsContainer(s: TorchServeSettings, image: string): Container {
+    return {
+        name: "fetch-models",
+        image,
+        command: ["python3", `${fetchMountDir}/${fetchScriptFile}`, `${fetchMountDir}/${fetchModelsFile}`, modelStoreDir(s)],
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+        securityContext: containerSecurityContext,
+        // `kubectl describe pod` then shows the script's failure line.
+        terminationMessagePolicy: "FallbackToLogsOnError",
+        volumeMounts: [
+            { name: "model-store", mountPath: s.modelStorePath },
+            { name: "model-fetch", mountPath: fetchMountDir, readOnly: true },
+        ],
+    };
+}
+
+/** The TorchServe container. */
+export function torchserveContainer(s: TorchServeSettings, image: string): Container {
+    const ping = { path: "/ping", port: portNames.inference, scheme: "HTTP" };
+    return {
+        name: "torchserve",
+        image,
+        command: torchserveCommand(s),
+        ports: containerPorts(s),
+        resources: resources(s),
+        securityContext: containerSecurityContext,
+        terminationMessagePolicy: "FallbackToLogsOnError",
+        volumeMounts: [
+            { name: "config", mountPath: configMountDir, readOnly: true },
+            { name: "model-store", mountPath: s.modelStorePath },
+        ],
+        startupProbe: {
+            httpGet: ping,
+            periodSeconds: startupProbePeriodSeconds,
+            timeoutSeconds: 5,
+            failureThreshold: startupProbeFailureThreshold,
+        },
+        readinessProbe: { httpGet: ping, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+        // Generous: a pod busy on a long batch should not be restarted for a slow ping.
+        livenessProbe: { httpGet: ping, periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 6 },
+        lifecycle: {
+            // Keep serving while endpoints drop the pod, then stop the Java server (the python
+            // wrapper is PID 1 and ignores SIGTERM, so without this the pod waits for SIGKILL).
+            preStop: { exec: { command: ["/bin/sh", "-c", `sleep ${drainSeconds}; torchserve --stop`] } },
+        },
+    };
+}
+
+/** Spread pods across nodes and zones when the scheduler can; never block scheduling on it. */
+export function topologySpread(track: Track): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+    return ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: trackLabels(track) },
+    }));
+}
+
+/** The pod template of one track. */
+export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
+    const s = o.settings;
+    const gpu = s.nGpu > 0;
+    return {
+        metadata: { labels: trackLabels(o.track), annotations: o.annotations },
+        spec: {
+            securityContext: {
+                runAsNonRoot: true,
+                runAsUser: modelServerUid,
+                runAsGroup: modelServerUid,
+                fsGroup: modelServerUid,
+                // Skip the recursive chown of a large model store when it already fits.
+                fsGroupChangePolicy: "OnRootMismatch",
+                seccompProfile: { type: "RuntimeDefault" },
+            },
+            // The Service is called `torchserve`; its TORCHSERVE_* link variables are noise here.
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds,
+            initContainers: [fetchModelsContainer(s, o.image)],
+            containers: [torchserveContainer(s, o.image)],
+            volumes: [
+                { name: "config", configMap: { name: o.volumes.configMapName } },
+                { name: "model-fetch", configMap: { name: o.volumes.fetchConfigMapName } },
+                { name: "model-store", persistentVolumeClaim: { claimName: o.volumes.modelStoreClaimName } },
+            ],
+            nodeSelector: gpu && Object.keys(o.gpuPlacement.nodeSelector).length > 0 ? o.gpuPlacement.nodeSelector : undefined,
+            tolerations: gpu && o.gpuPlacement.tolerations.length > 0 ? o.gpuPlacement.tolerations : undefined,
+            topologySpreadConstraints: topologySpread(o.track),
+        },
+    };
+}
+
+/** Inputs of the rollout decision. */
+export interface RolloutInputs {
+    settings: TorchServeSettings;
+    /** Most stable replicas there will be (the HPA's maxReplicas when autoscaled). */
+    maxReplicas: number;
+    /** GPUs the cluster can hand TorchServe at most; undefined = unknown. */
+    gpuCapacity?: number;
+}
+
+/**
+ * RollingUpdate that cannot deadlock: a surge pod needs a GPU and (with ReadWriteOnce) the volume
+ * the old pod holds, so when either may be unavailable the old pod goes first (maxSurge 0).
+ */
+export function rolloutStrategy(r: RolloutInputs): DeploymentStrategy {
+    const s = r.settings;
+    const noSurge = { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
+    if (s.storageAccessMode === "ReadWriteOnce") return noSurge;
+    if (s.nGpu > 0) {
+        const podsDuringSurge = r.maxReplicas + (s.canary?.replicas ?? 0) + 1;
+        if (r.gpuCapacity === undefined || podsDuringSurge * s.nGpu > r.gpuCapacity) return noSurge;
+    }
+    return { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+}
+
+/** Deployment progress deadline: longer than the startup budget plus a GPU node scale-up. */
+export const progressDeadlineSeconds = startupProbePeriodSeconds * startupProbeFailureThreshold + 600;
