@@ -1,0 +1,100 @@
+// The three Istio Helm charts (base → istiod → gateway): pinned version, repository, release
+// names, and the values each release gets. Pure, so tests check every key against the charts'
+// own values.yaml / values.schema.json (Helm silently ignores a misspelt key).
+import { Placement } from "../cluster/target";
+import { IstioSettings } from "../../stacks/config/settings";
+
+/**
+ * Istio release installed by all three charts (and the tag of the istiod/proxy images).
+ * 1.31.1 (2026-09-21) is the newest patch of the newest release line confirmed in
+ * istio/istio.io (content/en/news/releases/1.31.x/announcing-1.31.1).
+ */
+export const istioVersion = "1.31.1";
+
+/**
+ * Istio's Helm repository. Not https://istio-release.storage.googleapis.com/charts: Istio 1.30 was
+ * the last line published there and that bucket is emptied in December 2026; blob.istio.io holds
+ * the charts of every version (istio.io blog 2026/retirement-of-gcp, 1.31 upgrade notes).
+ */
+export const istioChartRepo = "https://blob.istio.io/istio-release/charts";
+
+/** From 1.31 Istio publishes images only to Docker Hub (same sources as above). */
+export const istioImageHub = "docker.io/istio";
+
+/** Namespace of istiod and the cluster-wide pieces (the charts' `global.istioNamespace` default). */
+export const istioSystemNamespace = "istio-system";
+
+/** The ingress gateway runs in its own namespace, as Istio's Helm install guide recommends. */
+export const gatewayNamespace = "istio-ingress";
+
+/** Helm release names; the gateway chart names its Deployment and Service after the release. */
+export const releaseNames = {
+    base: "istio-base",
+    istiod: "istiod",
+    gateway: "istio-ingressgateway",
+} as const;
+
+/** Chart names in the repository. */
+export const chartNames = { base: "base", istiod: "istiod", gateway: "gateway" } as const;
+
+/**
+ * Labels the gateway chart puts on its pods (templates/_helpers.tpl `gateway.selectorLabels`:
+ * `app: <name>`, `istio: <name without "istio-">`). Gateway and policy selectors use them.
+ */
+export function gatewaySelectorLabels(releaseName: string = releaseNames.gateway): Record<string, string> {
+    return { istio: releaseName.replace(/^istio-/, "") };
+}
+
+/** Name of the gateway's Kubernetes Service: the release name (chart value `name` left empty). */
+export const gatewayServiceName = releaseNames.gateway;
+
+/** `base`: CRDs and cluster roles. Only pins the namespace istiod lives in. */
+export function baseValues(): Record<string, unknown> {
+    return { global: { istioNamespace: istioSystemNamespace } };
+}
+
+/**
+ * `istiod`: the control plane and sidecar injector.
+ *
+ * Mesh membership is by sidecar injection (the TorchServe namespace is labelled
+ * `istio-injection: enabled`), not ambient mode: ambient needs the istio-cni DaemonSet and ztunnel
+ * on every node (GPU nodes included, privileged), plus a waypoint proxy for any L7 policy, whereas
+ * everything asked of the mesh here (header routing, cookie hashing, canary weights, JWT) is L7 and
+ * a sidecar gives it per pod with no node-level components.
+ *
+ * Init containers: TorchServe's init container downloads the models over http(s). With classic
+ * sidecars, istio-init's iptables rules are in place while init containers run but the proxy is
+ * not yet started, so their egress is redirected to a port nobody listens on and the download
+ * fails. Native sidecars (Kubernetes SidecarContainers, on by default since 1.29, GA in 1.33) run
+ * istio-proxy as an init container with `restartPolicy: Always`, started (and ready) before any
+ * init container that follows it, so the download goes through the proxy. Istio 1.27+ already
+ * turns this on by default for pods on clusters it detects as eligible; we set
+ * ENABLE_NATIVE_SIDECARS=true explicitly so the behaviour does not hinge on that detection.
+ * Requires Kubernetes >= 1.29 on control plane and nodes. (The documented alternative for older
+ * clusters is to exclude the download from capture, e.g. run the init container as UID 1337 or
+ * annotate `traffic.sidecar.istio.io/excludeOutboundPorts: "80,443"`.)
+ *
+ * Probes: `sidecarInjectorWebhook.rewriteAppHTTPProbe` (default true, set explicitly) makes the
+ * injector rewrite HTTP liveness/readiness probes to go through the agent on port 15020, so they
+ * keep working under STRICT mTLS.
+ */
+export function istiodValues(placement: Placement): Record<string, unknown> {
+    return {
+        global: { istioNamespace: istioSystemNamespace, hub: istioImageHub, tag: istioVersion },
+        // Every sidecar and the gateway log each request to stdout (kubectl logs -c istio-proxy).
+        meshConfig: { accessLogFile: "/dev/stdout" },
+        env: { ENABLE_NATIVE_SIDECARS: "true" },
+        sidecarInjectorWebhook: { rewriteAppHTTPProbe: true },
+        nodeSelector: placement.nodeSelector,
+        tolerations: placement.tolerations,
+    };
+}
+
+/** `gateway`: the ingress gateway Deployment and its Service (type from `istio.gatewayServiceType`). */
+export function gatewayValues(istio: Pick<IstioSettings, "gatewayServiceType">, placement: Placement): Record<string, unknown> {
+    return {
+        service: { type: istio.gatewayServiceType },
+        nodeSelector: placement.nodeSelector,
+        tolerations: placement.tolerations,
+    };
+}

@@ -1,0 +1,226 @@
+// Istio objects for TorchServe, as pure functions of the settings: the edge Gateway, the
+// VirtualService that picks a TorchServe port per request, the DestinationRule (cookie affinity,
+// canary subsets) and the optional mTLS / JWT policies. The component only wraps these in
+// CustomResources, so tests read exactly what is applied.
+import { IstioSettings } from "../../stacks/config/settings";
+import { podLabels, trackLabel, tracks } from "../torchserve/conventions";
+
+/** A Kubernetes object as the API server takes it (the CustomResource args). */
+export interface IstioObject {
+    apiVersion: "networking.istio.io/v1" | "security.istio.io/v1";
+    kind: string;
+    metadata: { name: string; namespace: string; labels?: Record<string, string> };
+    spec: Record<string, any>;
+}
+
+/** Ports of the TorchServe Service the gateway may route to. */
+export interface TorchServePorts {
+    inference: number;
+    grpcInference: number;
+    management: number;
+    metrics: number;
+}
+
+/** Where TorchServe and the gateway are; what the route builders need besides the settings. */
+export interface RouteTarget {
+    /** Namespace of the TorchServe Service and pods. */
+    namespace: string;
+    /** Name of the TorchServe Service. */
+    serviceName: string;
+    ports: TorchServePorts;
+    /** Percent of requests for the canary Deployment; undefined = no canary. */
+    canaryWeight?: number;
+    /** Namespace of the ingress gateway pods (where the Gateway, its TLS secret and edge policies live). */
+    gatewayNamespace: string;
+    /** Labels selecting the ingress gateway pods. */
+    gatewaySelector: Record<string, string>;
+}
+
+/** Name of the Gateway object (and prefix of the other objects' names). */
+export const gatewayObjectName = "torchserve";
+
+/** Header that picks the protocol at the edge; matched case-insensitively. */
+export const protocolHeader = "protocol";
+
+/**
+ * Path prefixes that reach the non-inference ports when opted in. Management is mounted under a
+ * prefix that is stripped (`/management/models` → `/models` on the management port); metrics keep
+ * TorchServe's own path (`/metrics` on the metrics port). When not opted in, both prefixes get a
+ * 404 from the gateway itself, so they never reach TorchServe at all.
+ */
+export const managementPathPrefix = "/management/";
+export const metricsPathPrefix = "/metrics";
+
+const commonLabels = { "app.kubernetes.io/part-of": "torchserve-platform" };
+
+function meta(name: string, namespace: string) {
+    return { name, namespace, labels: { ...commonLabels } };
+}
+
+/** In-cluster FQDN of the TorchServe Service, as Istio destinations name it. */
+export function serviceHost(t: Pick<RouteTarget, "namespace" | "serviceName">): string {
+    return `${t.serviceName}.${t.namespace}.svc.cluster.local`;
+}
+
+/** `<gateway namespace>/<gateway name>` as a VirtualService in another namespace refers to it. */
+export function gatewayRef(t: Pick<RouteTarget, "gatewayNamespace">): string {
+    return `${t.gatewayNamespace}/${gatewayObjectName}`;
+}
+
+/** Edge Gateway: HTTP on 80 for `istio.hosts`, plus HTTPS on 443 (TLS terminated here) when a credential is set. */
+export function gatewayObject(istio: IstioSettings, t: RouteTarget): IstioObject {
+    const servers: any[] = [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [...istio.hosts] }];
+    if (istio.tlsCredentialName) {
+        servers.push({
+            port: { number: 443, name: "https", protocol: "HTTPS" },
+            hosts: [...istio.hosts],
+            // SIMPLE: the gateway terminates TLS with the Secret `credentialName` in its own namespace.
+            tls: { mode: "SIMPLE", credentialName: istio.tlsCredentialName },
+        });
+    }
+    return {
+        apiVersion: "networking.istio.io/v1",
+        kind: "Gateway",
+        metadata: meta(gatewayObjectName, t.gatewayNamespace),
+        spec: { selector: { ...t.gatewaySelector }, servers },
+    };
+}
+
+/**
+ * Route destinations for one TorchServe port. With a canary, every route splits 100-w / w between
+ * the stable and canary subsets; the DestinationRule's cookie hash then picks the pod within the
+ * chosen subset.
+ */
+export function destinations(t: RouteTarget, port: number): any[] {
+    const host = serviceHost(t);
+    if (t.canaryWeight === undefined) return [{ destination: { host, port: { number: port } } }];
+    return [
+        { destination: { host, subset: tracks.stable, port: { number: port } }, weight: 100 - t.canaryWeight },
+        { destination: { host, subset: tracks.canary, port: { number: port } }, weight: t.canaryWeight },
+    ];
+}
+
+/** Case-insensitive full match of the `protocol` header (Envoy regexes are RE2, matched in full). */
+function protocolIs(value: string) {
+    return { headers: { [protocolHeader]: { regex: `(?i)${value}` } } };
+}
+
+/**
+ * HTTP routes, first match wins:
+ *  1. `/metrics…`      → metrics port if `exposeMetrics`, else 404 at the gateway;
+ *  2. `/management/…`  → management port (prefix stripped) if `exposeManagement`, else 404;
+ *  3. `protocol: grpc` (any case) → gRPC inference port;
+ *  4. `protocol: rest` (any case) → inference port;
+ *  5. anything else (no header) → inference port.
+ * The gRPC management port is never exposed at the edge.
+ */
+export function httpRoutes(istio: IstioSettings, t: RouteTarget): any[] {
+    const routes: any[] = [];
+    routes.push(istio.exposeMetrics
+        ? { name: "metrics", match: [{ uri: { prefix: metricsPathPrefix } }], route: destinations(t, t.ports.metrics) }
+        : { name: "metrics-blocked", match: [{ uri: { prefix: metricsPathPrefix } }], directResponse: { status: 404 } });
+    routes.push(istio.exposeManagement
+        ? {
+            name: "management",
+            match: [{ uri: { prefix: managementPathPrefix } }],
+            rewrite: { uri: "/" },
+            route: destinations(t, t.ports.management),
+        }
+        : { name: "management-blocked", match: [{ uri: { prefix: managementPathPrefix } }], directResponse: { status: 404 } });
+    routes.push({ name: "grpc-inference", match: [protocolIs("grpc")], route: destinations(t, t.ports.grpcInference) });
+    routes.push({ name: "rest-inference", match: [protocolIs("rest")], route: destinations(t, t.ports.inference) });
+    routes.push({ name: "default-inference", route: destinations(t, t.ports.inference) });
+    return routes;
+}
+
+/** VirtualService bound to the edge Gateway only (in-mesh clients call the Service directly). */
+export function virtualServiceObject(istio: IstioSettings, t: RouteTarget): IstioObject {
+    return {
+        apiVersion: "networking.istio.io/v1",
+        kind: "VirtualService",
+        metadata: meta(gatewayObjectName, t.namespace),
+        spec: { hosts: [...istio.hosts], gateways: [gatewayRef(t)], http: httpRoutes(istio, t) },
+    };
+}
+
+/**
+ * DestinationRule: session affinity by cookie (consistent hash on `istio.sessionCookie`; Envoy sets
+ * the cookie on the first response when the client has none), and with a canary the stable and
+ * canary subsets by the track label. Subsets declare no trafficPolicy of their own, so they inherit
+ * the top-level one: the consistent hash applies per subset. With a canary the weighted split picks
+ * the subset per request, so a session keeps its pod within each subset, not one pod overall.
+ */
+export function destinationRuleObject(istio: IstioSettings, t: RouteTarget): IstioObject {
+    const spec: Record<string, any> = {
+        host: serviceHost(t),
+        trafficPolicy: {
+            loadBalancer: {
+                consistentHash: { httpCookie: { name: istio.sessionCookie.name, ttl: istio.sessionCookie.ttl } },
+            },
+        },
+    };
+    if (t.canaryWeight !== undefined) {
+        spec.subsets = [
+            { name: tracks.stable, labels: { [trackLabel]: tracks.stable } },
+            { name: tracks.canary, labels: { [trackLabel]: tracks.canary } },
+        ];
+    }
+    return { apiVersion: "networking.istio.io/v1", kind: "DestinationRule", metadata: meta(gatewayObjectName, t.namespace), spec };
+}
+
+/**
+ * STRICT mTLS for the TorchServe namespace, and for the TorchServe pods with one exception: the
+ * metrics port stays PERMISSIVE so a Prometheus outside the mesh can still scrape it in plain text
+ * (port-level settings only apply to a PeerAuthentication with a workload selector, hence two).
+ */
+export function peerAuthenticationObjects(t: RouteTarget): IstioObject[] {
+    return [
+        {
+            apiVersion: "security.istio.io/v1",
+            kind: "PeerAuthentication",
+            metadata: meta("default", t.namespace),
+            spec: { mtls: { mode: "STRICT" } },
+        },
+        {
+            apiVersion: "security.istio.io/v1",
+            kind: "PeerAuthentication",
+            metadata: meta(gatewayObjectName, t.namespace),
+            spec: {
+                selector: { matchLabels: { ...podLabels } },
+                mtls: { mode: "STRICT" },
+                portLevelMtls: { [String(t.ports.metrics)]: { mode: "PERMISSIVE" } },
+            },
+        },
+    ];
+}
+
+/**
+ * JWT at the edge, on the ingress gateway pods: RequestAuthentication rejects a request whose token
+ * is invalid (401) but lets a request without a token through, so an AuthorizationPolicy denies
+ * requests that carry no valid token (403). Applies to every route of the gateway.
+ */
+export function jwtObjects(jwt: { issuer: string; jwksUri: string }, t: RouteTarget): IstioObject[] {
+    const selector = { matchLabels: { ...t.gatewaySelector } };
+    return [
+        {
+            apiVersion: "security.istio.io/v1",
+            kind: "RequestAuthentication",
+            metadata: meta(`${gatewayObjectName}-jwt`, t.gatewayNamespace),
+            spec: { selector, jwtRules: [{ issuer: jwt.issuer, jwksUri: jwt.jwksUri }] },
+        },
+        {
+            apiVersion: "security.istio.io/v1",
+            kind: "AuthorizationPolicy",
+            metadata: meta(`${gatewayObjectName}-require-jwt`, t.gatewayNamespace),
+            spec: { selector, action: "DENY", rules: [{ from: [{ source: { notRequestPrincipals: ["*"] } }] }] },
+        },
+    ];
+}
+
+/** Every Istio object for the settings, in apply order (Gateway first, policies last). */
+export function inferenceRouteObjects(istio: IstioSettings, t: RouteTarget): IstioObject[] {
+    const objects = [gatewayObject(istio, t), virtualServiceObject(istio, t), destinationRuleObject(istio, t)];
+    if (istio.strictMtls) objects.push(...peerAuthenticationObjects(t));
+    if (istio.jwt) objects.push(...jwtObjects(istio.jwt, t));
+    return objects;
+}
