@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
+import { TorchServe } from "../components/torchserve";
 import { Settings } from "./config/settings";
 
 /** Outputs the cloud-neutral platform adds to the stack. */
@@ -16,8 +17,30 @@ export interface PlatformOutputs {
 
 /**
  * Installs everything that runs on the cluster. Reads only `settings` and the cluster contract,
- * never the cloud: each add-on gets the target's provider and placement.
+ * never the cloud: each add-on gets the target's provider and placement. Add-ons wait for the
+ * cluster, not for each other, so they install side by side.
  */
 export function createPlatform(settings: Settings, cluster: ClusterTarget): PlatformOutputs {
-    throw new Error(`platform not built yet for ${settings.stack} on ${cluster.needsDevicePlugin}`);
+    const pool = settings.gpuNodePool;
+    const torchserve = new TorchServe("torchserve", {
+        provider: cluster.provider,
+        settings: settings.torchserve,
+        gpuPlacement: cluster.gpuPlacement,
+        storageClassName: cluster.modelStoreClassName,
+        meshInjection: settings.istio.enabled,
+        metricsNamespaces: settings.prometheus.enabled ? [settings.prometheus.namespace] : [],
+        autoscaling: settings.autoscaling.enabled ? settings.autoscaling : undefined,
+        gpuCapacity: pool ? pool.maxNodes * pool.gpusPerNode : undefined,
+        clusterReady: cluster.clusterReady,
+        gpuReady: cluster.gpuPoolReady,
+        protectModelStore: settings.cluster.deletionProtection && settings.cloud !== "existing",
+    });
+
+    return {
+        namespace: torchserve.namespace,
+        inferenceUrl: torchserve.inferenceUrl,
+        managementUrl: torchserve.managementUrl,
+        metricsUrl: torchserve.metricsUrl,
+        grpcUrl: torchserve.grpcUrl,
+    };
 }

@@ -121,10 +121,17 @@ export async function evaluate(
 
     const restoreLog = captureLogs(logs);
     try {
-        const outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {});
+        // Keep the program's own Output objects: the stack's resolved outputs lose secretness
+        // and collapse to undefined in a preview as soon as one value is unknown.
+        let outputs: Record<string, any> = {};
+        await pulumi.runtime.runInPulumiStack(async () => {
+            outputs = (await program()) ?? {};
+            return outputs;
+        });
         const resolved: Record<string, any> = {};
         const secretOutputs: string[] = [];
-        for (const [k, v] of Object.entries(outputs ?? {})) {
+        for (const [k, v] of Object.entries(outputs)) {
+            if (v === undefined) continue;
             const out = pulumi.output(v);
             if (await pulumi.isSecret(out)) secretOutputs.push(k);
             resolved[k] = await valueOf(out);
@@ -148,11 +155,11 @@ export const UNKNOWN = "<unknown>";
 async function valueOf(o: pulumi.Output<any>): Promise<any> {
     // Output.promise(withUnknowns) is internal but stable; apply() never fires on unknowns.
     const v = await (o as any).promise(true);
-    return v === pulumi.runtime.unknownValue ? UNKNOWN : replaceUnknowns(v);
+    return replaceUnknowns(v);
 }
 
 function replaceUnknowns(value: any): any {
-    if (value === pulumi.runtime.unknownValue) return UNKNOWN;
+    if (value === pulumi.runtime.unknownValue || pulumi.isUnknown(value)) return UNKNOWN;
     if (Array.isArray(value)) return value.map(replaceUnknowns);
     if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceUnknowns(v)]));
