@@ -1,0 +1,106 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Placement } from "../cluster/target";
+import { clusterAutoscalerChart } from "./defaults";
+import { clusterAutoscalerPolicy, IrsaRole } from "./iam";
+
+/** Namespace and service account cluster-autoscaler runs as; its IAM role trusts exactly this. */
+export const clusterAutoscalerNamespace = "kube-system";
+export const clusterAutoscalerServiceAccount = "cluster-autoscaler";
+
+export interface ClusterAutoscalerValuesInput {
+    clusterName: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    roleArn: pulumi.Input<string>;
+    /** registry.k8s.io/autoscaling/cluster-autoscaler tag; undefined = the chart's default. */
+    imageTag?: string;
+    placement: Placement;
+}
+
+/** Helm values for the cluster-autoscaler chart (value names from chart 9.59.0's values.yaml). */
+export function clusterAutoscalerValues(v: ClusterAutoscalerValuesInput): Record<string, any> {
+    return {
+        cloudProvider: "aws",
+        awsRegion: v.region,
+        // Finds ASGs tagged k8s.io/cluster-autoscaler/enabled and k8s.io/cluster-autoscaler/<clusterName>.
+        autoDiscovery: { clusterName: v.clusterName },
+        rbac: {
+            serviceAccount: {
+                create: true,
+                name: clusterAutoscalerServiceAccount,
+                annotations: { "eks.amazonaws.com/role-arn": v.roleArn },
+            },
+        },
+        ...(v.imageTag ? { image: { tag: v.imageTag } } : {}),
+        extraArgs: {
+            // Pick the group that leaves least idle CPU/memory: don't add a GPU node for CPU pods.
+            expander: "least-waste",
+            "balance-similar-node-groups": true,
+            // TorchServe pods use emptyDir scratch; that must not pin a GPU node forever.
+            "skip-nodes-with-local-storage": false,
+        },
+        nodeSelector: v.placement.nodeSelector,
+        tolerations: v.placement.tolerations,
+        resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } },
+    };
+}
+
+export interface ClusterAutoscalerArgs {
+    /** EKS cluster name (output of the cluster). */
+    clusterName: pulumi.Input<string>;
+    /** Plain cluster name for the IAM condition on ASG tags. */
+    clusterNameForPolicy: string;
+    /** AWS region of the cluster. */
+    region: pulumi.Input<string>;
+    /** Cluster's IAM OIDC provider ARN. */
+    oidcProviderArn: pulumi.Input<string>;
+    /** OIDC issuer without `https://`. */
+    oidcIssuer: pulumi.Input<string>;
+    /** Image tag matching the cluster's Kubernetes minor; undefined = chart default. */
+    imageTag?: string;
+    /** Where the autoscaler runs (the system pool). */
+    placement: Placement;
+    /** Kubernetes provider of the cluster. */
+    provider: k8s.Provider;
+    /** Wait for these (the system node group) before installing. */
+    dependsOn?: pulumi.Resource[];
+    /** Tags on AWS resources. */
+    tags?: Record<string, string>;
+}
+
+/** cluster-autoscaler with ASG auto-discovery, its IAM role bound to its service account through IRSA. */
+export class ClusterAutoscaler extends pulumi.ComponentResource {
+    readonly role: IrsaRole;
+    readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("torchserve-platform:eks:ClusterAutoscaler", name, {}, opts);
+        this.role = new IrsaRole(name, {
+            oidcProviderArn: args.oidcProviderArn,
+            oidcIssuer: args.oidcIssuer,
+            namespace: clusterAutoscalerNamespace,
+            serviceAccount: clusterAutoscalerServiceAccount,
+            inlinePolicy: clusterAutoscalerPolicy(args.clusterNameForPolicy),
+            tags: args.tags,
+        }, { parent: this });
+
+        this.release = new k8s.helm.v3.Release(name, {
+            chart: clusterAutoscalerChart.name,
+            version: clusterAutoscalerChart.version,
+            repositoryOpts: { repo: clusterAutoscalerChart.repo },
+            namespace: clusterAutoscalerNamespace,
+            values: clusterAutoscalerValues({
+                clusterName: args.clusterName,
+                region: args.region,
+                roleArn: this.role.arn,
+                imageTag: args.imageTag,
+                placement: args.placement,
+            }),
+        }, {
+            parent: this,
+            provider: args.provider,
+            dependsOn: [...(args.dependsOn ?? []), ...this.role.permissions],
+        });
+        this.registerOutputs({ roleArn: this.role.arn });
+    }
+}

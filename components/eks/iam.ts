@@ -1,0 +1,128 @@
+// IAM documents as pure functions, so tests read the exact policy a role gets.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Managed policies every EKS node needs: join the cluster, run the VPC CNI, pull from ECR. */
+export const nodeManagedPolicies = [
+    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+    "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+] as const;
+
+/** AWS-managed policy the EFS CSI controller needs to create and delete access points. */
+export const efsCsiDriverPolicyArn = "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy";
+
+export function ec2AssumeRolePolicy(): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    });
+}
+
+/**
+ * Trust policy of an IAM role for service accounts (IRSA): only tokens the cluster's OIDC issuer signed
+ * for the given service account(s) may assume it. `subject` may hold `*` (matched with StringLike).
+ *
+ * @param oidcProviderArn ARN of the cluster's IAM OIDC provider.
+ * @param oidcIssuer issuer URL without `https://` (the condition-key prefix).
+ * @param subject `system:serviceaccount:<namespace>:<name>`.
+ */
+export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, subject: string): string {
+    const issuer = oidcIssuer.replace(/^https:\/\//, "");
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Federated: oidcProviderArn },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+                StringEquals: { [`${issuer}:aud`]: "sts.amazonaws.com" },
+                [subject.includes("*") ? "StringLike" : "StringEquals"]: { [`${issuer}:sub`]: subject },
+            },
+        }],
+    });
+}
+
+export function serviceAccountSubject(namespace: string, name: string): string {
+    return `system:serviceaccount:${namespace}:${name}`;
+}
+
+/**
+ * cluster-autoscaler's "full features" policy (autoscaler README, cloudprovider/aws): read ASGs, launch
+ * templates, instance types and managed node groups (labels/taints for scale-from-zero); change the size
+ * only of ASGs tagged as this cluster's.
+ */
+export function clusterAutoscalerPolicy(clusterName: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "Discover",
+                Effect: "Allow",
+                Action: [
+                    "autoscaling:DescribeAutoScalingGroups",
+                    "autoscaling:DescribeAutoScalingInstances",
+                    "autoscaling:DescribeLaunchConfigurations",
+                    "autoscaling:DescribeScalingActivities",
+                    "ec2:DescribeImages",
+                    "ec2:DescribeInstanceTypes",
+                    "ec2:DescribeLaunchTemplateVersions",
+                    "ec2:GetInstanceTypesFromInstanceRequirements",
+                    "eks:DescribeNodegroup",
+                ],
+                Resource: "*",
+            },
+            {
+                Sid: "ScaleOwnGroups",
+                Effect: "Allow",
+                Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+                Resource: "*",
+                Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+            },
+        ],
+    });
+}
+
+export interface IrsaRoleArgs {
+    /** ARN of the cluster's IAM OIDC provider. */
+    oidcProviderArn: pulumi.Input<string>;
+    /** OIDC issuer (URL without `https://`). */
+    oidcIssuer: pulumi.Input<string>;
+    /** Namespace of the service account. */
+    namespace: string;
+    /** Service account name; `*` allowed (e.g. `efs-csi-*`). */
+    serviceAccount: string;
+    /** Managed policy ARNs to attach. */
+    managedPolicyArns?: string[];
+    /** Inline policy document (JSON). */
+    inlinePolicy?: pulumi.Input<string>;
+    /** Tags on the role. */
+    tags?: Record<string, string>;
+}
+
+/** An IAM role a Kubernetes service account assumes through the cluster's OIDC provider. */
+export class IrsaRole extends pulumi.ComponentResource {
+    readonly role: aws.iam.Role;
+    readonly arn: pulumi.Output<string>;
+    /** The role has its permissions once these exist. */
+    readonly permissions: pulumi.Resource[];
+
+    constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("torchserve-platform:eks:IrsaRole", name, {}, opts);
+        const subject = serviceAccountSubject(args.namespace, args.serviceAccount);
+        this.role = new aws.iam.Role(name, {
+            assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer])
+                .apply(([arn, issuer]) => irsaTrustPolicy(arn, issuer, subject)),
+            tags: args.tags,
+        }, { parent: this });
+        this.arn = this.role.arn;
+        this.permissions = (args.managedPolicyArns ?? []).map((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-${i}`, {
+            role: this.role.name,
+            policyArn,
+        }, { parent: this }));
+        if (args.inlinePolicy !== undefined) {
+            this.permissions.push(new aws.iam.RolePolicy(name, { role: this.role.id, policy: args.inlinePolicy }, { parent: this }));
+        }
+        this.registerOutputs({ arn: this.arn });
+    }
+}

@@ -1,0 +1,145 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { efsCsiDriverPolicyArn, IrsaRole } from "./iam";
+
+/** StorageClass name TorchServe's model-store claim uses on EKS. */
+export const efsStorageClassName = "efs-sc";
+
+/** EFS CSI driver's controller service account (EKS add-on default). */
+export const efsCsiControllerServiceAccount = "efs-csi-controller-sa";
+
+/** UID/GID of the `model-server` user in the pytorch/torchserve images, which runs as non-root. */
+export const torchserveUid = 1000;
+
+/**
+ * The EFS StorageClass: each claim gets its own EFS access point whose root directory is created owned
+ * by TorchServe's uid/gid and that maps every client to them, so the non-root server can write models
+ * whatever the file system's own permissions. EFS is NFS: ReadWriteMany across nodes and zones.
+ */
+export function efsStorageClass(fileSystemId: pulumi.Input<string>, retain: boolean) {
+    return {
+        metadata: { name: efsStorageClassName },
+        provisioner: "efs.csi.aws.com",
+        parameters: {
+            provisioningMode: "efs-ap",
+            fileSystemId,
+            directoryPerms: "700",
+            uid: String(torchserveUid),
+            gid: String(torchserveUid),
+        },
+        // Retain keeps the access point and its models when a claim is deleted.
+        reclaimPolicy: retain ? "Retain" : "Delete",
+        volumeBindingMode: "Immediate",
+    };
+}
+
+export interface EfsModelStoreArgs {
+    /** EKS cluster name (an output of the cluster, so the add-on waits for it). */
+    clusterName: pulumi.Input<string>;
+    /** Kubernetes version, to pick the add-on version EKS marks default for it. */
+    kubernetesVersion: string;
+    /** VPC of the cluster. */
+    vpcId: pulumi.Input<string>;
+    /** VPC CIDR; NFS is allowed from it. */
+    vpcCidr: string;
+    /** Subnets the nodes run in; one mount target each (one per zone). */
+    subnetIds: pulumi.Input<string>[];
+    /** The cluster's OIDC provider, for the CSI controller's IAM role. */
+    oidcProviderArn: pulumi.Input<string>;
+    /** OIDC issuer without `https://`. */
+    oidcIssuer: pulumi.Input<string>;
+    /** Kubernetes provider of the cluster. */
+    provider: k8s.Provider;
+    /** Protect the file system and retain volumes (models survive `pulumi destroy` attempts). */
+    deletionProtection: boolean;
+    /** The add-on's pods need nodes to run on before it reports ACTIVE. */
+    nodesReady: pulumi.Resource[];
+    /** Tags on AWS resources. */
+    tags?: Record<string, string>;
+}
+
+/**
+ * Shared model store on EFS: encrypted file system with a mount target per node subnet, NFS allowed from
+ * the VPC, the EFS CSI driver as an EKS add-on (IAM through IRSA) and the `efs-sc` StorageClass.
+ */
+export class EfsModelStore extends pulumi.ComponentResource {
+    readonly fileSystem: aws.efs.FileSystem;
+    readonly securityGroup: aws.ec2.SecurityGroup;
+    readonly nfsRule: aws.vpc.SecurityGroupIngressRule;
+    readonly mountTargets: aws.efs.MountTarget[];
+    readonly csiRole: IrsaRole;
+    readonly csiDriver: aws.eks.Addon;
+    readonly storageClass: k8s.storage.v1.StorageClass;
+    readonly storageClassName: pulumi.Output<string>;
+
+    constructor(name: string, args: EfsModelStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("torchserve-platform:eks:EfsModelStore", name, {}, opts);
+        const parent = { parent: this };
+        const tags = args.tags ?? {};
+
+        this.fileSystem = new aws.efs.FileSystem(`${name}-fs`, {
+            encrypted: true,
+            performanceMode: "generalPurpose",
+            // Throughput follows demand (model downloads at start-up, loads on scale-out), no credits to run out.
+            throughputMode: "elastic",
+            tags: { ...tags, Name: `${name}-models` },
+        }, { parent: this, protect: args.deletionProtection });
+
+        this.securityGroup = new aws.ec2.SecurityGroup(`${name}-nfs`, {
+            vpcId: args.vpcId,
+            description: "NFS from the cluster VPC to the EFS model store",
+            tags: { ...tags, Name: `${name}-nfs` },
+        }, parent);
+        this.nfsRule = new aws.vpc.SecurityGroupIngressRule(`${name}-nfs`, {
+            securityGroupId: this.securityGroup.id,
+            description: "NFS from nodes",
+            ipProtocol: "tcp",
+            fromPort: 2049,
+            toPort: 2049,
+            cidrIpv4: args.vpcCidr,
+        }, parent);
+
+        this.mountTargets = args.subnetIds.map((subnetId, i) => new aws.efs.MountTarget(`${name}-mount-${i}`, {
+            fileSystemId: this.fileSystem.id,
+            subnetId,
+            securityGroups: [this.securityGroup.id],
+        }, { parent: this, dependsOn: [this.nfsRule] }));
+
+        this.csiRole = new IrsaRole(`${name}-efs-csi`, {
+            oidcProviderArn: args.oidcProviderArn,
+            oidcIssuer: args.oidcIssuer,
+            namespace: "kube-system",
+            // Controller and node service accounts (efs-csi-controller-sa, efs-csi-node-sa), as AWS documents.
+            serviceAccount: "efs-csi-*",
+            managedPolicyArns: [efsCsiDriverPolicyArn],
+            tags,
+        }, parent);
+
+        // The version EKS marks default for this Kubernetes version (not "most recent"), resolved once and
+        // recorded in state; a preview shows it if AWS changes the default.
+        const addonVersion = aws.eks.getAddonVersionOutput({
+            addonName: "aws-efs-csi-driver",
+            kubernetesVersion: args.kubernetesVersion,
+            mostRecent: false,
+        }, parent);
+        this.csiDriver = new aws.eks.Addon(`${name}-efs-csi`, {
+            clusterName: args.clusterName,
+            addonName: "aws-efs-csi-driver",
+            addonVersion: addonVersion.version,
+            serviceAccountRoleArn: this.csiRole.arn,
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            tags,
+        }, { parent: this, dependsOn: [...args.nodesReady, ...this.csiRole.permissions] });
+
+        this.storageClass = new k8s.storage.v1.StorageClass(`${name}-efs-sc`, efsStorageClass(this.fileSystem.id, args.deletionProtection), {
+            parent: this,
+            provider: args.provider,
+            // Claims bind immediately; volumes mount only once a mount target exists in the node's zone.
+            dependsOn: [this.csiDriver, ...this.mountTargets],
+        });
+        this.storageClassName = this.storageClass.metadata.name;
+        this.registerOutputs({ fileSystemId: this.fileSystem.id, storageClassName: this.storageClassName });
+    }
+}

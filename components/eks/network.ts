@@ -1,0 +1,148 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface EksNetworkArgs {
+    /** EKS cluster name; subnets carry `kubernetes.io/cluster/<name>` so load balancers find them. */
+    clusterName: string;
+    /** VPC CIDR block, a /16 (subnets are carved from it by `subnetCidrs`). */
+    cidrBlock: string;
+    /** Availability zones to span (>= 2; EKS requires subnets in two zones). */
+    zoneCount: number;
+    /** Tags on every network resource. */
+    tags?: Record<string, string>;
+}
+
+/**
+ * Subnet blocks inside a /16: private /19s for nodes (the VPC CNI gives every pod a VPC address, so
+ * they need room), public /22s for load balancers and the NAT gateway.
+ */
+export function subnetCidrs(vpcCidr: string, zoneCount: number): { private: string[]; public: string[] } {
+    const m = /^(\d+)\.(\d+)\.0\.0\/16$/.exec(vpcCidr);
+    if (!m) throw new Error(`VPC CIDR must be a /16 like 10.0.0.0/16, got ${vpcCidr}`);
+    if (zoneCount < 2 || zoneCount > 4) throw new Error(`zone count must be 2-4, got ${zoneCount}`);
+    const prefix = `${m[1]}.${m[2]}`;
+    const range = (n: number) => [...Array(n).keys()];
+    return {
+        private: range(zoneCount).map((i) => `${prefix}.${i * 32}.0/19`),
+        // Public blocks start after the last possible private one (4 × /19 = 10.x.0.0-127.255).
+        public: range(zoneCount).map((i) => `${prefix}.${128 + i * 4}.0/22`),
+    };
+}
+
+/**
+ * Tags the AWS load balancer integrations use to pick subnets: `elb` for internet-facing, `internal-elb`
+ * for internal load balancers, both scoped to the cluster.
+ */
+export function subnetTags(clusterName: string, tier: "public" | "private"): Record<string, string> {
+    return {
+        [`kubernetes.io/cluster/${clusterName}`]: "shared",
+        [tier === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"]: "1",
+    };
+}
+
+/**
+ * The i-th zone to use. Zones must be distinct: EFS allows one mount target per zone, and a second
+ * subnet in the same zone would add nothing but a failed mount target.
+ */
+export function zoneAt(names: string[], i: number): string {
+    if (i >= names.length) {
+        throw new Error(`the VPC spans ${i + 1}+ availability zones but the region offers ${names.length} (${names.join(", ")}); choose a region with at least ${i + 1}`);
+    }
+    return names[i];
+}
+
+/**
+ * VPC for the cluster: public subnets (internet gateway) for load balancers, private subnets for nodes
+ * with egress through one NAT gateway. One NAT gateway keeps a dev/test platform cheap; a zone outage
+ * cuts node egress in the other zones until it returns.
+ */
+export class EksNetwork extends pulumi.ComponentResource {
+    readonly vpc: aws.ec2.Vpc;
+    readonly vpcId: pulumi.Output<string>;
+    readonly cidrBlock: string;
+    readonly publicSubnets: aws.ec2.Subnet[];
+    readonly privateSubnets: aws.ec2.Subnet[];
+    readonly publicSubnetIds: pulumi.Output<string>[];
+    readonly privateSubnetIds: pulumi.Output<string>[];
+    /** Private subnets can reach the internet only once this route exists. */
+    readonly egressReady: pulumi.Resource[];
+
+    constructor(name: string, args: EksNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("torchserve-platform:eks:Network", name, {}, opts);
+        const parent = { parent: this };
+        const tags = args.tags ?? {};
+        const cidrs = subnetCidrs(args.cidrBlock, args.zoneCount);
+        // Regular zones only: local and wavelength zones lack EKS and most instance types.
+        const zones = aws.getAvailabilityZonesOutput(
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            parent,
+        );
+
+        this.cidrBlock = args.cidrBlock;
+        this.vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+            cidrBlock: args.cidrBlock,
+            // EFS mount targets and the EKS endpoint are reached by DNS name.
+            enableDnsHostnames: true,
+            enableDnsSupport: true,
+            tags: { ...tags, Name: `${args.clusterName}-vpc` },
+        }, parent);
+        this.vpcId = this.vpc.id;
+
+        const igw = new aws.ec2.InternetGateway(`${name}-igw`, {
+            vpcId: this.vpc.id,
+            tags: { ...tags, Name: `${args.clusterName}-igw` },
+        }, parent);
+        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
+            vpcId: this.vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+            tags: { ...tags, Name: `${args.clusterName}-public` },
+        }, parent);
+
+        this.publicSubnets = cidrs.public.map((cidr, i) => new aws.ec2.Subnet(`${name}-public-${i}`, {
+            vpcId: this.vpc.id,
+            cidrBlock: cidr,
+            availabilityZone: zones.names.apply((names) => zoneAt(names, i)),
+            mapPublicIpOnLaunch: true,
+            tags: { ...tags, ...subnetTags(args.clusterName, "public"), Name: `${args.clusterName}-public-${i}` },
+        }, parent));
+        this.publicSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, {
+            subnetId: subnet.id,
+            routeTableId: publicRoutes.id,
+        }, parent));
+
+        const natIp = new aws.ec2.Eip(`${name}-nat`, {
+            domain: "vpc",
+            tags: { ...tags, Name: `${args.clusterName}-nat` },
+        }, parent);
+        const nat = new aws.ec2.NatGateway(`${name}-nat`, {
+            allocationId: natIp.id,
+            subnetId: this.publicSubnets[0].id,
+            tags: { ...tags, Name: `${args.clusterName}-nat` },
+        }, { parent: this, dependsOn: [igw] });
+        const privateRoutes = new aws.ec2.RouteTable(`${name}-private`, {
+            vpcId: this.vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+            tags: { ...tags, Name: `${args.clusterName}-private` },
+        }, parent);
+
+        this.privateSubnets = cidrs.private.map((cidr, i) => new aws.ec2.Subnet(`${name}-private-${i}`, {
+            vpcId: this.vpc.id,
+            cidrBlock: cidr,
+            availabilityZone: zones.names.apply((names) => zoneAt(names, i)),
+            tags: { ...tags, ...subnetTags(args.clusterName, "private"), Name: `${args.clusterName}-private-${i}` },
+        }, parent));
+        const privateAssociations = this.privateSubnets.map((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, {
+            subnetId: subnet.id,
+            routeTableId: privateRoutes.id,
+        }, parent));
+
+        this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
+        this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
+        this.egressReady = [nat, privateRoutes, ...privateAssociations];
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+        });
+    }
+}
