@@ -145,6 +145,10 @@ export async function evaluate(
             calls: monitor.callTokens,
             logs,
         };
+    } catch (e) {
+        // Let callers see what was registered before the failure (a config error must leave nothing).
+        if (e && typeof e === "object") (e as { registered?: RegisteredResource[] }).registered = monitor.registered;
+        throw e;
     } finally {
         restoreLog();
     }
