@@ -1,0 +1,384 @@
+// The Istio mesh: what the gateway does with a request (interpreted from the VirtualService we
+// build), session affinity, canary weights, install order, schemas, providers, outputs.
+import * as assert from "assert";
+import * as k8s from "@pulumi/kubernetes";
+import {
+    createInferenceRoutes,
+    createMesh,
+    gatewayNamespace,
+    gatewaySelectorLabels,
+    gatewayServiceName,
+    inferenceRouteObjects,
+    istioChartRepo,
+    istioVersion,
+    IstioObject,
+    RouteTarget,
+} from "../components/mesh";
+import { destinationPort, routeRequest } from "../components/mesh/simulate";
+import { podLabels, serviceName, trackLabel, tracks } from "../components/torchserve/conventions";
+import { Placement } from "../components/cluster/target";
+import { IstioSettings, Settings } from "../stacks/config/settings";
+import { evaluate, Evaluation, RegisteredResource, UNKNOWN } from "../tools/evaluate";
+import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
+import { testSettings } from "./support/settings";
+
+const ports = { inference: 8080, management: 8081, metrics: 8082, grpcInference: 7070 };
+
+function meshSettings(istio: Partial<IstioSettings> = {}, canaryWeight?: number): Settings {
+    const s = testSettings({ istio: { enabled: true, hosts: ["models.example.com"], ...istio } });
+    if (canaryWeight !== undefined) s.torchserve.canary = { image: "pytorch/torchserve:0.12.0-cpu", weight: canaryWeight, replicas: 1 };
+    return s;
+}
+
+function target(s: Settings): RouteTarget {
+    return {
+        namespace: s.torchserve.namespace,
+        serviceName,
+        ports: {
+            inference: s.torchserve.inferencePort,
+            grpcInference: s.torchserve.grpcInferencePort,
+            management: s.torchserve.managementPort,
+            metrics: s.torchserve.metricsPort,
+        },
+        canaryWeight: s.torchserve.canary?.weight,
+        gatewayNamespace,
+        gatewaySelector: gatewaySelectorLabels(),
+    };
+}
+
+function objectsOf(s: Settings): IstioObject[] {
+    return inferenceRouteObjects(s.istio, target(s));
+}
+
+function one(objects: IstioObject[], kind: string): IstioObject {
+    const found = objects.filter((o) => o.kind === kind);
+    assert.strictEqual(found.length, 1, `expected one ${kind}, found ${found.length}`);
+    return found[0];
+}
+
+const vsOf = (s: Settings) => one(objectsOf(s), "VirtualService").spec;
+
+describe("Istio routes (pure)", () => {
+    describe("VirtualService: which TorchServe port a request reaches", () => {
+        const vs = vsOf(meshSettings());
+
+        it("protocol: grpc in any case → gRPC inference port", () => {
+            for (const value of ["grpc", "gRPC", "GRPC", "Grpc"]) {
+                assert.strictEqual(destinationPort(vs, { path: "/org.pytorch.serve.grpc.inference.InferenceAPIsService/Predictions", headers: { protocol: value } }), ports.grpcInference, value);
+            }
+        });
+
+        it("protocol: rest in any case → inference port", () => {
+            for (const value of ["REST", "rest", "Rest"]) {
+                assert.strictEqual(destinationPort(vs, { path: "/predictions/squeezenet1_1", headers: { protocol: value } }), ports.inference, value);
+            }
+            // Header names are case-insensitive in HTTP.
+            assert.strictEqual(destinationPort(vs, { path: "/predictions/x", headers: { Protocol: "GRPC" } }), ports.grpcInference);
+        });
+
+        it("no protocol header → inference port", () => {
+            assert.strictEqual(destinationPort(vs, { path: "/predictions/squeezenet1_1" }), ports.inference);
+            assert.strictEqual(destinationPort(vs, { path: "/ping" }), ports.inference);
+        });
+
+        it("the header value must match in full (regex is anchored like Envoy's)", () => {
+            // "grpc-web" is not "grpc": it falls through to the default inference route.
+            assert.strictEqual(destinationPort(vs, { path: "/x", headers: { protocol: "grpc-web" } }), ports.inference);
+        });
+
+        it("metrics and management are not reachable unless opted in", () => {
+            const metrics = routeRequest(vs, { path: "/metrics" });
+            assert.deepStrictEqual(metrics, { kind: "directResponse", route: "metrics-blocked", status: 404 });
+            assert.strictEqual(routeRequest(vs, { path: "/metrics", headers: { protocol: "REST" } }).kind, "directResponse");
+            assert.strictEqual(routeRequest(vs, { path: "/management/models" }).kind, "directResponse");
+            // No route of any request leads to the management or metrics port.
+            for (const route of vs.http) {
+                for (const d of route.route ?? []) {
+                    assert.ok(![ports.management, ports.metrics].includes(d.destination.port.number), route.name);
+                }
+            }
+        });
+
+        it("exposeMetrics → /metrics reaches the metrics port", () => {
+            const opened = vsOf(meshSettings({ exposeMetrics: true }));
+            assert.strictEqual(destinationPort(opened, { path: "/metrics" }), ports.metrics);
+            assert.strictEqual(routeRequest(opened, { path: "/management/models" }).kind, "directResponse");
+        });
+
+        it("exposeManagement → /management/<api> reaches the management port as /<api>", () => {
+            const opened = vsOf(meshSettings({ exposeManagement: true }));
+            const outcome = routeRequest(opened, { path: "/management/models/squeezenet1_1" });
+            assert.strictEqual(outcome.kind, "route");
+            if (outcome.kind === "route") {
+                assert.strictEqual(outcome.path, "/models/squeezenet1_1");
+                assert.deepStrictEqual(outcome.destinations.map((d) => d.port), [ports.management]);
+            }
+            assert.strictEqual(routeRequest(opened, { path: "/metrics" }).kind, "directResponse");
+        });
+
+        it("routes to the TorchServe Service and binds to the edge Gateway for the configured hosts", () => {
+            const s = meshSettings();
+            const outcome = routeRequest(vs, { path: "/predictions/x" });
+            assert.ok(outcome.kind === "route");
+            assert.strictEqual(outcome.destinations[0].host, `${serviceName}.${s.torchserve.namespace}.svc.cluster.local`);
+            assert.deepStrictEqual(vs.hosts, ["models.example.com"]);
+            const gw = one(objectsOf(s), "Gateway");
+            assert.deepStrictEqual(vs.gateways, [`${gw.metadata.namespace}/${gw.metadata.name}`]);
+        });
+
+        it("uses the ports from the settings, not fixed numbers", () => {
+            const s = meshSettings();
+            s.torchserve.inferencePort = 9080;
+            s.torchserve.grpcInferencePort = 9070;
+            const moved = vsOf(s);
+            assert.strictEqual(destinationPort(moved, { path: "/p" }), 9080);
+            assert.strictEqual(destinationPort(moved, { path: "/p", headers: { protocol: "grpc" } }), 9070);
+        });
+    });
+
+    describe("Gateway", () => {
+        it("HTTP on 80 for the hosts, on the ingress gateway pods", () => {
+            const gw = one(objectsOf(meshSettings()), "Gateway");
+            assert.deepStrictEqual(gw.spec.servers, [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["models.example.com"] }]);
+            assert.deepStrictEqual(gw.spec.selector, { istio: "ingressgateway" });
+            assert.strictEqual(gw.metadata.namespace, gatewayNamespace);
+        });
+
+        it("adds HTTPS on 443 with the TLS credential when tlsCredentialName is set", () => {
+            const gw = one(objectsOf(meshSettings({ tlsCredentialName: "models-tls" })), "Gateway");
+            const https = gw.spec.servers.find((s: any) => s.port.number === 443);
+            assert.deepStrictEqual(https, {
+                port: { number: 443, name: "https", protocol: "HTTPS" },
+                hosts: ["models.example.com"],
+                tls: { mode: "SIMPLE", credentialName: "models-tls" },
+            });
+        });
+
+        it("selects the pods the gateway chart labels for our release (istio: <release without istio->)", () => {
+            assert.deepStrictEqual(gatewaySelectorLabels("istio-ingressgateway"), { istio: "ingressgateway" });
+            assert.deepStrictEqual(gatewaySelectorLabels("istio-ingress"), { istio: "ingress" });
+        });
+    });
+
+    describe("DestinationRule: session affinity", () => {
+        it("consistent hash on the configured cookie name and ttl", () => {
+            const dr = one(objectsOf(meshSettings({ sessionCookie: { name: "ts-affinity", ttl: "3600s" } })), "DestinationRule");
+            assert.deepStrictEqual(dr.spec.trafficPolicy.loadBalancer.consistentHash.httpCookie, { name: "ts-affinity", ttl: "3600s" });
+            assert.strictEqual(dr.spec.host, "torchserve.torchserve.svc.cluster.local");
+            assert.strictEqual(dr.spec.subsets, undefined);
+        });
+    });
+
+    describe("canary", () => {
+        const s = meshSettings({ exposeMetrics: true, exposeManagement: true }, 20);
+        const objects = objectsOf(s);
+        const vs = one(objects, "VirtualService").spec;
+        const dr = one(objects, "DestinationRule").spec;
+
+        it("subsets stable/canary select pods by the track label", () => {
+            assert.deepStrictEqual(dr.subsets, [
+                { name: tracks.stable, labels: { [trackLabel]: tracks.stable } },
+                { name: tracks.canary, labels: { [trackLabel]: tracks.canary } },
+            ]);
+        });
+
+        it("every route splits 80/20 between the subsets, on the same port, summing to 100", () => {
+            const routed = vs.http.filter((r: any) => r.route);
+            assert.strictEqual(routed.length, vs.http.length, "with everything exposed every route has destinations");
+            for (const r of routed) {
+                const split = r.route.map((d: any) => [d.destination.subset, d.weight]);
+                assert.deepStrictEqual(split, [[tracks.stable, 80], [tracks.canary, 20]], r.name);
+                assert.strictEqual(r.route.reduce((sum: number, d: any) => sum + d.weight, 0), 100, r.name);
+                assert.strictEqual(new Set(r.route.map((d: any) => d.destination.port.number)).size, 1, r.name);
+            }
+            const grpc = routeRequest(vs, { path: "/p", headers: { protocol: "GRPC" } });
+            assert.ok(grpc.kind === "route");
+            assert.deepStrictEqual(grpc.destinations.map((d) => [d.subset, d.port, d.weight]),
+                [["stable", ports.grpcInference, 80], ["canary", ports.grpcInference, 20]]);
+        });
+
+        it("subsets inherit the cookie hash (affinity holds within each subset)", () => {
+            assert.ok(dr.trafficPolicy.loadBalancer.consistentHash.httpCookie);
+            for (const subset of dr.subsets) assert.strictEqual(subset.trafficPolicy, undefined, subset.name);
+        });
+
+        it("weights 0 and 100 still give two destinations summing to 100", () => {
+            for (const w of [0, 100]) {
+                const routes = vsOf(meshSettings({}, w)).http.filter((r: any) => r.route);
+                for (const r of routes) assert.deepStrictEqual(r.route.map((d: any) => d.weight), [100 - w, w]);
+            }
+        });
+    });
+
+    describe("security", () => {
+        it("no PeerAuthentication or JWT policy unless asked for", () => {
+            const kinds = objectsOf(meshSettings()).map((o) => o.kind);
+            assert.deepStrictEqual(kinds, ["Gateway", "VirtualService", "DestinationRule"]);
+        });
+
+        it("strictMtls: STRICT in the TorchServe namespace, metrics port PERMISSIVE on TorchServe pods", () => {
+            const s = meshSettings({ strictMtls: true });
+            const pas = objectsOf(s).filter((o) => o.kind === "PeerAuthentication");
+            assert.strictEqual(pas.length, 2);
+            for (const pa of pas) {
+                assert.strictEqual(pa.metadata.namespace, s.torchserve.namespace);
+                assert.strictEqual(pa.spec.mtls.mode, "STRICT");
+            }
+            const namespaceWide = pas.find((p) => !p.spec.selector)!;
+            assert.strictEqual(namespaceWide.metadata.name, "default");
+            const workload = pas.find((p) => p.spec.selector)!;
+            assert.deepStrictEqual(workload.spec.selector.matchLabels, podLabels);
+            assert.deepStrictEqual(workload.spec.portLevelMtls, { [String(ports.metrics)]: { mode: "PERMISSIVE" } });
+        });
+
+        it("jwt: RequestAuthentication + DENY without a valid token, on the ingress gateway pods", () => {
+            const jwt = { issuer: "https://issuer.example.com", jwksUri: "https://issuer.example.com/.well-known/jwks.json" };
+            const objects = objectsOf(meshSettings({ jwt }));
+            const ra = one(objects, "RequestAuthentication");
+            const ap = one(objects, "AuthorizationPolicy");
+            const gw = one(objects, "Gateway");
+            for (const o of [ra, ap]) {
+                assert.strictEqual(o.metadata.namespace, gatewayNamespace);
+                assert.deepStrictEqual(o.spec.selector.matchLabels, gw.spec.selector);
+            }
+            assert.deepStrictEqual(ra.spec.jwtRules, [jwt]);
+            assert.strictEqual(ap.spec.action, "DENY");
+            assert.deepStrictEqual(ap.spec.rules, [{ from: [{ source: { notRequestPrincipals: ["*"] } }] }]);
+        });
+    });
+});
+
+// ---- Under Pulumi mocks --------------------------------------------------------------------
+
+const systemPlacement: Placement = {
+    nodeSelector: { "node.kubernetes.io/pool": "system" },
+    tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
+};
+const loadBalancerHost = "a1b2c3.elb.us-west-2.amazonaws.com";
+
+/** Evaluates the mesh as the platform composes it: cluster provider → mesh → TorchServe namespace → routes. */
+function evaluateMesh(settings: Settings, preview: boolean): Promise<Evaluation> {
+    return evaluate({
+        project: "torchserve-platform",
+        stack: "test",
+        config: {},
+        preview,
+        // The cloud gives the gateway Service a load balancer; only the Service the chart creates
+        // (release name in the gateway namespace) gets one, so a wrong lookup yields no address.
+        computed: (args) => args.type === "kubernetes:core/v1:Service" && args.id === `${gatewayNamespace}/${gatewayServiceName}`
+            ? { status: { loadBalancer: { ingress: [{ hostname: loadBalancerHost }] } } }
+            : undefined,
+    }, async () => {
+        const provider = new k8s.Provider("cluster", { kubeconfig: "apiVersion: v1\nkind: Config\n" });
+        const clusterReady = new k8s.core.v1.Namespace("cluster-ready-marker", { metadata: { name: "marker" } }, { provider });
+        const mesh = createMesh(settings, { provider, systemPlacement, dependsOn: [clusterReady] });
+        const torchServeNs = new k8s.core.v1.Namespace("torchserve", {
+            metadata: { name: settings.torchserve.namespace, labels: { "istio-injection": "enabled" } },
+        }, { provider });
+        createInferenceRoutes(settings, mesh, { provider, torchServeReady: [torchServeNs] });
+        return mesh ? { ingressUrl: mesh.ingressUrl } : {};
+    });
+}
+
+const releaseType = "kubernetes:helm.sh/v3:Release";
+const istioGroups = /^kubernetes:(networking|security)\.istio\.io\//;
+
+function byName(ev: Evaluation, type: string, name: string): RegisteredResource {
+    const r = ev.resources.find((x) => x.type === type && x.name === name);
+    assert.ok(r, `${type} ${name} not registered`);
+    return r;
+}
+
+for (const preview of [true, false]) {
+    describe(`Istio mesh under ${preview ? "preview" : "update"} mocks`, function () {
+        const settings = meshSettings({ strictMtls: true, jwt: { issuer: "https://i.example.com", jwksUri: "https://i.example.com/jwks" } }, 10);
+        let ev: Evaluation;
+        before(async () => { ev = await evaluateMesh(settings, preview); });
+
+        it("installs base, istiod and gateway from Istio's repository at the pinned version", () => {
+            const releases = ev.resources.filter((r) => r.type === releaseType);
+            assert.deepStrictEqual(releases.map((r) => [r.inputs.name, r.inputs.chart]).sort(),
+                [["istio-base", "base"], ["istio-ingressgateway", "gateway"], ["istiod", "istiod"]]);
+            for (const r of releases) {
+                assert.strictEqual(r.inputs.version, istioVersion);
+                assert.strictEqual(r.inputs.repositoryOpts.repo, istioChartRepo);
+            }
+            assert.match(istioVersion, /^1\.(2[7-9]|3\d)\.\d+$/);
+            assert.strictEqual(byName(ev, releaseType, "istiod").inputs.namespace, "istio-system");
+            assert.strictEqual(byName(ev, releaseType, "istio-ingressgateway").inputs.namespace, gatewayNamespace);
+        });
+
+        it("istiod: native sidecars, access log to stdout, pinned images, system placement", () => {
+            const values = byName(ev, releaseType, "istiod").inputs.values;
+            assert.strictEqual(values.env.ENABLE_NATIVE_SIDECARS, "true");
+            assert.strictEqual(values.meshConfig.accessLogFile, "/dev/stdout");
+            assert.strictEqual(values.global.tag, istioVersion);
+            assert.strictEqual(values.sidecarInjectorWebhook.rewriteAppHTTPProbe, true);
+            assert.deepStrictEqual(values.nodeSelector, systemPlacement.nodeSelector);
+            assert.deepStrictEqual(values.tolerations, systemPlacement.tolerations);
+        });
+
+        it("gateway: service type from settings, on the system pool", () => {
+            const values = byName(ev, releaseType, "istio-ingressgateway").inputs.values;
+            assert.strictEqual(values.service.type, settings.istio.gatewayServiceType);
+            assert.deepStrictEqual(values.nodeSelector, systemPlacement.nodeSelector);
+        });
+
+        it("install order: cluster → base → istiod → gateway → every Istio object", () => {
+            const marker = byName(ev, "kubernetes:core/v1:Namespace", "cluster-ready-marker");
+            const base = byName(ev, releaseType, "istio-base");
+            const istiod = byName(ev, releaseType, "istiod");
+            const gateway = byName(ev, releaseType, "istio-ingressgateway");
+            const systemNs = byName(ev, "kubernetes:core/v1:Namespace", "istio-system");
+            assert.ok(systemNs.dependencies.includes(marker.urn), "istio-system waits for the cluster");
+            assert.ok(base.dependencies.includes(systemNs.urn));
+            assert.ok(istiod.dependencies.includes(base.urn), "istiod after base (CRDs)");
+            assert.ok(gateway.dependencies.includes(istiod.urn), "gateway after istiod (injection)");
+            const istioObjects = ev.resources.filter((r) => istioGroups.test(r.type));
+            assert.strictEqual(istioObjects.length, 3 + 2 + 2);
+            const tsNs = byName(ev, "kubernetes:core/v1:Namespace", "torchserve");
+            for (const o of istioObjects) {
+                for (const dep of [base, istiod, gateway, tsNs]) {
+                    assert.ok(o.dependencies.includes(dep.urn), `${o.name} must wait for ${dep.name}`);
+                }
+            }
+        });
+
+        it("every Istio object passes Istio's schema", async () => {
+            const objects = kubernetesObjects(ev.resources).filter((r) => istioGroups.test(r.type));
+            assert.deepStrictEqual(objects.map((o) => o.type.split(":")[2]).sort(),
+                ["AuthorizationPolicy", "DestinationRule", "Gateway", "PeerAuthentication", "PeerAuthentication", "RequestAuthentication", "VirtualService"]);
+            for (const o of objects) await validateKubernetesObject(o);
+        });
+
+        it("every resource uses the cluster provider and sits under a mesh component", () => {
+            const provider = byName(ev, "pulumi:providers:kubernetes", "cluster");
+            const mesh = byName(ev, "torchserve-platform:mesh:IstioMesh", "istio");
+            const routes = byName(ev, "torchserve-platform:mesh:InferenceRoutes", "torchserve-routes");
+            const ours = ev.resources.filter((r) => r.parent === mesh.urn || r.parent === routes.urn);
+            assert.strictEqual(ours.length, 2 + 3 + 7, ours.map((r) => r.name).join(", "));
+            for (const r of ours) assert.ok(r.provider.startsWith(`${provider.urn}::`), `${r.type} ${r.name}: ${r.provider}`);
+            for (const r of ev.resources.filter((x) => istioGroups.test(x.type))) assert.strictEqual(r.parent, routes.urn);
+        });
+
+        it("ingressUrl comes from the gateway Service's load balancer", () => {
+            assert.strictEqual(ev.outputs.ingressUrl, preview ? UNKNOWN : `http://${loadBalancerHost}`);
+        });
+    });
+}
+
+describe("Istio mesh: outputs and switches", () => {
+    it("ingressUrl is https when TLS is configured", async () => {
+        const ev = await evaluateMesh(meshSettings({ tlsCredentialName: "models-tls" }), false);
+        assert.strictEqual(ev.outputs.ingressUrl, `https://${loadBalancerHost}`);
+    });
+
+    it("istio disabled: createMesh/createInferenceRoutes register nothing", async () => {
+        const settings = testSettings();
+        assert.strictEqual(settings.istio.enabled, false);
+        const ev = await evaluateMesh(settings, false);
+        const meshy = ev.resources.filter((r) => r.type === releaseType || istioGroups.test(r.type) || r.type.startsWith("torchserve-platform:mesh:"));
+        assert.deepStrictEqual(meshy, []);
+        assert.strictEqual(ev.outputs.ingressUrl, undefined);
+    });
+});
