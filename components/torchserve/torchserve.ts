@@ -274,9 +274,11 @@ export class TorchServe extends pulumi.ComponentResource {
         this.canaryDeploymentName = this.canaryDeployment?.metadata.name;
 
         const dns = pulumi.all([this.service.metadata.name, namespace]).apply(([svc, n]) => clusterDnsName(svc, n));
-        const host = pulumi
-            .all([dns, this.service.status])
-            .apply(([d, status]) => inferenceHost(s.serviceType, d, status as any));
+        // Only a LoadBalancer's URL depends on status, so ClusterIP URLs are known in previews.
+        const host =
+            s.serviceType === "LoadBalancer"
+                ? pulumi.all([dns, this.service.status]).apply(([d, status]) => inferenceHost(s.serviceType, d, status as any))
+                : dns;
         this.inferenceUrl = pulumi.interpolate`http://${host}:${s.inferencePort}`;
         this.grpcUrl = pulumi.interpolate`${host}:${s.grpcInferencePort}`;
         this.managementUrl = pulumi.interpolate`http://${dns}:${s.managementPort}`;
