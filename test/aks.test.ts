@@ -184,7 +184,6 @@ describe("AKS cluster (cloud: azure)", function () {
             assert.strictEqual(sc.inputs.allowVolumeExpansion, true);
             assert.strictEqual(onDemand.target.modelStoreSupportsRwx, true);
             assert.strictEqual((await inspect(pulumi.output(onDemand.target.modelStoreClassName!))).value, sc.inputs.metadata.name);
-            assert.deepStrictEqual(onDemand.target.clusterReady.length, 1);
         });
 
         it("retains model shares and protects the cluster only under deletion protection", () => {
@@ -216,9 +215,11 @@ describe("AKS cluster (cloud: azure)", function () {
             }
         });
 
-        it("asks the platform for the device plugin and waits for the GPU pool", () => {
+        it("asks the platform for the device plugin and waits for the GPU pool and the storage class", async () => {
             assert.strictEqual(onDemand.target.needsDevicePlugin, true);
-            assert.strictEqual(onDemand.target.gpuPoolReady.length, 1);
+            const urns = async (rs: pulumi.Resource[]) => Promise.all(rs.map(async (r) => (await inspect(r.urn)).value));
+            assert.deepStrictEqual(await urns(onDemand.target.gpuPoolReady), [one(onDemand.ev, "azure-native:containerservice:AgentPool").urn]);
+            assert.deepStrictEqual(await urns(onDemand.target.clusterReady), [one(onDemand.ev, "kubernetes:storage.k8s.io/v1:StorageClass").urn]);
             assert.deepStrictEqual(onDemand.target.systemPlacement.nodeSelector, { "kubernetes.azure.com/agentpool": "system" });
         });
 

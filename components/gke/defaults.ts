@@ -1,0 +1,56 @@
+// Names and defaults of the GKE cluster that other code (tests, docs, the platform) relies on.
+import { Placement } from "../cluster/target";
+
+/** Kubernetes minor version when `cluster.kubernetesVersion` is absent (GKE takes `1.34` as "newest 1.34.x"). */
+export const defaultKubernetesVersion = "1.34";
+
+/** Release channel: upgrades are GKE's to schedule, never below the pinned minimum version. */
+export const releaseChannel = "REGULAR";
+
+/** Machine type of the system pool when `cluster.systemNodePool.instanceType` is absent (4 vCPU, 16 GiB). */
+export const defaultSystemMachineType = "e2-standard-4";
+
+/** Node pool names; GKE labels every node with its pool (`cloud.google.com/gke-nodepool`). */
+export const systemPoolName = "system";
+export const gpuPoolName = "gpu";
+
+/** Label we put on every GPU node; GPU pods select it. (GKE also sets `cloud.google.com/gke-accelerator`.) */
+export const gpuNodeLabel = { key: "torchserve.pytorch.org/node-pool", value: "gpu" } as const;
+
+/**
+ * The taint GKE itself puts on GPU nodes when the cluster has non-GPU pools; declared so the pool
+ * is tainted the same way whatever else the cluster has.
+ */
+export const gpuTaint = { key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" } as const;
+
+/** Nodes may call Google APIs as far as their service account's IAM roles allow. */
+export const nodeOauthScopes = ["https://www.googleapis.com/auth/cloud-platform"];
+
+/**
+ * VPC-native address plan: nodes, pods (secondary range, up to ~1000 nodes at 110 pods) and
+ * Services (secondary range, 4096 ClusterIPs). Private ranges that do not overlap each other.
+ */
+export const addressPlan = {
+    nodes: "10.0.0.0/20",
+    pods: { rangeName: "pods", ipCidrRange: "10.16.0.0/14" },
+    services: { rangeName: "services", ipCidrRange: "10.20.0.0/20" },
+} as const;
+
+/** Where GPU pods go: our GPU label, tolerating the GPU taint (GKE Spot nodes carry no taint). */
+export const gpuPlacement: Placement = {
+    nodeSelector: { [gpuNodeLabel.key]: gpuNodeLabel.value },
+    tolerations: [{ key: gpuTaint.key, operator: "Exists", effect: "NoSchedule" }],
+};
+
+/** Where system add-ons go: the system pool. */
+export const systemPlacement: Placement = {
+    nodeSelector: { "cloud.google.com/gke-nodepool": systemPoolName },
+    tolerations: [],
+};
+
+/**
+ * Smallest Filestore instance of the `standard` (BASIC_HDD) tier the CSI driver creates: 1 TiB.
+ * The driver rounds a smaller claim up to it (gcp-filestore-csi-driver getRequestCapacity), so a
+ * `persistenceSize` of 1Gi still provisions, and bills, 1 TiB.
+ */
+export const filestoreMinimumSize = "1Ti";

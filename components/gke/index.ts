@@ -1,0 +1,141 @@
+// A regional, VPC-native GKE cluster with a system pool, an optional GPU pool and a Filestore model
+// store, handed to the platform as a ClusterTarget.
+import * as compute from "@pulumi/gcp/compute";
+import * as container from "@pulumi/gcp/container";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GpuNodePoolSettings, SystemNodePoolSettings } from "../../stacks/config/settings";
+import { ClusterTarget } from "../cluster/target";
+import { addressPlan, defaultKubernetesVersion, gpuPlacement, releaseChannel, systemPlacement } from "./defaults";
+import { gkeKubeconfig } from "./kubeconfig";
+import { gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
+import { filestoreStorageClassArgs } from "./storage";
+
+export * from "./defaults";
+export { gkeContextName, gkeKubeconfig } from "./kubeconfig";
+export { gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
+export { filestoreStorageClassArgs, modelStoreClassName } from "./storage";
+
+export interface GkeClusterArgs {
+    /** GCP project (`gcp:project`); also names the Workload Identity pool. */
+    project: string;
+    /** GCP region (`gcp:region`): the cluster is regional, its pools span the region's zones. */
+    region: string;
+    /** Name of the cluster in GKE. */
+    clusterName: string;
+    /** Minimum Kubernetes `<major>.<minor>` version; `defaultKubernetesVersion` when absent. */
+    kubernetesVersion?: string;
+    /** Size and machine type of the system pool (totals across zones). */
+    systemNodePool: SystemNodePoolSettings;
+    /** The GPU pool; absent = a cluster without GPUs. `gpuType` is required. */
+    gpuNodePool?: GpuNodePoolSettings;
+    /** GKE deletion protection on the cluster; Filestore model stores are Retained. */
+    deletionProtection: boolean;
+}
+
+export class GkeCluster extends pulumi.ComponentResource {
+    readonly network: compute.Network;
+    readonly subnetwork: compute.Subnetwork;
+    readonly cluster: container.Cluster;
+    readonly systemPool: container.NodePool;
+    readonly gpuPool?: container.NodePool;
+    /** kubeconfig using gke-gcloud-auth-plugin (secret: it names the endpoint and CA). */
+    readonly kubeconfig: pulumi.Output<string>;
+    /** Provider every Kubernetes object on this cluster uses. */
+    readonly provider: k8s.Provider;
+    readonly modelStoreClass: k8s.storage.v1.StorageClass;
+    /** What the platform needs from this cluster. */
+    readonly target: ClusterTarget;
+
+    constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("torchserve-platform:gke:GkeCluster", name, {}, opts);
+        const parent = { parent: this };
+        const { project, region } = args;
+
+        this.network = new compute.Network(name, { project, autoCreateSubnetworks: false, routingMode: "REGIONAL" }, parent);
+        this.subnetwork = new compute.Subnetwork(
+            name,
+            {
+                project,
+                region,
+                network: this.network.id,
+                ipCidrRange: addressPlan.nodes,
+                secondaryIpRanges: [{ ...addressPlan.pods }, { ...addressPlan.services }],
+                // Nodes reach Google APIs (Artifact Registry, Cloud Storage) without public IPs.
+                privateIpGoogleAccess: true,
+            },
+            parent,
+        );
+
+        this.cluster = new container.Cluster(
+            name,
+            {
+                project,
+                location: region,
+                name: args.clusterName,
+                network: this.network.id,
+                subnetwork: this.subnetwork.id,
+                networkingMode: "VPC_NATIVE",
+                ipAllocationPolicy: {
+                    clusterSecondaryRangeName: addressPlan.pods.rangeName,
+                    servicesSecondaryRangeName: addressPlan.services.rangeName,
+                },
+                // Pools are separate resources, so changing one never recreates the cluster.
+                removeDefaultNodePool: true,
+                initialNodeCount: 1,
+                minMasterVersion: args.kubernetesVersion ?? defaultKubernetesVersion,
+                releaseChannel: { channel: releaseChannel },
+                workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
+                addonsConfig: {
+                    gcpFilestoreCsiDriverConfig: { enabled: true },
+                    gcePersistentDiskCsiDriverConfig: { enabled: true },
+                },
+                deletionProtection: args.deletionProtection,
+            },
+            parent,
+        );
+
+        // Pools have fixed names (the system placement selects on it): replace by delete-then-create.
+        const poolOpts = { ...parent, deleteBeforeReplace: true };
+        const poolTarget = { project, location: this.cluster.location, cluster: this.cluster.name };
+        this.systemPool = new container.NodePool(
+            `${name}-system`,
+            { ...poolTarget, ...systemNodePoolArgs(args.systemNodePool) },
+            poolOpts,
+        );
+        if (args.gpuNodePool) {
+            this.gpuPool = new container.NodePool(`${name}-gpu`, { ...poolTarget, ...gpuNodePoolArgs(args.gpuNodePool) }, poolOpts);
+        }
+
+        this.kubeconfig = pulumi.secret(
+            pulumi
+                .all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth])
+                .apply(([clusterName, endpoint, auth]) =>
+                    gkeKubeconfig({ project, location: region, clusterName, endpoint, caCertificate: auth.clusterCaCertificate }),
+                ),
+        );
+        this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
+
+        this.modelStoreClass = new k8s.storage.v1.StorageClass(
+            `${name}-model-store`,
+            filestoreStorageClassArgs({ network: this.network.name, retain: args.deletionProtection }),
+            { ...parent, provider: this.provider },
+        );
+
+        this.target = {
+            name: this.cluster.name,
+            kubeconfig: this.kubeconfig,
+            provider: this.provider,
+            gpuPlacement,
+            systemPlacement,
+            modelStoreClassName: this.modelStoreClass.metadata.name,
+            modelStoreSupportsRwx: true,
+            // GKE installs the driver and runs the NVIDIA device plugin on GPU nodes itself.
+            needsDevicePlugin: false,
+            gpuPoolReady: this.gpuPool ? [this.gpuPool] : [],
+            clusterReady: [this.systemPool, this.modelStoreClass],
+        };
+
+        this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
+    }
+}

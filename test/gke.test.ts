@@ -1,0 +1,271 @@
+// GKE cluster (`cloud: gcp`) under Pulumi mocks: what it asks GCP for, what it hands the platform.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { createCluster } from "../stacks/gcp";
+import { Settings } from "../stacks/config/settings";
+import { Evaluation, evaluate, RegisteredResource, UNKNOWN } from "../tools/evaluate";
+import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
+import { gpuSettings, testSettings } from "./support/settings";
+import type { ClusterTarget, Toleration } from "../components/cluster/target";
+
+const repoRoot = path.resolve(__dirname, "..");
+const project = "my-gcp-project";
+
+function gkeSettings(gpu: { spot?: boolean; minNodes?: number; maxNodes?: number; gpuType?: string } | false = {}, deletionProtection = true): Settings {
+    const location = { gcpProject: project, gcpRegion: "us-central1" };
+    const cluster = { name: "torchserve-gke", deletionProtection, systemNodePool: { minNodes: 1, maxNodes: 3 } };
+    if (gpu === false) return testSettings({ cloud: "gcp", location, cluster });
+    return gpuSettings({
+        cloud: "gcp",
+        location,
+        cluster,
+        gpuNodePool: {
+            instanceType: "n1-standard-8",
+            gpuType: "gpuType" in gpu ? gpu.gpuType : "nvidia-tesla-t4",
+            gpusPerNode: 2,
+            minNodes: gpu.minNodes ?? 1,
+            maxNodes: gpu.maxNodes ?? 3,
+            spot: gpu.spot ?? false,
+            diskSizeGb: 150,
+        },
+    });
+}
+
+const endpoint = "34.56.78.90";
+const caCertificate = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n").toString("base64");
+
+/** An output's value (UNKNOWN where a preview cannot know it) and whether it is a secret. */
+async function inspect<T>(o: pulumi.Output<T>): Promise<{ value: T | typeof UNKNOWN; secret: boolean }> {
+    const value = await (o as any).promise(true);
+    return { value: pulumi.isUnknown(value) ? UNKNOWN : value, secret: await pulumi.isSecret(o) };
+}
+
+interface Run {
+    ev: Evaluation;
+    target: ClusterTarget;
+}
+
+async function run(settings: Settings, preview: boolean): Promise<Run> {
+    let target: ClusterTarget | undefined;
+    const ev = await evaluate(
+        {
+            project: "torchserve-platform",
+            stack: "gke",
+            config: { "gcp:project": project, "gcp:region": "us-central1" },
+            preview,
+            // What GCP computes: the network's auto-name, the API endpoint and CA of the cluster.
+            computed: (args) => {
+                if (args.type === "gcp:compute/network:Network") return { name: `${args.name}-3f2a1bc` };
+                if (args.type === "gcp:container/cluster:Cluster") return { endpoint, masterAuth: { clusterCaCertificate: caCertificate } };
+                return undefined;
+            },
+        },
+        async () => {
+            target = createCluster(settings);
+        },
+    );
+    return { ev, target: target! };
+}
+
+function one(ev: Evaluation, type: string, name?: string): RegisteredResource {
+    const found = ev.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+    assert.strictEqual(found.length, 1, `expected one ${type} ${name ?? ""}, got ${found.length}`);
+    return found[0];
+}
+
+/** Whether pod toleration `t` tolerates a GKE node taint ({key, value, effect: NO_SCHEDULE…}). */
+function tolerates(t: Toleration, taint: { key: string; value: string; effect: string }): boolean {
+    const effect = { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[taint.effect];
+    if (t.key !== taint.key || t.effect !== effect) return false;
+    return t.operator === "Exists" || t.value === taint.value;
+}
+
+const types = {
+    network: "gcp:compute/network:Network",
+    subnetwork: "gcp:compute/subnetwork:Subnetwork",
+    cluster: "gcp:container/cluster:Cluster",
+    nodePool: "gcp:container/nodePool:NodePool",
+    storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
+    provider: "pulumi:providers:kubernetes",
+};
+
+describe("GKE cluster (cloud: gcp)", function () {
+    this.timeout(60000);
+
+    describe("update", () => {
+        let onDemand: Run;
+        let spot: Run;
+        before(async () => {
+            onDemand = await run(gkeSettings({}), false);
+            spot = await run(gkeSettings({ spot: true, minNodes: 0, maxNodes: 4 }, false), false);
+        });
+
+        it("builds a VPC-native regional cluster on its own network with Workload Identity and Filestore CSI", () => {
+            const net = one(onDemand.ev, types.network).inputs;
+            assert.strictEqual(net.autoCreateSubnetworks, false);
+            const subnet = one(onDemand.ev, types.subnetwork).inputs;
+            assert.strictEqual(subnet.region, "us-central1");
+            const c = one(onDemand.ev, types.cluster).inputs;
+            assert.strictEqual(c.name, "torchserve-gke");
+            assert.strictEqual(c.location, "us-central1");
+            assert.strictEqual(c.project, project);
+            assert.strictEqual(c.networkingMode, "VPC_NATIVE");
+            // The pod and Service ranges the cluster uses exist on its subnetwork.
+            const ranges = subnet.secondaryIpRanges.map((r: any) => r.rangeName);
+            assert.ok(ranges.includes(c.ipAllocationPolicy.clusterSecondaryRangeName));
+            assert.ok(ranges.includes(c.ipAllocationPolicy.servicesSecondaryRangeName));
+            assert.notStrictEqual(c.ipAllocationPolicy.clusterSecondaryRangeName, c.ipAllocationPolicy.servicesSecondaryRangeName);
+            assert.deepStrictEqual([c.removeDefaultNodePool, c.initialNodeCount], [true, 1]);
+            assert.strictEqual(c.workloadIdentityConfig.workloadPool, "my-gcp-project.svc.id.goog");
+            assert.strictEqual(c.addonsConfig.gcpFilestoreCsiDriverConfig.enabled, true);
+            assert.strictEqual(c.minMasterVersion, "1.34");
+            assert.strictEqual(c.releaseChannel.channel, "REGULAR");
+        });
+
+        it("turns on GKE deletion protection only when asked", () => {
+            assert.strictEqual(one(onDemand.ev, types.cluster).inputs.deletionProtection, true);
+            assert.strictEqual(one(spot.ev, types.cluster).inputs.deletionProtection, false);
+        });
+
+        it("sizes the system pool by region-wide totals, with Workload Identity metadata", () => {
+            const pool = one(onDemand.ev, types.nodePool, "torchserve-gke-system").inputs;
+            assert.strictEqual(pool.name, "system");
+            assert.strictEqual(pool.cluster, "torchserve-gke");
+            assert.strictEqual(pool.location, "us-central1");
+            assert.strictEqual(pool.autoscaling.totalMinNodeCount, 1);
+            assert.strictEqual(pool.autoscaling.totalMaxNodeCount, 3);
+            assert.strictEqual(pool.autoscaling.minNodeCount, undefined, "per-zone limits would multiply by the zone count");
+            assert.strictEqual(pool.nodeConfig.machineType, "e2-standard-4");
+            assert.strictEqual(pool.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA");
+            assert.deepStrictEqual(pool.nodeConfig.oauthScopes, ["https://www.googleapis.com/auth/cloud-platform"]);
+            assert.deepStrictEqual(onDemand.target.systemPlacement.nodeSelector, { "cloud.google.com/gke-nodepool": "system" });
+        });
+
+        it("uses the stack's Kubernetes version and system machine type when given", async () => {
+            const s = gkeSettings(false);
+            s.cluster.kubernetesVersion = "1.33";
+            s.cluster.systemNodePool = { instanceType: "e2-standard-8", minNodes: 2, maxNodes: 6 };
+            const r = await run(s, false);
+            assert.strictEqual(one(r.ev, types.cluster).inputs.minMasterVersion, "1.33");
+            const pool = one(r.ev, types.nodePool).inputs;
+            assert.deepStrictEqual(
+                [pool.nodeConfig.machineType, pool.autoscaling.totalMinNodeCount, pool.autoscaling.totalMaxNodeCount],
+                ["e2-standard-8", 2, 6],
+            );
+            assert.deepStrictEqual(r.target.gpuPoolReady, []);
+        });
+
+        it("attaches the GPUs with a GKE-installed driver and taints and labels the GPU pool", () => {
+            const pool = one(onDemand.ev, types.nodePool, "torchserve-gke-gpu").inputs;
+            assert.strictEqual(pool.name, "gpu");
+            assert.strictEqual(pool.nodeConfig.machineType, "n1-standard-8");
+            assert.deepStrictEqual(pool.nodeConfig.guestAccelerators, [
+                { type: "nvidia-tesla-t4", count: 2, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } },
+            ]);
+            assert.deepStrictEqual(
+                [pool.autoscaling.totalMinNodeCount, pool.autoscaling.totalMaxNodeCount, pool.autoscaling.locationPolicy],
+                [1, 3, "ANY"],
+            );
+            assert.strictEqual(pool.nodeConfig.diskSizeGb, 150);
+            assert.strictEqual(pool.nodeConfig.spot, false);
+            assert.deepStrictEqual(pool.nodeConfig.taints, [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
+            assert.strictEqual(pool.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA");
+            for (const [k, v] of Object.entries(onDemand.target.gpuPlacement.nodeSelector)) assert.strictEqual(pool.nodeConfig.labels[k], v);
+            for (const taint of pool.nodeConfig.taints) {
+                assert.ok(onDemand.target.gpuPlacement.tolerations.some((t) => tolerates(t, taint)), `nothing tolerates ${taint.key}`);
+            }
+        });
+
+        it("makes Spot GPU pools on request", () => {
+            const pool = one(spot.ev, types.nodePool, "torchserve-gke-gpu").inputs;
+            assert.strictEqual(pool.nodeConfig.spot, true);
+            assert.deepStrictEqual([pool.autoscaling.totalMinNodeCount, pool.autoscaling.totalMaxNodeCount], [0, 4]);
+        });
+
+        it("relies on GKE's own device plugin and waits for the GPU pool, the system pool and the storage class", async () => {
+            assert.strictEqual(onDemand.target.needsDevicePlugin, false);
+            const urns = async (rs: pulumi.Resource[]) => Promise.all(rs.map(async (r) => (await inspect(r.urn)).value));
+            assert.deepStrictEqual(await urns(onDemand.target.gpuPoolReady), [one(onDemand.ev, types.nodePool, "torchserve-gke-gpu").urn]);
+            assert.deepStrictEqual(
+                (await urns(onDemand.target.clusterReady)).sort(),
+                [one(onDemand.ev, types.nodePool, "torchserve-gke-system").urn, one(onDemand.ev, types.storageClass).urn].sort(),
+            );
+        });
+
+        it("offers a ReadWriteMany Filestore class on the cluster's network", async () => {
+            const sc = one(onDemand.ev, types.storageClass);
+            await validateKubernetesObject(sc);
+            assert.strictEqual(sc.inputs.provisioner, "filestore.csi.storage.gke.io");
+            assert.strictEqual(sc.inputs.parameters.tier, "standard");
+            assert.strictEqual(sc.inputs.parameters.network, "torchserve-gke-3f2a1bc");
+            assert.strictEqual(sc.inputs.allowVolumeExpansion, true);
+            assert.strictEqual(sc.inputs.reclaimPolicy, "Retain");
+            assert.strictEqual(one(spot.ev, types.storageClass).inputs.reclaimPolicy, "Delete");
+            assert.strictEqual(onDemand.target.modelStoreSupportsRwx, true);
+            assert.strictEqual((await inspect(pulumi.output(onDemand.target.modelStoreClassName!))).value, sc.inputs.metadata.name);
+        });
+
+        it("writes a secret kubeconfig that authenticates through gke-gcloud-auth-plugin", async () => {
+            const { value, secret } = await inspect(onDemand.target.kubeconfig);
+            assert.strictEqual(secret, true);
+            const kc = JSON.parse(value as string);
+            const context = "gke_my-gcp-project_us-central1_torchserve-gke";
+            assert.strictEqual(kc["current-context"], context);
+            assert.deepStrictEqual(kc.clusters[0].cluster, { server: `https://${endpoint}`, "certificate-authority-data": caCertificate });
+            const exec = kc.users[0].user.exec;
+            assert.strictEqual(exec.command, "gke-gcloud-auth-plugin");
+            assert.strictEqual(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
+            assert.strictEqual(exec.provideClusterInfo, true);
+            assert.strictEqual(kc.users[0].user.token, undefined, "no long-lived credential in the kubeconfig");
+            const provider = one(onDemand.ev, types.provider);
+            assert.strictEqual(provider.inputs.kubeconfig.value, value);
+            assert.strictEqual(provider.inputs.kubeconfig[pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig);
+        });
+
+        it("creates every Kubernetes object through the cluster's provider", () => {
+            for (const r of [onDemand, spot]) {
+                const provider = one(r.ev, types.provider);
+                const objects = kubernetesObjects(r.ev.resources);
+                assert.ok(objects.length > 0);
+                for (const o of objects) assert.ok(o.provider.startsWith(provider.urn + "::"), `${o.type} ${o.name} uses ${o.provider}`);
+            }
+        });
+
+        it("refuses a GPU pool without an accelerator type", async () => {
+            await assert.rejects(run(gkeSettings({ gpuType: undefined }), false), /gpuType is required/);
+        });
+    });
+
+    describe("preview", () => {
+        it("registers the same resources with the kubeconfig still unknown", async () => {
+            const r = await run(gkeSettings({ spot: true }), true);
+            assert.deepStrictEqual(
+                r.ev.resources.filter((x) => x.custom).map((x) => x.type).sort(),
+                [types.cluster, types.nodePool, types.nodePool, types.network, types.subnetwork, types.provider, types.storageClass].sort(),
+            );
+            assert.deepStrictEqual(await inspect(r.target.kubeconfig), { value: UNKNOWN, secret: true });
+            const provider = one(r.ev, types.provider);
+            for (const o of kubernetesObjects(r.ev.resources)) assert.ok(o.provider.startsWith(provider.urn + "::"));
+        });
+    });
+
+    it("loads neither @pulumi/azure-native nor @pulumi/aws", () => {
+        const script = [
+            "require('./stacks/gcp');",
+            "const mods = Object.keys(require.cache).map((k) => k.split(require('path').sep).join('/'));",
+            "console.log(JSON.stringify({",
+            "  foreign: mods.filter((k) => /node_modules\\/@pulumi\\/(azure-native|aws|eks)\\//.test(k)),",
+            "  gcp: mods.filter((k) => k.includes('node_modules/@pulumi/gcp/')).length,",
+            "}));",
+        ].join("\n");
+        const out = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: repoRoot, encoding: "utf8" });
+        assert.strictEqual(out.status, 0, out.stderr);
+        const loaded = JSON.parse(out.stdout.trim().split("\n").pop()!);
+        assert.deepStrictEqual(loaded.foreign, []);
+        assert.ok(loaded.gcp > 0, "stacks/gcp.ts should load @pulumi/gcp");
+        // The compute and container submodules, not the ~160 modules behind the package root.
+        assert.ok(loaded.gcp < 50, `${loaded.gcp} @pulumi/gcp modules loaded`);
+    });
+});
