@@ -7,7 +7,8 @@ import { IstioSettings } from "../../stacks/config/settings";
 /**
  * Istio release installed by all three charts (and the tag of the istiod/proxy images).
  * 1.31.1 (2026-09-21) is the newest patch of the newest release line confirmed in
- * istio/istio.io (content/en/news/releases/1.31.x/announcing-1.31.1).
+ * istio/istio.io (content/en/news/releases/1.31.x/announcing-1.31.1). Istio 1.31 is supported on
+ * Kubernetes 1.32 to 1.36 (1.31.0 release announcement).
  */
 export const istioVersion = "1.31.1";
 
@@ -70,7 +71,8 @@ export function baseValues(): Record<string, unknown> {
  * init container that follows it, so the download goes through the proxy. Istio 1.27+ already
  * turns this on by default for pods on clusters it detects as eligible; we set
  * ENABLE_NATIVE_SIDECARS=true explicitly so the behaviour does not hinge on that detection.
- * Requires Kubernetes >= 1.29 on control plane and nodes. (The documented alternative for older
+ * Requires Kubernetes >= 1.29 on control plane and nodes, which Istio 1.31's own floor (1.32)
+ * already guarantees. (The documented alternative for older
  * clusters is to exclude the download from capture, e.g. run the init container as UID 1337 or
  * annotate `traffic.sidecar.istio.io/excludeOutboundPorts: "80,443"`.)
  *

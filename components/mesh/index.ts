@@ -70,6 +70,11 @@ export function ingressUrlFromStatus(status: k8s.types.output.core.v1.ServiceSta
 export class IstioMesh extends pulumi.ComponentResource {
     /** The releases, in install order; Istio objects and injected workloads depend on these. */
     readonly ready: pulumi.Resource[];
+    /**
+     * What injected workloads must wait for: istiod's injection webhook. A pod created before it
+     * runs gets no sidecar until it is restarted.
+     */
+    readonly injectionReady: pulumi.Resource[];
     /** http(s) URL of the ingress gateway. */
     readonly ingressUrl: pulumi.Output<string>;
     /** Namespace of the ingress gateway pods. */
@@ -102,6 +107,7 @@ export class IstioMesh extends pulumi.ComponentResource {
             timeoutSeconds: 900,
         }, { ...child, dependsOn: [istiod, ingressNs] });
         this.ready = [base, istiod, gateway];
+        this.injectionReady = [base, istiod];
 
         // The chart creates the Service; read it once the release exists. The id waits on the
         // release's status, so a first preview (release not there yet) does not try to read it.
