@@ -368,11 +368,15 @@ for (const preview of [true, false]) {
             assert.deepEqual(namespacesOf(rule(8082)), ["monitoring"]);
         });
 
-        it("labels the namespace for Istio injection only when asked", async () => {
+        it("labels the namespace for Istio injection only when asked, and lets the fetcher bypass the sidecar", async () => {
             const on = await run(testSettings(), preview, { meshInjection: true });
             assert.equal(one(on, "Namespace").inputs.metadata.labels["istio-injection"], "enabled");
+            const meshed = deploymentOf(on).inputs.spec.template.spec;
+            assert.equal(meshed.initContainers[0].securityContext.runAsUser, 1337, "Istio never captures uid 1337's traffic");
+            assert.equal(containerOf(deploymentOf(on)).securityContext.runAsUser, undefined, "the server keeps the pod's uid 1000");
             const off = await run(testSettings(), preview);
             assert.equal(one(off, "Namespace").inputs.metadata.labels?.["istio-injection"], undefined);
+            assert.equal(deploymentOf(off).inputs.spec.template.spec.initContainers[0].securityContext.runAsUser, undefined);
         });
 
         it("omits load_models and models when there are no models", async () => {

@@ -85,6 +85,13 @@ describe("model fetcher script (python3, local http.server)", function () {
         assert.deepEqual(storeFiles(), [".resnet.mar.source", "resnet.mar"]);
     });
 
+    it("leaves the store and archives group-writable, so the server's uid can manage them when the fetcher ran as another", async () => {
+        const r = await run([{ name: "perm", url: `${base}/good.mar` }]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(fs.statSync(path.join(store, "model-store")).mode & 0o070, 0o070);
+        assert.equal(fs.statSync(path.join(store, "model-store", "perm.mar")).mode & 0o060, 0o060);
+    });
+
     it("accepts an archive without sha256", async () => {
         const r = await run([{ name: "plain", url: `${base}/good.mar` }]);
         assert.equal(r.code, 0, r.stderr);

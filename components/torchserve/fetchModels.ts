@@ -96,7 +96,7 @@ def write_atomically(store, final_path, data):
     try:
         with os.fdopen(fd, "w") as f:
             f.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o664)
         os.replace(tmp, final_path)
     finally:
         if os.path.exists(tmp):
@@ -141,7 +141,7 @@ def download(store, model):
         got = digest.hexdigest()
         if want and got != want:
             raise Failure("sha256 mismatch: expected %s, got %s" % (want, got))
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o664)
         os.replace(tmp, archive_path(store, name))
         write_atomically(store, source_path(store, name), url + "\n")
         return size, got
@@ -178,6 +178,9 @@ def main(argv):
     with open(argv[1]) as f:
         models = json.load(f)
     store = argv[2]
+    # Group-writable, so TorchServe (gid 1000) can still write the store when this runs as
+    # another uid (Istio's 1337, which bypasses the sidecar's traffic capture).
+    os.umask(0o002)
     try:
         os.makedirs(store, exist_ok=True)
     except OSError as e:

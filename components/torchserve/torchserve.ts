@@ -37,7 +37,10 @@ export interface TorchServeArgs {
      * `settings.storageClass` wins when set; neither = the cluster's default class.
      */
     storageClassName?: pulumi.Input<string>;
-    /** Label the namespace `istio-injection: enabled` so pods get the mesh sidecar. */
+    /**
+     * Label the namespace `istio-injection: enabled` so pods get the mesh sidecar; the model
+     * fetcher then runs as Istio's proxy uid so its downloads bypass the not-yet-started sidecar.
+     */
     meshInjection?: boolean;
     /** Namespaces besides TorchServe's own whose pods may call the management APIs (HTTP and gRPC). */
     managementNamespaces?: string[];
@@ -220,7 +223,7 @@ export class TorchServe extends pulumi.ComponentResource {
                             gpuCapacity: args.gpuCapacity,
                         }),
                         progressDeadlineSeconds,
-                        template: podTemplate({ settings: s, image, track, gpuPlacement: args.gpuPlacement, volumes, annotations }),
+                        template: podTemplate({ settings: s, image, track, gpuPlacement: args.gpuPlacement, volumes, annotations, meshInjection: args.meshInjection }),
                     },
                 },
                 // A rollout may wait for a GPU node to join and models to load.

@@ -17,6 +17,13 @@ export type Track = keyof typeof tracks;
 /** The TorchServe image's user (`useradd -m model-server` on Ubuntu 20.04: uid/gid 1000). */
 export const modelServerUid = 1000;
 
+/**
+ * Istio's proxy uid: traffic from it is never captured by the sidecar. The fetcher runs as it in
+ * meshed pods, because an init container's downloads would otherwise be redirected to a proxy
+ * that has not started yet (Istio CNI, DNS proxying, or no native sidecars).
+ */
+export const istioProxyUid = 1337;
+
 /** Where the fetcher's ConfigMap (script + models.json) is mounted in the init container. */
 export const fetchMountDir = "/etc/torchserve-fetch";
 
@@ -80,16 +87,18 @@ export interface PodTemplateOptions {
     volumes: PodVolumes;
     /** Pod-template annotations (config checksums). */
     annotations: Record<string, pulumi.Input<string>>;
+    /** The namespace injects the Istio sidecar. */
+    meshInjection?: boolean;
 }
 
 /** The init container that fills the model store (see fetchModels.ts). */
-export function fetchModelsContainer(s: TorchServeSettings, image: string): Container {
+export function fetchModelsContainer(s: TorchServeSettings, image: string, meshInjection = false): Container {
     return {
         name: "fetch-models",
         image,
         command: ["python3", `${fetchMountDir}/${fetchScriptFile}`, `${fetchMountDir}/${fetchModelsFile}`, modelStoreDir(s)],
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-        securityContext: containerSecurityContext,
+        securityContext: meshInjection ? { ...containerSecurityContext, runAsUser: istioProxyUid } : containerSecurityContext,
         // `kubectl describe pod` then shows the script's failure line.
         terminationMessagePolicy: "FallbackToLogsOnError",
         volumeMounts: [
@@ -160,7 +169,7 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
             // The Service is called `torchserve`; its TORCHSERVE_* link variables are noise here.
             enableServiceLinks: false,
             terminationGracePeriodSeconds,
-            initContainers: [fetchModelsContainer(s, o.image)],
+            initContainers: [fetchModelsContainer(s, o.image, o.meshInjection)],
             containers: [torchserveContainer(s, o.image)],
             volumes: [
                 { name: "config", configMap: { name: o.volumes.configMapName } },
