@@ -1,9 +1,13 @@
 // AKS cluster (`cloud: azure`) under Pulumi mocks: what it asks Azure for, what it hands the platform.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { createCluster } from "../stacks/azure";
+import { parseStackConfig } from "../stacks/config/parse";
+import { readRawConfig } from "../stacks/config/read";
 import { Settings } from "../stacks/config/settings";
 import { Evaluation, evaluate, RegisteredResource, UNKNOWN } from "../tools/evaluate";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
@@ -44,6 +48,19 @@ async function inspect<T>(o: pulumi.Output<T>): Promise<{ value: T | typeof UNKN
     return { value: pulumi.isUnknown(value) ? UNKNOWN : value, secret: await pulumi.isSecret(o) };
 }
 
+const defaultConfig: Record<string, unknown> = { "azure-native:location": "eastus" };
+
+/** A stack file's config, flat (`namespace:key` → value) as Pulumi hands it to the program. */
+function stackFileConfig(stack: string): Record<string, unknown> {
+    const doc = yaml.load(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    return doc.config;
+}
+
+/** Settings through the real config path: pulumi.Config → parser (defaults, validation). */
+function fromStackFile(): Settings {
+    return parseStackConfig(readRawConfig()).settings;
+}
+
 interface Run {
     ev: Evaluation;
     target: ClusterTarget;
@@ -51,7 +68,7 @@ interface Run {
     invokeArgs: Record<string, any>[];
 }
 
-async function run(settings: Settings, preview: boolean): Promise<Run> {
+async function run(settings: Settings | (() => Settings), preview: boolean, config: Record<string, unknown> = defaultConfig): Promise<Run> {
     let target: ClusterTarget | undefined;
     const protectedResources: string[] = [];
     const invokeArgs: Record<string, any>[] = [];
@@ -59,7 +76,7 @@ async function run(settings: Settings, preview: boolean): Promise<Run> {
         {
             project: "torchserve-platform",
             stack: "aks",
-            config: { "azure-native:location": "eastus" },
+            config,
             preview,
             // Azure reports a resource's name as `name`; the mock echoes inputs only.
             computed: (args) => {
@@ -78,7 +95,7 @@ async function run(settings: Settings, preview: boolean): Promise<Run> {
                 if (a.opts.protect) protectedResources.push(a.type);
                 return undefined;
             });
-            target = createCluster(settings);
+            target = createCluster(typeof settings === "function" ? settings() : settings);
         },
     );
     return { ev, target: target!, protectedResources, invokeArgs };
@@ -248,6 +265,16 @@ describe("AKS cluster (cloud: azure)", function () {
             const provider = one(r.ev, "pulumi:providers:kubernetes");
             for (const o of kubernetesObjects(r.ev.resources)) assert.ok(o.provider.startsWith(provider.urn + "::"));
         });
+    });
+
+    it("builds the example stack Pulumi.aks.yaml as the config parser reads it", async () => {
+        const r = await run(fromStackFile, false, stackFileConfig("aks"));
+        const mc = one(r.ev, "azure-native:containerservice:ManagedCluster").inputs;
+        assert.strictEqual(mc.location, "eastus");
+        assert.strictEqual(mc.resourceName, "torchserve-aks");
+        const pool = one(r.ev, "azure-native:containerservice:AgentPool").inputs;
+        assert.deepStrictEqual([pool.vmSize, pool.minCount, pool.maxCount], ["Standard_NC4as_T4_v3", 1, 2]);
+        assert.strictEqual(one(r.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.provisioner, "file.csi.azure.com");
     });
 
     it("loads neither @pulumi/gcp nor @pulumi/aws", () => {

@@ -1,9 +1,13 @@
 // GKE cluster (`cloud: gcp`) under Pulumi mocks: what it asks GCP for, what it hands the platform.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { createCluster } from "../stacks/gcp";
+import { parseStackConfig } from "../stacks/config/parse";
+import { readRawConfig } from "../stacks/config/read";
 import { Settings } from "../stacks/config/settings";
 import { Evaluation, evaluate, RegisteredResource, UNKNOWN } from "../tools/evaluate";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
@@ -42,18 +46,31 @@ async function inspect<T>(o: pulumi.Output<T>): Promise<{ value: T | typeof UNKN
     return { value: pulumi.isUnknown(value) ? UNKNOWN : value, secret: await pulumi.isSecret(o) };
 }
 
+const defaultConfig: Record<string, unknown> = { "gcp:project": project, "gcp:region": "us-central1" };
+
+/** A stack file's config, flat (`namespace:key` → value) as Pulumi hands it to the program. */
+function stackFileConfig(stack: string): Record<string, unknown> {
+    const doc = yaml.load(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    return doc.config;
+}
+
+/** Settings through the real config path: pulumi.Config → parser (defaults, validation). */
+function fromStackFile(): Settings {
+    return parseStackConfig(readRawConfig()).settings;
+}
+
 interface Run {
     ev: Evaluation;
     target: ClusterTarget;
 }
 
-async function run(settings: Settings, preview: boolean): Promise<Run> {
+async function run(settings: Settings | (() => Settings), preview: boolean, config: Record<string, unknown> = defaultConfig): Promise<Run> {
     let target: ClusterTarget | undefined;
     const ev = await evaluate(
         {
             project: "torchserve-platform",
             stack: "gke",
-            config: { "gcp:project": project, "gcp:region": "us-central1" },
+            config,
             preview,
             // What GCP computes: the network's auto-name, the API endpoint and CA of the cluster.
             computed: (args) => {
@@ -63,7 +80,7 @@ async function run(settings: Settings, preview: boolean): Promise<Run> {
             },
         },
         async () => {
-            target = createCluster(settings);
+            target = createCluster(typeof settings === "function" ? settings() : settings);
         },
     );
     return { ev, target: target! };
@@ -249,6 +266,16 @@ describe("GKE cluster (cloud: gcp)", function () {
             const provider = one(r.ev, types.provider);
             for (const o of kubernetesObjects(r.ev.resources)) assert.ok(o.provider.startsWith(provider.urn + "::"));
         });
+    });
+
+    it("builds the example stack Pulumi.gke.yaml as the config parser reads it", async () => {
+        const r = await run(fromStackFile, false, stackFileConfig("gke"));
+        const c = one(r.ev, types.cluster).inputs;
+        assert.deepStrictEqual([c.project, c.location, c.name], ["my-gcp-project", "us-central1", "torchserve-gke"]);
+        const pool = one(r.ev, types.nodePool, "torchserve-gke-gpu").inputs;
+        assert.strictEqual(pool.nodeConfig.machineType, "n1-standard-8");
+        assert.deepStrictEqual(pool.nodeConfig.guestAccelerators.map((g: any) => [g.type, g.count]), [["nvidia-tesla-t4", 1]]);
+        assert.strictEqual(one(r.ev, types.storageClass).inputs.provisioner, "filestore.csi.storage.gke.io");
     });
 
     it("loads neither @pulumi/azure-native nor @pulumi/aws", () => {
