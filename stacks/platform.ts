@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
+import { createInferenceRoutes, createMesh } from "../components/mesh";
 import { TorchServe } from "../components/torchserve";
 import { Settings } from "./config/settings";
 
@@ -22,21 +23,32 @@ export interface PlatformOutputs {
  */
 export function createPlatform(settings: Settings, cluster: ClusterTarget): PlatformOutputs {
     const pool = settings.gpuNodePool;
+    const mesh = createMesh(settings, { provider: cluster.provider, systemPlacement: cluster.systemPlacement, dependsOn: cluster.clusterReady });
+    // Namespaces whose pods may reach TorchServe's management / metrics ports besides its own.
+    const gateway = mesh ? [mesh.gatewayNamespace] : [];
     const torchserve = new TorchServe("torchserve", {
         provider: cluster.provider,
         settings: settings.torchserve,
         gpuPlacement: cluster.gpuPlacement,
         storageClassName: cluster.modelStoreClassName,
-        meshInjection: settings.istio.enabled,
-        metricsNamespaces: settings.prometheus.enabled ? [settings.prometheus.namespace] : [],
+        meshInjection: mesh !== undefined,
+        managementNamespaces: settings.istio.exposeManagement ? gateway : [],
+        metricsNamespaces: [
+            ...(settings.prometheus.enabled ? [settings.prometheus.namespace] : []),
+            ...(settings.istio.exposeMetrics ? gateway : []),
+        ],
         autoscaling: settings.autoscaling.enabled ? settings.autoscaling : undefined,
         gpuCapacity: pool ? pool.maxNodes * pool.gpusPerNode : undefined,
-        clusterReady: cluster.clusterReady,
+        // With a mesh, pods must start after istiod's injector exists or they run without a sidecar.
+        clusterReady: [...cluster.clusterReady, ...(mesh?.injectionReady ?? [])],
         gpuReady: cluster.gpuPoolReady,
         protectModelStore: settings.cluster.deletionProtection && settings.cloud !== "existing",
     });
 
+    createInferenceRoutes(settings, mesh, { provider: cluster.provider, torchServeReady: [torchserve.namespaceResource] });
+
     return {
+        ...(mesh ? { ingressUrl: mesh.ingressUrl } : {}),
         namespace: torchserve.namespace,
         inferenceUrl: torchserve.inferenceUrl,
         managementUrl: torchserve.managementUrl,

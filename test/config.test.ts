@@ -178,6 +178,7 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
     ["canary without image", existing({ storageAccessMode: "ReadWriteMany", canary: { weight: 10 } }, { istio: true }), `${P}:torchserve.canary.image`, "required"],
     ["canary pods beyond the GPU pool", aws({ istio: true, gpuNodePool: { instanceType: "g5.xlarge", maxNodes: 2 }, torchserve: { ...gpuTorchserve, replicas: 2, canary: { image: "pytorch/torchserve:0.12.0-gpu" } } }), `${P}:torchserve.replicas`, "canary"],
     ["istio cookie ttl malformed", existing({}, { istio: { enabled: true, sessionCookie: { ttl: "forever" } } }), `${P}:istio.sessionCookie.ttl`, "duration"],
+    ["Kubernetes too old for the pinned Istio", existing({}, { istio: true, cluster: { kubernetesVersion: "1.29" } }), `${P}:cluster.kubernetesVersion`, "Istio"],
     ["istio jwt without jwksUri", existing({}, { istio: { enabled: true, jwt: { issuer: "https://issuer" } } }), `${P}:istio.jwt.jwksUri`, "required"],
 ];
 

@@ -129,3 +129,35 @@ describe("program: invalid config", () => {
         });
     }
 });
+
+describe("program: Istio toggle", () => {
+    const meshTypes = /^(kubernetes:helm\.sh\/v3:Release|kubernetes:(networking|security)\.istio\.io\/v1:|torchserve-platform:mesh:)/;
+    const withIstio = {
+        istio: { enabled: true },
+        torchserve: {
+            image: "pytorch/torchserve:0.12.0-cpu", nGpu: 0, storageClass: "nfs-client",
+            models: [cpuModel("squeezenet1_1")], canary: { image: "pytorch/torchserve:0.12.0-cpu", weight: 20 },
+        },
+    };
+
+    it("istio on: mesh releases, routes, a canary Deployment, the ingressUrl output, and pods join the mesh", async () => {
+        const ev = await runProgram({ stack: "dev", override: withIstio, preview: false });
+        const releases = byType(ev, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart).sort();
+        assert.deepStrictEqual(releases, ["base", "gateway", "istiod"]);
+        assert.ok(byType(ev, "kubernetes:networking.istio.io/v1:VirtualService").length === 1);
+        assert.strictEqual(byType(ev, "kubernetes:apps/v1:Deployment").length, 2, "stable + canary");
+        assert.ok("ingressUrl" in ev.outputs);
+        const ns = byType(ev, "kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "torchserve");
+        assert.strictEqual(ns?.inputs.metadata.labels?.["istio-injection"], "enabled");
+        // TorchServe pods start only once istiod can inject their sidecar.
+        const istiod = byType(ev, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "istiod")!;
+        const stable = byType(ev, "kubernetes:apps/v1:Deployment").find((d) => d.name === "torchserve")!;
+        assert.ok(stable.dependencies.includes(istiod.urn), "Deployment waits for istiod");
+    });
+
+    it("istio off: none of it", async () => {
+        const ev = await runProgram({ stack: "dev", preview: false });
+        assert.deepStrictEqual(ev.resources.filter((r) => meshTypes.test(r.type)).map((r) => r.type), []);
+        assert.ok(!("ingressUrl" in ev.outputs));
+    });
+});

@@ -128,6 +128,9 @@ export function checkCapacity(s: Settings, p: Problems, project: string): void {
     }
 }
 
+/** Kubernetes minors the pinned Istio line (components/mesh/charts.ts, 1.31) supports. */
+export const istioKubernetesMinors = { min: 32, max: 36 };
+
 /** Add-ons that need each other. */
 export function checkCombinations(s: Settings, p: Problems, project: string): void {
     const k = (path: string) => `${project}:${path}`;
@@ -139,6 +142,10 @@ export function checkCombinations(s: Settings, p: Problems, project: string): vo
     }
     if (s.autoscaling.enabled && (s.torchserve.replicas < s.autoscaling.minReplicas || s.torchserve.replicas > s.autoscaling.maxReplicas)) {
         p.warn(k("torchserve.replicas"), `${s.torchserve.replicas} is outside autoscaling's ${s.autoscaling.minReplicas}-${s.autoscaling.maxReplicas}; the HPA owns the replica count`);
+    }
+    const minor = Number(s.cluster.kubernetesVersion?.split(".")[1]);
+    if (s.istio.enabled && s.cluster.kubernetesVersion && (minor < istioKubernetesMinors.min || minor > istioKubernetesMinors.max)) {
+        p.error(k("cluster.kubernetesVersion"), s.cluster.kubernetesVersion, `the pinned Istio release supports Kubernetes 1.${istioKubernetesMinors.min} to 1.${istioKubernetesMinors.max}`);
     }
     if (s.torchserve.canary && !s.istio.enabled) {
         p.errorText(k("torchserve.canary"), "a canary needs istio (the traffic split is an Istio VirtualService); enable istio or remove canary");
