@@ -65,12 +65,15 @@ interface Run {
     ev: Evaluation;
     target: ClusterTarget;
     protectedResources: string[];
+    /** ignoreChanges per resource type. */
+    ignored: Record<string, string[]>;
     invokeArgs: Record<string, any>[];
 }
 
 async function run(settings: Settings | (() => Settings), preview: boolean, config: Record<string, unknown> = defaultConfig): Promise<Run> {
     let target: ClusterTarget | undefined;
     const protectedResources: string[] = [];
+    const ignored: Record<string, string[]> = {};
     const invokeArgs: Record<string, any>[] = [];
     const ev = await evaluate(
         {
@@ -93,12 +96,13 @@ async function run(settings: Settings | (() => Settings), preview: boolean, conf
         async () => {
             pulumi.runtime.registerStackTransformation((a) => {
                 if (a.opts.protect) protectedResources.push(a.type);
+                if (a.opts.ignoreChanges) ignored[a.type] = a.opts.ignoreChanges;
                 return undefined;
             });
             target = createCluster(typeof settings === "function" ? settings() : settings);
         },
     );
-    return { ev, target: target!, protectedResources, invokeArgs };
+    return { ev, target: target!, protectedResources, ignored, invokeArgs };
 }
 
 function one(ev: Evaluation, type: string): RegisteredResource {
@@ -230,6 +234,11 @@ describe("AKS cluster (cloud: azure)", function () {
                 for (const o of objects) assert.ok(o.provider.startsWith(provider.urn + "::"), `${o.type} ${o.name} uses ${o.provider}`);
                 assert.strictEqual(r.target.provider.constructor.name, "Provider");
             }
+        });
+
+        it("leaves node counts to the autoscaler after creation", () => {
+            assert.deepStrictEqual(onDemand.ignored["azure-native:containerservice:AgentPool"], ["count"]);
+            assert.deepStrictEqual(onDemand.ignored["azure-native:containerservice:ManagedCluster"], ["agentPoolProfiles[0].count"]);
         });
 
         it("asks the platform for the device plugin and waits for the GPU pool and the storage class", async () => {

@@ -72,6 +72,8 @@ export class AksCluster extends pulumi.ComponentResource {
                 kubernetesVersion: args.kubernetesVersion ?? defaultKubernetesVersion,
                 identity: { type: containerservice.ResourceIdentityType.SystemAssigned },
                 enableRBAC: true,
+                // AKS creates the cluster with this pool but takes later pool changes only through the
+                // agent pool API: resize the system pool with `az aks nodepool update`, then refresh.
                 agentPoolProfiles: [systemAgentPoolProfile(args.systemNodePool)],
                 // Workload identity lets pods get Azure tokens without secrets (e.g. private model stores).
                 oidcIssuerProfile: { enabled: true },
@@ -93,7 +95,12 @@ export class AksCluster extends pulumi.ComponentResource {
                     nodeOSUpgradeChannel: containerservice.NodeOSUpgradeChannel.NodeImage,
                 },
             },
-            { ...parent, protect: args.deletionProtection },
+            {
+                ...parent,
+                protect: args.deletionProtection,
+                // The autoscaler owns the node count once the pool exists.
+                ignoreChanges: ["agentPoolProfiles[0].count"],
+            },
         );
 
         if (args.gpuNodePool) {
@@ -104,7 +111,8 @@ export class AksCluster extends pulumi.ComponentResource {
                     resourceName: this.cluster.name,
                     ...gpuAgentPoolArgs(args.gpuNodePool),
                 },
-                parent,
+                // The autoscaler owns the node count once the pool exists.
+                { ...parent, ignoreChanges: ["count"] },
             );
         }
 
