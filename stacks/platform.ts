@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
+import { NvidiaDevicePlugin } from "../components/devicePlugin";
 import { createInferenceRoutes, createMesh } from "../components/mesh";
 import { TorchServe } from "../components/torchserve";
 import { Settings } from "./config/settings";
@@ -23,6 +24,10 @@ export interface PlatformOutputs {
  */
 export function createPlatform(settings: Settings, cluster: ClusterTarget): PlatformOutputs {
     const pool = settings.gpuNodePool;
+    // Where the cloud ships no device plugin, GPUs are not schedulable until this one runs.
+    const devicePlugin = cluster.needsDevicePlugin && pool
+        ? new NvidiaDevicePlugin("nvidia-device-plugin", { provider: cluster.provider, placement: cluster.gpuPlacement, dependsOn: cluster.gpuPoolReady })
+        : undefined;
     const mesh = createMesh(settings, { provider: cluster.provider, systemPlacement: cluster.systemPlacement, dependsOn: cluster.clusterReady });
     // Namespaces whose pods may reach TorchServe's management / metrics ports besides its own.
     const gateway = mesh ? [mesh.gatewayNamespace] : [];
@@ -41,7 +46,7 @@ export function createPlatform(settings: Settings, cluster: ClusterTarget): Plat
         gpuCapacity: pool ? pool.maxNodes * pool.gpusPerNode : undefined,
         // With a mesh, pods must start after istiod's injector exists or they run without a sidecar.
         clusterReady: [...cluster.clusterReady, ...(mesh?.injectionReady ?? [])],
-        gpuReady: cluster.gpuPoolReady,
+        gpuReady: [...cluster.gpuPoolReady, ...(devicePlugin ? [devicePlugin.release] : [])],
         protectModelStore: settings.cluster.deletionProtection && settings.cloud !== "existing",
     });
 
