@@ -29,16 +29,18 @@ export function ec2AssumeRolePolicy(): string {
  */
 export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, subject: string): string {
     const issuer = oidcIssuer.replace(/^https:\/\//, "");
+    const audience = { [`${issuer}:aud`]: "sts.amazonaws.com" };
+    const sub = { [`${issuer}:sub`]: subject };
+    const condition = subject.includes("*")
+        ? { StringEquals: audience, StringLike: sub }
+        : { StringEquals: { ...audience, ...sub } };
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [{
             Effect: "Allow",
             Principal: { Federated: oidcProviderArn },
             Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-                StringEquals: { [`${issuer}:aud`]: "sts.amazonaws.com" },
-                [subject.includes("*") ? "StringLike" : "StringEquals"]: { [`${issuer}:sub`]: subject },
-            },
+            Condition: condition,
         }],
     });
 }

@@ -1,0 +1,94 @@
+// The cloud-neutral NVIDIA device plugin: pinned chart, scheduled onto GPU nodes only, through the
+// cluster's provider, with value keys chart 0.20.0 defines.
+import * as assert from "assert";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { devicePluginAffinity, devicePluginValues, NvidiaDevicePlugin, nvidiaDevicePluginChart } from "../components/devicePlugin";
+import { Placement } from "../components/cluster/target";
+import { evaluate, Evaluation, RegisteredResource } from "../tools/evaluate";
+import pluginKeys from "./data/chart-values/nvidia-device-plugin.json";
+
+const gpuPlacement: Placement = {
+    nodeSelector: { "torchserve.pytorch.org/pool": "gpu" },
+    tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+};
+
+/** Key paths of a values object the chart does not define (see test/data/chart-values/*.json). */
+function unknownKeys(values: unknown, keys: { paths: string[]; openMaps: string[] }, prefix = ""): string[] {
+    if (values === null || typeof values !== "object" || Array.isArray(values)) return [];
+    return Object.entries(values as Record<string, unknown>).flatMap(([k, v]) => {
+        const p = prefix ? `${prefix}.${k}` : k;
+        if (!keys.paths.includes(p)) return [p];
+        if (keys.openMaps.includes(p)) return [];
+        return unknownKeys(v, keys, p);
+    });
+}
+
+describe("NVIDIA device plugin values", () => {
+    it("schedules onto the GPU pool: its labels, its taint tolerated", () => {
+        const v = devicePluginValues(gpuPlacement);
+        assert.deepStrictEqual(v.nodeSelector, { "torchserve.pytorch.org/pool": "gpu" });
+        assert.ok(v.tolerations.some((t: any) => t.key === "nvidia.com/gpu" && t.operator === "Exists" && t.effect === "NoSchedule"));
+        assert.strictEqual(v.failOnInitError, undefined, "on GPU-only nodes a missing driver should fail loudly");
+    });
+
+    it("replaces the chart's NFD-label affinity, which EKS/AKS nodes would never satisfy", () => {
+        const terms = devicePluginAffinity(gpuPlacement).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+        // Helm replaces lists wholesale: one term, ours, and no Node Feature Discovery keys.
+        assert.deepStrictEqual(terms, [{ matchExpressions: [{ key: "torchserve.pytorch.org/pool", operator: "In", values: ["gpu"] }] }]);
+        assert.ok(!JSON.stringify(terms).includes("feature.node.kubernetes.io"));
+    });
+
+    it("without GPU labels to select on, runs on Linux nodes and tolerates CPU nodes", () => {
+        const v = devicePluginValues({ nodeSelector: {}, tolerations: gpuPlacement.tolerations });
+        assert.deepStrictEqual(v.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions,
+            [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }]);
+        assert.strictEqual(v.failOnInitError, false);
+    });
+
+    it("sets only value keys chart 0.20.0 defines", () => {
+        assert.strictEqual(pluginKeys.version, nvidiaDevicePluginChart.version);
+        assert.deepStrictEqual(unknownKeys(devicePluginValues(gpuPlacement), pluginKeys), []);
+        assert.deepStrictEqual(unknownKeys(devicePluginValues({ nodeSelector: {}, tolerations: [] }), pluginKeys), []);
+        assert.deepStrictEqual(unknownKeys({ nodeSelecter: {} }, pluginKeys), ["nodeSelecter"]);
+    });
+});
+
+describe("NvidiaDevicePlugin under mocks", function () {
+    this.timeout(30000);
+    for (const preview of [true, false]) {
+        describe(preview ? "preview" : "update", () => {
+            let ev: Evaluation;
+            before(async () => {
+                ev = await evaluate({ project: "torchserve-platform", stack: "dp", config: {}, preview }, async () => {
+                    const provider = new k8s.Provider("cluster", { kubeconfig: "{}", enableServerSideApply: true });
+                    const gpuPool = new pulumi.CustomResource("test:index:GpuPool", "gpu-pool", {});
+                    new NvidiaDevicePlugin("nvidia-device-plugin", { provider, placement: gpuPlacement, dependsOn: [gpuPool] });
+                    return {};
+                });
+            });
+            const one = (type: string): RegisteredResource => {
+                const found = ev.resources.filter((r) => r.type === type);
+                assert.strictEqual(found.length, 1, `${type}: ${found.length}`);
+                return found[0];
+            };
+
+            it("installs the pinned chart into kube-system through the given provider", () => {
+                const rel = one("kubernetes:helm.sh/v3:Release");
+                assert.strictEqual(rel.inputs.chart, "nvidia-device-plugin");
+                assert.strictEqual(rel.inputs.version, "0.20.0");
+                assert.strictEqual(rel.inputs.repositoryOpts.repo, "https://nvidia.github.io/k8s-device-plugin");
+                assert.strictEqual(rel.inputs.namespace, "kube-system");
+                assert.ok(rel.provider.startsWith(one("pulumi:providers:kubernetes").urn + "::"));
+                assert.strictEqual(rel.parent, one("torchserve-platform:devicePlugin:NvidiaDevicePlugin").urn);
+            });
+
+            it("lands on GPU nodes only, tolerating their taint, after the GPU pool exists", () => {
+                const rel = one("kubernetes:helm.sh/v3:Release");
+                assert.deepStrictEqual(rel.inputs.values.nodeSelector, gpuPlacement.nodeSelector);
+                assert.ok(rel.inputs.values.tolerations.some((t: any) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule"));
+                assert.ok(rel.dependencies.includes(one("test:index:GpuPool").urn));
+            });
+        });
+    }
+});

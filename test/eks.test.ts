@@ -1,0 +1,509 @@
+// EKS cluster (`cloud: aws`) under Pulumi mocks: what it asks AWS for, and what it hands the platform.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { createCluster } from "../stacks/aws";
+import { Settings } from "../stacks/config/settings";
+import { Evaluation, evaluate, RegisteredResource, UNKNOWN } from "../tools/evaluate";
+import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
+import { gpuSettings, testSettings } from "./support/settings";
+import type { ClusterTarget } from "../components/cluster/target";
+import {
+    acceleratorFor,
+    autoscalerTags,
+    clusterAutoscalerChart,
+    clusterAutoscalerImageTag,
+    clusterAutoscalerPolicy,
+    clusterAutoscalerValues,
+    efsStorageClass,
+    gpuPoolSpec,
+    irsaTrustPolicy,
+    kubeconfigText,
+    nodeGroupArgs,
+    subnetCidrs,
+    subnetTags,
+    systemPlacement,
+    zoneAt,
+} from "../components/eks";
+import { devicePluginValues } from "../components/devicePlugin";
+import caKeys from "./data/chart-values/cluster-autoscaler.json";
+
+const repoRoot = path.resolve(__dirname, "..");
+const clusterName = "torchserve-eks";
+
+function eksSettings(gpu: { spot?: boolean; minNodes?: number } | false = {}, deletionProtection = true): Settings {
+    const cluster = { name: clusterName, deletionProtection, systemNodePool: { minNodes: 1, maxNodes: 3 } };
+    const location = { awsRegion: "us-west-2" };
+    if (gpu === false) return testSettings({ cloud: "aws", location, cluster });
+    return gpuSettings({
+        cloud: "aws",
+        location,
+        cluster,
+        gpuNodePool: { instanceType: "g5.xlarge", gpusPerNode: 1, minNodes: gpu.minNodes ?? 1, maxNodes: 2, spot: gpu.spot ?? false, diskSizeGb: 150 },
+    });
+}
+
+// What AWS would report, for the mocks. Values a real API computes (ARNs, issuer, ASG names), never
+// the values the tests assert the program derives.
+const accountId = "123456789012";
+const oidcIssuer = "oidc.eks.us-west-2.amazonaws.com/id/5C2B3F0D0E0A4F1D9F3C6E0A7B8C9D01";
+const oidcProviderArn = `arn:aws:iam::${accountId}:oidc-provider/${oidcIssuer}`;
+const zones = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"];
+
+function eksKubeconfig(name: string) {
+    return {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name, cluster: { server: "https://5C2B3F0D0E0A4F1D.gr7.us-west-2.eks.amazonaws.com", "certificate-authority-data": "LS0tLS1CRUdJTg==" } }],
+        contexts: [{ name: "aws", context: { cluster: name, user: "aws" } }],
+        "current-context": "aws",
+        users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", name, "--output", "json"] } } }],
+    };
+}
+
+function computed(args: { type: string; name: string; inputs: any }): Record<string, any> | undefined {
+    switch (args.type) {
+        case "eks:index:Cluster":
+            return {
+                kubeconfig: eksKubeconfig(args.inputs.name),
+                kubeconfigJson: JSON.stringify(eksKubeconfig(args.inputs.name)),
+                eksCluster: { name: args.inputs.name, arn: `arn:aws:eks:us-west-2:${accountId}:cluster/${args.inputs.name}` },
+                oidcProviderArn,
+                oidcIssuer,
+                oidcProviderUrl: `https://${oidcIssuer}`,
+            };
+        case "aws:iam/role:Role":
+            return { arn: `arn:aws:iam::${accountId}:role/${args.name}-1a2b3c`, name: `${args.name}-1a2b3c` };
+        case "aws:eks/nodeGroup:NodeGroup":
+            return { resources: [{ autoscalingGroups: [{ name: `eks-${args.name}-3ec6a1f0-asg` }], remoteAccessSecurityGroupId: "" }] };
+        default:
+            return undefined;
+    }
+}
+
+function call(args: { token: string; inputs: any }): Record<string, any> {
+    switch (args.token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return { id: "us-west-2", names: zones, zoneIds: ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"], groupNames: ["us-west-2"] };
+        case "aws:eks/getAddonVersion:getAddonVersion":
+            // Obviously fake: the test checks that the program asks for the cluster's version, not this.
+            return { id: args.inputs.addonName, addonName: args.inputs.addonName, kubernetesVersion: args.inputs.kubernetesVersion, version: "v0.0.0-mock.1" };
+        case "aws:index/getRegion:getRegion":
+            return { id: "us-west-2", region: "us-west-2", name: "us-west-2" };
+        default:
+            return {};
+    }
+}
+
+interface Run {
+    ev: Evaluation;
+    target: ClusterTarget;
+    protectedTypes: string[];
+    invokes: { token: string; inputs: any }[];
+}
+
+async function run(settings: Settings, preview: boolean): Promise<Run> {
+    let target: ClusterTarget | undefined;
+    const protectedTypes: string[] = [];
+    const invokes: { token: string; inputs: any }[] = [];
+    const ev = await evaluate(
+        {
+            project: "torchserve-platform",
+            stack: "eks",
+            config: { "aws:region": "us-west-2" },
+            preview,
+            computed,
+            call: (args) => {
+                invokes.push({ token: args.token, inputs: args.inputs });
+                return call(args);
+            },
+        },
+        async () => {
+            pulumi.runtime.registerStackTransformation((a) => {
+                if (a.opts.protect) protectedTypes.push(a.type);
+                return undefined;
+            });
+            target = createCluster(settings);
+            return { kubeconfig: target.kubeconfig, clusterName: target.name };
+        },
+    );
+    return { ev, target: target!, protectedTypes, invokes };
+}
+
+function all(ev: Evaluation, type: string): RegisteredResource[] {
+    return ev.resources.filter((r) => r.type === type);
+}
+function one(ev: Evaluation, type: string, name?: string): RegisteredResource {
+    const found = all(ev, type).filter((r) => name === undefined || r.name === name);
+    assert.strictEqual(found.length, 1, `expected one ${type} ${name ?? ""}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+    return found[0];
+}
+const idOf = (r: RegisteredResource) => `${r.name}-id`;
+
+/** Key paths of a values object the chart does not define (see test/data/chart-values/*.json). */
+function unknownKeys(values: unknown, keys: { paths: string[]; openMaps: string[] }, prefix = ""): string[] {
+    if (values === null || typeof values !== "object" || Array.isArray(values)) return [];
+    return Object.entries(values as Record<string, unknown>).flatMap(([k, v]) => {
+        const p = prefix ? `${prefix}.${k}` : k;
+        if (!keys.paths.includes(p)) return [p];
+        if (keys.openMaps.includes(p)) return [];
+        return unknownKeys(v, keys, p);
+    });
+}
+
+describe("EKS building blocks", () => {
+    it("carves private /19s and public /22s in distinct blocks of the VPC", () => {
+        const c = subnetCidrs("10.0.0.0/16", 3);
+        assert.deepStrictEqual(c.private, ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"]);
+        assert.deepStrictEqual(c.public, ["10.0.128.0/22", "10.0.132.0/22", "10.0.136.0/22"]);
+        assert.throws(() => subnetCidrs("10.0.0.0/8", 3), /\/16/);
+        assert.throws(() => subnetCidrs("10.0.0.0/16", 1), /2-4/);
+    });
+
+    it("tags subnets for public and internal load balancers of this cluster", () => {
+        assert.deepStrictEqual(subnetTags("c1", "public"), { "kubernetes.io/cluster/c1": "shared", "kubernetes.io/role/elb": "1" });
+        assert.deepStrictEqual(subnetTags("c1", "private"), { "kubernetes.io/cluster/c1": "shared", "kubernetes.io/role/internal-elb": "1" });
+    });
+
+    it("uses distinct zones and says so when the region has too few", () => {
+        assert.strictEqual(zoneAt(["a", "b", "c"], 2), "c");
+        assert.throws(() => zoneAt(["us-west-1a", "us-west-1c"], 2), /offers 2.*at least 3/);
+    });
+
+    it("names the GPU model for cluster-autoscaler from the instance family", () => {
+        assert.strictEqual(acceleratorFor("g5.xlarge"), "nvidia-a10g");
+        assert.strictEqual(acceleratorFor("g4dn.2xlarge"), "nvidia-tesla-t4");
+        assert.strictEqual(acceleratorFor("g6.xlarge", "nvidia-l4"), "nvidia-l4");
+    });
+
+    it("tags the ASG so cluster-autoscaler discovers it and can scale the GPU pool from zero", () => {
+        const spec = gpuPoolSpec({ instanceType: "g5.xlarge", gpusPerNode: 1, minNodes: 0, maxNodes: 2, spot: true, diskSizeGb: 100 });
+        const tags = autoscalerTags("c1", spec);
+        assert.strictEqual(tags["k8s.io/cluster-autoscaler/enabled"], "true");
+        assert.strictEqual(tags["k8s.io/cluster-autoscaler/c1"], "owned");
+        assert.strictEqual(tags["k8s.io/cluster-autoscaler/node-template/label/torchserve.pytorch.org/pool"], "gpu");
+        assert.strictEqual(tags["k8s.io/cluster-autoscaler/node-template/label/k8s.amazonaws.com/accelerator"], "nvidia-a10g");
+        assert.strictEqual(tags["k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu"], "true:NoSchedule");
+        const args = nodeGroupArgs(spec, "c1", {});
+        assert.deepStrictEqual(args.scalingConfig, { minSize: 0, maxSize: 2, desiredSize: 0 });
+        assert.strictEqual(args.capacityType, "SPOT");
+    });
+
+    it("IRSA trust: only the named service account, through the cluster's OIDC provider", () => {
+        const doc = JSON.parse(irsaTrustPolicy("arn:p", "https://oidc.example/id/X", "system:serviceaccount:kube-system:cluster-autoscaler"));
+        const s = doc.Statement[0];
+        assert.deepStrictEqual(s.Principal, { Federated: "arn:p" });
+        assert.strictEqual(s.Action, "sts:AssumeRoleWithWebIdentity");
+        assert.deepStrictEqual(s.Condition.StringEquals, {
+            "oidc.example/id/X:aud": "sts.amazonaws.com",
+            "oidc.example/id/X:sub": "system:serviceaccount:kube-system:cluster-autoscaler",
+        });
+        const wildcard = JSON.parse(irsaTrustPolicy("arn:p", "oidc.example/id/X", "system:serviceaccount:kube-system:efs-csi-*"));
+        assert.deepStrictEqual(wildcard.Statement[0].Condition, {
+            StringEquals: { "oidc.example/id/X:aud": "sts.amazonaws.com" },
+            StringLike: { "oidc.example/id/X:sub": "system:serviceaccount:kube-system:efs-csi-*" },
+        });
+    });
+
+    it("cluster-autoscaler may resize only this cluster's groups", () => {
+        const doc = JSON.parse(clusterAutoscalerPolicy("c1"));
+        const scale = doc.Statement.find((s: any) => s.Action.includes("autoscaling:SetDesiredCapacity"));
+        assert.deepStrictEqual(scale.Condition, { StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/c1": "owned" } });
+        const read = doc.Statement.find((s: any) => s.Action.includes("autoscaling:DescribeAutoScalingGroups"));
+        for (const a of ["eks:DescribeNodegroup", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeInstanceTypes"]) assert.ok(read.Action.includes(a), a);
+    });
+
+    it("matches cluster-autoscaler to the Kubernetes minor", () => {
+        assert.strictEqual(clusterAutoscalerImageTag("1.35"), "v1.35.2");
+        assert.strictEqual(clusterAutoscalerImageTag("1.34.2"), "v1.34.5");
+        assert.strictEqual(clusterAutoscalerImageTag("1.20"), undefined);
+    });
+
+    it("sets only cluster-autoscaler value keys chart 9.59.0 defines", () => {
+        assert.strictEqual(caKeys.version, clusterAutoscalerChart.version);
+        const values = clusterAutoscalerValues({ clusterName: "c1", region: "us-west-2", roleArn: "arn:r", imageTag: "v1.35.2", placement: systemPlacement });
+        assert.deepStrictEqual(unknownKeys(values, caKeys), []);
+        // The checker does catch a misspelling.
+        assert.deepStrictEqual(unknownKeys({ autoDiscovery: { clustername: "c1" } }, caKeys), ["autoDiscovery.clustername"]);
+    });
+
+    it("EFS StorageClass: access points owned by TorchServe's uid, retained when protected", () => {
+        const sc = efsStorageClass("fs-1", true);
+        assert.strictEqual(sc.provisioner, "efs.csi.aws.com");
+        assert.deepStrictEqual(sc.parameters, { provisioningMode: "efs-ap", fileSystemId: "fs-1", directoryPerms: "700", uid: "1000", gid: "1000" });
+        assert.strictEqual(sc.reclaimPolicy, "Retain");
+        assert.strictEqual(efsStorageClass("fs-1", false).reclaimPolicy, "Delete");
+    });
+
+    it("turns eks.Cluster's kubeconfig object into text", () => {
+        assert.deepStrictEqual(JSON.parse(kubeconfigText({ apiVersion: "v1" })), { apiVersion: "v1" });
+        assert.strictEqual(kubeconfigText("apiVersion: v1\n"), "apiVersion: v1\n");
+    });
+});
+
+describe("EKS cluster under mocks (update)", function () {
+    this.timeout(60000);
+    let gpu: Run;
+    let spot: Run;
+    let cpuOnly: Run;
+    before(async () => {
+        gpu = await run(eksSettings(), false);
+        spot = await run(eksSettings({ spot: true, minNodes: 0 }, false), false);
+        cpuOnly = await run(eksSettings(false), false);
+    });
+
+    it("creates the control plane with access entries, an OIDC provider, no default node group, private nodes", () => {
+        const c = one(gpu.ev, "eks:index:Cluster");
+        assert.strictEqual(c.inputs.name, clusterName);
+        assert.strictEqual(c.inputs.version, "1.35");
+        assert.strictEqual(c.inputs.authenticationMode, "API");
+        assert.strictEqual(c.inputs.skipDefaultNodeGroup, true);
+        assert.strictEqual(c.inputs.createOidcProvider, true);
+        assert.strictEqual(c.inputs.nodeAssociatePublicIpAddress, false);
+        const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("private")).map(idOf);
+        const publicIds = all(gpu.ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("public")).map(idOf);
+        assert.deepStrictEqual(c.inputs.privateSubnetIds, privateIds);
+        assert.deepStrictEqual(c.inputs.publicSubnetIds, publicIds);
+        assert.strictEqual(c.inputs.vpcId, idOf(one(gpu.ev, "aws:ec2/vpc:Vpc")));
+    });
+
+    it("spreads subnets over distinct zones, tagged for load balancers; nodes egress through NAT", () => {
+        const subnets = all(gpu.ev, "aws:ec2/subnet:Subnet");
+        assert.strictEqual(subnets.length, 6);
+        for (const tier of ["public", "private"]) {
+            const s = subnets.filter((r) => r.name.includes(tier));
+            assert.deepStrictEqual(s.map((r) => r.inputs.availabilityZone), zones.slice(0, 3));
+            for (const r of s) assert.strictEqual(r.inputs.tags[`kubernetes.io/cluster/${clusterName}`], "shared");
+            for (const r of s) assert.strictEqual(r.inputs.tags[tier === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"], "1");
+        }
+        const nat = one(gpu.ev, "aws:ec2/natGateway:NatGateway");
+        assert.ok(nat.inputs.subnetId.includes("public"));
+        const privateRoutes = one(gpu.ev, "aws:ec2/routeTable:RouteTable", "eks-private");
+        assert.deepStrictEqual(privateRoutes.inputs.routes.map((r: any) => [r.cidrBlock, r.natGatewayId]), [["0.0.0.0/0", idOf(nat)]]);
+    });
+
+    it("GPU node group: NVIDIA AL2023 AMI, instance type, scaling, taint, label, disk, private subnets", () => {
+        const ng = one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu");
+        assert.strictEqual(ng.inputs.clusterName, clusterName);
+        assert.strictEqual(ng.inputs.amiType, "AL2023_x86_64_NVIDIA");
+        assert.deepStrictEqual(ng.inputs.instanceTypes, ["g5.xlarge"]);
+        assert.deepStrictEqual(ng.inputs.scalingConfig, { minSize: 1, maxSize: 2, desiredSize: 1 });
+        assert.strictEqual(ng.inputs.capacityType, "ON_DEMAND");
+        assert.strictEqual(ng.inputs.diskSize, 150);
+        assert.deepStrictEqual(ng.inputs.taints, [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
+        assert.strictEqual(ng.inputs.labels["torchserve.pytorch.org/pool"], "gpu");
+        const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("private")).map(idOf);
+        assert.deepStrictEqual(ng.inputs.subnetIds, privateIds);
+        assert.strictEqual(ng.inputs.nodeRoleArn, `arn:aws:iam::${accountId}:role/eks-node-1a2b3c`);
+        // Nodes boot only after their role has its policies.
+        for (const a of all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) => r.name.startsWith("eks-node-"))) {
+            assert.ok(ng.dependencies.includes(a.urn), `GPU group waits for ${a.name}`);
+        }
+        const policies = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) => r.name.startsWith("eks-node-")).map((r) => r.inputs.policyArn);
+        assert.deepStrictEqual(policies.sort(), [
+            "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+            "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+            "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+        ]);
+    });
+
+    it("GPU node group on spot scales from zero", () => {
+        const ng = one(spot.ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu");
+        assert.strictEqual(ng.inputs.capacityType, "SPOT");
+        assert.deepStrictEqual(ng.inputs.scalingConfig, { minSize: 0, maxSize: 2, desiredSize: 0 });
+    });
+
+    it("GPU placement selects the GPU nodes' label and tolerates their taint", () => {
+        const ng = one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu");
+        for (const [k, v] of Object.entries(gpu.target.gpuPlacement.nodeSelector)) assert.strictEqual(ng.inputs.labels[k], v);
+        for (const taint of ng.inputs.taints) {
+            assert.ok(gpu.target.gpuPlacement.tolerations.some((t) => t.key === taint.key && t.operator === "Exists" && t.effect === "NoSchedule"));
+        }
+        // The device plugin, given this placement, lands on the same nodes.
+        assert.deepStrictEqual(devicePluginValues(gpu.target.gpuPlacement).nodeSelector, { "torchserve.pytorch.org/pool": "gpu" });
+        assert.strictEqual(gpu.target.needsDevicePlugin, true);
+        assert.deepStrictEqual(gpu.target.gpuPoolReady.map((r) => r.constructor.name), ["NodeGroup"]);
+    });
+
+    it("system node group: standard AL2023, default m6i.large, min/max from settings, no taint", () => {
+        const ng = one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system");
+        assert.strictEqual(ng.inputs.amiType, "AL2023_x86_64_STANDARD");
+        assert.deepStrictEqual(ng.inputs.instanceTypes, ["m6i.large"]);
+        assert.deepStrictEqual(ng.inputs.scalingConfig, { minSize: 1, maxSize: 3, desiredSize: 1 });
+        assert.deepStrictEqual(ng.inputs.taints ?? [], []);
+        assert.deepStrictEqual(ng.inputs.labels, gpu.target.systemPlacement.nodeSelector);
+    });
+
+    it("tags each node group's ASG for cluster-autoscaler auto-discovery and scale-from-zero", () => {
+        const ng = one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu");
+        const tags = all(gpu.ev, "aws:autoscaling/tag:Tag").filter((t) => t.name.startsWith("eks-gpu-"));
+        const byKey = Object.fromEntries(tags.map((t) => [t.inputs.tag.key, t.inputs.tag.value]));
+        assert.strictEqual(byKey["k8s.io/cluster-autoscaler/enabled"], "true");
+        assert.strictEqual(byKey[`k8s.io/cluster-autoscaler/${clusterName}`], "owned");
+        assert.strictEqual(byKey["k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu"], "true:NoSchedule");
+        assert.strictEqual(byKey["k8s.io/cluster-autoscaler/node-template/label/torchserve.pytorch.org/pool"], "gpu");
+        for (const t of tags) {
+            assert.strictEqual(t.inputs.autoscalingGroupName, "eks-eks-gpu-3ec6a1f0-asg");
+            assert.strictEqual(t.inputs.tag.propagateAtLaunch, false);
+            assert.ok(t.dependencies.includes(ng.urn));
+        }
+    });
+
+    it("cluster-autoscaler: pinned chart, this cluster and region, on the system pool", () => {
+        const rel = one(gpu.ev, "kubernetes:helm.sh/v3:Release", "eks-autoscaler");
+        assert.strictEqual(rel.inputs.chart, "cluster-autoscaler");
+        assert.strictEqual(rel.inputs.version, "9.59.0");
+        assert.strictEqual(rel.inputs.repositoryOpts.repo, "https://kubernetes.github.io/autoscaler");
+        assert.strictEqual(rel.inputs.namespace, "kube-system");
+        const v = rel.inputs.values;
+        assert.strictEqual(v.autoDiscovery.clusterName, clusterName);
+        assert.strictEqual(v.awsRegion, "us-west-2");
+        assert.strictEqual(v.cloudProvider, "aws");
+        assert.strictEqual(v.image.tag, "v1.35.2");
+        assert.deepStrictEqual(v.nodeSelector, { "torchserve.pytorch.org/pool": "system" });
+        assert.deepStrictEqual(unknownKeys(v, caKeys), []);
+        assert.ok(rel.dependencies.includes(one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system").urn));
+    });
+
+    it("cluster-autoscaler's IAM role trusts exactly its service account and is annotated on it", () => {
+        const rel = one(gpu.ev, "kubernetes:helm.sh/v3:Release", "eks-autoscaler");
+        const role = one(gpu.ev, "aws:iam/role:Role", "eks-autoscaler");
+        const sa = rel.inputs.values.rbac.serviceAccount;
+        assert.strictEqual(sa.create, true);
+        assert.strictEqual(sa.annotations["eks.amazonaws.com/role-arn"], `arn:aws:iam::${accountId}:role/eks-autoscaler-1a2b3c`);
+        const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
+        assert.deepStrictEqual(trust.Principal, { Federated: oidcProviderArn });
+        assert.strictEqual(trust.Condition.StringEquals[`${oidcIssuer}:sub`], `system:serviceaccount:${rel.inputs.namespace}:${sa.name}`);
+        const policy = one(gpu.ev, "aws:iam/rolePolicy:RolePolicy", "eks-autoscaler");
+        assert.strictEqual(policy.inputs.role, idOf(role));
+        assert.ok(policy.inputs.policy.includes("autoscaling:SetDesiredCapacity"));
+        assert.ok(rel.dependencies.includes(policy.urn), "the release waits for the role's permissions");
+    });
+
+    it("EFS model store: encrypted, protected, NFS 2049 from the VPC, a mount target per private subnet", () => {
+        const fs = one(gpu.ev, "aws:efs/fileSystem:FileSystem");
+        assert.strictEqual(fs.inputs.encrypted, true);
+        assert.ok(gpu.protectedTypes.includes("aws:efs/fileSystem:FileSystem"));
+        assert.ok(!spot.protectedTypes.includes("aws:efs/fileSystem:FileSystem"), "deletionProtection false leaves it unprotected");
+        const sg = one(gpu.ev, "aws:ec2/securityGroup:SecurityGroup", "eks-models-nfs");
+        const rule = one(gpu.ev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+        assert.strictEqual(rule.inputs.securityGroupId, idOf(sg));
+        assert.deepStrictEqual([rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort], ["tcp", 2049, 2049]);
+        assert.strictEqual(rule.inputs.cidrIpv4, one(gpu.ev, "aws:ec2/vpc:Vpc").inputs.cidrBlock);
+        const mounts = all(gpu.ev, "aws:efs/mountTarget:MountTarget");
+        const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("private")).map(idOf);
+        assert.deepStrictEqual(mounts.map((m) => m.inputs.subnetId), privateIds);
+        for (const m of mounts) {
+            assert.strictEqual(m.inputs.fileSystemId, idOf(fs));
+            assert.deepStrictEqual(m.inputs.securityGroups, [idOf(sg)]);
+        }
+    });
+
+    it("EFS CSI driver add-on at the cluster version's default, with its IRSA role and policy", () => {
+        const addon = one(gpu.ev, "aws:eks/addon:Addon");
+        assert.strictEqual(addon.inputs.addonName, "aws-efs-csi-driver");
+        assert.strictEqual(addon.inputs.clusterName, clusterName);
+        const asked = gpu.invokes.find((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion")!;
+        assert.deepStrictEqual([asked.inputs.addonName, asked.inputs.kubernetesVersion, asked.inputs.mostRecent], ["aws-efs-csi-driver", "1.35", false]);
+        const role = one(gpu.ev, "aws:iam/role:Role", "eks-models-efs-csi");
+        assert.strictEqual(addon.inputs.serviceAccountRoleArn, `arn:aws:iam::${accountId}:role/eks-models-efs-csi-1a2b3c`);
+        const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
+        assert.strictEqual(trust.Condition.StringLike[`${oidcIssuer}:sub`], "system:serviceaccount:kube-system:efs-csi-*");
+        const attach = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === `eks-models-efs-csi-1a2b3c`);
+        assert.deepStrictEqual(attach.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy"]);
+        // Its pods need nodes to run on before the add-on turns ACTIVE.
+        assert.ok(addon.dependencies.includes(one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system").urn));
+    });
+
+    it("StorageClass efs-sc: RWX-capable EFS provisioner pointing at the file system", async () => {
+        const sc = one(gpu.ev, "kubernetes:storage.k8s.io/v1:StorageClass");
+        assert.strictEqual(sc.inputs.metadata.name, "efs-sc");
+        assert.strictEqual(sc.inputs.provisioner, "efs.csi.aws.com");
+        assert.strictEqual(sc.inputs.parameters.provisioningMode, "efs-ap");
+        assert.strictEqual(sc.inputs.parameters.fileSystemId, idOf(one(gpu.ev, "aws:efs/fileSystem:FileSystem")));
+        assert.strictEqual(sc.inputs.reclaimPolicy, "Retain");
+        assert.strictEqual(one(spot.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy, "Delete");
+        assert.strictEqual(await pulumi.output(gpu.target.modelStoreClassName).promise(), "efs-sc");
+        assert.strictEqual(gpu.target.modelStoreSupportsRwx, true);
+        await validateKubernetesObject(sc);
+        for (const m of all(gpu.ev, "aws:efs/mountTarget:MountTarget")) assert.ok(sc.dependencies.includes(m.urn));
+    });
+
+    it("every Kubernetes object and Helm release goes through the cluster's provider", () => {
+        for (const r of [gpu, cpuOnly]) {
+            const provider = one(r.ev, "pulumi:providers:kubernetes");
+            const objects = r.ev.resources.filter((x) => x.type.startsWith("kubernetes:"));
+            assert.ok(objects.length >= 2);
+            for (const o of objects) assert.ok(o.provider.startsWith(provider.urn + "::"), `${o.type} ${o.name} uses ${o.provider}`);
+            assert.strictEqual(provider.inputs.enableServerSideApply, "true");
+        }
+    });
+
+    it("kubeconfig is secret text for the provider and the stack", async () => {
+        assert.ok(gpu.ev.secretOutputs.includes("kubeconfig"));
+        const text = gpu.ev.outputs.kubeconfig;
+        assert.strictEqual(typeof text, "string");
+        assert.strictEqual(JSON.parse(text).clusters[0].name, clusterName);
+        const provider = one(gpu.ev, "pulumi:providers:kubernetes");
+        assert.deepStrictEqual(provider.inputs.kubeconfig, { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: text });
+        assert.strictEqual(gpu.ev.outputs.clusterName, clusterName);
+    });
+
+    it("without a GPU pool: no GPU node group, nothing for GPU pods to wait for", () => {
+        assert.deepStrictEqual(all(cpuOnly.ev, "aws:eks/nodeGroup:NodeGroup").map((r) => r.name), ["eks-system"]);
+        assert.deepStrictEqual(cpuOnly.target.gpuPoolReady, []);
+        assert.strictEqual(cpuOnly.target.clusterReady.length, 3);
+    });
+
+    it("every resource sits under a torchserve-platform component", () => {
+        const comps = new Set(gpu.ev.resources.filter((r) => r.type.startsWith("torchserve-platform:")).map((r) => r.urn));
+        for (const r of gpu.ev.resources.filter((x) => x.type !== "pulumi:pulumi:Stack" && x.type !== "torchserve-platform:eks:Cluster")) {
+            assert.ok(comps.has(r.parent), `${r.type} ${r.name} has parent ${r.parent}`);
+        }
+    });
+});
+
+describe("EKS cluster under mocks (preview)", function () {
+    this.timeout(60000);
+    let r: Run;
+    before(async () => {
+        r = await run(eksSettings(), true);
+    });
+
+    it("registers the same cluster with unknown ids, kubeconfig still secret", async () => {
+        for (const t of ["eks:index:Cluster", "aws:efs/fileSystem:FileSystem", "kubernetes:storage.k8s.io/v1:StorageClass", "kubernetes:helm.sh/v3:Release"]) one(r.ev, t);
+        assert.strictEqual(all(r.ev, "aws:eks/nodeGroup:NodeGroup").length, 2);
+        assert.strictEqual(r.ev.outputs.kubeconfig, UNKNOWN);
+        assert.ok(r.ev.secretOutputs.includes("kubeconfig"));
+        const provider = one(r.ev, "pulumi:providers:kubernetes");
+        for (const o of kubernetesObjects(r.ev.resources)) assert.ok(o.provider.startsWith(provider.urn + "::"));
+    });
+
+    it("shows what a reviewer needs in a preview: node group shapes and chart values known", () => {
+        const ng = one(r.ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu");
+        assert.strictEqual(ng.inputs.amiType, "AL2023_x86_64_NVIDIA");
+        assert.deepStrictEqual(ng.inputs.instanceTypes, ["g5.xlarge"]);
+        const rel = one(r.ev, "kubernetes:helm.sh/v3:Release", "eks-autoscaler");
+        assert.strictEqual(rel.inputs.version, "9.59.0");
+        assert.strictEqual(rel.inputs.values.awsRegion, "us-west-2");
+        assert.strictEqual(rel.inputs.values.rbac.serviceAccount.name, "cluster-autoscaler");
+    });
+});
+
+describe("stacks/aws.ts loads only the AWS SDKs", function () {
+    this.timeout(60000);
+    it("never requires @pulumi/azure-native or @pulumi/gcp", () => {
+        const script = [
+            "require('./stacks/aws');",
+            "const mods = Object.keys(require.cache).map((k) => k.split(require('path').sep).join('/'));",
+            "const foreign = mods.filter((m) => m.includes('/node_modules/@pulumi/azure-native/') || m.includes('/node_modules/@pulumi/gcp/'));",
+            "console.log(JSON.stringify({ foreign, aws: mods.filter((m) => m.includes('/node_modules/@pulumi/aws/')).length, eks: mods.filter((m) => m.includes('/node_modules/@pulumi/eks/')).length }));",
+        ].join("\n");
+        const out = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: repoRoot, encoding: "utf8" });
+        assert.strictEqual(out.status, 0, out.stderr);
+        const loaded = JSON.parse(out.stdout.trim().split("\n").pop()!);
+        assert.deepStrictEqual(loaded.foreign, []);
+        assert.ok(loaded.aws > 0 && loaded.eks > 0, "stacks/aws.ts loads @pulumi/aws and @pulumi/eks");
+    });
+});
