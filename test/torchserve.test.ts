@@ -240,6 +240,7 @@ for (const preview of [true, false]) {
             assert.deepEqual(pvc.inputs.spec.accessModes, ["ReadWriteOnce"]);
             assert.equal(pvc.inputs.spec.resources.requests.storage, "20Gi");
             assert.equal(pvc.inputs.spec.storageClassName, "efs-sc");
+            assert.equal(pvc.inputs.metadata.annotations["pulumi.com/skipAwait"], "true", "no deadlock on WaitForFirstConsumer classes");
             const vol = deploymentOf(e).inputs.spec.template.spec.volumes.find((v: any) => v.name === "model-store");
             assert.equal(vol.persistentVolumeClaim.claimName, pvc.inputs.metadata.name);
 
