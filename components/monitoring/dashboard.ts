@@ -1,0 +1,34 @@
+// The TorchServe Grafana dashboard, kept as plain JSON in dashboards/ so it can be edited in Grafana
+// and exported back. Provisioning only sets the namespace variable's default.
+import * as fs from "fs";
+import * as path from "path";
+
+/** File names (without `.json`) of the dashboards shipped in dashboards/. */
+export const dashboardFiles = ["torchserve"] as const;
+
+/** Parsed dashboard JSON from dashboards/<name>.json. */
+export function loadDashboard(name: (typeof dashboardFiles)[number]): any {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, "dashboards", `${name}.json`), "utf8"));
+}
+
+/** The TorchServe dashboard with `$namespace` defaulting to the namespace TorchServe runs in. */
+export function torchServeDashboard(torchServeNamespace: string): any {
+    const dashboard = loadDashboard("torchserve");
+    for (const v of dashboard.templating?.list ?? []) {
+        if (v.name === "namespace") v.current = { text: torchServeNamespace, value: torchServeNamespace };
+    }
+    return dashboard;
+}
+
+/** Every PromQL expression of a dashboard's panels (rows included), as written (with variables). */
+export function dashboardExpressions(dashboard: any): { panel: string; expr: string }[] {
+    const out: { panel: string; expr: string }[] = [];
+    const visit = (panels: any[] | undefined) => {
+        for (const p of panels ?? []) {
+            for (const t of p.targets ?? []) if (typeof t.expr === "string") out.push({ panel: p.title, expr: t.expr });
+            visit(p.panels);
+        }
+    };
+    visit(dashboard.panels);
+    return out;
+}

@@ -1,0 +1,193 @@
+// PromQL the platform emits: alert rules and the autoscaling metric. Metric names and labels are
+// TorchServe 0.12's (ts/configs/metrics.yaml, metrics_mode=prometheus): the ts_* counters carry
+// model_name/model_version/hostname, Requests{2,4,5}XX carry Level/Hostname; scraping through the
+// PodMonitor adds namespace and pod. dcgm-exporter's DCGM_FI_* gauges carry gpu and Hostname.
+//
+// TorchServe's latency metrics are cumulative counters: only a ratio of rates is a latency.
+// (Scaling on the raw ts_queue_latency_microseconds would scale on uptime.)
+
+/** TorchServe frontend metric names. */
+export const tsMetrics = {
+    requests: "ts_inference_requests_total",
+    inferenceLatencyUs: "ts_inference_latency_microseconds",
+    queueLatencyUs: "ts_queue_latency_microseconds",
+    responses2xx: "Requests2XX",
+    responses4xx: "Requests4XX",
+    responses5xx: "Requests5XX",
+    workerLoadTime: "WorkerLoadTime",
+} as const;
+
+/** dcgm-exporter default counters used here. */
+export const dcgmMetrics = {
+    gpuUtil: "DCGM_FI_DEV_GPU_UTIL",
+    fbUsed: "DCGM_FI_DEV_FB_USED",
+    fbFree: "DCGM_FI_DEV_FB_FREE",
+} as const;
+
+/** Name under which prometheus-adapter serves mean queue latency per request (ms), per pod. */
+export const queueLatencyMetricName = "ts_queue_latency_per_request_milliseconds";
+
+/** Rate window of the autoscaling metric: 8 scrapes at the PodMonitor's 15s interval. */
+export const autoscalingRateWindow = "2m";
+
+/** One prometheus-adapter discovery rule (the chart's `rules.custom[]`). */
+export interface AdapterRule {
+    seriesQuery: string;
+    resources: { overrides: Record<string, { resource: string }> };
+    name: { matches: string; as: string };
+    metricsQuery: string;
+}
+
+/**
+ * Mean queue latency per request over the last 2 minutes, per pod, in milliseconds:
+ * rate(ts_queue_latency_microseconds) / rate(ts_inference_requests_total) / 1000. An idle pod
+ * reports 0 (not NaN from 0/0), so the HPA can scale down.
+ */
+export function queueLatencyAdapterRule(torchServeNamespace: string): AdapterRule {
+    const w = autoscalingRateWindow;
+    const requests = `sum by (<<.GroupBy>>) (rate(${tsMetrics.requests}{<<.LabelMatchers>>}[${w}]))`;
+    const queued = `sum by (<<.GroupBy>>) (rate(<<.Series>>{<<.LabelMatchers>>}[${w}]))`;
+    return {
+        seriesQuery: `${tsMetrics.queueLatencyUs}{namespace="${torchServeNamespace}",pod!=""}`,
+        resources: { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } },
+        name: { matches: `^${tsMetrics.queueLatencyUs}$`, as: queueLatencyMetricName },
+        metricsQuery: `(${queued} / 1000) / (${requests} > 0) or (${requests} * 0)`,
+    };
+}
+
+/** What prometheus-adapter substitutes into a metricsQuery, for checking the result as PromQL. */
+export function expandAdapterTemplate(query: string, series: string, labelMatchers: string, groupBy: string): string {
+    return query
+        .replaceAll("<<.Series>>", series)
+        .replaceAll("<<.LabelMatchers>>", labelMatchers)
+        .replaceAll("<<.GroupBy>>", groupBy);
+}
+
+/**
+ * `targetQueueLatencyMs` as a Kubernetes quantity for the HPA's averageValue (the metric is in ms):
+ * 50 → "50", 2.5 → "2500m".
+ */
+export function latencyTargetQuantity(ms: number): string {
+    if (!(ms > 0) || !Number.isFinite(ms)) throw new Error(`targetQueueLatencyMs must be a positive number, got ${ms}`);
+    return Number.isInteger(ms) ? String(ms) : `${Math.round(ms * 1000)}m`;
+}
+
+/** A Prometheus alerting rule as PrometheusRule's spec takes it. */
+export interface AlertRule {
+    alert: string;
+    expr: string;
+    for: string;
+    labels: { severity: "critical" | "warning" };
+    annotations: { summary: string; description: string };
+}
+
+export interface AlertRuleArgs {
+    /** Namespace TorchServe runs in. */
+    torchServeNamespace: string;
+    /** Kubernetes name of the stable Deployment. */
+    deploymentName: string;
+    /** `job` label of the TorchServe scrape (PodMonitor namespace/name). */
+    scrapeJob: string;
+    /** Alert when mean queue latency per request exceeds this (ms). */
+    queueLatencyAlertMs: number;
+    /** Share of 5xx among all responses that is alarming (0-1). */
+    errorRatio: number;
+    /** GPU nodes the pool is expected to keep (its minimum); undefined = no GPU pool. */
+    expectedGpuNodes?: number;
+    /** GPU framebuffer used share that is alarming (0-1). */
+    gpuMemoryRatio: number;
+}
+
+/** Alert rules for TorchServe and, where the cluster has one, the GPU pool. */
+export function alertRules(a: AlertRuleArgs): AlertRule[] {
+    const ns = `namespace="${a.torchServeNamespace}"`;
+    const rules: AlertRule[] = [
+        {
+            alert: "TorchServeDown",
+            expr: `absent(up{job="${a.scrapeJob}",${ns}} == 1)`,
+            for: "5m",
+            labels: { severity: "critical" },
+            annotations: {
+                summary: "TorchServe metrics endpoint unreachable",
+                description: `No TorchServe pod in ${a.torchServeNamespace} has answered a metrics scrape for 5 minutes.`,
+            },
+        },
+        {
+            alert: "TorchServeNoReadyPods",
+            expr: `kube_deployment_status_replicas_available{${ns},deployment="${a.deploymentName}"} == 0`,
+            for: "5m",
+            labels: { severity: "critical" },
+            annotations: {
+                summary: "TorchServe has no ready pods",
+                description: `Deployment ${a.torchServeNamespace}/${a.deploymentName} has had 0 available replicas for 5 minutes.`,
+            },
+        },
+        {
+            alert: "TorchServeHigh5xxRatio",
+            expr:
+                `sum(rate(${tsMetrics.responses5xx}{${ns}}[5m]))` +
+                ` / sum(rate({__name__=~"Requests(2|4|5)XX",${ns}}[5m])) > ${a.errorRatio}`,
+            for: "10m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "TorchServe answers many requests with 5xx",
+                description: `More than ${a.errorRatio * 100}% of TorchServe responses in ${a.torchServeNamespace} were 5xx over 10 minutes.`,
+            },
+        },
+        {
+            alert: "TorchServeQueueLatencyHigh",
+            expr:
+                `sum by (namespace, pod, model_name) (rate(${tsMetrics.queueLatencyUs}{${ns}}[5m])) / 1000` +
+                ` / (sum by (namespace, pod, model_name) (rate(${tsMetrics.requests}{${ns}}[5m])) > 0)` +
+                ` > ${a.queueLatencyAlertMs}`,
+            for: "10m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "Requests wait long in TorchServe's queue",
+                description: `Mean queue latency per request of {{ $labels.model_name }} on {{ $labels.pod }} is above ${a.queueLatencyAlertMs} ms.`,
+            },
+        },
+        {
+            // TorchServe's /ping (the readiness probe) fails when no worker of a model runs, while
+            // the frontend keeps serving metrics: scraped but not ready = no healthy workers.
+            alert: "TorchServeNoHealthyWorkers",
+            expr:
+                `max by (namespace, pod) (up{job="${a.scrapeJob}",${ns}} == 1)` +
+                ` unless on (namespace, pod) (kube_pod_status_ready{${ns},condition="true"} == 1)`,
+            for: "10m",
+            labels: { severity: "critical" },
+            annotations: {
+                summary: "TorchServe pod runs without healthy workers",
+                description: "{{ $labels.pod }} answers scrapes but has failed its /ping readiness check for 10 minutes: no model worker is running.",
+            },
+        },
+    ];
+    if (a.expectedGpuNodes !== undefined) {
+        if (a.expectedGpuNodes > 0) {
+            rules.push({
+                alert: "GpuNodeMissing",
+                expr:
+                    `count(count by (Hostname) (${dcgmMetrics.gpuUtil})) < ${a.expectedGpuNodes}` +
+                    ` or absent(${dcgmMetrics.gpuUtil})`,
+                for: "15m",
+                labels: { severity: "critical" },
+                annotations: {
+                    summary: "Fewer GPU nodes report metrics than the pool's minimum",
+                    description: `dcgm-exporter reports GPUs on fewer than ${a.expectedGpuNodes} node(s) for 15 minutes: GPU nodes are missing or their GPUs are not visible.`,
+                },
+            });
+        }
+        rules.push({
+            alert: "GpuMemoryNearFull",
+            expr:
+                `${dcgmMetrics.fbUsed} / (${dcgmMetrics.fbUsed} + ${dcgmMetrics.fbFree}) > ${a.gpuMemoryRatio}`,
+            for: "10m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "GPU memory nearly full",
+                description: `GPU {{ $labels.gpu }} on {{ $labels.Hostname }} has used more than ${a.gpuMemoryRatio * 100}% of its memory for 10 minutes.`,
+            },
+        });
+    }
+    return rules;
+}

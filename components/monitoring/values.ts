@@ -1,0 +1,143 @@
+// Helm values of the monitoring charts, as pure functions of settings and placements. Every key
+// here exists in the pinned chart's values.yaml (test/monitoring-values.test.ts checks it).
+import * as pulumi from "@pulumi/pulumi";
+import { Placement } from "../cluster/target";
+import { PrometheusSettings, ServiceType } from "../../stacks/config/settings";
+import { AdapterRule } from "./queries";
+import { prometheusBaseUrl, prometheusPort } from "./charts";
+
+/** nodeSelector + tolerations as every chart spells them. */
+function placed(p: Placement): { nodeSelector: Record<string, string>; tolerations: Placement["tolerations"] } {
+    return { nodeSelector: { ...p.nodeSelector }, tolerations: p.tolerations.map((t) => ({ ...t })) };
+}
+
+/**
+ * kube-prometheus-stack: Prometheus with retention and a PersistentVolume from settings, operator,
+ * Alertmanager and kube-state-metrics on the system pool. It selects every PodMonitor,
+ * ServiceMonitor and PrometheusRule in the cluster (not only those labelled with its release),
+ * because ours and dcgm-exporter's live in other releases. Its bundled Grafana is off: Grafana is a
+ * separate release with its own toggle.
+ */
+export function kubePrometheusStackValues(settings: PrometheusSettings, system: Placement): Record<string, any> {
+    return {
+        fullnameOverride: "kube-prometheus-stack",
+        grafana: { enabled: false },
+        // Managed control planes (EKS, AKS, GKE) do not expose these; scraping them only raises
+        // TargetDown alerts that nobody can fix.
+        kubeControllerManager: { enabled: false },
+        kubeScheduler: { enabled: false },
+        kubeEtcd: { enabled: false },
+        prometheusOperator: {
+            ...placed(system),
+            admissionWebhooks: { patch: { ...placed(system) } },
+        },
+        alertmanager: { alertmanagerSpec: { ...placed(system) } },
+        "kube-state-metrics": { ...placed(system) },
+        prometheus: {
+            prometheusSpec: {
+                ...placed(system),
+                retention: settings.retention,
+                podMonitorSelectorNilUsesHelmValues: false,
+                serviceMonitorSelectorNilUsesHelmValues: false,
+                ruleSelectorNilUsesHelmValues: false,
+                storageSpec: {
+                    volumeClaimTemplate: {
+                        spec: {
+                            accessModes: ["ReadWriteOnce"],
+                            resources: { requests: { storage: settings.storageSize } },
+                        },
+                    },
+                },
+            },
+        },
+    };
+}
+
+/**
+ * dcgm-exporter on the GPU nodes only (GPU pool labels, GPU taint tolerated), scraped through the
+ * chart's own ServiceMonitor.
+ */
+export function dcgmExporterValues(gpu: Placement): Record<string, any> {
+    return {
+        ...placed(gpu),
+        // GKE admits system-node-critical pods only in kube-system (quota), and this runs elsewhere.
+        priorityClassName: "",
+        serviceMonitor: { enabled: true, interval: "15s" },
+    };
+}
+
+/** Grafana's provisioning file for the Prometheus datasource. */
+export const grafanaDatasourceUid = "prometheus";
+
+/** Provider name; the chart mounts its dashboards at /var/lib/grafana/dashboards/<provider>. */
+export const grafanaDashboardProvider = "torchserve";
+
+export interface GrafanaValuesArgs {
+    /** Generated admin password (a secret output). */
+    adminPassword: pulumi.Input<string>;
+    serviceType: ServiceType;
+    /** URL of the Prometheus the datasource queries. */
+    prometheusUrl: pulumi.Input<string>;
+    /** Dashboard JSON documents keyed by file name (without `.json`). */
+    dashboards: Record<string, string>;
+    placement: Placement;
+}
+
+/** Grafana with the Prometheus datasource and the TorchServe dashboard provisioned from files. */
+export function grafanaValues(a: GrafanaValuesArgs): Record<string, any> {
+    const dashboards: Record<string, { json: string }> = {};
+    for (const [name, json] of Object.entries(a.dashboards)) dashboards[name] = { json };
+    return {
+        ...placed(a.placement),
+        adminUser: "admin",
+        adminPassword: a.adminPassword,
+        service: { type: a.serviceType },
+        // The chart's `helm test` pod is not part of a deployment.
+        testFramework: { enabled: false },
+        datasources: {
+            "datasources.yaml": {
+                apiVersion: 1,
+                datasources: [
+                    {
+                        name: "Prometheus",
+                        type: "prometheus",
+                        uid: grafanaDatasourceUid,
+                        url: a.prometheusUrl,
+                        access: "proxy",
+                        isDefault: true,
+                        editable: false,
+                    },
+                ],
+            },
+        },
+        dashboardProviders: {
+            "dashboardproviders.yaml": {
+                apiVersion: 1,
+                providers: [
+                    {
+                        name: grafanaDashboardProvider,
+                        orgId: 1,
+                        folder: "TorchServe",
+                        type: "file",
+                        disableDeletion: true,
+                        editable: false,
+                        options: { path: `/var/lib/grafana/dashboards/${grafanaDashboardProvider}` },
+                    },
+                ],
+            },
+        },
+        dashboards: { [grafanaDashboardProvider]: dashboards },
+    };
+}
+
+/**
+ * prometheus-adapter serving custom.metrics.k8s.io from the in-cluster Prometheus, with only our
+ * rule (the chart's default rules would expose hundreds of metrics nobody scales on).
+ */
+export function prometheusAdapterValues(prometheusNamespace: string, rule: AdapterRule, system: Placement): Record<string, any> {
+    return {
+        ...placed(system),
+        prometheus: { url: prometheusBaseUrl(prometheusNamespace), port: prometheusPort },
+        rules: { default: false, custom: [rule] },
+    };
+}
