@@ -8,6 +8,13 @@ import { Placement } from "../components/cluster/target";
 import { evaluate, Evaluation, RegisteredResource } from "../tools/evaluate";
 import pluginKeys from "./data/chart-values/nvidia-device-plugin.json";
 
+/** Stands in for the GPU node pool the plugin waits for. */
+class GpuPool extends pulumi.CustomResource {
+    constructor(name: string) {
+        super("test:index:GpuPool", name, {});
+    }
+}
+
 const gpuPlacement: Placement = {
     nodeSelector: { "torchserve.pytorch.org/pool": "gpu" },
     tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
@@ -62,7 +69,7 @@ describe("NvidiaDevicePlugin under mocks", function () {
             before(async () => {
                 ev = await evaluate({ project: "torchserve-platform", stack: "dp", config: {}, preview }, async () => {
                     const provider = new k8s.Provider("cluster", { kubeconfig: "{}", enableServerSideApply: true });
-                    const gpuPool = new pulumi.CustomResource("test:index:GpuPool", "gpu-pool", {});
+                    const gpuPool = new GpuPool("gpu-pool");
                     new NvidiaDevicePlugin("nvidia-device-plugin", { provider, placement: gpuPlacement, dependsOn: [gpuPool] });
                     return {};
                 });

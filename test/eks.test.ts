@@ -8,6 +8,7 @@ import { Settings } from "../stacks/config/settings";
 import { Evaluation, evaluate, RegisteredResource, UNKNOWN } from "../tools/evaluate";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
+import { runProgram } from "./support/program";
 import type { ClusterTarget } from "../components/cluster/target";
 import {
     acceleratorFor,
@@ -424,7 +425,7 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(sc.inputs.parameters.fileSystemId, idOf(one(gpu.ev, "aws:efs/fileSystem:FileSystem")));
         assert.strictEqual(sc.inputs.reclaimPolicy, "Retain");
         assert.strictEqual(one(spot.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy, "Delete");
-        assert.strictEqual(await pulumi.output(gpu.target.modelStoreClassName).promise(), "efs-sc");
+        assert.strictEqual(await (pulumi.output(gpu.target.modelStoreClassName) as any).promise(), "efs-sc");
         assert.strictEqual(gpu.target.modelStoreSupportsRwx, true);
         await validateKubernetesObject(sc);
         for (const m of all(gpu.ev, "aws:efs/mountTarget:MountTarget")) assert.ok(sc.dependencies.includes(m.urn));
@@ -489,6 +490,33 @@ describe("EKS cluster under mocks (preview)", function () {
         assert.strictEqual(rel.inputs.values.awsRegion, "us-west-2");
         assert.strictEqual(rel.inputs.values.rbac.serviceAccount.name, "cluster-autoscaler");
     });
+});
+
+describe("the example stack Pulumi.eks.yaml, whole program under mocks", function () {
+    this.timeout(60000);
+    for (const preview of [true, false]) {
+        it(`${preview ? "preview" : "update"}: TorchServe's model store on efs-sc, GPU pods behind the device plugin, all on the EKS provider`, async () => {
+            const ev = await runProgram({ stack: "eks", preview, computed, call });
+            one(ev, "eks:index:Cluster");
+            const provider = one(ev, "pulumi:providers:kubernetes");
+            const objects = ev.resources.filter((r) => r.type.startsWith("kubernetes:"));
+            for (const o of objects) assert.ok(o.provider.startsWith(provider.urn + "::"), `${o.type} ${o.name} uses ${o.provider}`);
+            const claims = all(ev, "kubernetes:core/v1:PersistentVolumeClaim");
+            assert.ok(claims.length >= 1);
+            for (const c of claims) {
+                assert.strictEqual(c.inputs.spec.storageClassName, "efs-sc");
+                assert.deepStrictEqual(c.inputs.spec.accessModes, ["ReadWriteMany"]);
+            }
+            const plugin = ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "nvidia-device-plugin")!;
+            assert.ok(plugin, "the device plugin is installed on EKS");
+            assert.deepStrictEqual(plugin.inputs.values.nodeSelector, { "torchserve.pytorch.org/pool": "gpu" });
+            assert.ok(plugin.dependencies.includes(one(ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu").urn));
+            const gpuGroup = one(ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu");
+            assert.deepStrictEqual(gpuGroup.inputs.instanceTypes, ["g5.xlarge"]);
+            assert.ok(ev.secretOutputs.includes("kubeconfig"));
+            if (!preview) assert.strictEqual(ev.outputs.clusterName, "torchserve-eks");
+        });
+    }
 });
 
 describe("stacks/aws.ts loads only the AWS SDKs", function () {
