@@ -133,7 +133,7 @@ describe("AKS cluster (cloud: azure)", function () {
         it("creates the managed cluster with workload identity, the file CSI driver and an autoscaling system pool", () => {
             const mc = one(onDemand.ev, "azure-native:containerservice:ManagedCluster").inputs;
             assert.strictEqual(mc.resourceName, "torchserve-aks");
-            assert.strictEqual(mc.kubernetesVersion, "1.34");
+            assert.strictEqual(mc.kubernetesVersion, "1.35");
             assert.strictEqual(mc.identity.type, "SystemAssigned");
             assert.strictEqual(mc.oidcIssuerProfile.enabled, true);
             assert.strictEqual(mc.securityProfile.workloadIdentity.enabled, true);

@@ -137,7 +137,7 @@ describe("GKE cluster (cloud: gcp)", function () {
             assert.deepStrictEqual([c.removeDefaultNodePool, c.initialNodeCount], [true, 1]);
             assert.strictEqual(c.workloadIdentityConfig.workloadPool, "my-gcp-project.svc.id.goog");
             assert.strictEqual(c.addonsConfig.gcpFilestoreCsiDriverConfig.enabled, true);
-            assert.strictEqual(c.minMasterVersion, "1.34");
+            assert.strictEqual(c.minMasterVersion, "1.35");
             assert.strictEqual(c.releaseChannel.channel, "REGULAR");
         });
 

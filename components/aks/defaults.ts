@@ -3,9 +3,11 @@ import { Placement, Toleration } from "../cluster/target";
 
 /**
  * Kubernetes minor version when `cluster.kubernetesVersion` is absent. AKS picks the newest GA
- * patch of a `<major>.<minor>` version and the `patch` upgrade channel keeps it there.
+ * patch of a `<major>.<minor>` version and the `patch` upgrade channel keeps it there. AKS supports
+ * a minor for about 12 months after its AKS GA and refuses new clusters on retired ones: 1.35
+ * (AKS GA early 2026) rather than 1.34 (GA late 2025). `az aks get-versions -l <location>` lists them.
  */
-export const defaultKubernetesVersion = "1.34";
+export const defaultKubernetesVersion = "1.35";
 
 /** VM size of the system pool when `cluster.systemNodePool.instanceType` is absent (4 vCPU, 16 GiB). */
 export const defaultSystemVmSize = "Standard_D4s_v5";

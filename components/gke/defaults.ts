@@ -1,8 +1,12 @@
 // Names and defaults of the GKE cluster that other code (tests, docs, the platform) relies on.
 import { Placement } from "../cluster/target";
 
-/** Kubernetes minor version when `cluster.kubernetesVersion` is absent (GKE takes `1.34` as "newest 1.34.x"). */
-export const defaultKubernetesVersion = "1.34";
+/**
+ * Minimum Kubernetes version when `cluster.kubernetesVersion` is absent (GKE takes `1.35` as "newest
+ * 1.35.x"); new clusters start on it and the release channel upgrades from there. A channel offers
+ * new clusters only its current minors (`gcloud container get-server-config --region <region>`).
+ */
+export const defaultKubernetesVersion = "1.35";
 
 /** Release channel: upgrades are GKE's to schedule, never below the pinned minimum version. */
 export const releaseChannel = "REGULAR";
