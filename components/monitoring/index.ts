@@ -8,13 +8,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Placement } from "../cluster/target";
+import { ClusterTarget, Placement } from "../cluster/target";
 import * as conventions from "../torchserve/conventions";
 import {
     AutoscalingSettings,
     GpuNodePoolSettings,
     GrafanaSettings,
     PrometheusSettings,
+    Settings,
 } from "../../stacks/config/settings";
 import {
     charts,
@@ -327,4 +328,81 @@ export function torchServeHpa(namespace: string, s: AutoscalingSettings) {
             behavior: { scaleDown: { stabilizationWindowSeconds: s.scaleDownStabilizationSeconds } },
         },
     };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Composition
+
+/** Outputs the monitoring add-ons contribute to the stack (names from DESIGN.md). */
+export interface MonitoringOutputs {
+    grafanaUrl?: pulumi.Output<string>;
+    grafanaAdminPassword?: pulumi.Output<string>;
+}
+
+export interface MonitoringStackArgs {
+    /** Validated settings; reads prometheus, grafana, autoscaling, gpuNodePool, torchserve.namespace. */
+    settings: Settings;
+    /** The cluster: provider, placements and what workloads wait for. */
+    cluster: Pick<ClusterTarget, "provider" | "systemPlacement" | "gpuPlacement" | "clusterReady">;
+    /** The TorchServe component (the HPA waits for its namespace and Deployment). */
+    torchServe?: pulumi.Resource;
+    /** Parent of the components (e.g. a platform component); the stack when absent. */
+    parent?: pulumi.Resource;
+}
+
+/**
+ * Creates what settings enable: Monitoring when `prometheus.enabled`, Grafana when
+ * `grafana.enabled`, Autoscaling when `autoscaling.enabled` (requires Prometheus, which the config
+ * parser validates). Turning one off removes exactly its resources and outputs.
+ */
+export function createMonitoringStack(a: MonitoringStackArgs): {
+    monitoring?: Monitoring;
+    grafana?: Grafana;
+    autoscaling?: Autoscaling;
+    outputs: MonitoringOutputs;
+} {
+    const { settings: s, cluster } = a;
+    const opts = a.parent ? { parent: a.parent } : undefined;
+    const torchServeNamespace = s.torchserve.namespace;
+    const monitoring = s.prometheus.enabled
+        ? new Monitoring("monitoring", {
+              provider: cluster.provider,
+              prometheus: s.prometheus,
+              gpuNodePool: s.gpuNodePool,
+              systemPlacement: cluster.systemPlacement,
+              gpuPlacement: cluster.gpuPlacement,
+              torchServeNamespace,
+              dependsOn: cluster.clusterReady,
+          }, opts)
+        : undefined;
+    const grafana = s.grafana.enabled
+        ? new Grafana("grafana", {
+              provider: cluster.provider,
+              grafana: s.grafana,
+              namespace: s.prometheus.namespace,
+              prometheusUrl: grafanaDatasourceUrl(s.prometheus, s.grafana),
+              torchServeNamespace,
+              systemPlacement: cluster.systemPlacement,
+              dependsOn: cluster.clusterReady,
+          }, opts)
+        : undefined;
+    let autoscaling: Autoscaling | undefined;
+    if (s.autoscaling.enabled) {
+        if (!monitoring) throw new Error("autoscaling.enabled requires prometheus.enabled (the adapter reads the in-cluster Prometheus)");
+        autoscaling = new Autoscaling("autoscaling", {
+            provider: cluster.provider,
+            autoscaling: s.autoscaling,
+            prometheusNamespace: s.prometheus.namespace,
+            torchServeNamespace,
+            systemPlacement: cluster.systemPlacement,
+            dependsOn: [...cluster.clusterReady, monitoring],
+            workloadDependsOn: a.torchServe ? [a.torchServe] : [],
+        }, opts);
+    }
+    const outputs: MonitoringOutputs = {};
+    if (grafana) {
+        outputs.grafanaUrl = grafana.url;
+        outputs.grafanaAdminPassword = grafana.adminPassword;
+    }
+    return { monitoring, grafana, autoscaling, outputs };
 }
