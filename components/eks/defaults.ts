@@ -71,6 +71,8 @@ export const clusterAutoscalerChart = {
  * registry.k8s.io/autoscaling/cluster-autoscaler:<tag>.
  */
 export const clusterAutoscalerImageTags: Record<string, string> = {
+    "1.31": "v1.31.5",
+    "1.32": "v1.32.7",
     "1.33": "v1.33.6",
     "1.34": "v1.34.5",
     "1.35": "v1.35.2",
