@@ -1,0 +1,113 @@
+// Every PromQL expression the program emits, parsed by Prometheus itself (`promtool check rules`):
+// the alert rules as shipped, and the prometheus-adapter query and the dashboard queries with their
+// template placeholders filled in as the adapter and Grafana would, each wrapped as a recording rule.
+//
+// promtool comes from Debian's `prometheus` package. Locally the test skips when it is missing;
+// under CI (process.env.CI set) a missing promtool is a failure.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import * as k8s from "@pulumi/kubernetes";
+import {
+    createMonitoringStack,
+    dashboardExpressions,
+    expandAdapterTemplate,
+    torchServeDashboard,
+} from "../components/monitoring";
+import { evaluate, Evaluation } from "../tools/evaluate";
+import { gpuSettings } from "./support/settings";
+
+function findPromtool(): string | undefined {
+    const r = spawnSync("promtool", ["--version"], { encoding: "utf8" });
+    return r.status === 0 ? "promtool" : undefined;
+}
+
+/** Runs `promtool check rules` on `groups`; returns promtool's output, throws with it on failure. */
+function checkRules(groups: unknown[]): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promql-"));
+    const file = path.join(dir, "rules.yaml");
+    try {
+        fs.writeFileSync(file, yaml.dump({ groups }, { lineWidth: -1 }));
+        const r = spawnSync("promtool", ["check", "rules", file], { encoding: "utf8" });
+        const out = `${r.stdout}${r.stderr}`;
+        if (r.status !== 0) throw new Error(`promtool rejected the rules:\n${out}\n${fs.readFileSync(file, "utf8")}`);
+        return out;
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** Expressions as recording rules (promtool parses a rule's expr with Prometheus's PromQL parser). */
+function asRecordingRules(exprs: { name: string; expr: string }[]) {
+    return [{ name: "expressions", rules: exprs.map((e, i) => ({ record: `check:expr_${i}`, expr: e.expr, labels: { source: e.name } })) }];
+}
+
+/** Grafana's substitutions for the dashboard's variables, as it would send the query. */
+function fillGrafanaVariables(expr: string): string {
+    return expr
+        .replaceAll("$__rate_interval", "1m")
+        .replaceAll("$__interval", "30s")
+        .replaceAll("$namespace", "torchserve")
+        .replaceAll("$model", "(squeezenet1_1|resnet-18)");
+}
+
+describe("PromQL emitted by the program parses (promtool)", function () {
+    let ev: Evaluation;
+    before(async function () {
+        if (!findPromtool()) {
+            if (process.env.CI) throw new Error("promtool is required under CI (Debian package `prometheus`)");
+            console.warn("    promtool not found: skipping PromQL checks (install: apt-get install -y prometheus)");
+            this.skip();
+        }
+        const settings = gpuSettings({ prometheus: { enabled: true }, grafana: { enabled: true }, autoscaling: { enabled: true } });
+        ev = await evaluate({ project: "torchserve-platform", stack: "test", config: {}, preview: false }, async () => {
+            const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+            const place = { nodeSelector: {}, tolerations: [] };
+            createMonitoringStack({ settings, cluster: { provider, systemPlacement: place, gpuPlacement: place, clusterReady: [] } });
+        });
+    });
+
+    it("the alert rules, as the PrometheusRule ships them", () => {
+        const rule = ev.resources.find((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+        assert.ok(rule);
+        const groups = rule.inputs.spec.groups;
+        assert.ok(groups[0].rules.length >= 7);
+        const out = checkRules(groups);
+        assert.match(out, /SUCCESS: \d+ rules found/);
+    });
+
+    it("the prometheus-adapter series and metrics queries, placeholders substituted", () => {
+        const adapter = ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "prometheus-adapter")!;
+        const rules = adapter.inputs.values.rules.custom as { seriesQuery: string; metricsQuery: string }[];
+        assert.ok(rules.length > 0);
+        const exprs = rules.flatMap((r, i) => {
+            const metric = /^([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(r.seriesQuery)![1];
+            const query = expandAdapterTemplate(r.metricsQuery, metric, 'namespace="torchserve",pod=~"torchserve-7d9f-abcde|torchserve-7d9f-fghij"', "pod");
+            assert.ok(!query.includes("<<"), `unsubstituted placeholder in ${query}`);
+            return [{ name: `adapter-${i}-series`, expr: r.seriesQuery }, { name: `adapter-${i}-metrics`, expr: query }];
+        });
+        checkRules(asRecordingRules(exprs));
+    });
+
+    it("every dashboard panel query and variable selector, Grafana variables substituted", () => {
+        const dashboard = torchServeDashboard("torchserve");
+        const panels = dashboardExpressions(dashboard);
+        assert.ok(panels.length >= 10);
+        const variables = (dashboard.templating.list as any[])
+            .map((v) => /^label_values\((.+),\s*[a-zA-Z_]+\)$/.exec(v.definition ?? ""))
+            .filter((m): m is RegExpExecArray => m !== null)
+            .map((m, i) => ({ name: `variable-${i}`, expr: m[1] }));
+        const exprs = [...panels.map((p) => ({ name: p.panel, expr: p.expr })), ...variables].map((e) => ({ ...e, expr: fillGrafanaVariables(e.expr) }));
+        for (const e of exprs) assert.ok(!e.expr.includes("$"), `unsubstituted variable in "${e.name}": ${e.expr}`);
+        checkRules(asRecordingRules(exprs));
+    });
+
+    it("the same check rejects invalid PromQL (it can fail)", () => {
+        assert.throws(() => checkRules(asRecordingRules([{ name: "broken", expr: "sum(rate(ts_inference_requests_total[2m])" }])), /promtool rejected/);
+        assert.throws(() => checkRules(asRecordingRules([{ name: "template left", expr: "rate(<<.Series>>{<<.LabelMatchers>>}[2m])" }])), /promtool rejected/);
+        assert.throws(() => checkRules(asRecordingRules([{ name: "grafana var left", expr: "rate(x[$__rate_interval])" }])), /promtool rejected/);
+    });
+});
