@@ -26,6 +26,13 @@ const gpuPlacement: Placement = {
     tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
 };
 
+/** A bare custom resource standing in for the cluster's readiness and for TorchServe. */
+class Marker extends pulumi.CustomResource {
+    constructor(type: string, name: string) {
+        super(type, name, {});
+    }
+}
+
 const allOn = { prometheus: { enabled: true }, grafana: { enabled: true }, autoscaling: { enabled: true } };
 
 /** Runs the monitoring composition on a mock cluster: a provider, a "cluster ready" marker, TorchServe. */
@@ -44,8 +51,8 @@ async function run(settings: Settings, preview: boolean, lbHostname?: string): P
         async () => {
             const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
             // Custom resources: a dependsOn on them is recorded as their URN.
-            const ready = new pulumi.CustomResource("test:index:ClusterReady", "cluster-ready", {});
-            const torchServe = new pulumi.CustomResource("test:index:TorchServe", "torchserve", {});
+            const ready = new Marker("test:index:ClusterReady", "cluster-ready");
+            const torchServe = new Marker("test:index:TorchServe", "torchserve");
             const { outputs } = createMonitoringStack({
                 settings,
                 cluster: { provider, systemPlacement, gpuPlacement, clusterReady: [ready] },
