@@ -262,6 +262,8 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(c.inputs.skipDefaultNodeGroup, true);
         assert.strictEqual(c.inputs.createOidcProvider, true);
         assert.strictEqual(c.inputs.nodeAssociatePublicIpAddress, false);
+        assert.strictEqual(c.inputs.deletionProtection, true);
+        assert.strictEqual(one(spot.ev, "eks:index:Cluster").inputs.deletionProtection, false);
         const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("private")).map(idOf);
         const publicIds = all(gpu.ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("public")).map(idOf);
         assert.deepStrictEqual(c.inputs.privateSubnetIds, privateIds);

@@ -21,7 +21,7 @@ export interface EksClusterArgs {
     systemPool: NodePoolSpec;
     /** The GPU pool; absent = none. */
     gpuPool?: NodePoolSpec;
-    /** Protect the EFS model store and retain its volumes. */
+    /** EKS deletion protection on the cluster; protect the EFS model store and retain its volumes. */
     deletionProtection: boolean;
     /** Tags on every AWS resource that takes them. */
     tags?: Record<string, string>;
@@ -74,6 +74,8 @@ export class EksCluster extends pulumi.ComponentResource {
             skipDefaultNodeGroup: true,
             // IAM roles for service accounts (cluster-autoscaler, EFS CSI driver).
             createOidcProvider: true,
+            // EKS refuses to delete a protected cluster; lift it with `pulumi up` before `pulumi destroy`.
+            deletionProtection: args.deletionProtection,
             tags,
         }, { parent: this, dependsOn: this.network.egressReady });
         this.clusterName = this.cluster.eksCluster.name;
