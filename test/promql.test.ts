@@ -54,6 +54,69 @@ function fillGrafanaVariables(expr: string): string {
         .replaceAll("$model", "(squeezenet1_1|resnet-18)");
 }
 
+/** The whole monitoring stack, everything on, evaluated once. */
+let evaluation: Promise<Evaluation> | undefined;
+function monitoringEvaluation(): Promise<Evaluation> {
+    evaluation ??= evaluate({ project: "torchserve-platform", stack: "test", config: {}, preview: false }, async () => {
+        const settings = gpuSettings({ prometheus: { enabled: true }, grafana: { enabled: true }, autoscaling: { enabled: true } });
+        const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+        const place = { nodeSelector: {}, tolerations: [] };
+        createMonitoringStack({ settings, cluster: { provider, systemPlacement: place, gpuPlacement: place, clusterReady: [] } });
+    });
+    return evaluation;
+}
+
+/** Every expression the stack emits, with placeholders as shipped. */
+async function emittedExpressions(): Promise<{ name: string; expr: string }[]> {
+    const ev = await monitoringEvaluation();
+    const rule = ev.resources.find((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule")!;
+    const adapter = ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "prometheus-adapter")!;
+    return [
+        ...rule.inputs.spec.groups.flatMap((g: any) => g.rules.map((r: any) => ({ name: r.alert, expr: r.expr }))),
+        ...adapter.inputs.values.rules.custom.flatMap((r: any) => [{ name: "adapter series", expr: r.seriesQuery }, { name: "adapter metrics", expr: r.metricsQuery }]),
+        ...dashboardExpressions(torchServeDashboard("torchserve")).map((p) => ({ name: p.panel, expr: p.expr })),
+    ];
+}
+
+interface MetricCatalog {
+    source: string;
+    metrics: Record<string, { type: string; labels?: string[] }>;
+}
+const catalog = (file: string): MetricCatalog => JSON.parse(fs.readFileSync(path.join(__dirname, "data", "metrics", file), "utf8"));
+
+describe("metrics the PromQL reads exist upstream", () => {
+    // TorchServe 0.12's metrics.yaml and dcgm-exporter 4.8.2's default counters (test/data/metrics).
+    const known = { ...catalog("torchserve-0.12.0.json").metrics, ...catalog("dcgm-exporter-4.8.2.json").metrics };
+    const ours = /\b(ts_[a-z_]+|Requests\d[X]{2}|Worker[A-Za-z]+|(?:CPU|Memory|Disk|GPU|Queue)[A-Za-z]+|DCGM_FI_[A-Z0-9_]+)\b/g;
+
+    it("every TorchServe and DCGM metric named is one they export", async () => {
+        const named = new Set((await emittedExpressions()).flatMap((e) => [...e.expr.matchAll(ours)].map((m) => m[1])));
+        assert.ok(named.has("ts_queue_latency_microseconds") && named.has("DCGM_FI_DEV_FB_FREE"));
+        assert.deepStrictEqual([...named].filter((n) => !(n in known)), []);
+    });
+
+    it("rate() is only taken of counters, and the counters are only read through rate()", async () => {
+        // The adapter's seriesQuery only discovers series; its value is never used.
+        for (const e of (await emittedExpressions()).filter((x) => x.name !== "adapter series")) {
+            for (const m of e.expr.matchAll(/rate\(([A-Za-z_:][A-Za-z0-9_:]*)/g)) {
+                if (m[1] in known) assert.strictEqual(known[m[1]].type, "counter", `${e.name}: rate(${m[1]}) of a ${known[m[1]].type}`);
+            }
+            for (const m of e.expr.matchAll(ours)) {
+                const before = e.expr.slice(0, m.index);
+                if (known[m[1]]?.type === "counter") assert.match(before, /rate\($/, `${e.name}: counter ${m[1]} read raw in ${e.expr}`);
+            }
+        }
+    });
+
+    it("the checks catch a misnamed metric and a raw counter", () => {
+        const named = [..."rate(ts_inference_request_total[2m])".matchAll(ours)].map((m) => m[1]);
+        assert.deepStrictEqual(named.filter((n) => !(n in known)), ["ts_inference_request_total"]);
+        const raw = "avg(ts_queue_latency_microseconds)";
+        const m = [...raw.matchAll(ours)][0];
+        assert.doesNotMatch(raw.slice(0, m.index), /rate\($/);
+    });
+});
+
 describe("PromQL emitted by the program parses (promtool)", function () {
     let ev: Evaluation;
     before(async function () {
@@ -62,12 +125,7 @@ describe("PromQL emitted by the program parses (promtool)", function () {
             console.warn("    promtool not found: skipping PromQL checks (install: apt-get install -y prometheus)");
             this.skip();
         }
-        const settings = gpuSettings({ prometheus: { enabled: true }, grafana: { enabled: true }, autoscaling: { enabled: true } });
-        ev = await evaluate({ project: "torchserve-platform", stack: "test", config: {}, preview: false }, async () => {
-            const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
-            const place = { nodeSelector: {}, tolerations: [] };
-            createMonitoringStack({ settings, cluster: { provider, systemPlacement: place, gpuPlacement: place, clusterReady: [] } });
-        });
+        ev = await monitoringEvaluation();
     });
 
     it("the alert rules, as the PrometheusRule ships them", () => {
