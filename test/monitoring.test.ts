@@ -219,6 +219,12 @@ for (const preview of [true, false]) {
             const dashboard = JSON.parse(v.dashboards[provider.name].torchserve.json);
             assert.strictEqual(dashboard.title, "TorchServe");
             const exprs = JSON.stringify(dashboard.panels);
+            // Panels and variables query the provisioned datasource by uid.
+            const uids = new Set([...exprs.matchAll(/"uid":"([^"]+)"/g)].map((m) => m[1]).concat(
+                dashboard.templating.list.map((v: any) => v.datasource.uid)));
+            assert.deepStrictEqual([...uids], [ds.uid]);
+            const nsVar = dashboard.templating.list.find((v: any) => v.name === "namespace");
+            assert.strictEqual(nsVar.current.value, settings.torchserve.namespace);
             for (const m of ["ts_inference_requests_total", "ts_queue_latency_microseconds", "Requests5XX", "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED"]) {
                 assert.ok(exprs.includes(m), `dashboard lacks ${m}`);
             }
