@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
 import { NvidiaDevicePlugin } from "../components/devicePlugin";
 import { createInferenceRoutes, createMesh } from "../components/mesh";
+import { createMonitoringStack } from "../components/monitoring";
 import { TorchServe } from "../components/torchserve";
 import { Settings } from "./config/settings";
 
@@ -51,9 +52,12 @@ export function createPlatform(settings: Settings, cluster: ClusterTarget): Plat
     });
 
     createInferenceRoutes(settings, mesh, { provider: cluster.provider, torchServeReady: [torchserve.namespaceResource] });
+    // Prometheus, Grafana and the DCGM exporter wait for the cluster only; the HPA waits for TorchServe.
+    const monitoring = createMonitoringStack({ settings, cluster, torchServe: torchserve });
 
     return {
         ...(mesh ? { ingressUrl: mesh.ingressUrl } : {}),
+        ...monitoring.outputs,
         namespace: torchserve.namespace,
         inferenceUrl: torchserve.inferenceUrl,
         managementUrl: torchserve.managementUrl,

@@ -161,3 +161,47 @@ describe("program: Istio toggle", () => {
         assert.ok(!("ingressUrl" in ev.outputs));
     });
 });
+
+describe("program: monitoring toggles", () => {
+    const gpuFree = { image: "pytorch/torchserve:0.12.0-cpu", nGpu: 0, storageClass: "nfs-client", storageAccessMode: "ReadWriteMany", models: [cpuModel("squeezenet1_1")] };
+    const all = { prometheus: true, grafana: true, autoscaling: { enabled: true, maxReplicas: 3 }, torchserve: gpuFree };
+    const charts = (ev: Evaluation) => byType(ev, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart as string).sort();
+    const kinds = (ev: Evaluation) => ev.resources.filter((r) => r.custom).map((r) => r.type.split(":").pop()).sort();
+
+    let full: Evaluation;
+    before(async () => {
+        full = await runProgram({ stack: "dev", override: all, preview: false });
+    });
+
+    it("all on: Prometheus, Grafana, adapter releases, an HPA and the Grafana outputs", () => {
+        assert.deepStrictEqual(charts(full), ["grafana", "kube-prometheus-stack", "prometheus-adapter"]);
+        assert.strictEqual(byType(full, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length, 1);
+        assert.ok("grafanaUrl" in full.outputs && "grafanaAdminPassword" in full.outputs);
+        assert.ok(full.secretOutputs.includes("grafanaAdminPassword"));
+        const policy = one(full, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+        const metricsRule = policy.inputs.spec.ingress.find((rule: any) => rule.ports.some((p: any) => p.port === 8082));
+        const namespaces = metricsRule.from
+            .flatMap((f: any) => f.namespaceSelector?.matchExpressions ?? [])
+            .filter((e: any) => e.key === "kubernetes.io/metadata.name" && e.operator === "In")
+            .flatMap((e: any) => e.values);
+        assert.deepStrictEqual(namespaces, ["monitoring"], "Prometheus's namespace may scrape TorchServe's metrics port");
+    });
+
+    const toggles: [string, Record<string, unknown>, string[], string[]][] = [
+        ["grafana off", { grafana: false }, ["grafana"], ["grafanaUrl", "grafanaAdminPassword"]],
+        ["autoscaling off", { autoscaling: false }, ["prometheus-adapter"], []],
+        ["prometheus off (and what needs it)", { prometheus: false, grafana: false, autoscaling: false }, ["grafana", "kube-prometheus-stack", "prometheus-adapter"], ["grafanaUrl", "grafanaAdminPassword"]],
+    ];
+    for (const [what, change, goneCharts, goneOutputs] of toggles) {
+        it(`${what} removes exactly its resources and outputs`, async () => {
+            const ev = await runProgram({ stack: "dev", override: { ...all, ...change }, preview: false });
+            assert.deepStrictEqual(charts(ev), charts(full).filter((c) => !goneCharts.includes(c)));
+            for (const o of goneOutputs) assert.ok(!(o in ev.outputs), `output ${o} gone`);
+            // Everything left is what the full run had, minus the toggled add-on's own objects.
+            const left = kinds(ev);
+            const before = kinds(full);
+            for (const k of left) assert.ok(before.includes(k), `${k} appeared`);
+            assert.strictEqual(byType(ev, "kubernetes:apps/v1:Deployment").length, 1, "TorchServe stays");
+        });
+    }
+});
