@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { Placement } from "../components/cluster/target";
 import { configFilePath, configProperties, parseProperties } from "../components/torchserve/config";
-import { canaryDeploymentName, podLabels, portNames, serviceName, stableDeploymentName, trackLabel } from "../components/torchserve/conventions";
+import { canaryDeploymentName, podLabels, portNames, publicServiceName, serviceName, stableDeploymentName, trackLabel } from "../components/torchserve/conventions";
 import { fetchMountDir } from "../components/torchserve/workload";
 import { TorchServe, TorchServeArgs } from "../components/torchserve/torchserve";
 import { Settings } from "../stacks/config/settings";
@@ -144,7 +144,7 @@ for (const preview of [true, false]) {
 
             // Probes, Service and NetworkPolicy follow the ports.
             assert.equal(resolvePort(container, container.readinessProbe.httpGet.port), 9080);
-            const svcPorts = one(e, "Service").inputs.spec.ports.map((p: any) => p.port).sort();
+            const svcPorts = one(e, "Service", serviceName).inputs.spec.ports.map((p: any) => p.port).sort();
             assert.deepEqual(svcPorts, [9070, 9071, 9080, 9081, 9082]);
             assert.equal(e.outputs.inferenceUrl, "http://torchserve.serving.svc.cluster.local:9080");
             assert.equal(e.outputs.managementUrl, "http://torchserve.serving.svc.cluster.local:9081");
@@ -305,7 +305,7 @@ for (const preview of [true, false]) {
             assert.deepEqual(containerOf(canary).command, containerOf(stable).command);
             assert.deepEqual(containerOf(canary).ports, containerOf(stable).ports);
             assert.deepEqual(canary.inputs.spec.template.spec.volumes, stable.inputs.spec.template.spec.volumes);
-            const selector = one(e, "Service").inputs.spec.selector;
+            const selector = one(e, "Service", serviceName).inputs.spec.selector;
             assert.deepEqual(selector, { ...podLabels });
             for (const d of [stable, canary]) {
                 const labels = d.inputs.spec.template.metadata.labels;
@@ -429,7 +429,11 @@ describe("TorchServe LoadBalancer URLs (update)", function () {
         const e = await run(lb, false, {}, (a) =>
             a.type === "kubernetes:core/v1:Service" ? { status: { loadBalancer: { ingress: [{ hostname: "abc.elb.us-west-2.amazonaws.com" }] } } } : undefined,
         );
-        assert.equal(one(e, "Service").inputs.spec.type, "LoadBalancer");
+        // The load balancer publishes inference only; every port stays on the in-cluster Service.
+        const pub = one(e, "Service", publicServiceName);
+        assert.equal(pub.inputs.spec.type, "LoadBalancer");
+        assert.deepEqual(pub.inputs.spec.ports.map((p: any) => p.port).sort(), [7070, 8080]);
+        assert.equal(one(e, "Service", serviceName).inputs.spec.type, "ClusterIP");
         assert.equal(e.outputs.inferenceUrl, "http://abc.elb.us-west-2.amazonaws.com:8080");
         assert.equal(e.outputs.grpcUrl, "abc.elb.us-west-2.amazonaws.com:7070");
         assert.equal(e.outputs.managementUrl, "http://torchserve.torchserve.svc.cluster.local:8081");
@@ -442,7 +446,20 @@ describe("TorchServe LoadBalancer URLs (update)", function () {
         );
         assert.equal(ip.outputs.inferenceUrl, "http://203.0.113.7:8080");
         const pending = await run(lb, false);
-        assert.equal(pending.outputs.inferenceUrl, "http://torchserve.torchserve.svc.cluster.local:8080");
+        assert.equal(pending.outputs.inferenceUrl, "http://torchserve-public.torchserve.svc.cluster.local:8080");
+    });
+});
+
+describe("TorchServe public Service", function () {
+    this.timeout(20000);
+    it("exists only for LoadBalancer/NodePort and never carries the management or metrics ports", async () => {
+        const clusterIp = await run(testSettings(), false);
+        assert.equal(byKind(clusterIp, "Service").length, 1);
+        const nodePort = await run(testSettings({ torchserve: { serviceType: "NodePort" } }), false);
+        const pub = one(nodePort, "Service", publicServiceName);
+        assert.equal(pub.inputs.spec.type, "NodePort");
+        assert.deepEqual(pub.inputs.spec.ports.map((p: any) => p.name).sort(), [portNames.grpcInference, portNames.inference].sort());
+        assert.deepEqual(pub.inputs.spec.selector, { ...podLabels });
     });
 });
 

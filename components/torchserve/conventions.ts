@@ -3,6 +3,11 @@
 
 /** Kubernetes name of the Service, and of the stable Deployment. */
 export const serviceName = "torchserve";
+/**
+ * Service of type `torchserve.serviceType` when that is not ClusterIP: inference ports only, so a
+ * load balancer never publishes the management API (token auth is off inside the pod).
+ */
+export const publicServiceName = "torchserve-public";
 export const stableDeploymentName = "torchserve";
 export const canaryDeploymentName = "torchserve-canary";
 

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/target";
 import { ServiceType, TorchServeSettings } from "../../stacks/config/settings";
 import { checksum, configFileName, configProperties } from "./config";
-import { canaryDeploymentName, podLabels, portNames, serviceName, stableDeploymentName } from "./conventions";
+import { canaryDeploymentName, podLabels, portNames, publicServiceName, serviceName, stableDeploymentName } from "./conventions";
 import { fetchModelsJson, fetchModelsFile, fetchScript, fetchScriptFile } from "./fetchModels";
 import {
     configChecksumAnnotation,
@@ -83,17 +83,23 @@ export function inferenceHost(
     return ingress?.hostname || ingress?.ip || dnsName;
 }
 
+const httpPort = (name: string, port: number) => ({ name, port, targetPort: name, protocol: "TCP", appProtocol: "http" });
+const grpcPort = (name: string, port: number) => ({ name, port, targetPort: name, protocol: "TCP", appProtocol: "grpc" });
+
 /** Service ports, named as on the container; gRPC ports marked for HTTP/2 so meshes route them right. */
 export function servicePorts(s: TorchServeSettings): k8s.types.input.core.v1.ServicePort[] {
-    const http = (name: string, port: number) => ({ name, port, targetPort: name, protocol: "TCP", appProtocol: "http" });
-    const grpc = (name: string, port: number) => ({ name, port, targetPort: name, protocol: "TCP", appProtocol: "grpc" });
     return [
-        http(portNames.inference, s.inferencePort),
-        http(portNames.management, s.managementPort),
-        http(portNames.metrics, s.metricsPort),
-        grpc(portNames.grpcInference, s.grpcInferencePort),
-        grpc(portNames.grpcManagement, s.grpcManagementPort),
+        httpPort(portNames.inference, s.inferencePort),
+        httpPort(portNames.management, s.managementPort),
+        httpPort(portNames.metrics, s.metricsPort),
+        grpcPort(portNames.grpcInference, s.grpcInferencePort),
+        grpcPort(portNames.grpcManagement, s.grpcManagementPort),
     ];
+}
+
+/** The public Service's ports: inference only (REST and gRPC); management and metrics stay in-cluster. */
+export function publicServicePorts(s: TorchServeSettings): k8s.types.input.core.v1.ServicePort[] {
+    return [httpPort(portNames.inference, s.inferencePort), grpcPort(portNames.grpcInference, s.grpcInferencePort)];
 }
 
 /** Peers that are pods in this namespace or in any of `namespaces`. */
@@ -150,7 +156,10 @@ export class TorchServe extends pulumi.ComponentResource {
     public readonly grpcUrl: pulumi.Output<string>;
 
     public readonly namespaceResource: k8s.core.v1.Namespace;
+    /** In-cluster (ClusterIP) Service with every port. */
     public readonly service: k8s.core.v1.Service;
+    /** Inference-only Service of `serviceType` when that is LoadBalancer or NodePort. */
+    public readonly publicService?: k8s.core.v1.Service;
     public readonly deployment: k8s.apps.v1.Deployment;
     public readonly canaryDeployment?: k8s.apps.v1.Deployment;
 
@@ -247,16 +256,27 @@ export class TorchServe extends pulumi.ComponentResource {
             );
         }
 
+        // In-cluster Service with every port (mesh routes, monitors and the management URL use it).
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {
                 metadata: { name: serviceName, namespace, labels: { ...podLabels } },
                 spec: {
-                    type: s.serviceType,
+                    type: "ClusterIP",
                     // Stable and canary pods alike; the mesh splits traffic by the track label.
                     selector: { ...podLabels },
                     ports: servicePorts(s),
                 },
+            },
+            child,
+        );
+        // A load balancer or node port publishes inference only: token auth is off inside the pod,
+        // and a NetworkPolicy is no protection where the CNI does not enforce policies.
+        this.publicService = s.serviceType === "ClusterIP" ? undefined : new k8s.core.v1.Service(
+            `${name}-public-service`,
+            {
+                metadata: { name: publicServiceName, namespace, labels: { ...podLabels } },
+                spec: { type: s.serviceType, selector: { ...podLabels }, ports: publicServicePorts(s) },
             },
             child,
         );
@@ -278,10 +298,10 @@ export class TorchServe extends pulumi.ComponentResource {
 
         const dns = pulumi.all([this.service.metadata.name, namespace]).apply(([svc, n]) => clusterDnsName(svc, n));
         // Only a LoadBalancer's URL depends on status, so ClusterIP URLs are known in previews.
-        const host =
-            s.serviceType === "LoadBalancer"
-                ? pulumi.all([dns, this.service.status]).apply(([d, status]) => inferenceHost(s.serviceType, d, status as any))
-                : dns;
+        const lb = s.serviceType === "LoadBalancer" ? this.publicService : undefined;
+        const host = lb
+            ? pulumi.all([lb.metadata.name, namespace, lb.status]).apply(([svc, n, status]) => inferenceHost(s.serviceType, clusterDnsName(svc, n), status as any))
+            : dns;
         this.inferenceUrl = pulumi.interpolate`http://${host}:${s.inferencePort}`;
         this.grpcUrl = pulumi.interpolate`${host}:${s.grpcInferencePort}`;
         this.managementUrl = pulumi.interpolate`http://${dns}:${s.managementPort}`;
