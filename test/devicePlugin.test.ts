@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { devicePluginAffinity, devicePluginValues, NvidiaDevicePlugin, nvidiaDevicePluginChart } from "../components/devicePlugin";
 import { Placement } from "../components/cluster/target";
 import { evaluate, Evaluation, RegisteredResource } from "../tools/evaluate";
-import pluginKeys from "./data/chart-values/nvidia-device-plugin.json";
+import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
 
 /** Stands in for the GPU node pool the plugin waits for. */
 class GpuPool extends pulumi.CustomResource {
@@ -20,16 +20,7 @@ const gpuPlacement: Placement = {
     tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
 };
 
-/** Key paths of a values object the chart does not define (see test/data/chart-values/*.json). */
-function unknownKeys(values: unknown, keys: { paths: string[]; openMaps: string[] }, prefix = ""): string[] {
-    if (values === null || typeof values !== "object" || Array.isArray(values)) return [];
-    return Object.entries(values as Record<string, unknown>).flatMap(([k, v]) => {
-        const p = prefix ? `${prefix}.${k}` : k;
-        if (!keys.paths.includes(p)) return [p];
-        if (keys.openMaps.includes(p)) return [];
-        return unknownKeys(v, keys, p);
-    });
-}
+const pluginKeys = loadChartKeys("nvidia-device-plugin-0.20.0.json");
 
 describe("NVIDIA device plugin values", () => {
     it("schedules onto the GPU pool: its labels, its taint tolerated", () => {
@@ -55,9 +46,9 @@ describe("NVIDIA device plugin values", () => {
 
     it("sets only value keys chart 0.20.0 defines", () => {
         assert.strictEqual(pluginKeys.version, nvidiaDevicePluginChart.version);
-        assert.deepStrictEqual(unknownKeys(devicePluginValues(gpuPlacement), pluginKeys), []);
-        assert.deepStrictEqual(unknownKeys(devicePluginValues({ nodeSelector: {}, tolerations: [] }), pluginKeys), []);
-        assert.deepStrictEqual(unknownKeys({ nodeSelecter: {} }, pluginKeys), ["nodeSelecter"]);
+        assertKnownValueKeys(devicePluginValues(gpuPlacement), pluginKeys);
+        assertKnownValueKeys(devicePluginValues({ nodeSelector: {}, tolerations: [] }), pluginKeys);
+        assert.deepStrictEqual(unknownValueKeys({ nodeSelecter: {} }, pluginKeys), ["nodeSelecter"]);
     });
 });
 

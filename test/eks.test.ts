@@ -28,9 +28,10 @@ import {
     zoneAt,
 } from "../components/eks";
 import { devicePluginValues } from "../components/devicePlugin";
-import caKeys from "./data/chart-values/cluster-autoscaler.json";
+import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
 
 const repoRoot = path.resolve(__dirname, "..");
+const caKeys = loadChartKeys("cluster-autoscaler-9.59.0.json");
 const clusterName = "torchserve-eks";
 
 function eksSettings(gpu: { spot?: boolean; minNodes?: number } | false = {}, deletionProtection = true): Settings {
@@ -142,17 +143,6 @@ function one(ev: Evaluation, type: string, name?: string): RegisteredResource {
 }
 const idOf = (r: RegisteredResource) => `${r.name}-id`;
 
-/** Key paths of a values object the chart does not define (see test/data/chart-values/*.json). */
-function unknownKeys(values: unknown, keys: { paths: string[]; openMaps: string[] }, prefix = ""): string[] {
-    if (values === null || typeof values !== "object" || Array.isArray(values)) return [];
-    return Object.entries(values as Record<string, unknown>).flatMap(([k, v]) => {
-        const p = prefix ? `${prefix}.${k}` : k;
-        if (!keys.paths.includes(p)) return [p];
-        if (keys.openMaps.includes(p)) return [];
-        return unknownKeys(v, keys, p);
-    });
-}
-
 describe("EKS building blocks", () => {
     it("carves private /19s and public /22s in distinct blocks of the VPC", () => {
         const c = subnetCidrs("10.0.0.0/16", 3);
@@ -224,9 +214,9 @@ describe("EKS building blocks", () => {
     it("sets only cluster-autoscaler value keys chart 9.59.0 defines", () => {
         assert.strictEqual(caKeys.version, clusterAutoscalerChart.version);
         const values = clusterAutoscalerValues({ clusterName: "c1", region: "us-west-2", roleArn: "arn:r", imageTag: "v1.35.2", placement: systemPlacement });
-        assert.deepStrictEqual(unknownKeys(values, caKeys), []);
+        assertKnownValueKeys(values, caKeys);
         // The checker does catch a misspelling.
-        assert.deepStrictEqual(unknownKeys({ autoDiscovery: { clustername: "c1" } }, caKeys), ["autoDiscovery.clustername"]);
+        assert.deepStrictEqual(unknownValueKeys({ autoDiscovery: { clustername: "c1" } }, caKeys), ["autoDiscovery.clustername"]);
     });
 
     it("EFS StorageClass: access points owned by TorchServe's uid, retained when protected", () => {
@@ -365,7 +355,7 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(v.cloudProvider, "aws");
         assert.strictEqual(v.image.tag, "v1.35.2");
         assert.deepStrictEqual(v.nodeSelector, { "torchserve.pytorch.org/pool": "system" });
-        assert.deepStrictEqual(unknownKeys(v, caKeys), []);
+        assertKnownValueKeys(v, caKeys);
         assert.ok(rel.dependencies.includes(one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system").urn));
     });
 
