@@ -17,6 +17,13 @@ export interface RegisteredResource {
     dependencies: string[];
     /** Input properties as the provider receives them (unknowns are absent). */
     inputs: Record<string, any>;
+    /**
+     * The same inputs in Pulumi's wire form, where secrets stay marked where they are nested
+     * (`{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value}`) and
+     * unknowns are the unknown sentinel string. `inputs` pushes secretness up to the top-level
+     * property; `npm run plan` masks from this instead.
+     */
+    serializedInputs?: Record<string, any>;
 }
 
 export interface Evaluation {
@@ -64,6 +71,7 @@ class RecordingMonitor extends MockMonitor {
         req.getPropertydependenciesMap().forEach((v: any) => v.getUrnsList().forEach((u: string) => deps.add(u)));
         record.dependencies = [...deps].sort();
         record.inputs = await pulumi.runtime.deserializeProperties(req.getObject());
+        record.serializedInputs = req.getObject()?.toJavaScript() ?? {};
         this.registered.push(record);
         return super.registerResource(req, (err, resp) => {
             if (resp) record.urn = resp.getUrn();
