@@ -43,7 +43,9 @@ async function standIn(): Promise<Record<string, any>> {
     const addon = thing("Addon", "addon", { settings: { plain: "visible", nested: { token: pulumi.secret(nestedToken) } } }, { parent: addons });
     new k8s.core.v1.ConfigMap("settings", { metadata: { name: "settings", namespace: "apps" }, data: { mode: "fast" } }, { parent: addons, provider });
     new k8s.helm.v3.Release("chart", { chart: "example", version: "1.2.3", repositoryOpts: { repo: "https://charts.example.invalid" } }, { provider });
-    const last = thing("Last", "last", { addonId: addon.id });
+    // A child of a custom resource waits for that resource.
+    const leaf = thing("Leaf", "leaf", { size: 1 }, { parent: addon });
+    const last = thing("Last", "last", { leafId: leaf.id });
     return { password: pulumi.secret(outputSecret), plain: "hello", lastId: last.id };
 }
 
@@ -67,13 +69,16 @@ describe("plan of a stand-in program", () => {
         assert.strictEqual(addon.id, "standin:index:Addons$standin:index:Addon::addon");
         assert.strictEqual(addon.parent, "standin:index:Addons::addons");
         assert.strictEqual(find(plan, "standin:index:Cluster", "cluster").id, "standin:index:Cluster::cluster");
+        // Every ancestor's type, as the engine writes URNs.
+        assert.strictEqual(find(plan, "standin:index:Leaf", "leaf").id, "standin:index:Addons$standin:index:Addon$standin:index:Leaf::leaf");
+        assert.strictEqual(find(plan, "standin:index:Leaf", "leaf").parent, addon.id);
         assert.ok(!text.includes("urn:pulumi"), "no URNs");
         assert.ok(!text.includes(process.cwd()), "no absolute paths");
     });
 
     it("records dependencies through inputs and providers by id", () => {
         assert.deepStrictEqual(find(plan, "standin:index:Cluster", "cluster").dependencies, ["standin:index:Network::net"]);
-        assert.deepStrictEqual(find(plan, "standin:index:Last", "last").dependencies, ["standin:index:Addons$standin:index:Addon::addon"]);
+        assert.deepStrictEqual(find(plan, "standin:index:Last", "last").dependencies, ["standin:index:Addons$standin:index:Addon$standin:index:Leaf::leaf"]);
         const cm = find(plan, "kubernetes:core/v1:ConfigMap", "settings");
         assert.strictEqual(cm.provider, "pulumi:providers:kubernetes::k8s");
         assert.strictEqual(find(plan, "standin:index:Network", "net").provider, "default");
@@ -110,9 +115,10 @@ describe("plan of a stand-in program", () => {
             "standin:index:Network::net",
             "standin:index:Cluster::cluster",
             "standin:index:Addons$standin:index:Addon::addon",
+            "standin:index:Addons$standin:index:Addon$standin:index:Leaf::leaf",
             "standin:index:Last::last",
         ]);
-        assert.strictEqual(plan.longestChain.length, 4);
+        assert.strictEqual(plan.longestChain.length, 5);
     });
 
     it("writes Kubernetes objects, not Helm releases or providers, as YAML manifests", () => {

@@ -88,37 +88,62 @@ export function resourceId(urn: string): string {
     return parts.slice(2).join("::").replace(/^pulumi:pulumi:Stack\$/, "");
 }
 
-/** Provider reference `urn::id` → provider resource id, or "default". */
-export function providerId(ref: string): string {
-    if (!ref) return DEFAULT_PROVIDER;
-    const urn = ref.slice(0, ref.lastIndexOf("::"));
-    return resourceId(urn);
+/**
+ * Ids as the Pulumi engine writes URNs, without the `urn:pulumi:<stack>::<project>::` prefix: the
+ * types of every ancestor below the stack, then the resource's type, then its name
+ * (`torchserve-platform:eks:Cluster$torchserve-platform:eks:NodeGroup$aws:eks/nodeGroup:NodeGroup::eks-gpu`).
+ * Built from the recorded parent chain, because the mock monitor's URNs keep only the nearest
+ * parent's type. Unique within a stack exactly when Pulumi's URNs are.
+ */
+export function resourceIds(resources: RegisteredResource[]): (urn: string) => string {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const qualified = new Map<string, string>();
+    const qualifiedType = (urn: string): string => {
+        const hit = qualified.get(urn);
+        if (hit !== undefined) return hit;
+        const r = byUrn.get(urn);
+        let q: string;
+        if (!r) q = resourceId(urn).split("::")[0];
+        else if (r.type === "pulumi:pulumi:Stack") q = "";
+        else {
+            const parent = r.parent ? qualifiedType(r.parent) : "";
+            q = parent ? `${parent}$${r.type}` : r.type;
+        }
+        qualified.set(urn, q);
+        return q;
+    };
+    return (urn: string) => {
+        const r = byUrn.get(urn);
+        if (!r) return resourceId(urn);
+        return r.type === "pulumi:pulumi:Stack" ? `${r.type}::${r.name}` : `${qualifiedType(urn)}::${r.name}`;
+    };
 }
 
 /**
  * A wire-form (serialized) property value as a reviewer reads it: secrets masked where they are,
  * however deeply nested; unknowns marked; resource references by id; assets by what they name.
  */
-export function presentValue(value: unknown): unknown {
+export function presentValue(value: unknown, id: (urn: string) => string = resourceId): unknown {
+    const present = (v: unknown) => presentValue(v, id);
     if (value === pulumi.runtime.unknownValue) return COMPUTED;
     if (typeof value === "string") return relativiseRoot(value);
-    if (Array.isArray(value)) return value.map(presentValue);
+    if (Array.isArray(value)) return value.map(present);
     if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;
         switch (obj[secretSigKey]) {
             case secretSig:
                 return SECRET;
             case resourceSig:
-                return resourceId(String(obj.urn ?? ""));
+                return id(String(obj.urn ?? ""));
             case assetSig:
-                return { asset: presentValue(obj.path ?? obj.uri ?? (obj.text !== undefined ? "<text>" : "")) };
+                return { asset: present(obj.path ?? obj.uri ?? (obj.text !== undefined ? "<text>" : "")) };
             case archiveSig:
-                return { archive: presentValue(obj.path ?? obj.uri ?? Object.keys((obj.assets as object) ?? {}).sort()) };
+                return { archive: present(obj.path ?? obj.uri ?? Object.keys((obj.assets as object) ?? {}).sort()) };
             case outputValueSig:
-                return obj.secret ? SECRET : obj.value === undefined ? COMPUTED : presentValue(obj.value);
+                return obj.secret ? SECRET : obj.value === undefined ? COMPUTED : present(obj.value);
         }
         const out: Record<string, unknown> = {};
-        for (const k of Object.keys(obj)) if (obj[k] !== undefined) out[k] = presentValue(obj[k]);
+        for (const k of Object.keys(obj)) if (obj[k] !== undefined) out[k] = present(obj[k]);
         return out;
     }
     return value;
@@ -145,15 +170,16 @@ function presentOutput(value: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 
 export function planFromEvaluation(ev: Evaluation, stack: string, project = projectName): Plan {
+    const id = resourceIds(ev.resources);
     const resources: PlanResource[] = ev.resources.map((r: RegisteredResource) => ({
-        id: resourceId(r.urn),
+        id: id(r.urn),
         type: r.type,
         name: r.name,
         custom: r.custom,
-        parent: r.parent ? resourceId(r.parent) : "",
-        ...(r.custom ? { provider: providerId(r.provider) } : {}),
-        dependencies: [...new Set(r.dependencies.map(resourceId))].sort(),
-        inputs: presentValue(r.serializedInputs ?? r.inputs) as Record<string, unknown>,
+        parent: r.parent ? id(r.parent) : "",
+        ...(r.custom ? { provider: r.provider ? id(r.provider.slice(0, r.provider.lastIndexOf("::"))) : DEFAULT_PROVIDER } : {}),
+        dependencies: [...new Set(r.dependencies.map(id))].sort(),
+        inputs: presentValue(r.serializedInputs ?? r.inputs, id) as Record<string, unknown>,
     }));
     resources.sort((a, b) => compare(a.id, b.id));
     const counts: Record<string, number> = {};
