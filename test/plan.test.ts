@@ -10,7 +10,7 @@ import {
     chainEndingAt, COMPUTED, kubernetesKind, kubernetesManifests, Plan, planPath, planProgram, planStack,
     PlanResource, renderPlan, SECRET, transitiveWaits, waitsFor,
 } from "../tools/plan";
-import { exampleStacks } from "../tools/stackFiles";
+import { exampleStacks, projectRoot } from "../tools/stackFiles";
 
 // ------------------------------------------------------------------------------------------------
 // A stand-in program: network → cluster → (component "addons" dependsOn cluster) → children.
@@ -157,12 +157,22 @@ describe("committed plans (plans/<stack>.json)", function () {
                 const line = a.findIndex((l, i) => l !== b[i]);
                 assert.fail(`plans/${stack}.json is out of date (first difference at line ${line + 1}: ${JSON.stringify(b[line])} → ${JSON.stringify(a[line])}): ${regenerate}`);
             }
+            assert.ok(!fresh.includes(projectRoot), "no absolute paths");
             assert.strictEqual(plan.outputs.kubeconfig, SECRET);
             for (const r of plan.resources.filter((x) => x.type === "pulumi:providers:kubernetes")) {
                 assert.ok([undefined, SECRET].includes(r.inputs.kubeconfig as string), `${r.id} kubeconfig is masked`);
             }
         });
     }
+});
+
+describe("plan of the largest example stack", function () {
+    this.timeout(60000);
+    it("is byte-identical from run to run in one process", async function () {
+        const stack = exampleStacks().includes("eks") ? "eks" : exampleStacks()[0];
+        if (!stack) this.skip();
+        assert.strictEqual(renderPlan(await planStack(stack)), renderPlan(await planStack(stack)));
+    });
 });
 
 // ------------------------------------------------------------------------------------------------
