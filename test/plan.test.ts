@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import {
-    chainEndingAt, COMPUTED, kubernetesKind, kubernetesManifests, Plan, planPath, planProgram, planStack,
+    chainEndingAt, COMPUTED, describeFailure, kubernetesKind, kubernetesManifests, Plan, planPath, planProgram, planStack,
     PlanResource, renderPlan, SECRET, transitiveWaits, waitsFor,
 } from "../tools/plan";
 import { exampleStacks, projectRoot } from "../tools/stackFiles";
@@ -164,6 +164,21 @@ describe("committed plans (plans/<stack>.json)", function () {
             }
         });
     }
+});
+
+describe("plan of an invalid configuration", () => {
+    it("fails with the config problems, one per line, and no stack trace", async () => {
+        const error = await planStack("dev", { torchserve: { nGpu: 0, replicas: 0, inferencePort: 99999 } }).then(() => undefined, (e) => e);
+        assert.ok(error, "planning must fail");
+        const text = describeFailure("dev", error);
+        const lines = text.split("\n");
+        assert.strictEqual(lines[0], "Stack dev: invalid configuration in Pulumi.dev.yaml:");
+        assert.deepStrictEqual(lines.slice(1).map((l) => l.trim().split(":").slice(0, 2).join(":")).sort(), [
+            "torchserve-platform:torchserve.inferencePort",
+            "torchserve-platform:torchserve.replicas",
+        ]);
+        assert.ok(!/\bat .+:\d+:\d+\)?$/m.test(text), "no stack trace");
+    });
 });
 
 describe("plan of the largest example stack", function () {

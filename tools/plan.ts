@@ -524,11 +524,7 @@ async function cli(argv: string[]): Promise<number> {
             plan = await planStack(stack);
         } catch (e) {
             failed++;
-            if (e instanceof pulumi.RunError || (e as Error)?.constructor?.name === "RunError") {
-                console.error(`Stack ${stack}: invalid configuration in Pulumi.${stack}.yaml:\n${indent((e as Error).message)}`);
-            } else {
-                console.error(`Stack ${stack}: the program failed under mocks:\n${(e as Error)?.stack ?? e}`);
-            }
+            console.error(describeFailure(stack, e));
             continue;
         }
         fs.writeFileSync(planPath(stack), renderPlan(plan));
@@ -540,6 +536,17 @@ async function cli(argv: string[]): Promise<number> {
         }
     }
     return failed ? 1 : 0;
+}
+
+/**
+ * What the CLI prints when a stack cannot be planned. A config mistake (pulumi.RunError, thrown by
+ * stacks/program.ts with one line per problem) prints those lines and no stack trace.
+ */
+export function describeFailure(stack: string, e: unknown): string {
+    if (e instanceof pulumi.RunError || (e as Error)?.constructor?.name === "RunError") {
+        return `Stack ${stack}: invalid configuration in Pulumi.${stack}.yaml:\n${indent((e as Error).message)}`;
+    }
+    return `Stack ${stack}: the program failed under mocks:\n${(e as Error)?.stack ?? e}`;
 }
 
 function indent(s: string): string {
