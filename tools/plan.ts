@@ -7,7 +7,7 @@
 // request's effect on every example stack reviewable as a plain diff; CI fails when they drift.
 //
 // Determinism: resources are keyed by their URN without the stack/project prefix
-// (`parentType$type::name`, Pulumi's own identity, readable and stable), sorted; object keys are
+// (`ancestorTypes$…$type::name`, Pulumi's own identity, readable and stable), sorted; object keys are
 // sorted; no timestamps; the machine's kubeconfig and cloud credentials are hidden from the program
 // while it runs (see `planEnvironment`), so the same commit gives byte-identical plans anywhere.
 import * as pulumi from "@pulumi/pulumi";
@@ -33,7 +33,7 @@ const archiveSig = "0def7320c3a5731c473e5ecbe6d01bc7";
 const outputValueSig = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 
 export interface PlanResource {
-    /** `parentType$…$type::name`: the URN without `urn:pulumi:<stack>::<project>::`. */
+    /** `ancestorType$…$type::name`: the engine's URN without `urn:pulumi:<stack>::<project>::` (see `resourceIds`). */
     id: string;
     type: string;
     name: string;
