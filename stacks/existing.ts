@@ -41,6 +41,7 @@ export function createCluster(settings: Settings): ClusterTarget {
         modelStoreSupportsRwx: settings.torchserve.storageAccessMode === "ReadWriteMany",
         needsDevicePlugin: false,
         gpuPoolReady: [],
+        systemReady: [],
         clusterReady: [],
     };
 }

@@ -29,7 +29,7 @@ export function createPlatform(settings: Settings, cluster: ClusterTarget): Plat
     const devicePlugin = cluster.needsDevicePlugin && pool
         ? new NvidiaDevicePlugin("nvidia-device-plugin", { provider: cluster.provider, placement: cluster.gpuPlacement, dependsOn: cluster.gpuPoolReady })
         : undefined;
-    const mesh = createMesh(settings, { provider: cluster.provider, systemPlacement: cluster.systemPlacement, dependsOn: cluster.clusterReady });
+    const mesh = createMesh(settings, { provider: cluster.provider, systemPlacement: cluster.systemPlacement, dependsOn: cluster.systemReady });
     // Namespaces whose pods may reach TorchServe's management / metrics ports besides its own.
     const gateway = mesh ? [mesh.gatewayNamespace] : [];
     const torchserve = new TorchServe("torchserve", {
@@ -45,8 +45,9 @@ export function createPlatform(settings: Settings, cluster: ClusterTarget): Plat
         ],
         autoscaling: settings.autoscaling.enabled ? settings.autoscaling : undefined,
         gpuCapacity: pool ? pool.maxNodes * pool.gpusPerNode : undefined,
+        clusterReady: cluster.clusterReady,
         // With a mesh, pods must start after istiod's injector exists or they run without a sidecar.
-        clusterReady: [...cluster.clusterReady, ...(mesh?.injectionReady ?? [])],
+        workloadReady: mesh?.injectionReady,
         gpuReady: [...cluster.gpuPoolReady, ...(devicePlugin ? [devicePlugin.release] : [])],
         protectModelStore: settings.cluster.deletionProtection && settings.cloud !== "existing",
     });

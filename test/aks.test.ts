@@ -241,11 +241,14 @@ describe("AKS cluster (cloud: azure)", function () {
             assert.deepStrictEqual(onDemand.ignored["azure-native:containerservice:ManagedCluster"], ["agentPoolProfiles[0].count"]);
         });
 
-        it("asks the platform for the device plugin and waits for the GPU pool and the storage class", async () => {
+        it("asks the platform for the device plugin and waits for the GPU pool, the cluster and the storage class", async () => {
             assert.strictEqual(onDemand.target.needsDevicePlugin, true);
             const urns = async (rs: pulumi.Resource[]) => Promise.all(rs.map(async (r) => (await inspect(r.urn)).value));
             assert.deepStrictEqual(await urns(onDemand.target.gpuPoolReady), [one(onDemand.ev, "azure-native:containerservice:AgentPool").urn]);
-            assert.deepStrictEqual(await urns(onDemand.target.clusterReady), [one(onDemand.ev, "kubernetes:storage.k8s.io/v1:StorageClass").urn]);
+            const managedCluster = one(onDemand.ev, "azure-native:containerservice:ManagedCluster").urn;
+            assert.deepStrictEqual(await urns(onDemand.target.clusterReady), [managedCluster, one(onDemand.ev, "kubernetes:storage.k8s.io/v1:StorageClass").urn]);
+            // System add-ons wait for the system pool (inline in the cluster), not for the model store.
+            assert.deepStrictEqual(await urns(onDemand.target.systemReady), [managedCluster]);
             assert.deepStrictEqual(onDemand.target.systemPlacement.nodeSelector, { "kubernetes.azure.com/agentpool": "system" });
         });
 

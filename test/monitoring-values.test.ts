@@ -33,7 +33,7 @@ describe("monitoring chart values", () => {
                     provider,
                     systemPlacement: placement,
                     gpuPlacement: { nodeSelector: { pool: "gpu" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] },
-                    clusterReady: [],
+                    systemReady: [],
                 },
             });
             return { ...outputs };

@@ -55,7 +55,7 @@ async function run(settings: Settings, preview: boolean, lbHostname?: string): P
             const torchServe = new Marker("test:index:TorchServe", "torchserve");
             const { outputs } = createMonitoringStack({
                 settings,
-                cluster: { provider, systemPlacement, gpuPlacement, clusterReady: [ready] },
+                cluster: { provider, systemPlacement, gpuPlacement, systemReady: [ready] },
                 torchServe,
             });
             return { ...outputs };

@@ -246,13 +246,7 @@ function bound(plan: Plan): { limit: number; terms: Record<string, number> } {
  * lead). Their bound test is pending while the violation stands and fails once it is gone, so this
  * list cannot go stale.
  */
-const knownViolations: Record<string, string> = {
-    eks: "mesh waits for cluster.clusterReady, which on EKS includes the EFS CSI add-on and StorageClass; TorchServe's PVC waits for istiod (mesh.injectionReady passed as clusterReady)",
-    gke: "TorchServe's PVC waits for istiod (mesh.injectionReady passed as TorchServe's clusterReady)",
-    aks: "in a preview the Kubernetes provider records no dependency on the ManagedCluster (its kubeconfig comes from an invoke whose " +
-        "arguments are unknown, and such an invoke output carries no dependencies), so the plan under-counts; " +
-        "components/aks should give the provider dependsOn: [cluster]",
-};
+const knownViolations: Record<string, string> = {};
 
 /** Whether every Kubernetes provider of a stack that creates a cluster waits for that cluster. */
 function providersWaitForCluster(plan: Plan): boolean {

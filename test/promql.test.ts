@@ -61,7 +61,7 @@ function monitoringEvaluation(): Promise<Evaluation> {
         const settings = gpuSettings({ prometheus: { enabled: true }, grafana: { enabled: true }, autoscaling: { enabled: true } });
         const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
         const place = { nodeSelector: {}, tolerations: [] };
-        createMonitoringStack({ settings, cluster: { provider, systemPlacement: place, gpuPlacement: place, clusterReady: [] } });
+        createMonitoringStack({ settings, cluster: { provider, systemPlacement: place, gpuPlacement: place, systemReady: [] } });
     });
     return evaluation;
 }

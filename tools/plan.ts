@@ -228,7 +228,7 @@ export function waitsFor(resources: PlanResource[]): Map<string, Set<string>> {
     const descendants = (id: string): string[] => (children.get(id) ?? []).flatMap((c) => [c, ...descendants(c)]);
     const expand = (id: string): string[] => {
         const r = byId.get(id);
-        return r && !r.custom ? descendants(id).filter((d) => byId.get(d)?.custom) : [id];
+        return r && !r.custom && !isOpaqueComponent(r) ? descendants(id).filter((d) => isStep(byId.get(d)!)) : [id];
     };
     const own = (r: PlanResource): Set<string> => {
         const s = new Set<string>();
@@ -253,9 +253,20 @@ export function waitsFor(resources: PlanResource[]): Map<string, Set<string>> {
     return new Map(resources.map((r) => [r.id, resolve(r)]));
 }
 
-/** A provisioned step: a custom resource other than a provider (providers and components take no time). */
+/**
+ * A multi-language component (e.g. `eks:index:Cluster`): its provider builds its children, which a
+ * mock run never sees, so it stands for the work inside it as one opaque step.
+ */
+export function isOpaqueComponent(r: PlanResource): boolean {
+    return !r.custom && !r.type.startsWith("torchserve-platform:") && r.type !== "pulumi:pulumi:Stack";
+}
+
+/**
+ * A provisioned step: a custom resource other than a provider, or an opaque component (providers
+ * and our own components take no time).
+ */
 export function isStep(r: PlanResource): boolean {
-    return r.custom && !r.type.startsWith("pulumi:providers:");
+    return (r.custom && !r.type.startsWith("pulumi:providers:")) || isOpaqueComponent(r);
 }
 
 /** Longest chain of steps ending at each resource (ties broken by id, so answers are deterministic). */

@@ -122,7 +122,9 @@ export class AksCluster extends pulumi.ComponentResource {
         );
         this.kubeconfig = pulumi.secret(credentials.kubeconfigs.apply(decodeKubeconfig));
 
-        this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
+        // The kubeconfig comes from an invoke, whose unknown arguments in a preview drop the cluster
+        // from the provider's dependencies: state it explicitly.
+        this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { ...parent, dependsOn: [this.cluster] });
 
         this.modelStoreClass = new k8s.storage.v1.StorageClass(
             `${name}-model-store`,
@@ -141,7 +143,9 @@ export class AksCluster extends pulumi.ComponentResource {
             // AKS installs the driver only; the device plugin is the platform's job.
             needsDevicePlugin: true,
             gpuPoolReady: this.gpuPool ? [this.gpuPool] : [],
-            clusterReady: [this.modelStoreClass],
+            // The system pool is part of the ManagedCluster resource.
+            systemReady: [this.cluster],
+            clusterReady: [this.cluster, this.modelStoreClass],
         };
 
         this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });

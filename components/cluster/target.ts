@@ -38,6 +38,11 @@ export interface ClusterTarget {
     needsDevicePlugin: boolean;
     /** Resources GPU workloads must wait for (the GPU node pool). */
     gpuPoolReady: pulumi.Resource[];
-    /** Resources any workload must wait for (system pool, storage class, CSI driver). */
+    /**
+     * Resources add-ons on the system pool wait for (the system nodes). Monitoring and the mesh wait
+     * for these only, so they install while the model store is still being provisioned.
+     */
+    systemReady: pulumi.Resource[];
+    /** Resources TorchServe waits for: the system nodes plus the model store (storage class, CSI driver). */
     clusterReady: pulumi.Resource[];
 }

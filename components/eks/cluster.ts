@@ -146,6 +146,7 @@ export class EksCluster extends pulumi.ComponentResource {
             // The AL2023 NVIDIA AMI has the driver and toolkit but no device plugin.
             needsDevicePlugin: true,
             gpuPoolReady: this.gpuNodeGroup ? [this.gpuNodeGroup.nodeGroup] : [],
+            systemReady: [this.systemNodeGroup.nodeGroup],
             clusterReady: [
                 this.systemNodeGroup.nodeGroup,
                 this.modelStore.storageClass,

@@ -133,6 +133,7 @@ export class GkeCluster extends pulumi.ComponentResource {
             // GKE installs the driver and runs the NVIDIA device plugin on GPU nodes itself.
             needsDevicePlugin: false,
             gpuPoolReady: this.gpuPool ? [this.gpuPool] : [],
+            systemReady: [this.systemPool],
             clusterReady: [this.systemPool, this.modelStoreClass],
         };
 

@@ -85,7 +85,7 @@ export interface MonitoringArgs {
     torchServeNamespace: string;
     /** Alert when mean queue latency per request stays above this many ms. Default 1000. */
     queueLatencyAlertMs?: number;
-    /** What the releases wait for: the cluster being usable (ClusterTarget.clusterReady). */
+    /** What the releases wait for: the cluster being usable (ClusterTarget.systemReady). */
     dependsOn?: pulumi.Resource[];
 }
 
@@ -343,7 +343,7 @@ export interface MonitoringStackArgs {
     /** Validated settings; reads prometheus, grafana, autoscaling, gpuNodePool, torchserve.namespace. */
     settings: Settings;
     /** The cluster: provider, placements and what workloads wait for. */
-    cluster: Pick<ClusterTarget, "provider" | "systemPlacement" | "gpuPlacement" | "clusterReady">;
+    cluster: Pick<ClusterTarget, "provider" | "systemPlacement" | "gpuPlacement" | "systemReady">;
     /** The TorchServe component (the HPA waits for its namespace and Deployment). */
     torchServe?: pulumi.Resource;
     /** Parent of the components (e.g. a platform component); the stack when absent. */
@@ -372,7 +372,7 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
               systemPlacement: cluster.systemPlacement,
               gpuPlacement: cluster.gpuPlacement,
               torchServeNamespace,
-              dependsOn: cluster.clusterReady,
+              dependsOn: cluster.systemReady,
           }, opts)
         : undefined;
     const grafana = s.grafana.enabled
@@ -383,7 +383,7 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
               prometheusUrl: grafanaDatasourceUrl(s.prometheus, s.grafana),
               torchServeNamespace,
               systemPlacement: cluster.systemPlacement,
-              dependsOn: cluster.clusterReady,
+              dependsOn: cluster.systemReady,
           }, opts)
         : undefined;
     let autoscaling: Autoscaling | undefined;
@@ -395,7 +395,7 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
             prometheusNamespace: s.prometheus.namespace,
             torchServeNamespace,
             systemPlacement: cluster.systemPlacement,
-            dependsOn: [...cluster.clusterReady, monitoring],
+            dependsOn: [...cluster.systemReady, monitoring],
             workloadDependsOn: a.torchServe ? [a.torchServe] : [],
         }, opts);
     }

@@ -58,6 +58,8 @@ export interface TorchServeArgs {
     gpuCapacity?: number;
     /** Resources every workload waits for (ClusterTarget.clusterReady: node pool, storage class, CSI driver). */
     clusterReady?: pulumi.Input<pulumi.Resource>[];
+    /** Resources the pods (Deployments) wait for, not the other objects: e.g. the mesh's sidecar injector. */
+    workloadReady?: pulumi.Input<pulumi.Resource>[];
     /** Resources GPU workloads wait for when `settings.nGpu > 0` (GPU pool, NVIDIA device plugin). */
     gpuReady?: pulumi.Input<pulumi.Resource>[];
     /** Pulumi `protect` on the model-store claim, so a destroy or replace cannot drop the models. */
@@ -217,7 +219,7 @@ export class TorchServe extends pulumi.ComponentResource {
             modelStoreClaimName: claim.metadata.name,
         };
         const annotations = { [configChecksumAnnotation]: checksum(config), [fetchChecksumAnnotation]: checksum(fetchScript + modelsJson) };
-        const workloadDependsOn = [...(args.clusterReady ?? []), ...(s.nGpu > 0 ? args.gpuReady ?? [] : [])];
+        const workloadDependsOn = [...(args.clusterReady ?? []), ...(args.workloadReady ?? []), ...(s.nGpu > 0 ? args.gpuReady ?? [] : [])];
         const deployment = (track: Track, deploymentName: string, image: string, replicas: number | undefined) =>
             new k8s.apps.v1.Deployment(
                 track === "stable" ? name : `${name}-canary`,
