@@ -1,17 +1,19 @@
-// `npm run bench [-- --runs N] [--compiled] [stack...]`: how fast the program starts.
+// `npm run bench [-- --runs N] [--typescript] [stack...]`: how fast the program starts.
 //
 // For each example stack, a fresh node process loads the program as the Pulumi Node.js host does
-// (@pulumi/pulumi first, then index.ts through ts-node in transpile-only mode, as tsconfig.json's
-// noCheck makes Pulumi do) and evaluates it under mocks in preview mode. Measured inside the child:
-// time from process start (performance.timeOrigin) until every resource is registered, peak RSS
+// (@pulumi/pulumi first, then bin/index.js: Pulumi.yaml runs the compiled program with
+// `typescript: false`; the bench builds it first if it is missing or stale) and evaluates it under
+// mocks in preview mode. Measured inside the child: time from process start
+// (performance.timeOrigin) until every resource is registered, peak RSS
 // (process.resourceUsage().maxRSS) and which @pulumi/* packages ended up in require.cache. The
 // baseline is `node -e "require('@pulumi/pulumi')"` measured the same way in the same run. Medians
-// of N runs (default 5).
+// of N runs (default 5). `--typescript` adds the same stacks loaded from index.ts through ts-node
+// (transpile-only), to show what compiling ahead of time saves.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { exampleStacks, projectRoot } from "./stackFiles";
+import { checkBuildIsCurrent } from "../stacks/build";
+import { exampleStacks, projectName, projectRoot, stackConfig } from "./stackFiles";
 
 interface Sample {
     ms: number;
@@ -32,21 +34,25 @@ const children = {
     "ts-node + @pulumi/pulumi": `require("@pulumi/pulumi"); require("ts-node").register({ transpileOnly: true });${report}report({});`,
 };
 
+/** Where the bench compiles the mock evaluator, so compiled rows load no TypeScript at all. */
+const harnessDir = path.join(projectRoot, ".bench");
+
 /**
- * The program child. `typescript`: load index.ts through ts-node (what Pulumi does with
- * `runtime.options.typescript: true`); otherwise load index.js from a tsc output directory.
+ * The program child: `bin/index.js` as Pulumi runs it, or (`typescript`) index.ts through ts-node in
+ * transpile-only mode, as Pulumi would with `runtime.options.typescript: true`. The stack's config
+ * comes from the parent (BENCH_CONFIG), so the child reads no YAML.
  */
 function programChild(typescript: boolean): string {
+    const tools = typescript ? "./tools" : "./.bench/tools";
     return `
 require("@pulumi/pulumi");
 ${typescript ? 'require("ts-node").register({ transpileOnly: true });' : ""}
-const { evaluate } = require("./tools/evaluate");
-const { cloudCall } = require("./tools/cloudMocks");
-const { stackConfig, projectName } = require("./tools/stackFiles");
+const { evaluate } = require("${tools}/evaluate");
+const { cloudCall } = require("${tools}/cloudMocks");
 const stack = process.env.BENCH_STACK;
-const config = stackConfig(stack);
-const program = require(${typescript ? '"./index.ts"' : '"./index.js"'});
-evaluate({ project: projectName, stack, config, preview: true, call: cloudCall(config) }, async () => program())
+const config = JSON.parse(process.env.BENCH_CONFIG);
+const program = require(${typescript ? '"./index.ts"' : '"./bin/index.js"'});
+evaluate({ project: "${projectName}", stack, config, preview: true, call: cloudCall(config) }, async () => program())
     .then((ev) => {
         ${report.replace(/\n/g, " ")}
         report({ resources: ev.resources.length });
@@ -55,13 +61,19 @@ evaluate({ project: projectName, stack, config, preview: true, call: cloudCall(c
 `;
 }
 
-/** Compiles the project with tsc into a scratch directory laid out like the project (for --compiled). */
-function compileToScratch(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "torchserve-platform-bench-"));
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(projectRoot, "tsconfig.json"), "--outDir", dir], { stdio: "inherit" });
-    fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
-    for (const f of fs.readdirSync(projectRoot)) if (/^Pulumi(\..+)?\.yaml$/.test(f)) fs.copyFileSync(path.join(projectRoot, f), path.join(dir, f));
-    return dir;
+function tsc(args: string[]): void {
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), ...args], { cwd: projectRoot, stdio: "inherit" });
+}
+
+/** Builds bin/ (`npm run build`) unless it is current, and compiles the mock evaluator into .bench/. */
+function ensureBuilt(): void {
+    const entry = path.join(projectRoot, "bin", "index.js");
+    if (!fs.existsSync(entry) || checkBuildIsCurrent(entry) !== undefined) tsc(["-p", "tsconfig.build.json"]);
+    fs.rmSync(harnessDir, { recursive: true, force: true });
+    fs.mkdirSync(harnessDir);
+    const config = path.join(harnessDir, "tsconfig.json");
+    fs.writeFileSync(config, JSON.stringify({ extends: "../tsconfig.json", compilerOptions: { outDir: ".", rootDir: ".." }, include: [], files: ["../tools/evaluate.ts", "../tools/cloudMocks.ts"] }));
+    tsc(["-p", config]);
 }
 
 /** The environment a child runs in: no kubeconfig or cloud credentials of this machine (as `npm run plan`). */
@@ -71,7 +83,10 @@ function childEnv(stack?: string): NodeJS.ProcessEnv {
         if (!/^(KUBECONFIG|KUBE_|AWS_|ARM_|AZURE_|GOOGLE_|GCLOUD_|CLOUDSDK_|PULUMI_K8S_|TS_NODE_|NODE_OPTIONS)/.test(k)) env[k] = v;
     }
     env.HOME = path.join(path.sep, "nonexistent", "bench-home");
-    if (stack) env.BENCH_STACK = stack;
+    if (stack) {
+        env.BENCH_STACK = stack;
+        env.BENCH_CONFIG = JSON.stringify(stackConfig(stack));
+    }
     return env;
 }
 
@@ -111,25 +126,21 @@ function measure(name: string, script: string, runs: number, stack?: string, cwd
 
 async function cli(argv: string[]): Promise<number> {
     let runs = 5;
-    let compiled = false;
+    let typescript = false;
     const stacks: string[] = [];
     for (let i = 0; i < argv.length; i++) {
         if (argv[i] === "--runs") runs = Number(argv[++i]);
-        else if (argv[i] === "--compiled") compiled = true;
+        else if (argv[i] === "--typescript") typescript = true;
         else stacks.push(argv[i]);
     }
     const selected = stacks.length ? stacks : exampleStacks();
+    ensureBuilt();
     const baseline = measure("node -e \"require('@pulumi/pulumi')\"", children.baseline, runs);
-    const rows: BenchRow[] = [measure("ts-node + @pulumi/pulumi", children["ts-node + @pulumi/pulumi"], runs)];
-    for (const s of selected) rows.push(measure(`stack ${s}`, programChild(true), runs, s));
-    if (compiled) {
-        // The same program from tsc output: what TypeScript transpilation at start-up costs.
-        const dir = compileToScratch();
-        try {
-            for (const s of selected) rows.push(measure(`stack ${s}, compiled JS`, programChild(false), runs, s, dir));
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+    const rows: BenchRow[] = [];
+    for (const s of selected) rows.push(measure(`stack ${s}`, programChild(false), runs, s));
+    if (typescript) {
+        rows.push(measure("ts-node + @pulumi/pulumi", children["ts-node + @pulumi/pulumi"], runs));
+        for (const s of selected) rows.push(measure(`stack ${s}, from TypeScript (ts-node)`, programChild(true), runs, s));
     }
 
     const header = ["", "median start→registered", "× baseline", "peak RSS", "resources", "@pulumi/* loaded"];

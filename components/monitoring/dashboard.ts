@@ -1,14 +1,16 @@
 // The TorchServe Grafana dashboard, kept as plain JSON in dashboards/ so it can be edited in Grafana
 // and exported back. Provisioning only sets the namespace variable's default.
-import * as fs from "fs";
-import * as path from "path";
+// Imported (not read from disk) so the compiled program in bin/ carries it: tsc emits imported JSON.
+import torchserveDashboard from "./dashboards/torchserve.json";
+
+const dashboards = { torchserve: torchserveDashboard } as const;
 
 /** File names (without `.json`) of the dashboards shipped in dashboards/. */
-export const dashboardFiles = ["torchserve"] as const;
+export const dashboardFiles = Object.keys(dashboards) as (keyof typeof dashboards)[];
 
-/** Parsed dashboard JSON from dashboards/<name>.json. */
-export function loadDashboard(name: (typeof dashboardFiles)[number]): any {
-    return JSON.parse(fs.readFileSync(path.join(__dirname, "dashboards", `${name}.json`), "utf8"));
+/** A fresh copy of dashboards/<name>.json (callers may modify it). */
+export function loadDashboard(name: keyof typeof dashboards): any {
+    return JSON.parse(JSON.stringify(dashboards[name]));
 }
 
 /** The TorchServe dashboard with `$namespace` defaulting to the namespace TorchServe runs in. */
