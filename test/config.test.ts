@@ -6,8 +6,14 @@ import { imageFlavour } from "../stacks/config/sections/torchserve";
 
 const P = "torchserve-platform";
 
-function raw(values: Record<string, unknown>, location: RawStackConfig["location"] = {}, stack = "t"): RawStackConfig {
-    return { project: P, stack, values, location };
+function raw(values: Record<string, unknown>, location: RawStackConfig["location"] = {}, stack = "t", otherKeys: string[] = []): RawStackConfig {
+    const locationKeys = { awsRegion: "aws:region", azureLocation: "azure-native:location", gcpProject: "gcp:project", gcpRegion: "gcp:region" };
+    const allKeys = [
+        ...Object.keys(values).map((k) => `${P}:${k}`),
+        ...Object.entries(location).filter(([, v]) => v !== undefined).map(([k]) => locationKeys[k as keyof typeof locationKeys]),
+        ...otherKeys,
+    ];
+    return { project: P, stack, values, location, allKeys };
 }
 
 const gpuTorchserve = { image: "pytorch/torchserve:0.12.0-gpu", nGpu: 1, nCpu: 2, memoryRequest: "4Gi", memoryLimit: "8Gi" };
@@ -16,7 +22,7 @@ const aws = (extra: Record<string, unknown> = {}) =>
 const azure = (extra: Record<string, unknown> = {}) =>
     raw({ cloud: "azure", gpuNodePool: { instanceType: "Standard_NC4as_T4_v3" }, torchserve: gpuTorchserve, ...extra }, { azureLocation: "eastus" });
 const gcp = (extra: Record<string, unknown> = {}) =>
-    raw({ cloud: "gcp", gpuNodePool: { instanceType: "n1-standard-8", gpuType: "nvidia-tesla-t4" }, torchserve: { ...gpuTorchserve, persistenceSize: "1Ti" }, ...extra }, { gcpProject: "p", gcpRegion: "us-central1" });
+    raw({ cloud: "gcp", gpuNodePool: { instanceType: "n1-standard-8", gpuType: "nvidia-tesla-t4" }, torchserve: { ...gpuTorchserve, persistenceSize: "1Ti" }, ...extra }, { gcpProject: "my-project", gcpRegion: "us-central1" });
 const existing = (torchserve: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     raw({ cloud: "existing", torchserve: { image: "pytorch/torchserve:0.12.0-cpu", nGpu: 0, ...torchserve }, ...extra });
 
@@ -112,7 +118,12 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
     ["aws without region", raw({ cloud: "aws", torchserve: { nGpu: 0 } }), "aws:region", "required"],
     ["azure without location", raw({ cloud: "azure", torchserve: { nGpu: 0 } }), "azure-native:location", "required"],
     ["gcp without project", raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpRegion: "us-central1" }), "gcp:project", "required"],
-    ["gcp without region", raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpProject: "p" }), "gcp:region", "required"],
+    ["gcp without region", raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpProject: "my-project" }), "gcp:region", "required"],
+    ["aws region key misspelt", raw({ cloud: "aws", torchserve: { nGpu: 0 } }, {}, "t", ["aws:regoin"]), "aws:region", 'did you mean aws:region'],
+    ["aws region that is a zone", raw({ cloud: "aws", torchserve: { nGpu: 0 } }, { awsRegion: "us-west-2a" }), "aws:region", "availability zone"],
+    ["azure location with spaces", raw({ cloud: "azure", torchserve: { nGpu: 0 } }, { azureLocation: "East US" }), "azure-native:location", "eastus"],
+    ["gcp zone given as region", raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpProject: "my-project", gcpRegion: "us-central1-a" }), "gcp:region", "zone"],
+    ["gcp project id malformed", raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpProject: "My Project", gcpRegion: "us-central1" }), "gcp:project", "project ID"],
     ["port out of range", existing({ inferencePort: 70000 }), `${P}:torchserve.inferencePort`, "65535"],
     ["port zero", existing({ metricsPort: 0 }), `${P}:torchserve.metricsPort`, "from 1"],
     ["port not a number", existing({ managementPort: "8081x" }), `${P}:torchserve.managementPort`, "integer"],

@@ -35,7 +35,7 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         project: raw.project,
         stack: raw.stack,
         cloud: cloud ?? "existing",
-        location: readLocation(problems, cloud, raw.location),
+        location: readLocation(problems, cloud, raw.location, raw.allKeys),
         cluster: readCluster(problems, key("cluster"), v.cluster, raw.stack, cloud),
         gpuNodePool: readGpuNodePool(problems, key("gpuNodePool"), v.gpuNodePool, cloud),
         torchserve: readTorchServe(problems, key("torchserve"), v.torchserve, cloud),

@@ -6,6 +6,8 @@ export interface RawStackConfig {
     stack: string;
     /** Keys in the project's namespace (`torchserve-platform:<key>`), JSON-decoded where possible. */
     values: Record<string, unknown>;
+    /** Every config key of the stack, any namespace (to point out a misspelt provider key). */
+    allKeys: string[];
     /** Cloud location keys in their providers' namespaces. */
     location: {
         awsRegion?: string;
@@ -37,6 +39,7 @@ export function readRawConfig(): RawStackConfig {
         project,
         stack: pulumi.getStack(),
         values,
+        allKeys: Object.keys(pulumi.runtime.allConfig()),
         location: {
             awsRegion: get("aws", "region"),
             azureLocation: get("azure-native", "location"),

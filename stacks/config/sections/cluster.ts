@@ -1,7 +1,7 @@
 // `cloud`, the provider location keys, `cluster` and `gpuNodePool`.
 import { Raw, SectionReader } from "../fields";
 import { catalogs } from "../gpuCatalog";
-import { Problems } from "../problems";
+import { didYouMean, Problems } from "../problems";
 import { RawStackConfig } from "../read";
 import { Cloud, clouds, ClusterSettings, GpuNodePoolSettings, Location } from "../settings";
 
@@ -20,16 +20,34 @@ export function readCloud(problems: Problems, key: string, value: unknown): Clou
     return value as Cloud;
 }
 
-/** Each cloud reads its location from its own provider's config keys. */
-export function readLocation(problems: Problems, cloud: Cloud | undefined, location: RawStackConfig["location"]): Location {
-    const need = (key: string, value: string | undefined, example: string) => {
-        if (!value) problems.errorText(key, `required when cloud is ${cloud}; e.g. pulumi config set ${key} ${example}`);
+/** Shapes of each provider's location names (existence is the cloud's to check). */
+const locationRules: Record<string, { pattern: RegExp; allowed: string }> = {
+    "aws:region": { pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, allowed: "expected an AWS region such as us-west-2 or eu-central-1 (not an availability zone)" },
+    "azure-native:location": { pattern: /^[a-z]+[a-z0-9]*$/, allowed: "expected an Azure location name such as eastus or westeurope (lowercase, no spaces)" },
+    "gcp:project": { pattern: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, allowed: "expected a Google Cloud project ID (6-30 lowercase letters, digits, '-')" },
+    "gcp:region": { pattern: /^[a-z]+-[a-z]+\d+$/, allowed: "expected a Google Cloud region such as us-central1 (not a zone like us-central1-a)" },
+};
+
+/**
+ * Each cloud reads its location from its own provider's config keys: required, well-formed, and
+ * a misspelt key (`aws:regoin`) or another cloud's key pointed out.
+ */
+export function readLocation(problems: Problems, cloud: Cloud | undefined, location: RawStackConfig["location"], allKeys: string[] = []): Location {
+    const check = (key: string, value: string | undefined, example: string) => {
+        if (value) {
+            const rule = locationRules[key];
+            if (!rule.pattern.test(value)) problems.error(key, value, rule.allowed);
+            return;
+        }
+        const [ns, name] = key.split(":");
+        const near = allKeys.filter((k) => k.startsWith(`${ns}:`)).find((k) => didYouMean(k.slice(ns.length + 1), [name]) === name);
+        problems.errorText(key, `required when cloud is ${cloud}; e.g. pulumi config set ${key} ${example}${near ? ` (found "${near}": did you mean ${key}?)` : ""}`);
     };
-    if (cloud === "aws") need("aws:region", location.awsRegion, "us-west-2");
-    if (cloud === "azure") need("azure-native:location", location.azureLocation, "eastus");
+    if (cloud === "aws") check("aws:region", location.awsRegion, "us-west-2");
+    if (cloud === "azure") check("azure-native:location", location.azureLocation, "eastus");
     if (cloud === "gcp") {
-        need("gcp:project", location.gcpProject, "my-project");
-        need("gcp:region", location.gcpRegion, "us-central1");
+        check("gcp:project", location.gcpProject, "my-project");
+        check("gcp:region", location.gcpRegion, "us-central1");
     }
     return { ...location };
 }
