@@ -5,13 +5,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../components/cluster/target";
 import * as conventions from "../components/torchserve/conventions";
-import {
-    charts,
-    createMonitoringStack,
-    grafanaLoadBalancerUrl,
-    prometheusUrl,
-    queueLatencyMetricName,
-} from "../components/monitoring";
+import { charts, createMonitoringStack, prometheusUrl, queueLatencyMetricName } from "../components/monitoring";
+import { grafanaLoadBalancerUrl } from "../components/monitoring/grafana";
 import { Settings } from "../stacks/config/settings";
 import { evaluate, Evaluation, RegisteredResource } from "../tools/evaluate";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";

@@ -18,7 +18,7 @@ import {
     istiodValues,
     releaseNames,
 } from "./charts";
-import { inferenceRouteObjects, IstioObject, TorchServePorts } from "./routes";
+import { inferenceRouteObjects, IstioObject, RouteTarget } from "./routes";
 
 export * from "./charts";
 export * from "./routes";
@@ -123,23 +123,12 @@ export class IstioMesh extends pulumi.ComponentResource {
     }
 }
 
-export interface InferenceRoutesArgs {
+/** Where TorchServe and the gateway are (RouteTarget), plus how to create the routes there. */
+export interface InferenceRoutesArgs extends RouteTarget {
     /** Kubernetes provider of the target cluster; every child uses it. */
     provider: k8s.Provider;
     /** The validated `istio` settings: hosts, TLS, cookie, exposure, mTLS and JWT options. */
     istio: IstioSettings;
-    /** Namespace of the TorchServe Service and pods (must exist: pass its resource in dependsOn). */
-    namespace: string;
-    /** Name of the TorchServe Service (components/torchserve/conventions.ts `serviceName`). */
-    serviceName: string;
-    /** TorchServe's Service ports. */
-    ports: TorchServePorts;
-    /** Percent of requests for the canary Deployment; undefined when there is no canary. */
-    canaryWeight?: number;
-    /** Namespace of the ingress gateway pods (IstioMesh.gatewayNamespace). */
-    gatewayNamespace: string;
-    /** Labels selecting the ingress gateway pods (IstioMesh.gatewaySelector). */
-    gatewaySelector: Record<string, string>;
     /** IstioMesh.ready (CRDs, istiod, gateway) plus the TorchServe namespace. */
     dependsOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -164,18 +153,11 @@ export class InferenceRoutes extends pulumi.ComponentResource {
 
     constructor(name: string, args: InferenceRoutesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("torchserve-platform:mesh:InferenceRoutes", name, {}, opts);
-        const objects = inferenceRouteObjects(args.istio, {
-            namespace: args.namespace,
-            serviceName: args.serviceName,
-            ports: args.ports,
-            canaryWeight: args.canaryWeight,
-            gatewayNamespace: args.gatewayNamespace,
-            gatewaySelector: args.gatewaySelector,
-        });
-        this.objects = objects.map((o) => customResource(
+        const { provider, istio, dependsOn, ...target } = args;
+        this.objects = inferenceRouteObjects(istio, target).map((o) => customResource(
             `${o.metadata.namespace}-${o.kind.toLowerCase()}-${o.metadata.name}`,
             o,
-            { parent: this, provider: args.provider, dependsOn: args.dependsOn },
+            { parent: this, provider, dependsOn },
         ));
         this.registerOutputs({});
     }

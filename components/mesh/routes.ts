@@ -23,16 +23,17 @@ export interface TorchServePorts {
 
 /** Where TorchServe and the gateway are; what the route builders need besides the settings. */
 export interface RouteTarget {
-    /** Namespace of the TorchServe Service and pods. */
+    /** Namespace of the TorchServe Service and pods (must exist before the routes: it holds the DestinationRule and policies). */
     namespace: string;
-    /** Name of the TorchServe Service. */
+    /** Name of the TorchServe Service (components/torchserve/conventions.ts `serviceName`). */
     serviceName: string;
+    /** TorchServe's Service ports. */
     ports: TorchServePorts;
     /** Percent of requests for the canary Deployment; undefined = no canary. */
     canaryWeight?: number;
-    /** Namespace of the ingress gateway pods (where the Gateway, its TLS secret and edge policies live). */
+    /** Namespace of the ingress gateway pods (IstioMesh.gatewayNamespace): where the Gateway, its TLS secret and edge policies live. */
     gatewayNamespace: string;
-    /** Labels selecting the ingress gateway pods. */
+    /** Labels selecting the ingress gateway pods (IstioMesh.gatewaySelector). */
     gatewaySelector: Record<string, string>;
 }
 
