@@ -46,7 +46,8 @@ export function subnetTags(clusterName: string, tier: "public" | "private"): Rec
  */
 export function zoneAt(names: string[], i: number): string {
     if (i >= names.length) {
-        throw new Error(`the VPC spans ${i + 1}+ availability zones but the region offers ${names.length} (${names.join(", ")}); choose a region with at least ${i + 1}`);
+        // A user's choice of region, found only once the cloud answers: a clean one-line error.
+        throw new pulumi.RunError(`aws:region: the VPC spans ${i + 1}+ availability zones but the region offers ${names.length} (${names.join(", ")}); choose a region with at least ${i + 1}`);
     }
     return names[i];
 }
