@@ -23,8 +23,9 @@ export function createCluster(settings: Settings): ClusterTarget {
     const { cluster } = settings;
     const kubeconfig = resolveKubeconfig(cluster.kubeconfig);
     const provider = new k8s.Provider("existing", {
-        // Absent kubeconfig = the provider's own ambient resolution ($KUBECONFIG, ~/.kube/config).
-        kubeconfig: kubeconfig,
+        // Absent kubeconfig = the provider's own ambient resolution ($KUBECONFIG, ~/.kube/config), so
+        // a refreshed token in that file is not a provider change.
+        kubeconfig: cluster.kubeconfig === undefined ? undefined : kubeconfig,
         context: cluster.context,
         enableServerSideApply: true,
     });

@@ -205,3 +205,20 @@ describe("program: monitoring toggles", () => {
         });
     }
 });
+
+describe("program: existing cluster kubeconfig", () => {
+    it("passes a configured kubeconfig and context to the provider, and exports the kubeconfig as a secret", async () => {
+        const inline = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
+        const ev = await runProgram({ stack: "dev", override: { cluster: { kubeconfig: inline, context: "kind-kind" } }, preview: false });
+        const provider = one(ev, "pulumi:providers:kubernetes");
+        assert.strictEqual(provider.inputs.kubeconfig, inline);
+        assert.strictEqual(provider.inputs.context, "kind-kind");
+        assert.strictEqual(ev.outputs.kubeconfig, inline);
+        assert.ok(ev.secretOutputs.includes("kubeconfig"));
+    });
+
+    it("leaves the provider to the ambient kubeconfig when none is configured", async () => {
+        const ev = await runProgram({ stack: "dev", preview: false });
+        assert.strictEqual(one(ev, "pulumi:providers:kubernetes").inputs.kubeconfig, undefined);
+    });
+});
