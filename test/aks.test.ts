@@ -1,20 +1,14 @@
 // AKS cluster (`cloud: azure`) under Pulumi mocks: what it asks Azure for, what it hands the platform.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as yaml from "js-yaml";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { createCluster } from "../stacks/azure";
-import { parseStackConfig } from "../stacks/config/parse";
-import { readRawConfig } from "../stacks/config/read";
 import { Settings } from "../stacks/config/settings";
-import { Evaluation, evaluate, RegisteredResource, UNKNOWN } from "../tools/evaluate";
+import { fakeKubeconfig } from "../tools/cloudMocks";
+import { UNKNOWN } from "../tools/evaluate";
+import { stackConfig } from "../tools/stackFiles";
+import { ClusterRun, fromStackFile, inspect, modulesLoadedBy, one, packageFiles, runCluster, Taint, tolerates } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
-import type { ClusterTarget, Toleration } from "../components/cluster/target";
-
-const repoRoot = path.resolve(__dirname, "..");
 
 function aksSettings(gpu: { spot?: boolean; minNodes?: number; maxNodes?: number } | false = {}, deletionProtection = true): Settings {
     const location = { azureLocation: "eastus" };
@@ -35,96 +29,32 @@ function aksSettings(gpu: { spot?: boolean; minNodes?: number; maxNodes?: number
     });
 }
 
-/** Kubeconfig text the mocked Azure API returns, base64-encoded as the real API does. */
-const adminKubeconfig = "apiVersion: v1\nkind: Config\nclusters:\n- name: torchserve-aks\n  cluster:\n    server: https://torchserve-aks-dns.hcp.eastus.azmk8s.io:443\n";
-
 /** How a secret input value reaches the engine: pulumi.runtime's secret signature. */
 const secretSig = pulumi.runtime.specialSigKey;
 const secretSigValue = pulumi.runtime.specialSecretSig;
 
-/** An output's value (UNKNOWN where a preview cannot know it) and whether it is a secret. */
-async function inspect<T>(o: pulumi.Output<T>): Promise<{ value: T | typeof UNKNOWN; secret: boolean }> {
-    const value = await (o as any).promise(true);
-    return { value: pulumi.isUnknown(value) ? UNKNOWN : value, secret: await pulumi.isSecret(o) };
+const credentialsToken = "azure-native:containerservice:listManagedClusterAdminCredentials";
+
+/** createCluster under mocks; the Azure API (tools/cloudMocks.ts) returns the admin kubeconfig base64-encoded. */
+function run(settings: Settings | (() => Settings), preview: boolean, config: Record<string, unknown> = { "azure-native:location": "eastus" }): Promise<ClusterRun> {
+    return runCluster(createCluster, settings, { stack: "aks", config, preview });
 }
 
-const defaultConfig: Record<string, unknown> = { "azure-native:location": "eastus" };
+/** The arguments of every admin-credentials invoke. */
+const credentialRequests = (r: ClusterRun) => r.invokes.filter((i) => i.token === credentialsToken).map((i) => i.inputs);
 
-/** A stack file's config, flat (`namespace:key` → value) as Pulumi hands it to the program. */
-function stackFileConfig(stack: string): Record<string, unknown> {
-    const doc = yaml.load(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-    return doc.config;
-}
-
-/** Settings through the real config path: pulumi.Config → parser (defaults, validation). */
-function fromStackFile(): Settings {
-    return parseStackConfig(readRawConfig()).settings;
-}
-
-interface Run {
-    ev: Evaluation;
-    target: ClusterTarget;
-    protectedResources: string[];
-    /** ignoreChanges per resource type. */
-    ignored: Record<string, string[]>;
-    invokeArgs: Record<string, any>[];
-}
-
-async function run(settings: Settings | (() => Settings), preview: boolean, config: Record<string, unknown> = defaultConfig): Promise<Run> {
-    let target: ClusterTarget | undefined;
-    const protectedResources: string[] = [];
-    const ignored: Record<string, string[]> = {};
-    const invokeArgs: Record<string, any>[] = [];
-    const ev = await evaluate(
-        {
-            project: "torchserve-platform",
-            stack: "aks",
-            config,
-            preview,
-            // Azure reports a resource's name as `name`; the mock echoes inputs only.
-            computed: (args) => {
-                if (args.type === "azure-native:resources:ResourceGroup") return { name: args.inputs.resourceGroupName };
-                if (args.type === "azure-native:containerservice:ManagedCluster") return { name: args.inputs.resourceName };
-                return undefined;
-            },
-            call: (args) => {
-                if (args.token !== "azure-native:containerservice:listManagedClusterAdminCredentials") return {};
-                invokeArgs.push(args.inputs);
-                return { kubeconfigs: [{ name: "clusterAdmin", value: Buffer.from(adminKubeconfig).toString("base64") }] };
-            },
-        },
-        async () => {
-            pulumi.runtime.registerStackTransformation((a) => {
-                if (a.opts.protect) protectedResources.push(a.type);
-                if (a.opts.ignoreChanges) ignored[a.type] = a.opts.ignoreChanges;
-                return undefined;
-            });
-            target = createCluster(typeof settings === "function" ? settings() : settings);
-        },
-    );
-    return { ev, target: target!, protectedResources, ignored, invokeArgs };
-}
-
-function one(ev: Evaluation, type: string): RegisteredResource {
-    const found = ev.resources.filter((r) => r.type === type);
-    assert.strictEqual(found.length, 1, `expected one ${type}, got ${found.length}`);
-    return found[0];
-}
-
-/** Whether `t` (pod toleration) tolerates the AKS taint string `key=value:Effect`. */
-function tolerates(t: Toleration, taint: string): boolean {
-    const m = /^([^=]+)=([^:]*):(\w+)$/.exec(taint)!;
-    const [, key, value, effect] = m;
-    if (t.key !== key || t.effect !== effect) return false;
-    return t.operator === "Exists" || t.value === value;
+/** An AKS taint string `key=value:Effect` in Kubernetes terms. */
+function aksTaint(taint: string): Taint {
+    const [, key, value, effect] = /^([^=]+)=([^:]*):(\w+)$/.exec(taint)!;
+    return { key, value, effect };
 }
 
 describe("AKS cluster (cloud: azure)", function () {
     this.timeout(60000);
 
     describe("update", () => {
-        let onDemand: Run;
-        let spot: Run;
+        let onDemand: ClusterRun;
+        let spot: ClusterRun;
         before(async () => {
             onDemand = await run(aksSettings({}), false);
             spot = await run(aksSettings({ spot: true, minNodes: 0, maxNodes: 4 }, false), false);
@@ -175,7 +105,7 @@ describe("AKS cluster (cloud: azure)", function () {
             // GPU pods select the pool's label and tolerate every taint it has.
             for (const [k, v] of Object.entries(onDemand.target.gpuPlacement.nodeSelector)) assert.strictEqual(pool.nodeLabels[k], v);
             for (const taint of pool.nodeTaints) {
-                assert.ok(onDemand.target.gpuPlacement.tolerations.some((t) => tolerates(t, taint)), `nothing tolerates ${taint}`);
+                assert.ok(onDemand.target.gpuPlacement.tolerations.some((t) => tolerates(t, aksTaint(taint))), `nothing tolerates ${taint}`);
             }
         });
 
@@ -188,7 +118,7 @@ describe("AKS cluster (cloud: azure)", function () {
             assert.deepStrictEqual([pool.count, pool.minCount, pool.maxCount], [0, 0, 4]);
             assert.ok(pool.nodeTaints.includes("kubernetes.azure.com/scalesetpriority=spot:NoSchedule"));
             for (const taint of pool.nodeTaints) {
-                assert.ok(spot.target.gpuPlacement.tolerations.some((t) => tolerates(t, taint)), `nothing tolerates ${taint}`);
+                assert.ok(spot.target.gpuPlacement.tolerations.some((t) => tolerates(t, aksTaint(taint))), `nothing tolerates ${taint}`);
             }
             // The on-demand placement does not carry the Spot toleration.
             assert.ok(!onDemand.target.gpuPlacement.tolerations.some((t) => t.key === "kubernetes.azure.com/scalesetpriority"));
@@ -209,20 +139,20 @@ describe("AKS cluster (cloud: azure)", function () {
 
         it("retains model shares and protects the cluster only under deletion protection", () => {
             assert.strictEqual(one(onDemand.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy, "Retain");
-            assert.deepStrictEqual(onDemand.protectedResources, ["azure-native:containerservice:ManagedCluster"]);
+            assert.deepStrictEqual(onDemand.protectedTypes, ["azure-native:containerservice:ManagedCluster"]);
             assert.strictEqual(one(spot.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy, "Delete");
-            assert.deepStrictEqual(spot.protectedResources, []);
+            assert.deepStrictEqual(spot.protectedTypes, []);
         });
 
         it("decodes the admin kubeconfig Azure returns and keeps it secret", async () => {
-            assert.deepStrictEqual(onDemand.invokeArgs, [{ resourceGroupName: "torchserve-aks-rg", resourceName: "torchserve-aks" }]);
+            assert.deepStrictEqual(credentialRequests(onDemand), [{ resourceGroupName: "torchserve-aks-rg", resourceName: "torchserve-aks" }]);
             const rg = one(onDemand.ev, "azure-native:resources:ResourceGroup");
             assert.strictEqual(rg.inputs.location, "eastus");
-            assert.deepStrictEqual(await inspect(onDemand.target.kubeconfig), { value: adminKubeconfig, secret: true });
+            assert.deepStrictEqual(await inspect(onDemand.target.kubeconfig), { value: fakeKubeconfig("torchserve-aks"), secret: true });
             assert.deepStrictEqual(await inspect(onDemand.target.name), { value: "torchserve-aks", secret: false });
             const provider = one(onDemand.ev, "pulumi:providers:kubernetes");
             // The provider receives it as a secret (the engine's secret signature wraps the value).
-            assert.deepStrictEqual(provider.inputs.kubeconfig, { [secretSig]: secretSigValue, value: adminKubeconfig });
+            assert.deepStrictEqual(provider.inputs.kubeconfig, { [secretSig]: secretSigValue, value: fakeKubeconfig("torchserve-aks") });
             assert.strictEqual(provider.inputs.enableServerSideApply, "true");
         });
 
@@ -273,14 +203,14 @@ describe("AKS cluster (cloud: azure)", function () {
                 ],
             );
             assert.deepStrictEqual(await inspect(r.target.kubeconfig), { value: UNKNOWN, secret: true });
-            assert.deepStrictEqual(r.invokeArgs, [], "no credentials are fetched for a cluster that does not exist yet");
+            assert.deepStrictEqual(credentialRequests(r), [], "no credentials are fetched for a cluster that does not exist yet");
             const provider = one(r.ev, "pulumi:providers:kubernetes");
             for (const o of kubernetesObjects(r.ev.resources)) assert.ok(o.provider.startsWith(provider.urn + "::"));
         });
     });
 
     it("builds the example stack Pulumi.aks.yaml as the config parser reads it", async () => {
-        const r = await run(fromStackFile, false, stackFileConfig("aks"));
+        const r = await run(fromStackFile, false, stackConfig("aks"));
         const mc = one(r.ev, "azure-native:containerservice:ManagedCluster").inputs;
         assert.strictEqual(mc.location, "eastus");
         assert.strictEqual(mc.resourceName, "torchserve-aks");
@@ -290,20 +220,11 @@ describe("AKS cluster (cloud: azure)", function () {
     });
 
     it("loads neither @pulumi/gcp nor @pulumi/aws", () => {
-        const script = [
-            "require('./stacks/azure');",
-            "const mods = Object.keys(require.cache).map((k) => k.split(require('path').sep).join('/'));",
-            "console.log(JSON.stringify({",
-            "  foreign: mods.filter((k) => /node_modules\\/@pulumi\\/(gcp|aws|eks)\\//.test(k)),",
-            "  azure: mods.filter((k) => k.includes('node_modules/@pulumi/azure-native/')).length,",
-            "}));",
-        ].join("\n");
-        const out = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: repoRoot, encoding: "utf8" });
-        assert.strictEqual(out.status, 0, out.stderr);
-        const loaded = JSON.parse(out.stdout.trim().split("\n").pop()!);
-        assert.deepStrictEqual(loaded.foreign, []);
-        assert.ok(loaded.azure > 0, "stacks/azure.ts should load azure-native");
+        const loaded = modulesLoadedBy("./stacks/azure");
+        for (const other of ["@pulumi/gcp", "@pulumi/aws", "@pulumi/eks"]) assert.deepStrictEqual(packageFiles(loaded, other), []);
+        const azure = packageFiles(loaded, "@pulumi/azure-native").length;
+        assert.ok(azure > 0, "stacks/azure.ts should load azure-native");
         // The containerservice and resources submodules only, not the thousands behind the package root.
-        assert.ok(loaded.azure < 50, `${loaded.azure} azure-native modules loaded`);
+        assert.ok(azure < 50, `${azure} azure-native modules loaded`);
     });
 });

@@ -5,8 +5,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { devicePluginAffinity, devicePluginValues, NvidiaDevicePlugin, nvidiaDevicePluginChart } from "../components/devicePlugin";
 import { Placement } from "../components/cluster/target";
-import { evaluate, Evaluation, RegisteredResource } from "../tools/evaluate";
+import { evaluate, Evaluation } from "../tools/evaluate";
 import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
+import { one } from "./support/resources";
 
 /** Stands in for the GPU node pool the plugin waits for. */
 class GpuPool extends pulumi.CustomResource {
@@ -65,27 +66,22 @@ describe("NvidiaDevicePlugin under mocks", function () {
                     return {};
                 });
             });
-            const one = (type: string): RegisteredResource => {
-                const found = ev.resources.filter((r) => r.type === type);
-                assert.strictEqual(found.length, 1, `${type}: ${found.length}`);
-                return found[0];
-            };
 
             it("installs the pinned chart into kube-system through the given provider", () => {
-                const rel = one("kubernetes:helm.sh/v3:Release");
+                const rel = one(ev, "kubernetes:helm.sh/v3:Release");
                 assert.strictEqual(rel.inputs.chart, "nvidia-device-plugin");
                 assert.strictEqual(rel.inputs.version, "0.20.0");
                 assert.strictEqual(rel.inputs.repositoryOpts.repo, "https://nvidia.github.io/k8s-device-plugin");
                 assert.strictEqual(rel.inputs.namespace, "kube-system");
-                assert.ok(rel.provider.startsWith(one("pulumi:providers:kubernetes").urn + "::"));
-                assert.strictEqual(rel.parent, one("torchserve-platform:devicePlugin:NvidiaDevicePlugin").urn);
+                assert.ok(rel.provider.startsWith(one(ev, "pulumi:providers:kubernetes").urn + "::"));
+                assert.strictEqual(rel.parent, one(ev, "torchserve-platform:devicePlugin:NvidiaDevicePlugin").urn);
             });
 
             it("lands on GPU nodes only, tolerating their taint, after the GPU pool exists", () => {
-                const rel = one("kubernetes:helm.sh/v3:Release");
+                const rel = one(ev, "kubernetes:helm.sh/v3:Release");
                 assert.deepStrictEqual(rel.inputs.values.nodeSelector, gpuPlacement.nodeSelector);
                 assert.ok(rel.inputs.values.tolerations.some((t: any) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule"));
-                assert.ok(rel.dependencies.includes(one("test:index:GpuPool").urn));
+                assert.ok(rel.dependencies.includes(one(ev, "test:index:GpuPool").urn));
             });
         });
     }

@@ -1,15 +1,15 @@
 // EKS cluster (`cloud: aws`) under Pulumi mocks: what it asks AWS for, and what it hands the platform.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { createCluster } from "../stacks/aws";
 import { Settings } from "../stacks/config/settings";
-import { Evaluation, evaluate, RegisteredResource, UNKNOWN } from "../tools/evaluate";
+import { cloudCall, fakeAwsAccountId } from "../tools/cloudMocks";
+import { UNKNOWN } from "../tools/evaluate";
+import { autoName, cloudComputed, fakeOidcIssuer, fakeOidcProviderArn } from "./support/cloudComputed";
+import { configFor, runProgram } from "./support/program";
+import { all, ClusterRun, idOf, modulesLoadedBy, one, packageFiles, runCluster } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
-import { runProgram } from "./support/program";
-import type { ClusterTarget } from "../components/cluster/target";
 import {
     acceleratorFor,
     autoscalerTags,
@@ -30,7 +30,6 @@ import {
 import { devicePluginValues } from "../components/devicePlugin";
 import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
 
-const repoRoot = path.resolve(__dirname, "..");
 const caKeys = loadChartKeys("cluster-autoscaler-9.59.0.json");
 const clusterName = "torchserve-eks";
 
@@ -46,102 +45,22 @@ function eksSettings(gpu: { spot?: boolean; minNodes?: number } | false = {}, de
     });
 }
 
-// What AWS would report, for the mocks. Values a real API computes (ARNs, issuer, ASG names), never
-// the values the tests assert the program derives.
-const accountId = "123456789012";
-const oidcIssuer = "oidc.eks.us-west-2.amazonaws.com/id/5C2B3F0D0E0A4F1D9F3C6E0A7B8C9D01";
-const oidcProviderArn = `arn:aws:iam::${accountId}:oidc-provider/${oidcIssuer}`;
+const config = { "aws:region": "us-west-2" };
+// A region with more zones than the cluster uses (the rest of the answers: tools/cloudMocks.ts).
 const zones = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"];
+const awsCall = cloudCall(config);
 
-function eksKubeconfig(name: string) {
-    return {
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name, cluster: { server: "https://5C2B3F0D0E0A4F1D.gr7.us-west-2.eks.amazonaws.com", "certificate-authority-data": "LS0tLS1CRUdJTg==" } }],
-        contexts: [{ name: "aws", context: { cluster: name, user: "aws" } }],
-        "current-context": "aws",
-        users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", name, "--output", "json"] } } }],
-    };
+function run(settings: Settings, preview: boolean): Promise<ClusterRun> {
+    return runCluster(createCluster, settings, {
+        stack: "eks",
+        config,
+        preview,
+        call: (args) =>
+            args.token === "aws:index/getAvailabilityZones:getAvailabilityZones"
+                ? { id: "us-west-2", names: zones, zoneIds: ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"], groupNames: ["us-west-2"] }
+                : awsCall(args),
+    });
 }
-
-function computed(args: { type: string; name: string; inputs: any }): Record<string, any> | undefined {
-    switch (args.type) {
-        case "eks:index:Cluster":
-            return {
-                kubeconfig: eksKubeconfig(args.inputs.name),
-                kubeconfigJson: JSON.stringify(eksKubeconfig(args.inputs.name)),
-                eksCluster: { name: args.inputs.name, arn: `arn:aws:eks:us-west-2:${accountId}:cluster/${args.inputs.name}` },
-                oidcProviderArn,
-                oidcIssuer,
-                oidcProviderUrl: `https://${oidcIssuer}`,
-            };
-        case "aws:iam/role:Role":
-            return { arn: `arn:aws:iam::${accountId}:role/${args.name}-1a2b3c`, name: `${args.name}-1a2b3c` };
-        case "aws:eks/nodeGroup:NodeGroup":
-            return { resources: [{ autoscalingGroups: [{ name: `eks-${args.name}-3ec6a1f0-asg` }], remoteAccessSecurityGroupId: "" }] };
-        default:
-            return undefined;
-    }
-}
-
-function call(args: { token: string; inputs: any }): Record<string, any> {
-    switch (args.token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return { id: "us-west-2", names: zones, zoneIds: ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"], groupNames: ["us-west-2"] };
-        case "aws:eks/getAddonVersion:getAddonVersion":
-            // Obviously fake: the test checks that the program asks for the cluster's version, not this.
-            return { id: args.inputs.addonName, addonName: args.inputs.addonName, kubernetesVersion: args.inputs.kubernetesVersion, version: "v0.0.0-mock.1" };
-        case "aws:index/getRegion:getRegion":
-            return { id: "us-west-2", region: "us-west-2", name: "us-west-2" };
-        default:
-            return {};
-    }
-}
-
-interface Run {
-    ev: Evaluation;
-    target: ClusterTarget;
-    protectedTypes: string[];
-    invokes: { token: string; inputs: any }[];
-}
-
-async function run(settings: Settings, preview: boolean): Promise<Run> {
-    let target: ClusterTarget | undefined;
-    const protectedTypes: string[] = [];
-    const invokes: { token: string; inputs: any }[] = [];
-    const ev = await evaluate(
-        {
-            project: "torchserve-platform",
-            stack: "eks",
-            config: { "aws:region": "us-west-2" },
-            preview,
-            computed,
-            call: (args) => {
-                invokes.push({ token: args.token, inputs: args.inputs });
-                return call(args);
-            },
-        },
-        async () => {
-            pulumi.runtime.registerStackTransformation((a) => {
-                if (a.opts.protect) protectedTypes.push(a.type);
-                return undefined;
-            });
-            target = createCluster(settings);
-            return { kubeconfig: target.kubeconfig, clusterName: target.name };
-        },
-    );
-    return { ev, target: target!, protectedTypes, invokes };
-}
-
-function all(ev: Evaluation, type: string): RegisteredResource[] {
-    return ev.resources.filter((r) => r.type === type);
-}
-function one(ev: Evaluation, type: string, name?: string): RegisteredResource {
-    const found = all(ev, type).filter((r) => name === undefined || r.name === name);
-    assert.strictEqual(found.length, 1, `expected one ${type} ${name ?? ""}, found ${found.map((r) => r.name).join(", ") || "none"}`);
-    return found[0];
-}
-const idOf = (r: RegisteredResource) => `${r.name}-id`;
 
 describe("EKS building blocks", () => {
     it("carves private /19s and public /22s in distinct blocks of the VPC", () => {
@@ -235,9 +154,9 @@ describe("EKS building blocks", () => {
 
 describe("EKS cluster under mocks (update)", function () {
     this.timeout(60000);
-    let gpu: Run;
-    let spot: Run;
-    let cpuOnly: Run;
+    let gpu: ClusterRun;
+    let spot: ClusterRun;
+    let cpuOnly: ClusterRun;
     before(async () => {
         gpu = await run(eksSettings(), false);
         spot = await run(eksSettings({ spot: true, minNodes: 0 }, false), false);
@@ -288,7 +207,7 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(ng.inputs.labels["torchserve.pytorch.org/pool"], "gpu");
         const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("private")).map(idOf);
         assert.deepStrictEqual(ng.inputs.subnetIds, privateIds);
-        assert.strictEqual(ng.inputs.nodeRoleArn, `arn:aws:iam::${accountId}:role/eks-node-1a2b3c`);
+        assert.strictEqual(ng.inputs.nodeRoleArn, `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-node")}`);
         // Nodes boot only after their role has its policies.
         for (const a of all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) => r.name.startsWith("eks-node-"))) {
             assert.ok(ng.dependencies.includes(a.urn), `GPU group waits for ${a.name}`);
@@ -337,7 +256,7 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(byKey["k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu"], "true:NoSchedule");
         assert.strictEqual(byKey["k8s.io/cluster-autoscaler/node-template/label/torchserve.pytorch.org/pool"], "gpu");
         for (const t of tags) {
-            assert.strictEqual(t.inputs.autoscalingGroupName, "eks-eks-gpu-3ec6a1f0-asg");
+            assert.strictEqual(t.inputs.autoscalingGroupName, "eks-gpu-asg-mock");
             assert.strictEqual(t.inputs.tag.propagateAtLaunch, false);
             assert.ok(t.dependencies.includes(ng.urn));
         }
@@ -364,10 +283,10 @@ describe("EKS cluster under mocks (update)", function () {
         const role = one(gpu.ev, "aws:iam/role:Role", "eks-autoscaler");
         const sa = rel.inputs.values.rbac.serviceAccount;
         assert.strictEqual(sa.create, true);
-        assert.strictEqual(sa.annotations["eks.amazonaws.com/role-arn"], `arn:aws:iam::${accountId}:role/eks-autoscaler-1a2b3c`);
+        assert.strictEqual(sa.annotations["eks.amazonaws.com/role-arn"], `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-autoscaler")}`);
         const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
-        assert.deepStrictEqual(trust.Principal, { Federated: oidcProviderArn });
-        assert.strictEqual(trust.Condition.StringEquals[`${oidcIssuer}:sub`], `system:serviceaccount:${rel.inputs.namespace}:${sa.name}`);
+        assert.deepStrictEqual(trust.Principal, { Federated: fakeOidcProviderArn });
+        assert.strictEqual(trust.Condition.StringEquals[`${fakeOidcIssuer}:sub`], `system:serviceaccount:${rel.inputs.namespace}:${sa.name}`);
         const policy = one(gpu.ev, "aws:iam/rolePolicy:RolePolicy", "eks-autoscaler");
         assert.strictEqual(policy.inputs.role, idOf(role));
         assert.ok(policy.inputs.policy.includes("autoscaling:SetDesiredCapacity"));
@@ -400,10 +319,10 @@ describe("EKS cluster under mocks (update)", function () {
         const asked = gpu.invokes.find((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion")!;
         assert.deepStrictEqual([asked.inputs.addonName, asked.inputs.kubernetesVersion, asked.inputs.mostRecent], ["aws-efs-csi-driver", "1.35", false]);
         const role = one(gpu.ev, "aws:iam/role:Role", "eks-models-efs-csi");
-        assert.strictEqual(addon.inputs.serviceAccountRoleArn, `arn:aws:iam::${accountId}:role/eks-models-efs-csi-1a2b3c`);
+        assert.strictEqual(addon.inputs.serviceAccountRoleArn, `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-models-efs-csi")}`);
         const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
-        assert.strictEqual(trust.Condition.StringLike[`${oidcIssuer}:sub`], "system:serviceaccount:kube-system:efs-csi-*");
-        const attach = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === `eks-models-efs-csi-1a2b3c`);
+        assert.strictEqual(trust.Condition.StringLike[`${fakeOidcIssuer}:sub`], "system:serviceaccount:kube-system:efs-csi-*");
+        const attach = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === autoName("eks-models-efs-csi"));
         assert.deepStrictEqual(attach.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy"]);
         // Its pods need nodes to run on before the add-on turns ACTIVE.
         assert.ok(addon.dependencies.includes(one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system").urn));
@@ -459,7 +378,7 @@ describe("EKS cluster under mocks (update)", function () {
 
 describe("EKS cluster under mocks (preview)", function () {
     this.timeout(60000);
-    let r: Run;
+    let r: ClusterRun;
     before(async () => {
         r = await run(eksSettings(), true);
     });
@@ -484,15 +403,14 @@ describe("EKS cluster under mocks (preview)", function () {
     });
 });
 
+// test/clouds.test.ts checks what holds on every cloud (GPU taints tolerated, one provider for every
+// object, RWX model store, secret kubeconfig); this adds what is particular to EKS.
 describe("the example stack Pulumi.eks.yaml, whole program under mocks", function () {
     this.timeout(60000);
     for (const preview of [true, false]) {
-        it(`${preview ? "preview" : "update"}: TorchServe's model store on efs-sc, GPU pods behind the device plugin, all on the EKS provider`, async () => {
-            const ev = await runProgram({ stack: "eks", preview, computed, call });
+        it(`${preview ? "preview" : "update"}: TorchServe's model store on efs-sc, the device plugin waits for the EKS GPU node group`, async () => {
+            const ev = await runProgram({ stack: "eks", preview, computed: cloudComputed, call: cloudCall(configFor("eks")) });
             one(ev, "eks:index:Cluster");
-            const provider = one(ev, "pulumi:providers:kubernetes");
-            const objects = ev.resources.filter((r) => r.type.startsWith("kubernetes:"));
-            for (const o of objects) assert.ok(o.provider.startsWith(provider.urn + "::"), `${o.type} ${o.name} uses ${o.provider}`);
             const claims = all(ev, "kubernetes:core/v1:PersistentVolumeClaim");
             assert.ok(claims.length >= 1);
             for (const c of claims) {
@@ -502,10 +420,9 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
             const plugin = ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "nvidia-device-plugin")!;
             assert.ok(plugin, "the device plugin is installed on EKS");
             assert.deepStrictEqual(plugin.inputs.values.nodeSelector, { "torchserve.pytorch.org/pool": "gpu" });
-            assert.ok(plugin.dependencies.includes(one(ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu").urn));
             const gpuGroup = one(ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu");
+            assert.ok(plugin.dependencies.includes(gpuGroup.urn));
             assert.deepStrictEqual(gpuGroup.inputs.instanceTypes, ["g5.xlarge"]);
-            assert.ok(ev.secretOutputs.includes("kubeconfig"));
             if (!preview) assert.strictEqual(ev.outputs.clusterName, "torchserve-eks");
         });
     }
@@ -514,16 +431,8 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
 describe("stacks/aws.ts loads only the AWS SDKs", function () {
     this.timeout(60000);
     it("never requires @pulumi/azure-native or @pulumi/gcp", () => {
-        const script = [
-            "require('./stacks/aws');",
-            "const mods = Object.keys(require.cache).map((k) => k.split(require('path').sep).join('/'));",
-            "const foreign = mods.filter((m) => m.includes('/node_modules/@pulumi/azure-native/') || m.includes('/node_modules/@pulumi/gcp/'));",
-            "console.log(JSON.stringify({ foreign, aws: mods.filter((m) => m.includes('/node_modules/@pulumi/aws/')).length, eks: mods.filter((m) => m.includes('/node_modules/@pulumi/eks/')).length }));",
-        ].join("\n");
-        const out = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: repoRoot, encoding: "utf8" });
-        assert.strictEqual(out.status, 0, out.stderr);
-        const loaded = JSON.parse(out.stdout.trim().split("\n").pop()!);
-        assert.deepStrictEqual(loaded.foreign, []);
-        assert.ok(loaded.aws > 0 && loaded.eks > 0, "stacks/aws.ts loads @pulumi/aws and @pulumi/eks");
+        const loaded = modulesLoadedBy("./stacks/aws");
+        for (const other of ["@pulumi/azure-native", "@pulumi/gcp"]) assert.deepStrictEqual(packageFiles(loaded, other), []);
+        assert.ok(packageFiles(loaded, "@pulumi/aws").length > 0 && packageFiles(loaded, "@pulumi/eks").length > 0, "stacks/aws.ts loads @pulumi/aws and @pulumi/eks");
     });
 });

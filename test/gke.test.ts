@@ -1,20 +1,15 @@
 // GKE cluster (`cloud: gcp`) under Pulumi mocks: what it asks GCP for, what it hands the platform.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as yaml from "js-yaml";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { createCluster } from "../stacks/gcp";
-import { parseStackConfig } from "../stacks/config/parse";
-import { readRawConfig } from "../stacks/config/read";
 import { Settings } from "../stacks/config/settings";
-import { Evaluation, evaluate, RegisteredResource, UNKNOWN } from "../tools/evaluate";
+import { UNKNOWN } from "../tools/evaluate";
+import { stackConfig } from "../tools/stackFiles";
+import { autoName, fakeGkeCaCertificate, fakeGkeEndpoint } from "./support/cloudComputed";
+import { ClusterRun, fromStackFile, inspect, modulesLoadedBy, one, packageFiles, runCluster, Taint, tolerates } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
-import type { ClusterTarget, Toleration } from "../components/cluster/target";
 
-const repoRoot = path.resolve(__dirname, "..");
 const project = "my-gcp-project";
 
 function gkeSettings(gpu: { spot?: boolean; minNodes?: number; maxNodes?: number; gpuType?: string } | false = {}, deletionProtection = true): Settings {
@@ -37,66 +32,15 @@ function gkeSettings(gpu: { spot?: boolean; minNodes?: number; maxNodes?: number
     });
 }
 
-const endpoint = "34.56.78.90";
-const caCertificate = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n").toString("base64");
-
-/** An output's value (UNKNOWN where a preview cannot know it) and whether it is a secret. */
-async function inspect<T>(o: pulumi.Output<T>): Promise<{ value: T | typeof UNKNOWN; secret: boolean }> {
-    const value = await (o as any).promise(true);
-    return { value: pulumi.isUnknown(value) ? UNKNOWN : value, secret: await pulumi.isSecret(o) };
+/** createCluster under mocks; GCP computes the network's name and the cluster's endpoint and CA (test/support/cloudComputed.ts). */
+function run(settings: Settings | (() => Settings), preview: boolean, config: Record<string, unknown> = { "gcp:project": project, "gcp:region": "us-central1" }): Promise<ClusterRun> {
+    return runCluster(createCluster, settings, { stack: "gke", config, preview });
 }
 
-const defaultConfig: Record<string, unknown> = { "gcp:project": project, "gcp:region": "us-central1" };
-
-/** A stack file's config, flat (`namespace:key` → value) as Pulumi hands it to the program. */
-function stackFileConfig(stack: string): Record<string, unknown> {
-    const doc = yaml.load(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-    return doc.config;
-}
-
-/** Settings through the real config path: pulumi.Config → parser (defaults, validation). */
-function fromStackFile(): Settings {
-    return parseStackConfig(readRawConfig()).settings;
-}
-
-interface Run {
-    ev: Evaluation;
-    target: ClusterTarget;
-}
-
-async function run(settings: Settings | (() => Settings), preview: boolean, config: Record<string, unknown> = defaultConfig): Promise<Run> {
-    let target: ClusterTarget | undefined;
-    const ev = await evaluate(
-        {
-            project: "torchserve-platform",
-            stack: "gke",
-            config,
-            preview,
-            // What GCP computes: the network's auto-name, the API endpoint and CA of the cluster.
-            computed: (args) => {
-                if (args.type === "gcp:compute/network:Network") return { name: `${args.name}-3f2a1bc` };
-                if (args.type === "gcp:container/cluster:Cluster") return { endpoint, masterAuth: { clusterCaCertificate: caCertificate } };
-                return undefined;
-            },
-        },
-        async () => {
-            target = createCluster(typeof settings === "function" ? settings() : settings);
-        },
-    );
-    return { ev, target: target! };
-}
-
-function one(ev: Evaluation, type: string, name?: string): RegisteredResource {
-    const found = ev.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
-    assert.strictEqual(found.length, 1, `expected one ${type} ${name ?? ""}, got ${found.length}`);
-    return found[0];
-}
-
-/** Whether pod toleration `t` tolerates a GKE node taint ({key, value, effect: NO_SCHEDULE…}). */
-function tolerates(t: Toleration, taint: { key: string; value: string; effect: string }): boolean {
-    const effect = { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[taint.effect];
-    if (t.key !== taint.key || t.effect !== effect) return false;
-    return t.operator === "Exists" || t.value === taint.value;
+/** A GKE node taint ({key, value, effect: NO_SCHEDULE…}) in Kubernetes terms. */
+function gkeTaint(taint: { key: string; value: string; effect: string }): Taint {
+    const effect = { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[taint.effect]!;
+    return { key: taint.key, value: taint.value, effect };
 }
 
 const types = {
@@ -112,8 +56,8 @@ describe("GKE cluster (cloud: gcp)", function () {
     this.timeout(60000);
 
     describe("update", () => {
-        let onDemand: Run;
-        let spot: Run;
+        let onDemand: ClusterRun;
+        let spot: ClusterRun;
         before(async () => {
             onDemand = await run(gkeSettings({}), false);
             spot = await run(gkeSettings({ spot: true, minNodes: 0, maxNodes: 4 }, false), false);
@@ -191,7 +135,7 @@ describe("GKE cluster (cloud: gcp)", function () {
             assert.strictEqual(pool.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA");
             for (const [k, v] of Object.entries(onDemand.target.gpuPlacement.nodeSelector)) assert.strictEqual(pool.nodeConfig.labels[k], v);
             for (const taint of pool.nodeConfig.taints) {
-                assert.ok(onDemand.target.gpuPlacement.tolerations.some((t) => tolerates(t, taint)), `nothing tolerates ${taint.key}`);
+                assert.ok(onDemand.target.gpuPlacement.tolerations.some((t) => tolerates(t, gkeTaint(taint))), `nothing tolerates ${taint.key}`);
             }
         });
 
@@ -216,7 +160,7 @@ describe("GKE cluster (cloud: gcp)", function () {
             await validateKubernetesObject(sc);
             assert.strictEqual(sc.inputs.provisioner, "filestore.csi.storage.gke.io");
             assert.strictEqual(sc.inputs.parameters.tier, "standard");
-            assert.strictEqual(sc.inputs.parameters.network, "torchserve-gke-3f2a1bc");
+            assert.strictEqual(sc.inputs.parameters.network, autoName("torchserve-gke"));
             assert.strictEqual(sc.inputs.allowVolumeExpansion, true);
             assert.strictEqual(sc.inputs.reclaimPolicy, "Retain");
             assert.strictEqual(one(spot.ev, types.storageClass).inputs.reclaimPolicy, "Delete");
@@ -230,7 +174,7 @@ describe("GKE cluster (cloud: gcp)", function () {
             const kc = JSON.parse(value as string);
             const context = "gke_my-gcp-project_us-central1_torchserve-gke";
             assert.strictEqual(kc["current-context"], context);
-            assert.deepStrictEqual(kc.clusters[0].cluster, { server: `https://${endpoint}`, "certificate-authority-data": caCertificate });
+            assert.deepStrictEqual(kc.clusters[0].cluster, { server: `https://${fakeGkeEndpoint}`, "certificate-authority-data": fakeGkeCaCertificate });
             const exec = kc.users[0].user.exec;
             assert.strictEqual(exec.command, "gke-gcloud-auth-plugin");
             assert.strictEqual(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
@@ -269,7 +213,7 @@ describe("GKE cluster (cloud: gcp)", function () {
     });
 
     it("builds the example stack Pulumi.gke.yaml as the config parser reads it", async () => {
-        const r = await run(fromStackFile, false, stackFileConfig("gke"));
+        const r = await run(fromStackFile, false, stackConfig("gke"));
         const c = one(r.ev, types.cluster).inputs;
         assert.deepStrictEqual([c.project, c.location, c.name], ["my-gcp-project", "us-central1", "torchserve-gke"]);
         const pool = one(r.ev, types.nodePool, "torchserve-gke-gpu").inputs;
@@ -279,20 +223,11 @@ describe("GKE cluster (cloud: gcp)", function () {
     });
 
     it("loads neither @pulumi/azure-native nor @pulumi/aws", () => {
-        const script = [
-            "require('./stacks/gcp');",
-            "const mods = Object.keys(require.cache).map((k) => k.split(require('path').sep).join('/'));",
-            "console.log(JSON.stringify({",
-            "  foreign: mods.filter((k) => /node_modules\\/@pulumi\\/(azure-native|aws|eks)\\//.test(k)),",
-            "  gcp: mods.filter((k) => k.includes('node_modules/@pulumi/gcp/')).length,",
-            "}));",
-        ].join("\n");
-        const out = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: repoRoot, encoding: "utf8" });
-        assert.strictEqual(out.status, 0, out.stderr);
-        const loaded = JSON.parse(out.stdout.trim().split("\n").pop()!);
-        assert.deepStrictEqual(loaded.foreign, []);
-        assert.ok(loaded.gcp > 0, "stacks/gcp.ts should load @pulumi/gcp");
+        const loaded = modulesLoadedBy("./stacks/gcp");
+        for (const other of ["@pulumi/azure-native", "@pulumi/aws", "@pulumi/eks"]) assert.deepStrictEqual(packageFiles(loaded, other), []);
+        const gcp = packageFiles(loaded, "@pulumi/gcp").length;
+        assert.ok(gcp > 0, "stacks/gcp.ts should load @pulumi/gcp");
         // The compute and container submodules, not the ~160 modules behind the package root.
-        assert.ok(loaded.gcp < 50, `${loaded.gcp} @pulumi/gcp modules loaded`);
+        assert.ok(gcp < 50, `${gcp} @pulumi/gcp modules loaded`);
     });
 });

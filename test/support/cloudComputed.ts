@@ -1,23 +1,44 @@
 // Outputs a cloud computes during an update that the program reads back (kubeconfigs, endpoints,
-// auto-generated names). Placeholders that read as such; no test asserts these values themselves,
-// only what the program derives from them.
+// auto-generated names). Placeholders that read as such; tests assert only what the program
+// derives from them (hence the exported constants), never these values for their own sake.
+import * as yaml from "js-yaml";
 import { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
-import { fakeKubeconfig } from "../../tools/cloudMocks";
+import { fakeAwsAccountId, fakeKubeconfig } from "../../tools/cloudMocks";
+
+/** The issuer of the EKS cluster's OIDC provider (without https://) and that provider's ARN. */
+export const fakeOidcIssuer = "oidc.eks.mock.invalid/id/MOCK";
+export const fakeOidcProviderArn = `arn:aws:iam::${fakeAwsAccountId}:oidc-provider/${fakeOidcIssuer}`;
+/** The GKE control plane's address (RFC 5737 documentation range) and CA certificate (base64). */
+export const fakeGkeEndpoint = "203.0.113.10";
+export const fakeGkeCaCertificate = Buffer.from("mock-ca").toString("base64");
+
+/**
+ * The name a cloud resource gets when the program sets none: Pulumi auto-names it after the
+ * logical name plus a random suffix, so a test can tell the two apart.
+ */
+export function autoName(logicalName: string): string {
+    return `${logicalName}-mock`;
+}
 
 export function cloudComputed(args: MockResourceArgs): Record<string, any> | undefined {
     const i = args.inputs ?? {};
     switch (args.type) {
-        case "eks:index:Cluster":
+        case "eks:index:Cluster": {
+            const name = i.name ?? args.name;
             return {
-                kubeconfig: fakeKubeconfig(i.name ?? args.name),
-                kubeconfigJson: fakeKubeconfig(i.name ?? args.name),
-                eksCluster: { name: i.name ?? args.name, arn: `arn:aws:eks:us-west-2:123456789012:cluster/${i.name ?? args.name}` },
-                oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.mock.invalid/id/MOCK",
-                oidcIssuer: "oidc.eks.mock.invalid/id/MOCK",
-                oidcProviderUrl: "https://oidc.eks.mock.invalid/id/MOCK",
+                // eks.Cluster's kubeconfig output is an object; kubeconfigJson is the same as text.
+                kubeconfig: yaml.load(fakeKubeconfig(name)),
+                kubeconfigJson: JSON.stringify(yaml.load(fakeKubeconfig(name))),
+                eksCluster: { name, arn: `arn:aws:eks:us-west-2:${fakeAwsAccountId}:cluster/${name}` },
+                oidcProviderArn: fakeOidcProviderArn,
+                oidcIssuer: fakeOidcIssuer,
+                oidcProviderUrl: `https://${fakeOidcIssuer}`,
             };
-        case "aws:iam/role:Role":
-            return { arn: `arn:aws:iam::123456789012:role/${args.name}`, name: args.name };
+        }
+        case "aws:iam/role:Role": {
+            const name = i.name ?? autoName(args.name);
+            return { arn: `arn:aws:iam::${fakeAwsAccountId}:role/${name}`, name };
+        }
         case "aws:eks/nodeGroup:NodeGroup":
             return { resources: [{ autoscalingGroups: [{ name: `${args.name}-asg-mock` }] }] };
         case "azure-native:resources:ResourceGroup":
@@ -25,9 +46,9 @@ export function cloudComputed(args: MockResourceArgs): Record<string, any> | und
         case "azure-native:containerservice:ManagedCluster":
             return { name: i.resourceName ?? args.name };
         case "gcp:compute/network:Network":
-            return { name: i.name ?? `${args.name}-mock` };
+            return { name: i.name ?? autoName(args.name) };
         case "gcp:container/cluster:Cluster":
-            return { endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: Buffer.from("mock-ca").toString("base64") } };
+            return { endpoint: fakeGkeEndpoint, masterAuth: { clusterCaCertificate: fakeGkeCaCertificate } };
         default:
             return undefined;
     }
