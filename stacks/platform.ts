@@ -49,6 +49,7 @@ export function createPlatform(settings: Settings, cluster: ClusterTarget): Plat
         // With a mesh, pods must start after istiod's injector exists or they run without a sidecar.
         workloadReady: mesh?.injectionReady,
         gpuReady: [...cluster.gpuPoolReady, ...(devicePlugin ? [devicePlugin.release] : [])],
+        modelStoreNeedsOwnership: cluster.modelStoreNeedsOwnership,
         protectModelStore: settings.cluster.deletionProtection && settings.cloud !== "existing",
     });
 

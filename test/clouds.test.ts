@@ -90,6 +90,12 @@ for (const [stack, cloud] of Object.entries(clouds)) {
                 assert.ok(deployment.dependencies.includes(plugin.urn), "TorchServe waits for the device plugin");
             });
 
+            it(stack === "gke" ? "hands the root-owned Filestore share to TorchServe's user first" : "needs no root step for the model store", () => {
+                const deployment = all(ev, "kubernetes:apps/v1:Deployment").find((d) => d.name === "torchserve")!;
+                const init = deployment.inputs.spec.template.spec.initContainers.map((c: any) => c.name);
+                assert.deepStrictEqual(init, stack === "gke" ? ["prepare-model-store", "fetch-models"] : ["fetch-models"]);
+            });
+
             it("puts the model store on the cluster's ReadWriteMany class", () => {
                 const pvc = all(ev, "kubernetes:core/v1:PersistentVolumeClaim")[0];
                 assert.deepStrictEqual(pvc.inputs.spec.accessModes, ["ReadWriteMany"]);

@@ -450,6 +450,27 @@ describe("TorchServe LoadBalancer URLs (update)", function () {
     });
 });
 
+describe("TorchServe model store ownership", function () {
+    this.timeout(20000);
+    it("adds a root init step, first and with only the capabilities it needs, when the store ignores fsGroup", async () => {
+        const plain = await run(testSettings(), false);
+        const plainInit = deploymentOf(plain).inputs.spec.template.spec.initContainers.map((c: any) => c.name);
+        assert.deepEqual(plainInit, ["fetch-models"]);
+
+        const e = await run(testSettings(), false, { modelStoreNeedsOwnership: true });
+        const init = deploymentOf(e).inputs.spec.template.spec.initContainers;
+        assert.deepEqual(init.map((c: any) => c.name), ["prepare-model-store", "fetch-models"]);
+        const prepare = init[0];
+        assert.equal(prepare.securityContext.runAsUser, 0);
+        assert.equal(prepare.securityContext.allowPrivilegeEscalation, false);
+        assert.deepEqual(prepare.securityContext.capabilities, { drop: ["ALL"], add: ["CHOWN", "FOWNER", "DAC_OVERRIDE"] });
+        assert.match(prepare.command[2], /chown 1000:1000 \/home\/model-server\/shared\/ \/home\/model-server\/shared\/model-store/);
+        assert.deepEqual(prepare.volumeMounts, [{ name: "model-store", mountPath: "/home/model-server/shared/" }]);
+        // Everything else still runs as the model-server user.
+        assert.equal(deploymentOf(e).inputs.spec.template.spec.securityContext.runAsUser, 1000);
+    });
+});
+
 describe("TorchServe public Service", function () {
     this.timeout(20000);
     it("exists only for LoadBalancer/NodePort and never carries the management or metrics ports", async () => {

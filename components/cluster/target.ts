@@ -34,6 +34,11 @@ export interface ClusterTarget {
     modelStoreClassName?: pulumi.Input<string>;
     /** Whether the cluster's model-store class supports ReadWriteMany. */
     modelStoreSupportsRwx: boolean;
+    /**
+     * The model store's volume arrives owned by root and its CSI driver does not apply the pod's
+     * fsGroup (NFS-backed classes such as Filestore): TorchServe hands it to its user as root first.
+     */
+    modelStoreNeedsOwnership?: boolean;
     /** True when the platform must install the NVIDIA device plugin (the cloud does not). */
     needsDevicePlugin: boolean;
     /** Resources GPU workloads must wait for (the GPU node pool). */

@@ -130,6 +130,9 @@ export class GkeCluster extends pulumi.ComponentResource {
             systemPlacement,
             modelStoreClassName: this.modelStoreClass.metadata.name,
             modelStoreSupportsRwx: true,
+            // Filestore shares are NFS exports whose root is root-owned, and the driver does not
+            // reliably apply fsGroup (kubernetes-sigs/gcp-filestore-csi-driver#786).
+            modelStoreNeedsOwnership: true,
             // GKE installs the driver and runs the NVIDIA device plugin on GPU nodes itself.
             needsDevicePlugin: false,
             gpuPoolReady: this.gpuPool ? [this.gpuPool] : [],

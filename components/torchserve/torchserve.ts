@@ -62,6 +62,8 @@ export interface TorchServeArgs {
     workloadReady?: pulumi.Input<pulumi.Resource>[];
     /** Resources GPU workloads wait for when `settings.nGpu > 0` (GPU pool, NVIDIA device plugin). */
     gpuReady?: pulumi.Input<pulumi.Resource>[];
+    /** The store arrives root-owned and its CSI driver ignores fsGroup (ClusterTarget.modelStoreNeedsOwnership). */
+    modelStoreNeedsOwnership?: boolean;
     /** Pulumi `protect` on the model-store claim, so a destroy or replace cannot drop the models. */
     protectModelStore?: boolean;
 }
@@ -234,7 +236,7 @@ export class TorchServe extends pulumi.ComponentResource {
                             gpuCapacity: args.gpuCapacity,
                         }),
                         progressDeadlineSeconds,
-                        template: podTemplate({ settings: s, image, track, gpuPlacement: args.gpuPlacement, volumes, annotations, meshInjection: args.meshInjection }),
+                        template: podTemplate({ settings: s, image, track, gpuPlacement: args.gpuPlacement, volumes, annotations, meshInjection: args.meshInjection, modelStoreNeedsOwnership: args.modelStoreNeedsOwnership }),
                     },
                 },
                 // A rollout may wait for a GPU node to join and models to load.

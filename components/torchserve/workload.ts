@@ -89,6 +89,33 @@ export interface PodTemplateOptions {
     annotations: Record<string, pulumi.Input<string>>;
     /** The namespace injects the Istio sidecar. */
     meshInjection?: boolean;
+    /** The store arrives root-owned and fsGroup is not applied: hand it to the server's user first. */
+    modelStoreNeedsOwnership?: boolean;
+}
+
+/**
+ * Root init step for stores whose CSI driver ignores fsGroup (NFS-backed, e.g. Filestore): gives the
+ * mount and the model store to the server's uid/gid, group-writable with setgid so files the fetcher
+ * creates stay in the group. Only the capabilities that needs; everything else runs non-root.
+ */
+export function prepareModelStoreContainer(s: TorchServeSettings, image: string): Container {
+    const ids = `${modelServerUid}:${modelServerUid}`;
+    const dirs = `${s.modelStorePath} ${modelStoreDir(s)}`;
+    return {
+        name: "prepare-model-store",
+        image,
+        command: ["/bin/sh", "-c", `mkdir -p ${modelStoreDir(s)} && chown ${ids} ${dirs} && chmod 2775 ${dirs}`],
+        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+        securityContext: {
+            runAsUser: 0,
+            runAsGroup: 0,
+            runAsNonRoot: false,
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"], add: ["CHOWN", "FOWNER", "DAC_OVERRIDE"] },
+        },
+        terminationMessagePolicy: "FallbackToLogsOnError",
+        volumeMounts: [{ name: "model-store", mountPath: s.modelStorePath }],
+    };
 }
 
 /** The init container that fills the model store (see fetchModels.ts). */
@@ -169,7 +196,10 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
             // The Service is called `torchserve`; its TORCHSERVE_* link variables are noise here.
             enableServiceLinks: false,
             terminationGracePeriodSeconds,
-            initContainers: [fetchModelsContainer(s, o.image, o.meshInjection)],
+            initContainers: [
+                ...(o.modelStoreNeedsOwnership ? [prepareModelStoreContainer(s, o.image)] : []),
+                fetchModelsContainer(s, o.image, o.meshInjection),
+            ],
             containers: [torchserveContainer(s, o.image)],
             volumes: [
                 { name: "config", configMap: { name: o.volumes.configMapName } },
