@@ -39,7 +39,6 @@ export function createCluster(settings: Settings): ClusterTarget {
         },
         systemPlacement: { nodeSelector: {}, tolerations: [] },
         modelStoreClassName: settings.torchserve.storageClass,
-        modelStoreSupportsRwx: settings.torchserve.storageAccessMode === "ReadWriteMany",
         needsDevicePlugin: false,
         gpuPoolReady: [],
         systemReady: [],

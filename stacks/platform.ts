@@ -50,7 +50,7 @@ export function createPlatform(settings: Settings, cluster: ClusterTarget): Plat
         workloadReady: mesh?.injectionReady,
         gpuReady: [...cluster.gpuPoolReady, ...(devicePlugin ? [devicePlugin.release] : [])],
         modelStoreNeedsOwnership: cluster.modelStoreNeedsOwnership,
-        protectModelStore: settings.cluster.deletionProtection && settings.cloud !== "existing",
+        protectModelStore: settings.cluster.deletionProtection,
     });
 
     createInferenceRoutes(settings, mesh, { provider: cluster.provider, torchServeReady: [torchserve.namespaceResource] });

@@ -133,7 +133,6 @@ describe("AKS cluster (cloud: azure)", function () {
                 assert.ok(sc.inputs.mountOptions.includes(opt), `mountOptions lack ${opt}`);
             }
             assert.strictEqual(sc.inputs.allowVolumeExpansion, true);
-            assert.strictEqual(onDemand.target.modelStoreSupportsRwx, true);
             assert.strictEqual((await inspect(pulumi.output(onDemand.target.modelStoreClassName!))).value, sc.inputs.metadata.name);
         });
 

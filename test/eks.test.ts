@@ -337,7 +337,6 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(sc.inputs.reclaimPolicy, "Retain");
         assert.strictEqual(one(spot.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy, "Delete");
         assert.strictEqual(await (pulumi.output(gpu.target.modelStoreClassName) as any).promise(), "efs-sc");
-        assert.strictEqual(gpu.target.modelStoreSupportsRwx, true);
         await validateKubernetesObject(sc);
         for (const m of all(gpu.ev, "aws:efs/mountTarget:MountTarget")) assert.ok(sc.dependencies.includes(m.urn));
     });

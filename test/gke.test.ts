@@ -164,7 +164,6 @@ describe("GKE cluster (cloud: gcp)", function () {
             assert.strictEqual(sc.inputs.allowVolumeExpansion, true);
             assert.strictEqual(sc.inputs.reclaimPolicy, "Retain");
             assert.strictEqual(one(spot.ev, types.storageClass).inputs.reclaimPolicy, "Delete");
-            assert.strictEqual(onDemand.target.modelStoreSupportsRwx, true);
             assert.strictEqual((await inspect(pulumi.output(onDemand.target.modelStoreClassName!))).value, sc.inputs.metadata.name);
         });
 

@@ -139,7 +139,6 @@ export class AksCluster extends pulumi.ComponentResource {
             gpuPlacement: gpuPlacement(args.gpuNodePool?.spot ?? false),
             systemPlacement,
             modelStoreClassName: this.modelStoreClass.metadata.name,
-            modelStoreSupportsRwx: true,
             // AKS installs the driver only; the device plugin is the platform's job.
             needsDevicePlugin: true,
             gpuPoolReady: this.gpuPool ? [this.gpuPool] : [],

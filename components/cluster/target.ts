@@ -32,8 +32,6 @@ export interface ClusterTarget {
     systemPlacement: Placement;
     /** StorageClass offering ReadWriteMany for the model store; undefined = cluster default class. */
     modelStoreClassName?: pulumi.Input<string>;
-    /** Whether the cluster's model-store class supports ReadWriteMany. */
-    modelStoreSupportsRwx: boolean;
     /**
      * The model store's volume arrives owned by root and its CSI driver does not apply the pod's
      * fsGroup (NFS-backed classes such as Filestore): TorchServe hands it to its user as root first.

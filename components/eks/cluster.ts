@@ -142,7 +142,6 @@ export class EksCluster extends pulumi.ComponentResource {
             gpuPlacement,
             systemPlacement,
             modelStoreClassName: this.modelStore.storageClassName,
-            modelStoreSupportsRwx: true,
             // The AL2023 NVIDIA AMI has the driver and toolkit but no device plugin.
             needsDevicePlugin: true,
             gpuPoolReady: this.gpuNodeGroup ? [this.gpuNodeGroup.nodeGroup] : [],

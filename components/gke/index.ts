@@ -129,7 +129,6 @@ export class GkeCluster extends pulumi.ComponentResource {
             gpuPlacement,
             systemPlacement,
             modelStoreClassName: this.modelStoreClass.metadata.name,
-            modelStoreSupportsRwx: true,
             // Filestore shares are NFS exports whose root is root-owned, and the driver does not
             // reliably apply fsGroup (kubernetes-sigs/gcp-filestore-csi-driver#786).
             modelStoreNeedsOwnership: true,
