@@ -10,7 +10,7 @@ import {
     chainEndingAt, COMPUTED, describeFailure, kubernetesKind, kubernetesManifests, Plan, planPath, planProgram, planStack,
     PlanResource, renderPlan, SECRET, transitiveWaits, waitsFor,
 } from "../tools/plan";
-import { exampleStacks, projectRoot } from "../tools/stackFiles";
+import { exampleStacks, projectRoot, stackConfig } from "../tools/stackFiles";
 
 // ------------------------------------------------------------------------------------------------
 // A stand-in program: network → cluster → (component "addons" dependsOn cluster) → children.
@@ -291,4 +291,20 @@ describe("provisioning order of the cloud stacks, every add-on on", function () 
             });
         });
     }
+});
+
+describe("plans show what is protected from deletion", function () {
+    this.timeout(60000);
+    const protectedTypes = (plan: Plan) => plan.resources.filter((r) => r.options?.protect).map((r) => r.type).sort();
+
+    it("the EKS model store (EFS and its claim) is protected by default, the dev stack's is not", async () => {
+        assert.deepStrictEqual(protectedTypes(await planStack("eks")), ["aws:efs/fileSystem:FileSystem", "kubernetes:core/v1:PersistentVolumeClaim"]);
+        assert.deepStrictEqual(protectedTypes(await planStack("dev")), []);
+    });
+
+    it("cluster.deletionProtection: false lifts it", async () => {
+        const config = stackConfig("eks");
+        const cluster = { ...(config["torchserve-platform:cluster"] as object), deletionProtection: false };
+        assert.deepStrictEqual(protectedTypes(await planStack("eks", { cluster })), []);
+    });
 });

@@ -15,6 +15,8 @@ export interface RegisteredResource {
     provider: string;
     /** URNs this resource waits for: explicit `dependsOn` plus those flowing in through inputs. */
     dependencies: string[];
+    /** Resource options a reviewer must see: `protect`, `ignoreChanges` (only when set). */
+    options: { protect?: true; ignoreChanges?: string[] };
     /** Input properties as the provider receives them (unknowns are absent). */
     inputs: Record<string, any>;
     /**
@@ -65,6 +67,10 @@ class RecordingMonitor extends MockMonitor {
             parent: req.getParent(),
             provider: req.getProvider(),
             dependencies: [],
+            options: {
+                ...(req.getProtect() ? { protect: true as const } : {}),
+                ...(req.getIgnorechangesList().length ? { ignoreChanges: [...req.getIgnorechangesList()].sort() } : {}),
+            },
             inputs: {},
         };
         const deps = new Set<string>(req.getDependenciesList());

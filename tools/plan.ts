@@ -45,6 +45,8 @@ export interface PlanResource {
     provider?: string;
     /** Ids it waits for as the SDK reports them: explicit dependsOn plus those its inputs come from. */
     dependencies: string[];
+    /** `protect` and `ignoreChanges` where set: what a destroy or a drift will not touch. */
+    options?: { protect?: true; ignoreChanges?: string[] };
     /** Inputs as the provider would receive them; secrets are "[secret]", unknowns "[unknown]". */
     inputs: Record<string, unknown>;
 }
@@ -179,6 +181,7 @@ export function planFromEvaluation(ev: Evaluation, stack: string, project = proj
         parent: r.parent ? id(r.parent) : "",
         ...(r.custom ? { provider: r.provider ? id(r.provider.slice(0, r.provider.lastIndexOf("::"))) : DEFAULT_PROVIDER } : {}),
         dependencies: [...new Set(r.dependencies.map(id))].sort(),
+        ...(Object.keys(r.options).length ? { options: r.options } : {}),
         inputs: presentValue(r.serializedInputs ?? r.inputs, id) as Record<string, unknown>,
     }));
     resources.sort((a, b) => compare(a.id, b.id));
