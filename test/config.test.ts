@@ -13,7 +13,7 @@ function raw(values: Record<string, unknown>, location: RawStackConfig["location
         ...Object.entries(location).filter(([, v]) => v !== undefined).map(([k]) => locationKeys[k as keyof typeof locationKeys]),
         ...otherKeys,
     ];
-    return { project: P, stack, values, location, allKeys };
+    return { project: P, stack, values, location, allKeys, secretKeys: [] };
 }
 
 const gpuTorchserve = { image: "pytorch/torchserve:0.12.0-gpu", nGpu: 1, nCpu: 2, memoryRequest: "4Gi", memoryLimit: "8Gi" };
@@ -83,6 +83,13 @@ describe("config: valid stacks", () => {
         assert.strictEqual(parseStackConfig(existing({ replicas: 2 })).settings.torchserve.storageAccessMode, "ReadWriteMany");
     });
 
+    it("warns when an add-on has settings but no enabled", () => {
+        const { settings, warnings } = parseStackConfig(existing({}, { grafana: { serviceType: "LoadBalancer" } }));
+        assert.strictEqual(settings.grafana.enabled, false);
+        assert.ok(warnings.some((w) => w.startsWith(`${P}:grafana: settings given but no "enabled"`)), warnings.join("\n"));
+        assert.deepStrictEqual(parseStackConfig(existing({}, { grafana: false })).warnings, []);
+    });
+
     it("warns (does not fail) for an unknown instance type and for a GPU image on CPU", () => {
         const unknown = parseStackConfig(aws({ gpuNodePool: { instanceType: "g7.mega" } }));
         assert.ok(unknown.warnings.some((w) => w.includes("gpuNodePool.instanceType") && w.includes("g7.mega")));
@@ -125,7 +132,8 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
     ["gcp zone given as region", raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpProject: "my-project", gcpRegion: "us-central1-a" }), "gcp:region", "zone"],
     ["gcp project id malformed", raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpProject: "My Project", gcpRegion: "us-central1" }), "gcp:project", "project ID"],
     ["port out of range", existing({ inferencePort: 70000 }), `${P}:torchserve.inferencePort`, "65535"],
-    ["port zero", existing({ metricsPort: 0 }), `${P}:torchserve.metricsPort`, "from 1"],
+    ["port zero", existing({ metricsPort: 0 }), `${P}:torchserve.metricsPort`, "from 1024"],
+    ["privileged port", existing({ inferencePort: 80 }), `${P}:torchserve.inferencePort`, "from 1024"],
     ["port not a number", existing({ managementPort: "8081x" }), `${P}:torchserve.managementPort`, "integer"],
     ["ports colliding", existing({ grpcInferencePort: 8080 }), `${P}:torchserve.grpcInferencePort`, "inferencePort"],
     ["replicas zero", existing({ replicas: 0 }), `${P}:torchserve.replicas`, "from 1"],
@@ -135,6 +143,13 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
     ["malformed persistence size", existing({ persistenceSize: "ten gigs" }), `${P}:torchserve.persistenceSize`, "quantity"],
     ["memoryRequest above memoryLimit", existing({ memoryRequest: "8Gi", memoryLimit: "4Gi" }), `${P}:torchserve.memoryRequest`, "memoryLimit"],
     ["modelStorePath relative", existing({ modelStorePath: "model-store" }), `${P}:torchserve.modelStorePath`, "absolute"],
+    ["modelStorePath over the config mount", existing({ modelStorePath: "/etc/torchserve" }), `${P}:torchserve.modelStorePath`, "overlaps /etc/torchserve"],
+    ["modelStorePath above the config mount", existing({ modelStorePath: "/etc/" }), `${P}:torchserve.modelStorePath`, "overlaps"],
+    ["modelStorePath root", existing({ modelStorePath: "/" }), `${P}:torchserve.modelStorePath`, "absolute path"],
+    ["persistence size zero", existing({ persistenceSize: "0" }), `${P}:torchserve.persistenceSize`, "larger than zero"],
+    ["TorchServe in kube-system", existing({ namespace: "kube-system" }), `${P}:torchserve.namespace`, "one of its own"],
+    ["Prometheus in TorchServe's namespace", existing({}, { prometheus: { enabled: true, namespace: "torchserve" } }), `${P}:prometheus.namespace`, "of its own"],
+    ["a secret in config", { ...existing({}), secretKeys: ["torchserve"] }, `${P}:torchserve`, "clear text"],
     ["modelStorePath escaping", existing({ modelStorePath: "/home/../etc" }), `${P}:torchserve.modelStorePath`, "absolute"],
     ["typo in a torchserve key (seed name)", existing({ persitant_volume: "2Gi" }), `${P}:torchserve.persitant_volume`, "persistenceSize"],
     ["typo in a torchserve key", existing({ replcas: 2 }), `${P}:torchserve.replcas`, "replicas"],
@@ -177,7 +192,9 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
     ["gpuNodePool min above max", aws({ gpuNodePool: { instanceType: "g5.xlarge", minNodes: 3, maxNodes: 2 } }), `${P}:gpuNodePool.minNodes`, "maxNodes"],
     ["kubeconfig on a cloud stack", aws({ cluster: { kubeconfig: "~/.kube/config" } }), `${P}:cluster.kubeconfig`, "existing"],
     ["cluster name with capitals", existing({}, { cluster: { name: "My_Cluster" } }), `${P}:cluster.name`, "lowercase"],
-    ["bad kubernetes version", existing({}, { cluster: { kubernetesVersion: "latest" } }), `${P}:cluster.kubernetesVersion`, "1.34"],
+    ["bad kubernetes version", existing({}, { cluster: { kubernetesVersion: "latest" } }), `${P}:cluster.kubernetesVersion`, "1.35"],
+    ["kubernetes version with a patch number", existing({}, { cluster: { kubernetesVersion: "1.35.2" } }), `${P}:cluster.kubernetesVersion`, "no patch"],
+    ["kubernetes version out of support", existing({}, { cluster: { kubernetesVersion: "1.20" } }), `${P}:cluster.kubernetesVersion`, "1.30 or newer"],
     ["grafana without any Prometheus", existing({}, { grafana: true }), `${P}:grafana`, "prometheus"],
     ["autoscaling without Prometheus", existing({ storageAccessMode: "ReadWriteMany" }, { autoscaling: true }), `${P}:autoscaling`, "prometheus"],
     ["autoscaling max below min", existing({ storageAccessMode: "ReadWriteMany" }, { prometheus: true, autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 2 } }), `${P}:autoscaling.maxReplicas`, "minReplicas"],
@@ -189,7 +206,7 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
     ["canary without image", existing({ storageAccessMode: "ReadWriteMany", canary: { weight: 10 } }, { istio: true }), `${P}:torchserve.canary.image`, "required"],
     ["canary pods beyond the GPU pool", aws({ istio: true, gpuNodePool: { instanceType: "g5.xlarge", maxNodes: 2 }, torchserve: { ...gpuTorchserve, replicas: 2, canary: { image: "pytorch/torchserve:0.12.0-gpu" } } }), `${P}:torchserve.replicas`, "canary"],
     ["istio cookie ttl malformed", existing({}, { istio: { enabled: true, sessionCookie: { ttl: "forever" } } }), `${P}:istio.sessionCookie.ttl`, "duration"],
-    ["Kubernetes too old for the pinned Istio", existing({}, { istio: true, cluster: { kubernetesVersion: "1.29" } }), `${P}:cluster.kubernetesVersion`, "Istio"],
+    ["Kubernetes too old for the pinned Istio", existing({}, { istio: true, cluster: { kubernetesVersion: "1.31" } }), `${P}:cluster.kubernetesVersion`, "Istio"],
     ["istio jwt without jwksUri", existing({}, { istio: { enabled: true, jwt: { issuer: "https://issuer" } } }), `${P}:istio.jwt.jwksUri`, "required"],
 ];
 

@@ -130,6 +130,16 @@ describe("program: invalid config", () => {
     }
 });
 
+describe("program: secret config", () => {
+    it("is refused with one line naming the key, before anything is registered", async () => {
+        const error = await runProgram({ stack: "dev", preview: true, secretKeys: ["torchserve-platform:torchserve"] }).then(() => undefined, (e) => e);
+        assert.ok(error, "the run must fail");
+        assert.strictEqual(error.constructor.name, "RunError");
+        assert.match(error.message, /^torchserve-platform:torchserve: is set as a secret/);
+        assert.ok(!error.message.includes("\n"));
+    });
+});
+
 describe("program: Istio toggle", () => {
     const meshTypes = /^(kubernetes:helm\.sh\/v3:Release|kubernetes:(networking|security)\.istio\.io\/v1:|torchserve-platform:mesh:)/;
     const withIstio = {

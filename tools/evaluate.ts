@@ -45,6 +45,8 @@ export interface EvaluateOptions {
     stack: string;
     /** Flat Pulumi config: `namespace:key` → value (objects are serialised as Pulumi stores them). */
     config: Record<string, unknown>;
+    /** Config keys (`namespace:key`) set as secrets (`pulumi config set --secret`). */
+    secretKeys?: string[];
     /** Preview (dry run): resources get no ids and their computed outputs stay unknown. */
     preview: boolean;
     /** Outputs the mocked provider computes for a type during an update, beyond echoing inputs. */
@@ -131,7 +133,7 @@ export async function evaluate(
     for (const [k, v] of Object.entries(opts.config)) {
         flat[k] = typeof v === "string" ? v : JSON.stringify(v);
     }
-    pulumi.runtime.setAllConfig(flat, []);
+    pulumi.runtime.setAllConfig(flat, opts.secretKeys ?? []);
 
     const restoreLog = captureLogs(logs);
     try {

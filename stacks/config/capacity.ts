@@ -143,6 +143,9 @@ export function checkCombinations(s: Settings, p: Problems, project: string): vo
     if (s.autoscaling.enabled && (s.torchserve.replicas < s.autoscaling.minReplicas || s.torchserve.replicas > s.autoscaling.maxReplicas)) {
         p.warn(k("torchserve.replicas"), `${s.torchserve.replicas} is outside autoscaling's ${s.autoscaling.minReplicas}-${s.autoscaling.maxReplicas}; the HPA owns the replica count`);
     }
+    if (s.prometheus.enabled && (s.prometheus.namespace === s.torchserve.namespace || ["kube-system", "default", "istio-system", "istio-ingress"].includes(s.prometheus.namespace))) {
+        p.error(k("prometheus.namespace"), s.prometheus.namespace, "must be a namespace of its own: not TorchServe's, the mesh's or Kubernetes' own");
+    }
     const minor = Number(s.cluster.kubernetesVersion?.split(".")[1]);
     if (s.istio.enabled && s.cluster.kubernetesVersion && (minor < istioKubernetesMinors.min || minor > istioKubernetesMinors.max)) {
         p.error(k("cluster.kubernetesVersion"), s.cluster.kubernetesVersion, `the pinned Istio release supports Kubernetes 1.${istioKubernetesMinors.min} to 1.${istioKubernetesMinors.max}`);

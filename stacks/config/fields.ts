@@ -127,9 +127,13 @@ export class SectionReader {
         return v as T;
     }
 
-    quantity(obj: Raw, name: string, fallback: string): string {
+    quantity(obj: Raw, name: string, fallback: string, positive = false): string {
         const v = obj[name];
         if (v === undefined || v === null) return fallback;
+        if (positive && typeof v === "string" && parseQuantity(v) === 0) {
+            this.problems.error(this.key(name), v, "must be larger than zero");
+            return fallback;
+        }
         if (typeof v !== "string" || parseQuantity(v) === undefined) {
             this.problems.error(this.key(name), v, "expected a Kubernetes quantity such as 512Mi, 4Gi or 1Ti (binary suffixes Ki/Mi/Gi/Ti, decimal k/M/G/T)");
             return fallback;
@@ -152,6 +156,9 @@ export class SectionReader {
         if (typeof value === "boolean") return { enabled: value, obj: {} };
         const obj = SectionReader.object(this.problems, this.prefix, value, ["enabled", ...allowed]) ?? {};
         const enabled = this.bool(obj, "enabled", fallback);
+        if (obj.enabled === undefined && Object.keys(obj).length > 0) {
+            this.problems.warn(this.prefix, `settings given but no "enabled": it stays ${fallback ? "on" : "off"}; add enabled: true to turn it on`);
+        }
         return { enabled, obj };
     }
 }

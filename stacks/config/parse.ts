@@ -30,6 +30,10 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
             problems.errorText(key(k), `unknown key${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${topLevelKeys.join(", ")})`);
         }
     }
+    // Settings flow into ConfigMaps, Helm values and plans in clear text: refuse rather than leak.
+    for (const k of raw.secretKeys ?? []) {
+        problems.errorText(key(k), "is set as a secret, but this program would store it in clear text (ConfigMaps, Helm values, plans); secret config is not supported yet: set it without --secret (model URLs: use URLs that carry no credentials)");
+    }
     const cloud = readCloud(problems, key("cloud"), v.cloud);
     const settings: Settings = {
         project: raw.project,

@@ -1,4 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+
+/** The SDK's own test behind Config secrets; marked @internal, so absent from its typings. */
+const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret: (key: string) => boolean }).isConfigSecret;
 
 /** Config exactly as the stack file holds it, before defaults and validation. */
 export interface RawStackConfig {
@@ -6,6 +10,8 @@ export interface RawStackConfig {
     stack: string;
     /** Keys in the project's namespace (`torchserve-platform:<key>`), JSON-decoded where possible. */
     values: Record<string, unknown>;
+    /** Keys in the project's namespace whose value is a secret (`pulumi config set --secret`). */
+    secretKeys: string[];
     /** Every config key of the stack, any namespace (to point out a misspelt provider key). */
     allKeys: string[];
     /** Cloud location keys in their providers' namespaces. */
@@ -39,6 +45,7 @@ export function readRawConfig(): RawStackConfig {
         project,
         stack: pulumi.getStack(),
         values,
+        secretKeys: Object.keys(values).filter((k) => isConfigSecret(`${prefix}${k}`)),
         allKeys: Object.keys(pulumi.runtime.allConfig()),
         location: {
             awsRegion: get("aws", "region"),

@@ -10,6 +10,8 @@ export interface RunOptions {
     /** Keys in the project namespace to replace (`torchserve` → whole object). */
     override?: Record<string, unknown>;
     preview: boolean;
+    /** Config keys set as secrets. */
+    secretKeys?: string[];
     computed?: Parameters<typeof evaluate>[0]["computed"];
     call?: Parameters<typeof evaluate>[0]["call"];
 }
@@ -24,7 +26,7 @@ export async function runProgram(opts: RunOptions): Promise<Evaluation> {
     // Loaded lazily so a test file that only parses config never pays for the SDKs.
     const { main } = require("../../stacks/program") as typeof import("../../stacks/program");
     return evaluate(
-        { project: projectName, stack: opts.stack, config: configFor(opts.stack, opts.override), preview: opts.preview, computed: opts.computed, call: opts.call },
+        { project: projectName, stack: opts.stack, config: configFor(opts.stack, opts.override), preview: opts.preview, secretKeys: opts.secretKeys, computed: opts.computed, call: opts.call },
         async () => main() as unknown as Promise<Record<string, pulumi.Output<unknown>>>,
     );
 }

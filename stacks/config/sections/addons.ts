@@ -15,6 +15,7 @@ export function readPrometheus(problems: Problems, prefix: string, value: unknow
         retention: r.string(obj, "retention", "15d", promDuration, "expected a Prometheus duration such as 15d or 48h"),
         storageSize: r.quantity(obj, "storageSize", "50Gi"),
         namespace: r.string(obj, "namespace", "monitoring", dnsLabel, "expected a Kubernetes namespace name"),
+        // (checked against reserved names and TorchServe's namespace in checkCombinations)
     };
 }
 

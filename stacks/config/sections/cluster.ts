@@ -6,7 +6,8 @@ import { RawStackConfig } from "../read";
 import { Cloud, clouds, ClusterSettings, GpuNodePoolSettings, Location } from "../settings";
 
 const clusterNamePattern = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
-const versionPattern = /^1\.\d{1,2}(\.\d{1,3})?$/;
+/** Managed clouds take a minor version (patches are theirs); none still offers anything older than 1.30. */
+const versionPattern = /^1\.(3\d|[4-9]\d)$/;
 
 export function readCloud(problems: Problems, key: string, value: unknown): Cloud | undefined {
     if (value === undefined) {
@@ -58,7 +59,7 @@ export function readCluster(problems: Problems, prefix: string, value: unknown, 
     const r = new SectionReader(problems, prefix);
     const defaultName = `torchserve-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40).replace(/-+$/, "");
     const name = r.string(obj, "name", defaultName, clusterNamePattern, "expected lowercase letters, digits and '-', starting with a letter, at most 40 characters");
-    const kubernetesVersion = r.optionalString(obj, "kubernetesVersion", versionPattern, 'expected a Kubernetes minor version such as "1.34"');
+    const kubernetesVersion = r.optionalString(obj, "kubernetesVersion", versionPattern, 'expected a supported Kubernetes minor version, 1.30 or newer, such as "1.35" (no patch number)');
 
     const poolKey = `${prefix}.systemNodePool`;
     const pool = SectionReader.object(problems, poolKey, obj.systemNodePool, ["instanceType", "minNodes", "maxNodes"]) ?? {};

@@ -37,6 +37,19 @@ const modelKeys = ["name", "url", "sha256", "version", "minWorkers", "maxWorkers
 export const modelNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** Paths the TorchServe pod mounts for itself (components/torchserve: config.properties, fetcher). */
+export const reservedMountPaths = ["/etc/torchserve", "/etc/torchserve-fetch"];
+
+/** Whether `path` is `dir` or inside it (both absolute; trailing slashes ignored). */
+function isWithin(path: string, dir: string): boolean {
+    const p = path.replace(/\/+$/, "");
+    const d = dir.replace(/\/+$/, "");
+    return p === d || p.startsWith(d + "/");
+}
+
+/** Namespaces Kubernetes or this program's add-ons own: TorchServe's would collide with them. */
+export const reservedNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease", "istio-system", "istio-ingress"];
+
 export type ImageFlavour = "gpu" | "cpu" | "unknown";
 
 /**
@@ -117,6 +130,14 @@ function readModels(problems: Problems, key: string, value: unknown): ModelSetti
     });
 }
 
+function readNamespace(r: SectionReader, obj: Record<string, unknown>): string {
+    const namespace = r.string(obj, "namespace", "torchserve", dnsLabel, "expected a Kubernetes namespace name (lowercase letters, digits, '-', at most 63 characters)");
+    if (reservedNamespaces.includes(namespace)) {
+        r.problems.error(r.key("namespace"), namespace, `belongs to Kubernetes or to this program's mesh; the program creates and deletes TorchServe's namespace, so give it one of its own such as torchserve`);
+    }
+    return namespace;
+}
+
 function readCanary(r: SectionReader, value: unknown): CanarySettings | undefined {
     if (value === undefined || value === null) return undefined;
     const obj = SectionReader.object(r.problems, r.prefix, value, ["image", "weight", "replicas"]);
@@ -132,7 +153,8 @@ function readCanary(r: SectionReader, value: unknown): CanarySettings | undefine
 export function readTorchServe(problems: Problems, prefix: string, value: unknown, cloud: Cloud | undefined): TorchServeSettings {
     const obj = SectionReader.object(problems, prefix, value, torchserveKeys, seedAliases) ?? {};
     const r = new SectionReader(problems, prefix);
-    const port = (name: string, fallback: number) => r.int(obj, name, fallback, { min: 1, max: 65535 });
+    // TorchServe runs as a non-root user with no capabilities: it cannot bind privileged ports.
+    const port = (name: string, fallback: number) => r.int(obj, name, fallback, { min: 1024, max: 65535 });
 
     const nGpu = r.int(obj, "nGpu", 1, { min: 0, max: 16 });
     const image = readImage(r, obj, "image", `${defaultImageRepository}:${defaultImageVersion}-${nGpu > 0 ? "gpu" : "cpu"}`);
@@ -152,7 +174,9 @@ export function readTorchServe(problems: Problems, prefix: string, value: unknow
         byPort.set(p, name);
     }
 
-    const modelStorePath = r.string(obj, "modelStorePath", "/home/model-server/shared/", /^\/(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\/-]*$/, "expected an absolute path such as /home/model-server/shared/");
+    const modelStorePath = r.string(obj, "modelStorePath", "/home/model-server/shared/", /^\/(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\/-]*[A-Za-z0-9._-]\/?$/, "expected an absolute path such as /home/model-server/shared/");
+    const clash = reservedMountPaths.find((m) => isWithin(modelStorePath, m) || isWithin(m, modelStorePath));
+    if (clash) r.problems.error(r.key("modelStorePath"), modelStorePath, `overlaps ${clash}, where the pod mounts its generated config; use a path of its own such as /home/model-server/shared/`);
     const canary = readCanary(r.child("canary"), obj.canary);
     if (canary?.image) checkFlavour(r.child("canary"), "image", canary.image, nGpu);
 
@@ -165,12 +189,12 @@ export function readTorchServe(problems: Problems, prefix: string, value: unknow
         ...ports,
         replicas,
         modelStorePath: modelStorePath.endsWith("/") ? modelStorePath : modelStorePath + "/",
-        persistenceSize: r.quantity(obj, "persistenceSize", "1Gi"),
+        persistenceSize: r.quantity(obj, "persistenceSize", "1Gi", true),
         nGpu,
         nCpu: r.number(obj, "nCpu", 1, { above: 0, max: 512 }),
         memoryLimit: r.quantity(obj, "memoryLimit", "4Gi"),
         memoryRequest: r.quantity(obj, "memoryRequest", "1Gi"),
-        namespace: r.string(obj, "namespace", "torchserve", dnsLabel, "expected a Kubernetes namespace name (lowercase letters, digits, '-', at most 63 characters)"),
+        namespace: readNamespace(r, obj),
         models: readModels(problems, `${prefix}.models`, obj.models),
         storageClass: r.optionalString(obj, "storageClass", /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, "expected a StorageClass name"),
         storageAccessMode,
