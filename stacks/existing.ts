@@ -6,12 +6,23 @@ import * as path from "path";
 import { ClusterTarget } from "../components/cluster/target";
 import { Settings } from "./config/settings";
 
-/** A kubeconfig given as a path is read; one given inline (YAML/JSON text) is used as is. */
-export function resolveKubeconfig(value: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
-    if (value !== undefined && /\n|^\s*[{]|apiVersion:/.test(value)) return value;
-    const file = value ?? env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(os.homedir(), ".kube", "config");
-    const expanded = file.startsWith("~/") ? path.join(os.homedir(), file.slice(2)) : file;
-    return fs.existsSync(expanded) ? fs.readFileSync(expanded, "utf8") : undefined;
+/** Text that is a kubeconfig itself rather than a path to one. */
+function isInlineKubeconfig(value: string): boolean {
+    return /\n|^\s*[{]|apiVersion:/.test(value);
+}
+
+/**
+ * The kubeconfig `cluster.kubeconfig` names: inline text as is, a path read from disk. Throws a
+ * one-line RunError naming the key when the path is not a readable file: falling back to the
+ * ambient kubeconfig could deploy to whatever cluster happens to be current.
+ */
+export function readConfiguredKubeconfig(value: string, key: string): string {
+    if (isInlineKubeconfig(value)) return value;
+    const file = value.startsWith("~/") ? path.join(os.homedir(), value.slice(2)) : value;
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+        throw new pulumi.RunError(`${key}: ${JSON.stringify(value)} is not a kubeconfig file (give a path to one, or its contents)`);
+    }
+    return fs.readFileSync(file, "utf8");
 }
 
 /**
@@ -21,17 +32,20 @@ export function resolveKubeconfig(value: string | undefined, env: NodeJS.Process
  */
 export function createCluster(settings: Settings): ClusterTarget {
     const { cluster } = settings;
-    const kubeconfig = resolveKubeconfig(cluster.kubeconfig);
+    const configured = cluster.kubeconfig === undefined
+        ? undefined
+        : pulumi.secret(readConfiguredKubeconfig(cluster.kubeconfig, `${settings.project}:cluster.kubeconfig`));
     const provider = new k8s.Provider("existing", {
         // Absent kubeconfig = the provider's own ambient resolution ($KUBECONFIG, ~/.kube/config), so
         // a refreshed token in that file is not a provider change.
-        kubeconfig: cluster.kubeconfig === undefined ? undefined : kubeconfig,
+        kubeconfig: configured,
         context: cluster.context,
         enableServerSideApply: true,
     });
     return {
         name: pulumi.output(cluster.name),
-        kubeconfig: pulumi.secret(kubeconfig ?? ""),
+        // The ambient kubeconfig is the user's own (every context and credential): not exported.
+        kubeconfig: configured ?? pulumi.secret(""),
         provider,
         gpuPlacement: {
             nodeSelector: {},

@@ -217,18 +217,38 @@ describe("program: monitoring toggles", () => {
 });
 
 describe("program: existing cluster kubeconfig", () => {
-    it("passes a configured kubeconfig and context to the provider, and exports the kubeconfig as a secret", async () => {
+    const secretSig = "4dabf18193072939515e22adb298388d";
+
+    it("passes a configured kubeconfig (as a secret) and context to the provider, and exports it as a secret", async () => {
         const inline = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
         const ev = await runProgram({ stack: "dev", override: { cluster: { kubeconfig: inline, context: "kind-kind" } }, preview: false });
         const provider = one(ev, "pulumi:providers:kubernetes");
-        assert.strictEqual(provider.inputs.kubeconfig, inline);
+        assert.strictEqual(provider.serializedInputs?.kubeconfig?.[secretSig], "1b47061264138c4ac30d75fd1eb44270", "kubeconfig is a secret input");
+        assert.strictEqual(provider.serializedInputs?.kubeconfig?.value, inline);
         assert.strictEqual(provider.inputs.context, "kind-kind");
         assert.strictEqual(ev.outputs.kubeconfig, inline);
         assert.ok(ev.secretOutputs.includes("kubeconfig"));
     });
 
-    it("leaves the provider to the ambient kubeconfig when none is configured", async () => {
+    it("reads a configured kubeconfig path", async () => {
+        const file = require("path").join(require("os").tmpdir(), `kubeconfig-${process.pid}`);
+        require("fs").writeFileSync(file, "apiVersion: v1\nkind: Config\n");
+        const ev = await runProgram({ stack: "dev", override: { cluster: { kubeconfig: file } }, preview: true });
+        assert.strictEqual(ev.outputs.kubeconfig, "apiVersion: v1\nkind: Config\n");
+    });
+
+    it("fails with one line naming the key when the configured path is no file, instead of using the current context", async () => {
+        for (const bad of ["/nonexistent/kubeconfig", require("os").tmpdir()]) {
+            const error = await runProgram({ stack: "dev", override: { cluster: { kubeconfig: bad } }, preview: true }).then(() => undefined, (e) => e);
+            assert.ok(error, `${bad} must fail`);
+            assert.strictEqual(error.constructor.name, "RunError");
+            assert.match(error.message, /^torchserve-platform:cluster\.kubeconfig: ".*" is not a kubeconfig file/);
+        }
+    });
+
+    it("leaves the provider to the ambient kubeconfig when none is configured, and exports none of it", async () => {
         const ev = await runProgram({ stack: "dev", preview: false });
         assert.strictEqual(one(ev, "pulumi:providers:kubernetes").inputs.kubeconfig, undefined);
+        assert.strictEqual(ev.outputs.kubeconfig, "");
     });
 });
