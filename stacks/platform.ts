@@ -4,6 +4,7 @@ import { NvidiaDevicePlugin } from "../components/devicePlugin";
 import { createInferenceRoutes, createMesh } from "../components/mesh";
 import { createMonitoringStack } from "../components/monitoring";
 import { TorchServe } from "../components/torchserve";
+import { gpuPodCapacity } from "./config/capacity";
 import { Settings } from "./config/settings";
 
 /** Outputs the cloud-neutral platform adds to the stack. */
@@ -44,7 +45,7 @@ export function createPlatform(settings: Settings, cluster: ClusterTarget): Plat
             ...(settings.istio.exposeMetrics ? gateway : []),
         ],
         autoscaling: settings.autoscaling.enabled ? settings.autoscaling : undefined,
-        gpuCapacity: pool ? pool.maxNodes * pool.gpusPerNode : undefined,
+        gpuPodCapacity: gpuPodCapacity(settings),
         clusterReady: cluster.clusterReady,
         // With a mesh, pods must start after istiod's injector exists or they run without a sidecar.
         workloadReady: mesh?.injectionReady,

@@ -1,5 +1,6 @@
 // Table-driven tests of config parsing and preflight validation (pure; no Pulumi runtime).
 import * as assert from "assert";
+import { gpuPodCapacity } from "../stacks/config/capacity";
 import { ConfigError, parseStackConfig } from "../stacks/config/parse";
 import { RawStackConfig } from "../stacks/config/read";
 import { imageFlavour } from "../stacks/config/sections/torchserve";
@@ -99,6 +100,17 @@ describe("config: valid stacks", () => {
 
     it("accepts the example GPU stacks of each cloud", () => {
         for (const r of [aws(), azure(), gcp()]) assert.deepStrictEqual(errorsOf(r), []);
+    });
+});
+
+describe("config: GPU pod capacity (rollout surge room)", () => {
+    it("counts CPU and memory, not only GPUs", () => {
+        // g5.12xlarge: 4 GPUs, 48 vCPU; 16 CPUs per pod fit twice per node, so 2 nodes hold 4 pods, not 8.
+        const { settings } = parseStackConfig(aws({ gpuNodePool: { instanceType: "g5.12xlarge", maxNodes: 2 }, torchserve: { ...gpuTorchserve, nCpu: 16 } }));
+        assert.strictEqual(gpuPodCapacity(settings), 4);
+        const gpuBound = parseStackConfig(aws({ gpuNodePool: { instanceType: "g5.12xlarge", maxNodes: 2 } })).settings;
+        assert.strictEqual(gpuPodCapacity(gpuBound), 8);
+        assert.strictEqual(gpuPodCapacity(parseStackConfig(existing({})).settings), undefined);
     });
 });
 

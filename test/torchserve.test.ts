@@ -270,14 +270,24 @@ for (const preview of [true, false]) {
             assert.deepEqual(pdb.inputs.spec.selector.matchLabels, spec.selector.matchLabels);
         });
 
-        it("does not surge GPU pods unless the GPU capacity leaves room", async () => {
+        it("does not surge GPU pods unless the GPU pool has room for one more pod", async () => {
             const s = gpuSettings({ torchserve: { replicas: 2 } });
             const unknown = await run(s, preview);
             assert.equal(deploymentOf(unknown).inputs.spec.strategy.rollingUpdate.maxSurge, 0);
-            const full = await run(s, preview, { gpuCapacity: 2 });
+            const full = await run(s, preview, { gpuPodCapacity: 2 });
             assert.equal(deploymentOf(full).inputs.spec.strategy.rollingUpdate.maxSurge, 0);
-            const room = await run(s, preview, { gpuCapacity: 4 });
+            const room = await run(s, preview, { gpuPodCapacity: 3 });
             assert.deepEqual(deploymentOf(room).inputs.spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 0 });
+        });
+
+        it("counts both tracks' pods before letting either Deployment surge", async () => {
+            // 3 stable + 1 canary fill 4 pods: neither track may add a fifth.
+            const s = gpuSettings({ torchserve: { replicas: 3, canary: { image: "pytorch/torchserve:0.12.1-gpu", weight: 10, replicas: 1 } } });
+            const full = await run(s, preview, { gpuPodCapacity: 4 });
+            assert.equal(deploymentOf(full).inputs.spec.strategy.rollingUpdate.maxSurge, 0);
+            assert.equal(deploymentOf(full, canaryDeploymentName).inputs.spec.strategy.rollingUpdate.maxSurge, 0);
+            const room = await run(s, preview, { gpuPodCapacity: 5 });
+            assert.equal(deploymentOf(room, canaryDeploymentName).inputs.spec.strategy.rollingUpdate.maxSurge, 1);
         });
 
         it("leaves replicas to the autoscaler when one owns them", async () => {

@@ -52,10 +52,11 @@ export interface TorchServeArgs {
      */
     autoscaling?: { minReplicas: number; maxReplicas: number };
     /**
-     * GPUs the cluster can give TorchServe at most (GPU pool maxNodes × gpusPerNode). Rollouts
-     * surge a GPU pod only when this is known and leaves room; undefined = never surge GPU pods.
+     * TorchServe GPU pods the GPU pool can hold at most (maxNodes × pods per node, counting GPUs,
+     * CPU and memory). Rollouts surge a GPU pod only when this is known and leaves room for one
+     * more pod beyond both tracks at their largest; undefined = never surge GPU pods.
      */
-    gpuCapacity?: number;
+    gpuPodCapacity?: number;
     /** Resources every workload waits for (ClusterTarget.clusterReady: node pool, storage class, CSI driver). */
     clusterReady?: pulumi.Input<pulumi.Resource>[];
     /** Resources the pods (Deployments) wait for, not the other objects: e.g. the mesh's sidecar injector. */
@@ -232,8 +233,8 @@ export class TorchServe extends pulumi.ComponentResource {
                         selector: { matchLabels: trackLabels(track) },
                         strategy: rolloutStrategy({
                             settings: s,
-                            maxReplicas: track === "stable" ? (args.autoscaling?.maxReplicas ?? s.replicas) : (s.canary?.replicas ?? 1),
-                            gpuCapacity: args.gpuCapacity,
+                            maxReplicas: args.autoscaling?.maxReplicas ?? s.replicas,
+                            gpuPodCapacity: args.gpuPodCapacity,
                         }),
                         progressDeadlineSeconds,
                         template: podTemplate({ settings: s, image, track, gpuPlacement: args.gpuPlacement, volumes, annotations, meshInjection: args.meshInjection, modelStoreNeedsOwnership: args.modelStoreNeedsOwnership }),

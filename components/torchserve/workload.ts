@@ -218,8 +218,8 @@ export interface RolloutInputs {
     settings: TorchServeSettings;
     /** Most stable replicas there will be (the HPA's maxReplicas when autoscaled). */
     maxReplicas: number;
-    /** GPUs the cluster can hand TorchServe at most; undefined = unknown. */
-    gpuCapacity?: number;
+    /** TorchServe GPU pods the GPU pool can hold at most (GPUs, CPU and memory counted); undefined = unknown. */
+    gpuPodCapacity?: number;
 }
 
 /**
@@ -231,8 +231,9 @@ export function rolloutStrategy(r: RolloutInputs): DeploymentStrategy {
     const noSurge = { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
     if (s.storageAccessMode === "ReadWriteOnce") return noSurge;
     if (s.nGpu > 0) {
+        // Both tracks' pods share the pool, whichever Deployment is rolling.
         const podsDuringSurge = r.maxReplicas + (s.canary?.replicas ?? 0) + 1;
-        if (r.gpuCapacity === undefined || podsDuringSurge * s.nGpu > r.gpuCapacity) return noSurge;
+        if (r.gpuPodCapacity === undefined || podsDuringSurge > r.gpuPodCapacity) return noSurge;
     }
     return { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
 }

@@ -30,6 +30,17 @@ export function podsPerGpuNode(settings: Settings, shape: InstanceShape | undefi
     return pods;
 }
 
+/**
+ * TorchServe GPU pods the GPU pool can hold at most: maxNodes × pods per node (GPUs, and CPU and
+ * memory where the instance type is known). Undefined without a GPU pool or GPU pods.
+ */
+export function gpuPodCapacity(s: Settings): number | undefined {
+    const pool = s.gpuNodePool;
+    if (!pool || s.torchserve.nGpu === 0) return undefined;
+    const shape = s.cloud === "existing" ? undefined : catalogs[s.cloud][pool.instanceType];
+    return pool.maxNodes * podsPerGpuNode(s, shape);
+}
+
 function checkInstanceType(s: Settings, p: Problems, key: string): InstanceShape | undefined {
     const pool = s.gpuNodePool!;
     const gpuKey = (k: string) => `${key}.${k}`;
