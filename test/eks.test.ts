@@ -1,5 +1,6 @@
 // EKS cluster (`cloud: aws`) under Pulumi mocks: what it asks AWS for, and what it hands the platform.
 import * as assert from "assert";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createCluster } from "../stacks/aws";
 import { Settings } from "../stacks/config/settings";
@@ -18,6 +19,7 @@ import {
     clusterAutoscalerPolicy,
     clusterAutoscalerValues,
     efsStorageClass,
+    gp3StorageClass,
     gpuPoolSpec,
     irsaTrustPolicy,
     kubeconfigText,
@@ -144,6 +146,17 @@ describe("EKS building blocks", () => {
         assert.deepStrictEqual(sc.parameters, { provisioningMode: "efs-ap", fileSystemId: "fs-1", directoryPerms: "700", uid: "1000", gid: "1000" });
         assert.strictEqual(sc.reclaimPolicy, "Retain");
         assert.strictEqual(efsStorageClass("fs-1", false).reclaimPolicy, "Delete");
+        assert.strictEqual(sc.allowVolumeExpansion, true, "a larger persistenceSize must not be rejected");
+    });
+
+    it("gp3 StorageClass: the cluster's default, encrypted gp3 EBS volumes in the pod's zone, expandable", () => {
+        const sc = gp3StorageClass();
+        assert.strictEqual(sc.metadata.name, "gp3");
+        assert.strictEqual(sc.metadata.annotations["storageclass.kubernetes.io/is-default-class"], "true");
+        assert.strictEqual(sc.provisioner, "ebs.csi.aws.com");
+        assert.deepStrictEqual(sc.parameters, { type: "gp3", encrypted: "true" });
+        assert.strictEqual(sc.volumeBindingMode, "WaitForFirstConsumer");
+        assert.strictEqual(sc.allowVolumeExpansion, true);
     });
 
     it("turns eks.Cluster's kubeconfig object into text", () => {
@@ -313,10 +326,10 @@ describe("EKS cluster under mocks (update)", function () {
     });
 
     it("EFS CSI driver add-on at the cluster version's default, with its IRSA role and policy", () => {
-        const addon = one(gpu.ev, "aws:eks/addon:Addon");
+        const addon = one(gpu.ev, "aws:eks/addon:Addon", "eks-models-efs-csi");
         assert.strictEqual(addon.inputs.addonName, "aws-efs-csi-driver");
         assert.strictEqual(addon.inputs.clusterName, clusterName);
-        const asked = gpu.invokes.find((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion")!;
+        const asked = gpu.invokes.find((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion" && i.inputs.addonName === "aws-efs-csi-driver")!;
         assert.deepStrictEqual([asked.inputs.addonName, asked.inputs.kubernetesVersion, asked.inputs.mostRecent], ["aws-efs-csi-driver", "1.35", false]);
         const role = one(gpu.ev, "aws:iam/role:Role", "eks-models-efs-csi");
         assert.strictEqual(addon.inputs.serviceAccountRoleArn, `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-models-efs-csi")}`);
@@ -329,16 +342,54 @@ describe("EKS cluster under mocks (update)", function () {
     });
 
     it("StorageClass efs-sc: RWX-capable EFS provisioner pointing at the file system", async () => {
-        const sc = one(gpu.ev, "kubernetes:storage.k8s.io/v1:StorageClass");
+        const sc = one(gpu.ev, "kubernetes:storage.k8s.io/v1:StorageClass", "eks-models-efs-sc");
         assert.strictEqual(sc.inputs.metadata.name, "efs-sc");
         assert.strictEqual(sc.inputs.provisioner, "efs.csi.aws.com");
         assert.strictEqual(sc.inputs.parameters.provisioningMode, "efs-ap");
         assert.strictEqual(sc.inputs.parameters.fileSystemId, idOf(one(gpu.ev, "aws:efs/fileSystem:FileSystem")));
         assert.strictEqual(sc.inputs.reclaimPolicy, "Retain");
-        assert.strictEqual(one(spot.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy, "Delete");
+        assert.strictEqual(one(spot.ev, "kubernetes:storage.k8s.io/v1:StorageClass", "eks-models-efs-sc").inputs.reclaimPolicy, "Delete");
         assert.strictEqual(await (pulumi.output(gpu.target.modelStoreClassName) as any).promise(), "efs-sc");
         await validateKubernetesObject(sc);
         for (const m of all(gpu.ev, "aws:efs/mountTarget:MountTarget")) assert.ok(sc.dependencies.includes(m.urn));
+    });
+
+    it("EBS CSI driver add-on at the cluster version's default, its controller's IRSA role with the EBS policy", () => {
+        const addon = one(gpu.ev, "aws:eks/addon:Addon", "eks-block-ebs-csi");
+        assert.strictEqual(addon.inputs.addonName, "aws-ebs-csi-driver");
+        assert.strictEqual(addon.inputs.clusterName, clusterName);
+        const asked = gpu.invokes.find((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion" && i.inputs.addonName === "aws-ebs-csi-driver")!;
+        assert.ok(asked, "the add-on version is looked up");
+        assert.deepStrictEqual([asked.inputs.kubernetesVersion, asked.inputs.mostRecent], ["1.35", false]);
+        const role = one(gpu.ev, "aws:iam/role:Role", "eks-block-ebs-csi");
+        assert.strictEqual(addon.inputs.serviceAccountRoleArn, `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-block-ebs-csi")}`);
+        const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
+        assert.deepStrictEqual(trust.Principal, { Federated: fakeOidcProviderArn });
+        assert.strictEqual(trust.Condition.StringEquals[`${fakeOidcIssuer}:sub`], "system:serviceaccount:kube-system:ebs-csi-controller-sa");
+        const attach = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === autoName("eks-block-ebs-csi"));
+        assert.deepStrictEqual(attach.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"]);
+        for (const a of attach) assert.ok(addon.dependencies.includes(a.urn), "the add-on waits for its role's policy");
+        assert.ok(addon.dependencies.includes(one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system").urn));
+    });
+
+    it("StorageClass gp3: the only default class, encrypted, after its CSI add-on; the target's block storage class", async () => {
+        const classes = all(gpu.ev, "kubernetes:storage.k8s.io/v1:StorageClass");
+        const defaults = classes.filter((c) => c.inputs.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true");
+        assert.deepStrictEqual(defaults.map((c) => c.name), ["eks-block-gp3"]);
+        const sc = defaults[0];
+        assert.strictEqual(sc.inputs.metadata.name, "gp3");
+        assert.strictEqual(sc.inputs.provisioner, "ebs.csi.aws.com");
+        assert.strictEqual(sc.inputs.parameters.encrypted, "true");
+        assert.strictEqual(sc.inputs.parameters.type, "gp3");
+        await validateKubernetesObject(sc);
+        assert.ok(sc.dependencies.includes(one(gpu.ev, "aws:eks/addon:Addon", "eks-block-ebs-csi").urn));
+        for (const r of [gpu, cpuOnly]) {
+            const name = pulumi.output(r.target.blockStorageClassName!);
+            assert.strictEqual(await (name as any).promise(), "gp3");
+            // Whatever takes the name as an input (Prometheus) waits for the class, and so for the driver.
+            const deps = await (name as any).allResources() as Set<pulumi.Resource>;
+            assert.ok([...deps].some((d) => d instanceof k8s.storage.v1.StorageClass), "the name carries the class as a dependency");
+        }
     });
 
     it("every Kubernetes object and Helm release goes through the cluster's provider", () => {
@@ -383,7 +434,8 @@ describe("EKS cluster under mocks (preview)", function () {
     });
 
     it("registers the same cluster with unknown ids, kubeconfig still secret", async () => {
-        for (const t of ["eks:index:Cluster", "aws:efs/fileSystem:FileSystem", "kubernetes:storage.k8s.io/v1:StorageClass", "kubernetes:helm.sh/v3:Release"]) one(r.ev, t);
+        for (const t of ["eks:index:Cluster", "aws:efs/fileSystem:FileSystem", "kubernetes:helm.sh/v3:Release"]) one(r.ev, t);
+        assert.deepStrictEqual(all(r.ev, "kubernetes:storage.k8s.io/v1:StorageClass").map((c) => c.inputs.metadata.name).sort(), ["efs-sc", "gp3"]);
         assert.strictEqual(all(r.ev, "aws:eks/nodeGroup:NodeGroup").length, 2);
         assert.strictEqual(r.ev.outputs.kubeconfig, UNKNOWN);
         assert.ok(r.ev.secretOutputs.includes("kubeconfig"));
@@ -423,6 +475,14 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
             assert.ok(plugin.dependencies.includes(gpuGroup.urn));
             assert.deepStrictEqual(gpuGroup.inputs.instanceTypes, ["g5.xlarge"]);
             if (!preview) assert.strictEqual(ev.outputs.clusterName, "torchserve-eks");
+        });
+
+        it(`${preview ? "preview" : "update"}: with Prometheus on, its volume is on gp3 and its release waits for that class`, async () => {
+            const ev = await runProgram({ stack: "eks", override: { prometheus: { enabled: true } }, preview, computed: cloudComputed, call: cloudCall(configFor("eks")) });
+            const kps = ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack")!;
+            assert.ok(kps, "Prometheus is installed");
+            assert.strictEqual(kps.inputs.values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName, "gp3");
+            assert.ok(kps.dependencies.includes(one(ev, "kubernetes:storage.k8s.io/v1:StorageClass", "eks-block-gp3").urn));
         });
     }
 });

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../components/cluster/target";
 import * as conventions from "../components/torchserve/conventions";
-import { charts, createMonitoringStack, prometheusUrl, queueLatencyMetricName } from "../components/monitoring";
+import { charts, createMonitoringStack, kubePrometheusStackValues, prometheusUrl, queueLatencyMetricName } from "../components/monitoring";
 import { grafanaLoadBalancerUrl } from "../components/monitoring/grafana";
 import { Settings } from "../stacks/config/settings";
 import { evaluate, Evaluation, RegisteredResource } from "../tools/evaluate";
@@ -345,5 +345,22 @@ describe("monitoring toggles", () => {
 
     it("refuses autoscaling without Prometheus", async () => {
         await assert.rejects(run(gpuSettings({ autoscaling: { enabled: true } }), false), /requires prometheus/);
+    });
+});
+
+describe("Prometheus's volume", () => {
+    const prometheus = testSettings(allOn).prometheus;
+    const claimSpec = (v: Record<string, any>) => v.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec;
+
+    it("is claimed from the cluster's block storage class when it names one (EKS: gp3)", () => {
+        const spec = claimSpec(kubePrometheusStackValues(prometheus, systemPlacement, "gp3"));
+        assert.strictEqual(spec.storageClassName, "gp3");
+        assert.deepStrictEqual(spec.accessModes, ["ReadWriteOnce"]);
+    });
+
+    it("names no class otherwise, so the cluster's default class serves it", () => {
+        const spec = claimSpec(kubePrometheusStackValues(prometheus, systemPlacement));
+        assert.ok(!("storageClassName" in spec), JSON.stringify(spec));
+        assert.strictEqual(spec.resources.requests.storage, prometheus.storageSize);
     });
 });

@@ -33,6 +33,11 @@ export interface ClusterTarget {
     /** StorageClass offering ReadWriteMany for the model store; undefined = cluster default class. */
     modelStoreClassName?: pulumi.Input<string>;
     /**
+     * ReadWriteOnce block storage class for add-ons' volumes (Prometheus); undefined = the cluster's
+     * default class. An output of the class's resource makes its consumers wait for it.
+     */
+    blockStorageClassName?: pulumi.Input<string>;
+    /**
      * The model store's volume arrives owned by root and its CSI driver does not apply the pod's
      * fsGroup (NFS-backed classes such as Filestore): TorchServe hands it to its user as root first.
      */

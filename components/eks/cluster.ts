@@ -3,6 +3,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../cluster/target";
+import { EbsBlockStorage } from "./blockStorage";
 import { ClusterAutoscaler } from "./clusterAutoscaler";
 import { clusterAutoscalerImageTag, eksDefaults, gpuPlacement, systemPlacement } from "./defaults";
 import { ec2AssumeRolePolicy, nodeManagedPolicies } from "./iam";
@@ -34,7 +35,8 @@ export function kubeconfigText(kubeconfig: unknown): string {
 
 /**
  * An EKS cluster ready for TorchServe: VPC, control plane (access entries, OIDC provider), a system and
- * an optional GPU managed node group, cluster-autoscaler, and an EFS model store. `target` is what the
+ * an optional GPU managed node group, cluster-autoscaler, an EFS model store, and EBS block storage
+ * (the default `gp3` class) for add-ons' volumes. `target` is what the
  * cloud-neutral platform consumes.
  */
 export class EksCluster extends pulumi.ComponentResource {
@@ -47,6 +49,7 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly systemNodeGroup: EksNodeGroup;
     readonly gpuNodeGroup?: EksNodeGroup;
     readonly modelStore: EfsModelStore;
+    readonly blockStorage: EbsBlockStorage;
     readonly autoscaler: ClusterAutoscaler;
     readonly target: ClusterTarget;
 
@@ -72,7 +75,7 @@ export class EksCluster extends pulumi.ComponentResource {
             authenticationMode: eks.AuthenticationMode.Api,
             // Node groups below are managed node groups with their own labels and taints.
             skipDefaultNodeGroup: true,
-            // IAM roles for service accounts (cluster-autoscaler, EFS CSI driver).
+            // IAM roles for service accounts (cluster-autoscaler, EFS and EBS CSI drivers).
             createOidcProvider: true,
             // EKS refuses to delete a protected cluster; lift it with `pulumi up` before `pulumi destroy`.
             deletionProtection: args.deletionProtection,
@@ -118,6 +121,16 @@ export class EksCluster extends pulumi.ComponentResource {
             tags,
         }, { parent: this });
 
+        this.blockStorage = new EbsBlockStorage(`${name}-block`, {
+            clusterName: this.clusterName,
+            kubernetesVersion: args.kubernetesVersion,
+            oidcProviderArn: this.cluster.oidcProviderArn,
+            oidcIssuer: this.cluster.oidcIssuer,
+            provider: this.provider,
+            nodesReady: [this.systemNodeGroup.nodeGroup],
+            tags,
+        }, { parent: this });
+
         const imageTag = clusterAutoscalerImageTag(args.kubernetesVersion);
         if (imageTag === undefined) {
             pulumi.log.warn(`no cluster-autoscaler release is known for Kubernetes ${args.kubernetesVersion}; using the chart's default image`, this);
@@ -142,6 +155,9 @@ export class EksCluster extends pulumi.ComponentResource {
             gpuPlacement,
             systemPlacement,
             modelStoreClassName: this.modelStore.storageClassName,
+            // An output of the gp3 StorageClass: Prometheus, which takes it, waits for the class and its
+            // CSI add-on, while the mesh and Grafana (no volumes) need not.
+            blockStorageClassName: this.blockStorage.storageClassName,
             // The AL2023 NVIDIA AMI has the driver and toolkit but no device plugin.
             needsDevicePlugin: true,
             gpuPoolReady: this.gpuNodeGroup ? [this.gpuNodeGroup.nodeGroup] : [],

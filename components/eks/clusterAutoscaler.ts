@@ -36,7 +36,9 @@ export function clusterAutoscalerValues(v: ClusterAutoscalerValuesInput): Record
             // Pick the group that leaves least idle CPU/memory: don't add a GPU node for CPU pods.
             expander: "least-waste",
             "balance-similar-node-groups": true,
-            // TorchServe pods use emptyDir scratch; that must not pin a GPU node forever.
+            // Pods with emptyDir volumes (Istio's injected sidecar on TorchServe pods, Grafana, Alertmanager,
+            // Prometheus's config volume) would otherwise keep their node from ever being scaled down;
+            // none of them keeps data there that must outlive a drain.
             "skip-nodes-with-local-storage": false,
         },
         nodeSelector: v.placement.nodeSelector,

@@ -12,6 +12,9 @@ export const nodeManagedPolicies = [
 /** AWS-managed policy the EFS CSI controller needs to create and delete access points. */
 export const efsCsiDriverPolicyArn = "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy";
 
+/** AWS-managed policy the EBS CSI controller needs to create, attach, resize and delete volumes. */
+export const ebsCsiDriverPolicyArn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy";
+
 export function ec2AssumeRolePolicy(): string {
     return JSON.stringify({
         Version: "2012-10-17",

@@ -1,3 +1,4 @@
+export * from "./blockStorage";
 export * from "./cluster";
 export * from "./clusterAutoscaler";
 export * from "./defaults";

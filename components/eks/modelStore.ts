@@ -6,9 +6,6 @@ import { efsCsiDriverPolicyArn, IrsaRole } from "./iam";
 /** StorageClass name TorchServe's model-store claim uses on EKS. */
 export const efsStorageClassName = "efs-sc";
 
-/** EFS CSI driver's controller service account (EKS add-on default). */
-export const efsCsiControllerServiceAccount = "efs-csi-controller-sa";
-
 /** UID/GID of the `model-server` user in the pytorch/torchserve images, which runs as non-root. */
 export const torchserveUid = 1000;
 
@@ -31,6 +28,9 @@ export function efsStorageClass(fileSystemId: pulumi.Input<string>, retain: bool
         // Retain keeps the access point and its models when a claim is deleted.
         reclaimPolicy: retain ? "Retain" : "Delete",
         volumeBindingMode: "Immediate",
+        // EFS is elastic and ignores the requested size, so growing persistenceSize only changes the
+        // claim's nominal size; without this the API server would reject that change.
+        allowVolumeExpansion: true,
     };
 }
 

@@ -21,7 +21,7 @@ export interface AutoscalingArgs {
     torchServeNamespace: string;
     /** Where prometheus-adapter runs (system pool). */
     systemPlacement: Placement;
-    /** What the adapter waits for: the cluster and the Monitoring component (Prometheus). */
+    /** What the adapter waits for: the cluster and Prometheus's release. */
     dependsOn?: pulumi.Resource[];
     /** What the HPA waits for: the TorchServe component (its namespace and Deployment). */
     workloadDependsOn?: pulumi.Resource[];

@@ -33,7 +33,7 @@ export interface MonitoringStackArgs {
     /** Validated settings; reads prometheus, grafana, autoscaling, gpuNodePool, torchserve.namespace. */
     settings: Settings;
     /** The cluster: provider, placements and what workloads wait for. */
-    cluster: Pick<ClusterTarget, "provider" | "systemPlacement" | "gpuPlacement" | "systemReady">;
+    cluster: Pick<ClusterTarget, "provider" | "systemPlacement" | "gpuPlacement" | "systemReady" | "blockStorageClassName">;
     /** The TorchServe component (the HPA waits for its namespace and Deployment). */
     torchServe?: pulumi.Resource;
     /** Parent of the components (e.g. a platform component); the stack when absent. */
@@ -61,6 +61,7 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
               gpuNodePool: s.gpuNodePool,
               systemPlacement: cluster.systemPlacement,
               gpuPlacement: cluster.gpuPlacement,
+              storageClassName: cluster.blockStorageClassName,
               torchServeNamespace,
               dependsOn: cluster.systemReady,
           }, opts)
@@ -85,7 +86,8 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
             prometheusNamespace: s.prometheus.namespace,
             torchServeNamespace,
             systemPlacement: cluster.systemPlacement,
-            dependsOn: [...cluster.systemReady, monitoring],
+            // Prometheus's release only: the adapter needs nothing of dcgm-exporter or the rules.
+            dependsOn: [...cluster.systemReady, monitoring.release],
             workloadDependsOn: a.torchServe ? [a.torchServe] : [],
         }, opts);
     }

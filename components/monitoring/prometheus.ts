@@ -19,6 +19,8 @@ export interface MonitoringArgs {
     gpuNodePool?: GpuNodePoolSettings;
     /** Where Prometheus, the operator, Alertmanager and kube-state-metrics run (system pool). */
     systemPlacement: Placement;
+    /** StorageClass of Prometheus's volume (ClusterTarget.blockStorageClassName); undefined = the cluster's default. */
+    storageClassName?: pulumi.Input<string>;
     /** Where dcgm-exporter runs: the GPU pool, its taint tolerated. */
     gpuPlacement: Placement;
     /** Namespace TorchServe runs in; scraped and alerted on. */
@@ -50,7 +52,7 @@ export class Monitoring extends pulumi.ComponentResource {
             releaseNames.kubePrometheusStack,
             charts.kubePrometheusStack,
             ns,
-            kubePrometheusStackValues(args.prometheus, args.systemPlacement),
+            kubePrometheusStackValues(args.prometheus, args.systemPlacement, args.storageClassName),
             { ...childOpts, dependsOn: args.dependsOn ?? [] },
         );
         // Custom resources need the CRDs the release installs.

@@ -18,7 +18,7 @@ function placed(p: Placement): { nodeSelector: Record<string, string>; toleratio
  * because ours and dcgm-exporter's live in other releases. Its bundled Grafana is off: Grafana is a
  * separate release with its own toggle.
  */
-export function kubePrometheusStackValues(settings: PrometheusSettings, system: Placement): Record<string, any> {
+export function kubePrometheusStackValues(settings: PrometheusSettings, system: Placement, storageClassName?: pulumi.Input<string>): Record<string, any> {
     return {
         fullnameOverride: "kube-prometheus-stack",
         grafana: { enabled: false },
@@ -43,6 +43,8 @@ export function kubePrometheusStackValues(settings: PrometheusSettings, system: 
                 storageSpec: {
                     volumeClaimTemplate: {
                         spec: {
+                            // undefined = the cluster's default class.
+                            ...(storageClassName !== undefined ? { storageClassName } : {}),
                             accessModes: ["ReadWriteOnce"],
                             resources: { requests: { storage: settings.storageSize } },
                         },

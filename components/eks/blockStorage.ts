@@ -1,0 +1,99 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ebsCsiDriverPolicyArn, IrsaRole } from "./iam";
+
+/** StorageClass for ReadWriteOnce volumes on EKS (Prometheus); the cluster's default class. */
+export const ebsStorageClassName = "gp3";
+
+/** The EBS CSI controller's service account (EKS add-on default); only it calls the EC2 volume APIs. */
+export const ebsCsiControllerServiceAccount = "ebs-csi-controller-sa";
+
+/**
+ * The gp3 StorageClass, marked the cluster's default: EKS clusters from Kubernetes 1.30 on have no
+ * default class (gp2 lost the annotation, and its in-tree plugin is gone), so a claim naming no class
+ * would stay Pending. Volumes are encrypted (the account's aws/ebs key) and created in the zone of the
+ * pod's node (EBS volumes are zonal). Claims may grow: EBS resizes online.
+ */
+export function gp3StorageClass() {
+    return {
+        metadata: {
+            name: ebsStorageClassName,
+            annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+        },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true" },
+        reclaimPolicy: "Delete",
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+    };
+}
+
+export interface EbsBlockStorageArgs {
+    /** EKS cluster name (an output of the cluster, so the add-on waits for it). */
+    clusterName: pulumi.Input<string>;
+    /** Kubernetes version, to pick the add-on version EKS marks default for it. */
+    kubernetesVersion: string;
+    /** The cluster's OIDC provider, for the CSI controller's IAM role. */
+    oidcProviderArn: pulumi.Input<string>;
+    /** OIDC issuer without `https://`. */
+    oidcIssuer: pulumi.Input<string>;
+    /** Kubernetes provider of the cluster. */
+    provider: k8s.Provider;
+    /** The add-on's controller needs nodes to run on before it reports ACTIVE. */
+    nodesReady: pulumi.Resource[];
+    /** Tags on AWS resources. */
+    tags?: Record<string, string>;
+}
+
+/**
+ * Block storage for add-ons' volumes: the EBS CSI driver as an EKS add-on (IAM through IRSA) and the
+ * default `gp3` StorageClass.
+ */
+export class EbsBlockStorage extends pulumi.ComponentResource {
+    readonly csiRole: IrsaRole;
+    readonly csiDriver: aws.eks.Addon;
+    readonly storageClass: k8s.storage.v1.StorageClass;
+    /** The class's name; whatever takes it as an input waits for the class (and so for the driver). */
+    readonly storageClassName: pulumi.Output<string>;
+
+    constructor(name: string, args: EbsBlockStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("torchserve-platform:eks:EbsBlockStorage", name, {}, opts);
+        const parent = { parent: this };
+        const tags = args.tags ?? {};
+
+        this.csiRole = new IrsaRole(`${name}-ebs-csi`, {
+            oidcProviderArn: args.oidcProviderArn,
+            oidcIssuer: args.oidcIssuer,
+            namespace: "kube-system",
+            serviceAccount: ebsCsiControllerServiceAccount,
+            managedPolicyArns: [ebsCsiDriverPolicyArn],
+            tags,
+        }, parent);
+
+        // As for the EFS driver: the version EKS marks default for this Kubernetes version.
+        const addonVersion = aws.eks.getAddonVersionOutput({
+            addonName: "aws-ebs-csi-driver",
+            kubernetesVersion: args.kubernetesVersion,
+            mostRecent: false,
+        }, parent);
+        this.csiDriver = new aws.eks.Addon(`${name}-ebs-csi`, {
+            clusterName: args.clusterName,
+            addonName: "aws-ebs-csi-driver",
+            addonVersion: addonVersion.version,
+            serviceAccountRoleArn: this.csiRole.arn,
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            tags,
+        }, { parent: this, dependsOn: [...args.nodesReady, ...this.csiRole.permissions] });
+
+        this.storageClass = new k8s.storage.v1.StorageClass(`${name}-gp3`, gp3StorageClass(), {
+            parent: this,
+            provider: args.provider,
+            dependsOn: [this.csiDriver],
+        });
+        // The name we gave it, known in a preview (a URN always is) and carrying the class as a dependency.
+        this.storageClassName = this.storageClass.urn.apply(() => ebsStorageClassName);
+        this.registerOutputs({ storageClassName: this.storageClassName });
+    }
+}
