@@ -5,7 +5,9 @@ import { createCluster } from "../stacks/gcp";
 import { Settings } from "../stacks/config/settings";
 import { UNKNOWN } from "../tools/evaluate";
 import { stackConfig } from "../tools/stackFiles";
-import { autoName, fakeGkeCaCertificate, fakeGkeEndpoint } from "./support/cloudComputed";
+import { cloudCall } from "../tools/cloudMocks";
+import { autoName, cloudComputed, fakeGkeCaCertificate, fakeGkeEndpoint } from "./support/cloudComputed";
+import { configFor, runProgram } from "./support/program";
 import { ClusterRun, fromStackFile, inspect, modulesLoadedBy, one, packageFiles, runCluster, Taint, tolerates } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
@@ -155,6 +157,10 @@ describe("GKE cluster (cloud: gcp)", function () {
             );
         });
 
+        it("tells GPU-metrics exporters where GKE's driver installer puts the NVIDIA driver", () => {
+            assert.strictEqual(onDemand.target.nvidiaDriverHostPath, "/home/kubernetes/bin/nvidia");
+        });
+
         it("offers a ReadWriteMany Filestore class on the cluster's network", async () => {
             const sc = one(onDemand.ev, types.storageClass);
             await validateKubernetesObject(sc);
@@ -219,6 +225,15 @@ describe("GKE cluster (cloud: gcp)", function () {
         assert.strictEqual(pool.nodeConfig.machineType, "n1-standard-8");
         assert.deepStrictEqual(pool.nodeConfig.guestAccelerators.map((g: any) => [g.type, g.count]), [["nvidia-tesla-t4", 1]]);
         assert.strictEqual(one(r.ev, types.storageClass).inputs.provisioner, "filestore.csi.storage.gke.io");
+    });
+
+    it("with Prometheus on, dcgm-exporter on the example stack loads NVML from GKE's driver directory", async () => {
+        const config = configFor("gke", { prometheus: { enabled: true } });
+        const ev = await runProgram({ stack: "gke", override: { prometheus: { enabled: true } }, preview: false, call: cloudCall(config), computed: cloudComputed });
+        const dcgm = ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "dcgm-exporter");
+        assert.ok(dcgm, "dcgm-exporter release");
+        assert.deepStrictEqual(dcgm.inputs.values.extraHostVolumes, [{ name: "nvidia-driver", hostPath: "/home/kubernetes/bin/nvidia" }]);
+        assert.deepStrictEqual(dcgm.inputs.values.extraEnv, [{ name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" }]);
     });
 
     it("loads neither @pulumi/azure-native nor @pulumi/aws", () => {

@@ -34,6 +34,8 @@ describe("monitoring chart values", () => {
                     systemPlacement: placement,
                     gpuPlacement: { nodeSelector: { pool: "gpu" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] },
                     systemReady: [],
+                    // GKE's: dcgm-exporter then also sets its host-driver volume, mount, env and security context.
+                    nvidiaDriverHostPath: "/home/kubernetes/bin/nvidia",
                 },
             });
             return { ...outputs };

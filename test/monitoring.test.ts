@@ -31,7 +31,7 @@ class Marker extends pulumi.CustomResource {
 const allOn = { prometheus: { enabled: true }, grafana: { enabled: true }, autoscaling: { enabled: true } };
 
 /** Runs the monitoring composition on a mock cluster: a provider, a "cluster ready" marker, TorchServe. */
-async function run(settings: Settings, preview: boolean, lbHostname?: string): Promise<Evaluation> {
+async function run(settings: Settings, preview: boolean, lbHostname?: string, nvidiaDriverHostPath?: string): Promise<Evaluation> {
     return evaluate(
         {
             project: "torchserve-platform",
@@ -50,7 +50,7 @@ async function run(settings: Settings, preview: boolean, lbHostname?: string): P
             const torchServe = new Marker("test:index:TorchServe", "torchserve");
             const { outputs } = createMonitoringStack({
                 settings,
-                cluster: { provider, systemPlacement, gpuPlacement, systemReady: [ready] },
+                cluster: { provider, systemPlacement, gpuPlacement, systemReady: [ready], nvidiaDriverHostPath },
                 torchServe,
             });
             return { ...outputs };
@@ -129,6 +129,8 @@ for (const preview of [true, false]) {
             assert.deepStrictEqual(v.nodeSelector, gpuPlacement.nodeSelector);
             assert.deepStrictEqual(v.tolerations, gpuPlacement.tolerations);
             assert.strictEqual(v.serviceMonitor.enabled, true);
+            // No host driver path: the chart's own volumes, mounts, env and security context.
+            for (const k of ["extraHostVolumes", "extraVolumeMounts", "extraEnv", "securityContext"]) assert.ok(!(k in v), `sets ${k}`);
             // The ServiceMonitor CRD comes with kube-prometheus-stack.
             const dcgm = release(ev, "dcgm-exporter");
             assert.ok(dcgm.dependencies.includes(release(ev, "kube-prometheus-stack").urn));
@@ -245,6 +247,36 @@ describe("monitoring variants", () => {
         const [rule] = byType(ev, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
         const alerts = rule.inputs.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
         assert.ok(!alerts.some((a: string) => a.startsWith("Gpu")), alerts.join(","));
+    });
+
+    it("mounts the host's NVIDIA driver into dcgm-exporter where the cluster names its directory (GKE)", async () => {
+        const ev = await run(gpuSettings(allOn), false, undefined, "/home/kubernetes/bin/nvidia");
+        const v = release(ev, "dcgm-exporter").inputs.values;
+        assert.deepStrictEqual(v.extraHostVolumes, [{ name: "nvidia-driver", hostPath: "/home/kubernetes/bin/nvidia" }]);
+        const mount = v.extraVolumeMounts.find((m: any) => m.name === "nvidia-driver");
+        assert.deepStrictEqual(mount, { name: "nvidia-driver", mountPath: "/usr/local/nvidia", readOnly: true });
+        // Setting the list replaces the chart's default, which mounts its counters ConfigMap.
+        assert.ok(v.extraVolumeMounts.some((m: any) => m.name === "exporter-metrics-volume" &&
+            m.mountPath === "/etc/dcgm-exporter/default-counters.csv" && m.subPath === "default-counters.csv"));
+        assert.deepStrictEqual(v.extraEnv, [{ name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" }]);
+        // No GPU is requested, so nothing else exposes the GPU devices; the API server rejects
+        // privileged with allowPrivilegeEscalation false (the chart's default).
+        assert.strictEqual(v.securityContext.privileged, true);
+        assert.strictEqual(v.securityContext.allowPrivilegeEscalation, true);
+        // Still on the GPU pool only.
+        assert.deepStrictEqual(v.nodeSelector, gpuPlacement.nodeSelector);
+        // The pod the chart's template makes of these values passes the Pod schema.
+        const volumes = [
+            { name: "exporter-metrics-volume", configMap: { name: "exporter-metrics-config-map" } },
+            ...v.extraHostVolumes.map((h: any) => ({ name: h.name, hostPath: { path: h.hostPath } })),
+        ];
+        const container = { name: "exporter", image: "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless",
+            env: v.extraEnv, volumeMounts: v.extraVolumeMounts, securityContext: v.securityContext };
+        const pod: RegisteredResource = { urn: "", type: "kubernetes:core/v1:Pod", name: "dcgm-exporter", custom: true, parent: "", provider: "",
+            dependencies: [], options: {}, inputs: { metadata: { name: "dcgm-exporter" }, spec: { volumes, containers: [container] } } } as RegisteredResource;
+        await validateKubernetesObject(pod);
+        assert.ok(!(await run(testSettings(allOn), false, undefined, "/home/kubernetes/bin/nvidia")).resources
+            .some((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "dcgm-exporter"), "dcgm-exporter without a GPU pool");
     });
 
     it("exposes Grafana through a LoadBalancer and reports its address", async () => {

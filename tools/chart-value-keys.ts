@@ -101,7 +101,8 @@ export const CHARTS: ChartSpec[] = [
             "podDisruptionBudget.minAvailable",
         ],
     },
-    { file: "dcgm-exporter-4.8.2.json", dir: "dcgm-exporter" },
+    // securityContext is the container's SecurityContext, passed through whole (toYaml).
+    { file: "dcgm-exporter-4.8.2.json", dir: "dcgm-exporter", userMaps: ["securityContext"] },
     { file: "grafana-12.11.1.json", dir: "grafana", fromComments: ["adminPassword"] },
     { file: "prometheus-adapter-5.3.0.json", dir: "prometheus-adapter" },
     {

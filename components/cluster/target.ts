@@ -42,6 +42,12 @@ export interface ClusterTarget {
      * fsGroup (NFS-backed classes such as Filestore): TorchServe hands it to its user as root first.
      */
     modelStoreNeedsOwnership?: boolean;
+    /**
+     * Host directory of the NVIDIA driver when the node image keeps it outside the usual library
+     * path (GKE: /home/kubernetes/bin/nvidia); GPU-metrics exporters mount it. Undefined = the
+     * driver's libraries are where the NVIDIA container runtime finds them.
+     */
+    nvidiaDriverHostPath?: string;
     /** True when the platform must install the NVIDIA device plugin (the cloud does not). */
     needsDevicePlugin: boolean;
     /** Resources GPU workloads must wait for (the GPU node pool). */

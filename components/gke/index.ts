@@ -132,6 +132,8 @@ export class GkeCluster extends pulumi.ComponentResource {
             // Filestore shares are NFS exports whose root is root-owned, and the driver does not
             // reliably apply fsGroup (kubernetes-sigs/gcp-filestore-csi-driver#786).
             modelStoreNeedsOwnership: true,
+            // GKE's driver installer puts the driver here, outside the image's library path.
+            nvidiaDriverHostPath: "/home/kubernetes/bin/nvidia",
             // GKE installs the driver and runs the NVIDIA device plugin on GPU nodes itself.
             needsDevicePlugin: false,
             gpuPoolReady: this.gpuPool ? [this.gpuPool] : [],

@@ -33,7 +33,7 @@ export interface MonitoringStackArgs {
     /** Validated settings; reads prometheus, grafana, autoscaling, gpuNodePool, torchserve.namespace. */
     settings: Settings;
     /** The cluster: provider, placements and what workloads wait for. */
-    cluster: Pick<ClusterTarget, "provider" | "systemPlacement" | "gpuPlacement" | "systemReady" | "blockStorageClassName">;
+    cluster: Pick<ClusterTarget, "provider" | "systemPlacement" | "gpuPlacement" | "systemReady" | "blockStorageClassName" | "nvidiaDriverHostPath">;
     /** The TorchServe component (the HPA waits for its namespace and Deployment). */
     torchServe?: pulumi.Resource;
     /** Parent of the components (e.g. a platform component); the stack when absent. */
@@ -61,6 +61,7 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
               gpuNodePool: s.gpuNodePool,
               systemPlacement: cluster.systemPlacement,
               gpuPlacement: cluster.gpuPlacement,
+              nvidiaDriverHostPath: cluster.nvidiaDriverHostPath,
               storageClassName: cluster.blockStorageClassName,
               torchServeNamespace,
               dependsOn: cluster.systemReady,

@@ -23,6 +23,8 @@ export interface MonitoringArgs {
     storageClassName?: pulumi.Input<string>;
     /** Where dcgm-exporter runs: the GPU pool, its taint tolerated. */
     gpuPlacement: Placement;
+    /** ClusterTarget.nvidiaDriverHostPath: host driver directory dcgm-exporter mounts (GKE); absent = none. */
+    nvidiaDriverHostPath?: string;
     /** Namespace TorchServe runs in; scraped and alerted on. */
     torchServeNamespace: string;
     /** Alert when mean queue latency per request stays above this many ms. Default 1000. */
@@ -84,7 +86,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 releaseNames.dcgmExporter,
                 charts.dcgmExporter,
                 ns,
-                dcgmExporterValues(args.gpuPlacement),
+                dcgmExporterValues(args.gpuPlacement, args.nvidiaDriverHostPath),
                 // Its ServiceMonitor needs the CRDs.
                 crdOpts,
             );

@@ -55,16 +55,47 @@ export function kubePrometheusStackValues(settings: PrometheusSettings, system: 
     };
 }
 
+/** Where dcgm-exporter sees the host's NVIDIA driver directory (where GKE's device plugin mounts it in GPU pods). */
+export const nvidiaDriverMountPath = "/usr/local/nvidia";
+
+/**
+ * The chart's default extraVolumeMounts entry (dcgm-exporter 4.8.2 values.yaml): the chart's
+ * metrics ConfigMap as the counters file. Setting extraVolumeMounts replaces the list, so it is kept.
+ */
+export const dcgmCountersMount = {
+    name: "exporter-metrics-volume",
+    mountPath: "/etc/dcgm-exporter/default-counters.csv",
+    subPath: "default-counters.csv",
+};
+
 /**
  * dcgm-exporter on the GPU nodes only (GPU pool labels, GPU taint tolerated), scraped through the
- * chart's own ServiceMonitor.
+ * chart's own ServiceMonitor. With `nvidiaDriverHostPath` (GKE) it mounts the host's driver
+ * directory read-only and loads NVML from it, as Google's dcgm-exporter manifests do.
  */
-export function dcgmExporterValues(gpu: Placement): Record<string, any> {
+export function dcgmExporterValues(gpu: Placement, nvidiaDriverHostPath?: string): Record<string, any> {
     return {
         ...placed(gpu),
         // GKE admits system-node-critical pods only in kube-system (quota), and this runs elsewhere.
         priorityClassName: "",
         serviceMonitor: { enabled: true, interval: "15s" },
+        ...(nvidiaDriverHostPath ? hostDriverValues(nvidiaDriverHostPath) : {}),
+    };
+}
+
+/**
+ * The exporter requests no GPU, so no device plugin or NVIDIA runtime gives it the driver's
+ * libraries or the /dev/nvidia* devices: it mounts the driver directory, puts its lib64 on the
+ * loader path, and runs privileged to open the host's GPU devices. Kubernetes rejects privileged
+ * with the chart's allowPrivilegeEscalation=false, so that is turned on too.
+ */
+function hostDriverValues(hostPath: string): Record<string, any> {
+    const volume = "nvidia-driver";
+    return {
+        extraHostVolumes: [{ name: volume, hostPath }],
+        extraVolumeMounts: [{ ...dcgmCountersMount }, { name: volume, mountPath: nvidiaDriverMountPath, readOnly: true }],
+        extraEnv: [{ name: "LD_LIBRARY_PATH", value: `${nvidiaDriverMountPath}/lib64` }],
+        securityContext: { privileged: true, allowPrivilegeEscalation: true },
     };
 }
 
