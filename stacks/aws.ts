@@ -1,5 +1,4 @@
 // `cloud: aws`: an EKS cluster. Loads @pulumi/aws, @pulumi/eks, @pulumi/kubernetes only.
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
 import { eksDefaults, EksCluster, EksClusterArgs, gpuPoolSpec, systemPoolSpec } from "../components/eks";
@@ -19,7 +18,7 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
 }
 
 export function createCluster(settings: Settings): ClusterTarget {
-    // `aws:region` is what the AWS provider uses; ask it when the parser did not capture it.
-    const region = settings.location.awsRegion ?? aws.getRegionOutput().region;
-    return new EksCluster("eks", eksClusterArgs(settings, region)).target;
+    // `aws:region` (what the AWS provider uses) is required for cloud: aws by readLocation
+    // (stacks/config/sections/cluster.ts), so validated Settings always carry it.
+    return new EksCluster("eks", eksClusterArgs(settings, settings.location.awsRegion!)).target;
 }

@@ -6,9 +6,9 @@ import { Settings } from "./config/settings";
 
 export function createCluster(settings: Settings): ClusterTarget {
     const { cluster, location } = settings;
-    if (!location.azureLocation) throw new Error("azure-native:location is required for cloud: azure");
     const aks = new AksCluster(cluster.name, {
-        location: location.azureLocation,
+        // Required for cloud: azure by readLocation (stacks/config/sections/cluster.ts).
+        location: location.azureLocation!,
         clusterName: cluster.name,
         kubernetesVersion: cluster.kubernetesVersion,
         systemNodePool: cluster.systemNodePool,

@@ -6,10 +6,10 @@ import { Settings } from "./config/settings";
 
 export function createCluster(settings: Settings): ClusterTarget {
     const { cluster, location } = settings;
-    if (!location.gcpProject || !location.gcpRegion) throw new Error("gcp:project and gcp:region are required for cloud: gcp");
     const gke = new GkeCluster(cluster.name, {
-        project: location.gcpProject,
-        region: location.gcpRegion,
+        // Both required for cloud: gcp by readLocation (stacks/config/sections/cluster.ts).
+        project: location.gcpProject!,
+        region: location.gcpRegion!,
         clusterName: cluster.name,
         kubernetesVersion: cluster.kubernetesVersion,
         systemNodePool: cluster.systemNodePool,

@@ -6,7 +6,6 @@
 // Invoked during a preview (their arguments are known before anything exists):
 //   aws:index/getAvailabilityZones:getAvailabilityZones  (components/eks/network.ts)
 //   aws:eks/getAddonVersion:getAddonVersion              (components/eks/modelStore.ts)
-//   aws:index/getRegion:getRegion                         (stacks/aws.ts, when aws:region is not set)
 // Invoked during an update only (arguments are outputs of resources that must exist first):
 //   azure-native:containerservice:listManagedClusterAdminCredentials (components/aks)
 // The rest are answered because the cloud SDKs commonly ask them; unknown tokens get {} and are

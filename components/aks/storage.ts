@@ -1,11 +1,9 @@
 // The model store's StorageClass on AKS: Azure Files through the AKS-managed file CSI driver.
 import type * as k8s from "@pulumi/kubernetes";
+import { modelServerUid } from "../torchserve/conventions";
 
 /** Name of the StorageClass the TorchServe model store claims from. */
 export const modelStoreClassName = "torchserve-azurefile";
-
-/** UID/GID of the `model-server` user the pytorch/torchserve images run as. */
-export const torchserveUid = 1000;
 
 export interface AzureFileClassOptions {
     /** Keep the file share when its claim is deleted (deletion protection). */
@@ -31,8 +29,8 @@ export function azureFileStorageClassArgs(opts: AzureFileClassOptions): k8s.stor
         provisioner: "file.csi.azure.com",
         parameters: { skuName: opts.skuName ?? "Standard_LRS" },
         mountOptions: [
-            `uid=${torchserveUid}`,
-            `gid=${torchserveUid}`,
+            `uid=${modelServerUid}`,
+            `gid=${modelServerUid}`,
             "dir_mode=0775",
             "file_mode=0664",
             // The AKS documentation's recommended SMB options (symlinks, caching, one socket per share).

@@ -1,13 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { modelServerUid } from "../torchserve/conventions";
 import { efsCsiDriverPolicyArn, IrsaRole } from "./iam";
 
 /** StorageClass name TorchServe's model-store claim uses on EKS. */
 export const efsStorageClassName = "efs-sc";
-
-/** UID/GID of the `model-server` user in the pytorch/torchserve images, which runs as non-root. */
-export const torchserveUid = 1000;
 
 /**
  * The EFS StorageClass: each claim gets its own EFS access point whose root directory is created owned
@@ -22,8 +20,8 @@ export function efsStorageClass(fileSystemId: pulumi.Input<string>, retain: bool
             provisioningMode: "efs-ap",
             fileSystemId,
             directoryPerms: "700",
-            uid: String(torchserveUid),
-            gid: String(torchserveUid),
+            uid: String(modelServerUid),
+            gid: String(modelServerUid),
         },
         // Retain keeps the access point and its models when a claim is deleted.
         reclaimPolicy: retain ? "Retain" : "Delete",

@@ -51,10 +51,3 @@ export const systemPlacement: Placement = {
     nodeSelector: { "cloud.google.com/gke-nodepool": systemPoolName },
     tolerations: [],
 };
-
-/**
- * Smallest Filestore instance of the `standard` (BASIC_HDD) tier the CSI driver creates: 1 TiB.
- * The driver rounds a smaller claim up to it (gcp-filestore-csi-driver getRequestCapacity), so a
- * `persistenceSize` of 1Gi still provisions, and bills, 1 TiB.
- */
-export const filestoreMinimumSize = "1Ti";

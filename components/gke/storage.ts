@@ -16,7 +16,8 @@ export interface FilestoreClassOptions {
  * ReadWriteMany storage for the model store: an NFS share every TorchServe replica mounts at once
  * (a ReadWriteOnce disk pins all replicas to one node). GKE's built-in `standard-rwx` class peers
  * Filestore with the `default` network, which this cluster does not use, hence our own class.
- * `standard` is the BASIC_HDD tier: 1 TiB minimum (see filestoreMinimumSize).
+ * `standard` is the BASIC_HDD tier: 1 TiB minimum (the driver rounds a smaller claim up to it;
+ * the config parser rejects one, see filestoreMinimumBytes in stacks/config/capacity.ts).
  */
 export function filestoreStorageClassArgs(opts: FilestoreClassOptions): k8s.storage.v1.StorageClassArgs {
     return {

@@ -2,6 +2,7 @@
 // the Istio objects that route to TorchServe (InferenceRoutes, needs TorchServe's namespace).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { loadBalancerHost, serviceDnsName } from "../cluster/addresses";
 import { Placement } from "../cluster/target";
 import { IstioSettings, Settings } from "../../stacks/config/settings";
 import { serviceName as torchServeServiceName } from "../torchserve/conventions";
@@ -57,8 +58,7 @@ function istioRelease(
  */
 export function ingressUrlFromStatus(status: k8s.types.output.core.v1.ServiceStatus | undefined, tls: boolean): string {
     const scheme = tls ? "https" : "http";
-    const ingress = status?.loadBalancer?.ingress?.[0];
-    const host = ingress?.hostname || ingress?.ip || `${gatewayServiceName}.${gatewayNamespace}.svc.cluster.local`;
+    const host = loadBalancerHost(status) ?? serviceDnsName(gatewayServiceName, gatewayNamespace);
     return `${scheme}://${host}`;
 }
 

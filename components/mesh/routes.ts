@@ -3,6 +3,7 @@
 // canary subsets) and the optional mTLS / JWT policies. The component only wraps these in
 // CustomResources, so tests read exactly what is applied.
 import { IstioSettings } from "../../stacks/config/settings";
+import { serviceDnsName } from "../cluster/addresses";
 import { podLabels, trackLabel, tracks } from "../torchserve/conventions";
 
 /** A Kubernetes object as the API server takes it (the CustomResource args). */
@@ -60,7 +61,7 @@ function meta(name: string, namespace: string) {
 
 /** In-cluster FQDN of the TorchServe Service, as Istio destinations name it. */
 export function serviceHost(t: Pick<RouteTarget, "namespace" | "serviceName">): string {
-    return `${t.serviceName}.${t.namespace}.svc.cluster.local`;
+    return serviceDnsName(t.serviceName, t.namespace);
 }
 
 /** `<gateway namespace>/<gateway name>` as a VirtualService in another namespace refers to it. */

@@ -1,5 +1,6 @@
 // Pinned third-party charts of the monitoring stack and the in-cluster names they produce. Release
 // names are fixed (not auto-named) so that Service names, and the URLs built from them, are known.
+import { serviceDnsName } from "../cluster/addresses";
 
 /** A chart pinned to one version in one repository. */
 export interface PinnedChart {
@@ -47,7 +48,7 @@ export const prometheusPort = 9090;
 
 /** In-cluster base URL of the Prometheus the stack installs in `namespace`. */
 export function prometheusBaseUrl(namespace: string): string {
-    return `http://${prometheusServiceName}.${namespace}.svc`;
+    return `http://${serviceDnsName(prometheusServiceName, namespace)}`;
 }
 
 /** In-cluster URL of that Prometheus including its port (datasource, adapter). */

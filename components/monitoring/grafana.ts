@@ -3,6 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { loadBalancerHost, serviceDnsName } from "../cluster/addresses";
 import { Placement } from "../cluster/target";
 import { GrafanaSettings, PrometheusSettings } from "../../stacks/config/settings";
 import { charts, grafanaServiceName, prometheusUrl, releaseNames } from "./charts";
@@ -18,8 +19,8 @@ export interface GrafanaArgs {
     /** Namespace to install into (`settings.prometheus.namespace`, also when Prometheus is off). */
     namespace: string;
     /**
-     * Prometheus the datasource queries: `Monitoring.prometheusUrl` when Prometheus is on,
-     * else `settings.grafana.prometheusUrl`.
+     * Prometheus the datasource queries, as `grafanaDatasourceUrl` computes it: the stack's own
+     * Prometheus (`prometheusUrl(namespace)`) when Prometheus is on, else `settings.grafana.prometheusUrl`.
      */
     prometheusUrl: pulumi.Input<string>;
     /** Namespace TorchServe runs in (the dashboard's default). */
@@ -79,13 +80,13 @@ export class Grafana extends pulumi.ComponentResource {
 
 /** Grafana's in-cluster URL (Service port 80). */
 export function grafanaClusterUrl(namespace: string): string {
-    return `http://${grafanaServiceName}.${namespace}.svc.cluster.local`;
+    return `http://${serviceDnsName(grafanaServiceName, namespace)}`;
 }
 
 /** http://<hostname or IP> of the first load-balancer ingress, undefined while none is assigned. */
 export function grafanaLoadBalancerUrl(ingress: { hostname?: string; ip?: string }[] | undefined): string | undefined {
-    const first = ingress?.find((i) => i.hostname || i.ip);
-    return first ? `http://${first.hostname || first.ip}` : undefined;
+    const host = loadBalancerHost({ loadBalancer: { ingress } });
+    return host ? `http://${host}` : undefined;
 }
 
 /** Datasource URL for Grafana: the stack's Prometheus when on, else the configured one. */

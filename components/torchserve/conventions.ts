@@ -11,6 +11,12 @@ export const publicServiceName = "torchserve-public";
 export const stableDeploymentName = "torchserve";
 export const canaryDeploymentName = "torchserve-canary";
 
+/**
+ * The TorchServe image's user (`useradd -m model-server` on Ubuntu 20.04: uid/gid 1000). Pods run
+ * as it, and model-store volumes whose ownership is fixed at mount time must hand it the files.
+ */
+export const modelServerUid = 1000;
+
 /** Labels on every TorchServe pod (stable and canary); the Service selects on these. */
 export const podLabels = {
     "app.kubernetes.io/name": "torchserve",

@@ -2,6 +2,7 @@
 // optional canary), Service, PodDisruptionBudget and NetworkPolicy, as typed Kubernetes objects.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { loadBalancerHost, LoadBalancerStatus, serviceDnsName } from "../cluster/addresses";
 import { Placement } from "../cluster/target";
 import { ServiceType, TorchServeSettings } from "../../stacks/config/settings";
 import { checksum, configFileName, configProperties } from "./config";
@@ -69,11 +70,6 @@ export interface TorchServeArgs {
     protectModelStore?: boolean;
 }
 
-/** Cluster-internal DNS name of a Service. */
-export function clusterDnsName(service: string, namespace: string): string {
-    return `${service}.${namespace}.svc.cluster.local`;
-}
-
 /**
  * Host clients use for the inference endpoints: the load balancer's hostname or IP once the cloud
  * has assigned one, the cluster DNS name otherwise (ClusterIP, NodePort, or not yet known).
@@ -81,11 +77,10 @@ export function clusterDnsName(service: string, namespace: string): string {
 export function inferenceHost(
     serviceType: ServiceType,
     dnsName: string,
-    status: { loadBalancer?: { ingress?: { hostname?: string; ip?: string }[] } } | undefined,
+    status: LoadBalancerStatus | undefined,
 ): string {
     if (serviceType !== "LoadBalancer") return dnsName;
-    const ingress = status?.loadBalancer?.ingress?.[0];
-    return ingress?.hostname || ingress?.ip || dnsName;
+    return loadBalancerHost(status) ?? dnsName;
 }
 
 const httpPort = (name: string, port: number) => ({ name, port, targetPort: name, protocol: "TCP", appProtocol: "http" });
@@ -301,11 +296,11 @@ export class TorchServe extends pulumi.ComponentResource {
         this.deploymentName = this.deployment.metadata.name;
         this.canaryDeploymentName = this.canaryDeployment?.metadata.name;
 
-        const dns = pulumi.all([this.service.metadata.name, namespace]).apply(([svc, n]) => clusterDnsName(svc, n));
+        const dns = pulumi.all([this.service.metadata.name, namespace]).apply(([svc, n]) => serviceDnsName(svc, n));
         // Only a LoadBalancer's URL depends on status, so ClusterIP URLs are known in previews.
         const lb = s.serviceType === "LoadBalancer" ? this.publicService : undefined;
         const host = lb
-            ? pulumi.all([lb.metadata.name, namespace, lb.status]).apply(([svc, n, status]) => inferenceHost(s.serviceType, clusterDnsName(svc, n), status as any))
+            ? pulumi.all([lb.metadata.name, namespace, lb.status]).apply(([svc, n, status]) => inferenceHost(s.serviceType, serviceDnsName(svc, n), status as any))
             : dns;
         this.inferenceUrl = pulumi.interpolate`http://${host}:${s.inferencePort}`;
         this.grpcUrl = pulumi.interpolate`${host}:${s.grpcInferencePort}`;

@@ -6,16 +6,13 @@ import { Placement } from "../cluster/target";
 import { TorchServeSettings } from "../../stacks/config/settings";
 import { configMountDir, cpuQuantity, modelStoreDir, torchserveCommand } from "./config";
 import { fetchModelsFile, fetchScriptFile } from "./fetchModels";
-import { podLabels, portNames, trackLabel, tracks } from "./conventions";
+import { modelServerUid, podLabels, portNames, trackLabel, tracks } from "./conventions";
 
 type PodTemplateSpec = k8s.types.input.core.v1.PodTemplateSpec;
 type Container = k8s.types.input.core.v1.Container;
 type DeploymentStrategy = k8s.types.input.apps.v1.DeploymentStrategy;
 
 export type Track = keyof typeof tracks;
-
-/** The TorchServe image's user (`useradd -m model-server` on Ubuntu 20.04: uid/gid 1000). */
-export const modelServerUid = 1000;
 
 /**
  * Istio's proxy uid: traffic from it is never captured by the sidecar. The fetcher runs as it in
