@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { csiAddon, CsiClusterArgs } from "./csiAddon";
 import { ebsCsiDriverPolicyArn, IrsaRole } from "./iam";
 
 /** StorageClass for ReadWriteOnce volumes on EKS (Prometheus); the cluster's default class. */
@@ -29,21 +30,9 @@ export function gp3StorageClass() {
     };
 }
 
-export interface EbsBlockStorageArgs {
-    /** EKS cluster name (an output of the cluster, so the add-on waits for it). */
-    clusterName: pulumi.Input<string>;
-    /** Kubernetes version, to pick the add-on version EKS marks default for it. */
-    kubernetesVersion: string;
-    /** The cluster's OIDC provider, for the CSI controller's IAM role. */
-    oidcProviderArn: pulumi.Input<string>;
-    /** OIDC issuer without `https://`. */
-    oidcIssuer: pulumi.Input<string>;
+export interface EbsBlockStorageArgs extends CsiClusterArgs {
     /** Kubernetes provider of the cluster. */
     provider: k8s.Provider;
-    /** The add-on's controller needs nodes to run on before it reports ACTIVE. */
-    nodesReady: pulumi.Resource[];
-    /** Tags on AWS resources. */
-    tags?: Record<string, string>;
 }
 
 /**
@@ -59,33 +48,15 @@ export class EbsBlockStorage extends pulumi.ComponentResource {
 
     constructor(name: string, args: EbsBlockStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("torchserve-platform:eks:EbsBlockStorage", name, {}, opts);
-        const parent = { parent: this };
         const tags = args.tags ?? {};
 
-        this.csiRole = new IrsaRole(`${name}-ebs-csi`, {
-            oidcProviderArn: args.oidcProviderArn,
-            oidcIssuer: args.oidcIssuer,
-            namespace: "kube-system",
+        ({ role: this.csiRole, addon: this.csiDriver } = csiAddon(`${name}-ebs-csi`, {
+            ...args,
+            addonName: "aws-ebs-csi-driver",
             serviceAccount: ebsCsiControllerServiceAccount,
-            managedPolicyArns: [ebsCsiDriverPolicyArn],
+            policyArn: ebsCsiDriverPolicyArn,
             tags,
-        }, parent);
-
-        // As for the EFS driver: the version EKS marks default for this Kubernetes version.
-        const addonVersion = aws.eks.getAddonVersionOutput({
-            addonName: "aws-ebs-csi-driver",
-            kubernetesVersion: args.kubernetesVersion,
-            mostRecent: false,
-        }, parent);
-        this.csiDriver = new aws.eks.Addon(`${name}-ebs-csi`, {
-            clusterName: args.clusterName,
-            addonName: "aws-ebs-csi-driver",
-            addonVersion: addonVersion.version,
-            serviceAccountRoleArn: this.csiRole.arn,
-            resolveConflictsOnCreate: "OVERWRITE",
-            resolveConflictsOnUpdate: "OVERWRITE",
-            tags,
-        }, { parent: this, dependsOn: [...args.nodesReady, ...this.csiRole.permissions] });
+        }, this));
 
         this.storageClass = new k8s.storage.v1.StorageClass(`${name}-gp3`, gp3StorageClass(), {
             parent: this,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { modelServerUid } from "../torchserve/conventions";
+import { csiAddon, CsiClusterArgs } from "./csiAddon";
 import { efsCsiDriverPolicyArn, IrsaRole } from "./iam";
 
 /** StorageClass name TorchServe's model-store claim uses on EKS. */
@@ -32,29 +33,17 @@ export function efsStorageClass(fileSystemId: pulumi.Input<string>, retain: bool
     };
 }
 
-export interface EfsModelStoreArgs {
-    /** EKS cluster name (an output of the cluster, so the add-on waits for it). */
-    clusterName: pulumi.Input<string>;
-    /** Kubernetes version, to pick the add-on version EKS marks default for it. */
-    kubernetesVersion: string;
+export interface EfsModelStoreArgs extends CsiClusterArgs {
     /** VPC of the cluster. */
     vpcId: pulumi.Input<string>;
     /** VPC CIDR; NFS is allowed from it. */
     vpcCidr: string;
     /** Subnets the nodes run in; one mount target each (one per zone). */
     subnetIds: pulumi.Input<string>[];
-    /** The cluster's OIDC provider, for the CSI controller's IAM role. */
-    oidcProviderArn: pulumi.Input<string>;
-    /** OIDC issuer without `https://`. */
-    oidcIssuer: pulumi.Input<string>;
     /** Kubernetes provider of the cluster. */
     provider: k8s.Provider;
     /** Protect the file system and retain volumes (models survive `pulumi destroy` attempts). */
     deletionProtection: boolean;
-    /** The add-on's pods need nodes to run on before it reports ACTIVE. */
-    nodesReady: pulumi.Resource[];
-    /** Tags on AWS resources. */
-    tags?: Record<string, string>;
 }
 
 /**
@@ -104,32 +93,14 @@ export class EfsModelStore extends pulumi.ComponentResource {
             securityGroups: [this.securityGroup.id],
         }, { parent: this, dependsOn: [this.nfsRule] }));
 
-        this.csiRole = new IrsaRole(`${name}-efs-csi`, {
-            oidcProviderArn: args.oidcProviderArn,
-            oidcIssuer: args.oidcIssuer,
-            namespace: "kube-system",
+        ({ role: this.csiRole, addon: this.csiDriver } = csiAddon(`${name}-efs-csi`, {
+            ...args,
+            addonName: "aws-efs-csi-driver",
             // Controller and node service accounts (efs-csi-controller-sa, efs-csi-node-sa), as AWS documents.
             serviceAccount: "efs-csi-*",
-            managedPolicyArns: [efsCsiDriverPolicyArn],
+            policyArn: efsCsiDriverPolicyArn,
             tags,
-        }, parent);
-
-        // The version EKS marks default for this Kubernetes version (not "most recent"), resolved once and
-        // recorded in state; a preview shows it if AWS changes the default.
-        const addonVersion = aws.eks.getAddonVersionOutput({
-            addonName: "aws-efs-csi-driver",
-            kubernetesVersion: args.kubernetesVersion,
-            mostRecent: false,
-        }, parent);
-        this.csiDriver = new aws.eks.Addon(`${name}-efs-csi`, {
-            clusterName: args.clusterName,
-            addonName: "aws-efs-csi-driver",
-            addonVersion: addonVersion.version,
-            serviceAccountRoleArn: this.csiRole.arn,
-            resolveConflictsOnCreate: "OVERWRITE",
-            resolveConflictsOnUpdate: "OVERWRITE",
-            tags,
-        }, { parent: this, dependsOn: [...args.nodesReady, ...this.csiRole.permissions] });
+        }, this));
 
         this.storageClass = new k8s.storage.v1.StorageClass(`${name}-efs-sc`, efsStorageClass(this.fileSystem.id, args.deletionProtection), {
             parent: this,

@@ -1,0 +1,60 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { IrsaRole } from "./iam";
+
+/** What a storage component needs of the cluster to install its CSI driver add-on. */
+export interface CsiClusterArgs {
+    /** EKS cluster name (an output of the cluster, so the add-on waits for it). */
+    clusterName: pulumi.Input<string>;
+    /** Kubernetes version, to pick the add-on version EKS marks default for it. */
+    kubernetesVersion: string;
+    /** The cluster's OIDC provider, for the CSI controller's IAM role. */
+    oidcProviderArn: pulumi.Input<string>;
+    /** OIDC issuer without `https://`. */
+    oidcIssuer: pulumi.Input<string>;
+    /** The add-on's pods need nodes to run on before it reports ACTIVE. */
+    nodesReady: pulumi.Resource[];
+    /** Tags on AWS resources. */
+    tags?: Record<string, string>;
+}
+
+/** A CSI driver installed as an EKS add-on, with its controller's IAM role (IRSA). */
+export interface CsiAddonArgs extends CsiClusterArgs {
+    /** EKS add-on name, e.g. `aws-efs-csi-driver`. */
+    addonName: string;
+    /** Service account(s) in kube-system the role trusts (a `*` pattern is allowed). */
+    serviceAccount: string;
+    /** AWS managed policy the driver needs. */
+    policyArn: string;
+}
+
+/**
+ * The role and the add-on, as children of `parent` named `<name>`. The add-on version is the one
+ * EKS marks default for the Kubernetes version (not "most recent"), resolved once and recorded in
+ * state; a preview shows it if AWS changes the default.
+ */
+export function csiAddon(name: string, args: CsiAddonArgs, parent: pulumi.Resource): { role: IrsaRole; addon: aws.eks.Addon } {
+    const role = new IrsaRole(name, {
+        oidcProviderArn: args.oidcProviderArn,
+        oidcIssuer: args.oidcIssuer,
+        namespace: "kube-system",
+        serviceAccount: args.serviceAccount,
+        managedPolicyArns: [args.policyArn],
+        tags: args.tags ?? {},
+    }, { parent });
+    const version = aws.eks.getAddonVersionOutput({
+        addonName: args.addonName,
+        kubernetesVersion: args.kubernetesVersion,
+        mostRecent: false,
+    }, { parent });
+    const addon = new aws.eks.Addon(name, {
+        clusterName: args.clusterName,
+        addonName: args.addonName,
+        addonVersion: version.version,
+        serviceAccountRoleArn: role.arn,
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+        tags: args.tags ?? {},
+    }, { parent, dependsOn: [...args.nodesReady, ...role.permissions] });
+    return { role, addon };
+}
