@@ -30,7 +30,8 @@ export function staleSources(projectRoot: string, buildDir: string): string[] {
         const compiled = compiledPath(source);
         if (!compiled) continue;
         const out = path.join(buildDir, compiled);
-        if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < fs.statSync(path.join(projectRoot, source)).mtimeMs) stale.push(source);
+        if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < fs.statSync(path.join(projectRoot, source)).mtimeMs)
+            stale.push(source);
     }
     return stale.sort();
 }

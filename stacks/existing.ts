@@ -20,7 +20,9 @@ export function readConfiguredKubeconfig(value: string, key: string): string {
     if (isInlineKubeconfig(value)) return value;
     const file = value.startsWith("~/") ? path.join(os.homedir(), value.slice(2)) : value;
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-        throw new pulumi.RunError(`${key}: ${JSON.stringify(value)} is not a kubeconfig file (give a path to one, or its contents)`);
+        throw new pulumi.RunError(
+            `${key}: ${JSON.stringify(value)} is not a kubeconfig file (give a path to one, or its contents)`,
+        );
     }
     return fs.readFileSync(file, "utf8");
 }
@@ -32,9 +34,10 @@ export function readConfiguredKubeconfig(value: string, key: string): string {
  */
 export function createCluster(settings: Settings): ClusterTarget {
     const { cluster } = settings;
-    const configured = cluster.kubeconfig === undefined
-        ? undefined
-        : pulumi.secret(readConfiguredKubeconfig(cluster.kubeconfig, `${settings.project}:cluster.kubeconfig`));
+    const configured =
+        cluster.kubeconfig === undefined
+            ? undefined
+            : pulumi.secret(readConfiguredKubeconfig(cluster.kubeconfig, `${settings.project}:cluster.kubeconfig`));
     const provider = new k8s.Provider("existing", {
         // Absent kubeconfig = the provider's own ambient resolution ($KUBECONFIG, ~/.kube/config), so
         // a refreshed token in that file is not a provider change.

@@ -27,10 +27,19 @@ export interface PlatformOutputs {
 export function createPlatform(settings: Settings, cluster: ClusterTarget): PlatformOutputs {
     const pool = settings.gpuNodePool;
     // Where the cloud ships no device plugin, GPUs are not schedulable until this one runs.
-    const devicePlugin = cluster.needsDevicePlugin && pool
-        ? new NvidiaDevicePlugin("nvidia-device-plugin", { provider: cluster.provider, placement: cluster.gpuPlacement, dependsOn: cluster.gpuPoolReady })
-        : undefined;
-    const mesh = createMesh(settings, { provider: cluster.provider, systemPlacement: cluster.systemPlacement, dependsOn: cluster.systemReady });
+    const devicePlugin =
+        cluster.needsDevicePlugin && pool
+            ? new NvidiaDevicePlugin("nvidia-device-plugin", {
+                  provider: cluster.provider,
+                  placement: cluster.gpuPlacement,
+                  dependsOn: cluster.gpuPoolReady,
+              })
+            : undefined;
+    const mesh = createMesh(settings, {
+        provider: cluster.provider,
+        systemPlacement: cluster.systemPlacement,
+        dependsOn: cluster.systemReady,
+    });
     // Namespaces whose pods may reach TorchServe's management / metrics ports besides its own.
     const gateway = mesh ? [mesh.gatewayNamespace] : [];
     const torchserve = new TorchServe("torchserve", {
@@ -54,7 +63,10 @@ export function createPlatform(settings: Settings, cluster: ClusterTarget): Plat
         protectModelStore: settings.cluster.deletionProtection,
     });
 
-    createInferenceRoutes(settings, mesh, { provider: cluster.provider, torchServeReady: [torchserve.namespaceResource] });
+    createInferenceRoutes(settings, mesh, {
+        provider: cluster.provider,
+        torchServeReady: [torchserve.namespaceResource],
+    });
     // Prometheus, Grafana and the DCGM exporter wait for the cluster only; the HPA waits for TorchServe.
     const monitoring = createMonitoringStack({ settings, cluster, torchServe: torchserve });
 

@@ -7,7 +7,10 @@ describe("cluster addresses", () => {
     });
 
     it("takes the load balancer's hostname (AWS) or IP (Azure, GCP)", () => {
-        assert.strictEqual(loadBalancerHost({ loadBalancer: { ingress: [{ hostname: "a1.elb.amazonaws.com" }] } }), "a1.elb.amazonaws.com");
+        assert.strictEqual(
+            loadBalancerHost({ loadBalancer: { ingress: [{ hostname: "a1.elb.amazonaws.com" }] } }),
+            "a1.elb.amazonaws.com",
+        );
         assert.strictEqual(loadBalancerHost({ loadBalancer: { ingress: [{ ip: "20.1.2.3" }] } }), "20.1.2.3");
         assert.strictEqual(loadBalancerHost({ loadBalancer: { ingress: [{}, { ip: "20.1.2.4" }] } }), "20.1.2.4");
     });

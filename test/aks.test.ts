@@ -6,11 +6,24 @@ import { Settings } from "../stacks/config/settings";
 import { fakeKubeconfig } from "../tools/cloudMocks";
 import { UNKNOWN } from "../tools/evaluate";
 import { stackConfig } from "../tools/stackFiles";
-import { ClusterRun, fromStackFile, inspect, modulesLoadedBy, one, packageFiles, runCluster, Taint, tolerates } from "./support/resources";
+import {
+    ClusterRun,
+    fromStackFile,
+    inspect,
+    modulesLoadedBy,
+    one,
+    packageFiles,
+    runCluster,
+    Taint,
+    tolerates,
+} from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
 
-function aksSettings(gpu: { spot?: boolean; minNodes?: number; maxNodes?: number } | false = {}, deletionProtection = true): Settings {
+function aksSettings(
+    gpu: { spot?: boolean; minNodes?: number; maxNodes?: number } | false = {},
+    deletionProtection = true,
+): Settings {
     const location = { azureLocation: "eastus" };
     const cluster = { name: "torchserve-aks", deletionProtection, systemNodePool: { minNodes: 1, maxNodes: 3 } };
     if (gpu === false) return testSettings({ cloud: "azure", location, cluster });
@@ -36,12 +49,17 @@ const secretSigValue = pulumi.runtime.specialSecretSig;
 const credentialsToken = "azure-native:containerservice:listManagedClusterAdminCredentials";
 
 /** createCluster under mocks; the Azure API (tools/cloudMocks.ts) returns the admin kubeconfig base64-encoded. */
-function run(settings: Settings | (() => Settings), preview: boolean, config: Record<string, unknown> = { "azure-native:location": "eastus" }): Promise<ClusterRun> {
+function run(
+    settings: Settings | (() => Settings),
+    preview: boolean,
+    config: Record<string, unknown> = { "azure-native:location": "eastus" },
+): Promise<ClusterRun> {
     return runCluster(createCluster, settings, { stack: "aks", config, preview });
 }
 
 /** The arguments of every admin-credentials invoke. */
-const credentialRequests = (r: ClusterRun) => r.invokes.filter((i) => i.token === credentialsToken).map((i) => i.inputs);
+const credentialRequests = (r: ClusterRun) =>
+    r.invokes.filter((i) => i.token === credentialsToken).map((i) => i.inputs);
 
 /** An AKS taint string `key=value:Effect` in Kubernetes terms. */
 function aksTaint(taint: string): Taint {
@@ -103,9 +121,13 @@ describe("AKS cluster (cloud: azure)", function () {
             assert.deepStrictEqual(pool.gpuProfile, { driver: "Install" });
             assert.strictEqual(pool.scaleSetPriority, undefined);
             // GPU pods select the pool's label and tolerate every taint it has.
-            for (const [k, v] of Object.entries(onDemand.target.gpuPlacement.nodeSelector)) assert.strictEqual(pool.nodeLabels[k], v);
+            for (const [k, v] of Object.entries(onDemand.target.gpuPlacement.nodeSelector))
+                assert.strictEqual(pool.nodeLabels[k], v);
             for (const taint of pool.nodeTaints) {
-                assert.ok(onDemand.target.gpuPlacement.tolerations.some((t) => tolerates(t, aksTaint(taint))), `nothing tolerates ${taint}`);
+                assert.ok(
+                    onDemand.target.gpuPlacement.tolerations.some((t) => tolerates(t, aksTaint(taint))),
+                    `nothing tolerates ${taint}`,
+                );
             }
         });
 
@@ -118,10 +140,17 @@ describe("AKS cluster (cloud: azure)", function () {
             assert.deepStrictEqual([pool.count, pool.minCount, pool.maxCount], [0, 0, 4]);
             assert.ok(pool.nodeTaints.includes("kubernetes.azure.com/scalesetpriority=spot:NoSchedule"));
             for (const taint of pool.nodeTaints) {
-                assert.ok(spot.target.gpuPlacement.tolerations.some((t) => tolerates(t, aksTaint(taint))), `nothing tolerates ${taint}`);
+                assert.ok(
+                    spot.target.gpuPlacement.tolerations.some((t) => tolerates(t, aksTaint(taint))),
+                    `nothing tolerates ${taint}`,
+                );
             }
             // The on-demand placement does not carry the Spot toleration.
-            assert.ok(!onDemand.target.gpuPlacement.tolerations.some((t) => t.key === "kubernetes.azure.com/scalesetpriority"));
+            assert.ok(
+                !onDemand.target.gpuPlacement.tolerations.some(
+                    (t) => t.key === "kubernetes.azure.com/scalesetpriority",
+                ),
+            );
         });
 
         it("offers a ReadWriteMany Azure Files class the non-root TorchServe user can write", async () => {
@@ -133,25 +162,42 @@ describe("AKS cluster (cloud: azure)", function () {
                 assert.ok(sc.inputs.mountOptions.includes(opt), `mountOptions lack ${opt}`);
             }
             assert.strictEqual(sc.inputs.allowVolumeExpansion, true);
-            assert.strictEqual((await inspect(pulumi.output(onDemand.target.modelStoreClassName!))).value, sc.inputs.metadata.name);
+            assert.strictEqual(
+                (await inspect(pulumi.output(onDemand.target.modelStoreClassName!))).value,
+                sc.inputs.metadata.name,
+            );
         });
 
         it("retains model shares and protects the cluster only under deletion protection", () => {
-            assert.strictEqual(one(onDemand.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy, "Retain");
+            assert.strictEqual(
+                one(onDemand.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy,
+                "Retain",
+            );
             assert.deepStrictEqual(onDemand.protectedTypes, ["azure-native:containerservice:ManagedCluster"]);
-            assert.strictEqual(one(spot.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy, "Delete");
+            assert.strictEqual(
+                one(spot.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy,
+                "Delete",
+            );
             assert.deepStrictEqual(spot.protectedTypes, []);
         });
 
         it("decodes the admin kubeconfig Azure returns and keeps it secret", async () => {
-            assert.deepStrictEqual(credentialRequests(onDemand), [{ resourceGroupName: "torchserve-aks-rg", resourceName: "torchserve-aks" }]);
+            assert.deepStrictEqual(credentialRequests(onDemand), [
+                { resourceGroupName: "torchserve-aks-rg", resourceName: "torchserve-aks" },
+            ]);
             const rg = one(onDemand.ev, "azure-native:resources:ResourceGroup");
             assert.strictEqual(rg.inputs.location, "eastus");
-            assert.deepStrictEqual(await inspect(onDemand.target.kubeconfig), { value: fakeKubeconfig("torchserve-aks"), secret: true });
+            assert.deepStrictEqual(await inspect(onDemand.target.kubeconfig), {
+                value: fakeKubeconfig("torchserve-aks"),
+                secret: true,
+            });
             assert.deepStrictEqual(await inspect(onDemand.target.name), { value: "torchserve-aks", secret: false });
             const provider = one(onDemand.ev, "pulumi:providers:kubernetes");
             // The provider receives it as a secret (the engine's secret signature wraps the value).
-            assert.deepStrictEqual(provider.inputs.kubeconfig, { [secretSig]: secretSigValue, value: fakeKubeconfig("torchserve-aks") });
+            assert.deepStrictEqual(provider.inputs.kubeconfig, {
+                [secretSig]: secretSigValue,
+                value: fakeKubeconfig("torchserve-aks"),
+            });
             assert.strictEqual(provider.inputs.enableServerSideApply, "true");
         });
 
@@ -160,30 +206,44 @@ describe("AKS cluster (cloud: azure)", function () {
                 const provider = one(r.ev, "pulumi:providers:kubernetes");
                 const objects = kubernetesObjects(r.ev.resources);
                 assert.ok(objects.length > 0);
-                for (const o of objects) assert.ok(o.provider.startsWith(provider.urn + "::"), `${o.type} ${o.name} uses ${o.provider}`);
+                for (const o of objects)
+                    assert.ok(o.provider.startsWith(provider.urn + "::"), `${o.type} ${o.name} uses ${o.provider}`);
                 assert.strictEqual(r.target.provider.constructor.name, "Provider");
             }
         });
 
         it("leaves node counts to the autoscaler after creation", () => {
             assert.deepStrictEqual(onDemand.ignored["azure-native:containerservice:AgentPool"], ["count"]);
-            assert.deepStrictEqual(onDemand.ignored["azure-native:containerservice:ManagedCluster"], ["agentPoolProfiles[0].count"]);
+            assert.deepStrictEqual(onDemand.ignored["azure-native:containerservice:ManagedCluster"], [
+                "agentPoolProfiles[0].count",
+            ]);
         });
 
         it("asks the platform for the device plugin and waits for the GPU pool, the cluster and the storage class", async () => {
             assert.strictEqual(onDemand.target.needsDevicePlugin, true);
-            const urns = async (rs: pulumi.Resource[]) => Promise.all(rs.map(async (r) => (await inspect(r.urn)).value));
-            assert.deepStrictEqual(await urns(onDemand.target.gpuPoolReady), [one(onDemand.ev, "azure-native:containerservice:AgentPool").urn]);
+            const urns = async (rs: pulumi.Resource[]) =>
+                Promise.all(rs.map(async (r) => (await inspect(r.urn)).value));
+            assert.deepStrictEqual(await urns(onDemand.target.gpuPoolReady), [
+                one(onDemand.ev, "azure-native:containerservice:AgentPool").urn,
+            ]);
             const managedCluster = one(onDemand.ev, "azure-native:containerservice:ManagedCluster").urn;
-            assert.deepStrictEqual(await urns(onDemand.target.clusterReady), [managedCluster, one(onDemand.ev, "kubernetes:storage.k8s.io/v1:StorageClass").urn]);
+            assert.deepStrictEqual(await urns(onDemand.target.clusterReady), [
+                managedCluster,
+                one(onDemand.ev, "kubernetes:storage.k8s.io/v1:StorageClass").urn,
+            ]);
             // System add-ons wait for the system pool (inline in the cluster), not for the model store.
             assert.deepStrictEqual(await urns(onDemand.target.systemReady), [managedCluster]);
-            assert.deepStrictEqual(onDemand.target.systemPlacement.nodeSelector, { "kubernetes.azure.com/agentpool": "system" });
+            assert.deepStrictEqual(onDemand.target.systemPlacement.nodeSelector, {
+                "kubernetes.azure.com/agentpool": "system",
+            });
         });
 
         it("creates no GPU pool without gpuNodePool", async () => {
             const r = await run(aksSettings(false), false);
-            assert.strictEqual(r.ev.resources.filter((x) => x.type === "azure-native:containerservice:AgentPool").length, 0);
+            assert.strictEqual(
+                r.ev.resources.filter((x) => x.type === "azure-native:containerservice:AgentPool").length,
+                0,
+            );
             assert.deepStrictEqual(r.target.gpuPoolReady, []);
         });
     });
@@ -192,7 +252,10 @@ describe("AKS cluster (cloud: azure)", function () {
         it("registers the same resources with the kubeconfig still unknown", async () => {
             const r = await run(aksSettings({ spot: true }), true);
             assert.deepStrictEqual(
-                r.ev.resources.filter((x) => x.custom).map((x) => x.type).sort(),
+                r.ev.resources
+                    .filter((x) => x.custom)
+                    .map((x) => x.type)
+                    .sort(),
                 [
                     "azure-native:containerservice:AgentPool",
                     "azure-native:containerservice:ManagedCluster",
@@ -202,7 +265,11 @@ describe("AKS cluster (cloud: azure)", function () {
                 ],
             );
             assert.deepStrictEqual(await inspect(r.target.kubeconfig), { value: UNKNOWN, secret: true });
-            assert.deepStrictEqual(credentialRequests(r), [], "no credentials are fetched for a cluster that does not exist yet");
+            assert.deepStrictEqual(
+                credentialRequests(r),
+                [],
+                "no credentials are fetched for a cluster that does not exist yet",
+            );
             const provider = one(r.ev, "pulumi:providers:kubernetes");
             for (const o of kubernetesObjects(r.ev.resources)) assert.ok(o.provider.startsWith(provider.urn + "::"));
         });
@@ -215,12 +282,16 @@ describe("AKS cluster (cloud: azure)", function () {
         assert.strictEqual(mc.resourceName, "torchserve-aks");
         const pool = one(r.ev, "azure-native:containerservice:AgentPool").inputs;
         assert.deepStrictEqual([pool.vmSize, pool.minCount, pool.maxCount], ["Standard_NC4as_T4_v3", 1, 2]);
-        assert.strictEqual(one(r.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.provisioner, "file.csi.azure.com");
+        assert.strictEqual(
+            one(r.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.provisioner,
+            "file.csi.azure.com",
+        );
     });
 
     it("loads neither @pulumi/gcp nor @pulumi/aws", () => {
         const loaded = modulesLoadedBy("./stacks/azure");
-        for (const other of ["@pulumi/gcp", "@pulumi/aws", "@pulumi/eks"]) assert.deepStrictEqual(packageFiles(loaded, other), []);
+        for (const other of ["@pulumi/gcp", "@pulumi/aws", "@pulumi/eks"])
+            assert.deepStrictEqual(packageFiles(loaded, other), []);
         const azure = packageFiles(loaded, "@pulumi/azure-native").length;
         assert.ok(azure > 0, "stacks/azure.ts should load azure-native");
         // The containerservice and resources submodules only, not the thousands behind the package root.

@@ -10,7 +10,12 @@ import { projectName, projectRoot, stackConfig } from "../tools/stackFiles";
 
 function layout(): string {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "torchserve-build-"));
-    for (const f of ["index.ts", "stacks/program.ts", "components/monitoring/dashboards/torchserve.json", "components/cluster/target.d.ts"]) {
+    for (const f of [
+        "index.ts",
+        "stacks/program.ts",
+        "components/monitoring/dashboards/torchserve.json",
+        "components/cluster/target.d.ts",
+    ]) {
         fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
         fs.writeFileSync(path.join(root, f), "");
     }
@@ -29,7 +34,8 @@ function touch(file: string, secondsFromNow: number): void {
 describe("build freshness", () => {
     it("a build at least as new as every source is current", () => {
         const root = layout();
-        for (const f of ["index.js", "stacks/program.js", "components/monitoring/dashboards/torchserve.json"]) touch(path.join(root, "bin", f), 10);
+        for (const f of ["index.js", "stacks/program.js", "components/monitoring/dashboards/torchserve.json"])
+            touch(path.join(root, "bin", f), 10);
         assert.deepStrictEqual(staleSources(root, path.join(root, "bin")), []);
         assert.strictEqual(checkBuildIsCurrent(path.join(root, "bin", "index.js")), undefined);
     });
@@ -39,7 +45,10 @@ describe("build freshness", () => {
         touch(path.join(root, "stacks/program.ts"), 10);
         fs.writeFileSync(path.join(root, "stacks/new.ts"), "");
         touch(path.join(root, "stacks/new.ts"), 10);
-        assert.deepStrictEqual(staleSources(root, path.join(root, "bin")), [path.join("stacks", "new.ts"), path.join("stacks", "program.ts")]);
+        assert.deepStrictEqual(staleSources(root, path.join(root, "bin")), [
+            path.join("stacks", "new.ts"),
+            path.join("stacks", "program.ts"),
+        ]);
         const message = checkBuildIsCurrent(path.join(root, "bin", "index.js"))!;
         assert.match(message, /older than stacks\/new\.ts, stacks\/program\.ts: run `npm run build`/);
         assert.ok(!message.includes("\n"), "one line");
@@ -57,11 +66,16 @@ describe("the compiled entry point (what Pulumi loads)", function () {
     it("evaluates the dev stack like the sources do", async function () {
         if (!fs.existsSync(entry) || checkBuildIsCurrent(entry)) {
             // CI builds in `npm ci` (prepare); a developer may not have built since editing.
-            if (process.env.CI) assert.fail(`bin/ is missing or stale under CI: ${checkBuildIsCurrent(entry) ?? "no bin/index.js"}`);
+            if (process.env.CI)
+                assert.fail(`bin/ is missing or stale under CI: ${checkBuildIsCurrent(entry) ?? "no bin/index.js"}`);
             this.skip();
         }
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, only when a program runs
         const program = require(entry) as () => Promise<Record<string, unknown>>;
-        const ev = await evaluate({ project: projectName, stack: "dev", config: stackConfig("dev"), preview: false }, async () => program() as any);
+        const ev = await evaluate(
+            { project: projectName, stack: "dev", config: stackConfig("dev"), preview: false },
+            async () => program() as any,
+        );
         assert.strictEqual(ev.outputs.cloud, "existing");
         assert.ok(ev.resources.some((r) => r.type === "kubernetes:apps/v1:Deployment"));
     });

@@ -10,15 +10,21 @@ import { cloudComputed } from "./support/cloudComputed";
 import { configFor, runProgram } from "./support/program";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 
-interface Taint { key: string; value?: string; effect: string }
+interface Taint {
+    key: string;
+    value?: string;
+    effect: string;
+}
 
 /** Each cloud's GPU pool resource and how it spells taints and labels, in Kubernetes terms. */
 const clouds = {
     eks: {
         sdkRoots: ["@pulumi/aws", "@pulumi/eks"],
         devicePlugin: true,
-        gpuPool: (ev: Evaluation) => ev.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.inputs.taints?.length),
-        taints: (r: RegisteredResource): Taint[] => r.inputs.taints.map((t: any) => ({ key: t.key, value: t.value, effect: effect(t.effect) })),
+        gpuPool: (ev: Evaluation) =>
+            ev.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.inputs.taints?.length),
+        taints: (r: RegisteredResource): Taint[] =>
+            r.inputs.taints.map((t: any) => ({ key: t.key, value: t.value, effect: effect(t.effect) })),
         labels: (r: RegisteredResource): Record<string, string> => r.inputs.labels ?? {},
     },
     aks: {
@@ -35,20 +41,34 @@ const clouds = {
     gke: {
         sdkRoots: ["@pulumi/gcp"],
         devicePlugin: false,
-        gpuPool: (ev: Evaluation) => ev.resources.find((r) => r.type === "gcp:container/nodePool:NodePool" && r.inputs.nodeConfig?.guestAccelerators?.length),
-        taints: (r: RegisteredResource): Taint[] => r.inputs.nodeConfig.taints.map((t: any) => ({ key: t.key, value: t.value, effect: effect(t.effect) })),
+        gpuPool: (ev: Evaluation) =>
+            ev.resources.find(
+                (r) => r.type === "gcp:container/nodePool:NodePool" && r.inputs.nodeConfig?.guestAccelerators?.length,
+            ),
+        taints: (r: RegisteredResource): Taint[] =>
+            r.inputs.nodeConfig.taints.map((t: any) => ({ key: t.key, value: t.value, effect: effect(t.effect) })),
         // GKE labels accelerator nodes itself; the pool's own labels come on top.
-        labels: (r: RegisteredResource): Record<string, string> => ({ ...r.inputs.nodeConfig.labels, "cloud.google.com/gke-accelerator": r.inputs.nodeConfig.guestAccelerators[0].type }),
+        labels: (r: RegisteredResource): Record<string, string> => ({
+            ...r.inputs.nodeConfig.labels,
+            "cloud.google.com/gke-accelerator": r.inputs.nodeConfig.guestAccelerators[0].type,
+        }),
     },
 } as const;
 
 function effect(cloudSpelling: string): string {
-    return { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[cloudSpelling] ?? cloudSpelling;
+    return (
+        { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[cloudSpelling] ??
+        cloudSpelling
+    );
 }
 
 function tolerates(tolerations: any[], taint: Taint): boolean {
-    return tolerations.some((t) => (t.key === taint.key || (t.key === undefined && t.operator === "Exists")) &&
-        (t.effect === undefined || t.effect === taint.effect) && (t.operator === "Exists" || t.value === taint.value));
+    return tolerations.some(
+        (t) =>
+            (t.key === taint.key || (t.key === undefined && t.operator === "Exists")) &&
+            (t.effect === undefined || t.effect === taint.effect) &&
+            (t.operator === "Exists" || t.value === taint.value),
+    );
 }
 
 const all = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
@@ -67,41 +87,64 @@ for (const [stack, cloud] of Object.entries(clouds)) {
                 const pool = cloud.gpuPool(ev);
                 assert.ok(pool, "GPU pool registered");
                 const taints = cloud.taints(pool!);
-                assert.ok(taints.some((t) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule"), "GPU taint");
+                assert.ok(
+                    taints.some((t) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule"),
+                    "GPU taint",
+                );
                 const deployment = all(ev, "kubernetes:apps/v1:Deployment").find((d) => d.name === "torchserve")!;
                 const pod = deployment.inputs.spec.template.spec;
-                for (const taint of taints) assert.ok(tolerates(pod.tolerations ?? [], taint), `TorchServe tolerates ${JSON.stringify(taint)}`);
+                for (const taint of taints)
+                    assert.ok(tolerates(pod.tolerations ?? [], taint), `TorchServe tolerates ${JSON.stringify(taint)}`);
                 const labels = cloud.labels(pool!);
-                for (const [k, v] of Object.entries(pod.nodeSelector ?? {})) assert.strictEqual(labels[k], v, `node selector ${k}=${v} matches the GPU pool`);
+                for (const [k, v] of Object.entries(pod.nodeSelector ?? {}))
+                    assert.strictEqual(labels[k], v, `node selector ${k}=${v} matches the GPU pool`);
                 assert.ok(Object.keys(pod.nodeSelector ?? {}).length > 0, "GPU pods select the GPU pool");
                 const container = pod.containers.find((c: any) => c.name === "torchserve");
                 assert.strictEqual(String(container.resources.limits["nvidia.com/gpu"]), String(torchserve.nGpu));
             });
 
-            it(cloud.devicePlugin ? "installs the NVIDIA device plugin onto the GPU nodes" : "relies on the cloud's own device plugin", () => {
-                const plugin = all(ev, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "nvidia-device-plugin");
-                assert.strictEqual(plugin !== undefined, cloud.devicePlugin);
-                if (!plugin) return;
-                const pool = cloud.gpuPool(ev)!;
-                const labels = cloud.labels(pool);
-                for (const [k, v] of Object.entries(plugin.inputs.values.nodeSelector ?? {})) assert.strictEqual(labels[k], v);
-                for (const taint of cloud.taints(pool)) assert.ok(tolerates(plugin.inputs.values.tolerations, taint), `plugin tolerates ${taint.key}`);
-                const deployment = all(ev, "kubernetes:apps/v1:Deployment").find((d) => d.name === "torchserve")!;
-                assert.ok(deployment.dependencies.includes(plugin.urn), "TorchServe waits for the device plugin");
-            });
+            it(
+                cloud.devicePlugin
+                    ? "installs the NVIDIA device plugin onto the GPU nodes"
+                    : "relies on the cloud's own device plugin",
+                () => {
+                    const plugin = all(ev, "kubernetes:helm.sh/v3:Release").find(
+                        (r) => r.inputs.chart === "nvidia-device-plugin",
+                    );
+                    assert.strictEqual(plugin !== undefined, cloud.devicePlugin);
+                    if (!plugin) return;
+                    const pool = cloud.gpuPool(ev)!;
+                    const labels = cloud.labels(pool);
+                    for (const [k, v] of Object.entries(plugin.inputs.values.nodeSelector ?? {}))
+                        assert.strictEqual(labels[k], v);
+                    for (const taint of cloud.taints(pool))
+                        assert.ok(tolerates(plugin.inputs.values.tolerations, taint), `plugin tolerates ${taint.key}`);
+                    const deployment = all(ev, "kubernetes:apps/v1:Deployment").find((d) => d.name === "torchserve")!;
+                    assert.ok(deployment.dependencies.includes(plugin.urn), "TorchServe waits for the device plugin");
+                },
+            );
 
-            it(stack === "gke" ? "hands the root-owned Filestore share to TorchServe's user first" : "needs no root step for the model store", () => {
-                const deployment = all(ev, "kubernetes:apps/v1:Deployment").find((d) => d.name === "torchserve")!;
-                const init = deployment.inputs.spec.template.spec.initContainers.map((c: any) => c.name);
-                assert.deepStrictEqual(init, stack === "gke" ? ["prepare-model-store", "fetch-models"] : ["fetch-models"]);
-            });
+            it(
+                stack === "gke"
+                    ? "hands the root-owned Filestore share to TorchServe's user first"
+                    : "needs no root step for the model store",
+                () => {
+                    const deployment = all(ev, "kubernetes:apps/v1:Deployment").find((d) => d.name === "torchserve")!;
+                    const init = deployment.inputs.spec.template.spec.initContainers.map((c: any) => c.name);
+                    assert.deepStrictEqual(
+                        init,
+                        stack === "gke" ? ["prepare-model-store", "fetch-models"] : ["fetch-models"],
+                    );
+                },
+            );
 
             it("puts the model store on the cluster's ReadWriteMany class", () => {
                 const pvc = all(ev, "kubernetes:core/v1:PersistentVolumeClaim")[0];
                 assert.deepStrictEqual(pvc.inputs.spec.accessModes, ["ReadWriteMany"]);
                 // Besides a default class for add-ons' volumes (EKS: gp3), the stack creates one: the model store's.
-                const classes = all(ev, "kubernetes:storage.k8s.io/v1:StorageClass")
-                    .filter((c) => c.inputs.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] !== "true");
+                const classes = all(ev, "kubernetes:storage.k8s.io/v1:StorageClass").filter(
+                    (c) => c.inputs.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] !== "true",
+                );
                 assert.strictEqual(classes.length, 1);
                 if (!preview) assert.strictEqual(pvc.inputs.spec.storageClassName, classes[0].inputs.metadata.name);
             });
@@ -111,13 +154,15 @@ for (const [stack, cloud] of Object.entries(clouds)) {
                 assert.strictEqual(providers.length, 1, "one Kubernetes provider, built from the cluster");
                 const objects = ev.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
                 assert.ok(objects.length > 5);
-                for (const r of objects) assert.ok(r.provider.startsWith(`${providers[0].urn}::`), `${r.type} ${r.name}`);
+                for (const r of objects)
+                    assert.ok(r.provider.startsWith(`${providers[0].urn}::`), `${r.type} ${r.name}`);
             });
 
             it("exports the cloud, the cluster name and a secret kubeconfig", () => {
                 assert.strictEqual(ev.outputs.cloud, stackConfig(stack)["torchserve-platform:cloud"]);
                 assert.ok(ev.secretOutputs.includes("kubeconfig"));
-                for (const k of ["clusterName", "namespace", "inferenceUrl", "managementUrl", "metricsUrl", "grpcUrl"]) assert.ok(k in ev.outputs, k);
+                for (const k of ["clusterName", "namespace", "inferenceUrl", "managementUrl", "metricsUrl", "grpcUrl"])
+                    assert.ok(k in ev.outputs, k);
             });
 
             if (!preview) {
@@ -134,9 +179,14 @@ describe("only the selected cloud's SDK is loaded", function () {
     const script = path.join(__dirname, "support", "loadedSdks.ts");
     for (const [stack, cloud] of Object.entries(clouds)) {
         it(`${stack}: the whole program loads ${cloud.sdkRoots.join(" + ")} and no other cloud SDK`, () => {
-            const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", script, stack], { encoding: "utf8", cwd: path.join(__dirname, "..") });
+            const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", script, stack], {
+                encoding: "utf8",
+                cwd: path.join(__dirname, ".."),
+            });
             const loaded: string[] = JSON.parse(out.trim().split("\n").pop()!);
-            const others = Object.values(clouds).flatMap((c) => c.sdkRoots).filter((r) => !(cloud.sdkRoots as readonly string[]).includes(r));
+            const others = Object.values(clouds)
+                .flatMap((c) => c.sdkRoots)
+                .filter((r) => !(cloud.sdkRoots as readonly string[]).includes(r));
             for (const root of cloud.sdkRoots) assert.ok(loaded.includes(root), `${root} loaded`);
             for (const root of others) assert.ok(!loaded.includes(root), `${root} must not be loaded for ${stack}`);
         });

@@ -7,25 +7,61 @@ import { imageFlavour } from "../stacks/config/sections/torchserve";
 
 const P = "torchserve-platform";
 
-function raw(values: Record<string, unknown>, location: RawStackConfig["location"] = {}, stack = "t", otherKeys: string[] = []): RawStackConfig {
-    const locationKeys = { awsRegion: "aws:region", azureLocation: "azure-native:location", gcpProject: "gcp:project", gcpRegion: "gcp:region" };
+function raw(
+    values: Record<string, unknown>,
+    location: RawStackConfig["location"] = {},
+    stack = "t",
+    otherKeys: string[] = [],
+): RawStackConfig {
+    const locationKeys = {
+        awsRegion: "aws:region",
+        azureLocation: "azure-native:location",
+        gcpProject: "gcp:project",
+        gcpRegion: "gcp:region",
+    };
     const allKeys = [
         ...Object.keys(values).map((k) => `${P}:${k}`),
-        ...Object.entries(location).filter(([, v]) => v !== undefined).map(([k]) => locationKeys[k as keyof typeof locationKeys]),
+        ...Object.entries(location)
+            .filter(([, v]) => v !== undefined)
+            .map(([k]) => locationKeys[k as keyof typeof locationKeys]),
         ...otherKeys,
     ];
     return { project: P, stack, values, location, allKeys, secretKeys: [] };
 }
 
-const gpuTorchserve = { image: "pytorch/torchserve:0.12.0-gpu", nGpu: 1, nCpu: 2, memoryRequest: "4Gi", memoryLimit: "8Gi" };
+const gpuTorchserve = {
+    image: "pytorch/torchserve:0.12.0-gpu",
+    nGpu: 1,
+    nCpu: 2,
+    memoryRequest: "4Gi",
+    memoryLimit: "8Gi",
+};
 const aws = (extra: Record<string, unknown> = {}) =>
-    raw({ cloud: "aws", gpuNodePool: { instanceType: "g5.xlarge" }, torchserve: gpuTorchserve, ...extra }, { awsRegion: "us-west-2" });
+    raw(
+        { cloud: "aws", gpuNodePool: { instanceType: "g5.xlarge" }, torchserve: gpuTorchserve, ...extra },
+        { awsRegion: "us-west-2" },
+    );
 const azure = (extra: Record<string, unknown> = {}) =>
-    raw({ cloud: "azure", gpuNodePool: { instanceType: "Standard_NC4as_T4_v3" }, torchserve: gpuTorchserve, ...extra }, { azureLocation: "eastus" });
+    raw(
+        { cloud: "azure", gpuNodePool: { instanceType: "Standard_NC4as_T4_v3" }, torchserve: gpuTorchserve, ...extra },
+        { azureLocation: "eastus" },
+    );
 const gcp = (extra: Record<string, unknown> = {}) =>
-    raw({ cloud: "gcp", gpuNodePool: { instanceType: "n1-standard-8", gpuType: "nvidia-tesla-t4" }, torchserve: { ...gpuTorchserve, persistenceSize: "1Ti" }, ...extra }, { gcpProject: "my-project", gcpRegion: "us-central1" });
+    raw(
+        {
+            cloud: "gcp",
+            gpuNodePool: { instanceType: "n1-standard-8", gpuType: "nvidia-tesla-t4" },
+            torchserve: { ...gpuTorchserve, persistenceSize: "1Ti" },
+            ...extra,
+        },
+        { gcpProject: "my-project", gcpRegion: "us-central1" },
+    );
 const existing = (torchserve: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-    raw({ cloud: "existing", torchserve: { image: "pytorch/torchserve:0.12.0-cpu", nGpu: 0, ...torchserve }, ...extra });
+    raw({
+        cloud: "existing",
+        torchserve: { image: "pytorch/torchserve:0.12.0-cpu", nGpu: 0, ...torchserve },
+        ...extra,
+    });
 
 function errorsOf(r: RawStackConfig): string[] {
     try {
@@ -57,12 +93,20 @@ describe("config: valid stacks", () => {
     });
 
     it("defaults the image to -gpu with GPUs and -cpu without", () => {
-        assert.strictEqual(parseStackConfig(aws({ torchserve: { nCpu: 2 } })).settings.torchserve.image, "pytorch/torchserve:0.12.0-gpu");
-        assert.strictEqual(parseStackConfig(raw({ cloud: "existing", torchserve: { nGpu: 0 } })).settings.torchserve.image, "pytorch/torchserve:0.12.0-cpu");
+        assert.strictEqual(
+            parseStackConfig(aws({ torchserve: { nCpu: 2 } })).settings.torchserve.image,
+            "pytorch/torchserve:0.12.0-gpu",
+        );
+        assert.strictEqual(
+            parseStackConfig(raw({ cloud: "existing", torchserve: { nGpu: 0 } })).settings.torchserve.image,
+            "pytorch/torchserve:0.12.0-cpu",
+        );
     });
 
     it("accepts true/false wherever {enabled} is accepted", () => {
-        const { settings } = parseStackConfig(aws({ prometheus: true, grafana: { enabled: true }, autoscaling: true, istio: false }));
+        const { settings } = parseStackConfig(
+            aws({ prometheus: true, grafana: { enabled: true }, autoscaling: true, istio: false }),
+        );
         assert.strictEqual(settings.prometheus.enabled, true);
         assert.strictEqual(settings.grafana.enabled, true);
         assert.strictEqual(settings.autoscaling.enabled, true);
@@ -70,24 +114,37 @@ describe("config: valid stacks", () => {
     });
 
     it("takes GPUs per node from the instance type", () => {
-        const { settings } = parseStackConfig(aws({ gpuNodePool: { instanceType: "g5.12xlarge" }, torchserve: { ...gpuTorchserve, nGpu: 4 } }));
+        const { settings } = parseStackConfig(
+            aws({ gpuNodePool: { instanceType: "g5.12xlarge" }, torchserve: { ...gpuTorchserve, nGpu: 4 } }),
+        );
         assert.strictEqual(settings.gpuNodePool!.gpusPerNode, 4);
     });
 
     it("treats maxNodes: 0 as no GPU pool", () => {
-        const { settings } = parseStackConfig(raw({ cloud: "aws", gpuNodePool: { instanceType: "g5.xlarge", maxNodes: 0 }, torchserve: { nGpu: 0 } }, { awsRegion: "us-west-2" }));
+        const { settings } = parseStackConfig(
+            raw(
+                { cloud: "aws", gpuNodePool: { instanceType: "g5.xlarge", maxNodes: 0 }, torchserve: { nGpu: 0 } },
+                { awsRegion: "us-west-2" },
+            ),
+        );
         assert.strictEqual(settings.gpuNodePool, undefined);
     });
 
     it("uses ReadWriteMany on cloud clusters and when several pods share the store", () => {
         assert.strictEqual(parseStackConfig(aws()).settings.torchserve.storageAccessMode, "ReadWriteMany");
-        assert.strictEqual(parseStackConfig(existing({ replicas: 2 })).settings.torchserve.storageAccessMode, "ReadWriteMany");
+        assert.strictEqual(
+            parseStackConfig(existing({ replicas: 2 })).settings.torchserve.storageAccessMode,
+            "ReadWriteMany",
+        );
     });
 
     it("warns when an add-on has settings but no enabled", () => {
         const { settings, warnings } = parseStackConfig(existing({}, { grafana: { serviceType: "LoadBalancer" } }));
         assert.strictEqual(settings.grafana.enabled, false);
-        assert.ok(warnings.some((w) => w.startsWith(`${P}:grafana: settings given but no "enabled"`)), warnings.join("\n"));
+        assert.ok(
+            warnings.some((w) => w.startsWith(`${P}:grafana: settings given but no "enabled"`)),
+            warnings.join("\n"),
+        );
         assert.deepStrictEqual(parseStackConfig(existing({}, { grafana: false })).warnings, []);
     });
 
@@ -106,7 +163,12 @@ describe("config: valid stacks", () => {
 describe("config: GPU pod capacity (rollout surge room)", () => {
     it("counts CPU and memory, not only GPUs", () => {
         // g5.12xlarge: 4 GPUs, 48 vCPU; 16 CPUs per pod fit twice per node, so 2 nodes hold 4 pods, not 8.
-        const { settings } = parseStackConfig(aws({ gpuNodePool: { instanceType: "g5.12xlarge", maxNodes: 2 }, torchserve: { ...gpuTorchserve, nCpu: 16 } }));
+        const { settings } = parseStackConfig(
+            aws({
+                gpuNodePool: { instanceType: "g5.12xlarge", maxNodes: 2 },
+                torchserve: { ...gpuTorchserve, nCpu: 16 },
+            }),
+        );
         assert.strictEqual(gpuPodCapacity(settings), 4);
         const gpuBound = parseStackConfig(aws({ gpuNodePool: { instanceType: "g5.12xlarge", maxNodes: 2 } })).settings;
         assert.strictEqual(gpuPodCapacity(gpuBound), 8);
@@ -136,13 +198,54 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
     ["cloud not in the list", raw({ cloud: "openstack" }), `${P}:cloud`, "existing, aws, azure, gcp"],
     ["aws without region", raw({ cloud: "aws", torchserve: { nGpu: 0 } }), "aws:region", "required"],
     ["azure without location", raw({ cloud: "azure", torchserve: { nGpu: 0 } }), "azure-native:location", "required"],
-    ["gcp without project", raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpRegion: "us-central1" }), "gcp:project", "required"],
-    ["gcp without region", raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpProject: "my-project" }), "gcp:region", "required"],
-    ["aws region key misspelt", raw({ cloud: "aws", torchserve: { nGpu: 0 } }, {}, "t", ["aws:regoin"]), "aws:region", 'did you mean aws:region'],
-    ["aws region that is a zone", raw({ cloud: "aws", torchserve: { nGpu: 0 } }, { awsRegion: "us-west-2a" }), "aws:region", "availability zone"],
-    ["azure location with spaces", raw({ cloud: "azure", torchserve: { nGpu: 0 } }, { azureLocation: "East US" }), "azure-native:location", "eastus"],
-    ["gcp zone given as region", raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpProject: "my-project", gcpRegion: "us-central1-a" }), "gcp:region", "zone"],
-    ["gcp project id malformed", raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpProject: "My Project", gcpRegion: "us-central1" }), "gcp:project", "project ID"],
+    [
+        "gcp without project",
+        raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpRegion: "us-central1" }),
+        "gcp:project",
+        "required",
+    ],
+    [
+        "gcp without region",
+        raw({ cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } }, { gcpProject: "my-project" }),
+        "gcp:region",
+        "required",
+    ],
+    [
+        "aws region key misspelt",
+        raw({ cloud: "aws", torchserve: { nGpu: 0 } }, {}, "t", ["aws:regoin"]),
+        "aws:region",
+        "did you mean aws:region",
+    ],
+    [
+        "aws region that is a zone",
+        raw({ cloud: "aws", torchserve: { nGpu: 0 } }, { awsRegion: "us-west-2a" }),
+        "aws:region",
+        "availability zone",
+    ],
+    [
+        "azure location with spaces",
+        raw({ cloud: "azure", torchserve: { nGpu: 0 } }, { azureLocation: "East US" }),
+        "azure-native:location",
+        "eastus",
+    ],
+    [
+        "gcp zone given as region",
+        raw(
+            { cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } },
+            { gcpProject: "my-project", gcpRegion: "us-central1-a" },
+        ),
+        "gcp:region",
+        "zone",
+    ],
+    [
+        "gcp project id malformed",
+        raw(
+            { cloud: "gcp", torchserve: { nGpu: 0, persistenceSize: "1Ti" } },
+            { gcpProject: "My Project", gcpRegion: "us-central1" },
+        ),
+        "gcp:project",
+        "project ID",
+    ],
     ["port out of range", existing({ inferencePort: 70000 }), `${P}:torchserve.inferencePort`, "65535"],
     ["port zero", existing({ metricsPort: 0 }), `${P}:torchserve.metricsPort`, "from 1024"],
     ["privileged port", existing({ inferencePort: 80 }), `${P}:torchserve.inferencePort`, "from 1024"],
@@ -152,74 +255,352 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
     ["nCpu zero", existing({ nCpu: 0 }), `${P}:torchserve.nCpu`, "> 0"],
     ["nCpu negative", existing({ nCpu: -1 }), `${P}:torchserve.nCpu`, "> 0"],
     ["malformed memory quantity", existing({ memoryLimit: "4Gb" }), `${P}:torchserve.memoryLimit`, "quantity"],
-    ["malformed persistence size", existing({ persistenceSize: "ten gigs" }), `${P}:torchserve.persistenceSize`, "quantity"],
-    ["memoryRequest above memoryLimit", existing({ memoryRequest: "8Gi", memoryLimit: "4Gi" }), `${P}:torchserve.memoryRequest`, "memoryLimit"],
-    ["modelStorePath relative", existing({ modelStorePath: "model-store" }), `${P}:torchserve.modelStorePath`, "absolute"],
-    ["modelStorePath over the config mount", existing({ modelStorePath: "/etc/torchserve" }), `${P}:torchserve.modelStorePath`, "overlaps /etc/torchserve"],
-    ["modelStorePath above the config mount", existing({ modelStorePath: "/etc/" }), `${P}:torchserve.modelStorePath`, "overlaps"],
+    [
+        "malformed persistence size",
+        existing({ persistenceSize: "ten gigs" }),
+        `${P}:torchserve.persistenceSize`,
+        "quantity",
+    ],
+    [
+        "memoryRequest above memoryLimit",
+        existing({ memoryRequest: "8Gi", memoryLimit: "4Gi" }),
+        `${P}:torchserve.memoryRequest`,
+        "memoryLimit",
+    ],
+    [
+        "modelStorePath relative",
+        existing({ modelStorePath: "model-store" }),
+        `${P}:torchserve.modelStorePath`,
+        "absolute",
+    ],
+    [
+        "modelStorePath over the config mount",
+        existing({ modelStorePath: "/etc/torchserve" }),
+        `${P}:torchserve.modelStorePath`,
+        "overlaps /etc/torchserve",
+    ],
+    [
+        "modelStorePath above the config mount",
+        existing({ modelStorePath: "/etc/" }),
+        `${P}:torchserve.modelStorePath`,
+        "overlaps",
+    ],
     ["modelStorePath root", existing({ modelStorePath: "/" }), `${P}:torchserve.modelStorePath`, "absolute path"],
-    ["persistence size zero", existing({ persistenceSize: "0" }), `${P}:torchserve.persistenceSize`, "larger than zero"],
-    ["TorchServe in kube-system", existing({ namespace: "kube-system" }), `${P}:torchserve.namespace`, "one of its own"],
-    ["Prometheus in TorchServe's namespace", existing({}, { prometheus: { enabled: true, namespace: "torchserve" } }), `${P}:prometheus.namespace`, "of its own"],
+    [
+        "persistence size zero",
+        existing({ persistenceSize: "0" }),
+        `${P}:torchserve.persistenceSize`,
+        "larger than zero",
+    ],
+    [
+        "TorchServe in kube-system",
+        existing({ namespace: "kube-system" }),
+        `${P}:torchserve.namespace`,
+        "one of its own",
+    ],
+    [
+        "Prometheus in TorchServe's namespace",
+        existing({}, { prometheus: { enabled: true, namespace: "torchserve" } }),
+        `${P}:prometheus.namespace`,
+        "of its own",
+    ],
     ["a secret in config", { ...existing({}), secretKeys: ["torchserve"] }, `${P}:torchserve`, "clear text"],
-    ["modelStorePath escaping", existing({ modelStorePath: "/home/../etc" }), `${P}:torchserve.modelStorePath`, "absolute"],
-    ["typo in a torchserve key (seed name)", existing({ persitant_volume: "2Gi" }), `${P}:torchserve.persitant_volume`, "persistenceSize"],
+    [
+        "modelStorePath escaping",
+        existing({ modelStorePath: "/home/../etc" }),
+        `${P}:torchserve.modelStorePath`,
+        "absolute",
+    ],
+    [
+        "typo in a torchserve key (seed name)",
+        existing({ persitant_volume: "2Gi" }),
+        `${P}:torchserve.persitant_volume`,
+        "persistenceSize",
+    ],
     ["typo in a torchserve key", existing({ replcas: 2 }), `${P}:torchserve.replcas`, "replicas"],
     ["seed parameter name", existing({ n_gpu: 0 }), `${P}:torchserve.n_gpu`, "nGpu"],
     ["unknown top-level key", raw({ cloud: "existing", torchserv: {} }), `${P}:torchserv`, "torchserve"],
     ["torchserve key at top level", raw({ cloud: "existing", replicas: 2 }), `${P}:replicas`, "torchserve.replicas"],
-    ["unknown cluster key", raw({ cloud: "existing", torchserve: { nGpu: 0 }, cluster: { nmae: "x" } }), `${P}:cluster.nmae`, "name"],
-    ["unknown gpuNodePool key", aws({ gpuNodePool: { instanceType: "g5.xlarge", maxNode: 3 } }), `${P}:gpuNodePool.maxNode`, "maxNodes"],
-    ["model without name", existing({ models: [{ url: "https://example.com/a.mar" }] }), `${P}:torchserve.models[0].name`, "required"],
-    ["model name with bad characters", existing({ models: [{ name: "my model!", url: "https://example.com/a.mar" }] }), `${P}:torchserve.models[0].name`, "model name"],
-    ["model url on s3", existing({ models: [{ name: "m", url: "s3://bucket/m.mar" }] }), `${P}:torchserve.models[0].url`, "credentials"],
-    ["model url not a url", existing({ models: [{ name: "m", url: "m.mar" }] }), `${P}:torchserve.models[0].url`, "http(s)"],
+    [
+        "unknown cluster key",
+        raw({ cloud: "existing", torchserve: { nGpu: 0 }, cluster: { nmae: "x" } }),
+        `${P}:cluster.nmae`,
+        "name",
+    ],
+    [
+        "unknown gpuNodePool key",
+        aws({ gpuNodePool: { instanceType: "g5.xlarge", maxNode: 3 } }),
+        `${P}:gpuNodePool.maxNode`,
+        "maxNodes",
+    ],
+    [
+        "model without name",
+        existing({ models: [{ url: "https://example.com/a.mar" }] }),
+        `${P}:torchserve.models[0].name`,
+        "required",
+    ],
+    [
+        "model name with bad characters",
+        existing({ models: [{ name: "my model!", url: "https://example.com/a.mar" }] }),
+        `${P}:torchserve.models[0].name`,
+        "model name",
+    ],
+    [
+        "model url on s3",
+        existing({ models: [{ name: "m", url: "s3://bucket/m.mar" }] }),
+        `${P}:torchserve.models[0].url`,
+        "credentials",
+    ],
+    [
+        "model url not a url",
+        existing({ models: [{ name: "m", url: "m.mar" }] }),
+        `${P}:torchserve.models[0].url`,
+        "http(s)",
+    ],
     ["model without url", existing({ models: [{ name: "m" }] }), `${P}:torchserve.models[0].url`, "required"],
-    ["duplicate model names", existing({ models: [{ name: "m", url: "https://e.com/a.mar" }, { name: "m", url: "https://e.com/b.mar" }] }), `${P}:torchserve.models[1].name`, "unique"],
-    ["bad sha256", existing({ models: [{ name: "m", url: "https://e.com/a.mar", sha256: "abc" }] }), `${P}:torchserve.models[0].sha256`, "hex"],
-    ["maxWorkers below minWorkers", existing({ models: [{ name: "m", url: "https://e.com/a.mar", minWorkers: 4, maxWorkers: 2 }] }), `${P}:torchserve.models[0].maxWorkers`, "minWorkers"],
+    [
+        "duplicate model names",
+        existing({
+            models: [
+                { name: "m", url: "https://e.com/a.mar" },
+                { name: "m", url: "https://e.com/b.mar" },
+            ],
+        }),
+        `${P}:torchserve.models[1].name`,
+        "unique",
+    ],
+    [
+        "bad sha256",
+        existing({ models: [{ name: "m", url: "https://e.com/a.mar", sha256: "abc" }] }),
+        `${P}:torchserve.models[0].sha256`,
+        "hex",
+    ],
+    [
+        "maxWorkers below minWorkers",
+        existing({ models: [{ name: "m", url: "https://e.com/a.mar", minWorkers: 4, maxWorkers: 2 }] }),
+        `${P}:torchserve.models[0].maxWorkers`,
+        "minWorkers",
+    ],
     ["image tagged latest", existing({ image: "pytorch/torchserve:latest" }), `${P}:torchserve.image`, "pinned"],
     ["image untagged", existing({ image: "pytorch/torchserve" }), `${P}:torchserve.image`, "pinned"],
-    ["GPUs with a CPU image", aws({ torchserve: { ...gpuTorchserve, image: "pytorch/torchserve:0.12.0-cpu" } }), `${P}:torchserve.image`, "CPU image"],
+    [
+        "GPUs with a CPU image",
+        aws({ torchserve: { ...gpuTorchserve, image: "pytorch/torchserve:0.12.0-cpu" } }),
+        `${P}:torchserve.image`,
+        "CPU image",
+    ],
     ["bad namespace", existing({ namespace: "Torch_Serve" }), `${P}:torchserve.namespace`, "namespace"],
     ["bad service type", existing({ serviceType: "Ingress" }), `${P}:torchserve.serviceType`, "LoadBalancer"],
-    ["replicas 2 on ReadWriteOnce", existing({ replicas: 2, storageAccessMode: "ReadWriteOnce" }), `${P}:torchserve.replicas`, "ReadWriteOnce"],
-    ["more GPUs per pod than the node has", aws({ torchserve: { ...gpuTorchserve, nGpu: 2 } }), `${P}:torchserve.nGpu`, "g5.xlarge"],
-    ["non-GPU instance type with GPUs", aws({ gpuNodePool: { instanceType: "m5.large" } }), `${P}:gpuNodePool.instanceType`, "no GPUs"],
-    ["non-GPU Azure VM with GPUs", azure({ gpuNodePool: { instanceType: "Standard_D4s_v5" } }), `${P}:gpuNodePool.instanceType`, "no GPUs"],
-    ["instance type from another cloud", azure({ gpuNodePool: { instanceType: "g5.xlarge" } }), `${P}:gpuNodePool.instanceType`, "aws instance type"],
-    ["gpusPerNode contradicting the instance", aws({ gpuNodePool: { instanceType: "g5.xlarge", gpusPerNode: 4 } }), `${P}:gpuNodePool.gpusPerNode`, "1 GPU"],
+    [
+        "replicas 2 on ReadWriteOnce",
+        existing({ replicas: 2, storageAccessMode: "ReadWriteOnce" }),
+        `${P}:torchserve.replicas`,
+        "ReadWriteOnce",
+    ],
+    [
+        "more GPUs per pod than the node has",
+        aws({ torchserve: { ...gpuTorchserve, nGpu: 2 } }),
+        `${P}:torchserve.nGpu`,
+        "g5.xlarge",
+    ],
+    [
+        "non-GPU instance type with GPUs",
+        aws({ gpuNodePool: { instanceType: "m5.large" } }),
+        `${P}:gpuNodePool.instanceType`,
+        "no GPUs",
+    ],
+    [
+        "non-GPU Azure VM with GPUs",
+        azure({ gpuNodePool: { instanceType: "Standard_D4s_v5" } }),
+        `${P}:gpuNodePool.instanceType`,
+        "no GPUs",
+    ],
+    [
+        "instance type from another cloud",
+        azure({ gpuNodePool: { instanceType: "g5.xlarge" } }),
+        `${P}:gpuNodePool.instanceType`,
+        "aws instance type",
+    ],
+    [
+        "gpusPerNode contradicting the instance",
+        aws({ gpuNodePool: { instanceType: "g5.xlarge", gpusPerNode: 4 } }),
+        `${P}:gpuNodePool.gpusPerNode`,
+        "1 GPU",
+    ],
     ["nCpu above the node", aws({ torchserve: { ...gpuTorchserve, nCpu: 8 } }), `${P}:torchserve.nCpu`, "g5.xlarge"],
-    ["memoryRequest above the node", aws({ torchserve: { ...gpuTorchserve, memoryRequest: "15Gi", memoryLimit: "16Gi" } }), `${P}:torchserve.memoryRequest`, "g5.xlarge"],
-    ["replicas that can never fit", aws({ gpuNodePool: { instanceType: "g5.xlarge", maxNodes: 2 }, torchserve: { ...gpuTorchserve, replicas: 3 } }), `${P}:torchserve.replicas`, "at most 2"],
-    ["autoscaling beyond the GPU pool", aws({ prometheus: true, autoscaling: { enabled: true, maxReplicas: 5 } }), `${P}:autoscaling.maxReplicas`, "at most 2"],
-    ["GPUs but no GPU pool", raw({ cloud: "aws", torchserve: gpuTorchserve }, { awsRegion: "us-west-2" }), `${P}:torchserve.nGpu`, "no GPU node pool"],
-    ["GKE without gpuType", gcp({ gpuNodePool: { instanceType: "n1-standard-8" } }), `${P}:gpuNodePool.gpuType`, "required"],
-    ["GKE accelerator not attachable", gcp({ gpuNodePool: { instanceType: "n1-standard-8", gpuType: "nvidia-l4" } }), `${P}:gpuNodePool.gpuType`, "N1"],
-    ["GKE family without GPUs", gcp({ gpuNodePool: { instanceType: "e2-standard-4", gpuType: "nvidia-tesla-t4" } }), `${P}:gpuNodePool.instanceType`, "cannot be attached"],
-    ["GKE wrong accelerator for g2", gcp({ gpuNodePool: { instanceType: "g2-standard-8", gpuType: "nvidia-tesla-t4" } }), `${P}:gpuNodePool.gpuType`, "nvidia-l4"],
-    ["gpuType outside GKE", aws({ gpuNodePool: { instanceType: "g5.xlarge", gpuType: "nvidia-tesla-t4" } }), `${P}:gpuNodePool.gpuType`, "only used on gcp"],
-    ["Filestore below its minimum", gcp({ torchserve: { ...gpuTorchserve, persistenceSize: "100Gi" } }), `${P}:torchserve.persistenceSize`, "1Ti"],
-    ["gpuNodePool without instanceType", raw({ cloud: "aws", gpuNodePool: { minNodes: 1 }, torchserve: gpuTorchserve }, { awsRegion: "us-west-2" }), `${P}:gpuNodePool.instanceType`, "required"],
-    ["gpuNodePool min above max", aws({ gpuNodePool: { instanceType: "g5.xlarge", minNodes: 3, maxNodes: 2 } }), `${P}:gpuNodePool.minNodes`, "maxNodes"],
-    ["kubeconfig on a cloud stack", aws({ cluster: { kubeconfig: "~/.kube/config" } }), `${P}:cluster.kubeconfig`, "existing"],
+    [
+        "memoryRequest above the node",
+        aws({ torchserve: { ...gpuTorchserve, memoryRequest: "15Gi", memoryLimit: "16Gi" } }),
+        `${P}:torchserve.memoryRequest`,
+        "g5.xlarge",
+    ],
+    [
+        "replicas that can never fit",
+        aws({ gpuNodePool: { instanceType: "g5.xlarge", maxNodes: 2 }, torchserve: { ...gpuTorchserve, replicas: 3 } }),
+        `${P}:torchserve.replicas`,
+        "at most 2",
+    ],
+    [
+        "autoscaling beyond the GPU pool",
+        aws({ prometheus: true, autoscaling: { enabled: true, maxReplicas: 5 } }),
+        `${P}:autoscaling.maxReplicas`,
+        "at most 2",
+    ],
+    [
+        "GPUs but no GPU pool",
+        raw({ cloud: "aws", torchserve: gpuTorchserve }, { awsRegion: "us-west-2" }),
+        `${P}:torchserve.nGpu`,
+        "no GPU node pool",
+    ],
+    [
+        "GKE without gpuType",
+        gcp({ gpuNodePool: { instanceType: "n1-standard-8" } }),
+        `${P}:gpuNodePool.gpuType`,
+        "required",
+    ],
+    [
+        "GKE accelerator not attachable",
+        gcp({ gpuNodePool: { instanceType: "n1-standard-8", gpuType: "nvidia-l4" } }),
+        `${P}:gpuNodePool.gpuType`,
+        "N1",
+    ],
+    [
+        "GKE family without GPUs",
+        gcp({ gpuNodePool: { instanceType: "e2-standard-4", gpuType: "nvidia-tesla-t4" } }),
+        `${P}:gpuNodePool.instanceType`,
+        "cannot be attached",
+    ],
+    [
+        "GKE wrong accelerator for g2",
+        gcp({ gpuNodePool: { instanceType: "g2-standard-8", gpuType: "nvidia-tesla-t4" } }),
+        `${P}:gpuNodePool.gpuType`,
+        "nvidia-l4",
+    ],
+    [
+        "gpuType outside GKE",
+        aws({ gpuNodePool: { instanceType: "g5.xlarge", gpuType: "nvidia-tesla-t4" } }),
+        `${P}:gpuNodePool.gpuType`,
+        "only used on gcp",
+    ],
+    [
+        "Filestore below its minimum",
+        gcp({ torchserve: { ...gpuTorchserve, persistenceSize: "100Gi" } }),
+        `${P}:torchserve.persistenceSize`,
+        "1Ti",
+    ],
+    [
+        "gpuNodePool without instanceType",
+        raw({ cloud: "aws", gpuNodePool: { minNodes: 1 }, torchserve: gpuTorchserve }, { awsRegion: "us-west-2" }),
+        `${P}:gpuNodePool.instanceType`,
+        "required",
+    ],
+    [
+        "gpuNodePool min above max",
+        aws({ gpuNodePool: { instanceType: "g5.xlarge", minNodes: 3, maxNodes: 2 } }),
+        `${P}:gpuNodePool.minNodes`,
+        "maxNodes",
+    ],
+    [
+        "kubeconfig on a cloud stack",
+        aws({ cluster: { kubeconfig: "~/.kube/config" } }),
+        `${P}:cluster.kubeconfig`,
+        "existing",
+    ],
     ["cluster name with capitals", existing({}, { cluster: { name: "My_Cluster" } }), `${P}:cluster.name`, "lowercase"],
-    ["bad kubernetes version", existing({}, { cluster: { kubernetesVersion: "latest" } }), `${P}:cluster.kubernetesVersion`, "1.35"],
-    ["kubernetes version with a patch number", existing({}, { cluster: { kubernetesVersion: "1.35.2" } }), `${P}:cluster.kubernetesVersion`, "no patch"],
-    ["kubernetes version out of support", existing({}, { cluster: { kubernetesVersion: "1.20" } }), `${P}:cluster.kubernetesVersion`, "1.30 or newer"],
+    [
+        "bad kubernetes version",
+        existing({}, { cluster: { kubernetesVersion: "latest" } }),
+        `${P}:cluster.kubernetesVersion`,
+        "1.35",
+    ],
+    [
+        "kubernetes version with a patch number",
+        existing({}, { cluster: { kubernetesVersion: "1.35.2" } }),
+        `${P}:cluster.kubernetesVersion`,
+        "no patch",
+    ],
+    [
+        "kubernetes version out of support",
+        existing({}, { cluster: { kubernetesVersion: "1.20" } }),
+        `${P}:cluster.kubernetesVersion`,
+        "1.30 or newer",
+    ],
     ["grafana without any Prometheus", existing({}, { grafana: true }), `${P}:grafana`, "prometheus"],
-    ["autoscaling without Prometheus", existing({ storageAccessMode: "ReadWriteMany" }, { autoscaling: true }), `${P}:autoscaling`, "prometheus"],
-    ["autoscaling max below min", existing({ storageAccessMode: "ReadWriteMany" }, { prometheus: true, autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 2 } }), `${P}:autoscaling.maxReplicas`, "minReplicas"],
+    [
+        "autoscaling without Prometheus",
+        existing({ storageAccessMode: "ReadWriteMany" }, { autoscaling: true }),
+        `${P}:autoscaling`,
+        "prometheus",
+    ],
+    [
+        "autoscaling max below min",
+        existing(
+            { storageAccessMode: "ReadWriteMany" },
+            { prometheus: true, autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 2 } },
+        ),
+        `${P}:autoscaling.maxReplicas`,
+        "minReplicas",
+    ],
     ["toggle neither bool nor object", existing({}, { prometheus: "yes" }), `${P}:prometheus`, "object"],
     ["enabled not a boolean", existing({}, { istio: { enabled: "true" } }), `${P}:istio.enabled`, "true or false"],
-    ["prometheus retention malformed", existing({}, { prometheus: { enabled: true, retention: "two weeks" } }), `${P}:prometheus.retention`, "duration"],
-    ["canary without istio", existing({ storageAccessMode: "ReadWriteMany", canary: { image: "pytorch/torchserve:0.12.0-cpu", weight: 10 } }), `${P}:torchserve.canary`, "istio"],
-    ["canary weight above 100", existing({ storageAccessMode: "ReadWriteMany", canary: { image: "pytorch/torchserve:0.12.0-cpu", weight: 120 } }, { istio: true }), `${P}:torchserve.canary.weight`, "100"],
-    ["canary without image", existing({ storageAccessMode: "ReadWriteMany", canary: { weight: 10 } }, { istio: true }), `${P}:torchserve.canary.image`, "required"],
-    ["canary pods beyond the GPU pool", aws({ istio: true, gpuNodePool: { instanceType: "g5.xlarge", maxNodes: 2 }, torchserve: { ...gpuTorchserve, replicas: 2, canary: { image: "pytorch/torchserve:0.12.0-gpu" } } }), `${P}:torchserve.replicas`, "canary"],
-    ["istio cookie ttl malformed", existing({}, { istio: { enabled: true, sessionCookie: { ttl: "forever" } } }), `${P}:istio.sessionCookie.ttl`, "duration"],
-    ["Kubernetes too old for the pinned Istio", existing({}, { istio: true, cluster: { kubernetesVersion: "1.31" } }), `${P}:cluster.kubernetesVersion`, "Istio"],
-    ["istio jwt without jwksUri", existing({}, { istio: { enabled: true, jwt: { issuer: "https://issuer" } } }), `${P}:istio.jwt.jwksUri`, "required"],
+    [
+        "prometheus retention malformed",
+        existing({}, { prometheus: { enabled: true, retention: "two weeks" } }),
+        `${P}:prometheus.retention`,
+        "duration",
+    ],
+    [
+        "canary without istio",
+        existing({
+            storageAccessMode: "ReadWriteMany",
+            canary: { image: "pytorch/torchserve:0.12.0-cpu", weight: 10 },
+        }),
+        `${P}:torchserve.canary`,
+        "istio",
+    ],
+    [
+        "canary weight above 100",
+        existing(
+            { storageAccessMode: "ReadWriteMany", canary: { image: "pytorch/torchserve:0.12.0-cpu", weight: 120 } },
+            { istio: true },
+        ),
+        `${P}:torchserve.canary.weight`,
+        "100",
+    ],
+    [
+        "canary without image",
+        existing({ storageAccessMode: "ReadWriteMany", canary: { weight: 10 } }, { istio: true }),
+        `${P}:torchserve.canary.image`,
+        "required",
+    ],
+    [
+        "canary pods beyond the GPU pool",
+        aws({
+            istio: true,
+            gpuNodePool: { instanceType: "g5.xlarge", maxNodes: 2 },
+            torchserve: { ...gpuTorchserve, replicas: 2, canary: { image: "pytorch/torchserve:0.12.0-gpu" } },
+        }),
+        `${P}:torchserve.replicas`,
+        "canary",
+    ],
+    [
+        "istio cookie ttl malformed",
+        existing({}, { istio: { enabled: true, sessionCookie: { ttl: "forever" } } }),
+        `${P}:istio.sessionCookie.ttl`,
+        "duration",
+    ],
+    [
+        "Kubernetes too old for the pinned Istio",
+        existing({}, { istio: true, cluster: { kubernetesVersion: "1.31" } }),
+        `${P}:cluster.kubernetesVersion`,
+        "Istio",
+    ],
+    [
+        "istio jwt without jwksUri",
+        existing({}, { istio: { enabled: true, jwt: { issuer: "https://issuer" } } }),
+        `${P}:istio.jwt.jwksUri`,
+        "required",
+    ],
 ];
 
 describe("config: each mistake fails with one line naming the key", () => {

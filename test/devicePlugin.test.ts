@@ -3,7 +3,12 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { devicePluginAffinity, devicePluginValues, NvidiaDevicePlugin, nvidiaDevicePluginChart } from "../components/devicePlugin";
+import {
+    devicePluginAffinity,
+    devicePluginValues,
+    NvidiaDevicePlugin,
+    nvidiaDevicePluginChart,
+} from "../components/devicePlugin";
 import { Placement } from "../components/cluster/target";
 import { evaluate, Evaluation } from "../tools/evaluate";
 import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
@@ -27,21 +32,32 @@ describe("NVIDIA device plugin values", () => {
     it("schedules onto the GPU pool: its labels, its taint tolerated", () => {
         const v = devicePluginValues(gpuPlacement);
         assert.deepStrictEqual(v.nodeSelector, { "torchserve.pytorch.org/pool": "gpu" });
-        assert.ok(v.tolerations.some((t: any) => t.key === "nvidia.com/gpu" && t.operator === "Exists" && t.effect === "NoSchedule"));
+        assert.ok(
+            v.tolerations.some(
+                (t: any) => t.key === "nvidia.com/gpu" && t.operator === "Exists" && t.effect === "NoSchedule",
+            ),
+        );
         assert.strictEqual(v.failOnInitError, undefined, "on GPU-only nodes a missing driver should fail loudly");
     });
 
     it("replaces the chart's NFD-label affinity, which EKS/AKS nodes would never satisfy", () => {
-        const terms = devicePluginAffinity(gpuPlacement).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+        const terms =
+            devicePluginAffinity(gpuPlacement).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+                .nodeSelectorTerms;
         // Helm replaces lists wholesale: one term, ours, and no Node Feature Discovery keys.
-        assert.deepStrictEqual(terms, [{ matchExpressions: [{ key: "torchserve.pytorch.org/pool", operator: "In", values: ["gpu"] }] }]);
+        assert.deepStrictEqual(terms, [
+            { matchExpressions: [{ key: "torchserve.pytorch.org/pool", operator: "In", values: ["gpu"] }] },
+        ]);
         assert.ok(!JSON.stringify(terms).includes("feature.node.kubernetes.io"));
     });
 
     it("without GPU labels to select on, runs on Linux nodes and tolerates CPU nodes", () => {
         const v = devicePluginValues({ nodeSelector: {}, tolerations: gpuPlacement.tolerations });
-        assert.deepStrictEqual(v.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions,
-            [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }]);
+        assert.deepStrictEqual(
+            v.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
+                .matchExpressions,
+            [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }],
+        );
         assert.strictEqual(v.failOnInitError, false);
     });
 
@@ -62,7 +78,11 @@ describe("NvidiaDevicePlugin under mocks", function () {
                 ev = await evaluate({ project: "torchserve-platform", stack: "dp", config: {}, preview }, async () => {
                     const provider = new k8s.Provider("cluster", { kubeconfig: "{}", enableServerSideApply: true });
                     const gpuPool = new GpuPool("gpu-pool");
-                    new NvidiaDevicePlugin("nvidia-device-plugin", { provider, placement: gpuPlacement, dependsOn: [gpuPool] });
+                    new NvidiaDevicePlugin("nvidia-device-plugin", {
+                        provider,
+                        placement: gpuPlacement,
+                        dependsOn: [gpuPool],
+                    });
                     return {};
                 });
             });
@@ -80,7 +100,11 @@ describe("NvidiaDevicePlugin under mocks", function () {
             it("lands on GPU nodes only, tolerating their taint, after the GPU pool exists", () => {
                 const rel = one(ev, "kubernetes:helm.sh/v3:Release");
                 assert.deepStrictEqual(rel.inputs.values.nodeSelector, gpuPlacement.nodeSelector);
-                assert.ok(rel.inputs.values.tolerations.some((t: any) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule"));
+                assert.ok(
+                    rel.inputs.values.tolerations.some(
+                        (t: any) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule",
+                    ),
+                );
                 assert.ok(rel.dependencies.includes(one(ev, "test:index:GpuPool").urn));
             });
         });

@@ -43,7 +43,14 @@ function eksSettings(gpu: { spot?: boolean; minNodes?: number } | false = {}, de
         cloud: "aws",
         location,
         cluster,
-        gpuNodePool: { instanceType: "g5.xlarge", gpusPerNode: 1, minNodes: gpu.minNodes ?? 1, maxNodes: 2, spot: gpu.spot ?? false, diskSizeGb: 150 },
+        gpuNodePool: {
+            instanceType: "g5.xlarge",
+            gpusPerNode: 1,
+            minNodes: gpu.minNodes ?? 1,
+            maxNodes: 2,
+            spot: gpu.spot ?? false,
+            diskSizeGb: 150,
+        },
     });
 }
 
@@ -59,7 +66,12 @@ function run(settings: Settings, preview: boolean): Promise<ClusterRun> {
         preview,
         call: (args) =>
             args.token === "aws:index/getAvailabilityZones:getAvailabilityZones"
-                ? { id: "us-west-2", names: zones, zoneIds: ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"], groupNames: ["us-west-2"] }
+                ? {
+                      id: "us-west-2",
+                      names: zones,
+                      zoneIds: ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"],
+                      groupNames: ["us-west-2"],
+                  }
                 : awsCall(args),
     });
 }
@@ -74,8 +86,14 @@ describe("EKS building blocks", () => {
     });
 
     it("tags subnets for public and internal load balancers of this cluster", () => {
-        assert.deepStrictEqual(subnetTags("c1", "public"), { "kubernetes.io/cluster/c1": "shared", "kubernetes.io/role/elb": "1" });
-        assert.deepStrictEqual(subnetTags("c1", "private"), { "kubernetes.io/cluster/c1": "shared", "kubernetes.io/role/internal-elb": "1" });
+        assert.deepStrictEqual(subnetTags("c1", "public"), {
+            "kubernetes.io/cluster/c1": "shared",
+            "kubernetes.io/role/elb": "1",
+        });
+        assert.deepStrictEqual(subnetTags("c1", "private"), {
+            "kubernetes.io/cluster/c1": "shared",
+            "kubernetes.io/role/internal-elb": "1",
+        });
     });
 
     it("uses distinct zones and says so when the region has too few", () => {
@@ -90,12 +108,22 @@ describe("EKS building blocks", () => {
     });
 
     it("tags the ASG so cluster-autoscaler discovers it and can scale the GPU pool from zero", () => {
-        const spec = gpuPoolSpec({ instanceType: "g5.xlarge", gpusPerNode: 1, minNodes: 0, maxNodes: 2, spot: true, diskSizeGb: 100 });
+        const spec = gpuPoolSpec({
+            instanceType: "g5.xlarge",
+            gpusPerNode: 1,
+            minNodes: 0,
+            maxNodes: 2,
+            spot: true,
+            diskSizeGb: 100,
+        });
         const tags = autoscalerTags("c1", spec);
         assert.strictEqual(tags["k8s.io/cluster-autoscaler/enabled"], "true");
         assert.strictEqual(tags["k8s.io/cluster-autoscaler/c1"], "owned");
         assert.strictEqual(tags["k8s.io/cluster-autoscaler/node-template/label/torchserve.pytorch.org/pool"], "gpu");
-        assert.strictEqual(tags["k8s.io/cluster-autoscaler/node-template/label/k8s.amazonaws.com/accelerator"], "nvidia-a10g");
+        assert.strictEqual(
+            tags["k8s.io/cluster-autoscaler/node-template/label/k8s.amazonaws.com/accelerator"],
+            "nvidia-a10g",
+        );
         assert.strictEqual(tags["k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu"], "true:NoSchedule");
         const args = nodeGroupArgs(spec, "c1", {});
         assert.deepStrictEqual(args.scalingConfig, { minSize: 0, maxSize: 2, desiredSize: 0 });
@@ -103,7 +131,13 @@ describe("EKS building blocks", () => {
     });
 
     it("IRSA trust: only the named service account, through the cluster's OIDC provider", () => {
-        const doc = JSON.parse(irsaTrustPolicy("arn:p", "https://oidc.example/id/X", "system:serviceaccount:kube-system:cluster-autoscaler"));
+        const doc = JSON.parse(
+            irsaTrustPolicy(
+                "arn:p",
+                "https://oidc.example/id/X",
+                "system:serviceaccount:kube-system:cluster-autoscaler",
+            ),
+        );
         const s = doc.Statement[0];
         assert.deepStrictEqual(s.Principal, { Federated: "arn:p" });
         assert.strictEqual(s.Action, "sts:AssumeRoleWithWebIdentity");
@@ -111,7 +145,9 @@ describe("EKS building blocks", () => {
             "oidc.example/id/X:aud": "sts.amazonaws.com",
             "oidc.example/id/X:sub": "system:serviceaccount:kube-system:cluster-autoscaler",
         });
-        const wildcard = JSON.parse(irsaTrustPolicy("arn:p", "oidc.example/id/X", "system:serviceaccount:kube-system:efs-csi-*"));
+        const wildcard = JSON.parse(
+            irsaTrustPolicy("arn:p", "oidc.example/id/X", "system:serviceaccount:kube-system:efs-csi-*"),
+        );
         assert.deepStrictEqual(wildcard.Statement[0].Condition, {
             StringEquals: { "oidc.example/id/X:aud": "sts.amazonaws.com" },
             StringLike: { "oidc.example/id/X:sub": "system:serviceaccount:kube-system:efs-csi-*" },
@@ -121,9 +157,12 @@ describe("EKS building blocks", () => {
     it("cluster-autoscaler may resize only this cluster's groups", () => {
         const doc = JSON.parse(clusterAutoscalerPolicy("c1"));
         const scale = doc.Statement.find((s: any) => s.Action.includes("autoscaling:SetDesiredCapacity"));
-        assert.deepStrictEqual(scale.Condition, { StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/c1": "owned" } });
+        assert.deepStrictEqual(scale.Condition, {
+            StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/c1": "owned" },
+        });
         const read = doc.Statement.find((s: any) => s.Action.includes("autoscaling:DescribeAutoScalingGroups"));
-        for (const a of ["eks:DescribeNodegroup", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeInstanceTypes"]) assert.ok(read.Action.includes(a), a);
+        for (const a of ["eks:DescribeNodegroup", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeInstanceTypes"])
+            assert.ok(read.Action.includes(a), a);
     });
 
     it("matches cluster-autoscaler to the Kubernetes minor", () => {
@@ -134,16 +173,30 @@ describe("EKS building blocks", () => {
 
     it("sets only cluster-autoscaler value keys chart 9.59.0 defines", () => {
         assert.strictEqual(caKeys.version, clusterAutoscalerChart.version);
-        const values = clusterAutoscalerValues({ clusterName: "c1", region: "us-west-2", roleArn: "arn:r", imageTag: "v1.35.2", placement: systemPlacement });
+        const values = clusterAutoscalerValues({
+            clusterName: "c1",
+            region: "us-west-2",
+            roleArn: "arn:r",
+            imageTag: "v1.35.2",
+            placement: systemPlacement,
+        });
         assertKnownValueKeys(values, caKeys);
         // The checker does catch a misspelling.
-        assert.deepStrictEqual(unknownValueKeys({ autoDiscovery: { clustername: "c1" } }, caKeys), ["autoDiscovery.clustername"]);
+        assert.deepStrictEqual(unknownValueKeys({ autoDiscovery: { clustername: "c1" } }, caKeys), [
+            "autoDiscovery.clustername",
+        ]);
     });
 
     it("EFS StorageClass: access points owned by TorchServe's uid, retained when protected", () => {
         const sc = efsStorageClass("fs-1", true);
         assert.strictEqual(sc.provisioner, "efs.csi.aws.com");
-        assert.deepStrictEqual(sc.parameters, { provisioningMode: "efs-ap", fileSystemId: "fs-1", directoryPerms: "700", uid: "1000", gid: "1000" });
+        assert.deepStrictEqual(sc.parameters, {
+            provisioningMode: "efs-ap",
+            fileSystemId: "fs-1",
+            directoryPerms: "700",
+            uid: "1000",
+            gid: "1000",
+        });
         assert.strictEqual(sc.reclaimPolicy, "Retain");
         assert.strictEqual(efsStorageClass("fs-1", false).reclaimPolicy, "Delete");
         assert.strictEqual(sc.allowVolumeExpansion, true, "a larger persistenceSize must not be rejected");
@@ -186,8 +239,12 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(c.inputs.nodeAssociatePublicIpAddress, false);
         assert.strictEqual(c.inputs.deletionProtection, true);
         assert.strictEqual(one(spot.ev, "eks:index:Cluster").inputs.deletionProtection, false);
-        const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("private")).map(idOf);
-        const publicIds = all(gpu.ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("public")).map(idOf);
+        const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet")
+            .filter((s) => s.name.includes("private"))
+            .map(idOf);
+        const publicIds = all(gpu.ev, "aws:ec2/subnet:Subnet")
+            .filter((s) => s.name.includes("public"))
+            .map(idOf);
         assert.deepStrictEqual(c.inputs.privateSubnetIds, privateIds);
         assert.deepStrictEqual(c.inputs.publicSubnetIds, publicIds);
         assert.strictEqual(c.inputs.vpcId, idOf(one(gpu.ev, "aws:ec2/vpc:Vpc")));
@@ -198,14 +255,24 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(subnets.length, 6);
         for (const tier of ["public", "private"]) {
             const s = subnets.filter((r) => r.name.includes(tier));
-            assert.deepStrictEqual(s.map((r) => r.inputs.availabilityZone), zones.slice(0, 3));
+            assert.deepStrictEqual(
+                s.map((r) => r.inputs.availabilityZone),
+                zones.slice(0, 3),
+            );
             for (const r of s) assert.strictEqual(r.inputs.tags[`kubernetes.io/cluster/${clusterName}`], "shared");
-            for (const r of s) assert.strictEqual(r.inputs.tags[tier === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"], "1");
+            for (const r of s)
+                assert.strictEqual(
+                    r.inputs.tags[tier === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"],
+                    "1",
+                );
         }
         const nat = one(gpu.ev, "aws:ec2/natGateway:NatGateway");
         assert.ok(nat.inputs.subnetId.includes("public"));
         const privateRoutes = one(gpu.ev, "aws:ec2/routeTable:RouteTable", "eks-private");
-        assert.deepStrictEqual(privateRoutes.inputs.routes.map((r: any) => [r.cidrBlock, r.natGatewayId]), [["0.0.0.0/0", idOf(nat)]]);
+        assert.deepStrictEqual(
+            privateRoutes.inputs.routes.map((r: any) => [r.cidrBlock, r.natGatewayId]),
+            [["0.0.0.0/0", idOf(nat)]],
+        );
     });
 
     it("GPU node group: NVIDIA AL2023 AMI, instance type, scaling, taint, label, disk, private subnets", () => {
@@ -218,14 +285,20 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(ng.inputs.diskSize, 150);
         assert.deepStrictEqual(ng.inputs.taints, [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
         assert.strictEqual(ng.inputs.labels["torchserve.pytorch.org/pool"], "gpu");
-        const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("private")).map(idOf);
+        const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet")
+            .filter((s) => s.name.includes("private"))
+            .map(idOf);
         assert.deepStrictEqual(ng.inputs.subnetIds, privateIds);
         assert.strictEqual(ng.inputs.nodeRoleArn, `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-node")}`);
         // Nodes boot only after their role has its policies.
-        for (const a of all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) => r.name.startsWith("eks-node-"))) {
+        for (const a of all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) =>
+            r.name.startsWith("eks-node-"),
+        )) {
             assert.ok(ng.dependencies.includes(a.urn), `GPU group waits for ${a.name}`);
         }
-        const policies = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) => r.name.startsWith("eks-node-")).map((r) => r.inputs.policyArn);
+        const policies = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((r) => r.name.startsWith("eks-node-"))
+            .map((r) => r.inputs.policyArn);
         assert.deepStrictEqual(policies.sort(), [
             "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
             "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
@@ -241,14 +314,24 @@ describe("EKS cluster under mocks (update)", function () {
 
     it("GPU placement selects the GPU nodes' label and tolerates their taint", () => {
         const ng = one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu");
-        for (const [k, v] of Object.entries(gpu.target.gpuPlacement.nodeSelector)) assert.strictEqual(ng.inputs.labels[k], v);
+        for (const [k, v] of Object.entries(gpu.target.gpuPlacement.nodeSelector))
+            assert.strictEqual(ng.inputs.labels[k], v);
         for (const taint of ng.inputs.taints) {
-            assert.ok(gpu.target.gpuPlacement.tolerations.some((t) => t.key === taint.key && t.operator === "Exists" && t.effect === "NoSchedule"));
+            assert.ok(
+                gpu.target.gpuPlacement.tolerations.some(
+                    (t) => t.key === taint.key && t.operator === "Exists" && t.effect === "NoSchedule",
+                ),
+            );
         }
         // The device plugin, given this placement, lands on the same nodes.
-        assert.deepStrictEqual(devicePluginValues(gpu.target.gpuPlacement).nodeSelector, { "torchserve.pytorch.org/pool": "gpu" });
+        assert.deepStrictEqual(devicePluginValues(gpu.target.gpuPlacement).nodeSelector, {
+            "torchserve.pytorch.org/pool": "gpu",
+        });
         assert.strictEqual(gpu.target.needsDevicePlugin, true);
-        assert.deepStrictEqual(gpu.target.gpuPoolReady.map((r) => r.constructor.name), ["NodeGroup"]);
+        assert.deepStrictEqual(
+            gpu.target.gpuPoolReady.map((r) => r.constructor.name),
+            ["NodeGroup"],
+        );
     });
 
     it("system node group: standard AL2023, default m6i.large, min/max from settings, no taint", () => {
@@ -296,10 +379,16 @@ describe("EKS cluster under mocks (update)", function () {
         const role = one(gpu.ev, "aws:iam/role:Role", "eks-autoscaler");
         const sa = rel.inputs.values.rbac.serviceAccount;
         assert.strictEqual(sa.create, true);
-        assert.strictEqual(sa.annotations["eks.amazonaws.com/role-arn"], `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-autoscaler")}`);
+        assert.strictEqual(
+            sa.annotations["eks.amazonaws.com/role-arn"],
+            `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-autoscaler")}`,
+        );
         const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
         assert.deepStrictEqual(trust.Principal, { Federated: fakeOidcProviderArn });
-        assert.strictEqual(trust.Condition.StringEquals[`${fakeOidcIssuer}:sub`], `system:serviceaccount:${rel.inputs.namespace}:${sa.name}`);
+        assert.strictEqual(
+            trust.Condition.StringEquals[`${fakeOidcIssuer}:sub`],
+            `system:serviceaccount:${rel.inputs.namespace}:${sa.name}`,
+        );
         const policy = one(gpu.ev, "aws:iam/rolePolicy:RolePolicy", "eks-autoscaler");
         assert.strictEqual(policy.inputs.role, idOf(role));
         assert.ok(policy.inputs.policy.includes("autoscaling:SetDesiredCapacity"));
@@ -310,15 +399,23 @@ describe("EKS cluster under mocks (update)", function () {
         const fs = one(gpu.ev, "aws:efs/fileSystem:FileSystem");
         assert.strictEqual(fs.inputs.encrypted, true);
         assert.ok(gpu.protectedTypes.includes("aws:efs/fileSystem:FileSystem"));
-        assert.ok(!spot.protectedTypes.includes("aws:efs/fileSystem:FileSystem"), "deletionProtection false leaves it unprotected");
+        assert.ok(
+            !spot.protectedTypes.includes("aws:efs/fileSystem:FileSystem"),
+            "deletionProtection false leaves it unprotected",
+        );
         const sg = one(gpu.ev, "aws:ec2/securityGroup:SecurityGroup", "eks-models-nfs");
         const rule = one(gpu.ev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
         assert.strictEqual(rule.inputs.securityGroupId, idOf(sg));
         assert.deepStrictEqual([rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort], ["tcp", 2049, 2049]);
         assert.strictEqual(rule.inputs.cidrIpv4, one(gpu.ev, "aws:ec2/vpc:Vpc").inputs.cidrBlock);
         const mounts = all(gpu.ev, "aws:efs/mountTarget:MountTarget");
-        const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("private")).map(idOf);
-        assert.deepStrictEqual(mounts.map((m) => m.inputs.subnetId), privateIds);
+        const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet")
+            .filter((s) => s.name.includes("private"))
+            .map(idOf);
+        assert.deepStrictEqual(
+            mounts.map((m) => m.inputs.subnetId),
+            privateIds,
+        );
         for (const m of mounts) {
             assert.strictEqual(m.inputs.fileSystemId, idOf(fs));
             assert.deepStrictEqual(m.inputs.securityGroups, [idOf(sg)]);
@@ -329,14 +426,30 @@ describe("EKS cluster under mocks (update)", function () {
         const addon = one(gpu.ev, "aws:eks/addon:Addon", "eks-models-efs-csi");
         assert.strictEqual(addon.inputs.addonName, "aws-efs-csi-driver");
         assert.strictEqual(addon.inputs.clusterName, clusterName);
-        const asked = gpu.invokes.find((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion" && i.inputs.addonName === "aws-efs-csi-driver")!;
-        assert.deepStrictEqual([asked.inputs.addonName, asked.inputs.kubernetesVersion, asked.inputs.mostRecent], ["aws-efs-csi-driver", "1.35", false]);
+        const asked = gpu.invokes.find(
+            (i) => i.token === "aws:eks/getAddonVersion:getAddonVersion" && i.inputs.addonName === "aws-efs-csi-driver",
+        )!;
+        assert.deepStrictEqual(
+            [asked.inputs.addonName, asked.inputs.kubernetesVersion, asked.inputs.mostRecent],
+            ["aws-efs-csi-driver", "1.35", false],
+        );
         const role = one(gpu.ev, "aws:iam/role:Role", "eks-models-efs-csi");
-        assert.strictEqual(addon.inputs.serviceAccountRoleArn, `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-models-efs-csi")}`);
+        assert.strictEqual(
+            addon.inputs.serviceAccountRoleArn,
+            `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-models-efs-csi")}`,
+        );
         const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
-        assert.strictEqual(trust.Condition.StringLike[`${fakeOidcIssuer}:sub`], "system:serviceaccount:kube-system:efs-csi-*");
-        const attach = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === autoName("eks-models-efs-csi"));
-        assert.deepStrictEqual(attach.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy"]);
+        assert.strictEqual(
+            trust.Condition.StringLike[`${fakeOidcIssuer}:sub`],
+            "system:serviceaccount:kube-system:efs-csi-*",
+        );
+        const attach = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
+            (a) => a.inputs.role === autoName("eks-models-efs-csi"),
+        );
+        assert.deepStrictEqual(
+            attach.map((a) => a.inputs.policyArn),
+            ["arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy"],
+        );
         // Its pods need nodes to run on before the add-on turns ACTIVE.
         assert.ok(addon.dependencies.includes(one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system").urn));
     });
@@ -348,7 +461,10 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(sc.inputs.parameters.provisioningMode, "efs-ap");
         assert.strictEqual(sc.inputs.parameters.fileSystemId, idOf(one(gpu.ev, "aws:efs/fileSystem:FileSystem")));
         assert.strictEqual(sc.inputs.reclaimPolicy, "Retain");
-        assert.strictEqual(one(spot.ev, "kubernetes:storage.k8s.io/v1:StorageClass", "eks-models-efs-sc").inputs.reclaimPolicy, "Delete");
+        assert.strictEqual(
+            one(spot.ev, "kubernetes:storage.k8s.io/v1:StorageClass", "eks-models-efs-sc").inputs.reclaimPolicy,
+            "Delete",
+        );
         assert.strictEqual(await (pulumi.output(gpu.target.modelStoreClassName) as any).promise(), "efs-sc");
         await validateKubernetesObject(sc);
         for (const m of all(gpu.ev, "aws:efs/mountTarget:MountTarget")) assert.ok(sc.dependencies.includes(m.urn));
@@ -358,24 +474,42 @@ describe("EKS cluster under mocks (update)", function () {
         const addon = one(gpu.ev, "aws:eks/addon:Addon", "eks-block-ebs-csi");
         assert.strictEqual(addon.inputs.addonName, "aws-ebs-csi-driver");
         assert.strictEqual(addon.inputs.clusterName, clusterName);
-        const asked = gpu.invokes.find((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion" && i.inputs.addonName === "aws-ebs-csi-driver")!;
+        const asked = gpu.invokes.find(
+            (i) => i.token === "aws:eks/getAddonVersion:getAddonVersion" && i.inputs.addonName === "aws-ebs-csi-driver",
+        )!;
         assert.ok(asked, "the add-on version is looked up");
         assert.deepStrictEqual([asked.inputs.kubernetesVersion, asked.inputs.mostRecent], ["1.35", false]);
         const role = one(gpu.ev, "aws:iam/role:Role", "eks-block-ebs-csi");
-        assert.strictEqual(addon.inputs.serviceAccountRoleArn, `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-block-ebs-csi")}`);
+        assert.strictEqual(
+            addon.inputs.serviceAccountRoleArn,
+            `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-block-ebs-csi")}`,
+        );
         const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
         assert.deepStrictEqual(trust.Principal, { Federated: fakeOidcProviderArn });
-        assert.strictEqual(trust.Condition.StringEquals[`${fakeOidcIssuer}:sub`], "system:serviceaccount:kube-system:ebs-csi-controller-sa");
-        const attach = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === autoName("eks-block-ebs-csi"));
-        assert.deepStrictEqual(attach.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"]);
+        assert.strictEqual(
+            trust.Condition.StringEquals[`${fakeOidcIssuer}:sub`],
+            "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+        );
+        const attach = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
+            (a) => a.inputs.role === autoName("eks-block-ebs-csi"),
+        );
+        assert.deepStrictEqual(
+            attach.map((a) => a.inputs.policyArn),
+            ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
+        );
         for (const a of attach) assert.ok(addon.dependencies.includes(a.urn), "the add-on waits for its role's policy");
         assert.ok(addon.dependencies.includes(one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system").urn));
     });
 
     it("StorageClass gp3: the only default class, encrypted, after its CSI add-on; the target's block storage class", async () => {
         const classes = all(gpu.ev, "kubernetes:storage.k8s.io/v1:StorageClass");
-        const defaults = classes.filter((c) => c.inputs.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true");
-        assert.deepStrictEqual(defaults.map((c) => c.name), ["eks-block-gp3"]);
+        const defaults = classes.filter(
+            (c) => c.inputs.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true",
+        );
+        assert.deepStrictEqual(
+            defaults.map((c) => c.name),
+            ["eks-block-gp3"],
+        );
         const sc = defaults[0];
         assert.strictEqual(sc.inputs.metadata.name, "gp3");
         assert.strictEqual(sc.inputs.provisioner, "ebs.csi.aws.com");
@@ -387,8 +521,11 @@ describe("EKS cluster under mocks (update)", function () {
             const name = pulumi.output(r.target.blockStorageClassName!);
             assert.strictEqual(await (name as any).promise(), "gp3");
             // Whatever takes the name as an input (Prometheus) waits for the class, and so for the driver.
-            const deps = await (name as any).allResources() as Set<pulumi.Resource>;
-            assert.ok([...deps].some((d) => d instanceof k8s.storage.v1.StorageClass), "the name carries the class as a dependency");
+            const deps = (await (name as any).allResources()) as Set<pulumi.Resource>;
+            assert.ok(
+                [...deps].some((d) => d instanceof k8s.storage.v1.StorageClass),
+                "the name carries the class as a dependency",
+            );
         }
     });
 
@@ -397,7 +534,8 @@ describe("EKS cluster under mocks (update)", function () {
             const provider = one(r.ev, "pulumi:providers:kubernetes");
             const objects = r.ev.resources.filter((x) => x.type.startsWith("kubernetes:"));
             assert.ok(objects.length >= 2);
-            for (const o of objects) assert.ok(o.provider.startsWith(provider.urn + "::"), `${o.type} ${o.name} uses ${o.provider}`);
+            for (const o of objects)
+                assert.ok(o.provider.startsWith(provider.urn + "::"), `${o.type} ${o.name} uses ${o.provider}`);
             assert.strictEqual(provider.inputs.enableServerSideApply, "true");
         }
     });
@@ -408,19 +546,29 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(typeof text, "string");
         assert.strictEqual(JSON.parse(text).clusters[0].name, clusterName);
         const provider = one(gpu.ev, "pulumi:providers:kubernetes");
-        assert.deepStrictEqual(provider.inputs.kubeconfig, { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: text });
+        assert.deepStrictEqual(provider.inputs.kubeconfig, {
+            [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+            value: text,
+        });
         assert.strictEqual(gpu.ev.outputs.clusterName, clusterName);
     });
 
     it("without a GPU pool: no GPU node group, nothing for GPU pods to wait for", () => {
-        assert.deepStrictEqual(all(cpuOnly.ev, "aws:eks/nodeGroup:NodeGroup").map((r) => r.name), ["eks-system"]);
+        assert.deepStrictEqual(
+            all(cpuOnly.ev, "aws:eks/nodeGroup:NodeGroup").map((r) => r.name),
+            ["eks-system"],
+        );
         assert.deepStrictEqual(cpuOnly.target.gpuPoolReady, []);
         assert.strictEqual(cpuOnly.target.clusterReady.length, 3);
     });
 
     it("every resource sits under a torchserve-platform component", () => {
-        const comps = new Set(gpu.ev.resources.filter((r) => r.type.startsWith("torchserve-platform:")).map((r) => r.urn));
-        for (const r of gpu.ev.resources.filter((x) => x.type !== "pulumi:pulumi:Stack" && x.type !== "torchserve-platform:eks:Cluster")) {
+        const comps = new Set(
+            gpu.ev.resources.filter((r) => r.type.startsWith("torchserve-platform:")).map((r) => r.urn),
+        );
+        for (const r of gpu.ev.resources.filter(
+            (x) => x.type !== "pulumi:pulumi:Stack" && x.type !== "torchserve-platform:eks:Cluster",
+        )) {
             assert.ok(comps.has(r.parent), `${r.type} ${r.name} has parent ${r.parent}`);
         }
     });
@@ -434,8 +582,14 @@ describe("EKS cluster under mocks (preview)", function () {
     });
 
     it("registers the same cluster with unknown ids, kubeconfig still secret", async () => {
-        for (const t of ["eks:index:Cluster", "aws:efs/fileSystem:FileSystem", "kubernetes:helm.sh/v3:Release"]) one(r.ev, t);
-        assert.deepStrictEqual(all(r.ev, "kubernetes:storage.k8s.io/v1:StorageClass").map((c) => c.inputs.metadata.name).sort(), ["efs-sc", "gp3"]);
+        for (const t of ["eks:index:Cluster", "aws:efs/fileSystem:FileSystem", "kubernetes:helm.sh/v3:Release"])
+            one(r.ev, t);
+        assert.deepStrictEqual(
+            all(r.ev, "kubernetes:storage.k8s.io/v1:StorageClass")
+                .map((c) => c.inputs.metadata.name)
+                .sort(),
+            ["efs-sc", "gp3"],
+        );
         assert.strictEqual(all(r.ev, "aws:eks/nodeGroup:NodeGroup").length, 2);
         assert.strictEqual(r.ev.outputs.kubeconfig, UNKNOWN);
         assert.ok(r.ev.secretOutputs.includes("kubeconfig"));
@@ -460,7 +614,12 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
     this.timeout(60000);
     for (const preview of [true, false]) {
         it(`${preview ? "preview" : "update"}: TorchServe's model store on efs-sc, the device plugin waits for the EKS GPU node group`, async () => {
-            const ev = await runProgram({ stack: "eks", preview, computed: cloudComputed, call: cloudCall(configFor("eks")) });
+            const ev = await runProgram({
+                stack: "eks",
+                preview,
+                computed: cloudComputed,
+                call: cloudCall(configFor("eks")),
+            });
             one(ev, "eks:index:Cluster");
             const claims = all(ev, "kubernetes:core/v1:PersistentVolumeClaim");
             assert.ok(claims.length >= 1);
@@ -468,7 +627,9 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
                 assert.strictEqual(c.inputs.spec.storageClassName, "efs-sc");
                 assert.deepStrictEqual(c.inputs.spec.accessModes, ["ReadWriteMany"]);
             }
-            const plugin = ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "nvidia-device-plugin")!;
+            const plugin = ev.resources.find(
+                (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "nvidia-device-plugin",
+            )!;
             assert.ok(plugin, "the device plugin is installed on EKS");
             assert.deepStrictEqual(plugin.inputs.values.nodeSelector, { "torchserve.pytorch.org/pool": "gpu" });
             const gpuGroup = one(ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu");
@@ -478,11 +639,24 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
         });
 
         it(`${preview ? "preview" : "update"}: with Prometheus on, its volume is on gp3 and its release waits for that class`, async () => {
-            const ev = await runProgram({ stack: "eks", override: { prometheus: { enabled: true } }, preview, computed: cloudComputed, call: cloudCall(configFor("eks")) });
-            const kps = ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack")!;
+            const ev = await runProgram({
+                stack: "eks",
+                override: { prometheus: { enabled: true } },
+                preview,
+                computed: cloudComputed,
+                call: cloudCall(configFor("eks")),
+            });
+            const kps = ev.resources.find(
+                (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack",
+            )!;
             assert.ok(kps, "Prometheus is installed");
-            assert.strictEqual(kps.inputs.values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName, "gp3");
-            assert.ok(kps.dependencies.includes(one(ev, "kubernetes:storage.k8s.io/v1:StorageClass", "eks-block-gp3").urn));
+            assert.strictEqual(
+                kps.inputs.values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName,
+                "gp3",
+            );
+            assert.ok(
+                kps.dependencies.includes(one(ev, "kubernetes:storage.k8s.io/v1:StorageClass", "eks-block-gp3").urn),
+            );
         });
     }
 });
@@ -491,7 +665,11 @@ describe("stacks/aws.ts loads only the AWS SDKs", function () {
     this.timeout(60000);
     it("never requires @pulumi/azure-native or @pulumi/gcp", () => {
         const loaded = modulesLoadedBy("./stacks/aws");
-        for (const other of ["@pulumi/azure-native", "@pulumi/gcp"]) assert.deepStrictEqual(packageFiles(loaded, other), []);
-        assert.ok(packageFiles(loaded, "@pulumi/aws").length > 0 && packageFiles(loaded, "@pulumi/eks").length > 0, "stacks/aws.ts loads @pulumi/aws and @pulumi/eks");
+        for (const other of ["@pulumi/azure-native", "@pulumi/gcp"])
+            assert.deepStrictEqual(packageFiles(loaded, other), []);
+        assert.ok(
+            packageFiles(loaded, "@pulumi/aws").length > 0 && packageFiles(loaded, "@pulumi/eks").length > 0,
+            "stacks/aws.ts loads @pulumi/aws and @pulumi/eks",
+        );
     });
 });

@@ -8,13 +8,26 @@ import { stackConfig } from "../tools/stackFiles";
 import { cloudCall } from "../tools/cloudMocks";
 import { autoName, cloudComputed, fakeGkeCaCertificate, fakeGkeEndpoint } from "./support/cloudComputed";
 import { configFor, runProgram } from "./support/program";
-import { ClusterRun, fromStackFile, inspect, modulesLoadedBy, one, packageFiles, runCluster, Taint, tolerates } from "./support/resources";
+import {
+    ClusterRun,
+    fromStackFile,
+    inspect,
+    modulesLoadedBy,
+    one,
+    packageFiles,
+    runCluster,
+    Taint,
+    tolerates,
+} from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
 
 const project = "my-gcp-project";
 
-function gkeSettings(gpu: { spot?: boolean; minNodes?: number; maxNodes?: number; gpuType?: string } | false = {}, deletionProtection = true): Settings {
+function gkeSettings(
+    gpu: { spot?: boolean; minNodes?: number; maxNodes?: number; gpuType?: string } | false = {},
+    deletionProtection = true,
+): Settings {
     const location = { gcpProject: project, gcpRegion: "us-central1" };
     const cluster = { name: "torchserve-gke", deletionProtection, systemNodePool: { minNodes: 1, maxNodes: 3 } };
     if (gpu === false) return testSettings({ cloud: "gcp", location, cluster });
@@ -35,13 +48,19 @@ function gkeSettings(gpu: { spot?: boolean; minNodes?: number; maxNodes?: number
 }
 
 /** createCluster under mocks; GCP computes the network's name and the cluster's endpoint and CA (test/support/cloudComputed.ts). */
-function run(settings: Settings | (() => Settings), preview: boolean, config: Record<string, unknown> = { "gcp:project": project, "gcp:region": "us-central1" }): Promise<ClusterRun> {
+function run(
+    settings: Settings | (() => Settings),
+    preview: boolean,
+    config: Record<string, unknown> = { "gcp:project": project, "gcp:region": "us-central1" },
+): Promise<ClusterRun> {
     return runCluster(createCluster, settings, { stack: "gke", config, preview });
 }
 
 /** A GKE node taint ({key, value, effect: NO_SCHEDULE…}) in Kubernetes terms. */
 function gkeTaint(taint: { key: string; value: string; effect: string }): Taint {
-    const effect = { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[taint.effect]!;
+    const effect = { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[
+        taint.effect
+    ]!;
     return { key: taint.key, value: taint.value, effect };
 }
 
@@ -79,7 +98,10 @@ describe("GKE cluster (cloud: gcp)", function () {
             const ranges = subnet.secondaryIpRanges.map((r: any) => r.rangeName);
             assert.ok(ranges.includes(c.ipAllocationPolicy.clusterSecondaryRangeName));
             assert.ok(ranges.includes(c.ipAllocationPolicy.servicesSecondaryRangeName));
-            assert.notStrictEqual(c.ipAllocationPolicy.clusterSecondaryRangeName, c.ipAllocationPolicy.servicesSecondaryRangeName);
+            assert.notStrictEqual(
+                c.ipAllocationPolicy.clusterSecondaryRangeName,
+                c.ipAllocationPolicy.servicesSecondaryRangeName,
+            );
             assert.deepStrictEqual([c.removeDefaultNodePool, c.initialNodeCount], [true, 1]);
             assert.strictEqual(c.workloadIdentityConfig.workloadPool, "my-gcp-project.svc.id.goog");
             assert.strictEqual(c.addonsConfig.gcpFilestoreCsiDriverConfig.enabled, true);
@@ -99,11 +121,17 @@ describe("GKE cluster (cloud: gcp)", function () {
             assert.strictEqual(pool.location, "us-central1");
             assert.strictEqual(pool.autoscaling.totalMinNodeCount, 1);
             assert.strictEqual(pool.autoscaling.totalMaxNodeCount, 3);
-            assert.strictEqual(pool.autoscaling.minNodeCount, undefined, "per-zone limits would multiply by the zone count");
+            assert.strictEqual(
+                pool.autoscaling.minNodeCount,
+                undefined,
+                "per-zone limits would multiply by the zone count",
+            );
             assert.strictEqual(pool.nodeConfig.machineType, "e2-standard-4");
             assert.strictEqual(pool.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA");
             assert.deepStrictEqual(pool.nodeConfig.oauthScopes, ["https://www.googleapis.com/auth/cloud-platform"]);
-            assert.deepStrictEqual(onDemand.target.systemPlacement.nodeSelector, { "cloud.google.com/gke-nodepool": "system" });
+            assert.deepStrictEqual(onDemand.target.systemPlacement.nodeSelector, {
+                "cloud.google.com/gke-nodepool": "system",
+            });
         });
 
         it("uses the stack's Kubernetes version and system machine type when given", async () => {
@@ -128,16 +156,26 @@ describe("GKE cluster (cloud: gcp)", function () {
                 { type: "nvidia-tesla-t4", count: 2, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } },
             ]);
             assert.deepStrictEqual(
-                [pool.autoscaling.totalMinNodeCount, pool.autoscaling.totalMaxNodeCount, pool.autoscaling.locationPolicy],
+                [
+                    pool.autoscaling.totalMinNodeCount,
+                    pool.autoscaling.totalMaxNodeCount,
+                    pool.autoscaling.locationPolicy,
+                ],
                 [1, 3, "ANY"],
             );
             assert.strictEqual(pool.nodeConfig.diskSizeGb, 150);
             assert.strictEqual(pool.nodeConfig.spot, false);
-            assert.deepStrictEqual(pool.nodeConfig.taints, [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
+            assert.deepStrictEqual(pool.nodeConfig.taints, [
+                { key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" },
+            ]);
             assert.strictEqual(pool.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA");
-            for (const [k, v] of Object.entries(onDemand.target.gpuPlacement.nodeSelector)) assert.strictEqual(pool.nodeConfig.labels[k], v);
+            for (const [k, v] of Object.entries(onDemand.target.gpuPlacement.nodeSelector))
+                assert.strictEqual(pool.nodeConfig.labels[k], v);
             for (const taint of pool.nodeConfig.taints) {
-                assert.ok(onDemand.target.gpuPlacement.tolerations.some((t) => tolerates(t, gkeTaint(taint))), `nothing tolerates ${taint.key}`);
+                assert.ok(
+                    onDemand.target.gpuPlacement.tolerations.some((t) => tolerates(t, gkeTaint(taint))),
+                    `nothing tolerates ${taint.key}`,
+                );
             }
         });
 
@@ -149,11 +187,17 @@ describe("GKE cluster (cloud: gcp)", function () {
 
         it("relies on GKE's own device plugin and waits for the GPU pool, the system pool and the storage class", async () => {
             assert.strictEqual(onDemand.target.needsDevicePlugin, false);
-            const urns = async (rs: pulumi.Resource[]) => Promise.all(rs.map(async (r) => (await inspect(r.urn)).value));
-            assert.deepStrictEqual(await urns(onDemand.target.gpuPoolReady), [one(onDemand.ev, types.nodePool, "torchserve-gke-gpu").urn]);
+            const urns = async (rs: pulumi.Resource[]) =>
+                Promise.all(rs.map(async (r) => (await inspect(r.urn)).value));
+            assert.deepStrictEqual(await urns(onDemand.target.gpuPoolReady), [
+                one(onDemand.ev, types.nodePool, "torchserve-gke-gpu").urn,
+            ]);
             assert.deepStrictEqual(
                 (await urns(onDemand.target.clusterReady)).sort(),
-                [one(onDemand.ev, types.nodePool, "torchserve-gke-system").urn, one(onDemand.ev, types.storageClass).urn].sort(),
+                [
+                    one(onDemand.ev, types.nodePool, "torchserve-gke-system").urn,
+                    one(onDemand.ev, types.storageClass).urn,
+                ].sort(),
             );
         });
 
@@ -170,7 +214,10 @@ describe("GKE cluster (cloud: gcp)", function () {
             assert.strictEqual(sc.inputs.allowVolumeExpansion, true);
             assert.strictEqual(sc.inputs.reclaimPolicy, "Retain");
             assert.strictEqual(one(spot.ev, types.storageClass).inputs.reclaimPolicy, "Delete");
-            assert.strictEqual((await inspect(pulumi.output(onDemand.target.modelStoreClassName!))).value, sc.inputs.metadata.name);
+            assert.strictEqual(
+                (await inspect(pulumi.output(onDemand.target.modelStoreClassName!))).value,
+                sc.inputs.metadata.name,
+            );
         });
 
         it("writes a secret kubeconfig that authenticates through gke-gcloud-auth-plugin", async () => {
@@ -179,7 +226,10 @@ describe("GKE cluster (cloud: gcp)", function () {
             const kc = JSON.parse(value as string);
             const context = "gke_my-gcp-project_us-central1_torchserve-gke";
             assert.strictEqual(kc["current-context"], context);
-            assert.deepStrictEqual(kc.clusters[0].cluster, { server: `https://${fakeGkeEndpoint}`, "certificate-authority-data": fakeGkeCaCertificate });
+            assert.deepStrictEqual(kc.clusters[0].cluster, {
+                server: `https://${fakeGkeEndpoint}`,
+                "certificate-authority-data": fakeGkeCaCertificate,
+            });
             const exec = kc.users[0].user.exec;
             assert.strictEqual(exec.command, "gke-gcloud-auth-plugin");
             assert.strictEqual(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
@@ -187,7 +237,10 @@ describe("GKE cluster (cloud: gcp)", function () {
             assert.strictEqual(kc.users[0].user.token, undefined, "no long-lived credential in the kubeconfig");
             const provider = one(onDemand.ev, types.provider);
             assert.strictEqual(provider.inputs.kubeconfig.value, value);
-            assert.strictEqual(provider.inputs.kubeconfig[pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig);
+            assert.strictEqual(
+                provider.inputs.kubeconfig[pulumi.runtime.specialSigKey],
+                pulumi.runtime.specialSecretSig,
+            );
         });
 
         it("creates every Kubernetes object through the cluster's provider", () => {
@@ -195,7 +248,8 @@ describe("GKE cluster (cloud: gcp)", function () {
                 const provider = one(r.ev, types.provider);
                 const objects = kubernetesObjects(r.ev.resources);
                 assert.ok(objects.length > 0);
-                for (const o of objects) assert.ok(o.provider.startsWith(provider.urn + "::"), `${o.type} ${o.name} uses ${o.provider}`);
+                for (const o of objects)
+                    assert.ok(o.provider.startsWith(provider.urn + "::"), `${o.type} ${o.name} uses ${o.provider}`);
             }
         });
 
@@ -208,8 +262,19 @@ describe("GKE cluster (cloud: gcp)", function () {
         it("registers the same resources with the kubeconfig still unknown", async () => {
             const r = await run(gkeSettings({ spot: true }), true);
             assert.deepStrictEqual(
-                r.ev.resources.filter((x) => x.custom).map((x) => x.type).sort(),
-                [types.cluster, types.nodePool, types.nodePool, types.network, types.subnetwork, types.provider, types.storageClass].sort(),
+                r.ev.resources
+                    .filter((x) => x.custom)
+                    .map((x) => x.type)
+                    .sort(),
+                [
+                    types.cluster,
+                    types.nodePool,
+                    types.nodePool,
+                    types.network,
+                    types.subnetwork,
+                    types.provider,
+                    types.storageClass,
+                ].sort(),
             );
             assert.deepStrictEqual(await inspect(r.target.kubeconfig), { value: UNKNOWN, secret: true });
             const provider = one(r.ev, types.provider);
@@ -223,22 +288,38 @@ describe("GKE cluster (cloud: gcp)", function () {
         assert.deepStrictEqual([c.project, c.location, c.name], ["my-gcp-project", "us-central1", "torchserve-gke"]);
         const pool = one(r.ev, types.nodePool, "torchserve-gke-gpu").inputs;
         assert.strictEqual(pool.nodeConfig.machineType, "n1-standard-8");
-        assert.deepStrictEqual(pool.nodeConfig.guestAccelerators.map((g: any) => [g.type, g.count]), [["nvidia-tesla-t4", 1]]);
+        assert.deepStrictEqual(
+            pool.nodeConfig.guestAccelerators.map((g: any) => [g.type, g.count]),
+            [["nvidia-tesla-t4", 1]],
+        );
         assert.strictEqual(one(r.ev, types.storageClass).inputs.provisioner, "filestore.csi.storage.gke.io");
     });
 
     it("with Prometheus on, dcgm-exporter on the example stack loads NVML from GKE's driver directory", async () => {
         const config = configFor("gke", { prometheus: { enabled: true } });
-        const ev = await runProgram({ stack: "gke", override: { prometheus: { enabled: true } }, preview: false, call: cloudCall(config), computed: cloudComputed });
-        const dcgm = ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "dcgm-exporter");
+        const ev = await runProgram({
+            stack: "gke",
+            override: { prometheus: { enabled: true } },
+            preview: false,
+            call: cloudCall(config),
+            computed: cloudComputed,
+        });
+        const dcgm = ev.resources.find(
+            (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "dcgm-exporter",
+        );
         assert.ok(dcgm, "dcgm-exporter release");
-        assert.deepStrictEqual(dcgm.inputs.values.extraHostVolumes, [{ name: "nvidia-driver", hostPath: "/home/kubernetes/bin/nvidia" }]);
-        assert.deepStrictEqual(dcgm.inputs.values.extraEnv, [{ name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" }]);
+        assert.deepStrictEqual(dcgm.inputs.values.extraHostVolumes, [
+            { name: "nvidia-driver", hostPath: "/home/kubernetes/bin/nvidia" },
+        ]);
+        assert.deepStrictEqual(dcgm.inputs.values.extraEnv, [
+            { name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" },
+        ]);
     });
 
     it("loads neither @pulumi/azure-native nor @pulumi/aws", () => {
         const loaded = modulesLoadedBy("./stacks/gcp");
-        for (const other of ["@pulumi/azure-native", "@pulumi/aws", "@pulumi/eks"]) assert.deepStrictEqual(packageFiles(loaded, other), []);
+        for (const other of ["@pulumi/azure-native", "@pulumi/aws", "@pulumi/eks"])
+            assert.deepStrictEqual(packageFiles(loaded, other), []);
         const gcp = packageFiles(loaded, "@pulumi/gcp").length;
         assert.ok(gcp > 0, "stacks/gcp.ts should load @pulumi/gcp");
         // The compute and container submodules, not the ~160 modules behind the package root.

@@ -35,19 +35,31 @@ describe("Istio chart values use keys the charts define", () => {
     });
 
     it("rejects misspelt keys, at any depth", () => {
-        assert.deepStrictEqual(unknownValueKeys({ meshConfig: { accesLogFile: "/dev/stdout" } }, istiodKeys), ["meshConfig.accesLogFile"]);
+        assert.deepStrictEqual(unknownValueKeys({ meshConfig: { accesLogFile: "/dev/stdout" } }, istiodKeys), [
+            "meshConfig.accesLogFile",
+        ]);
         assert.deepStrictEqual(unknownValueKeys({ service: { tpye: "LoadBalancer" } }, gatewayKeys), ["service.tpye"]);
-        assert.deepStrictEqual(unknownValueKeys({ sidecarInjectorWebhook: { rewriteAppHTTPProbers: true } }, istiodKeys),
-            ["sidecarInjectorWebhook.rewriteAppHTTPProbers"]);
-        assert.deepStrictEqual(unknownValueKeys({ global: { istioNamespaces: "istio-system" } }, baseKeys), ["global.istioNamespaces"]);
+        assert.deepStrictEqual(
+            unknownValueKeys({ sidecarInjectorWebhook: { rewriteAppHTTPProbers: true } }, istiodKeys),
+            ["sidecarInjectorWebhook.rewriteAppHTTPProbers"],
+        );
+        assert.deepStrictEqual(unknownValueKeys({ global: { istioNamespaces: "istio-system" } }, baseKeys), [
+            "global.istioNamespaces",
+        ]);
         // The defaults' wrapper is not a key users set.
-        assert.deepStrictEqual(unknownValueKeys({ _internal_defaults_do_not_set: { env: {} } }, istiodKeys),
-            ["_internal_defaults_do_not_set.env"]);
+        assert.deepStrictEqual(unknownValueKeys({ _internal_defaults_do_not_set: { env: {} } }, istiodKeys), [
+            "_internal_defaults_do_not_set.env",
+        ]);
     });
 
     it("accepts user-defined keys only inside open maps", () => {
-        assert.deepStrictEqual(unknownValueKeys({ nodeSelector: { "topology.kubernetes.io/zone": "a" } }, gatewayKeys), []);
+        assert.deepStrictEqual(
+            unknownValueKeys({ nodeSelector: { "topology.kubernetes.io/zone": "a" } }, gatewayKeys),
+            [],
+        );
         assert.deepStrictEqual(unknownValueKeys({ env: { ANY_VARIABLE: "1" } }, istiodKeys), []);
-        assert.deepStrictEqual(unknownValueKeys({ autoscaling: { anything: 1 } }, gatewayKeys), ["autoscaling.anything"]);
+        assert.deepStrictEqual(unknownValueKeys({ autoscaling: { anything: 1 } }, gatewayKeys), [
+            "autoscaling.anything",
+        ]);
     });
 });

@@ -26,7 +26,8 @@ const ports = { inference: 8080, management: 8081, metrics: 8082, grpcInference:
 
 function meshSettings(istio: Partial<IstioSettings> = {}, canaryWeight?: number): Settings {
     const s = testSettings({ istio: { enabled: true, hosts: ["models.example.com"], ...istio } });
-    if (canaryWeight !== undefined) s.torchserve.canary = { image: "pytorch/torchserve:0.12.0-cpu", weight: canaryWeight, replicas: 1 };
+    if (canaryWeight !== undefined)
+        s.torchserve.canary = { image: "pytorch/torchserve:0.12.0-cpu", weight: canaryWeight, replicas: 1 };
     return s;
 }
 
@@ -64,16 +65,30 @@ describe("Istio routes (pure)", () => {
 
         it("protocol: grpc in any case → gRPC inference port", () => {
             for (const value of ["grpc", "gRPC", "GRPC", "Grpc"]) {
-                assert.strictEqual(destinationPort(vs, { path: "/org.pytorch.serve.grpc.inference.InferenceAPIsService/Predictions", headers: { protocol: value } }), ports.grpcInference, value);
+                assert.strictEqual(
+                    destinationPort(vs, {
+                        path: "/org.pytorch.serve.grpc.inference.InferenceAPIsService/Predictions",
+                        headers: { protocol: value },
+                    }),
+                    ports.grpcInference,
+                    value,
+                );
             }
         });
 
         it("protocol: rest in any case → inference port", () => {
             for (const value of ["REST", "rest", "Rest"]) {
-                assert.strictEqual(destinationPort(vs, { path: "/predictions/squeezenet1_1", headers: { protocol: value } }), ports.inference, value);
+                assert.strictEqual(
+                    destinationPort(vs, { path: "/predictions/squeezenet1_1", headers: { protocol: value } }),
+                    ports.inference,
+                    value,
+                );
             }
             // Header names are case-insensitive in HTTP.
-            assert.strictEqual(destinationPort(vs, { path: "/predictions/x", headers: { Protocol: "GRPC" } }), ports.grpcInference);
+            assert.strictEqual(
+                destinationPort(vs, { path: "/predictions/x", headers: { Protocol: "GRPC" } }),
+                ports.grpcInference,
+            );
         });
 
         it("no protocol header → inference port", () => {
@@ -89,7 +104,10 @@ describe("Istio routes (pure)", () => {
         it("metrics and management are not reachable unless opted in", () => {
             const metrics = routeRequest(vs, { path: "/metrics" });
             assert.deepStrictEqual(metrics, { kind: "directResponse", route: "metrics-blocked", status: 404 });
-            assert.strictEqual(routeRequest(vs, { path: "/metrics", headers: { protocol: "REST" } }).kind, "directResponse");
+            assert.strictEqual(
+                routeRequest(vs, { path: "/metrics", headers: { protocol: "REST" } }).kind,
+                "directResponse",
+            );
             assert.strictEqual(routeRequest(vs, { path: "/management/models" }).kind, "directResponse");
             // No route of any request leads to the management or metrics port.
             for (const route of vs.http) {
@@ -111,7 +129,10 @@ describe("Istio routes (pure)", () => {
             assert.strictEqual(outcome.kind, "route");
             if (outcome.kind === "route") {
                 assert.strictEqual(outcome.path, "/models/squeezenet1_1");
-                assert.deepStrictEqual(outcome.destinations.map((d) => d.port), [ports.management]);
+                assert.deepStrictEqual(
+                    outcome.destinations.map((d) => d.port),
+                    [ports.management],
+                );
             }
             assert.strictEqual(routeRequest(opened, { path: "/metrics" }).kind, "directResponse");
         });
@@ -120,7 +141,10 @@ describe("Istio routes (pure)", () => {
             const s = meshSettings();
             const outcome = routeRequest(vs, { path: "/predictions/x" });
             assert.ok(outcome.kind === "route");
-            assert.strictEqual(outcome.destinations[0].host, `${serviceName}.${s.torchserve.namespace}.svc.cluster.local`);
+            assert.strictEqual(
+                outcome.destinations[0].host,
+                `${serviceName}.${s.torchserve.namespace}.svc.cluster.local`,
+            );
             assert.deepStrictEqual(vs.hosts, ["models.example.com"]);
             const gw = one(objectsOf(s), "Gateway");
             assert.deepStrictEqual(vs.gateways, [`${gw.metadata.namespace}/${gw.metadata.name}`]);
@@ -139,7 +163,9 @@ describe("Istio routes (pure)", () => {
     describe("Gateway", () => {
         it("HTTP on 80 for the hosts, on the ingress gateway pods", () => {
             const gw = one(objectsOf(meshSettings()), "Gateway");
-            assert.deepStrictEqual(gw.spec.servers, [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["models.example.com"] }]);
+            assert.deepStrictEqual(gw.spec.servers, [
+                { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["models.example.com"] },
+            ]);
             assert.deepStrictEqual(gw.spec.selector, { istio: "ingressgateway" });
             assert.strictEqual(gw.metadata.namespace, gatewayNamespace);
         });
@@ -162,8 +188,14 @@ describe("Istio routes (pure)", () => {
 
     describe("DestinationRule: session affinity", () => {
         it("consistent hash on the configured cookie name and ttl", () => {
-            const dr = one(objectsOf(meshSettings({ sessionCookie: { name: "ts-affinity", ttl: "3600s" } })), "DestinationRule");
-            assert.deepStrictEqual(dr.spec.trafficPolicy.loadBalancer.consistentHash.httpCookie, { name: "ts-affinity", ttl: "3600s" });
+            const dr = one(
+                objectsOf(meshSettings({ sessionCookie: { name: "ts-affinity", ttl: "3600s" } })),
+                "DestinationRule",
+            );
+            assert.deepStrictEqual(dr.spec.trafficPolicy.loadBalancer.consistentHash.httpCookie, {
+                name: "ts-affinity",
+                ttl: "3600s",
+            });
             assert.strictEqual(dr.spec.host, "torchserve.torchserve.svc.cluster.local");
             assert.strictEqual(dr.spec.subsets, undefined);
         });
@@ -187,14 +219,30 @@ describe("Istio routes (pure)", () => {
             assert.strictEqual(routed.length, vs.http.length, "with everything exposed every route has destinations");
             for (const r of routed) {
                 const split = r.route.map((d: any) => [d.destination.subset, d.weight]);
-                assert.deepStrictEqual(split, [[tracks.stable, 80], [tracks.canary, 20]], r.name);
-                assert.strictEqual(r.route.reduce((sum: number, d: any) => sum + d.weight, 0), 100, r.name);
+                assert.deepStrictEqual(
+                    split,
+                    [
+                        [tracks.stable, 80],
+                        [tracks.canary, 20],
+                    ],
+                    r.name,
+                );
+                assert.strictEqual(
+                    r.route.reduce((sum: number, d: any) => sum + d.weight, 0),
+                    100,
+                    r.name,
+                );
                 assert.strictEqual(new Set(r.route.map((d: any) => d.destination.port.number)).size, 1, r.name);
             }
             const grpc = routeRequest(vs, { path: "/p", headers: { protocol: "GRPC" } });
             assert.ok(grpc.kind === "route");
-            assert.deepStrictEqual(grpc.destinations.map((d) => [d.subset, d.port, d.weight]),
-                [["stable", ports.grpcInference, 80], ["canary", ports.grpcInference, 20]]);
+            assert.deepStrictEqual(
+                grpc.destinations.map((d) => [d.subset, d.port, d.weight]),
+                [
+                    ["stable", ports.grpcInference, 80],
+                    ["canary", ports.grpcInference, 20],
+                ],
+            );
         });
 
         it("subsets inherit the cookie hash (affinity holds within each subset)", () => {
@@ -205,7 +253,11 @@ describe("Istio routes (pure)", () => {
         it("weights 0 and 100 still give two destinations summing to 100", () => {
             for (const w of [0, 100]) {
                 const routes = vsOf(meshSettings({}, w)).http.filter((r: any) => r.route);
-                for (const r of routes) assert.deepStrictEqual(r.route.map((d: any) => d.weight), [100 - w, w]);
+                for (const r of routes)
+                    assert.deepStrictEqual(
+                        r.route.map((d: any) => d.weight),
+                        [100 - w, w],
+                    );
             }
         });
     });
@@ -232,7 +284,10 @@ describe("Istio routes (pure)", () => {
         });
 
         it("jwt: RequestAuthentication + DENY without a valid token, on the ingress gateway pods", () => {
-            const jwt = { issuer: "https://issuer.example.com", jwksUri: "https://issuer.example.com/.well-known/jwks.json" };
+            const jwt = {
+                issuer: "https://issuer.example.com",
+                jwksUri: "https://issuer.example.com/.well-known/jwks.json",
+            };
             const objects = objectsOf(meshSettings({ jwt }));
             const ra = one(objects, "RequestAuthentication");
             const ap = one(objects, "AuthorizationPolicy");
@@ -258,26 +313,38 @@ const loadBalancerHost = "a1b2c3.elb.us-west-2.amazonaws.com";
 
 /** Evaluates the mesh as the platform composes it: cluster provider → mesh → TorchServe namespace → routes. */
 function evaluateMesh(settings: Settings, preview: boolean): Promise<Evaluation> {
-    return evaluate({
-        project: "torchserve-platform",
-        stack: "test",
-        config: {},
-        preview,
-        // The cloud gives the gateway Service a load balancer; only the Service the chart creates
-        // (release name in the gateway namespace) gets one, so a wrong lookup yields no address.
-        computed: (args) => args.type === "kubernetes:core/v1:Service" && args.id === `${gatewayNamespace}/${gatewayServiceName}`
-            ? { status: { loadBalancer: { ingress: [{ hostname: loadBalancerHost }] } } }
-            : undefined,
-    }, async () => {
-        const provider = new k8s.Provider("cluster", { kubeconfig: "apiVersion: v1\nkind: Config\n" });
-        const clusterReady = new k8s.core.v1.Namespace("cluster-ready-marker", { metadata: { name: "marker" } }, { provider });
-        const mesh = createMesh(settings, { provider, systemPlacement, dependsOn: [clusterReady] });
-        const torchServeNs = new k8s.core.v1.Namespace("torchserve", {
-            metadata: { name: settings.torchserve.namespace, labels: { "istio-injection": "enabled" } },
-        }, { provider });
-        createInferenceRoutes(settings, mesh, { provider, torchServeReady: [torchServeNs] });
-        return mesh ? { ingressUrl: mesh.ingressUrl } : {};
-    });
+    return evaluate(
+        {
+            project: "torchserve-platform",
+            stack: "test",
+            config: {},
+            preview,
+            // The cloud gives the gateway Service a load balancer; only the Service the chart creates
+            // (release name in the gateway namespace) gets one, so a wrong lookup yields no address.
+            computed: (args) =>
+                args.type === "kubernetes:core/v1:Service" && args.id === `${gatewayNamespace}/${gatewayServiceName}`
+                    ? { status: { loadBalancer: { ingress: [{ hostname: loadBalancerHost }] } } }
+                    : undefined,
+        },
+        async () => {
+            const provider = new k8s.Provider("cluster", { kubeconfig: "apiVersion: v1\nkind: Config\n" });
+            const clusterReady = new k8s.core.v1.Namespace(
+                "cluster-ready-marker",
+                { metadata: { name: "marker" } },
+                { provider },
+            );
+            const mesh = createMesh(settings, { provider, systemPlacement, dependsOn: [clusterReady] });
+            const torchServeNs = new k8s.core.v1.Namespace(
+                "torchserve",
+                {
+                    metadata: { name: settings.torchserve.namespace, labels: { "istio-injection": "enabled" } },
+                },
+                { provider },
+            );
+            createInferenceRoutes(settings, mesh, { provider, torchServeReady: [torchServeNs] });
+            return mesh ? { ingressUrl: mesh.ingressUrl } : {};
+        },
+    );
 }
 
 const releaseType = "kubernetes:helm.sh/v3:Release";
@@ -291,14 +358,22 @@ function byName(ev: Evaluation, type: string, name: string): RegisteredResource 
 
 for (const preview of [true, false]) {
     describe(`Istio mesh under ${preview ? "preview" : "update"} mocks`, function () {
-        const settings = meshSettings({ strictMtls: true, jwt: { issuer: "https://i.example.com", jwksUri: "https://i.example.com/jwks" } }, 10);
+        const settings = meshSettings(
+            { strictMtls: true, jwt: { issuer: "https://i.example.com", jwksUri: "https://i.example.com/jwks" } },
+            10,
+        );
         let ev: Evaluation;
-        before(async () => { ev = await evaluateMesh(settings, preview); });
+        before(async () => {
+            ev = await evaluateMesh(settings, preview);
+        });
 
         it("installs base, istiod and gateway from Istio's repository at the pinned version", () => {
             const releases = ev.resources.filter((r) => r.type === releaseType);
-            assert.deepStrictEqual(releases.map((r) => [r.inputs.name, r.inputs.chart]).sort(),
-                [["istio-base", "base"], ["istio-ingressgateway", "gateway"], ["istiod", "istiod"]]);
+            assert.deepStrictEqual(releases.map((r) => [r.inputs.name, r.inputs.chart]).sort(), [
+                ["istio-base", "base"],
+                ["istio-ingressgateway", "gateway"],
+                ["istiod", "istiod"],
+            ]);
             for (const r of releases) {
                 assert.strictEqual(r.inputs.version, istioVersion);
                 assert.strictEqual(r.inputs.repositoryOpts.repo, istioChartRepo);
@@ -346,8 +421,15 @@ for (const preview of [true, false]) {
 
         it("every Istio object passes Istio's schema", async () => {
             const objects = kubernetesObjects(ev.resources).filter((r) => istioGroups.test(r.type));
-            assert.deepStrictEqual(objects.map((o) => o.type.split(":")[2]).sort(),
-                ["AuthorizationPolicy", "DestinationRule", "Gateway", "PeerAuthentication", "PeerAuthentication", "RequestAuthentication", "VirtualService"]);
+            assert.deepStrictEqual(objects.map((o) => o.type.split(":")[2]).sort(), [
+                "AuthorizationPolicy",
+                "DestinationRule",
+                "Gateway",
+                "PeerAuthentication",
+                "PeerAuthentication",
+                "RequestAuthentication",
+                "VirtualService",
+            ]);
             for (const o of objects) await validateKubernetesObject(o);
         });
 
@@ -357,8 +439,10 @@ for (const preview of [true, false]) {
             const routes = byName(ev, "torchserve-platform:mesh:InferenceRoutes", "torchserve-routes");
             const ours = ev.resources.filter((r) => r.parent === mesh.urn || r.parent === routes.urn);
             assert.strictEqual(ours.length, 2 + 3 + 7, ours.map((r) => r.name).join(", "));
-            for (const r of ours) assert.ok(r.provider.startsWith(`${provider.urn}::`), `${r.type} ${r.name}: ${r.provider}`);
-            for (const r of ev.resources.filter((x) => istioGroups.test(x.type))) assert.strictEqual(r.parent, routes.urn);
+            for (const r of ours)
+                assert.ok(r.provider.startsWith(`${provider.urn}::`), `${r.type} ${r.name}: ${r.provider}`);
+            for (const r of ev.resources.filter((x) => istioGroups.test(x.type)))
+                assert.strictEqual(r.parent, routes.urn);
         });
 
         it("ingressUrl comes from the gateway Service's load balancer", () => {
@@ -377,7 +461,9 @@ describe("Istio mesh: outputs and switches", () => {
         const settings = testSettings();
         assert.strictEqual(settings.istio.enabled, false);
         const ev = await evaluateMesh(settings, false);
-        const meshy = ev.resources.filter((r) => r.type === releaseType || istioGroups.test(r.type) || r.type.startsWith("torchserve-platform:mesh:"));
+        const meshy = ev.resources.filter(
+            (r) => r.type === releaseType || istioGroups.test(r.type) || r.type.startsWith("torchserve-platform:mesh:"),
+        );
         assert.deepStrictEqual(meshy, []);
         assert.strictEqual(ev.outputs.ingressUrl, undefined);
     });

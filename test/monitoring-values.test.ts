@@ -5,7 +5,13 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { charts, createMonitoringStack, PinnedChart } from "../components/monitoring";
 import { evaluate, Evaluation } from "../tools/evaluate";
-import { assertKnownValueKeys, ChartValueKeys, leafKeyPaths, loadChartKeys, unknownValueKeys } from "./support/chartValues";
+import {
+    assertKnownValueKeys,
+    ChartValueKeys,
+    leafKeyPaths,
+    loadChartKeys,
+    unknownValueKeys,
+} from "./support/chartValues";
 import { gpuSettings } from "./support/settings";
 
 const loadKeys = (pin: PinnedChart): ChartValueKeys => loadChartKeys(`${pin.chart}-${pin.version}.json`);
@@ -22,24 +28,37 @@ describe("monitoring chart values", () => {
             nodeSelector: { pool: "system" },
             tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" as const, effect: "NoSchedule" as const }],
         };
-        ev = await evaluate({ project: "torchserve-platform", stack: "test", config: {}, preview: false,
-            // RandomPassword's result is computed by the provider; the mock supplies one.
-            computed: (a) => (a.type === "random:index/randomPassword:RandomPassword" ? { result: "generated-password" } : undefined),
-        }, async () => {
-            const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
-            const { outputs } = createMonitoringStack({
-                settings,
-                cluster: {
-                    provider,
-                    systemPlacement: placement,
-                    gpuPlacement: { nodeSelector: { pool: "gpu" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] },
-                    systemReady: [],
-                    // GKE's: dcgm-exporter then also sets its host-driver volume, mount, env and security context.
-                    nvidiaDriverHostPath: "/home/kubernetes/bin/nvidia",
-                },
-            });
-            return { ...outputs };
-        });
+        ev = await evaluate(
+            {
+                project: "torchserve-platform",
+                stack: "test",
+                config: {},
+                preview: false,
+                // RandomPassword's result is computed by the provider; the mock supplies one.
+                computed: (a) =>
+                    a.type === "random:index/randomPassword:RandomPassword"
+                        ? { result: "generated-password" }
+                        : undefined,
+            },
+            async () => {
+                const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+                const { outputs } = createMonitoringStack({
+                    settings,
+                    cluster: {
+                        provider,
+                        systemPlacement: placement,
+                        gpuPlacement: {
+                            nodeSelector: { pool: "gpu" },
+                            tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+                        },
+                        systemReady: [],
+                        // GKE's: dcgm-exporter then also sets its host-driver volume, mount, env and security context.
+                        nvidiaDriverHostPath: "/home/kubernetes/bin/nvidia",
+                    },
+                });
+                return { ...outputs };
+            },
+        );
     });
 
     for (const pin of Object.values(charts)) {
@@ -47,7 +66,9 @@ describe("monitoring chart values", () => {
             const data = loadKeys(pin);
             assert.strictEqual(data.chart, pin.chart);
             assert.strictEqual(data.version, pin.version, "key data is for another chart version than the pin");
-            const releases = ev.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === pin.chart);
+            const releases = ev.resources.filter(
+                (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === pin.chart,
+            );
             assert.strictEqual(releases.length, 1, `expected one ${pin.chart} release`);
             const values = releases[0].inputs.values;
             assert.ok(leafKeyPaths(values).length > 0);
@@ -58,14 +79,26 @@ describe("monitoring chart values", () => {
     it("the checker rejects misspelt and invented keys, and accepts free-form maps", () => {
         const kps = loadKeys(charts.kubePrometheusStack);
         assert.deepStrictEqual(
-            unknownValueKeys({ prometheus: { prometheusSpec: { retension: "15d", podMonitorSelectorNilUsesHelmValue: false } } }, kps),
+            unknownValueKeys(
+                { prometheus: { prometheusSpec: { retension: "15d", podMonitorSelectorNilUsesHelmValue: false } } },
+                kps,
+            ),
             ["prometheus.prometheusSpec.retension", "prometheus.prometheusSpec.podMonitorSelectorNilUsesHelmValue"],
         );
         assert.deepStrictEqual(unknownValueKeys({ grafana: { enable: false } }, kps), ["grafana.enable"]);
-        assert.deepStrictEqual(unknownValueKeys({ prometheus: { prometheusSpec: { nodeSelector: { "any/label": "x" } } } }, kps), []);
+        assert.deepStrictEqual(
+            unknownValueKeys({ prometheus: { prometheusSpec: { nodeSelector: { "any/label": "x" } } } }, kps),
+            [],
+        );
         const grafana = loadKeys(charts.grafana);
-        assert.deepStrictEqual(unknownValueKeys({ adminPasword: "x", service: { tpye: "ClusterIP" } }, grafana), ["adminPasword", "service.tpye"]);
-        assert.deepStrictEqual(unknownValueKeys({ datasources: { "datasources.yaml": { apiVersion: 1 } } }, grafana), []);
+        assert.deepStrictEqual(unknownValueKeys({ adminPasword: "x", service: { tpye: "ClusterIP" } }, grafana), [
+            "adminPasword",
+            "service.tpye",
+        ]);
+        assert.deepStrictEqual(
+            unknownValueKeys({ datasources: { "datasources.yaml": { apiVersion: 1 } } }, grafana),
+            [],
+        );
         const adapter = loadKeys(charts.prometheusAdapter);
         assert.deepStrictEqual(unknownValueKeys({ prometheus: { uri: "http://x" } }, adapter), ["prometheus.uri"]);
         const dcgm = loadKeys(charts.dcgmExporter);
@@ -73,7 +106,9 @@ describe("monitoring chart values", () => {
     });
 
     it("checks the values as sent, the generated admin password included", () => {
-        const grafana = ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "grafana")!;
+        const grafana = ev.resources.find(
+            (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "grafana",
+        )!;
         assert.ok(leafKeyPaths(grafana.inputs.values).includes("adminPassword"));
         assert.strictEqual(grafana.inputs.values.adminPassword, "generated-password");
     });

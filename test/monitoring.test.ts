@@ -5,7 +5,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../components/cluster/target";
 import * as conventions from "../components/torchserve/conventions";
-import { charts, createMonitoringStack, kubePrometheusStackValues, prometheusUrl, queueLatencyMetricName } from "../components/monitoring";
+import {
+    charts,
+    createMonitoringStack,
+    kubePrometheusStackValues,
+    prometheusUrl,
+    queueLatencyMetricName,
+} from "../components/monitoring";
 import { grafanaLoadBalancerUrl } from "../components/monitoring/grafana";
 import { Settings } from "../stacks/config/settings";
 import { evaluate, Evaluation, RegisteredResource } from "../tools/evaluate";
@@ -31,7 +37,12 @@ class Marker extends pulumi.CustomResource {
 const allOn = { prometheus: { enabled: true }, grafana: { enabled: true }, autoscaling: { enabled: true } };
 
 /** Runs the monitoring composition on a mock cluster: a provider, a "cluster ready" marker, TorchServe. */
-async function run(settings: Settings, preview: boolean, lbHostname?: string, nvidiaDriverHostPath?: string): Promise<Evaluation> {
+async function run(
+    settings: Settings,
+    preview: boolean,
+    lbHostname?: string,
+    nvidiaDriverHostPath?: string,
+): Promise<Evaluation> {
     return evaluate(
         {
             project: "torchserve-platform",
@@ -64,7 +75,8 @@ const release = (ev: Evaluation, chart: string) => {
     assert.ok(r, `no release of ${chart}; registered: ${ev.resources.map((x) => x.type + " " + x.name).join(", ")}`);
     return r;
 };
-const urnOf = (ev: Evaluation, type: string, name: string) => ev.resources.find((r) => r.type === type && r.name === name)!.urn;
+const urnOf = (ev: Evaluation, type: string, name: string) =>
+    ev.resources.find((r) => r.type === type && r.name === name)!.urn;
 const key = (r: RegisteredResource) => `${r.type}::${r.name}`;
 
 for (const preview of [true, false]) {
@@ -82,7 +94,10 @@ for (const preview of [true, false]) {
                 assert.strictEqual(r.inputs.repositoryOpts.repo, pin.repo);
                 assert.ok(r.inputs.name, `${pin.chart} release has no fixed name`);
             }
-            assert.strictEqual(release(ev, "grafana").inputs.repositoryOpts.repo, "https://grafana-community.github.io/helm-charts");
+            assert.strictEqual(
+                release(ev, "grafana").inputs.repositoryOpts.repo,
+                "https://grafana-community.github.io/helm-charts",
+            );
         });
 
         it("creates every Kubernetes object and release through the cluster's provider", () => {
@@ -90,7 +105,10 @@ for (const preview of [true, false]) {
             const k8sResources = ev.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
             assert.ok(k8sResources.length >= 7);
             for (const r of k8sResources) {
-                assert.ok(r.provider.startsWith(providerUrn + "::"), `${r.type} ${r.name} uses provider "${r.provider}"`);
+                assert.ok(
+                    r.provider.startsWith(providerUrn + "::"),
+                    `${r.type} ${r.name} uses provider "${r.provider}"`,
+                );
             }
         });
 
@@ -108,7 +126,10 @@ for (const preview of [true, false]) {
             for (const v of placed) {
                 assert.deepStrictEqual(v.nodeSelector, systemPlacement.nodeSelector);
                 assert.deepStrictEqual(v.tolerations, systemPlacement.tolerations);
-                assert.ok(!v.tolerations.some((t: any) => t.key === "nvidia.com/gpu"), "system add-on tolerates the GPU taint");
+                assert.ok(
+                    !v.tolerations.some((t: any) => t.key === "nvidia.com/gpu"),
+                    "system add-on tolerates the GPU taint",
+                );
             }
         });
 
@@ -116,7 +137,10 @@ for (const preview of [true, false]) {
             const kps = release(ev, "kube-prometheus-stack").inputs.values;
             const spec = kps.prometheus.prometheusSpec;
             assert.strictEqual(spec.retention, settings.prometheus.retention);
-            assert.strictEqual(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage, settings.prometheus.storageSize);
+            assert.strictEqual(
+                spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage,
+                settings.prometheus.storageSize,
+            );
             assert.strictEqual(spec.podMonitorSelectorNilUsesHelmValues, false);
             assert.strictEqual(spec.serviceMonitorSelectorNilUsesHelmValues, false);
             assert.strictEqual(spec.ruleSelectorNilUsesHelmValues, false);
@@ -130,7 +154,8 @@ for (const preview of [true, false]) {
             assert.deepStrictEqual(v.tolerations, gpuPlacement.tolerations);
             assert.strictEqual(v.serviceMonitor.enabled, true);
             // No host driver path: the chart's own volumes, mounts, env and security context.
-            for (const k of ["extraHostVolumes", "extraVolumeMounts", "extraEnv", "securityContext"]) assert.ok(!(k in v), `sets ${k}`);
+            for (const k of ["extraHostVolumes", "extraVolumeMounts", "extraEnv", "securityContext"])
+                assert.ok(!(k in v), `sets ${k}`);
             // The ServiceMonitor CRD comes with kube-prometheus-stack.
             const dcgm = release(ev, "dcgm-exporter");
             assert.ok(dcgm.dependencies.includes(release(ev, "kube-prometheus-stack").urn));
@@ -142,14 +167,24 @@ for (const preview of [true, false]) {
             assert.deepStrictEqual(pm.inputs.spec.selector.matchLabels, conventions.podLabels);
             assert.deepStrictEqual(pm.inputs.spec.namespaceSelector.matchNames, [settings.torchserve.namespace]);
             assert.strictEqual(pm.inputs.spec.podMetricsEndpoints[0].port, conventions.portNames.metrics);
-            assert.ok(pm.dependencies.includes(release(ev, "kube-prometheus-stack").urn), "PodMonitor must wait for the CRDs");
+            assert.ok(
+                pm.dependencies.includes(release(ev, "kube-prometheus-stack").urn),
+                "PodMonitor must wait for the CRDs",
+            );
         });
 
         it("ships the alerts as a PrometheusRule, GPU alerts included on a GPU cluster", () => {
             const [rule] = byType(ev, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
             const alerts = rule.inputs.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
-            for (const a of ["TorchServeDown", "TorchServeNoReadyPods", "TorchServeHigh5xxRatio", "TorchServeQueueLatencyHigh",
-                "TorchServeNoHealthyWorkers", "GpuNodeMissing", "GpuMemoryNearFull"]) {
+            for (const a of [
+                "TorchServeDown",
+                "TorchServeNoReadyPods",
+                "TorchServeHigh5xxRatio",
+                "TorchServeQueueLatencyHigh",
+                "TorchServeNoHealthyWorkers",
+                "GpuNodeMissing",
+                "GpuMemoryNearFull",
+            ]) {
                 assert.ok(alerts.includes(a), `missing alert ${a}`);
             }
             assert.ok(rule.dependencies.includes(release(ev, "kube-prometheus-stack").urn));
@@ -168,7 +203,10 @@ for (const preview of [true, false]) {
 
         it("points prometheus-adapter at the in-cluster Prometheus with a rate()-based rule", () => {
             const v = release(ev, "prometheus-adapter").inputs.values;
-            assert.strictEqual(`${v.prometheus.url}:${v.prometheus.port}`, prometheusUrl(settings.prometheus.namespace));
+            assert.strictEqual(
+                `${v.prometheus.url}:${v.prometheus.port}`,
+                prometheusUrl(settings.prometheus.namespace),
+            );
             assert.strictEqual(v.rules.default, false);
             const [rule] = v.rules.custom;
             assert.strictEqual(rule.name.as, queueLatencyMetricName);
@@ -180,17 +218,33 @@ for (const preview of [true, false]) {
         it("scales the stable TorchServe Deployment on queue latency per request with an autoscaling/v2 HPA", () => {
             const [hpa] = byType(ev, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
             const spec = hpa.inputs.spec;
-            assert.deepStrictEqual(spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: conventions.stableDeploymentName });
+            assert.deepStrictEqual(spec.scaleTargetRef, {
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                name: conventions.stableDeploymentName,
+            });
             assert.strictEqual(hpa.inputs.metadata.namespace, settings.torchserve.namespace);
             assert.strictEqual(spec.minReplicas, settings.autoscaling.minReplicas);
             assert.strictEqual(spec.maxReplicas, settings.autoscaling.maxReplicas);
             assert.strictEqual(spec.metrics[0].type, "Pods");
             assert.strictEqual(spec.metrics[0].pods.metric.name, queueLatencyMetricName);
             assert.notStrictEqual(spec.metrics[0].pods.metric.name, "ts_queue_latency_microseconds");
-            assert.deepStrictEqual(spec.metrics[0].pods.target, { type: "AverageValue", averageValue: String(settings.autoscaling.targetQueueLatencyMs) });
-            assert.strictEqual(spec.behavior.scaleDown.stabilizationWindowSeconds, settings.autoscaling.scaleDownStabilizationSeconds);
-            assert.ok(hpa.dependencies.includes(urnOf(ev, "test:index:TorchServe", "torchserve")), "HPA must wait for TorchServe");
-            assert.ok(hpa.dependencies.includes(release(ev, "prometheus-adapter").urn), "HPA must wait for the adapter");
+            assert.deepStrictEqual(spec.metrics[0].pods.target, {
+                type: "AverageValue",
+                averageValue: String(settings.autoscaling.targetQueueLatencyMs),
+            });
+            assert.strictEqual(
+                spec.behavior.scaleDown.stabilizationWindowSeconds,
+                settings.autoscaling.scaleDownStabilizationSeconds,
+            );
+            assert.ok(
+                hpa.dependencies.includes(urnOf(ev, "test:index:TorchServe", "torchserve")),
+                "HPA must wait for TorchServe",
+            );
+            assert.ok(
+                hpa.dependencies.includes(release(ev, "prometheus-adapter").urn),
+                "HPA must wait for the adapter",
+            );
         });
 
         it("passes the upstream schemas for every Kubernetes object (HPA, PodMonitor, PrometheusRule)", async () => {
@@ -217,12 +271,21 @@ for (const preview of [true, false]) {
             assert.strictEqual(dashboard.title, "TorchServe");
             const exprs = JSON.stringify(dashboard.panels);
             // Panels and variables query the provisioned datasource by uid.
-            const uids = new Set([...exprs.matchAll(/"uid":"([^"]+)"/g)].map((m) => m[1]).concat(
-                dashboard.templating.list.map((v: any) => v.datasource.uid)));
+            const uids = new Set(
+                [...exprs.matchAll(/"uid":"([^"]+)"/g)]
+                    .map((m) => m[1])
+                    .concat(dashboard.templating.list.map((v: any) => v.datasource.uid)),
+            );
             assert.deepStrictEqual([...uids], [ds.uid]);
             const nsVar = dashboard.templating.list.find((v: any) => v.name === "namespace");
             assert.strictEqual(nsVar.current.value, settings.torchserve.namespace);
-            for (const m of ["ts_inference_requests_total", "ts_queue_latency_microseconds", "Requests5XX", "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED"]) {
+            for (const m of [
+                "ts_inference_requests_total",
+                "ts_queue_latency_microseconds",
+                "Requests5XX",
+                "DCGM_FI_DEV_GPU_UTIL",
+                "DCGM_FI_DEV_FB_USED",
+            ]) {
                 assert.ok(exprs.includes(m), `dashboard lacks ${m}`);
             }
         });
@@ -231,7 +294,10 @@ for (const preview of [true, false]) {
             assert.ok(ev.secretOutputs.includes("grafanaAdminPassword"));
             assert.ok(!ev.secretOutputs.includes("grafanaUrl"));
             if (!preview) {
-                assert.strictEqual(ev.outputs.grafanaUrl, `http://grafana.${settings.prometheus.namespace}.svc.cluster.local`);
+                assert.strictEqual(
+                    ev.outputs.grafanaUrl,
+                    `http://grafana.${settings.prometheus.namespace}.svc.cluster.local`,
+                );
                 const pw = byType(ev, "random:index/randomPassword:RandomPassword");
                 assert.strictEqual(pw.length, 1);
                 assert.strictEqual(release(ev, "grafana").inputs.values.service.type, "ClusterIP");
@@ -252,12 +318,20 @@ describe("monitoring variants", () => {
     it("mounts the host's NVIDIA driver into dcgm-exporter where the cluster names its directory (GKE)", async () => {
         const ev = await run(gpuSettings(allOn), false, undefined, "/home/kubernetes/bin/nvidia");
         const v = release(ev, "dcgm-exporter").inputs.values;
-        assert.deepStrictEqual(v.extraHostVolumes, [{ name: "nvidia-driver", hostPath: "/home/kubernetes/bin/nvidia" }]);
+        assert.deepStrictEqual(v.extraHostVolumes, [
+            { name: "nvidia-driver", hostPath: "/home/kubernetes/bin/nvidia" },
+        ]);
         const mount = v.extraVolumeMounts.find((m: any) => m.name === "nvidia-driver");
         assert.deepStrictEqual(mount, { name: "nvidia-driver", mountPath: "/usr/local/nvidia", readOnly: true });
         // Setting the list replaces the chart's default, which mounts its counters ConfigMap.
-        assert.ok(v.extraVolumeMounts.some((m: any) => m.name === "exporter-metrics-volume" &&
-            m.mountPath === "/etc/dcgm-exporter/default-counters.csv" && m.subPath === "default-counters.csv"));
+        assert.ok(
+            v.extraVolumeMounts.some(
+                (m: any) =>
+                    m.name === "exporter-metrics-volume" &&
+                    m.mountPath === "/etc/dcgm-exporter/default-counters.csv" &&
+                    m.subPath === "default-counters.csv",
+            ),
+        );
         assert.deepStrictEqual(v.extraEnv, [{ name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" }]);
         // No GPU is requested, so nothing else exposes the GPU devices; the API server rejects
         // privileged with allowPrivilegeEscalation false (the chart's default).
@@ -270,13 +344,31 @@ describe("monitoring variants", () => {
             { name: "exporter-metrics-volume", configMap: { name: "exporter-metrics-config-map" } },
             ...v.extraHostVolumes.map((h: any) => ({ name: h.name, hostPath: { path: h.hostPath } })),
         ];
-        const container = { name: "exporter", image: "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless",
-            env: v.extraEnv, volumeMounts: v.extraVolumeMounts, securityContext: v.securityContext };
-        const pod: RegisteredResource = { urn: "", type: "kubernetes:core/v1:Pod", name: "dcgm-exporter", custom: true, parent: "", provider: "",
-            dependencies: [], options: {}, inputs: { metadata: { name: "dcgm-exporter" }, spec: { volumes, containers: [container] } } } as RegisteredResource;
+        const container = {
+            name: "exporter",
+            image: "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless",
+            env: v.extraEnv,
+            volumeMounts: v.extraVolumeMounts,
+            securityContext: v.securityContext,
+        };
+        const pod: RegisteredResource = {
+            urn: "",
+            type: "kubernetes:core/v1:Pod",
+            name: "dcgm-exporter",
+            custom: true,
+            parent: "",
+            provider: "",
+            dependencies: [],
+            options: {},
+            inputs: { metadata: { name: "dcgm-exporter" }, spec: { volumes, containers: [container] } },
+        } as RegisteredResource;
         await validateKubernetesObject(pod);
-        assert.ok(!(await run(testSettings(allOn), false, undefined, "/home/kubernetes/bin/nvidia")).resources
-            .some((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "dcgm-exporter"), "dcgm-exporter without a GPU pool");
+        assert.ok(
+            !(await run(testSettings(allOn), false, undefined, "/home/kubernetes/bin/nvidia")).resources.some(
+                (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "dcgm-exporter",
+            ),
+            "dcgm-exporter without a GPU pool",
+        );
     });
 
     it("exposes Grafana through a LoadBalancer and reports its address", async () => {
@@ -289,8 +381,14 @@ describe("monitoring variants", () => {
     });
 
     it("uses grafana.prometheusUrl as datasource when Prometheus is off", async () => {
-        const ev = await run(testSettings({ grafana: { enabled: true, prometheusUrl: "http://prom.example:9090" } }), false);
-        assert.strictEqual(release(ev, "grafana").inputs.values.datasources["datasources.yaml"].datasources[0].url, "http://prom.example:9090");
+        const ev = await run(
+            testSettings({ grafana: { enabled: true, prometheusUrl: "http://prom.example:9090" } }),
+            false,
+        );
+        assert.strictEqual(
+            release(ev, "grafana").inputs.values.datasources["datasources.yaml"].datasources[0].url,
+            "http://prom.example:9090",
+        );
         assert.ok(!byType(ev, "kubernetes:helm.sh/v3:Release").some((r) => r.inputs.chart === "kube-prometheus-stack"));
     });
 
@@ -301,7 +399,19 @@ describe("monitoring variants", () => {
     });
 
     it("turns a fractional latency target into a milli-quantity", async () => {
-        const ev = await run(gpuSettings({ ...allOn, autoscaling: { enabled: true, targetQueueLatencyMs: 2.5, minReplicas: 2, maxReplicas: 6, scaleDownStabilizationSeconds: 120 } }), false);
+        const ev = await run(
+            gpuSettings({
+                ...allOn,
+                autoscaling: {
+                    enabled: true,
+                    targetQueueLatencyMs: 2.5,
+                    minReplicas: 2,
+                    maxReplicas: 6,
+                    scaleDownStabilizationSeconds: 120,
+                },
+            }),
+            false,
+        );
         const [hpa] = byType(ev, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
         assert.strictEqual(hpa.inputs.spec.metrics[0].pods.target.averageValue, "2500m");
         assert.strictEqual(hpa.inputs.spec.minReplicas, 2);
@@ -313,7 +423,16 @@ describe("monitoring variants", () => {
 describe("monitoring toggles", () => {
     /** Resources and outputs of a run, minus the test's own scaffolding. */
     const summary = (ev: Evaluation) => ({
-        resources: new Set(ev.resources.filter((r) => !r.type.startsWith("test:") && r.type !== "pulumi:providers:kubernetes" && r.type !== "pulumi:pulumi:Stack").map(key)),
+        resources: new Set(
+            ev.resources
+                .filter(
+                    (r) =>
+                        !r.type.startsWith("test:") &&
+                        r.type !== "pulumi:providers:kubernetes" &&
+                        r.type !== "pulumi:pulumi:Stack",
+                )
+                .map(key),
+        ),
         outputs: new Set(Object.keys(ev.outputs)),
     });
     /** Every resource under the component of `type` (itself included). */
@@ -324,7 +443,11 @@ describe("monitoring toggles", () => {
         let grew = true;
         while (grew) {
             grew = false;
-            for (const r of ev.resources) if (!urns.has(r.urn) && urns.has(r.parent)) { urns.add(r.urn); grew = true; }
+            for (const r of ev.resources)
+                if (!urns.has(r.urn) && urns.has(r.parent)) {
+                    urns.add(r.urn);
+                    grew = true;
+                }
         }
         return new Set(ev.resources.filter((r) => urns.has(r.urn)).map(key));
     };
@@ -351,7 +474,12 @@ describe("monitoring toggles", () => {
         {
             // Grafana stays (with grafana.prometheusUrl); autoscaling needs Prometheus, so it is off too.
             toggle: "prometheus",
-            settings: gpuSettings({ ...allOn, prometheus: { enabled: false }, autoscaling: { enabled: false }, grafana: { enabled: true, prometheusUrl: "http://prom.example:9090" } }),
+            settings: gpuSettings({
+                ...allOn,
+                prometheus: { enabled: false },
+                autoscaling: { enabled: false },
+                grafana: { enabled: true, prometheusUrl: "http://prom.example:9090" },
+            }),
             component: "torchserve-platform:monitoring:Monitoring",
             outputs: [],
         },
@@ -362,7 +490,8 @@ describe("monitoring toggles", () => {
             const a = summary(full);
             const b = summary(off);
             let expected = subtree(full, c.component);
-            if (c.toggle === "prometheus") expected = new Set([...expected, ...subtree(full, "torchserve-platform:monitoring:Autoscaling")]);
+            if (c.toggle === "prometheus")
+                expected = new Set([...expected, ...subtree(full, "torchserve-platform:monitoring:Autoscaling")]);
             assert.deepStrictEqual([...minus(a.resources, b.resources)].sort(), [...expected].sort());
             assert.deepStrictEqual([...minus(b.resources, a.resources)], [], "turning a toggle off added resources");
             assert.deepStrictEqual([...minus(a.outputs, b.outputs)].sort(), [...c.outputs].sort());

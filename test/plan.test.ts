@@ -7,8 +7,20 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import {
-    chainEndingAt, COMPUTED, describeFailure, kubernetesKind, kubernetesManifests, Plan, planPath, planProgram, planStack,
-    PlanResource, renderPlan, SECRET, transitiveWaits, waitsFor,
+    chainEndingAt,
+    COMPUTED,
+    describeFailure,
+    kubernetesKind,
+    kubernetesManifests,
+    Plan,
+    planPath,
+    planProgram,
+    planStack,
+    PlanResource,
+    renderPlan,
+    SECRET,
+    transitiveWaits,
+    waitsFor,
 } from "../tools/plan";
 import { exampleStacks, projectRoot, stackConfig } from "../tools/stackFiles";
 
@@ -32,17 +44,34 @@ class StandIn extends pulumi.CustomResource {
         super(`standin:index:${type}`, name, props, opts);
     }
 }
-const thing = (type: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) => new StandIn(type, name, props, opts);
+const thing = (type: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) =>
+    new StandIn(type, name, props, opts);
 
 async function standIn(): Promise<Record<string, any>> {
     const network = thing("Network", "net", { cidr: "10.0.0.0/16" });
-    const cluster = thing("Cluster", "cluster", { networkId: network.id, adminPassword: pulumi.secret(clusterPassword) });
+    const cluster = thing("Cluster", "cluster", {
+        networkId: network.id,
+        adminPassword: pulumi.secret(clusterPassword),
+    });
     const provider = new k8s.Provider("k8s", { kubeconfig: pulumi.secret(pulumi.interpolate`server: ${cluster.id}`) });
     const addons = new Addons("addons", { dependsOn: [cluster] });
     // Waits for the cluster only through its parent.
-    const addon = thing("Addon", "addon", { settings: { plain: "visible", nested: { token: pulumi.secret(nestedToken) } } }, { parent: addons });
-    new k8s.core.v1.ConfigMap("settings", { metadata: { name: "settings", namespace: "apps" }, data: { mode: "fast" } }, { parent: addons, provider });
-    new k8s.helm.v3.Release("chart", { chart: "example", version: "1.2.3", repositoryOpts: { repo: "https://charts.example.invalid" } }, { provider });
+    const addon = thing(
+        "Addon",
+        "addon",
+        { settings: { plain: "visible", nested: { token: pulumi.secret(nestedToken) } } },
+        { parent: addons },
+    );
+    new k8s.core.v1.ConfigMap(
+        "settings",
+        { metadata: { name: "settings", namespace: "apps" }, data: { mode: "fast" } },
+        { parent: addons, provider },
+    );
+    new k8s.helm.v3.Release(
+        "chart",
+        { chart: "example", version: "1.2.3", repositoryOpts: { repo: "https://charts.example.invalid" } },
+        { provider },
+    );
     // A child of a custom resource waits for that resource.
     const leaf = thing("Leaf", "leaf", { size: 1 }, { parent: addon });
     const last = thing("Last", "last", { leafId: leaf.id });
@@ -70,26 +99,41 @@ describe("plan of a stand-in program", () => {
         assert.strictEqual(addon.parent, "standin:index:Addons::addons");
         assert.strictEqual(find(plan, "standin:index:Cluster", "cluster").id, "standin:index:Cluster::cluster");
         // Every ancestor's type, as the engine writes URNs.
-        assert.strictEqual(find(plan, "standin:index:Leaf", "leaf").id, "standin:index:Addons$standin:index:Addon$standin:index:Leaf::leaf");
+        assert.strictEqual(
+            find(plan, "standin:index:Leaf", "leaf").id,
+            "standin:index:Addons$standin:index:Addon$standin:index:Leaf::leaf",
+        );
         assert.strictEqual(find(plan, "standin:index:Leaf", "leaf").parent, addon.id);
         assert.ok(!text.includes("urn:pulumi"), "no URNs");
         assert.ok(!text.includes(process.cwd()), "no absolute paths");
     });
 
     it("records dependencies through inputs and providers by id", () => {
-        assert.deepStrictEqual(find(plan, "standin:index:Cluster", "cluster").dependencies, ["standin:index:Network::net"]);
-        assert.deepStrictEqual(find(plan, "standin:index:Last", "last").dependencies, ["standin:index:Addons$standin:index:Addon$standin:index:Leaf::leaf"]);
+        assert.deepStrictEqual(find(plan, "standin:index:Cluster", "cluster").dependencies, [
+            "standin:index:Network::net",
+        ]);
+        assert.deepStrictEqual(find(plan, "standin:index:Last", "last").dependencies, [
+            "standin:index:Addons$standin:index:Addon$standin:index:Leaf::leaf",
+        ]);
         const cm = find(plan, "kubernetes:core/v1:ConfigMap", "settings");
         assert.strictEqual(cm.provider, "pulumi:providers:kubernetes::k8s");
         assert.strictEqual(find(plan, "standin:index:Network", "net").provider, "default");
-        assert.strictEqual(find(plan, "standin:index:Addons", "addons").provider, undefined, "components have no provider");
+        assert.strictEqual(
+            find(plan, "standin:index:Addons", "addons").provider,
+            undefined,
+            "components have no provider",
+        );
     });
 
     it("masks secrets where they are nested and marks what a preview cannot know", () => {
-        for (const secret of [clusterPassword, nestedToken, outputSecret]) assert.ok(!text.includes(secret), `${secret} in clear`);
+        for (const secret of [clusterPassword, nestedToken, outputSecret])
+            assert.ok(!text.includes(secret), `${secret} in clear`);
         assert.strictEqual(find(plan, "standin:index:Cluster", "cluster").inputs.adminPassword, SECRET);
         // Only the secret leaf is masked: the rest of the object stays reviewable.
-        assert.deepStrictEqual(find(plan, "standin:index:Addon", "addon").inputs.settings, { plain: "visible", nested: { token: SECRET } });
+        assert.deepStrictEqual(find(plan, "standin:index:Addon", "addon").inputs.settings, {
+            plain: "visible",
+            nested: { token: SECRET },
+        });
         assert.strictEqual(find(plan, "standin:index:Cluster", "cluster").inputs.networkId, COMPUTED);
         assert.strictEqual(find(plan, "pulumi:providers:kubernetes", "k8s").inputs.kubeconfig, SECRET);
         assert.deepStrictEqual(plan.outputs, { password: SECRET, plain: "hello", lastId: COMPUTED });
@@ -102,15 +146,24 @@ describe("plan of a stand-in program", () => {
     it("counts resources per type", () => {
         assert.strictEqual(plan.counts["standin:index:Addon"], 1);
         assert.strictEqual(plan.total, plan.resources.length);
-        assert.strictEqual(Object.values(plan.counts).reduce((a, b) => a + b, 0), plan.total);
+        assert.strictEqual(
+            Object.values(plan.counts).reduce((a, b) => a + b, 0),
+            plan.total,
+        );
     });
 
     it("a child of a component waits for what the component depends on; providers and components take no step", () => {
         const addon = find(plan, "standin:index:Addon", "addon");
         assert.ok(!addon.dependencies.includes("standin:index:Cluster::cluster"), "not among its own dependencies");
-        assert.ok(waitsFor(plan.resources).get(addon.id)!.has("standin:index:Cluster::cluster"), "but waits for it through its parent");
+        assert.ok(
+            waitsFor(plan.resources).get(addon.id)!.has("standin:index:Cluster::cluster"),
+            "but waits for it through its parent",
+        );
         const cm = find(plan, "kubernetes:core/v1:ConfigMap", "settings");
-        assert.ok(transitiveWaits(plan.resources, cm.id).has("standin:index:Cluster::cluster"), "through the provider's kubeconfig");
+        assert.ok(
+            transitiveWaits(plan.resources, cm.id).has("standin:index:Cluster::cluster"),
+            "through the provider's kubeconfig",
+        );
         assert.deepStrictEqual(plan.longestChain.path, [
             "standin:index:Network::net",
             "standin:index:Cluster::cluster",
@@ -123,10 +176,21 @@ describe("plan of a stand-in program", () => {
 
     it("writes Kubernetes objects, not Helm releases or providers, as YAML manifests", () => {
         const manifests = kubernetesManifests(plan);
-        assert.deepStrictEqual(manifests.map((m) => m.file), ["apps/configmap.core-settings.yaml"]);
+        assert.deepStrictEqual(
+            manifests.map((m) => m.file),
+            ["apps/configmap.core-settings.yaml"],
+        );
         const doc = yaml.load(manifests[0].text) as any;
-        assert.deepStrictEqual(doc, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "apps" }, data: { mode: "fast" } });
-        assert.deepStrictEqual(kubernetesKind("kubernetes:networking.k8s.io/v1:NetworkPolicy"), { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy" });
+        assert.deepStrictEqual(doc, {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "settings", namespace: "apps" },
+            data: { mode: "fast" },
+        });
+        assert.deepStrictEqual(kubernetesKind("kubernetes:networking.k8s.io/v1:NetworkPolicy"), {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+        });
         assert.strictEqual(kubernetesKind("kubernetes:helm.sh/v3:Release"), undefined);
     });
 });
@@ -142,7 +206,11 @@ describe("committed plans (plans/<stack>.json)", function () {
     const stacks = exampleStacks();
 
     it("exist for exactly the example stacks", () => {
-        const committed = fs.readdirSync(planPath("x").replace(/x\.json$/, "")).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+        const committed = fs
+            .readdirSync(planPath("x").replace(/x\.json$/, ""))
+            .filter((f) => f.endsWith(".json"))
+            .map((f) => f.slice(0, -5))
+            .sort();
         assert.deepStrictEqual(committed, stacks, `plans/ does not match the Pulumi.<stack>.yaml files: ${regenerate}`);
     });
 
@@ -155,7 +223,9 @@ describe("committed plans (plans/<stack>.json)", function () {
                 const a = fresh.split("\n");
                 const b = committed.split("\n");
                 const line = a.findIndex((l, i) => l !== b[i]);
-                assert.fail(`plans/${stack}.json is out of date (first difference at line ${line + 1}: ${JSON.stringify(b[line])} → ${JSON.stringify(a[line])}): ${regenerate}`);
+                assert.fail(
+                    `plans/${stack}.json is out of date (first difference at line ${line + 1}: ${JSON.stringify(b[line])} → ${JSON.stringify(a[line])}): ${regenerate}`,
+                );
             }
             assert.ok(!fresh.includes(projectRoot), "no absolute paths");
             assert.strictEqual(plan.outputs.kubeconfig, SECRET);
@@ -168,15 +238,21 @@ describe("committed plans (plans/<stack>.json)", function () {
 
 describe("plan of an invalid configuration", () => {
     it("fails with the config problems, one per line, and no stack trace", async () => {
-        const error = await planStack("dev", { torchserve: { nGpu: 0, replicas: 0, inferencePort: 99999 } }).then(() => undefined, (e) => e);
+        const error = await planStack("dev", { torchserve: { nGpu: 0, replicas: 0, inferencePort: 99999 } }).then(
+            () => undefined,
+            (e) => e,
+        );
         assert.ok(error, "planning must fail");
         const text = describeFailure("dev", error);
         const lines = text.split("\n");
         assert.strictEqual(lines[0], "Stack dev: invalid configuration in Pulumi.dev.yaml:");
-        assert.deepStrictEqual(lines.slice(1).map((l) => l.trim().split(":").slice(0, 2).join(":")).sort(), [
-            "torchserve-platform:torchserve.inferencePort",
-            "torchserve-platform:torchserve.replicas",
-        ]);
+        assert.deepStrictEqual(
+            lines
+                .slice(1)
+                .map((l) => l.trim().split(":").slice(0, 2).join(":"))
+                .sort(),
+            ["torchserve-platform:torchserve.inferencePort", "torchserve-platform:torchserve.replicas"],
+        );
         assert.ok(!/\bat .+:\d+:\d+\)?$/m.test(text), "no stack trace");
     });
 });
@@ -195,8 +271,16 @@ describe("plan of the largest example stack", function () {
 // ------------------------------------------------------------------------------------------------
 
 const allAddons = { prometheus: true, grafana: true, autoscaling: true, istio: true };
-const clusterTypes = new Set(["eks:index:Cluster", "azure-native:containerservice:ManagedCluster", "gcp:container/cluster:Cluster"]);
-const poolTypes = new Set(["aws:eks/nodeGroup:NodeGroup", "azure-native:containerservice:AgentPool", "gcp:container/nodePool:NodePool"]);
+const clusterTypes = new Set([
+    "eks:index:Cluster",
+    "azure-native:containerservice:ManagedCluster",
+    "gcp:container/cluster:Cluster",
+]);
+const poolTypes = new Set([
+    "aws:eks/nodeGroup:NodeGroup",
+    "azure-native:containerservice:AgentPool",
+    "gcp:container/nodePool:NodePool",
+]);
 const meshCharts = new Set(["base", "istiod", "gateway"]);
 
 const releases = (plan: Plan) => plan.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
@@ -206,7 +290,11 @@ const underTorchServe = (plan: Plan): Set<string> => {
     let grew = true;
     while (grew) {
         grew = false;
-        for (const r of plan.resources) if (inside.has(r.parent) && !inside.has(r.id)) { inside.add(r.id); grew = true; }
+        for (const r of plan.resources)
+            if (inside.has(r.parent) && !inside.has(r.id)) {
+                inside.add(r.id);
+                grew = true;
+            }
     }
     return inside;
 };
@@ -268,9 +356,20 @@ describe("provisioning order of the cloud stacks, every add-on on", function () 
 
             it("monitoring and mesh releases do not wait for anything of TorchServe's", () => {
                 const ts = underTorchServe(plan);
-                const addOnReleases = releases(plan).filter((r) => !ts.has(r.id) && r.inputs.chart !== "nvidia-device-plugin" && !/autoscaler/.test(String(r.inputs.chart)));
-                assert.ok(addOnReleases.some((r) => meshCharts.has(String(r.inputs.chart))), "the mesh is on");
-                assert.ok(addOnReleases.some((r) => r.inputs.chart === "kube-prometheus-stack"), "monitoring is on");
+                const addOnReleases = releases(plan).filter(
+                    (r) =>
+                        !ts.has(r.id) &&
+                        r.inputs.chart !== "nvidia-device-plugin" &&
+                        !/autoscaler/.test(String(r.inputs.chart)),
+                );
+                assert.ok(
+                    addOnReleases.some((r) => meshCharts.has(String(r.inputs.chart))),
+                    "the mesh is on",
+                );
+                assert.ok(
+                    addOnReleases.some((r) => r.inputs.chart === "kube-prometheus-stack"),
+                    "monitoring is on",
+                );
                 for (const r of addOnReleases) {
                     const waits = [...transitiveWaits(plan.resources, r.id)].filter((d) => ts.has(d));
                     assert.deepStrictEqual(waits, [], `${r.name} (${r.inputs.chart}) waits for TorchServe`);
@@ -284,7 +383,9 @@ describe("provisioning order of the cloud stacks, every add-on on", function () 
                 const detail = `providers wait for the cluster: ${providersWaitForCluster(plan)}; longest chain ${chain.length} > bound ${limit} (${JSON.stringify(terms)} + Deployment + one dependant):\n  ${chain.path.join("\n  ")}`;
                 if (knownViolations[stack]) {
                     assert.ok(!holds, `${stack} now meets the bound: remove it from knownViolations`);
-                    console.log(`      known violation (${stack}): ${knownViolations[stack]}\n      ${detail.replace(/\n/g, "\n      ")}`);
+                    console.log(
+                        `      known violation (${stack}): ${knownViolations[stack]}\n      ${detail.replace(/\n/g, "\n      ")}`,
+                    );
                     this.skip();
                 }
                 assert.ok(holds, detail);
@@ -295,10 +396,17 @@ describe("provisioning order of the cloud stacks, every add-on on", function () 
 
 describe("plans show what is protected from deletion", function () {
     this.timeout(60000);
-    const protectedTypes = (plan: Plan) => plan.resources.filter((r) => r.options?.protect).map((r) => r.type).sort();
+    const protectedTypes = (plan: Plan) =>
+        plan.resources
+            .filter((r) => r.options?.protect)
+            .map((r) => r.type)
+            .sort();
 
     it("the EKS model store (EFS and its claim) is protected by default, the dev stack's is not", async () => {
-        assert.deepStrictEqual(protectedTypes(await planStack("eks")), ["aws:efs/fileSystem:FileSystem", "kubernetes:core/v1:PersistentVolumeClaim"]);
+        assert.deepStrictEqual(protectedTypes(await planStack("eks")), [
+            "aws:efs/fileSystem:FileSystem",
+            "kubernetes:core/v1:PersistentVolumeClaim",
+        ]);
         assert.deepStrictEqual(protectedTypes(await planStack("dev")), []);
     });
 

@@ -1,6 +1,9 @@
 // The whole program (what `pulumi up -s dev` runs) under preview and update mocks: the dev stack and
 // variants of it. Component details are tested next to each component; this checks composition.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { Evaluation, RegisteredResource, UNKNOWN } from "../tools/evaluate";
 import { runProgram } from "./support/program";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
@@ -10,16 +13,39 @@ const cpuModel = (name: string) => ({ name, url: `https://torchserve.pytorch.org
 const variants: Record<string, Record<string, unknown> | undefined> = {
     "dev as committed": undefined,
     "GPU on an existing cluster": {
-        torchserve: { image: "pytorch/torchserve:0.12.0-gpu", nGpu: 1, nCpu: 2, memoryRequest: "4Gi", memoryLimit: "8Gi", models: [cpuModel("squeezenet1_1")] },
+        torchserve: {
+            image: "pytorch/torchserve:0.12.0-gpu",
+            nGpu: 1,
+            nCpu: 2,
+            memoryRequest: "4Gi",
+            memoryLimit: "8Gi",
+            models: [cpuModel("squeezenet1_1")],
+        },
     },
     "two replicas on an RWX class": {
-        torchserve: { image: "pytorch/torchserve:0.12.0-cpu", nGpu: 0, replicas: 2, storageClass: "nfs-client", models: [cpuModel("squeezenet1_1")] },
+        torchserve: {
+            image: "pytorch/torchserve:0.12.0-cpu",
+            nGpu: 0,
+            replicas: 2,
+            storageClass: "nfs-client",
+            models: [cpuModel("squeezenet1_1")],
+        },
     },
     "several models, non-default ports and namespace": {
         torchserve: {
-            image: "pytorch/torchserve:0.12.0-cpu", nGpu: 0, namespace: "serving",
-            inferencePort: 9080, managementPort: 9081, metricsPort: 9082, grpcInferencePort: 9070, grpcManagementPort: 9071,
-            models: [cpuModel("squeezenet1_1"), cpuModel("mnist_v2"), { ...cpuModel("resnet-18"), minWorkers: 2, maxWorkers: 4, batchSize: 8 }],
+            image: "pytorch/torchserve:0.12.0-cpu",
+            nGpu: 0,
+            namespace: "serving",
+            inferencePort: 9080,
+            managementPort: 9081,
+            metricsPort: 9082,
+            grpcInferencePort: 9070,
+            grpcManagementPort: 9071,
+            models: [
+                cpuModel("squeezenet1_1"),
+                cpuModel("mnist_v2"),
+                { ...cpuModel("resnet-18"), minWorkers: 2, maxWorkers: 4, batchSize: 8 },
+            ],
         },
     },
 };
@@ -41,12 +67,22 @@ for (const preview of [true, false]) {
                 });
 
                 it("exports the DESIGN.md outputs, kubeconfig as a secret", () => {
-                    for (const k of ["cloud", "clusterName", "namespace", "inferenceUrl", "managementUrl", "metricsUrl", "grpcUrl", "kubeconfig"]) {
+                    for (const k of [
+                        "cloud",
+                        "clusterName",
+                        "namespace",
+                        "inferenceUrl",
+                        "managementUrl",
+                        "metricsUrl",
+                        "grpcUrl",
+                        "kubeconfig",
+                    ]) {
                         assert.ok(k in ev.outputs, `output ${k}`);
                     }
                     assert.strictEqual(ev.outputs.cloud, "existing");
                     assert.ok(ev.secretOutputs.includes("kubeconfig"));
-                    for (const absent of ["grafanaUrl", "grafanaAdminPassword", "ingressUrl"]) assert.ok(!(absent in ev.outputs), absent);
+                    for (const absent of ["grafanaUrl", "grafanaAdminPassword", "ingressUrl"])
+                        assert.ok(!(absent in ev.outputs), absent);
                 });
 
                 it("creates no cluster and puts every Kubernetes object on the stack's provider", () => {
@@ -54,7 +90,10 @@ for (const preview of [true, false]) {
                     assert.strictEqual(providers.length, 1);
                     const ref = `${providers[0].urn}::`;
                     for (const r of ev.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"))) {
-                        assert.ok(r.provider.startsWith(ref), `${r.type} ${r.name} uses ${r.provider || "the default provider"}`);
+                        assert.ok(
+                            r.provider.startsWith(ref),
+                            `${r.type} ${r.name} uses ${r.provider || "the default provider"}`,
+                        );
                     }
                     assert.ok(!ev.resources.some((r) => /^(aws|eks|azure-native|gcp):/.test(r.type)));
                 });
@@ -65,14 +104,30 @@ for (const preview of [true, false]) {
                     const svc = one(ev, "kubernetes:core/v1:Service");
                     assert.strictEqual(svc.inputs.metadata.namespace, ns);
                     const ports = svc.inputs.spec.ports.map((p: any) => p.port).sort();
-                    const expected = [ts.inferencePort ?? 8080, ts.managementPort ?? 8081, ts.metricsPort ?? 8082, ts.grpcInferencePort ?? 7070, ts.grpcManagementPort ?? 7071].sort();
+                    const expected = [
+                        ts.inferencePort ?? 8080,
+                        ts.managementPort ?? 8081,
+                        ts.metricsPort ?? 8082,
+                        ts.grpcInferencePort ?? 7070,
+                        ts.grpcManagementPort ?? 7071,
+                    ].sort();
                     assert.deepStrictEqual(ports, expected);
                     assert.strictEqual(ev.outputs.namespace, ns);
                     if (!preview) {
-                        assert.strictEqual(ev.outputs.inferenceUrl, `http://torchserve.${ns}.svc.cluster.local:${ts.inferencePort ?? 8080}`);
-                        assert.strictEqual(ev.outputs.grpcUrl, `torchserve.${ns}.svc.cluster.local:${ts.grpcInferencePort ?? 7070}`);
+                        assert.strictEqual(
+                            ev.outputs.inferenceUrl,
+                            `http://torchserve.${ns}.svc.cluster.local:${ts.inferencePort ?? 8080}`,
+                        );
+                        assert.strictEqual(
+                            ev.outputs.grpcUrl,
+                            `torchserve.${ns}.svc.cluster.local:${ts.grpcInferencePort ?? 7070}`,
+                        );
                     } else {
-                        assert.ok([UNKNOWN, `http://torchserve.${ns}.svc.cluster.local:${ts.inferencePort ?? 8080}`].includes(ev.outputs.inferenceUrl));
+                        assert.ok(
+                            [UNKNOWN, `http://torchserve.${ns}.svc.cluster.local:${ts.inferencePort ?? 8080}`].includes(
+                                ev.outputs.inferenceUrl,
+                            ),
+                        );
                     }
                 });
 
@@ -84,17 +139,24 @@ for (const preview of [true, false]) {
                     if ((ts.nGpu ?? 0) > 0) assert.strictEqual(String(gpus), String(ts.nGpu));
                     else assert.strictEqual(gpus, undefined);
                     const pvc = one(ev, "kubernetes:core/v1:PersistentVolumeClaim");
-                    assert.deepStrictEqual(pvc.inputs.spec.accessModes, [(ts.replicas ?? 1) > 1 ? "ReadWriteMany" : "ReadWriteOnce"]);
+                    assert.deepStrictEqual(pvc.inputs.spec.accessModes, [
+                        (ts.replicas ?? 1) > 1 ? "ReadWriteMany" : "ReadWriteOnce",
+                    ]);
                     if (ts.storageClass) assert.strictEqual(pvc.inputs.spec.storageClassName, ts.storageClass);
                 });
 
                 it("loads every configured model", () => {
-                    const models = ((override?.torchserve as any)?.models ?? [cpuModel("squeezenet1_1")]) as { name: string }[];
-                    const config = byType(ev, "kubernetes:core/v1:ConfigMap").find((c) => c.inputs.data?.["config.properties"]);
+                    const models = ((override?.torchserve as any)?.models ?? [cpuModel("squeezenet1_1")]) as {
+                        name: string;
+                    }[];
+                    const config = byType(ev, "kubernetes:core/v1:ConfigMap").find(
+                        (c) => c.inputs.data?.["config.properties"],
+                    );
                     assert.ok(config, "config.properties ConfigMap");
                     const props: string = config!.inputs.data["config.properties"];
                     const loadModels = /^load_models=(.*)$/m.exec(props)?.[1] ?? "";
-                    for (const m of models) assert.ok(loadModels.includes(`${m.name}=${m.name}.mar`), `${m.name} in ${loadModels}`);
+                    for (const m of models)
+                        assert.ok(loadModels.includes(`${m.name}=${m.name}.mar`), `${m.name} in ${loadModels}`);
                 });
 
                 it("every Kubernetes object passes the upstream OpenAPI schema", async function () {
@@ -111,7 +173,11 @@ describe("program: invalid config", () => {
         it(`fails with one line per problem and registers nothing (${preview ? "preview" : "update"})`, async () => {
             let error: Error | undefined;
             try {
-                await runProgram({ stack: "dev", override: { torchserve: { nGpu: 0, replicas: 0, inferencePort: 99999 } }, preview });
+                await runProgram({
+                    stack: "dev",
+                    override: { torchserve: { nGpu: 0, replicas: 0, inferencePort: 99999 } },
+                    preview,
+                });
             } catch (e) {
                 error = e as Error;
             }
@@ -120,7 +186,11 @@ describe("program: invalid config", () => {
             // Registrations are asynchronous: give any that were started time to land in the record.
             await new Promise((r) => setTimeout(r, 100));
             const registered = ((error as any).registered ?? []) as RegisteredResource[];
-            assert.deepStrictEqual(registered.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type), [], "nothing but the stack itself");
+            assert.deepStrictEqual(
+                registered.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type),
+                [],
+                "nothing but the stack itself",
+            );
             const lines = error!.message.split("\n");
             assert.deepStrictEqual(lines.map((l) => l.split(":").slice(0, 2).join(":")).sort(), [
                 "torchserve-platform:torchserve.inferencePort",
@@ -132,7 +202,14 @@ describe("program: invalid config", () => {
 
 describe("program: secret config", () => {
     it("is refused with one line naming the key, before anything is registered", async () => {
-        const error = await runProgram({ stack: "dev", preview: true, secretKeys: ["torchserve-platform:torchserve"] }).then(() => undefined, (e) => e);
+        const error = await runProgram({
+            stack: "dev",
+            preview: true,
+            secretKeys: ["torchserve-platform:torchserve"],
+        }).then(
+            () => undefined,
+            (e) => e,
+        );
         assert.ok(error, "the run must fail");
         assert.strictEqual(error.constructor.name, "RunError");
         assert.match(error.message, /^torchserve-platform:torchserve: is set as a secret/);
@@ -141,18 +218,24 @@ describe("program: secret config", () => {
 });
 
 describe("program: Istio toggle", () => {
-    const meshTypes = /^(kubernetes:helm\.sh\/v3:Release|kubernetes:(networking|security)\.istio\.io\/v1:|torchserve-platform:mesh:)/;
+    const meshTypes =
+        /^(kubernetes:helm\.sh\/v3:Release|kubernetes:(networking|security)\.istio\.io\/v1:|torchserve-platform:mesh:)/;
     const withIstio = {
         istio: { enabled: true },
         torchserve: {
-            image: "pytorch/torchserve:0.12.0-cpu", nGpu: 0, storageClass: "nfs-client",
-            models: [cpuModel("squeezenet1_1")], canary: { image: "pytorch/torchserve:0.12.0-cpu", weight: 20 },
+            image: "pytorch/torchserve:0.12.0-cpu",
+            nGpu: 0,
+            storageClass: "nfs-client",
+            models: [cpuModel("squeezenet1_1")],
+            canary: { image: "pytorch/torchserve:0.12.0-cpu", weight: 20 },
         },
     };
 
     it("istio on: mesh releases, routes, a canary Deployment, the ingressUrl output, and pods join the mesh", async () => {
         const ev = await runProgram({ stack: "dev", override: withIstio, preview: false });
-        const releases = byType(ev, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart).sort();
+        const releases = byType(ev, "kubernetes:helm.sh/v3:Release")
+            .map((r) => r.inputs.chart)
+            .sort();
         assert.deepStrictEqual(releases, ["base", "gateway", "istiod"]);
         assert.ok(byType(ev, "kubernetes:networking.istio.io/v1:VirtualService").length === 1);
         assert.strictEqual(byType(ev, "kubernetes:apps/v1:Deployment").length, 2, "stable + canary");
@@ -167,16 +250,37 @@ describe("program: Istio toggle", () => {
 
     it("istio off: none of it", async () => {
         const ev = await runProgram({ stack: "dev", preview: false });
-        assert.deepStrictEqual(ev.resources.filter((r) => meshTypes.test(r.type)).map((r) => r.type), []);
+        assert.deepStrictEqual(
+            ev.resources.filter((r) => meshTypes.test(r.type)).map((r) => r.type),
+            [],
+        );
         assert.ok(!("ingressUrl" in ev.outputs));
     });
 });
 
 describe("program: monitoring toggles", () => {
-    const gpuFree = { image: "pytorch/torchserve:0.12.0-cpu", nGpu: 0, storageClass: "nfs-client", storageAccessMode: "ReadWriteMany", models: [cpuModel("squeezenet1_1")] };
-    const all = { prometheus: true, grafana: true, autoscaling: { enabled: true, maxReplicas: 3 }, torchserve: gpuFree };
-    const charts = (ev: Evaluation) => byType(ev, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart as string).sort();
-    const kinds = (ev: Evaluation) => ev.resources.filter((r) => r.custom).map((r) => r.type.split(":").pop()).sort();
+    const gpuFree = {
+        image: "pytorch/torchserve:0.12.0-cpu",
+        nGpu: 0,
+        storageClass: "nfs-client",
+        storageAccessMode: "ReadWriteMany",
+        models: [cpuModel("squeezenet1_1")],
+    };
+    const all = {
+        prometheus: true,
+        grafana: true,
+        autoscaling: { enabled: true, maxReplicas: 3 },
+        torchserve: gpuFree,
+    };
+    const charts = (ev: Evaluation) =>
+        byType(ev, "kubernetes:helm.sh/v3:Release")
+            .map((r) => r.inputs.chart as string)
+            .sort();
+    const kinds = (ev: Evaluation) =>
+        ev.resources
+            .filter((r) => r.custom)
+            .map((r) => r.type.split(":").pop())
+            .sort();
 
     let full: Evaluation;
     before(async () => {
@@ -189,23 +293,37 @@ describe("program: monitoring toggles", () => {
         assert.ok("grafanaUrl" in full.outputs && "grafanaAdminPassword" in full.outputs);
         assert.ok(full.secretOutputs.includes("grafanaAdminPassword"));
         const policy = one(full, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
-        const metricsRule = policy.inputs.spec.ingress.find((rule: any) => rule.ports.some((p: any) => p.port === 8082));
+        const metricsRule = policy.inputs.spec.ingress.find((rule: any) =>
+            rule.ports.some((p: any) => p.port === 8082),
+        );
         const namespaces = metricsRule.from
             .flatMap((f: any) => f.namespaceSelector?.matchExpressions ?? [])
             .filter((e: any) => e.key === "kubernetes.io/metadata.name" && e.operator === "In")
             .flatMap((e: any) => e.values);
-        assert.deepStrictEqual(namespaces, ["monitoring"], "Prometheus's namespace may scrape TorchServe's metrics port");
+        assert.deepStrictEqual(
+            namespaces,
+            ["monitoring"],
+            "Prometheus's namespace may scrape TorchServe's metrics port",
+        );
     });
 
     const toggles: [string, Record<string, unknown>, string[], string[]][] = [
         ["grafana off", { grafana: false }, ["grafana"], ["grafanaUrl", "grafanaAdminPassword"]],
         ["autoscaling off", { autoscaling: false }, ["prometheus-adapter"], []],
-        ["prometheus off (and what needs it)", { prometheus: false, grafana: false, autoscaling: false }, ["grafana", "kube-prometheus-stack", "prometheus-adapter"], ["grafanaUrl", "grafanaAdminPassword"]],
+        [
+            "prometheus off (and what needs it)",
+            { prometheus: false, grafana: false, autoscaling: false },
+            ["grafana", "kube-prometheus-stack", "prometheus-adapter"],
+            ["grafanaUrl", "grafanaAdminPassword"],
+        ],
     ];
     for (const [what, change, goneCharts, goneOutputs] of toggles) {
         it(`${what} removes exactly its resources and outputs`, async () => {
             const ev = await runProgram({ stack: "dev", override: { ...all, ...change }, preview: false });
-            assert.deepStrictEqual(charts(ev), charts(full).filter((c) => !goneCharts.includes(c)));
+            assert.deepStrictEqual(
+                charts(ev),
+                charts(full).filter((c) => !goneCharts.includes(c)),
+            );
             for (const o of goneOutputs) assert.ok(!(o in ev.outputs), `output ${o} gone`);
             // Everything left is what the full run had, minus the toggled add-on's own objects.
             const left = kinds(ev);
@@ -221,9 +339,17 @@ describe("program: existing cluster kubeconfig", () => {
 
     it("passes a configured kubeconfig (as a secret) and context to the provider, and exports it as a secret", async () => {
         const inline = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
-        const ev = await runProgram({ stack: "dev", override: { cluster: { kubeconfig: inline, context: "kind-kind" } }, preview: false });
+        const ev = await runProgram({
+            stack: "dev",
+            override: { cluster: { kubeconfig: inline, context: "kind-kind" } },
+            preview: false,
+        });
         const provider = one(ev, "pulumi:providers:kubernetes");
-        assert.strictEqual(provider.serializedInputs?.kubeconfig?.[secretSig], "1b47061264138c4ac30d75fd1eb44270", "kubeconfig is a secret input");
+        assert.strictEqual(
+            provider.serializedInputs?.kubeconfig?.[secretSig],
+            "1b47061264138c4ac30d75fd1eb44270",
+            "kubeconfig is a secret input",
+        );
         assert.strictEqual(provider.serializedInputs?.kubeconfig?.value, inline);
         assert.strictEqual(provider.inputs.context, "kind-kind");
         assert.strictEqual(ev.outputs.kubeconfig, inline);
@@ -231,15 +357,22 @@ describe("program: existing cluster kubeconfig", () => {
     });
 
     it("reads a configured kubeconfig path", async () => {
-        const file = require("path").join(require("os").tmpdir(), `kubeconfig-${process.pid}`);
-        require("fs").writeFileSync(file, "apiVersion: v1\nkind: Config\n");
+        const file = path.join(os.tmpdir(), `kubeconfig-${process.pid}`);
+        fs.writeFileSync(file, "apiVersion: v1\nkind: Config\n");
         const ev = await runProgram({ stack: "dev", override: { cluster: { kubeconfig: file } }, preview: true });
         assert.strictEqual(ev.outputs.kubeconfig, "apiVersion: v1\nkind: Config\n");
     });
 
     it("fails with one line naming the key when the configured path is no file, instead of using the current context", async () => {
-        for (const bad of ["/nonexistent/kubeconfig", require("os").tmpdir()]) {
-            const error = await runProgram({ stack: "dev", override: { cluster: { kubeconfig: bad } }, preview: true }).then(() => undefined, (e) => e);
+        for (const bad of ["/nonexistent/kubeconfig", os.tmpdir()]) {
+            const error = await runProgram({
+                stack: "dev",
+                override: { cluster: { kubeconfig: bad } },
+                preview: true,
+            }).then(
+                () => undefined,
+                (e) => e,
+            );
             assert.ok(error, `${bad} must fail`);
             assert.strictEqual(error.constructor.name, "RunError");
             assert.match(error.message, /^torchserve-platform:cluster\.kubeconfig: ".*" is not a kubeconfig file/);

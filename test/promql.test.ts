@@ -42,7 +42,12 @@ function checkRules(groups: unknown[]): string {
 
 /** Expressions as recording rules (promtool parses a rule's expr with Prometheus's PromQL parser). */
 function asRecordingRules(exprs: { name: string; expr: string }[]) {
-    return [{ name: "expressions", rules: exprs.map((e, i) => ({ record: `check:expr_${i}`, expr: e.expr, labels: { source: e.name } })) }];
+    return [
+        {
+            name: "expressions",
+            rules: exprs.map((e, i) => ({ record: `check:expr_${i}`, expr: e.expr, labels: { source: e.name } })),
+        },
+    ];
 }
 
 /** Grafana's substitutions for the dashboard's variables, as it would send the query. */
@@ -58,10 +63,17 @@ function fillGrafanaVariables(expr: string): string {
 let evaluation: Promise<Evaluation> | undefined;
 function monitoringEvaluation(): Promise<Evaluation> {
     evaluation ??= evaluate({ project: "torchserve-platform", stack: "test", config: {}, preview: false }, async () => {
-        const settings = gpuSettings({ prometheus: { enabled: true }, grafana: { enabled: true }, autoscaling: { enabled: true } });
+        const settings = gpuSettings({
+            prometheus: { enabled: true },
+            grafana: { enabled: true },
+            autoscaling: { enabled: true },
+        });
         const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
         const place = { nodeSelector: {}, tolerations: [] };
-        createMonitoringStack({ settings, cluster: { provider, systemPlacement: place, gpuPlacement: place, systemReady: [] } });
+        createMonitoringStack({
+            settings,
+            cluster: { provider, systemPlacement: place, gpuPlacement: place, systemReady: [] },
+        });
     });
     return evaluation;
 }
@@ -70,10 +82,15 @@ function monitoringEvaluation(): Promise<Evaluation> {
 async function emittedExpressions(): Promise<{ name: string; expr: string }[]> {
     const ev = await monitoringEvaluation();
     const rule = ev.resources.find((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule")!;
-    const adapter = ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "prometheus-adapter")!;
+    const adapter = ev.resources.find(
+        (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "prometheus-adapter",
+    )!;
     return [
         ...rule.inputs.spec.groups.flatMap((g: any) => g.rules.map((r: any) => ({ name: r.alert, expr: r.expr }))),
-        ...adapter.inputs.values.rules.custom.flatMap((r: any) => [{ name: "adapter series", expr: r.seriesQuery }, { name: "adapter metrics", expr: r.metricsQuery }]),
+        ...adapter.inputs.values.rules.custom.flatMap((r: any) => [
+            { name: "adapter series", expr: r.seriesQuery },
+            { name: "adapter metrics", expr: r.metricsQuery },
+        ]),
         ...dashboardExpressions(torchServeDashboard("torchserve")).map((p) => ({ name: p.panel, expr: p.expr })),
     ];
 }
@@ -82,35 +99,49 @@ interface MetricCatalog {
     source: string;
     metrics: Record<string, { type: string; labels?: string[] }>;
 }
-const catalog = (file: string): MetricCatalog => JSON.parse(fs.readFileSync(path.join(__dirname, "data", "metrics", file), "utf8"));
+const catalog = (file: string): MetricCatalog =>
+    JSON.parse(fs.readFileSync(path.join(__dirname, "data", "metrics", file), "utf8"));
 
 describe("metrics the PromQL reads exist upstream", () => {
     // TorchServe 0.12's metrics.yaml and dcgm-exporter 4.8.2's default counters (test/data/metrics).
     const known = { ...catalog("torchserve-0.12.0.json").metrics, ...catalog("dcgm-exporter-4.8.2.json").metrics };
-    const ours = /\b(ts_[a-z_]+|Requests\d[X]{2}|Worker[A-Za-z]+|(?:CPU|Memory|Disk|GPU|Queue)[A-Za-z]+|DCGM_FI_[A-Z0-9_]+)\b/g;
+    const ours =
+        /\b(ts_[a-z_]+|Requests\d[X]{2}|Worker[A-Za-z]+|(?:CPU|Memory|Disk|GPU|Queue)[A-Za-z]+|DCGM_FI_[A-Z0-9_]+)\b/g;
 
     it("every TorchServe and DCGM metric named is one they export", async () => {
         const named = new Set((await emittedExpressions()).flatMap((e) => [...e.expr.matchAll(ours)].map((m) => m[1])));
         assert.ok(named.has("ts_queue_latency_microseconds") && named.has("DCGM_FI_DEV_FB_FREE"));
-        assert.deepStrictEqual([...named].filter((n) => !(n in known)), []);
+        assert.deepStrictEqual(
+            [...named].filter((n) => !(n in known)),
+            [],
+        );
     });
 
     it("rate() is only taken of counters, and the counters are only read through rate()", async () => {
         // The adapter's seriesQuery only discovers series; its value is never used.
         for (const e of (await emittedExpressions()).filter((x) => x.name !== "adapter series")) {
             for (const m of e.expr.matchAll(/rate\(([A-Za-z_:][A-Za-z0-9_:]*)/g)) {
-                if (m[1] in known) assert.strictEqual(known[m[1]].type, "counter", `${e.name}: rate(${m[1]}) of a ${known[m[1]].type}`);
+                if (m[1] in known)
+                    assert.strictEqual(
+                        known[m[1]].type,
+                        "counter",
+                        `${e.name}: rate(${m[1]}) of a ${known[m[1]].type}`,
+                    );
             }
             for (const m of e.expr.matchAll(ours)) {
                 const before = e.expr.slice(0, m.index);
-                if (known[m[1]]?.type === "counter") assert.match(before, /rate\($/, `${e.name}: counter ${m[1]} read raw in ${e.expr}`);
+                if (known[m[1]]?.type === "counter")
+                    assert.match(before, /rate\($/, `${e.name}: counter ${m[1]} read raw in ${e.expr}`);
             }
         }
     });
 
     it("the checks catch a misnamed metric and a raw counter", () => {
         const named = [..."rate(ts_inference_request_total[2m])".matchAll(ours)].map((m) => m[1]);
-        assert.deepStrictEqual(named.filter((n) => !(n in known)), ["ts_inference_request_total"]);
+        assert.deepStrictEqual(
+            named.filter((n) => !(n in known)),
+            ["ts_inference_request_total"],
+        );
         const raw = "avg(ts_queue_latency_microseconds)";
         const m = [...raw.matchAll(ours)][0];
         assert.doesNotMatch(raw.slice(0, m.index), /rate\($/);
@@ -138,14 +169,24 @@ describe("PromQL emitted by the program parses (promtool)", function () {
     });
 
     it("the prometheus-adapter series and metrics queries, placeholders substituted", () => {
-        const adapter = ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "prometheus-adapter")!;
+        const adapter = ev.resources.find(
+            (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "prometheus-adapter",
+        )!;
         const rules = adapter.inputs.values.rules.custom as { seriesQuery: string; metricsQuery: string }[];
         assert.ok(rules.length > 0);
         const exprs = rules.flatMap((r, i) => {
             const metric = /^([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(r.seriesQuery)![1];
-            const query = expandAdapterTemplate(r.metricsQuery, metric, 'namespace="torchserve",pod=~"torchserve-7d9f-abcde|torchserve-7d9f-fghij"', "pod");
+            const query = expandAdapterTemplate(
+                r.metricsQuery,
+                metric,
+                'namespace="torchserve",pod=~"torchserve-7d9f-abcde|torchserve-7d9f-fghij"',
+                "pod",
+            );
             assert.ok(!query.includes("<<"), `unsubstituted placeholder in ${query}`);
-            return [{ name: `adapter-${i}-series`, expr: r.seriesQuery }, { name: `adapter-${i}-metrics`, expr: query }];
+            return [
+                { name: `adapter-${i}-series`, expr: r.seriesQuery },
+                { name: `adapter-${i}-metrics`, expr: query },
+            ];
         });
         checkRules(asRecordingRules(exprs));
     });
@@ -158,14 +199,29 @@ describe("PromQL emitted by the program parses (promtool)", function () {
             .map((v) => /^label_values\((.+),\s*[a-zA-Z_]+\)$/.exec(v.definition ?? ""))
             .filter((m): m is RegExpExecArray => m !== null)
             .map((m, i) => ({ name: `variable-${i}`, expr: m[1] }));
-        const exprs = [...panels.map((p) => ({ name: p.panel, expr: p.expr })), ...variables].map((e) => ({ ...e, expr: fillGrafanaVariables(e.expr) }));
+        const exprs = [...panels.map((p) => ({ name: p.panel, expr: p.expr })), ...variables].map((e) => ({
+            ...e,
+            expr: fillGrafanaVariables(e.expr),
+        }));
         for (const e of exprs) assert.ok(!e.expr.includes("$"), `unsubstituted variable in "${e.name}": ${e.expr}`);
         checkRules(asRecordingRules(exprs));
     });
 
     it("the same check rejects invalid PromQL (it can fail)", () => {
-        assert.throws(() => checkRules(asRecordingRules([{ name: "broken", expr: "sum(rate(ts_inference_requests_total[2m])" }])), /promtool rejected/);
-        assert.throws(() => checkRules(asRecordingRules([{ name: "template left", expr: "rate(<<.Series>>{<<.LabelMatchers>>}[2m])" }])), /promtool rejected/);
-        assert.throws(() => checkRules(asRecordingRules([{ name: "grafana var left", expr: "rate(x[$__rate_interval])" }])), /promtool rejected/);
+        assert.throws(
+            () => checkRules(asRecordingRules([{ name: "broken", expr: "sum(rate(ts_inference_requests_total[2m])" }])),
+            /promtool rejected/,
+        );
+        assert.throws(
+            () =>
+                checkRules(
+                    asRecordingRules([{ name: "template left", expr: "rate(<<.Series>>{<<.LabelMatchers>>}[2m])" }]),
+                ),
+            /promtool rejected/,
+        );
+        assert.throws(
+            () => checkRules(asRecordingRules([{ name: "grafana var left", expr: "rate(x[$__rate_interval])" }])),
+            /promtool rejected/,
+        );
     });
 });

@@ -4,7 +4,15 @@ import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { Placement } from "../components/cluster/target";
 import { configFilePath, configProperties, parseProperties } from "../components/torchserve/config";
-import { canaryDeploymentName, podLabels, portNames, publicServiceName, serviceName, stableDeploymentName, trackLabel } from "../components/torchserve/conventions";
+import {
+    canaryDeploymentName,
+    podLabels,
+    portNames,
+    publicServiceName,
+    serviceName,
+    stableDeploymentName,
+    trackLabel,
+} from "../components/torchserve/conventions";
 import { fetchMountDir } from "../components/torchserve/workload";
 import { TorchServe, TorchServeArgs } from "../components/torchserve/torchserve";
 import { Settings } from "../stacks/config/settings";
@@ -19,13 +27,26 @@ const gpuPlacement: Placement = {
 
 type ExtraArgs = Partial<Omit<TorchServeArgs, "provider" | "settings">> & { withGpuPool?: boolean };
 
-async function run(settings: Settings, preview: boolean, extra: ExtraArgs = {}, computed?: (a: any) => any): Promise<Evaluation> {
+async function run(
+    settings: Settings,
+    preview: boolean,
+    extra: ExtraArgs = {},
+    computed?: (a: any) => any,
+): Promise<Evaluation> {
     return evaluate({ project: "torchserve-platform", stack: "test", config: {}, preview, computed }, async () => {
         const provider = new k8s.Provider("cluster", { kubeconfig: "apiVersion: v1\nkind: Config\n" });
         // Stand-in for the GPU pool / device plugin the Deployment must wait for.
-        const gpuPool = extra.withGpuPool ? [new k8s.core.v1.ConfigMap("gpu-pool", { metadata: { name: "gpu-pool" } }, { provider })] : undefined;
+        const gpuPool = extra.withGpuPool
+            ? [new k8s.core.v1.ConfigMap("gpu-pool", { metadata: { name: "gpu-pool" } }, { provider })]
+            : undefined;
         const { withGpuPool: _w, ...rest } = extra;
-        const ts = new TorchServe("torchserve", { provider, settings: settings.torchserve, gpuPlacement, gpuReady: gpuPool, ...rest });
+        const ts = new TorchServe("torchserve", {
+            provider,
+            settings: settings.torchserve,
+            gpuPlacement,
+            gpuReady: gpuPool,
+            ...rest,
+        });
         return {
             namespace: ts.namespace,
             serviceName: ts.serviceName,
@@ -46,8 +67,10 @@ function one(e: Evaluation, kind: string, name?: string): RegisteredResource {
     return found[0];
 }
 const deploymentOf = (e: Evaluation, name = stableDeploymentName) => one(e, "Deployment", name);
-const containerOf = (d: RegisteredResource) => d.inputs.spec.template.spec.containers.find((c: any) => c.name === "torchserve");
-const podConfig = (e: Evaluation) => parseProperties(one(e, "ConfigMap", "torchserve-config").inputs.data["config.properties"]);
+const containerOf = (d: RegisteredResource) =>
+    d.inputs.spec.template.spec.containers.find((c: any) => c.name === "torchserve");
+const podConfig = (e: Evaluation) =>
+    parseProperties(one(e, "ConfigMap", "torchserve-config").inputs.data["config.properties"]);
 
 /** The containerPort a probe or targetPort refers to, by name or number. */
 function resolvePort(container: any, port: string | number): number {
@@ -77,7 +100,15 @@ for (const preview of [true, false]) {
             assert.equal(c.load_models, "squeezenet1_1=squeezenet1_1.mar");
             assert.deepEqual(JSON.parse(c.models), {
                 squeezenet1_1: {
-                    "1.0": { defaultVersion: true, marName: "squeezenet1_1.mar", minWorkers: 1, maxWorkers: 1, batchSize: 1, maxBatchDelay: 100, responseTimeout: 120 },
+                    "1.0": {
+                        defaultVersion: true,
+                        marName: "squeezenet1_1.mar",
+                        minWorkers: 1,
+                        maxWorkers: 1,
+                        batchSize: 1,
+                        maxBatchDelay: 100,
+                        responseTimeout: 120,
+                    },
                 },
             });
             assert.equal(c.job_queue_size, "100");
@@ -97,11 +128,37 @@ for (const preview of [true, false]) {
         it("follows non-default ports, namespace, store path, model API and models everywhere", async () => {
             const s = testSettings({
                 torchserve: {
-                    inferencePort: 9080, managementPort: 9081, metricsPort: 9082, grpcInferencePort: 9070, grpcManagementPort: 9071,
-                    namespace: "serving", modelStorePath: "/mnt/models", enableModelApi: true, jobQueueSize: 500,
+                    inferencePort: 9080,
+                    managementPort: 9081,
+                    metricsPort: 9082,
+                    grpcInferencePort: 9070,
+                    grpcManagementPort: 9071,
+                    namespace: "serving",
+                    modelStorePath: "/mnt/models",
+                    enableModelApi: true,
+                    jobQueueSize: 500,
                     models: [
-                        { name: "bert", url: "https://example.com/bert.mar", sha256: "a".repeat(64), version: "2.0", minWorkers: 2, maxWorkers: 4, batchSize: 8, maxBatchDelay: 50, responseTimeout: 300 },
-                        { name: "resnet-18", url: "https://example.com/r.mar", version: "1.0", minWorkers: 1, maxWorkers: 1, batchSize: 1, maxBatchDelay: 100, responseTimeout: 120 },
+                        {
+                            name: "bert",
+                            url: "https://example.com/bert.mar",
+                            sha256: "a".repeat(64),
+                            version: "2.0",
+                            minWorkers: 2,
+                            maxWorkers: 4,
+                            batchSize: 8,
+                            maxBatchDelay: 50,
+                            responseTimeout: 300,
+                        },
+                        {
+                            name: "resnet-18",
+                            url: "https://example.com/r.mar",
+                            version: "1.0",
+                            minWorkers: 1,
+                            maxWorkers: 1,
+                            batchSize: 1,
+                            maxBatchDelay: 100,
+                            responseTimeout: 120,
+                        },
                     ],
                 },
             });
@@ -117,10 +174,20 @@ for (const preview of [true, false]) {
             assert.equal(c.job_queue_size, "500");
             assert.equal(c.load_models, "bert=bert.mar,resnet-18=resnet-18.mar");
             const models = JSON.parse(c.models);
-            assert.deepEqual(models.bert["2.0"], { defaultVersion: true, marName: "bert.mar", minWorkers: 2, maxWorkers: 4, batchSize: 8, maxBatchDelay: 50, responseTimeout: 300 });
+            assert.deepEqual(models.bert["2.0"], {
+                defaultVersion: true,
+                marName: "bert.mar",
+                minWorkers: 2,
+                maxWorkers: 4,
+                batchSize: 8,
+                maxBatchDelay: 50,
+                responseTimeout: 300,
+            });
             assert.equal(models["resnet-18"]["1.0"].marName, "resnet-18.mar");
 
-            for (const r of kubernetesObjects(e.resources).filter((r) => !r.type.endsWith(":Namespace") && r.inputs.metadata?.name !== "gpu-pool")) {
+            for (const r of kubernetesObjects(e.resources).filter(
+                (r) => !r.type.endsWith(":Namespace") && r.inputs.metadata?.name !== "gpu-pool",
+            )) {
                 assert.equal(r.inputs.metadata.namespace, "serving", `${r.type} ${r.name} namespace`);
             }
             assert.equal(one(e, "Namespace").inputs.metadata.name, "serving");
@@ -133,7 +200,12 @@ for (const preview of [true, false]) {
             assert.ok(c.model_store.startsWith(store.mountPath + "/"));
             const init = d.inputs.spec.template.spec.initContainers[0];
             assert.equal(init.image, s.torchserve.image, "the fetcher reuses the pinned TorchServe image");
-            assert.deepEqual(init.command, ["python3", `${fetchMountDir}/fetch_models.py`, `${fetchMountDir}/models.json`, c.model_store]);
+            assert.deepEqual(init.command, [
+                "python3",
+                `${fetchMountDir}/fetch_models.py`,
+                `${fetchMountDir}/models.json`,
+                c.model_store,
+            ]);
             assert.equal(init.volumeMounts.find((m: any) => m.name === "model-store").mountPath, "/mnt/models");
             const fetch = one(e, "ConfigMap", "torchserve-model-fetch").inputs.data;
             assert.deepEqual(JSON.parse(fetch["models.json"]), [
@@ -144,7 +216,9 @@ for (const preview of [true, false]) {
 
             // Probes, Service and NetworkPolicy follow the ports.
             assert.equal(resolvePort(container, container.readinessProbe.httpGet.port), 9080);
-            const svcPorts = one(e, "Service", serviceName).inputs.spec.ports.map((p: any) => p.port).sort();
+            const svcPorts = one(e, "Service", serviceName)
+                .inputs.spec.ports.map((p: any) => p.port)
+                .sort();
             assert.deepEqual(svcPorts, [9070, 9071, 9080, 9081, 9082]);
             assert.equal(e.outputs.inferenceUrl, "http://torchserve.serving.svc.cluster.local:9080");
             assert.equal(e.outputs.managementUrl, "http://torchserve.serving.svc.cluster.local:9081");
@@ -185,7 +259,12 @@ for (const preview of [true, false]) {
             const e = await run(testSettings(), preview);
             const pod = deploymentOf(e).inputs.spec.template.spec;
             assert.deepEqual(
-                { u: pod.securityContext.runAsUser, g: pod.securityContext.runAsGroup, f: pod.securityContext.fsGroup, nr: pod.securityContext.runAsNonRoot },
+                {
+                    u: pod.securityContext.runAsUser,
+                    g: pod.securityContext.runAsGroup,
+                    f: pod.securityContext.fsGroup,
+                    nr: pod.securityContext.runAsNonRoot,
+                },
                 { u: 1000, g: 1000, f: 1000, nr: true },
             );
             assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");
@@ -201,10 +280,13 @@ for (const preview of [true, false]) {
             const preStop = containerOf(deploymentOf(e)).lifecycle.preStop.exec.command.join(" ");
             const sleep = Number(/sleep (\d+)/.exec(preStop)![1]);
             assert.ok(sleep >= 5 && pod.terminationGracePeriodSeconds > sleep);
-            assert.deepEqual(pod.topologySpreadConstraints.map((t: any) => [t.topologyKey, t.whenUnsatisfiable]), [
-                ["kubernetes.io/hostname", "ScheduleAnyway"],
-                ["topology.kubernetes.io/zone", "ScheduleAnyway"],
-            ]);
+            assert.deepEqual(
+                pod.topologySpreadConstraints.map((t: any) => [t.topologyKey, t.whenUnsatisfiable]),
+                [
+                    ["kubernetes.io/hostname", "ScheduleAnyway"],
+                    ["topology.kubernetes.io/zone", "ScheduleAnyway"],
+                ],
+            );
         });
 
         it("requests no GPU and sets no GPU placement when nGpu is 0", async () => {
@@ -235,20 +317,38 @@ for (const preview of [true, false]) {
         });
 
         it("claims the model store with the configured access mode, size and class", async () => {
-            const e = await run(testSettings({ torchserve: { persistenceSize: "20Gi" } }), preview, { storageClassName: "efs-sc" });
+            const e = await run(testSettings({ torchserve: { persistenceSize: "20Gi" } }), preview, {
+                storageClassName: "efs-sc",
+            });
             const pvc = one(e, "PersistentVolumeClaim");
             assert.deepEqual(pvc.inputs.spec.accessModes, ["ReadWriteOnce"]);
             assert.equal(pvc.inputs.spec.resources.requests.storage, "20Gi");
             assert.equal(pvc.inputs.spec.storageClassName, "efs-sc");
-            assert.equal(pvc.inputs.metadata.annotations["pulumi.com/skipAwait"], "true", "no deadlock on WaitForFirstConsumer classes");
+            assert.equal(
+                pvc.inputs.metadata.annotations["pulumi.com/skipAwait"],
+                "true",
+                "no deadlock on WaitForFirstConsumer classes",
+            );
             const vol = deploymentOf(e).inputs.spec.template.spec.volumes.find((v: any) => v.name === "model-store");
             assert.equal(vol.persistentVolumeClaim.claimName, pvc.inputs.metadata.name);
 
-            const own = await run(testSettings({ torchserve: { storageClass: "premium-rwx", storageAccessMode: "ReadWriteMany" } }), preview, { storageClassName: "efs-sc" });
-            assert.equal(one(own, "PersistentVolumeClaim").inputs.spec.storageClassName, "premium-rwx", "the stack's storageClass wins");
+            const own = await run(
+                testSettings({ torchserve: { storageClass: "premium-rwx", storageAccessMode: "ReadWriteMany" } }),
+                preview,
+                { storageClassName: "efs-sc" },
+            );
+            assert.equal(
+                one(own, "PersistentVolumeClaim").inputs.spec.storageClassName,
+                "premium-rwx",
+                "the stack's storageClass wins",
+            );
             assert.deepEqual(one(own, "PersistentVolumeClaim").inputs.spec.accessModes, ["ReadWriteMany"]);
             const none = await run(testSettings(), preview);
-            assert.equal(one(none, "PersistentVolumeClaim").inputs.spec.storageClassName, undefined, "no class = the cluster default");
+            assert.equal(
+                one(none, "PersistentVolumeClaim").inputs.spec.storageClassName,
+                undefined,
+                "no class = the cluster default",
+            );
         });
 
         it("with one replica on ReadWriteOnce: no PDB, and the old pod goes before the new one", async () => {
@@ -256,15 +356,24 @@ for (const preview of [true, false]) {
             assert.equal(byKind(e, "PodDisruptionBudget").length, 0);
             const spec = deploymentOf(e).inputs.spec;
             assert.equal(spec.replicas, 1);
-            assert.deepEqual(spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+            assert.deepEqual(spec.strategy, {
+                type: "RollingUpdate",
+                rollingUpdate: { maxSurge: 0, maxUnavailable: 1 },
+            });
         });
 
         it("with 2 replicas on ReadWriteMany: a PDB and a surging rolling update", async () => {
-            const e = await run(testSettings({ torchserve: { replicas: 2, storageAccessMode: "ReadWriteMany" } }), preview);
+            const e = await run(
+                testSettings({ torchserve: { replicas: 2, storageAccessMode: "ReadWriteMany" } }),
+                preview,
+            );
             assert.deepEqual(one(e, "PersistentVolumeClaim").inputs.spec.accessModes, ["ReadWriteMany"]);
             const spec = deploymentOf(e).inputs.spec;
             assert.equal(spec.replicas, 2);
-            assert.deepEqual(spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+            assert.deepEqual(spec.strategy, {
+                type: "RollingUpdate",
+                rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+            });
             const pdb = one(e, "PodDisruptionBudget");
             assert.equal(pdb.inputs.spec.maxUnavailable, 1);
             assert.deepEqual(pdb.inputs.spec.selector.matchLabels, spec.selector.matchLabels);
@@ -282,7 +391,12 @@ for (const preview of [true, false]) {
 
         it("counts both tracks' pods before letting either Deployment surge", async () => {
             // 3 stable + 1 canary fill 4 pods: neither track may add a fifth.
-            const s = gpuSettings({ torchserve: { replicas: 3, canary: { image: "pytorch/torchserve:0.12.1-gpu", weight: 10, replicas: 1 } } });
+            const s = gpuSettings({
+                torchserve: {
+                    replicas: 3,
+                    canary: { image: "pytorch/torchserve:0.12.1-gpu", weight: 10, replicas: 1 },
+                },
+            });
             const full = await run(s, preview, { gpuPodCapacity: 4 });
             assert.equal(deploymentOf(full).inputs.spec.strategy.rollingUpdate.maxSurge, 0);
             assert.equal(deploymentOf(full, canaryDeploymentName).inputs.spec.strategy.rollingUpdate.maxSurge, 0);
@@ -291,14 +405,19 @@ for (const preview of [true, false]) {
         });
 
         it("leaves replicas to the autoscaler when one owns them", async () => {
-            const e = await run(testSettings({ torchserve: { storageAccessMode: "ReadWriteMany" } }), preview, { autoscaling: { minReplicas: 1, maxReplicas: 4 } });
+            const e = await run(testSettings({ torchserve: { storageAccessMode: "ReadWriteMany" } }), preview, {
+                autoscaling: { minReplicas: 1, maxReplicas: 4 },
+            });
             assert.equal(deploymentOf(e).inputs.spec.replicas, undefined);
             assert.equal(byKind(e, "PodDisruptionBudget").length, 1);
         });
 
         it("adds a canary Deployment with its own image and replicas; the Service selects both tracks", async () => {
             const s = testSettings({
-                torchserve: { storageAccessMode: "ReadWriteMany", canary: { image: "pytorch/torchserve:0.12.1-cpu", weight: 10, replicas: 2 } },
+                torchserve: {
+                    storageAccessMode: "ReadWriteMany",
+                    canary: { image: "pytorch/torchserve:0.12.1-cpu", weight: 10, replicas: 2 },
+                },
             });
             const e = await run(s, preview);
             const stable = deploymentOf(e);
@@ -319,7 +438,10 @@ for (const preview of [true, false]) {
             assert.deepEqual(selector, { ...podLabels });
             for (const d of [stable, canary]) {
                 const labels = d.inputs.spec.template.metadata.labels;
-                assert.ok(Object.entries(selector).every(([k, v]) => labels[k] === v), "the Service selects every track");
+                assert.ok(
+                    Object.entries(selector).every(([k, v]) => labels[k] === v),
+                    "the Service selects every track",
+                );
             }
             assert.equal(e.outputs.canaryDeploymentName, canaryDeploymentName);
 
@@ -330,10 +452,15 @@ for (const preview of [true, false]) {
         it("rolls the pods when config.properties changes (checksum annotation)", async () => {
             const a = await run(testSettings(), preview);
             const b = await run(testSettings({ torchserve: { jobQueueSize: 200 } }), preview);
-            const ann = (e: Evaluation) => deploymentOf(e).inputs.spec.template.metadata.annotations["torchserve.pytorch.org/config-checksum"];
+            const ann = (e: Evaluation) =>
+                deploymentOf(e).inputs.spec.template.metadata.annotations["torchserve.pytorch.org/config-checksum"];
             assert.match(ann(a), /^[0-9a-f]{64}$/);
             assert.notEqual(ann(a), ann(b));
-            assert.equal(ann(await run(testSettings(), preview)), ann(a), "same settings, same checksum (no needless rollouts)");
+            assert.equal(
+                ann(await run(testSettings(), preview)),
+                ann(a),
+                "same settings, same checksum (no needless rollouts)",
+            );
         });
 
         it("exposes the five ports on the Service, gRPC ones as appProtocol grpc, targeting named container ports", async () => {
@@ -353,12 +480,19 @@ for (const preview of [true, false]) {
             for (const [name, [port, proto]] of Object.entries(expected)) {
                 assert.equal(ports[name].port, port, name);
                 assert.equal(ports[name].appProtocol, proto, name);
-                assert.equal(resolvePort(container, ports[name].targetPort), port, `${name} reaches the container port`);
+                assert.equal(
+                    resolvePort(container, ports[name].targetPort),
+                    port,
+                    `${name} reaches the container port`,
+                );
             }
         });
 
         it("opens inference to all, management and metrics only to this and the given namespaces", async () => {
-            const e = await run(testSettings(), preview, { managementNamespaces: ["ops"], metricsNamespaces: ["monitoring"] });
+            const e = await run(testSettings(), preview, {
+                managementNamespaces: ["ops"],
+                metricsNamespaces: ["monitoring"],
+            });
             const np = one(e, "NetworkPolicy").inputs.spec;
             assert.deepEqual(np.podSelector.matchLabels, { ...podLabels });
             assert.deepEqual(np.policyTypes, ["Ingress"]);
@@ -367,8 +501,12 @@ for (const preview of [true, false]) {
                 assert.equal(rules.length, 1, `one rule for port ${port}`);
                 return rules[0];
             };
-            const namespacesOf = (r: any) => r.from.flatMap((p: any) => (p.namespaceSelector ? p.namespaceSelector.matchExpressions[0].values : []));
-            const sameNamespace = (r: any) => r.from.some((p: any) => p.podSelector && !p.namespaceSelector && Object.keys(p.podSelector).length === 0);
+            const namespacesOf = (r: any) =>
+                r.from.flatMap((p: any) => (p.namespaceSelector ? p.namespaceSelector.matchExpressions[0].values : []));
+            const sameNamespace = (r: any) =>
+                r.from.some(
+                    (p: any) => p.podSelector && !p.namespaceSelector && Object.keys(p.podSelector).length === 0,
+                );
             assert.equal(rule(8080).from, undefined, "inference from anywhere");
             assert.equal(rule(7070).from, undefined, "gRPC inference from anywhere");
             for (const port of [8081, 7071]) {
@@ -383,11 +521,22 @@ for (const preview of [true, false]) {
             const on = await run(testSettings(), preview, { meshInjection: true });
             assert.equal(one(on, "Namespace").inputs.metadata.labels["istio-injection"], "enabled");
             const meshed = deploymentOf(on).inputs.spec.template.spec;
-            assert.equal(meshed.initContainers[0].securityContext.runAsUser, 1337, "Istio never captures uid 1337's traffic");
-            assert.equal(containerOf(deploymentOf(on)).securityContext.runAsUser, undefined, "the server keeps the pod's uid 1000");
+            assert.equal(
+                meshed.initContainers[0].securityContext.runAsUser,
+                1337,
+                "Istio never captures uid 1337's traffic",
+            );
+            assert.equal(
+                containerOf(deploymentOf(on)).securityContext.runAsUser,
+                undefined,
+                "the server keeps the pod's uid 1000",
+            );
             const off = await run(testSettings(), preview);
             assert.equal(one(off, "Namespace").inputs.metadata.labels?.["istio-injection"], undefined);
-            assert.equal(deploymentOf(off).inputs.spec.template.spec.initContainers[0].securityContext.runAsUser, undefined);
+            assert.equal(
+                deploymentOf(off).inputs.spec.template.spec.initContainers[0].securityContext.runAsUser,
+                undefined,
+            );
         });
 
         it("omits load_models and models when there are no models", async () => {
@@ -411,20 +560,42 @@ for (const preview of [true, false]) {
 
         it("every Kubernetes object passes its upstream schema and uses the given provider", async () => {
             const settings = [
-                testSettings({ torchserve: { replicas: 2, storageAccessMode: "ReadWriteMany", serviceType: "LoadBalancer", canary: { image: "pytorch/torchserve:0.12.1-cpu", weight: 5, replicas: 1 } } }),
+                testSettings({
+                    torchserve: {
+                        replicas: 2,
+                        storageAccessMode: "ReadWriteMany",
+                        serviceType: "LoadBalancer",
+                        canary: { image: "pytorch/torchserve:0.12.1-cpu", weight: 5, replicas: 1 },
+                    },
+                }),
                 gpuSettings(),
             ];
             for (const s of settings) {
                 const e = await run(s, preview, { meshInjection: true, metricsNamespaces: ["monitoring"] });
-                const provider = e.resources.find((r) => r.type === "pulumi:providers:kubernetes" && r.name === "cluster")!;
+                const provider = e.resources.find(
+                    (r) => r.type === "pulumi:providers:kubernetes" && r.name === "cluster",
+                )!;
                 const objects = kubernetesObjects(e.resources);
                 const kinds = new Set(objects.map((r) => r.type));
-                for (const kind of ["Namespace", "ConfigMap", "PersistentVolumeClaim", "Deployment", "Service", "NetworkPolicy"]) {
-                    assert.ok([...kinds].some((t) => t.endsWith(`:${kind}`)), `registers a ${kind}`);
+                for (const kind of [
+                    "Namespace",
+                    "ConfigMap",
+                    "PersistentVolumeClaim",
+                    "Deployment",
+                    "Service",
+                    "NetworkPolicy",
+                ]) {
+                    assert.ok(
+                        [...kinds].some((t) => t.endsWith(`:${kind}`)),
+                        `registers a ${kind}`,
+                    );
                 }
                 for (const r of objects) {
                     await validateKubernetesObject(r);
-                    assert.ok(r.provider.startsWith(provider.urn + "::"), `${r.type} ${r.name} uses the given provider, not ${r.provider}`);
+                    assert.ok(
+                        r.provider.startsWith(provider.urn + "::"),
+                        `${r.type} ${r.name} uses the given provider, not ${r.provider}`,
+                    );
                 }
             }
         });
@@ -437,7 +608,9 @@ describe("TorchServe LoadBalancer URLs (update)", function () {
 
     it("uses the load balancer hostname for inference and gRPC, cluster DNS for management and metrics", async () => {
         const e = await run(lb, false, {}, (a) =>
-            a.type === "kubernetes:core/v1:Service" ? { status: { loadBalancer: { ingress: [{ hostname: "abc.elb.us-west-2.amazonaws.com" }] } } } : undefined,
+            a.type === "kubernetes:core/v1:Service"
+                ? { status: { loadBalancer: { ingress: [{ hostname: "abc.elb.us-west-2.amazonaws.com" }] } } }
+                : undefined,
         );
         // The load balancer publishes inference only; every port stays on the in-cluster Service.
         const pub = one(e, "Service", publicServiceName);
@@ -452,7 +625,9 @@ describe("TorchServe LoadBalancer URLs (update)", function () {
 
     it("uses the load balancer IP when there is no hostname, and cluster DNS while none is assigned", async () => {
         const ip = await run(lb, false, {}, (a) =>
-            a.type === "kubernetes:core/v1:Service" ? { status: { loadBalancer: { ingress: [{ ip: "203.0.113.7" }] } } } : undefined,
+            a.type === "kubernetes:core/v1:Service"
+                ? { status: { loadBalancer: { ingress: [{ ip: "203.0.113.7" }] } } }
+                : undefined,
         );
         assert.equal(ip.outputs.inferenceUrl, "http://203.0.113.7:8080");
         const pending = await run(lb, false);
@@ -469,12 +644,21 @@ describe("TorchServe model store ownership", function () {
 
         const e = await run(testSettings(), false, { modelStoreNeedsOwnership: true });
         const init = deploymentOf(e).inputs.spec.template.spec.initContainers;
-        assert.deepEqual(init.map((c: any) => c.name), ["prepare-model-store", "fetch-models"]);
+        assert.deepEqual(
+            init.map((c: any) => c.name),
+            ["prepare-model-store", "fetch-models"],
+        );
         const prepare = init[0];
         assert.equal(prepare.securityContext.runAsUser, 0);
         assert.equal(prepare.securityContext.allowPrivilegeEscalation, false);
-        assert.deepEqual(prepare.securityContext.capabilities, { drop: ["ALL"], add: ["CHOWN", "FOWNER", "DAC_OVERRIDE"] });
-        assert.match(prepare.command[2], /chown 1000:1000 \/home\/model-server\/shared\/ \/home\/model-server\/shared\/model-store/);
+        assert.deepEqual(prepare.securityContext.capabilities, {
+            drop: ["ALL"],
+            add: ["CHOWN", "FOWNER", "DAC_OVERRIDE"],
+        });
+        assert.match(
+            prepare.command[2],
+            /chown 1000:1000 \/home\/model-server\/shared\/ \/home\/model-server\/shared\/model-store/,
+        );
         assert.deepEqual(prepare.volumeMounts, [{ name: "model-store", mountPath: "/home/model-server/shared/" }]);
         // Everything else still runs as the model-server user.
         assert.equal(deploymentOf(e).inputs.spec.template.spec.securityContext.runAsUser, 1000);
@@ -489,7 +673,10 @@ describe("TorchServe public Service", function () {
         const nodePort = await run(testSettings({ torchserve: { serviceType: "NodePort" } }), false);
         const pub = one(nodePort, "Service", publicServiceName);
         assert.equal(pub.inputs.spec.type, "NodePort");
-        assert.deepEqual(pub.inputs.spec.ports.map((p: any) => p.name).sort(), [portNames.grpcInference, portNames.inference].sort());
+        assert.deepEqual(
+            pub.inputs.spec.ports.map((p: any) => p.name).sort(),
+            [portNames.grpcInference, portNames.inference].sort(),
+        );
         assert.deepEqual(pub.inputs.spec.selector, { ...podLabels });
     });
 });
@@ -497,8 +684,14 @@ describe("TorchServe public Service", function () {
 describe("config.properties (pure)", () => {
     it("is one key per line with the models JSON on a single line", () => {
         const text = configProperties(testSettings().torchserve);
-        const lines = text.trimEnd().split("\n").filter((l) => !l.startsWith("#"));
-        assert.ok(lines.every((l) => /^[a-z_]+=\S/.test(l)), text);
+        const lines = text
+            .trimEnd()
+            .split("\n")
+            .filter((l) => !l.startsWith("#"));
+        assert.ok(
+            lines.every((l) => /^[a-z_]+=\S/.test(l)),
+            text,
+        );
         const keys = lines.map((l) => l.split("=")[0]);
         assert.equal(new Set(keys).size, keys.length, "no key twice");
     });

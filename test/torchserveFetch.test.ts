@@ -61,16 +61,30 @@ describe("model fetcher script (python3, local http.server)", function () {
         store = fs.mkdtempSync(path.join(root, "store-"));
     });
 
-    function run(models: { name: string; url: string; sha256?: string }[], env: Record<string, string> = {}): Promise<RunResult> {
+    function run(
+        models: { name: string; url: string; sha256?: string }[],
+        env: Record<string, string> = {},
+    ): Promise<RunResult> {
         const list = path.join(store, "..", `${path.basename(store)}-models.json`);
         fs.writeFileSync(list, JSON.stringify(models));
-        const childEnv: Record<string, string | undefined> = { ...process.env, FETCH_RETRY_DELAY_SECONDS: "0", FETCH_TIMEOUT_SECONDS: "5", ...env };
-        for (const k of ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"]) delete childEnv[k];
+        const childEnv: Record<string, string | undefined> = {
+            ...process.env,
+            FETCH_RETRY_DELAY_SECONDS: "0",
+            FETCH_TIMEOUT_SECONDS: "5",
+            ...env,
+        };
+        for (const k of ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"])
+            delete childEnv[k];
         childEnv.NO_PROXY = childEnv.no_proxy = "127.0.0.1,localhost";
         return new Promise((resolve) => {
-            execFile("python3", [script, list, path.join(store, "model-store")], { env: childEnv, timeout: 15000 }, (err, stdout, stderr) => {
-                resolve({ code: err ? ((err as any).code ?? null) : 0, stdout, stderr });
-            });
+            execFile(
+                "python3",
+                [script, list, path.join(store, "model-store")],
+                { env: childEnv, timeout: 15000 },
+                (err, stdout, stderr) => {
+                    resolve({ code: err ? ((err as any).code ?? null) : 0, stdout, stderr });
+                },
+            );
         });
     }
 
@@ -104,14 +118,20 @@ describe("model fetcher script (python3, local http.server)", function () {
         assert.equal(r.code, 1);
         const lines = r.stderr.trim().split("\n");
         assert.equal(lines.length, 1, r.stderr);
-        assert.equal(lines[0], `model tampered: sha256 mismatch: expected ${wrong}, got ${archiveSha} (${base}/good.mar)`);
+        assert.equal(
+            lines[0],
+            `model tampered: sha256 mismatch: expected ${wrong}, got ${archiveSha} (${base}/good.mar)`,
+        );
         assert.deepEqual(storeFiles(), []);
     });
 
     it("fails on HTTP 404 with one clear line", async () => {
         const r = await run([{ name: "missing", url: `${base}/missing.mar` }]);
         assert.equal(r.code, 1);
-        assert.match(r.stderr.trim(), new RegExp(`^model missing: download failed: HTTP 404 [^\\n]*\\(${base}/missing\\.mar\\)$`));
+        assert.match(
+            r.stderr.trim(),
+            new RegExp(`^model missing: download failed: HTTP 404 [^\\n]*\\(${base}/missing\\.mar\\)$`),
+        );
         assert.deepEqual(storeFiles(), []);
     });
 
@@ -154,7 +174,13 @@ describe("model fetcher script (python3, local http.server)", function () {
             { name: "nope", url: `${base}/nope.mar` },
         ]);
         assert.equal(r.code, 1);
-        assert.deepEqual(r.stderr.trim().split("\n").map((l) => l.split(":")[0]), ["model nope"]);
+        assert.deepEqual(
+            r.stderr
+                .trim()
+                .split("\n")
+                .map((l) => l.split(":")[0]),
+            ["model nope"],
+        );
         assert.ok(fs.existsSync(path.join(store, "model-store", "ok.mar")));
     });
 
@@ -171,7 +197,10 @@ describe("model fetcher script (python3, local http.server)", function () {
         const r = await run([{ name: "down", url }], { FETCH_ATTEMPTS: "2" });
         assert.equal(r.code, 1);
         assert.match(r.stdout, /model down: .*retrying \(1\/2\)/);
-        assert.match(r.stderr.trim(), new RegExp(`^model down: download failed: .*refused.* \\(${url.replace(/\./g, "\\.")}\\)$`));
+        assert.match(
+            r.stderr.trim(),
+            new RegExp(`^model down: download failed: .*refused.* \\(${url.replace(/\./g, "\\.")}\\)$`),
+        );
     });
 
     it("rejects URLs that are not http(s)", async () => {
@@ -182,7 +211,21 @@ describe("model fetcher script (python3, local http.server)", function () {
 
     it("reads the models.json the component writes (sha256 normalised to lowercase)", () => {
         assert.deepEqual(
-            fetchEntries({ models: [{ name: "a", url: "https://x/a.mar", sha256: "ABC", version: "1", minWorkers: 1, maxWorkers: 1, batchSize: 1, maxBatchDelay: 1, responseTimeout: 1 }] }),
+            fetchEntries({
+                models: [
+                    {
+                        name: "a",
+                        url: "https://x/a.mar",
+                        sha256: "ABC",
+                        version: "1",
+                        minWorkers: 1,
+                        maxWorkers: 1,
+                        batchSize: 1,
+                        maxBatchDelay: 1,
+                        responseTimeout: 1,
+                    },
+                ],
+            }),
             [{ name: "a", url: "https://x/a.mar", sha256: "abc" }],
         );
     });

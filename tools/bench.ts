@@ -62,7 +62,10 @@ evaluate({ project: "${projectName}", stack, config, preview: true, call: cloudC
 }
 
 function tsc(args: string[]): void {
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), ...args], { cwd: projectRoot, stdio: "inherit" });
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), ...args], {
+        cwd: projectRoot,
+        stdio: "inherit",
+    });
 }
 
 /** Builds bin/ (`npm run build`) unless it is current, and compiles the mock evaluator into .bench/. */
@@ -72,7 +75,15 @@ function ensureBuilt(): void {
     fs.rmSync(harnessDir, { recursive: true, force: true });
     fs.mkdirSync(harnessDir);
     const config = path.join(harnessDir, "tsconfig.json");
-    fs.writeFileSync(config, JSON.stringify({ extends: "../tsconfig.json", compilerOptions: { outDir: ".", rootDir: ".." }, include: [], files: ["../tools/evaluate.ts", "../tools/cloudMocks.ts"] }));
+    fs.writeFileSync(
+        config,
+        JSON.stringify({
+            extends: "../tsconfig.json",
+            compilerOptions: { outDir: ".", rootDir: ".." },
+            include: [],
+            files: ["../tools/evaluate.ts", "../tools/cloudMocks.ts"],
+        }),
+    );
     tsc(["-p", config]);
 }
 
@@ -80,7 +91,8 @@ function ensureBuilt(): void {
 function childEnv(stack?: string): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) {
-        if (!/^(KUBECONFIG|KUBE_|AWS_|ARM_|AZURE_|GOOGLE_|GCLOUD_|CLOUDSDK_|PULUMI_K8S_|TS_NODE_|NODE_OPTIONS)/.test(k)) env[k] = v;
+        if (!/^(KUBECONFIG|KUBE_|AWS_|ARM_|AZURE_|GOOGLE_|GCLOUD_|CLOUDSDK_|PULUMI_K8S_|TS_NODE_|NODE_OPTIONS)/.test(k))
+            env[k] = v;
     }
     env.HOME = path.join(path.sep, "nonexistent", "bench-home");
     if (stack) {
@@ -91,7 +103,12 @@ function childEnv(stack?: string): NodeJS.ProcessEnv {
 }
 
 function runChild(script: string, stack?: string, cwd = projectRoot): Sample {
-    const out = execFileSync(process.execPath, ["-e", script], { cwd, env: childEnv(stack), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync(process.execPath, ["-e", script], {
+        cwd,
+        env: childEnv(stack),
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     const line = out.trim().split("\n").pop() ?? "";
     return JSON.parse(line) as Sample;
 }
@@ -140,7 +157,8 @@ async function cli(argv: string[]): Promise<number> {
     for (const s of selected) rows.push(measure(`stack ${s}`, programChild(false), runs, s));
     if (typescript) {
         rows.push(measure("ts-node + @pulumi/pulumi", children["ts-node + @pulumi/pulumi"], runs));
-        for (const s of selected) rows.push(measure(`stack ${s}, from TypeScript (ts-node)`, programChild(true), runs, s));
+        for (const s of selected)
+            rows.push(measure(`stack ${s}, from TypeScript (ts-node)`, programChild(true), runs, s));
     }
 
     const header = ["", "median start→registered", "× baseline", "peak RSS", "resources", "@pulumi/* loaded"];
@@ -153,7 +171,8 @@ async function cli(argv: string[]): Promise<number> {
         r.pulumiPackages.join(" "),
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-    const fmt = (row: string[]) => row.map((c, i) => (i === 0 || i === row.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+    const fmt = (row: string[]) =>
+        row.map((c, i) => (i === 0 || i === row.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
     console.log(`node ${process.version}, ${runs} runs each (median time, max peak RSS), preview mode under mocks\n`);
     console.log(fmt(header));
     for (const row of table) console.log(fmt(row));
@@ -163,13 +182,21 @@ async function cli(argv: string[]): Promise<number> {
     if (aws) {
         const foreign = aws.pulumiPackages.filter((p) => ["azure-native", "gcp"].includes(p));
         const ok = aws.medianMs <= 2 * baseline.medianMs && aws.maxRssMb <= 300 && foreign.length === 0;
-        console.log(`\naws stack (eks): ${(aws.medianMs / baseline.medianMs).toFixed(2)}× baseline (target ≤ 2), ${aws.maxRssMb.toFixed(0)} MB (target ≤ 300)` +
-            `${foreign.length ? `, loads other clouds' SDKs: ${foreign.join(", ")}` : ""} — ${ok ? "meets the targets" : "MISSES a target"}`);
+        console.log(
+            `\naws stack (eks): ${(aws.medianMs / baseline.medianMs).toFixed(2)}× baseline (target ≤ 2), ${aws.maxRssMb.toFixed(0)} MB (target ≤ 300)` +
+                `${foreign.length ? `, loads other clouds' SDKs: ${foreign.join(", ")}` : ""} — ${ok ? "meets the targets" : "MISSES a target"}`,
+        );
         return ok ? 0 : 1;
     }
     return 0;
 }
 
 if (require.main === module) {
-    cli(process.argv.slice(2)).then((code) => process.exit(code), (e) => { console.error(e); process.exit(2); });
+    cli(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (e) => {
+            console.error(e);
+            process.exit(2);
+        },
+    );
 }

@@ -73,7 +73,8 @@ interface ChartSpec {
     proto?: Upstream & { message: string };
 }
 
-const istioNote = "Istio main branch (chart version placeholder 1.0.0); its keys match the pinned 1.31 release line (chart 1.31.1)";
+const istioNote =
+    "Istio main branch (chart version placeholder 1.0.0); its keys match the pinned 1.31 release line (chart 1.31.1)";
 
 export const CHARTS: ChartSpec[] = [
     {
@@ -89,15 +90,26 @@ export const CHARTS: ChartSpec[] = [
         // The chart passes extraArgs through as --<flag>=<value>; values.yaml lists the flags it documents
         // in comments. extraArgs stays closed so a misspelt flag is caught.
         fromComments: [
-            "extraArgs.balance-similar-node-groups", "extraArgs.expander", "extraArgs.leader-elect",
-            "extraArgs.leader-elect-resource-lock", "extraArgs.max-node-provision-time", "extraArgs.min-replica-count",
-            "extraArgs.node-deletion-batcher-interval", "extraArgs.node-deletion-delay-timeout",
-            "extraArgs.scale-down-delay-after-add", "extraArgs.scale-down-delay-after-delete",
-            "extraArgs.scale-down-delay-after-failure", "extraArgs.scale-down-enabled",
-            "extraArgs.scale-down-non-empty-candidates-count", "extraArgs.scale-down-unneeded-time",
-            "extraArgs.scale-down-utilization-threshold", "extraArgs.scan-interval",
-            "extraArgs.skip-nodes-with-local-storage", "extraArgs.skip-nodes-with-system-pods",
-            "extraArgs.status-config-map-name", "extraArgs.write-status-configmap",
+            "extraArgs.balance-similar-node-groups",
+            "extraArgs.expander",
+            "extraArgs.leader-elect",
+            "extraArgs.leader-elect-resource-lock",
+            "extraArgs.max-node-provision-time",
+            "extraArgs.min-replica-count",
+            "extraArgs.node-deletion-batcher-interval",
+            "extraArgs.node-deletion-delay-timeout",
+            "extraArgs.scale-down-delay-after-add",
+            "extraArgs.scale-down-delay-after-delete",
+            "extraArgs.scale-down-delay-after-failure",
+            "extraArgs.scale-down-enabled",
+            "extraArgs.scale-down-non-empty-candidates-count",
+            "extraArgs.scale-down-unneeded-time",
+            "extraArgs.scale-down-utilization-threshold",
+            "extraArgs.scan-interval",
+            "extraArgs.skip-nodes-with-local-storage",
+            "extraArgs.skip-nodes-with-system-pods",
+            "extraArgs.status-config-map-name",
+            "extraArgs.write-status-configmap",
             "podDisruptionBudget.minAvailable",
         ],
     },
@@ -116,7 +128,13 @@ export const CHARTS: ChartSpec[] = [
             note: "kube-state-metrics chart 8.4.0, the dependency version Chart.yaml pins",
         },
     },
-    { file: "istio-base-1.31.1.json", dir: "istio-base", version: "1.31.1", note: istioNote, defaultsUnder: "_internal_defaults_do_not_set" },
+    {
+        file: "istio-base-1.31.1.json",
+        dir: "istio-base",
+        version: "1.31.1",
+        note: istioNote,
+        defaultsUnder: "_internal_defaults_do_not_set",
+    },
     {
         file: "istio-istiod-1.31.1.json",
         dir: "istiod",
@@ -159,7 +177,11 @@ type Schema = { $ref?: string; type?: string | string[]; properties?: Record<str
 
 /** Adds every property path of a JSON schema; objects without listed properties are open. */
 function walkSchema(node: Schema, root: any, prefix: string, keys: Set<string>, open: Set<string>, skip: string): void {
-    while (node.$ref) node = node.$ref.replace(/^#\//, "").split("/").reduce((n: any, part: string) => n[part], root);
+    while (node.$ref)
+        node = node.$ref
+            .replace(/^#\//, "")
+            .split("/")
+            .reduce((n: any, part: string) => n[part], root);
     const types = ([] as string[]).concat(node.type ?? []);
     if (!node.properties) {
         if (prefix && types.includes("object")) open.add(prefix);
@@ -173,11 +195,39 @@ function walkSchema(node: Schema, root: any, prefix: string, keys: Set<string>, 
     }
 }
 
-const protoScalars = new Set(["double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64",
-    "fixed32", "fixed64", "sfixed32", "sfixed64", "bool", "string", "bytes"]);
+const protoScalars = new Set([
+    "double",
+    "float",
+    "int32",
+    "int64",
+    "uint32",
+    "uint64",
+    "sint32",
+    "sint64",
+    "fixed32",
+    "fixed64",
+    "sfixed32",
+    "sfixed64",
+    "bool",
+    "string",
+    "bytes",
+]);
 /** Well-known types whose JSON form is a scalar. */
-const protoJsonScalars = new Set(["Duration", "Timestamp", "BoolValue", "StringValue", "BytesValue", "DoubleValue",
-    "FloatValue", "Int32Value", "UInt32Value", "Int64Value", "UInt64Value"].map((t) => `google.protobuf.${t}`));
+const protoJsonScalars = new Set(
+    [
+        "Duration",
+        "Timestamp",
+        "BoolValue",
+        "StringValue",
+        "BytesValue",
+        "DoubleValue",
+        "FloatValue",
+        "Int32Value",
+        "UInt32Value",
+        "Int64Value",
+        "UInt64Value",
+    ].map((t) => `google.protobuf.${t}`),
+);
 
 /**
  * Top-level fields of `message` in a .proto file, by JSON name; map fields and fields of message
@@ -208,7 +258,9 @@ export function protoFields(protoText: string, message: string): { name: string;
             continue;
         }
         // A field of the message: directly in it, or in one of its oneofs.
-        const inMessage = stack[0] === `message ${message}` && (stack.length === 1 || (stack.length === 2 && stack[1].startsWith("oneof ")));
+        const inMessage =
+            stack[0] === `message ${message}` &&
+            (stack.length === 1 || (stack.length === 2 && stack[1].startsWith("oneof ")));
         if (!inMessage) continue;
         const m = /^(repeated |optional )?(map ?<[^>]+>|[\w.]+) (\w+) ?= ?\d+ ?(\[.*\])?$/.exec(s);
         if (!m) {
@@ -216,7 +268,9 @@ export function protoFields(protoText: string, message: string): { name: string;
             continue;
         }
         const [, label, type, name, options] = m;
-        const jsonName = /json_name ?= ?"([^"]+)"/.exec(options ?? "")?.[1] ?? name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+        const jsonName =
+            /json_name ?= ?"([^"]+)"/.exec(options ?? "")?.[1] ??
+            name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
         const isMap = type.startsWith("map");
         const isScalar = protoScalars.has(type) || protoJsonScalars.has(type) || enums.has(type.split(".").pop()!);
         fields.push({ name: jsonName, open: isMap || (label !== "repeated " && !isScalar) });
@@ -238,12 +292,16 @@ function readSources(chartsDir: string): Map<string, { repository: string; path:
 function assertDocumentedInComment(valuesText: string, key: string, chart: string): void {
     const leaf = key.split(".").pop()!;
     const escaped = leaf.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
-    if (!new RegExp(`^\\s*#\\s*${escaped}:`, "m").test(valuesText)) throw new Error(`${chart}: no comment documents ${key}`);
+    if (!new RegExp(`^\\s*#\\s*${escaped}:`, "m").test(valuesText))
+        throw new Error(`${chart}: no comment documents ${key}`);
 }
 
 export function generate(spec: ChartSpec, chartsDir: string, upstream: Map<string, string>): ChartValueKeys {
     const dir = path.join(chartsDir, spec.dir);
-    const chartYaml = yaml.load(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8")) as { name: string; version: string };
+    const chartYaml = yaml.load(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8")) as {
+        name: string;
+        version: string;
+    };
     const row = readSources(chartsDir).get(spec.dir);
     if (!row) throw new Error(`${spec.dir}: not in SOURCES.md`);
     const keys = new Set<string>();
@@ -258,13 +316,29 @@ export function generate(spec: ChartSpec, chartsDir: string, upstream: Map<strin
         walkSchema(schema, schema, "", keys, open, spec.defaultsUnder ?? "");
         files.push("values.schema.json");
     }
-    const source: Source[] = [{ ...row, files, ...(spec.defaultsUnder ? { note: `defaults under ${spec.defaultsUnder}, set at the top level` } : {}) }];
+    const source: Source[] = [
+        {
+            ...row,
+            files,
+            ...(spec.defaultsUnder ? { note: `defaults under ${spec.defaultsUnder}, set at the top level` } : {}),
+        },
+    ];
     if (spec.note) source[0].note = [source[0].note, spec.note].filter(Boolean).join("; ");
     const readUpstream = (u: Upstream): string => {
         const file = upstream.get(`${u.repository}:${u.path}`);
-        if (!file) throw new Error(`${spec.file}: pass --upstream ${u.repository}:${u.path}=<file> (git show ${u.commit}:${u.path})`);
+        if (!file)
+            throw new Error(
+                `${spec.file}: pass --upstream ${u.repository}:${u.path}=<file> (git show ${u.commit}:${u.path})`,
+            );
         const dirname = path.posix.dirname(u.path);
-        source.push({ repository: u.repository, path: dirname, commit: u.commit, files: [path.posix.basename(u.path)], under: u.under, ...(u.note ? { note: u.note } : {}) });
+        source.push({
+            repository: u.repository,
+            path: dirname,
+            commit: u.commit,
+            files: [path.posix.basename(u.path)],
+            under: u.under,
+            ...(u.note ? { note: u.note } : {}),
+        });
         return fs.readFileSync(file, "utf8");
     };
     if (spec.subchart) {
@@ -308,7 +382,8 @@ function main(argv: string[]): void {
     const only: string[] = [];
     for (let i = 0; i < rest.length; i += 2) {
         const [flag, arg] = [rest[i], rest[i + 1]];
-        if (flag === "--upstream" && arg?.includes("=")) upstream.set(arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1));
+        if (flag === "--upstream" && arg?.includes("="))
+            upstream.set(arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1));
         else if (flag === "--only" && arg) only.push(arg);
         else throw new Error(`bad argument ${flag} ${arg ?? ""}`);
     }

@@ -57,24 +57,68 @@ export function cloudCall(config: Record<string, unknown>): (args: MockCallArgs)
         switch (args.token) {
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
                 const names = ["a", "b", "c"].map((z) => `${awsRegion}${z}`);
-                return { id: awsRegion, names, zoneIds: names.map((_, i) => `mock-az${i + 1}`), groupNames: [awsRegion] };
+                return {
+                    id: awsRegion,
+                    names,
+                    zoneIds: names.map((_, i) => `mock-az${i + 1}`),
+                    groupNames: [awsRegion],
+                };
             }
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { id: fakeAwsAccountId, accountId: fakeAwsAccountId, arn: `arn:aws:iam::${fakeAwsAccountId}:user/mock`, userId: "AIDAMOCKMOCKMOCKMOCK" };
+                return {
+                    id: fakeAwsAccountId,
+                    accountId: fakeAwsAccountId,
+                    arn: `arn:aws:iam::${fakeAwsAccountId}:user/mock`,
+                    userId: "AIDAMOCKMOCKMOCKMOCK",
+                };
             case "aws:index/getPartition:getPartition":
                 return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
             case "aws:index/getRegion:getRegion":
-                return { id: awsRegion, name: awsRegion, region: awsRegion, endpoint: `ec2.${awsRegion}.amazonaws.com`, description: "mock" };
+                return {
+                    id: awsRegion,
+                    name: awsRegion,
+                    region: awsRegion,
+                    endpoint: `ec2.${awsRegion}.amazonaws.com`,
+                    description: "mock",
+                };
             case "aws:eks/getAddonVersion:getAddonVersion":
-                return { id: inputs.addonName, addonName: inputs.addonName, kubernetesVersion: inputs.kubernetesVersion, version: fakeVersion };
+                return {
+                    id: inputs.addonName,
+                    addonName: inputs.addonName,
+                    kubernetesVersion: inputs.kubernetesVersion,
+                    version: fakeVersion,
+                };
             case "azure-native:authorization:getClientConfig":
-                return { clientId: "00000000-0000-0000-0000-000000000002", objectId: "00000000-0000-0000-0000-000000000003", subscriptionId: fakeAzureSubscriptionId, tenantId: fakeAzureTenantId };
+                return {
+                    clientId: "00000000-0000-0000-0000-000000000002",
+                    objectId: "00000000-0000-0000-0000-000000000003",
+                    subscriptionId: fakeAzureSubscriptionId,
+                    tenantId: fakeAzureTenantId,
+                };
             case "azure-native:containerservice:listManagedClusterAdminCredentials":
-                return { kubeconfigs: [{ name: "clusterAdmin", value: Buffer.from(fakeKubeconfig(String(inputs.resourceName ?? "aks"))).toString("base64") }] };
+                return {
+                    kubeconfigs: [
+                        {
+                            name: "clusterAdmin",
+                            value: Buffer.from(fakeKubeconfig(String(inputs.resourceName ?? "aks"))).toString("base64"),
+                        },
+                    ],
+                };
             case "gcp:organizations/getClientConfig:getClientConfig":
-                return { id: "mock", accessToken: "mock-access-token", project: gcpProject, region: gcpRegion, zone: `${gcpRegion}-a` };
+                return {
+                    id: "mock",
+                    accessToken: "mock-access-token",
+                    project: gcpProject,
+                    region: gcpRegion,
+                    zone: `${gcpRegion}-a`,
+                };
             case "gcp:organizations/getProject:getProject":
-                return { id: `projects/${gcpProject}`, projectId: gcpProject, number: "000000000000", name: gcpProject };
+                return {
+                    id: `projects/${gcpProject}`,
+                    projectId: gcpProject,
+                    number: "000000000000",
+                    name: gcpProject,
+                };
             default:
                 return {};
         }

@@ -190,8 +190,17 @@ function replaceUnknowns(value: any): any {
 function captureLogs(sink: Evaluation["logs"]): () => void {
     const log = pulumi.log as any;
     const saved = { warn: log.warn, error: log.error, info: log.info };
-    log.warn = (message: string) => { sink.push({ severity: "warning", message }); return Promise.resolve(); };
-    log.error = (message: string) => { sink.push({ severity: "error", message }); return Promise.resolve(); };
-    log.info = (message: string) => { sink.push({ severity: "info", message }); return Promise.resolve(); };
+    log.warn = (message: string) => {
+        sink.push({ severity: "warning", message });
+        return Promise.resolve();
+    };
+    log.error = (message: string) => {
+        sink.push({ severity: "error", message });
+        return Promise.resolve();
+    };
+    log.info = (message: string) => {
+        sink.push({ severity: "info", message });
+        return Promise.resolve();
+    };
     return () => Object.assign(log, saved);
 }

@@ -87,7 +87,10 @@ export interface Plan {
 export function resourceId(urn: string): string {
     const parts = urn.split("::");
     if (parts.length < 4) return urn;
-    return parts.slice(2).join("::").replace(/^pulumi:pulumi:Stack\$/, "");
+    return parts
+        .slice(2)
+        .join("::")
+        .replace(/^pulumi:pulumi:Stack\$/, "");
 }
 
 /**
@@ -162,7 +165,11 @@ function presentOutput(value: unknown): unknown {
     if (typeof value === "string") return relativiseRoot(value);
     if (Array.isArray(value)) return value.map(presentOutput);
     if (value && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, presentOutput(v)]));
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([, v]) => v !== undefined)
+                .map(([k, v]) => [k, presentOutput(v)]),
+        );
     }
     return value;
 }
@@ -179,7 +186,9 @@ export function planFromEvaluation(ev: Evaluation, stack: string, project = proj
         name: r.name,
         custom: r.custom,
         parent: r.parent ? id(r.parent) : "",
-        ...(r.custom ? { provider: r.provider ? id(r.provider.slice(0, r.provider.lastIndexOf("::"))) : DEFAULT_PROVIDER } : {}),
+        ...(r.custom
+            ? { provider: r.provider ? id(r.provider.slice(0, r.provider.lastIndexOf("::"))) : DEFAULT_PROVIDER }
+            : {}),
         dependencies: [...new Set(r.dependencies.map(id))].sort(),
         ...(Object.keys(r.options).length ? { options: r.options } : {}),
         inputs: presentValue(r.serializedInputs ?? r.inputs, id) as Record<string, unknown>,
@@ -373,13 +382,17 @@ export interface PlanProgramOptions {
 export async function planProgram(opts: PlanProgramOptions): Promise<Plan> {
     const project = opts.project ?? projectName;
     const ev = await planEnvironment(() =>
-        evaluate({ project, stack: opts.stack, config: opts.config, preview: true, call: cloudCall(opts.config) }, opts.program),
+        evaluate(
+            { project, stack: opts.stack, config: opts.config, preview: true, call: cloudCall(opts.config) },
+            opts.program,
+        ),
     );
     return planFromEvaluation(ev, opts.stack, project);
 }
 
 /** The plan of an example stack: the real program (stacks/program.ts main) with Pulumi.<stack>.yaml. */
 export async function planStack(stack: string, override: Record<string, unknown> = {}): Promise<Plan> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, only when a program runs
     const { main } = require("../stacks/program") as typeof import("../stacks/program");
     const config = stackConfig(stack);
     for (const [k, v] of Object.entries(override)) config[k.includes(":") ? k : `${projectName}:${k}`] = v;
@@ -394,7 +407,11 @@ function sortKeys(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(sortKeys);
     if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;
-        return Object.fromEntries(Object.keys(obj).sort(compare).map((k) => [k, sortKeys(obj[k])]));
+        return Object.fromEntries(
+            Object.keys(obj)
+                .sort(compare)
+                .map((k) => [k, sortKeys(obj[k])]),
+        );
     }
     return value;
 }
@@ -410,12 +427,16 @@ export function planPath(stack: string, root = projectRoot): string {
 
 /** Parent/child tree, counts per type, total and the longest chain, for a terminal. */
 export function formatPlan(plan: Plan): string {
-    const lines: string[] = [`Plan for stack ${plan.stack} (preview under mocks; [unknown] = known after deployment)`, ""];
+    const lines: string[] = [
+        `Plan for stack ${plan.stack} (preview under mocks; [unknown] = known after deployment)`,
+        "",
+    ];
     const children = new Map<string, PlanResource[]>();
     for (const r of plan.resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
     const walk = (parent: string, indent: string) => {
         for (const r of children.get(parent) ?? []) {
-            const provider = r.provider && r.provider !== DEFAULT_PROVIDER ? `  (provider ${r.provider.split("::").pop()})` : "";
+            const provider =
+                r.provider && r.provider !== DEFAULT_PROVIDER ? `  (provider ${r.provider.split("::").pop()})` : "";
             lines.push(`${indent}+ ${r.type}  ${r.name}${provider}`);
             walk(r.id, indent + "    ");
         }
@@ -433,7 +454,11 @@ export function formatPlan(plan: Plan): string {
         for (const k of outputs) lines.push(`  ${k}: ${JSON.stringify(plan.outputs[k])}`);
     }
     for (const w of plan.warnings) lines.push("", w);
-    if (plan.unmockedInvokes.length) lines.push("", `Note: invokes answered with {} (add them to tools/cloudMocks.ts): ${plan.unmockedInvokes.join(", ")}`);
+    if (plan.unmockedInvokes.length)
+        lines.push(
+            "",
+            `Note: invokes answered with {} (add them to tools/cloudMocks.ts): ${plan.unmockedInvokes.join(", ")}`,
+        );
     return lines.join("\n") + "\n";
 }
 
@@ -512,16 +537,29 @@ async function cli(argv: string[]): Promise<number> {
         else if (a === "--quiet") quiet = true;
         else if (a === "--manifests") manifests = argv[++i];
         else if (a.startsWith("--manifests=")) manifests = a.slice("--manifests=".length);
-        else if (a === "-h" || a === "--help") { console.log(usage); return 0; }
-        else if (a.startsWith("-")) { console.error(`unknown option ${a}\n${usage}`); return 2; }
-        else stacks.push(a);
+        else if (a === "-h" || a === "--help") {
+            console.log(usage);
+            return 0;
+        } else if (a.startsWith("-")) {
+            console.error(`unknown option ${a}\n${usage}`);
+            return 2;
+        } else stacks.push(a);
     }
-    if (manifests === "") { console.error(usage); return 2; }
+    if (manifests === "") {
+        console.error(usage);
+        return 2;
+    }
     const known = exampleStacks();
     const selected = all ? known : stacks;
-    if (selected.length === 0) { console.error(`${usage}\nexample stacks: ${known.join(", ")}`); return 2; }
+    if (selected.length === 0) {
+        console.error(`${usage}\nexample stacks: ${known.join(", ")}`);
+        return 2;
+    }
     for (const s of selected) {
-        if (!known.includes(s)) { console.error(`no Pulumi.${s}.yaml in ${projectRoot} (example stacks: ${known.join(", ")})`); return 2; }
+        if (!known.includes(s)) {
+            console.error(`no Pulumi.${s}.yaml in ${projectRoot} (example stacks: ${known.join(", ")})`);
+            return 2;
+        }
     }
     fs.mkdirSync(path.join(projectRoot, "plans"), { recursive: true });
     if (all) {
@@ -543,7 +581,9 @@ async function cli(argv: string[]): Promise<number> {
         }
         fs.writeFileSync(planPath(stack), renderPlan(plan));
         if (!quiet) console.log(formatPlan(plan));
-        console.log(`wrote ${path.relative(projectRoot, planPath(stack))} (${plan.total} resources, longest chain ${plan.longestChain.length})`);
+        console.log(
+            `wrote ${path.relative(projectRoot, planPath(stack))} (${plan.total} resources, longest chain ${plan.longestChain.length})`,
+        );
         if (manifests) {
             const n = writeManifests(plan, path.resolve(manifests));
             console.log(`wrote ${n} Kubernetes manifests to ${path.join(manifests, stack)}`);
@@ -564,12 +604,18 @@ export function describeFailure(stack: string, e: unknown): string {
 }
 
 function indent(s: string): string {
-    return s.split("\n").map((l) => `  ${l}`).join("\n");
+    return s
+        .split("\n")
+        .map((l) => `  ${l}`)
+        .join("\n");
 }
 
 if (require.main === module) {
     cli(process.argv.slice(2)).then(
         (code) => process.exit(code),
-        (e) => { console.error(e); process.exit(2); },
+        (e) => {
+            console.error(e);
+            process.exit(2);
+        },
     );
 }

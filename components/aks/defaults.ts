@@ -33,7 +33,8 @@ export function taintString(t: { key: string; value: string; effect: string }): 
 /** Where GPU pods go: our GPU label, tolerating the GPU taint and, on Spot pools, the Spot taint. */
 export function gpuPlacement(spot: boolean): Placement {
     const tolerations: Toleration[] = [{ key: gpuTaint.key, operator: "Exists", effect: gpuTaint.effect }];
-    if (spot) tolerations.push({ key: spotTaint.key, operator: "Equal", value: spotTaint.value, effect: spotTaint.effect });
+    if (spot)
+        tolerations.push({ key: spotTaint.key, operator: "Equal", value: spotTaint.value, effect: spotTaint.effect });
     return { nodeSelector: { [gpuNodeLabel.key]: gpuNodeLabel.value }, tolerations };
 }
 

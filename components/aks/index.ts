@@ -124,7 +124,11 @@ export class AksCluster extends pulumi.ComponentResource {
 
         // The kubeconfig comes from an invoke, whose unknown arguments in a preview drop the cluster
         // from the provider's dependencies: state it explicitly.
-        this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { ...parent, dependsOn: [this.cluster] });
+        this.provider = new k8s.Provider(
+            name,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+            { ...parent, dependsOn: [this.cluster] },
+        );
 
         this.modelStoreClass = new k8s.storage.v1.StorageClass(
             `${name}-model-store`,

@@ -2,10 +2,20 @@
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
 import { GpuNodePoolSettings, SystemNodePoolSettings } from "../../stacks/config/settings";
-import { defaultSystemVmSize, gpuNodeLabel, gpuPoolName, gpuTaint, spotTaint, systemPoolName, taintString } from "./defaults";
+import {
+    defaultSystemVmSize,
+    gpuNodeLabel,
+    gpuPoolName,
+    gpuTaint,
+    spotTaint,
+    systemPoolName,
+    taintString,
+} from "./defaults";
 
 /** The system pool, declared inline on the ManagedCluster (AKS needs one System pool to exist). */
-export function systemAgentPoolProfile(pool: SystemNodePoolSettings): azureInputs.containerservice.ManagedClusterAgentPoolProfileArgs {
+export function systemAgentPoolProfile(
+    pool: SystemNodePoolSettings,
+): azureInputs.containerservice.ManagedClusterAgentPoolProfileArgs {
     return {
         name: systemPoolName,
         mode: containerservice.AgentPoolMode.System,

@@ -1,3 +1,4 @@
+import { HelmValues } from "../cluster/freeform";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/target";
@@ -17,14 +18,17 @@ export const nvidiaDevicePluginChart = {
  */
 export function devicePluginAffinity(placement: Placement) {
     const labels = Object.entries(placement.nodeSelector);
-    const matchExpressions = labels.length > 0
-        ? labels.map(([key, value]) => ({ key, operator: "In", values: [value] }))
-        : [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }];
-    return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } } };
+    const matchExpressions =
+        labels.length > 0
+            ? labels.map(([key, value]) => ({ key, operator: "In", values: [value] }))
+            : [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }];
+    return {
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } },
+    };
 }
 
 /** Helm values for nvidia-device-plugin (value names from chart 0.20.0's values.yaml). */
-export function devicePluginValues(placement: Placement): Record<string, any> {
+export function devicePluginValues(placement: Placement): HelmValues {
     const selective = Object.keys(placement.nodeSelector).length > 0;
     return {
         nodeSelector: placement.nodeSelector,
@@ -59,13 +63,17 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
 
     constructor(name: string, args: NvidiaDevicePluginArgs, opts?: pulumi.ComponentResourceOptions) {
         super("torchserve-platform:devicePlugin:NvidiaDevicePlugin", name, {}, opts);
-        this.release = new k8s.helm.v3.Release(name, {
-            chart: nvidiaDevicePluginChart.name,
-            version: nvidiaDevicePluginChart.version,
-            repositoryOpts: { repo: nvidiaDevicePluginChart.repo },
-            namespace: args.namespace ?? "kube-system",
-            values: devicePluginValues(args.placement),
-        }, { parent: this, provider: args.provider, dependsOn: args.dependsOn });
+        this.release = new k8s.helm.v3.Release(
+            name,
+            {
+                chart: nvidiaDevicePluginChart.name,
+                version: nvidiaDevicePluginChart.version,
+                repositoryOpts: { repo: nvidiaDevicePluginChart.repo },
+                namespace: args.namespace ?? "kube-system",
+                values: devicePluginValues(args.placement),
+            },
+            { parent: this, provider: args.provider, dependsOn: args.dependsOn },
+        );
         this.registerOutputs({ status: this.release.status });
     }
 }

@@ -50,13 +50,17 @@ export class EbsBlockStorage extends pulumi.ComponentResource {
         super("torchserve-platform:eks:EbsBlockStorage", name, {}, opts);
         const tags = args.tags ?? {};
 
-        ({ role: this.csiRole, addon: this.csiDriver } = csiAddon(`${name}-ebs-csi`, {
-            ...args,
-            addonName: "aws-ebs-csi-driver",
-            serviceAccount: ebsCsiControllerServiceAccount,
-            policyArn: ebsCsiDriverPolicyArn,
-            tags,
-        }, this));
+        ({ role: this.csiRole, addon: this.csiDriver } = csiAddon(
+            `${name}-ebs-csi`,
+            {
+                ...args,
+                addonName: "aws-ebs-csi-driver",
+                serviceAccount: ebsCsiControllerServiceAccount,
+                policyArn: ebsCsiDriverPolicyArn,
+                tags,
+            },
+            this,
+        ));
 
         this.storageClass = new k8s.storage.v1.StorageClass(`${name}-gp3`, gp3StorageClass(), {
             parent: this,

@@ -57,96 +57,139 @@ export class EksCluster extends pulumi.ComponentResource {
         super("torchserve-platform:eks:Cluster", name, {}, opts);
         const tags = args.tags ?? {};
 
-        this.network = new EksNetwork(name, {
-            clusterName: args.clusterName,
-            cidrBlock: eksDefaults.vpcCidr,
-            zoneCount: eksDefaults.zoneCount,
-            tags,
-        }, { parent: this });
+        this.network = new EksNetwork(
+            name,
+            {
+                clusterName: args.clusterName,
+                cidrBlock: eksDefaults.vpcCidr,
+                zoneCount: eksDefaults.zoneCount,
+                tags,
+            },
+            { parent: this },
+        );
 
-        this.cluster = new eks.Cluster(name, {
-            name: args.clusterName,
-            version: args.kubernetesVersion,
-            vpcId: this.network.vpcId,
-            publicSubnetIds: this.network.publicSubnetIds,
-            privateSubnetIds: this.network.privateSubnetIds,
-            nodeAssociatePublicIpAddress: false,
-            // Access entries, not the aws-auth ConfigMap; managed node groups get theirs from EKS.
-            authenticationMode: eks.AuthenticationMode.Api,
-            // Node groups below are managed node groups with their own labels and taints.
-            skipDefaultNodeGroup: true,
-            // IAM roles for service accounts (cluster-autoscaler, EFS and EBS CSI drivers).
-            createOidcProvider: true,
-            // EKS refuses to delete a protected cluster; lift it with `pulumi up` before `pulumi destroy`.
-            deletionProtection: args.deletionProtection,
-            tags,
-        }, { parent: this, dependsOn: this.network.egressReady });
+        this.cluster = new eks.Cluster(
+            name,
+            {
+                name: args.clusterName,
+                version: args.kubernetesVersion,
+                vpcId: this.network.vpcId,
+                publicSubnetIds: this.network.publicSubnetIds,
+                privateSubnetIds: this.network.privateSubnetIds,
+                nodeAssociatePublicIpAddress: false,
+                // Access entries, not the aws-auth ConfigMap; managed node groups get theirs from EKS.
+                authenticationMode: eks.AuthenticationMode.Api,
+                // Node groups below are managed node groups with their own labels and taints.
+                skipDefaultNodeGroup: true,
+                // IAM roles for service accounts (cluster-autoscaler, EFS and EBS CSI drivers).
+                createOidcProvider: true,
+                // EKS refuses to delete a protected cluster; lift it with `pulumi up` before `pulumi destroy`.
+                deletionProtection: args.deletionProtection,
+                tags,
+            },
+            { parent: this, dependsOn: this.network.egressReady },
+        );
         this.clusterName = this.cluster.eksCluster.name;
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfig.apply(kubeconfigText));
 
-        this.provider = new k8s.Provider(`${name}-k8s`, {
-            kubeconfig: this.kubeconfig,
-            enableServerSideApply: true,
-        }, { parent: this });
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            {
+                kubeconfig: this.kubeconfig,
+                enableServerSideApply: true,
+            },
+            { parent: this },
+        );
 
-        this.nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: ec2AssumeRolePolicy(), tags }, { parent: this });
-        const nodePolicies = nodeManagedPolicies.map((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-node-${i}`, {
-            role: this.nodeRole.name,
-            policyArn,
-        }, { parent: this }));
+        this.nodeRole = new aws.iam.Role(
+            `${name}-node`,
+            { assumeRolePolicy: ec2AssumeRolePolicy(), tags },
+            { parent: this },
+        );
+        const nodePolicies = nodeManagedPolicies.map(
+            (policyArn, i) =>
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-node-${i}`,
+                    {
+                        role: this.nodeRole.name,
+                        policyArn,
+                    },
+                    { parent: this },
+                ),
+        );
         const nodeDeps = [...nodePolicies, ...this.network.egressReady];
-        const nodeGroup = (pool: string, spec: NodePoolSpec) => new EksNodeGroup(`${name}-${pool}`, {
-            clusterName: this.clusterName,
-            clusterNameForTags: args.clusterName,
-            spec,
-            nodeRoleArn: this.nodeRole.arn,
-            subnetIds: this.network.privateSubnetIds,
-            tags,
-            dependsOn: nodeDeps,
-        }, { parent: this });
+        const nodeGroup = (pool: string, spec: NodePoolSpec) =>
+            new EksNodeGroup(
+                `${name}-${pool}`,
+                {
+                    clusterName: this.clusterName,
+                    clusterNameForTags: args.clusterName,
+                    spec,
+                    nodeRoleArn: this.nodeRole.arn,
+                    subnetIds: this.network.privateSubnetIds,
+                    tags,
+                    dependsOn: nodeDeps,
+                },
+                { parent: this },
+            );
         this.systemNodeGroup = nodeGroup("system", args.systemPool);
         this.gpuNodeGroup = args.gpuPool ? nodeGroup("gpu", args.gpuPool) : undefined;
 
-        this.modelStore = new EfsModelStore(`${name}-models`, {
-            clusterName: this.clusterName,
-            kubernetesVersion: args.kubernetesVersion,
-            vpcId: this.network.vpcId,
-            vpcCidr: this.network.cidrBlock,
-            subnetIds: this.network.privateSubnetIds,
-            oidcProviderArn: this.cluster.oidcProviderArn,
-            oidcIssuer: this.cluster.oidcIssuer,
-            provider: this.provider,
-            deletionProtection: args.deletionProtection,
-            nodesReady: [this.systemNodeGroup.nodeGroup],
-            tags,
-        }, { parent: this });
+        this.modelStore = new EfsModelStore(
+            `${name}-models`,
+            {
+                clusterName: this.clusterName,
+                kubernetesVersion: args.kubernetesVersion,
+                vpcId: this.network.vpcId,
+                vpcCidr: this.network.cidrBlock,
+                subnetIds: this.network.privateSubnetIds,
+                oidcProviderArn: this.cluster.oidcProviderArn,
+                oidcIssuer: this.cluster.oidcIssuer,
+                provider: this.provider,
+                deletionProtection: args.deletionProtection,
+                nodesReady: [this.systemNodeGroup.nodeGroup],
+                tags,
+            },
+            { parent: this },
+        );
 
-        this.blockStorage = new EbsBlockStorage(`${name}-block`, {
-            clusterName: this.clusterName,
-            kubernetesVersion: args.kubernetesVersion,
-            oidcProviderArn: this.cluster.oidcProviderArn,
-            oidcIssuer: this.cluster.oidcIssuer,
-            provider: this.provider,
-            nodesReady: [this.systemNodeGroup.nodeGroup],
-            tags,
-        }, { parent: this });
+        this.blockStorage = new EbsBlockStorage(
+            `${name}-block`,
+            {
+                clusterName: this.clusterName,
+                kubernetesVersion: args.kubernetesVersion,
+                oidcProviderArn: this.cluster.oidcProviderArn,
+                oidcIssuer: this.cluster.oidcIssuer,
+                provider: this.provider,
+                nodesReady: [this.systemNodeGroup.nodeGroup],
+                tags,
+            },
+            { parent: this },
+        );
 
         const imageTag = clusterAutoscalerImageTag(args.kubernetesVersion);
         if (imageTag === undefined) {
-            pulumi.log.warn(`no cluster-autoscaler release is known for Kubernetes ${args.kubernetesVersion}; using the chart's default image`, this);
+            pulumi.log.warn(
+                `no cluster-autoscaler release is known for Kubernetes ${args.kubernetesVersion}; using the chart's default image`,
+                this,
+            );
         }
-        this.autoscaler = new ClusterAutoscaler(`${name}-autoscaler`, {
-            clusterName: this.clusterName,
-            clusterNameForPolicy: args.clusterName,
-            region: args.region,
-            oidcProviderArn: this.cluster.oidcProviderArn,
-            oidcIssuer: this.cluster.oidcIssuer,
-            imageTag,
-            placement: systemPlacement,
-            provider: this.provider,
-            dependsOn: [this.systemNodeGroup.nodeGroup],
-            tags,
-        }, { parent: this });
+        this.autoscaler = new ClusterAutoscaler(
+            `${name}-autoscaler`,
+            {
+                clusterName: this.clusterName,
+                clusterNameForPolicy: args.clusterName,
+                region: args.region,
+                oidcProviderArn: this.cluster.oidcProviderArn,
+                oidcIssuer: this.cluster.oidcIssuer,
+                imageTag,
+                placement: systemPlacement,
+                provider: this.provider,
+                dependsOn: [this.systemNodeGroup.nodeGroup],
+                tags,
+            },
+            { parent: this },
+        );
 
         this.target = {
             name: this.clusterName,
@@ -162,11 +205,7 @@ export class EksCluster extends pulumi.ComponentResource {
             needsDevicePlugin: true,
             gpuPoolReady: this.gpuNodeGroup ? [this.gpuNodeGroup.nodeGroup] : [],
             systemReady: [this.systemNodeGroup.nodeGroup],
-            clusterReady: [
-                this.systemNodeGroup.nodeGroup,
-                this.modelStore.storageClass,
-                this.modelStore.csiDriver,
-            ],
+            clusterReady: [this.systemNodeGroup.nodeGroup, this.modelStore.storageClass, this.modelStore.csiDriver],
         };
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
     }

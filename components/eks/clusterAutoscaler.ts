@@ -1,3 +1,4 @@
+import { HelmValues } from "../cluster/freeform";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/target";
@@ -18,7 +19,7 @@ export interface ClusterAutoscalerValuesInput {
 }
 
 /** Helm values for the cluster-autoscaler chart (value names from chart 9.59.0's values.yaml). */
-export function clusterAutoscalerValues(v: ClusterAutoscalerValuesInput): Record<string, any> {
+export function clusterAutoscalerValues(v: ClusterAutoscalerValuesInput): HelmValues {
     return {
         cloudProvider: "aws",
         awsRegion: v.region,
@@ -77,32 +78,40 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
 
     constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("torchserve-platform:eks:ClusterAutoscaler", name, {}, opts);
-        this.role = new IrsaRole(name, {
-            oidcProviderArn: args.oidcProviderArn,
-            oidcIssuer: args.oidcIssuer,
-            namespace: clusterAutoscalerNamespace,
-            serviceAccount: clusterAutoscalerServiceAccount,
-            inlinePolicy: clusterAutoscalerPolicy(args.clusterNameForPolicy),
-            tags: args.tags,
-        }, { parent: this });
+        this.role = new IrsaRole(
+            name,
+            {
+                oidcProviderArn: args.oidcProviderArn,
+                oidcIssuer: args.oidcIssuer,
+                namespace: clusterAutoscalerNamespace,
+                serviceAccount: clusterAutoscalerServiceAccount,
+                inlinePolicy: clusterAutoscalerPolicy(args.clusterNameForPolicy),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
 
-        this.release = new k8s.helm.v3.Release(name, {
-            chart: clusterAutoscalerChart.name,
-            version: clusterAutoscalerChart.version,
-            repositoryOpts: { repo: clusterAutoscalerChart.repo },
-            namespace: clusterAutoscalerNamespace,
-            values: clusterAutoscalerValues({
-                clusterName: args.clusterName,
-                region: args.region,
-                roleArn: this.role.arn,
-                imageTag: args.imageTag,
-                placement: args.placement,
-            }),
-        }, {
-            parent: this,
-            provider: args.provider,
-            dependsOn: [...(args.dependsOn ?? []), ...this.role.permissions],
-        });
+        this.release = new k8s.helm.v3.Release(
+            name,
+            {
+                chart: clusterAutoscalerChart.name,
+                version: clusterAutoscalerChart.version,
+                repositoryOpts: { repo: clusterAutoscalerChart.repo },
+                namespace: clusterAutoscalerNamespace,
+                values: clusterAutoscalerValues({
+                    clusterName: args.clusterName,
+                    region: args.region,
+                    roleArn: this.role.arn,
+                    imageTag: args.imageTag,
+                    placement: args.placement,
+                }),
+            },
+            {
+                parent: this,
+                provider: args.provider,
+                dependsOn: [...(args.dependsOn ?? []), ...this.role.permissions],
+            },
+        );
         this.registerOutputs({ roleArn: this.role.arn });
     }
 }

@@ -33,28 +33,43 @@ export interface CsiAddonArgs extends CsiClusterArgs {
  * EKS marks default for the Kubernetes version (not "most recent"), resolved once and recorded in
  * state; a preview shows it if AWS changes the default.
  */
-export function csiAddon(name: string, args: CsiAddonArgs, parent: pulumi.Resource): { role: IrsaRole; addon: aws.eks.Addon } {
-    const role = new IrsaRole(name, {
-        oidcProviderArn: args.oidcProviderArn,
-        oidcIssuer: args.oidcIssuer,
-        namespace: "kube-system",
-        serviceAccount: args.serviceAccount,
-        managedPolicyArns: [args.policyArn],
-        tags: args.tags ?? {},
-    }, { parent });
-    const version = aws.eks.getAddonVersionOutput({
-        addonName: args.addonName,
-        kubernetesVersion: args.kubernetesVersion,
-        mostRecent: false,
-    }, { parent });
-    const addon = new aws.eks.Addon(name, {
-        clusterName: args.clusterName,
-        addonName: args.addonName,
-        addonVersion: version.version,
-        serviceAccountRoleArn: role.arn,
-        resolveConflictsOnCreate: "OVERWRITE",
-        resolveConflictsOnUpdate: "OVERWRITE",
-        tags: args.tags ?? {},
-    }, { parent, dependsOn: [...args.nodesReady, ...role.permissions] });
+export function csiAddon(
+    name: string,
+    args: CsiAddonArgs,
+    parent: pulumi.Resource,
+): { role: IrsaRole; addon: aws.eks.Addon } {
+    const role = new IrsaRole(
+        name,
+        {
+            oidcProviderArn: args.oidcProviderArn,
+            oidcIssuer: args.oidcIssuer,
+            namespace: "kube-system",
+            serviceAccount: args.serviceAccount,
+            managedPolicyArns: [args.policyArn],
+            tags: args.tags ?? {},
+        },
+        { parent },
+    );
+    const version = aws.eks.getAddonVersionOutput(
+        {
+            addonName: args.addonName,
+            kubernetesVersion: args.kubernetesVersion,
+            mostRecent: false,
+        },
+        { parent },
+    );
+    const addon = new aws.eks.Addon(
+        name,
+        {
+            clusterName: args.clusterName,
+            addonName: args.addonName,
+            addonVersion: version.version,
+            serviceAccountRoleArn: role.arn,
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            tags: args.tags ?? {},
+        },
+        { parent, dependsOn: [...args.nodesReady, ...role.permissions] },
+    );
     return { role, addon };
 }

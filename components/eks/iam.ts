@@ -39,12 +39,14 @@ export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, sub
         : { StringEquals: { ...audience, ...sub } };
     return JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Federated: oidcProviderArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: condition,
-        }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: oidcProviderArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: condition,
+            },
+        ],
     });
 }
 
@@ -115,18 +117,32 @@ export class IrsaRole extends pulumi.ComponentResource {
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("torchserve-platform:eks:IrsaRole", name, {}, opts);
         const subject = serviceAccountSubject(args.namespace, args.serviceAccount);
-        this.role = new aws.iam.Role(name, {
-            assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer])
-                .apply(([arn, issuer]) => irsaTrustPolicy(arn, issuer, subject)),
-            tags: args.tags,
-        }, { parent: this });
+        this.role = new aws.iam.Role(
+            name,
+            {
+                assumeRolePolicy: pulumi
+                    .all([args.oidcProviderArn, args.oidcIssuer])
+                    .apply(([arn, issuer]) => irsaTrustPolicy(arn, issuer, subject)),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         this.arn = this.role.arn;
-        this.permissions = (args.managedPolicyArns ?? []).map((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-${i}`, {
-            role: this.role.name,
-            policyArn,
-        }, { parent: this }));
+        this.permissions = (args.managedPolicyArns ?? []).map(
+            (policyArn, i) =>
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-${i}`,
+                    {
+                        role: this.role.name,
+                        policyArn,
+                    },
+                    { parent: this },
+                ),
+        );
         if (args.inlinePolicy !== undefined) {
-            this.permissions.push(new aws.iam.RolePolicy(name, { role: this.role.id, policy: args.inlinePolicy }, { parent: this }));
+            this.permissions.push(
+                new aws.iam.RolePolicy(name, { role: this.role.id, policy: args.inlinePolicy }, { parent: this }),
+            );
         }
         this.registerOutputs({ arn: this.arn });
     }

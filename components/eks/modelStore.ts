@@ -65,49 +65,76 @@ export class EfsModelStore extends pulumi.ComponentResource {
         const parent = { parent: this };
         const tags = args.tags ?? {};
 
-        this.fileSystem = new aws.efs.FileSystem(`${name}-fs`, {
-            encrypted: true,
-            performanceMode: "generalPurpose",
-            // Throughput follows demand (model downloads at start-up, loads on scale-out), no credits to run out.
-            throughputMode: "elastic",
-            tags: { ...tags, Name: `${name}-models` },
-        }, { parent: this, protect: args.deletionProtection });
+        this.fileSystem = new aws.efs.FileSystem(
+            `${name}-fs`,
+            {
+                encrypted: true,
+                performanceMode: "generalPurpose",
+                // Throughput follows demand (model downloads at start-up, loads on scale-out), no credits to run out.
+                throughputMode: "elastic",
+                tags: { ...tags, Name: `${name}-models` },
+            },
+            { parent: this, protect: args.deletionProtection },
+        );
 
-        this.securityGroup = new aws.ec2.SecurityGroup(`${name}-nfs`, {
-            vpcId: args.vpcId,
-            description: "NFS from the cluster VPC to the EFS model store",
-            tags: { ...tags, Name: `${name}-nfs` },
-        }, parent);
-        this.nfsRule = new aws.vpc.SecurityGroupIngressRule(`${name}-nfs`, {
-            securityGroupId: this.securityGroup.id,
-            description: "NFS from nodes",
-            ipProtocol: "tcp",
-            fromPort: 2049,
-            toPort: 2049,
-            cidrIpv4: args.vpcCidr,
-        }, parent);
+        this.securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-nfs`,
+            {
+                vpcId: args.vpcId,
+                description: "NFS from the cluster VPC to the EFS model store",
+                tags: { ...tags, Name: `${name}-nfs` },
+            },
+            parent,
+        );
+        this.nfsRule = new aws.vpc.SecurityGroupIngressRule(
+            `${name}-nfs`,
+            {
+                securityGroupId: this.securityGroup.id,
+                description: "NFS from nodes",
+                ipProtocol: "tcp",
+                fromPort: 2049,
+                toPort: 2049,
+                cidrIpv4: args.vpcCidr,
+            },
+            parent,
+        );
 
-        this.mountTargets = args.subnetIds.map((subnetId, i) => new aws.efs.MountTarget(`${name}-mount-${i}`, {
-            fileSystemId: this.fileSystem.id,
-            subnetId,
-            securityGroups: [this.securityGroup.id],
-        }, { parent: this, dependsOn: [this.nfsRule] }));
+        this.mountTargets = args.subnetIds.map(
+            (subnetId, i) =>
+                new aws.efs.MountTarget(
+                    `${name}-mount-${i}`,
+                    {
+                        fileSystemId: this.fileSystem.id,
+                        subnetId,
+                        securityGroups: [this.securityGroup.id],
+                    },
+                    { parent: this, dependsOn: [this.nfsRule] },
+                ),
+        );
 
-        ({ role: this.csiRole, addon: this.csiDriver } = csiAddon(`${name}-efs-csi`, {
-            ...args,
-            addonName: "aws-efs-csi-driver",
-            // Controller and node service accounts (efs-csi-controller-sa, efs-csi-node-sa), as AWS documents.
-            serviceAccount: "efs-csi-*",
-            policyArn: efsCsiDriverPolicyArn,
-            tags,
-        }, this));
+        ({ role: this.csiRole, addon: this.csiDriver } = csiAddon(
+            `${name}-efs-csi`,
+            {
+                ...args,
+                addonName: "aws-efs-csi-driver",
+                // Controller and node service accounts (efs-csi-controller-sa, efs-csi-node-sa), as AWS documents.
+                serviceAccount: "efs-csi-*",
+                policyArn: efsCsiDriverPolicyArn,
+                tags,
+            },
+            this,
+        ));
 
-        this.storageClass = new k8s.storage.v1.StorageClass(`${name}-efs-sc`, efsStorageClass(this.fileSystem.id, args.deletionProtection), {
-            parent: this,
-            provider: args.provider,
-            // Claims bind immediately; volumes mount only once a mount target exists in the node's zone.
-            dependsOn: [this.csiDriver, ...this.mountTargets],
-        });
+        this.storageClass = new k8s.storage.v1.StorageClass(
+            `${name}-efs-sc`,
+            efsStorageClass(this.fileSystem.id, args.deletionProtection),
+            {
+                parent: this,
+                provider: args.provider,
+                // Claims bind immediately; volumes mount only once a mount target exists in the node's zone.
+                dependsOn: [this.csiDriver, ...this.mountTargets],
+            },
+        );
         this.storageClassName = this.storageClass.metadata.name;
         this.registerOutputs({ fileSystemId: this.fileSystem.id, storageClassName: this.storageClassName });
     }

@@ -47,7 +47,9 @@ export function subnetTags(clusterName: string, tier: "public" | "private"): Rec
 export function zoneAt(names: string[], i: number): string {
     if (i >= names.length) {
         // A user's choice of region, found only once the cloud answers: a clean one-line error.
-        throw new pulumi.RunError(`aws:region: the VPC spans ${i + 1}+ availability zones but the region offers ${names.length} (${names.join(", ")}); choose a region with at least ${i + 1}`);
+        throw new pulumi.RunError(
+            `aws:region: the VPC spans ${i + 1}+ availability zones but the region offers ${names.length} (${names.join(", ")}); choose a region with at least ${i + 1}`,
+        );
     }
     return names[i];
 }
@@ -80,62 +82,122 @@ export class EksNetwork extends pulumi.ComponentResource {
         );
 
         this.cidrBlock = args.cidrBlock;
-        this.vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: args.cidrBlock,
-            // EFS mount targets and the EKS endpoint are reached by DNS name.
-            enableDnsHostnames: true,
-            enableDnsSupport: true,
-            tags: { ...tags, Name: `${args.clusterName}-vpc` },
-        }, parent);
+        this.vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: args.cidrBlock,
+                // EFS mount targets and the EKS endpoint are reached by DNS name.
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                tags: { ...tags, Name: `${args.clusterName}-vpc` },
+            },
+            parent,
+        );
         this.vpcId = this.vpc.id;
 
-        const igw = new aws.ec2.InternetGateway(`${name}-igw`, {
-            vpcId: this.vpc.id,
-            tags: { ...tags, Name: `${args.clusterName}-igw` },
-        }, parent);
-        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
-            vpcId: this.vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
-            tags: { ...tags, Name: `${args.clusterName}-public` },
-        }, parent);
+        const igw = new aws.ec2.InternetGateway(
+            `${name}-igw`,
+            {
+                vpcId: this.vpc.id,
+                tags: { ...tags, Name: `${args.clusterName}-igw` },
+            },
+            parent,
+        );
+        const publicRoutes = new aws.ec2.RouteTable(
+            `${name}-public`,
+            {
+                vpcId: this.vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+                tags: { ...tags, Name: `${args.clusterName}-public` },
+            },
+            parent,
+        );
 
-        this.publicSubnets = cidrs.public.map((cidr, i) => new aws.ec2.Subnet(`${name}-public-${i}`, {
-            vpcId: this.vpc.id,
-            cidrBlock: cidr,
-            availabilityZone: zones.names.apply((names) => zoneAt(names, i)),
-            mapPublicIpOnLaunch: true,
-            tags: { ...tags, ...subnetTags(args.clusterName, "public"), Name: `${args.clusterName}-public-${i}` },
-        }, parent));
-        this.publicSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, {
-            subnetId: subnet.id,
-            routeTableId: publicRoutes.id,
-        }, parent));
+        this.publicSubnets = cidrs.public.map(
+            (cidr, i) =>
+                new aws.ec2.Subnet(
+                    `${name}-public-${i}`,
+                    {
+                        vpcId: this.vpc.id,
+                        cidrBlock: cidr,
+                        availabilityZone: zones.names.apply((names) => zoneAt(names, i)),
+                        mapPublicIpOnLaunch: true,
+                        tags: {
+                            ...tags,
+                            ...subnetTags(args.clusterName, "public"),
+                            Name: `${args.clusterName}-public-${i}`,
+                        },
+                    },
+                    parent,
+                ),
+        );
+        this.publicSubnets.forEach(
+            (subnet, i) =>
+                new aws.ec2.RouteTableAssociation(
+                    `${name}-public-${i}`,
+                    {
+                        subnetId: subnet.id,
+                        routeTableId: publicRoutes.id,
+                    },
+                    parent,
+                ),
+        );
 
-        const natIp = new aws.ec2.Eip(`${name}-nat`, {
-            domain: "vpc",
-            tags: { ...tags, Name: `${args.clusterName}-nat` },
-        }, parent);
-        const nat = new aws.ec2.NatGateway(`${name}-nat`, {
-            allocationId: natIp.id,
-            subnetId: this.publicSubnets[0].id,
-            tags: { ...tags, Name: `${args.clusterName}-nat` },
-        }, { parent: this, dependsOn: [igw] });
-        const privateRoutes = new aws.ec2.RouteTable(`${name}-private`, {
-            vpcId: this.vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
-            tags: { ...tags, Name: `${args.clusterName}-private` },
-        }, parent);
+        const natIp = new aws.ec2.Eip(
+            `${name}-nat`,
+            {
+                domain: "vpc",
+                tags: { ...tags, Name: `${args.clusterName}-nat` },
+            },
+            parent,
+        );
+        const nat = new aws.ec2.NatGateway(
+            `${name}-nat`,
+            {
+                allocationId: natIp.id,
+                subnetId: this.publicSubnets[0].id,
+                tags: { ...tags, Name: `${args.clusterName}-nat` },
+            },
+            { parent: this, dependsOn: [igw] },
+        );
+        const privateRoutes = new aws.ec2.RouteTable(
+            `${name}-private`,
+            {
+                vpcId: this.vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+                tags: { ...tags, Name: `${args.clusterName}-private` },
+            },
+            parent,
+        );
 
-        this.privateSubnets = cidrs.private.map((cidr, i) => new aws.ec2.Subnet(`${name}-private-${i}`, {
-            vpcId: this.vpc.id,
-            cidrBlock: cidr,
-            availabilityZone: zones.names.apply((names) => zoneAt(names, i)),
-            tags: { ...tags, ...subnetTags(args.clusterName, "private"), Name: `${args.clusterName}-private-${i}` },
-        }, parent));
-        const privateAssociations = this.privateSubnets.map((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, {
-            subnetId: subnet.id,
-            routeTableId: privateRoutes.id,
-        }, parent));
+        this.privateSubnets = cidrs.private.map(
+            (cidr, i) =>
+                new aws.ec2.Subnet(
+                    `${name}-private-${i}`,
+                    {
+                        vpcId: this.vpc.id,
+                        cidrBlock: cidr,
+                        availabilityZone: zones.names.apply((names) => zoneAt(names, i)),
+                        tags: {
+                            ...tags,
+                            ...subnetTags(args.clusterName, "private"),
+                            Name: `${args.clusterName}-private-${i}`,
+                        },
+                    },
+                    parent,
+                ),
+        );
+        const privateAssociations = this.privateSubnets.map(
+            (subnet, i) =>
+                new aws.ec2.RouteTableAssociation(
+                    `${name}-private-${i}`,
+                    {
+                        subnetId: subnet.id,
+                        routeTableId: privateRoutes.id,
+                    },
+                    parent,
+                ),
+        );
 
         this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
         this.privateSubnetIds = this.privateSubnets.map((s) => s.id);

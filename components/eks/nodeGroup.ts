@@ -1,7 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GpuNodePoolSettings, SystemNodePoolSettings } from "../../stacks/config/settings";
-import { acceleratorFor, acceleratorLabelKey, eksDefaults, gpuPoolLabels, gpuTaint, systemPoolLabels } from "./defaults";
+import {
+    acceleratorFor,
+    acceleratorLabelKey,
+    eksDefaults,
+    gpuPoolLabels,
+    gpuTaint,
+    systemPoolLabels,
+} from "./defaults";
 
 /** A Kubernetes taint as nodes carry it. */
 export interface NodeTaint {
@@ -57,7 +64,9 @@ export function gpuPoolSpec(pool: GpuNodePoolSettings): NodePoolSpec {
 
 /** Kubernetes taint effect → the EKS API's spelling. */
 export function eksTaintEffect(effect: NodeTaint["effect"]): "NO_SCHEDULE" | "PREFER_NO_SCHEDULE" | "NO_EXECUTE" {
-    return ({ NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const)[effect];
+    return ({ NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const)[
+        effect
+    ];
 }
 
 /**
@@ -121,24 +130,34 @@ export class EksNodeGroup extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("torchserve-platform:eks:NodeGroup", name, {}, opts);
-        this.nodeGroup = new aws.eks.NodeGroup(name, {
-            clusterName: args.clusterName,
-            nodeRoleArn: args.nodeRoleArn,
-            subnetIds: args.subnetIds,
-            ...nodeGroupArgs(args.spec, args.clusterNameForTags, args.tags ?? {}),
-        }, {
-            parent: this,
-            dependsOn: args.dependsOn,
-            // cluster-autoscaler changes the desired size; a later `pulumi up` must not reset it.
-            ignoreChanges: ["scalingConfig.desiredSize"],
-        });
+        this.nodeGroup = new aws.eks.NodeGroup(
+            name,
+            {
+                clusterName: args.clusterName,
+                nodeRoleArn: args.nodeRoleArn,
+                subnetIds: args.subnetIds,
+                ...nodeGroupArgs(args.spec, args.clusterNameForTags, args.tags ?? {}),
+            },
+            {
+                parent: this,
+                dependsOn: args.dependsOn,
+                // cluster-autoscaler changes the desired size; a later `pulumi up` must not reset it.
+                ignoreChanges: ["scalingConfig.desiredSize"],
+            },
+        );
         const asgName = this.nodeGroup.resources.apply((r) => r[0].autoscalingGroups[0].name);
-        this.asgTags = Object.entries(autoscalerTags(args.clusterNameForTags, args.spec)).map(([key, value]) =>
-            new aws.autoscaling.Tag(`${name}-${key.replace(/^k8s\.io\/cluster-autoscaler\//, "ca-").replace(/[^A-Za-z0-9-]+/g, "-")}`, {
-                autoscalingGroupName: asgName,
-                // Read by cluster-autoscaler on the group, not wanted on instances.
-                tag: { key, value, propagateAtLaunch: false },
-            }, { parent: this }));
+        this.asgTags = Object.entries(autoscalerTags(args.clusterNameForTags, args.spec)).map(
+            ([key, value]) =>
+                new aws.autoscaling.Tag(
+                    `${name}-${key.replace(/^k8s\.io\/cluster-autoscaler\//, "ca-").replace(/[^A-Za-z0-9-]+/g, "-")}`,
+                    {
+                        autoscalingGroupName: asgName,
+                        // Read by cluster-autoscaler on the group, not wanted on instances.
+                        tag: { key, value, propagateAtLaunch: false },
+                    },
+                    { parent: this },
+                ),
+        );
         this.registerOutputs({ nodeGroupName: this.nodeGroup.nodeGroupName });
     }
 }

@@ -52,7 +52,11 @@ export class GkeCluster extends pulumi.ComponentResource {
         const parent = { parent: this };
         const { project, region } = args;
 
-        this.network = new compute.Network(name, { project, autoCreateSubnetworks: false, routingMode: "REGIONAL" }, parent);
+        this.network = new compute.Network(
+            name,
+            { project, autoCreateSubnetworks: false, routingMode: "REGIONAL" },
+            parent,
+        );
         this.subnetwork = new compute.Subnetwork(
             name,
             {
@@ -104,14 +108,24 @@ export class GkeCluster extends pulumi.ComponentResource {
             poolOpts,
         );
         if (args.gpuNodePool) {
-            this.gpuPool = new container.NodePool(`${name}-gpu`, { ...poolTarget, ...gpuNodePoolArgs(args.gpuNodePool) }, poolOpts);
+            this.gpuPool = new container.NodePool(
+                `${name}-gpu`,
+                { ...poolTarget, ...gpuNodePoolArgs(args.gpuNodePool) },
+                poolOpts,
+            );
         }
 
         this.kubeconfig = pulumi.secret(
             pulumi
                 .all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth])
                 .apply(([clusterName, endpoint, auth]) =>
-                    gkeKubeconfig({ project, location: region, clusterName, endpoint, caCertificate: auth.clusterCaCertificate }),
+                    gkeKubeconfig({
+                        project,
+                        location: region,
+                        clusterName,
+                        endpoint,
+                        caCertificate: auth.clusterCaCertificate,
+                    }),
                 ),
         );
         this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);

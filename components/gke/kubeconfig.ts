@@ -23,7 +23,9 @@ export function gkeKubeconfig(a: GkeKubeconfigArgs): string {
         {
             apiVersion: "v1",
             kind: "Config",
-            clusters: [{ name, cluster: { server: `https://${a.endpoint}`, "certificate-authority-data": a.caCertificate } }],
+            clusters: [
+                { name, cluster: { server: `https://${a.endpoint}`, "certificate-authority-data": a.caCertificate } },
+            ],
             contexts: [{ name, context: { cluster: name, user: name } }],
             "current-context": name,
             preferences: {},

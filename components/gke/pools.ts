@@ -1,7 +1,14 @@
 // Node pool arguments as pure functions of the settings, so tests can read them without a cluster.
 import type * as container from "@pulumi/gcp/container";
 import { GpuNodePoolSettings, SystemNodePoolSettings } from "../../stacks/config/settings";
-import { defaultSystemMachineType, gpuNodeLabel, gpuPoolName, gpuTaint, nodeOauthScopes, systemPoolName } from "./defaults";
+import {
+    defaultSystemMachineType,
+    gpuNodeLabel,
+    gpuPoolName,
+    gpuTaint,
+    nodeOauthScopes,
+    systemPoolName,
+} from "./defaults";
 
 type PoolArgs = Omit<container.NodePoolArgs, "cluster" | "location" | "project">;
 

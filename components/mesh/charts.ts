@@ -93,7 +93,10 @@ export function istiodValues(placement: Placement): Record<string, unknown> {
 }
 
 /** `gateway`: the ingress gateway Deployment and its Service (type from `istio.gatewayServiceType`). */
-export function gatewayValues(istio: Pick<IstioSettings, "gatewayServiceType">, placement: Placement): Record<string, unknown> {
+export function gatewayValues(
+    istio: Pick<IstioSettings, "gatewayServiceType">,
+    placement: Placement,
+): Record<string, unknown> {
     return {
         service: { type: istio.gatewayServiceType },
         nodeSelector: placement.nodeSelector,

@@ -41,15 +41,19 @@ function istioRelease(
     args: { chart: string; namespace: pulumi.Input<string>; values: Record<string, unknown>; timeoutSeconds?: number },
     opts: pulumi.CustomResourceOptions,
 ): k8s.helm.v3.Release {
-    return new k8s.helm.v3.Release(name, {
+    return new k8s.helm.v3.Release(
         name,
-        chart: args.chart,
-        version: istioVersion,
-        repositoryOpts: { repo: istioChartRepo },
-        namespace: args.namespace,
-        values: args.values,
-        timeout: args.timeoutSeconds,
-    }, opts);
+        {
+            name,
+            chart: args.chart,
+            version: istioVersion,
+            repositoryOpts: { repo: istioChartRepo },
+            namespace: args.namespace,
+            values: args.values,
+            timeout: args.timeoutSeconds,
+        },
+        opts,
+    );
 }
 
 /**
@@ -86,26 +90,50 @@ export class IstioMesh extends pulumi.ComponentResource {
         super("torchserve-platform:mesh:IstioMesh", name, {}, opts);
         const child = { parent: this, provider: args.provider };
 
-        const systemNs = new k8s.core.v1.Namespace(istioSystemNamespace, {
-            metadata: { name: istioSystemNamespace },
-        }, { ...child, dependsOn: args.dependsOn });
-        const ingressNs = new k8s.core.v1.Namespace(gatewayNamespace, {
-            metadata: { name: gatewayNamespace },
-        }, { ...child, dependsOn: args.dependsOn });
+        const systemNs = new k8s.core.v1.Namespace(
+            istioSystemNamespace,
+            {
+                metadata: { name: istioSystemNamespace },
+            },
+            { ...child, dependsOn: args.dependsOn },
+        );
+        const ingressNs = new k8s.core.v1.Namespace(
+            gatewayNamespace,
+            {
+                metadata: { name: gatewayNamespace },
+            },
+            { ...child, dependsOn: args.dependsOn },
+        );
 
-        const base = istioRelease(releaseNames.base, {
-            chart: chartNames.base, namespace: systemNs.metadata.name, values: baseValues(),
-        }, { ...child, dependsOn: [systemNs] });
-        const istiod = istioRelease(releaseNames.istiod, {
-            chart: chartNames.istiod, namespace: systemNs.metadata.name, values: istiodValues(args.systemPlacement),
-        }, { ...child, dependsOn: [base] });
+        const base = istioRelease(
+            releaseNames.base,
+            {
+                chart: chartNames.base,
+                namespace: systemNs.metadata.name,
+                values: baseValues(),
+            },
+            { ...child, dependsOn: [systemNs] },
+        );
+        const istiod = istioRelease(
+            releaseNames.istiod,
+            {
+                chart: chartNames.istiod,
+                namespace: systemNs.metadata.name,
+                values: istiodValues(args.systemPlacement),
+            },
+            { ...child, dependsOn: [base] },
+        );
         // A cloud load balancer can take several minutes to get its address; Helm waits for it.
-        const gateway = istioRelease(releaseNames.gateway, {
-            chart: chartNames.gateway,
-            namespace: ingressNs.metadata.name,
-            values: gatewayValues(args.istio, args.systemPlacement),
-            timeoutSeconds: 900,
-        }, { ...child, dependsOn: [istiod, ingressNs] });
+        const gateway = istioRelease(
+            releaseNames.gateway,
+            {
+                chart: chartNames.gateway,
+                namespace: ingressNs.metadata.name,
+                values: gatewayValues(args.istio, args.systemPlacement),
+                timeoutSeconds: 900,
+            },
+            { ...child, dependsOn: [istiod, ingressNs] },
+        );
         this.ready = [base, istiod, gateway];
         this.injectionReady = [base, istiod];
 
@@ -134,13 +162,21 @@ export interface InferenceRoutesArgs extends RouteTarget {
 }
 
 /** One Istio object as a CustomResource (registered as `kubernetes:<group>/<version>:<kind>`). */
-function customResource(name: string, obj: IstioObject, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
-    return new k8s.apiextensions.CustomResource(name, {
-        apiVersion: obj.apiVersion,
-        kind: obj.kind,
-        metadata: obj.metadata,
-        spec: obj.spec,
-    }, opts);
+function customResource(
+    name: string,
+    obj: IstioObject,
+    opts: pulumi.CustomResourceOptions,
+): k8s.apiextensions.CustomResource {
+    return new k8s.apiextensions.CustomResource(
+        name,
+        {
+            apiVersion: obj.apiVersion,
+            kind: obj.kind,
+            metadata: obj.metadata,
+            spec: obj.spec,
+        },
+        opts,
+    );
 }
 
 /**
@@ -154,11 +190,13 @@ export class InferenceRoutes extends pulumi.ComponentResource {
     constructor(name: string, args: InferenceRoutesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("torchserve-platform:mesh:InferenceRoutes", name, {}, opts);
         const { provider, istio, dependsOn, ...target } = args;
-        this.objects = inferenceRouteObjects(istio, target).map((o) => customResource(
-            `${o.metadata.namespace}-${o.kind.toLowerCase()}-${o.metadata.name}`,
-            o,
-            { parent: this, provider, dependsOn },
-        ));
+        this.objects = inferenceRouteObjects(istio, target).map((o) =>
+            customResource(`${o.metadata.namespace}-${o.kind.toLowerCase()}-${o.metadata.name}`, o, {
+                parent: this,
+                provider,
+                dependsOn,
+            }),
+        );
         this.registerOutputs({});
     }
 }

@@ -2,6 +2,7 @@
 // VirtualService that picks a TorchServe port per request, the DestinationRule (cookie affinity,
 // canary subsets) and the optional mTLS / JWT policies. The component only wraps these in
 // CustomResources, so tests read exactly what is applied.
+import { FreeForm } from "../cluster/freeform";
 import { IstioSettings } from "../../stacks/config/settings";
 import { serviceDnsName } from "../cluster/addresses";
 import { podLabels, trackLabel, tracks } from "../torchserve/conventions";
@@ -11,7 +12,7 @@ export interface IstioObject {
     apiVersion: "networking.istio.io/v1" | "security.istio.io/v1";
     kind: string;
     metadata: { name: string; namespace: string; labels?: Record<string, string> };
-    spec: Record<string, any>;
+    spec: Record<string, FreeForm>;
 }
 
 /** Ports of the TorchServe Service the gateway may route to. */
@@ -71,7 +72,7 @@ export function gatewayRef(t: Pick<RouteTarget, "gatewayNamespace">): string {
 
 /** Edge Gateway: HTTP on 80 for `istio.hosts`, plus HTTPS on 443 (TLS terminated here) when a credential is set. */
 export function gatewayObject(istio: IstioSettings, t: RouteTarget): IstioObject {
-    const servers: any[] = [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [...istio.hosts] }];
+    const servers: FreeForm[] = [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [...istio.hosts] }];
     if (istio.tlsCredentialName) {
         servers.push({
             port: { number: 443, name: "https", protocol: "HTTPS" },
@@ -93,7 +94,7 @@ export function gatewayObject(istio: IstioSettings, t: RouteTarget): IstioObject
  * the stable and canary subsets; the DestinationRule's cookie hash then picks the pod within the
  * chosen subset.
  */
-export function destinations(t: RouteTarget, port: number): any[] {
+export function destinations(t: RouteTarget, port: number): FreeForm[] {
     const host = serviceHost(t);
     if (t.canaryWeight === undefined) return [{ destination: { host, port: { number: port } } }];
     return [
@@ -116,19 +117,35 @@ function protocolIs(value: string) {
  *  5. anything else (no header) → inference port.
  * The gRPC management port is never exposed at the edge.
  */
-export function httpRoutes(istio: IstioSettings, t: RouteTarget): any[] {
-    const routes: any[] = [];
-    routes.push(istio.exposeMetrics
-        ? { name: "metrics", match: [{ uri: { prefix: metricsPathPrefix } }], route: destinations(t, t.ports.metrics) }
-        : { name: "metrics-blocked", match: [{ uri: { prefix: metricsPathPrefix } }], directResponse: { status: 404 } });
-    routes.push(istio.exposeManagement
-        ? {
-            name: "management",
-            match: [{ uri: { prefix: managementPathPrefix } }],
-            rewrite: { uri: "/" },
-            route: destinations(t, t.ports.management),
-        }
-        : { name: "management-blocked", match: [{ uri: { prefix: managementPathPrefix } }], directResponse: { status: 404 } });
+export function httpRoutes(istio: IstioSettings, t: RouteTarget): FreeForm[] {
+    const routes: FreeForm[] = [];
+    routes.push(
+        istio.exposeMetrics
+            ? {
+                  name: "metrics",
+                  match: [{ uri: { prefix: metricsPathPrefix } }],
+                  route: destinations(t, t.ports.metrics),
+              }
+            : {
+                  name: "metrics-blocked",
+                  match: [{ uri: { prefix: metricsPathPrefix } }],
+                  directResponse: { status: 404 },
+              },
+    );
+    routes.push(
+        istio.exposeManagement
+            ? {
+                  name: "management",
+                  match: [{ uri: { prefix: managementPathPrefix } }],
+                  rewrite: { uri: "/" },
+                  route: destinations(t, t.ports.management),
+              }
+            : {
+                  name: "management-blocked",
+                  match: [{ uri: { prefix: managementPathPrefix } }],
+                  directResponse: { status: 404 },
+              },
+    );
     routes.push({ name: "grpc-inference", match: [protocolIs("grpc")], route: destinations(t, t.ports.grpcInference) });
     routes.push({ name: "rest-inference", match: [protocolIs("rest")], route: destinations(t, t.ports.inference) });
     routes.push({ name: "default-inference", route: destinations(t, t.ports.inference) });
@@ -153,7 +170,7 @@ export function virtualServiceObject(istio: IstioSettings, t: RouteTarget): Isti
  * the subset per request, so a session keeps its pod within each subset, not one pod overall.
  */
 export function destinationRuleObject(istio: IstioSettings, t: RouteTarget): IstioObject {
-    const spec: Record<string, any> = {
+    const spec: Record<string, FreeForm> = {
         host: serviceHost(t),
         trafficPolicy: {
             loadBalancer: {
@@ -167,7 +184,12 @@ export function destinationRuleObject(istio: IstioSettings, t: RouteTarget): Ist
             { name: tracks.canary, labels: { [trackLabel]: tracks.canary } },
         ];
     }
-    return { apiVersion: "networking.istio.io/v1", kind: "DestinationRule", metadata: meta(gatewayObjectName, t.namespace), spec };
+    return {
+        apiVersion: "networking.istio.io/v1",
+        kind: "DestinationRule",
+        metadata: meta(gatewayObjectName, t.namespace),
+        spec,
+    };
 }
 
 /**

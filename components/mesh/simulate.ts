@@ -2,6 +2,7 @@
 // which route would the gateway's Envoy pick and where would it send it? It implements the subset
 // of the API that routes.ts emits (uri exact/prefix/regex, header exact/prefix/regex, rewrite,
 // directResponse, weighted destinations) and throws on anything else rather than guess.
+import { FreeForm } from "../cluster/freeform";
 
 /** A request as it reaches the gateway. Header names are case-insensitive, as in HTTP. */
 export interface GatewayRequest {
@@ -11,13 +12,13 @@ export interface GatewayRequest {
 
 export type RouteOutcome =
     | {
-        kind: "route";
-        /** Name of the matching route. */
-        route: string;
-        /** Path the upstream receives (after any rewrite). */
-        path: string;
-        destinations: { host: string; port: number; subset?: string; weight: number }[];
-    }
+          kind: "route";
+          /** Name of the matching route. */
+          route: string;
+          /** Path the upstream receives (after any rewrite). */
+          path: string;
+          destinations: { host: string; port: number; subset?: string; weight: number }[];
+      }
     | { kind: "directResponse"; route: string; status: number }
     /** Envoy answers 404 itself when no route matches. */
     | { kind: "noRoute" };
@@ -38,7 +39,8 @@ function fullRegex(pattern: string): RegExp {
 
 function stringMatches(m: Record<string, string>, value: string | undefined): boolean {
     const keys = Object.keys(m);
-    if (keys.length !== 1) throw new Error(`StringMatch must have exactly one of exact/prefix/regex: ${JSON.stringify(m)}`);
+    if (keys.length !== 1)
+        throw new Error(`StringMatch must have exactly one of exact/prefix/regex: ${JSON.stringify(m)}`);
     if (value === undefined) return false;
     if (m.exact !== undefined) return value === m.exact;
     if (m.prefix !== undefined) return value.startsWith(m.prefix);
@@ -46,7 +48,7 @@ function stringMatches(m: Record<string, string>, value: string | undefined): bo
     throw new Error(`unsupported StringMatch ${JSON.stringify(m)}`);
 }
 
-function matchRequest(match: Record<string, any>, req: GatewayRequest): boolean {
+function matchRequest(match: Record<string, FreeForm>, req: GatewayRequest): boolean {
     for (const key of Object.keys(match)) {
         if (!supportedMatchKeys.has(key)) throw new Error(`unsupported match field ${key}`);
     }
@@ -58,7 +60,7 @@ function matchRequest(match: Record<string, any>, req: GatewayRequest): boolean 
     return true;
 }
 
-function rewritePath(route: any, matched: Record<string, any> | undefined, path: string): string {
+function rewritePath(route: FreeForm, matched: Record<string, FreeForm> | undefined, path: string): string {
     const uri = route.rewrite?.uri;
     if (uri === undefined) return path;
     // Istio replaces the matched prefix when the match was a prefix, else the whole path.
@@ -67,17 +69,18 @@ function rewritePath(route: any, matched: Record<string, any> | undefined, path:
 }
 
 /** The outcome of sending `req` through the VirtualService `spec` (its `http` routes, in order). */
-export function routeRequest(spec: { http?: any[] }, req: GatewayRequest): RouteOutcome {
+export function routeRequest(spec: { http?: FreeForm[] }, req: GatewayRequest): RouteOutcome {
     for (const route of spec.http ?? []) {
         for (const key of Object.keys(route)) {
             if (!supportedRouteKeys.has(key)) throw new Error(`unsupported route field ${key}`);
         }
-        const matches: any[] = route.match ?? [];
+        const matches: FreeForm[] = route.match ?? [];
         // No match list = matches everything; otherwise any one entry (OR), each entry all fields (AND).
         const matched = matches.length === 0 ? {} : matches.find((m) => matchRequest(m, req));
         if (matched === undefined) continue;
-        if (route.directResponse) return { kind: "directResponse", route: route.name, status: route.directResponse.status };
-        const dests: any[] = route.route ?? [];
+        if (route.directResponse)
+            return { kind: "directResponse", route: route.name, status: route.directResponse.status };
+        const dests: FreeForm[] = route.route ?? [];
         return {
             kind: "route",
             route: route.name,
@@ -95,7 +98,7 @@ export function routeRequest(spec: { http?: any[] }, req: GatewayRequest): Route
 }
 
 /** The single TorchServe port a request reaches, or undefined when it reaches none (404 or split ports). */
-export function destinationPort(spec: { http?: any[] }, req: GatewayRequest): number | undefined {
+export function destinationPort(spec: { http?: FreeForm[] }, req: GatewayRequest): number | undefined {
     const outcome = routeRequest(spec, req);
     if (outcome.kind !== "route") return undefined;
     const ports = new Set(outcome.destinations.filter((d) => d.weight > 0).map((d) => d.port));

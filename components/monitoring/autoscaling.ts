@@ -40,7 +40,11 @@ export class Autoscaling extends pulumi.ComponentResource {
             releaseNames.prometheusAdapter,
             charts.prometheusAdapter,
             args.prometheusNamespace,
-            prometheusAdapterValues(args.prometheusNamespace, queueLatencyAdapterRule(args.torchServeNamespace), args.systemPlacement),
+            prometheusAdapterValues(
+                args.prometheusNamespace,
+                queueLatencyAdapterRule(args.torchServeNamespace),
+                args.systemPlacement,
+            ),
             { ...childOpts, dependsOn: args.dependsOn ?? [] },
         );
         this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(

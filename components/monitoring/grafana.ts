@@ -43,7 +43,11 @@ export class Grafana extends pulumi.ComponentResource {
         super("torchserve-platform:monitoring:Grafana", name, {}, opts);
         const childOpts = { parent: this, provider: args.provider };
 
-        const password = new random.RandomPassword(`${name}-admin-password`, { length: 24, special: false }, { parent: this });
+        const password = new random.RandomPassword(
+            `${name}-admin-password`,
+            { length: 24, special: false },
+            { parent: this },
+        );
         this.adminPassword = pulumi.secret(password.result);
 
         const dashboard = JSON.stringify(torchServeDashboard(args.torchServeNamespace));

@@ -33,7 +33,15 @@ export interface MonitoringStackArgs {
     /** Validated settings; reads prometheus, grafana, autoscaling, gpuNodePool, torchserve.namespace. */
     settings: Settings;
     /** The cluster: provider, placements and what workloads wait for. */
-    cluster: Pick<ClusterTarget, "provider" | "systemPlacement" | "gpuPlacement" | "systemReady" | "blockStorageClassName" | "nvidiaDriverHostPath">;
+    cluster: Pick<
+        ClusterTarget,
+        | "provider"
+        | "systemPlacement"
+        | "gpuPlacement"
+        | "systemReady"
+        | "blockStorageClassName"
+        | "nvidiaDriverHostPath"
+    >;
     /** The TorchServe component (the HPA waits for its namespace and Deployment). */
     torchServe?: pulumi.Resource;
     /** Parent of the components (e.g. a platform component); the stack when absent. */
@@ -55,42 +63,57 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
     const opts = a.parent ? { parent: a.parent } : undefined;
     const torchServeNamespace = s.torchserve.namespace;
     const monitoring = s.prometheus.enabled
-        ? new Monitoring("monitoring", {
-              provider: cluster.provider,
-              prometheus: s.prometheus,
-              gpuNodePool: s.gpuNodePool,
-              systemPlacement: cluster.systemPlacement,
-              gpuPlacement: cluster.gpuPlacement,
-              nvidiaDriverHostPath: cluster.nvidiaDriverHostPath,
-              storageClassName: cluster.blockStorageClassName,
-              torchServeNamespace,
-              dependsOn: cluster.systemReady,
-          }, opts)
+        ? new Monitoring(
+              "monitoring",
+              {
+                  provider: cluster.provider,
+                  prometheus: s.prometheus,
+                  gpuNodePool: s.gpuNodePool,
+                  systemPlacement: cluster.systemPlacement,
+                  gpuPlacement: cluster.gpuPlacement,
+                  nvidiaDriverHostPath: cluster.nvidiaDriverHostPath,
+                  storageClassName: cluster.blockStorageClassName,
+                  torchServeNamespace,
+                  dependsOn: cluster.systemReady,
+              },
+              opts,
+          )
         : undefined;
     const grafana = s.grafana.enabled
-        ? new Grafana("grafana", {
-              provider: cluster.provider,
-              grafana: s.grafana,
-              namespace: s.prometheus.namespace,
-              prometheusUrl: grafanaDatasourceUrl(s.prometheus, s.grafana),
-              torchServeNamespace,
-              systemPlacement: cluster.systemPlacement,
-              dependsOn: cluster.systemReady,
-          }, opts)
+        ? new Grafana(
+              "grafana",
+              {
+                  provider: cluster.provider,
+                  grafana: s.grafana,
+                  namespace: s.prometheus.namespace,
+                  prometheusUrl: grafanaDatasourceUrl(s.prometheus, s.grafana),
+                  torchServeNamespace,
+                  systemPlacement: cluster.systemPlacement,
+                  dependsOn: cluster.systemReady,
+              },
+              opts,
+          )
         : undefined;
     let autoscaling: Autoscaling | undefined;
     if (s.autoscaling.enabled) {
-        if (!monitoring) throw new Error("autoscaling.enabled requires prometheus.enabled (the adapter reads the in-cluster Prometheus)");
-        autoscaling = new Autoscaling("autoscaling", {
-            provider: cluster.provider,
-            autoscaling: s.autoscaling,
-            prometheusNamespace: s.prometheus.namespace,
-            torchServeNamespace,
-            systemPlacement: cluster.systemPlacement,
-            // Prometheus's release only: the adapter needs nothing of dcgm-exporter or the rules.
-            dependsOn: [...cluster.systemReady, monitoring.release],
-            workloadDependsOn: a.torchServe ? [a.torchServe] : [],
-        }, opts);
+        if (!monitoring)
+            throw new Error(
+                "autoscaling.enabled requires prometheus.enabled (the adapter reads the in-cluster Prometheus)",
+            );
+        autoscaling = new Autoscaling(
+            "autoscaling",
+            {
+                provider: cluster.provider,
+                autoscaling: s.autoscaling,
+                prometheusNamespace: s.prometheus.namespace,
+                torchServeNamespace,
+                systemPlacement: cluster.systemPlacement,
+                // Prometheus's release only: the adapter needs nothing of dcgm-exporter or the rules.
+                dependsOn: [...cluster.systemReady, monitoring.release],
+                workloadDependsOn: a.torchServe ? [a.torchServe] : [],
+            },
+            opts,
+        );
     }
     const outputs: MonitoringOutputs = {};
     if (grafana) {

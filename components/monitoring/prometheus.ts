@@ -62,7 +62,11 @@ export class Monitoring extends pulumi.ComponentResource {
 
         this.podMonitor = new k8s.apiextensions.CustomResource(
             `${name}-torchserve-podmonitor`,
-            { apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", ...torchServePodMonitor(ns, args.torchServeNamespace) },
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "PodMonitor",
+                ...torchServePodMonitor(ns, args.torchServeNamespace),
+            },
             crdOpts,
         );
 

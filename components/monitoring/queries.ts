@@ -158,7 +158,8 @@ export function alertRules(a: AlertRuleArgs): AlertRule[] {
             labels: { severity: "critical" },
             annotations: {
                 summary: "TorchServe pod runs without healthy workers",
-                description: "{{ $labels.pod }} answers scrapes but has failed its /ping readiness check for 10 minutes: no model worker is running.",
+                description:
+                    "{{ $labels.pod }} answers scrapes but has failed its /ping readiness check for 10 minutes: no model worker is running.",
             },
         },
     ];
@@ -179,8 +180,7 @@ export function alertRules(a: AlertRuleArgs): AlertRule[] {
         }
         rules.push({
             alert: "GpuMemoryNearFull",
-            expr:
-                `${dcgmMetrics.fbUsed} / (${dcgmMetrics.fbUsed} + ${dcgmMetrics.fbFree}) > ${a.gpuMemoryRatio}`,
+            expr: `${dcgmMetrics.fbUsed} / (${dcgmMetrics.fbUsed} + ${dcgmMetrics.fbFree}) > ${a.gpuMemoryRatio}`,
             for: "10m",
             labels: { severity: "warning" },
             annotations: {

@@ -1,5 +1,6 @@
 // The one way the monitoring components install third-party software: a pinned chart from its
 // repository, atomically. Shared by Monitoring, Grafana and Autoscaling.
+import { HelmValues } from "../cluster/freeform";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PinnedChart } from "./charts";
@@ -9,7 +10,7 @@ export function pinnedRelease(
     name: string,
     pin: PinnedChart,
     namespace: string,
-    values: pulumi.Input<Record<string, any>>,
+    values: pulumi.Input<HelmValues>,
     opts: pulumi.CustomResourceOptions,
 ): k8s.helm.v3.Release {
     return new k8s.helm.v3.Release(

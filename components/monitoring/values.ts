@@ -1,5 +1,6 @@
 // Helm values of the monitoring charts, as pure functions of settings and placements. Every key
 // here exists in the pinned chart's values.yaml (test/monitoring-values.test.ts checks it).
+import { HelmValues } from "../cluster/freeform";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/target";
 import { PrometheusSettings, ServiceType } from "../../stacks/config/settings";
@@ -18,7 +19,11 @@ function placed(p: Placement): { nodeSelector: Record<string, string>; toleratio
  * because ours and dcgm-exporter's live in other releases. Its bundled Grafana is off: Grafana is a
  * separate release with its own toggle.
  */
-export function kubePrometheusStackValues(settings: PrometheusSettings, system: Placement, storageClassName?: pulumi.Input<string>): Record<string, any> {
+export function kubePrometheusStackValues(
+    settings: PrometheusSettings,
+    system: Placement,
+    storageClassName?: pulumi.Input<string>,
+): HelmValues {
     return {
         fullnameOverride: "kube-prometheus-stack",
         grafana: { enabled: false },
@@ -73,7 +78,7 @@ export const dcgmCountersMount = {
  * chart's own ServiceMonitor. With `nvidiaDriverHostPath` (GKE) it mounts the host's driver
  * directory read-only and loads NVML from it, as Google's dcgm-exporter manifests do.
  */
-export function dcgmExporterValues(gpu: Placement, nvidiaDriverHostPath?: string): Record<string, any> {
+export function dcgmExporterValues(gpu: Placement, nvidiaDriverHostPath?: string): HelmValues {
     return {
         ...placed(gpu),
         // GKE admits system-node-critical pods only in kube-system (quota), and this runs elsewhere.
@@ -89,11 +94,14 @@ export function dcgmExporterValues(gpu: Placement, nvidiaDriverHostPath?: string
  * loader path, and runs privileged to open the host's GPU devices. Kubernetes rejects privileged
  * with the chart's allowPrivilegeEscalation=false, so that is turned on too.
  */
-function hostDriverValues(hostPath: string): Record<string, any> {
+function hostDriverValues(hostPath: string): HelmValues {
     const volume = "nvidia-driver";
     return {
         extraHostVolumes: [{ name: volume, hostPath }],
-        extraVolumeMounts: [{ ...dcgmCountersMount }, { name: volume, mountPath: nvidiaDriverMountPath, readOnly: true }],
+        extraVolumeMounts: [
+            { ...dcgmCountersMount },
+            { name: volume, mountPath: nvidiaDriverMountPath, readOnly: true },
+        ],
         extraEnv: [{ name: "LD_LIBRARY_PATH", value: `${nvidiaDriverMountPath}/lib64` }],
         securityContext: { privileged: true, allowPrivilegeEscalation: true },
     };
@@ -117,7 +125,7 @@ export interface GrafanaValuesArgs {
 }
 
 /** Grafana with the Prometheus datasource and the TorchServe dashboard provisioned from files. */
-export function grafanaValues(a: GrafanaValuesArgs): Record<string, any> {
+export function grafanaValues(a: GrafanaValuesArgs): HelmValues {
     const dashboards: Record<string, { json: string }> = {};
     for (const [name, json] of Object.entries(a.dashboards)) dashboards[name] = { json };
     return {
@@ -167,7 +175,7 @@ export function grafanaValues(a: GrafanaValuesArgs): Record<string, any> {
  * prometheus-adapter serving custom.metrics.k8s.io from the in-cluster Prometheus, with only our
  * rule (the chart's default rules would expose hundreds of metrics nobody scales on).
  */
-export function prometheusAdapterValues(prometheusNamespace: string, rule: AdapterRule, system: Placement): Record<string, any> {
+export function prometheusAdapterValues(prometheusNamespace: string, rule: AdapterRule, system: Placement): HelmValues {
     return {
         ...placed(system),
         prometheus: { url: prometheusBaseUrl(prometheusNamespace), port: prometheusPort },

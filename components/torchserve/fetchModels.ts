@@ -16,7 +16,9 @@ export interface FetchEntry {
 
 /** The model list the script reads; same order as the settings. */
 export function fetchEntries(settings: Pick<TorchServeSettings, "models">): FetchEntry[] {
-    return settings.models.map((m) => (m.sha256 ? { name: m.name, url: m.url, sha256: m.sha256.toLowerCase() } : { name: m.name, url: m.url }));
+    return settings.models.map((m) =>
+        m.sha256 ? { name: m.name, url: m.url, sha256: m.sha256.toLowerCase() } : { name: m.name, url: m.url },
+    );
 }
 
 /** `models.json` as written into the ConfigMap. */

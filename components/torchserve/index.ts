@@ -5,4 +5,10 @@ export * from "./fetchModels";
 export * from "./workload";
 export type { TorchServeArgs } from "./torchserve";
 export { TorchServe, inferenceHost, servicePorts, publicServicePorts, networkPolicySpec } from "./torchserve";
-export { configMapName, fetchConfigMapName, modelStoreClaimName, networkPolicyName, disruptionBudgetName } from "./torchserve";
+export {
+    configMapName,
+    fetchConfigMapName,
+    modelStoreClaimName,
+    networkPolicyName,
+    disruptionBudgetName,
+} from "./torchserve";

@@ -6,7 +6,14 @@ import { loadBalancerHost, LoadBalancerStatus, serviceDnsName } from "../cluster
 import { Placement } from "../cluster/target";
 import { ServiceType, TorchServeSettings } from "../../stacks/config/settings";
 import { checksum, configFileName, configProperties } from "./config";
-import { canaryDeploymentName, podLabels, portNames, publicServiceName, serviceName, stableDeploymentName } from "./conventions";
+import {
+    canaryDeploymentName,
+    podLabels,
+    portNames,
+    publicServiceName,
+    serviceName,
+    stableDeploymentName,
+} from "./conventions";
 import { fetchModelsJson, fetchModelsFile, fetchScript, fetchScriptFile } from "./fetchModels";
 import {
     configChecksumAnnotation,
@@ -83,8 +90,20 @@ export function inferenceHost(
     return loadBalancerHost(status) ?? dnsName;
 }
 
-const httpPort = (name: string, port: number) => ({ name, port, targetPort: name, protocol: "TCP", appProtocol: "http" });
-const grpcPort = (name: string, port: number) => ({ name, port, targetPort: name, protocol: "TCP", appProtocol: "grpc" });
+const httpPort = (name: string, port: number) => ({
+    name,
+    port,
+    targetPort: name,
+    protocol: "TCP",
+    appProtocol: "http",
+});
+const grpcPort = (name: string, port: number) => ({
+    name,
+    port,
+    targetPort: name,
+    protocol: "TCP",
+    appProtocol: "grpc",
+});
 
 /** Service ports, named as on the container; gRPC ports marked for HTTP/2 so meshes route them right. */
 export function servicePorts(s: TorchServeSettings): k8s.types.input.core.v1.ServicePort[] {
@@ -216,8 +235,15 @@ export class TorchServe extends pulumi.ComponentResource {
             fetchConfigMapName: fetchConfigMap.metadata.name,
             modelStoreClaimName: claim.metadata.name,
         };
-        const annotations = { [configChecksumAnnotation]: checksum(config), [fetchChecksumAnnotation]: checksum(fetchScript + modelsJson) };
-        const workloadDependsOn = [...(args.clusterReady ?? []), ...(args.workloadReady ?? []), ...(s.nGpu > 0 ? args.gpuReady ?? [] : [])];
+        const annotations = {
+            [configChecksumAnnotation]: checksum(config),
+            [fetchChecksumAnnotation]: checksum(fetchScript + modelsJson),
+        };
+        const workloadDependsOn = [
+            ...(args.clusterReady ?? []),
+            ...(args.workloadReady ?? []),
+            ...(s.nGpu > 0 ? (args.gpuReady ?? []) : []),
+        ];
         const deployment = (track: Track, deploymentName: string, image: string, replicas: number | undefined) =>
             new k8s.apps.v1.Deployment(
                 track === "stable" ? name : `${name}-canary`,
@@ -232,14 +258,28 @@ export class TorchServe extends pulumi.ComponentResource {
                             gpuPodCapacity: args.gpuPodCapacity,
                         }),
                         progressDeadlineSeconds,
-                        template: podTemplate({ settings: s, image, track, gpuPlacement: args.gpuPlacement, volumes, annotations, meshInjection: args.meshInjection, modelStoreNeedsOwnership: args.modelStoreNeedsOwnership }),
+                        template: podTemplate({
+                            settings: s,
+                            image,
+                            track,
+                            gpuPlacement: args.gpuPlacement,
+                            volumes,
+                            annotations,
+                            meshInjection: args.meshInjection,
+                            modelStoreNeedsOwnership: args.modelStoreNeedsOwnership,
+                        }),
                     },
                 },
                 // A rollout may wait for a GPU node to join and models to load.
                 { ...child, dependsOn: workloadDependsOn, customTimeouts: { create: "40m", update: "40m" } },
             );
 
-        this.deployment = deployment("stable", stableDeploymentName, s.image, args.autoscaling ? undefined : s.replicas);
+        this.deployment = deployment(
+            "stable",
+            stableDeploymentName,
+            s.image,
+            args.autoscaling ? undefined : s.replicas,
+        );
         if (s.canary) {
             this.canaryDeployment = deployment("canary", canaryDeploymentName, s.canary.image, s.canary.replicas);
         }
@@ -272,14 +312,17 @@ export class TorchServe extends pulumi.ComponentResource {
         );
         // A load balancer or node port publishes inference only: token auth is off inside the pod,
         // and a NetworkPolicy is no protection where the CNI does not enforce policies.
-        this.publicService = s.serviceType === "ClusterIP" ? undefined : new k8s.core.v1.Service(
-            `${name}-public-service`,
-            {
-                metadata: { name: publicServiceName, namespace, labels: { ...podLabels } },
-                spec: { type: s.serviceType, selector: { ...podLabels }, ports: publicServicePorts(s) },
-            },
-            child,
-        );
+        this.publicService =
+            s.serviceType === "ClusterIP"
+                ? undefined
+                : new k8s.core.v1.Service(
+                      `${name}-public-service`,
+                      {
+                          metadata: { name: publicServiceName, namespace, labels: { ...podLabels } },
+                          spec: { type: s.serviceType, selector: { ...podLabels }, ports: publicServicePorts(s) },
+                      },
+                      child,
+                  );
 
         new k8s.networking.v1.NetworkPolicy(
             `${name}-network-policy`,
@@ -300,7 +343,11 @@ export class TorchServe extends pulumi.ComponentResource {
         // Only a LoadBalancer's URL depends on status, so ClusterIP URLs are known in previews.
         const lb = s.serviceType === "LoadBalancer" ? this.publicService : undefined;
         const host = lb
-            ? pulumi.all([lb.metadata.name, namespace, lb.status]).apply(([svc, n, status]) => inferenceHost(s.serviceType, serviceDnsName(svc, n), status as any))
+            ? pulumi
+                  .all([lb.metadata.name, namespace, lb.status])
+                  .apply(([svc, n, status]) =>
+                      inferenceHost(s.serviceType, serviceDnsName(svc, n), status as LoadBalancerStatus | undefined),
+                  )
             : dns;
         this.inferenceUrl = pulumi.interpolate`http://${host}:${s.inferencePort}`;
         this.grpcUrl = pulumi.interpolate`${host}:${s.grpcInferencePort}`;
@@ -321,7 +368,12 @@ export class TorchServe extends pulumi.ComponentResource {
 }
 
 /** The namespace, labelled for sidecar injection when the mesh is on. */
-function createNamespace(name: string, s: TorchServeSettings, meshInjection: boolean, opts: pulumi.CustomResourceOptions): k8s.core.v1.Namespace {
+function createNamespace(
+    name: string,
+    s: TorchServeSettings,
+    meshInjection: boolean,
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Namespace {
     return new k8s.core.v1.Namespace(
         `${name}-namespace`,
         { metadata: { name: s.namespace, labels: meshInjection ? { "istio-injection": "enabled" } : {} } },

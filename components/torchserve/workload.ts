@@ -120,9 +120,16 @@ export function fetchModelsContainer(s: TorchServeSettings, image: string, meshI
     return {
         name: "fetch-models",
         image,
-        command: ["python3", `${fetchMountDir}/${fetchScriptFile}`, `${fetchMountDir}/${fetchModelsFile}`, modelStoreDir(s)],
+        command: [
+            "python3",
+            `${fetchMountDir}/${fetchScriptFile}`,
+            `${fetchMountDir}/${fetchModelsFile}`,
+            modelStoreDir(s),
+        ],
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-        securityContext: meshInjection ? { ...containerSecurityContext, runAsUser: istioProxyUid } : containerSecurityContext,
+        securityContext: meshInjection
+            ? { ...containerSecurityContext, runAsUser: istioProxyUid }
+            : containerSecurityContext,
         // `kubectl describe pod` then shows the script's failure line.
         terminationMessagePolicy: "FallbackToLogsOnError",
         volumeMounts: [
@@ -203,7 +210,8 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
                 { name: "model-fetch", configMap: { name: o.volumes.fetchConfigMapName } },
                 { name: "model-store", persistentVolumeClaim: { claimName: o.volumes.modelStoreClaimName } },
             ],
-            nodeSelector: gpu && Object.keys(o.gpuPlacement.nodeSelector).length > 0 ? o.gpuPlacement.nodeSelector : undefined,
+            nodeSelector:
+                gpu && Object.keys(o.gpuPlacement.nodeSelector).length > 0 ? o.gpuPlacement.nodeSelector : undefined,
             tolerations: gpu && o.gpuPlacement.tolerations.length > 0 ? o.gpuPlacement.tolerations : undefined,
             topologySpreadConstraints: topologySpread(o.track),
         },

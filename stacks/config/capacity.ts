@@ -25,7 +25,11 @@ export function podsPerGpuNode(settings: Settings, shape: InstanceShape | undefi
     let pods = Math.floor(pool.gpusPerNode / ts.nGpu);
     if (shape) {
         const a = allocatable(shape);
-        pods = Math.min(pods, Math.floor(a.cpu / ts.nCpu), Math.floor(a.memoryBytes / (parseQuantity(ts.memoryRequest) ?? 0)));
+        pods = Math.min(
+            pods,
+            Math.floor(a.cpu / ts.nCpu),
+            Math.floor(a.memoryBytes / (parseQuantity(ts.memoryRequest) ?? 0)),
+        );
     }
     return pods;
 }
@@ -45,7 +49,10 @@ function checkInstanceType(s: Settings, p: Problems, key: string): InstanceShape
     const pool = s.gpuNodePool!;
     const gpuKey = (k: string) => `${key}.${k}`;
     if (s.cloud !== "gcp" && pool.gpuType !== undefined) {
-        p.errorText(gpuKey("gpuType"), `only used on gcp (GKE attaches accelerators); on ${s.cloud} the instance type decides the GPU`);
+        p.errorText(
+            gpuKey("gpuType"),
+            `only used on gcp (GKE attaches accelerators); on ${s.cloud} the instance type decides the GPU`,
+        );
     }
     if (s.cloud === "existing") return undefined;
     const shape = catalogs[s.cloud][pool.instanceType];
@@ -55,15 +62,26 @@ function checkInstanceType(s: Settings, p: Problems, key: string): InstanceShape
         return undefined;
     }
     if (!shape) {
-        p.warn(gpuKey("instanceType"), `${pool.instanceType} is not in the built-in GPU catalog; GPU, CPU and memory capacity checks are skipped`);
+        p.warn(
+            gpuKey("instanceType"),
+            `${pool.instanceType} is not in the built-in GPU catalog; GPU, CPU and memory capacity checks are skipped`,
+        );
     }
     if (s.cloud === "gcp") {
         checkGkeAccelerator(s, p, key, shape);
     } else if (shape && shape.gpus === 0) {
-        p.error(gpuKey("instanceType"), pool.instanceType, `has no GPUs (${shape.vcpu} vCPU, ${shape.memoryGiB} GiB); pick a GPU type such as ${s.cloud === "aws" ? "g5.xlarge" : "Standard_NC4as_T4_v3"}`);
+        p.error(
+            gpuKey("instanceType"),
+            pool.instanceType,
+            `has no GPUs (${shape.vcpu} vCPU, ${shape.memoryGiB} GiB); pick a GPU type such as ${s.cloud === "aws" ? "g5.xlarge" : "Standard_NC4as_T4_v3"}`,
+        );
         return undefined;
     } else if (shape && pool.gpusPerNode !== shape.gpus) {
-        p.error(gpuKey("gpusPerNode"), pool.gpusPerNode, `${pool.instanceType} has ${shape.gpus} GPU(s); remove gpusPerNode or set it to ${shape.gpus}`);
+        p.error(
+            gpuKey("gpusPerNode"),
+            pool.gpusPerNode,
+            `${pool.instanceType} has ${shape.gpus} GPU(s); remove gpusPerNode or set it to ${shape.gpus}`,
+        );
     }
     return shape;
 }
@@ -72,19 +90,38 @@ function checkInstanceType(s: Settings, p: Problems, key: string): InstanceShape
 function checkGkeAccelerator(s: Settings, p: Problems, key: string, shape: InstanceShape | undefined): void {
     const pool = s.gpuNodePool!;
     if (!pool.gpuType) {
-        p.errorText(`${key}.gpuType`, `required on gcp: the accelerator to attach, e.g. nvidia-tesla-t4 (n1), nvidia-l4 (g2), nvidia-tesla-a100 (a2)`);
+        p.errorText(
+            `${key}.gpuType`,
+            `required on gcp: the accelerator to attach, e.g. nvidia-tesla-t4 (n1), nvidia-l4 (g2), nvidia-tesla-a100 (a2)`,
+        );
         return;
     }
     if (!shape) return;
     if (shape.gpus > 0) {
-        if (pool.gpuType !== shape.gpuModel) p.error(`${key}.gpuType`, pool.gpuType, `${pool.instanceType} comes with ${shape.gpuModel}`);
-        if (pool.gpusPerNode !== shape.gpus) p.error(`${key}.gpusPerNode`, pool.gpusPerNode, `${pool.instanceType} has ${shape.gpus} GPU(s)`);
+        if (pool.gpuType !== shape.gpuModel)
+            p.error(`${key}.gpuType`, pool.gpuType, `${pool.instanceType} comes with ${shape.gpuModel}`);
+        if (pool.gpusPerNode !== shape.gpus)
+            p.error(`${key}.gpusPerNode`, pool.gpusPerNode, `${pool.instanceType} has ${shape.gpus} GPU(s)`);
     } else if (pool.instanceType.startsWith("n1-")) {
         const counts = n1AttachableGpus[pool.gpuType];
-        if (!counts) p.error(`${key}.gpuType`, pool.gpuType, `cannot be attached to N1 machines; expected one of ${Object.keys(n1AttachableGpus).join(", ")}`);
-        else if (!counts.includes(pool.gpusPerNode)) p.error(`${key}.gpusPerNode`, pool.gpusPerNode, `${pool.gpuType} attaches in counts of ${counts.join(", ")}`);
+        if (!counts)
+            p.error(
+                `${key}.gpuType`,
+                pool.gpuType,
+                `cannot be attached to N1 machines; expected one of ${Object.keys(n1AttachableGpus).join(", ")}`,
+            );
+        else if (!counts.includes(pool.gpusPerNode))
+            p.error(
+                `${key}.gpusPerNode`,
+                pool.gpusPerNode,
+                `${pool.gpuType} attaches in counts of ${counts.join(", ")}`,
+            );
     } else {
-        p.error(`${key}.instanceType`, pool.instanceType, `GPUs cannot be attached to this machine family; use n1-standard-* with nvidia-tesla-t4, g2-standard-* (L4) or a2-highgpu-* (A100)`);
+        p.error(
+            `${key}.instanceType`,
+            pool.instanceType,
+            `GPUs cannot be attached to this machine family; use n1-standard-* with nvidia-tesla-t4, g2-standard-* (L4) or a2-highgpu-* (A100)`,
+        );
     }
 }
 
@@ -101,17 +138,28 @@ export function checkCapacity(s: Settings, p: Problems, project: string): void {
     const canaryPods = ts.canary?.replicas ?? 0;
     const mostPods = Math.max(ts.replicas, s.autoscaling.enabled ? s.autoscaling.maxReplicas : 0) + canaryPods;
     if (ts.storageAccessMode === "ReadWriteOnce" && mostPods > 1) {
-        const key = ts.replicas > 1 ? "torchserve.replicas" : ts.canary ? "torchserve.canary" : "autoscaling.maxReplicas";
-        p.errorText(k(key), `${mostPods} pods cannot share a ReadWriteOnce model store (it attaches to one node); set torchserve.storageAccessMode: ReadWriteMany with an RWX storageClass, or run one pod`);
+        const key =
+            ts.replicas > 1 ? "torchserve.replicas" : ts.canary ? "torchserve.canary" : "autoscaling.maxReplicas";
+        p.errorText(
+            k(key),
+            `${mostPods} pods cannot share a ReadWriteOnce model store (it attaches to one node); set torchserve.storageAccessMode: ReadWriteMany with an RWX storageClass, or run one pod`,
+        );
     }
 
     if (s.cloud === "gcp" && (parseQuantity(ts.persistenceSize) ?? 0) < filestoreMinimumBytes) {
-        p.error(k("torchserve.persistenceSize"), ts.persistenceSize, "on gcp the model store is a Filestore share, whose minimum size is 1Ti");
+        p.error(
+            k("torchserve.persistenceSize"),
+            ts.persistenceSize,
+            "on gcp the model store is a Filestore share, whose minimum size is 1Ti",
+        );
     }
 
     if (!s.gpuNodePool) {
         if (ts.nGpu > 0 && s.cloud !== "existing") {
-            p.errorText(k("torchserve.nGpu"), `${ts.nGpu} GPU(s) requested but the stack has no GPU node pool; configure gpuNodePool or set nGpu: 0 (with a -cpu image)`);
+            p.errorText(
+                k("torchserve.nGpu"),
+                `${ts.nGpu} GPU(s) requested but the stack has no GPU node pool; configure gpuNodePool or set nGpu: 0 (with a -cpu image)`,
+            );
         }
         return;
     }
@@ -119,23 +167,44 @@ export function checkCapacity(s: Settings, p: Problems, project: string): void {
     const pool = s.gpuNodePool;
     if (ts.nGpu === 0) return;
     if (ts.nGpu > pool.gpusPerNode) {
-        p.error(k("torchserve.nGpu"), ts.nGpu, `a pod cannot use more GPUs than one node has (${pool.instanceType}: ${pool.gpusPerNode})`);
+        p.error(
+            k("torchserve.nGpu"),
+            ts.nGpu,
+            `a pod cannot use more GPUs than one node has (${pool.instanceType}: ${pool.gpusPerNode})`,
+        );
         return;
     }
-    if (shape && shape.gpus > 0 || (shape && s.cloud === "gcp")) {
+    if ((shape && shape.gpus > 0) || (shape && s.cloud === "gcp")) {
         const a = allocatable(shape!);
-        if (ts.nCpu > a.cpu) p.error(k("torchserve.nCpu"), ts.nCpu, `one ${pool.instanceType} node can give a pod about ${a.cpu} CPUs (${shape!.vcpu} vCPU minus system reserve)`);
+        if (ts.nCpu > a.cpu)
+            p.error(
+                k("torchserve.nCpu"),
+                ts.nCpu,
+                `one ${pool.instanceType} node can give a pod about ${a.cpu} CPUs (${shape!.vcpu} vCPU minus system reserve)`,
+            );
         if (request !== undefined && request > a.memoryBytes) {
-            p.error(k("torchserve.memoryRequest"), ts.memoryRequest, `one ${pool.instanceType} node can give a pod about ${(a.memoryBytes / GiB).toFixed(1)}Gi (${shape!.memoryGiB} GiB minus system reserve)`);
+            p.error(
+                k("torchserve.memoryRequest"),
+                ts.memoryRequest,
+                `one ${pool.instanceType} node can give a pod about ${(a.memoryBytes / GiB).toFixed(1)}Gi (${shape!.memoryGiB} GiB minus system reserve)`,
+            );
         }
     }
     const perNode = podsPerGpuNode(s, shape);
     const capacity = pool.maxNodes * perNode;
     if (perNode > 0 && ts.replicas + canaryPods > capacity) {
-        p.error(k("torchserve.replicas"), ts.replicas, `the GPU pool fits at most ${capacity} TorchServe pod(s) (maxNodes ${pool.maxNodes} x ${perNode} per node${canaryPods ? `, ${canaryPods} canary pod(s) included` : ""})`);
+        p.error(
+            k("torchserve.replicas"),
+            ts.replicas,
+            `the GPU pool fits at most ${capacity} TorchServe pod(s) (maxNodes ${pool.maxNodes} x ${perNode} per node${canaryPods ? `, ${canaryPods} canary pod(s) included` : ""})`,
+        );
     }
     if (perNode > 0 && s.autoscaling.enabled && s.autoscaling.maxReplicas + canaryPods > capacity) {
-        p.error(k("autoscaling.maxReplicas"), s.autoscaling.maxReplicas, `the GPU pool fits at most ${capacity} TorchServe pod(s) (maxNodes ${pool.maxNodes} x ${perNode} per node${canaryPods ? `, ${canaryPods} canary pod(s) included` : ""})`);
+        p.error(
+            k("autoscaling.maxReplicas"),
+            s.autoscaling.maxReplicas,
+            `the GPU pool fits at most ${capacity} TorchServe pod(s) (maxNodes ${pool.maxNodes} x ${perNode} per node${canaryPods ? `, ${canaryPods} canary pod(s) included` : ""})`,
+        );
     }
 }
 
@@ -149,19 +218,47 @@ export function checkCombinations(s: Settings, p: Problems, project: string): vo
         p.errorText(k("grafana"), "enabled without a datasource; enable prometheus or set grafana.prometheusUrl");
     }
     if (s.autoscaling.enabled && !s.prometheus.enabled) {
-        p.errorText(k("autoscaling"), "enabled, but the HPA's metric comes from Prometheus through prometheus-adapter; enable prometheus too");
+        p.errorText(
+            k("autoscaling"),
+            "enabled, but the HPA's metric comes from Prometheus through prometheus-adapter; enable prometheus too",
+        );
     }
-    if (s.autoscaling.enabled && (s.torchserve.replicas < s.autoscaling.minReplicas || s.torchserve.replicas > s.autoscaling.maxReplicas)) {
-        p.warn(k("torchserve.replicas"), `${s.torchserve.replicas} is outside autoscaling's ${s.autoscaling.minReplicas}-${s.autoscaling.maxReplicas}; the HPA owns the replica count`);
+    if (
+        s.autoscaling.enabled &&
+        (s.torchserve.replicas < s.autoscaling.minReplicas || s.torchserve.replicas > s.autoscaling.maxReplicas)
+    ) {
+        p.warn(
+            k("torchserve.replicas"),
+            `${s.torchserve.replicas} is outside autoscaling's ${s.autoscaling.minReplicas}-${s.autoscaling.maxReplicas}; the HPA owns the replica count`,
+        );
     }
-    if (s.prometheus.enabled && (s.prometheus.namespace === s.torchserve.namespace || ["kube-system", "default", "istio-system", "istio-ingress"].includes(s.prometheus.namespace))) {
-        p.error(k("prometheus.namespace"), s.prometheus.namespace, "must be a namespace of its own: not TorchServe's, the mesh's or Kubernetes' own");
+    if (
+        s.prometheus.enabled &&
+        (s.prometheus.namespace === s.torchserve.namespace ||
+            ["kube-system", "default", "istio-system", "istio-ingress"].includes(s.prometheus.namespace))
+    ) {
+        p.error(
+            k("prometheus.namespace"),
+            s.prometheus.namespace,
+            "must be a namespace of its own: not TorchServe's, the mesh's or Kubernetes' own",
+        );
     }
     const minor = Number(s.cluster.kubernetesVersion?.split(".")[1]);
-    if (s.istio.enabled && s.cluster.kubernetesVersion && (minor < istioKubernetesMinors.min || minor > istioKubernetesMinors.max)) {
-        p.error(k("cluster.kubernetesVersion"), s.cluster.kubernetesVersion, `the pinned Istio release supports Kubernetes 1.${istioKubernetesMinors.min} to 1.${istioKubernetesMinors.max}`);
+    if (
+        s.istio.enabled &&
+        s.cluster.kubernetesVersion &&
+        (minor < istioKubernetesMinors.min || minor > istioKubernetesMinors.max)
+    ) {
+        p.error(
+            k("cluster.kubernetesVersion"),
+            s.cluster.kubernetesVersion,
+            `the pinned Istio release supports Kubernetes 1.${istioKubernetesMinors.min} to 1.${istioKubernetesMinors.max}`,
+        );
     }
     if (s.torchserve.canary && !s.istio.enabled) {
-        p.errorText(k("torchserve.canary"), "a canary needs istio (the traffic split is an Istio VirtualService); enable istio or remove canary");
+        p.errorText(
+            k("torchserve.canary"),
+            "a canary needs istio (the traffic split is an Istio VirtualService); enable istio or remove canary",
+        );
     }
 }

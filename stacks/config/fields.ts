@@ -7,8 +7,20 @@ export type Raw = Record<string, unknown>;
 /** Kubernetes resource quantity (the API server's own grammar, minus signs). */
 const quantityPattern = /^(\d+(\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m|[eE]\d+)?$/;
 const quantityFactors: Record<string, number> = {
-    "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+    "": 1,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
 };
 
 /** Value of a Kubernetes quantity in base units (bytes for memory), or undefined if malformed. */
@@ -57,7 +69,13 @@ export class SectionReader {
      * Checks `value` is an object with only `allowed` keys; returns it ({} when absent, undefined
      * when not an object). Unknown keys get a did-you-mean hint, from `aliases` first.
      */
-    static object(problems: Problems, key: string, value: unknown, allowed: readonly string[], aliases: Record<string, string> = {}): Raw | undefined {
+    static object(
+        problems: Problems,
+        key: string,
+        value: unknown,
+        allowed: readonly string[],
+        aliases: Record<string, string> = {},
+    ): Raw | undefined {
         if (value === undefined || value === null) return {};
         if (typeof value !== "object" || Array.isArray(value)) {
             problems.error(key, value, `expected an object with keys ${allowed.join(", ")}`);
@@ -66,7 +84,10 @@ export class SectionReader {
         for (const k of Object.keys(value)) {
             if (!allowed.includes(k)) {
                 const hint = didYouMean(k, allowed, aliases);
-                problems.errorText(`${key}.${k}`, `unknown key${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${allowed.join(", ")})`);
+                problems.errorText(
+                    `${key}.${k}`,
+                    `unknown key${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${allowed.join(", ")})`,
+                );
             }
         }
         return value as Raw;
@@ -135,7 +156,11 @@ export class SectionReader {
             return fallback;
         }
         if (typeof v !== "string" || parseQuantity(v) === undefined) {
-            this.problems.error(this.key(name), v, "expected a Kubernetes quantity such as 512Mi, 4Gi or 1Ti (binary suffixes Ki/Mi/Gi/Ti, decimal k/M/G/T)");
+            this.problems.error(
+                this.key(name),
+                v,
+                "expected a Kubernetes quantity such as 512Mi, 4Gi or 1Ti (binary suffixes Ki/Mi/Gi/Ti, decimal k/M/G/T)",
+            );
             return fallback;
         }
         return v;
@@ -157,7 +182,10 @@ export class SectionReader {
         const obj = SectionReader.object(this.problems, this.prefix, value, ["enabled", ...allowed]) ?? {};
         const enabled = this.bool(obj, "enabled", fallback);
         if (obj.enabled === undefined && Object.keys(obj).length > 0) {
-            this.problems.warn(this.prefix, `settings given but no "enabled": it stays ${fallback ? "on" : "off"}; add enabled: true to turn it on`);
+            this.problems.warn(
+                this.prefix,
+                `settings given but no "enabled": it stays ${fallback ? "on" : "off"}; add enabled: true to turn it on`,
+            );
         }
         return { enabled, obj };
     }

@@ -10,7 +10,16 @@ import { Settings } from "./settings";
 
 export { ConfigError } from "./problems";
 
-export const topLevelKeys = ["cloud", "cluster", "gpuNodePool", "torchserve", "prometheus", "grafana", "autoscaling", "istio"] as const;
+export const topLevelKeys = [
+    "cloud",
+    "cluster",
+    "gpuNodePool",
+    "torchserve",
+    "prometheus",
+    "grafana",
+    "autoscaling",
+    "istio",
+] as const;
 
 export interface ParsedConfig {
     settings: Settings;
@@ -26,13 +35,22 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
 
     for (const k of Object.keys(v)) {
         if (!(topLevelKeys as readonly string[]).includes(k)) {
-            const hint = didYouMean(k, topLevelKeys) ?? (didYouMean(k, torchserveKeys, seedAliases) && `torchserve.${didYouMean(k, torchserveKeys, seedAliases)}`);
-            problems.errorText(key(k), `unknown key${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${topLevelKeys.join(", ")})`);
+            const hint =
+                didYouMean(k, topLevelKeys) ??
+                (didYouMean(k, torchserveKeys, seedAliases) &&
+                    `torchserve.${didYouMean(k, torchserveKeys, seedAliases)}`);
+            problems.errorText(
+                key(k),
+                `unknown key${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${topLevelKeys.join(", ")})`,
+            );
         }
     }
     // Settings flow into ConfigMaps, Helm values and plans in clear text: refuse rather than leak.
     for (const k of raw.secretKeys ?? []) {
-        problems.errorText(key(k), "is set as a secret, but this program would store it in clear text (ConfigMaps, Helm values, plans); secret config is not supported yet: set it without --secret (model URLs: use URLs that carry no credentials)");
+        problems.errorText(
+            key(k),
+            "is set as a secret, but this program would store it in clear text (ConfigMaps, Helm values, plans); secret config is not supported yet: set it without --secret (model URLs: use URLs that carry no credentials)",
+        );
     }
     const cloud = readCloud(problems, key("cloud"), v.cloud);
     const settings: Settings = {

@@ -57,7 +57,11 @@ function editDistance(a: string, b: string): number {
  * The allowed key a mistyped one most likely meant: the original Helm chart's names first
  * (`aliases`), then the closest allowed key ignoring case and separators.
  */
-export function didYouMean(key: string, allowed: readonly string[], aliases: Record<string, string> = {}): string | undefined {
+export function didYouMean(
+    key: string,
+    allowed: readonly string[],
+    aliases: Record<string, string> = {},
+): string | undefined {
     const alias = aliases[normalise(key)];
     if (alias) return alias;
     let best: string | undefined;

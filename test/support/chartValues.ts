@@ -16,10 +16,19 @@ export function loadChartKeys(file: string): ChartValueKeys {
     const data = JSON.parse(fs.readFileSync(path.join(dataDir, file), "utf8")) as ChartValueKeys;
     assert.ok(typeof data.chart === "string" && typeof data.version === "string", `${file}: chart and version`);
     assert.ok(file.endsWith(`${data.chart}-${data.version}.json`), `${file}: name is not <chart>-<version>.json`);
-    assert.ok(Array.isArray(data.source) && data.source.length > 0 && data.source.every((s) => /^[0-9a-f]{40}$/.test(s.commit)), `${file}: source`);
-    assert.ok(Array.isArray(data.paths) && data.paths.length > 0 && Array.isArray(data.openMaps), `${file}: paths and openMaps`);
+    assert.ok(
+        Array.isArray(data.source) &&
+            data.source.length > 0 &&
+            data.source.every((s) => /^[0-9a-f]{40}$/.test(s.commit)),
+        `${file}: source`,
+    );
+    assert.ok(
+        Array.isArray(data.paths) && data.paths.length > 0 && Array.isArray(data.openMaps),
+        `${file}: paths and openMaps`,
+    );
     const paths = new Set(data.paths);
-    for (const p of [...data.openMaps, ...data.fromComments]) assert.ok(paths.has(p), `${file}: ${p} is not among the paths`);
+    for (const p of [...data.openMaps, ...data.fromComments])
+        assert.ok(paths.has(p), `${file}: ${p} is not among the paths`);
     return data;
 }
 

@@ -24,9 +24,18 @@ export function configFor(stack: string, override: Record<string, unknown> = {})
 
 export async function runProgram(opts: RunOptions): Promise<Evaluation> {
     // Loaded lazily so a test file that only parses config never pays for the SDKs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, only when a program runs
     const { main } = require("../../stacks/program") as typeof import("../../stacks/program");
     return evaluate(
-        { project: projectName, stack: opts.stack, config: configFor(opts.stack, opts.override), preview: opts.preview, secretKeys: opts.secretKeys, computed: opts.computed, call: opts.call },
+        {
+            project: projectName,
+            stack: opts.stack,
+            config: configFor(opts.stack, opts.override),
+            preview: opts.preview,
+            secretKeys: opts.secretKeys,
+            computed: opts.computed,
+            call: opts.call,
+        },
         async () => main() as unknown as Promise<Record<string, pulumi.Output<unknown>>>,
     );
 }

@@ -22,7 +22,11 @@ export function all(ev: Evaluation, type: string): RegisteredResource[] {
 /** The one resource of `type` (and logical `name`, when given); fails if there are none or several. */
 export function one(ev: Evaluation, type: string, name?: string): RegisteredResource {
     const found = all(ev, type).filter((r) => name === undefined || r.name === name);
-    assert.strictEqual(found.length, 1, `expected one ${type} ${name ?? ""}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+    assert.strictEqual(
+        found.length,
+        1,
+        `expected one ${type} ${name ?? ""}, found ${found.map((r) => r.name).join(", ") || "none"}`,
+    );
     return found[0];
 }
 
@@ -122,7 +126,11 @@ export async function runCluster(
  */
 export function modulesLoadedBy(module: string): string[] {
     const script = `require(${JSON.stringify(module)}); console.log(JSON.stringify(Object.keys(require.cache).map((k) => k.split(require("path").sep).join("/"))));`;
-    const out = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: projectRoot, encoding: "utf8", maxBuffer: 64 << 20 });
+    const out = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+        cwd: projectRoot,
+        encoding: "utf8",
+        maxBuffer: 64 << 20,
+    });
     assert.strictEqual(out.status, 0, out.stderr);
     return JSON.parse(out.stdout.trim().split("\n").pop()!);
 }

@@ -2,7 +2,9 @@
 // Component tests build on it; whole-program tests go through the real config parser instead.
 import { Settings } from "../../stacks/config/settings";
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+    [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
 
 export function baseSettings(): Settings {
     return {
@@ -46,7 +48,13 @@ export function baseSettings(): Settings {
         },
         prometheus: { enabled: false, retention: "15d", storageSize: "50Gi", namespace: "monitoring" },
         grafana: { enabled: false, serviceType: "ClusterIP" },
-        autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 2, targetQueueLatencyMs: 50, scaleDownStabilizationSeconds: 300 },
+        autoscaling: {
+            enabled: false,
+            minReplicas: 1,
+            maxReplicas: 2,
+            targetQueueLatencyMs: 50,
+            scaleDownStabilizationSeconds: 300,
+        },
         istio: {
             enabled: false,
             gatewayServiceType: "LoadBalancer",
@@ -74,10 +82,27 @@ export function testSettings(overrides: DeepPartial<Settings> = {}): Settings {
 
 /** A GPU variant: one T4 per pod on a g4dn.xlarge pool. */
 export function gpuSettings(overrides: DeepPartial<Settings> = {}): Settings {
-    return testSettings(merge({
-        cloud: "aws",
-        location: { awsRegion: "us-west-2" },
-        gpuNodePool: { instanceType: "g4dn.xlarge", gpusPerNode: 1, minNodes: 1, maxNodes: 2, spot: false, diskSizeGb: 100 },
-        torchserve: { image: "pytorch/torchserve:0.12.0-gpu", nGpu: 1, nCpu: 2, storageAccessMode: "ReadWriteMany" },
-    }, overrides));
+    return testSettings(
+        merge(
+            {
+                cloud: "aws",
+                location: { awsRegion: "us-west-2" },
+                gpuNodePool: {
+                    instanceType: "g4dn.xlarge",
+                    gpusPerNode: 1,
+                    minNodes: 1,
+                    maxNodes: 2,
+                    spot: false,
+                    diskSizeGb: 100,
+                },
+                torchserve: {
+                    image: "pytorch/torchserve:0.12.0-gpu",
+                    nGpu: 1,
+                    nCpu: 2,
+                    storageAccessMode: "ReadWriteMany",
+                },
+            },
+            overrides,
+        ),
+    );
 }

@@ -25,16 +25,26 @@ export function readGrafana(problems: Problems, prefix: string, value: unknown):
     return {
         enabled,
         serviceType: r.oneOf(obj, "serviceType", "ClusterIP", serviceTypes),
-        prometheusUrl: r.optionalString(obj, "prometheusUrl", /^https?:\/\/\S+$/, "expected the http(s) URL of a Prometheus server"),
+        prometheusUrl: r.optionalString(
+            obj,
+            "prometheusUrl",
+            /^https?:\/\/\S+$/,
+            "expected the http(s) URL of a Prometheus server",
+        ),
     };
 }
 
 export function readAutoscaling(problems: Problems, prefix: string, value: unknown): AutoscalingSettings {
     const r = new SectionReader(problems, prefix);
-    const { enabled, obj } = r.toggle(value, ["minReplicas", "maxReplicas", "targetQueueLatencyMs", "scaleDownStabilizationSeconds"], false);
+    const { enabled, obj } = r.toggle(
+        value,
+        ["minReplicas", "maxReplicas", "targetQueueLatencyMs", "scaleDownStabilizationSeconds"],
+        false,
+    );
     const minReplicas = r.int(obj, "minReplicas", 1, { min: 1, max: 1000 });
     const maxReplicas = r.int(obj, "maxReplicas", Math.max(2, minReplicas), { min: 1, max: 1000 });
-    if (maxReplicas < minReplicas) problems.error(r.key("maxReplicas"), maxReplicas, `must be >= minReplicas (${minReplicas})`);
+    if (maxReplicas < minReplicas)
+        problems.error(r.key("maxReplicas"), maxReplicas, `must be >= minReplicas (${minReplicas})`);
     return {
         enabled,
         minReplicas,
@@ -46,7 +56,20 @@ export function readAutoscaling(problems: Problems, prefix: string, value: unkno
 
 export function readIstio(problems: Problems, prefix: string, value: unknown): IstioSettings {
     const r = new SectionReader(problems, prefix);
-    const { enabled, obj } = r.toggle(value, ["gatewayServiceType", "hosts", "tlsCredentialName", "sessionCookie", "exposeMetrics", "exposeManagement", "strictMtls", "jwt"], false);
+    const { enabled, obj } = r.toggle(
+        value,
+        [
+            "gatewayServiceType",
+            "hosts",
+            "tlsCredentialName",
+            "sessionCookie",
+            "exposeMetrics",
+            "exposeManagement",
+            "strictMtls",
+            "jwt",
+        ],
+        false,
+    );
 
     const cookieKey = r.key("sessionCookie");
     const cookie = SectionReader.object(problems, cookieKey, obj.sessionCookie, ["name", "ttl"]) ?? {};
@@ -58,7 +81,12 @@ export function readIstio(problems: Problems, prefix: string, value: unknown): I
         const j = SectionReader.object(problems, jwtKey, obj.jwt, ["issuer", "jwksUri"]) ?? {};
         const jr = new SectionReader(problems, jwtKey);
         const issuer = jr.optionalString(j, "issuer");
-        const jwksUri = jr.optionalString(j, "jwksUri", /^https:\/\/\S+$/, "expected the https URL of the issuer's JWKS");
+        const jwksUri = jr.optionalString(
+            j,
+            "jwksUri",
+            /^https:\/\/\S+$/,
+            "expected the https URL of the issuer's JWKS",
+        );
         if (j.issuer === undefined) problems.errorText(`${jwtKey}.issuer`, "required when jwt is set");
         if (j.jwksUri === undefined) problems.errorText(`${jwtKey}.jwksUri`, "required when jwt is set");
         if (issuer && jwksUri) jwt = { issuer, jwksUri };
@@ -66,10 +94,27 @@ export function readIstio(problems: Problems, prefix: string, value: unknown): I
     return {
         enabled,
         gatewayServiceType: r.oneOf(obj, "gatewayServiceType", "LoadBalancer", serviceTypes),
-        hosts: r.stringList(obj, "hosts", ["*"], /^(\*|(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/, 'expected a list of host names such as ["models.example.com"] or ["*"]'),
-        tlsCredentialName: r.optionalString(obj, "tlsCredentialName", dnsLabel, "expected the name of a TLS Secret in the gateway namespace"),
+        hosts: r.stringList(
+            obj,
+            "hosts",
+            ["*"],
+            /^(\*|(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/,
+            'expected a list of host names such as ["models.example.com"] or ["*"]',
+        ),
+        tlsCredentialName: r.optionalString(
+            obj,
+            "tlsCredentialName",
+            dnsLabel,
+            "expected the name of a TLS Secret in the gateway namespace",
+        ),
         sessionCookie: {
-            name: c.string(cookie, "name", "session_id", /^[A-Za-z0-9_-]+$/, "expected a cookie name (letters, digits, '_', '-')"),
+            name: c.string(
+                cookie,
+                "name",
+                "session_id",
+                /^[A-Za-z0-9_-]+$/,
+                "expected a cookie name (letters, digits, '_', '-')",
+            ),
             ttl: c.string(cookie, "ttl", "60s", /^\d+(ms|s|m|h)$/, "expected a duration such as 60s or 1h"),
         },
         exposeMetrics: r.bool(obj, "exposeMetrics", false),

@@ -23,17 +23,34 @@ export function readCloud(problems: Problems, key: string, value: unknown): Clou
 
 /** Shapes of each provider's location names (existence is the cloud's to check). */
 const locationRules: Record<string, { pattern: RegExp; allowed: string }> = {
-    "aws:region": { pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, allowed: "expected an AWS region such as us-west-2 or eu-central-1 (not an availability zone)" },
-    "azure-native:location": { pattern: /^[a-z]+[a-z0-9]*$/, allowed: "expected an Azure location name such as eastus or westeurope (lowercase, no spaces)" },
-    "gcp:project": { pattern: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, allowed: "expected a Google Cloud project ID (6-30 lowercase letters, digits, '-')" },
-    "gcp:region": { pattern: /^[a-z]+-[a-z]+\d+$/, allowed: "expected a Google Cloud region such as us-central1 (not a zone like us-central1-a)" },
+    "aws:region": {
+        pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/,
+        allowed: "expected an AWS region such as us-west-2 or eu-central-1 (not an availability zone)",
+    },
+    "azure-native:location": {
+        pattern: /^[a-z]+[a-z0-9]*$/,
+        allowed: "expected an Azure location name such as eastus or westeurope (lowercase, no spaces)",
+    },
+    "gcp:project": {
+        pattern: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+        allowed: "expected a Google Cloud project ID (6-30 lowercase letters, digits, '-')",
+    },
+    "gcp:region": {
+        pattern: /^[a-z]+-[a-z]+\d+$/,
+        allowed: "expected a Google Cloud region such as us-central1 (not a zone like us-central1-a)",
+    },
 };
 
 /**
  * Each cloud reads its location from its own provider's config keys: required, well-formed, and
  * a misspelt key (`aws:regoin`) or another cloud's key pointed out.
  */
-export function readLocation(problems: Problems, cloud: Cloud | undefined, location: RawStackConfig["location"], allKeys: string[] = []): Location {
+export function readLocation(
+    problems: Problems,
+    cloud: Cloud | undefined,
+    location: RawStackConfig["location"],
+    allKeys: string[] = [],
+): Location {
     const check = (key: string, value: string | undefined, example: string) => {
         if (value) {
             const rule = locationRules[key];
@@ -41,8 +58,13 @@ export function readLocation(problems: Problems, cloud: Cloud | undefined, locat
             return;
         }
         const [ns, name] = key.split(":");
-        const near = allKeys.filter((k) => k.startsWith(`${ns}:`)).find((k) => didYouMean(k.slice(ns.length + 1), [name]) === name);
-        problems.errorText(key, `required when cloud is ${cloud}; e.g. pulumi config set ${key} ${example}${near ? ` (found "${near}": did you mean ${key}?)` : ""}`);
+        const near = allKeys
+            .filter((k) => k.startsWith(`${ns}:`))
+            .find((k) => didYouMean(k.slice(ns.length + 1), [name]) === name);
+        problems.errorText(
+            key,
+            `required when cloud is ${cloud}; e.g. pulumi config set ${key} ${example}${near ? ` (found "${near}": did you mean ${key}?)` : ""}`,
+        );
     };
     if (cloud === "aws") check("aws:region", location.awsRegion, "us-west-2");
     if (cloud === "azure") check("azure-native:location", location.azureLocation, "eastus");
@@ -53,16 +75,38 @@ export function readLocation(problems: Problems, cloud: Cloud | undefined, locat
     return { ...location };
 }
 
-export function readCluster(problems: Problems, prefix: string, value: unknown, stack: string, cloud: Cloud | undefined): ClusterSettings {
+export function readCluster(
+    problems: Problems,
+    prefix: string,
+    value: unknown,
+    stack: string,
+    cloud: Cloud | undefined,
+): ClusterSettings {
     const allowed = ["name", "kubernetesVersion", "systemNodePool", "kubeconfig", "context", "deletionProtection"];
     const obj = SectionReader.object(problems, prefix, value, allowed) ?? {};
     const r = new SectionReader(problems, prefix);
-    const defaultName = `torchserve-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40).replace(/-+$/, "");
-    const name = r.string(obj, "name", defaultName, clusterNamePattern, "expected lowercase letters, digits and '-', starting with a letter, at most 40 characters");
-    const kubernetesVersion = r.optionalString(obj, "kubernetesVersion", versionPattern, 'expected a supported Kubernetes minor version, 1.30 or newer, such as "1.35" (no patch number)');
+    const defaultName = `torchserve-${stack}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-")
+        .slice(0, 40)
+        .replace(/-+$/, "");
+    const name = r.string(
+        obj,
+        "name",
+        defaultName,
+        clusterNamePattern,
+        "expected lowercase letters, digits and '-', starting with a letter, at most 40 characters",
+    );
+    const kubernetesVersion = r.optionalString(
+        obj,
+        "kubernetesVersion",
+        versionPattern,
+        'expected a supported Kubernetes minor version, 1.30 or newer, such as "1.35" (no patch number)',
+    );
 
     const poolKey = `${prefix}.systemNodePool`;
-    const pool = SectionReader.object(problems, poolKey, obj.systemNodePool, ["instanceType", "minNodes", "maxNodes"]) ?? {};
+    const pool =
+        SectionReader.object(problems, poolKey, obj.systemNodePool, ["instanceType", "minNodes", "maxNodes"]) ?? {};
     const p = new SectionReader(problems, poolKey);
     const minNodes = p.int(pool, "minNodes", 1, { min: 1, max: 100 });
     const maxNodes = p.int(pool, "maxNodes", Math.max(3, minNodes), { min: 1, max: 100 });
@@ -72,7 +116,11 @@ export function readCluster(problems: Problems, prefix: string, value: unknown, 
     const context = r.optionalString(obj, "context");
     if (cloud && cloud !== "existing") {
         for (const k of ["kubeconfig", "context"] as const) {
-            if (obj[k] !== undefined) problems.errorText(`${prefix}.${k}`, `only used with cloud: existing (this stack creates its own ${cloud} cluster)`);
+            if (obj[k] !== undefined)
+                problems.errorText(
+                    `${prefix}.${k}`,
+                    `only used with cloud: existing (this stack creates its own ${cloud} cluster)`,
+                );
         }
     }
     return {
@@ -86,7 +134,12 @@ export function readCluster(problems: Problems, prefix: string, value: unknown, 
 }
 
 /** Returns undefined when the stack has no GPU pool (absent, or `maxNodes: 0`). */
-export function readGpuNodePool(problems: Problems, prefix: string, value: unknown, cloud: Cloud | undefined): GpuNodePoolSettings | undefined {
+export function readGpuNodePool(
+    problems: Problems,
+    prefix: string,
+    value: unknown,
+    cloud: Cloud | undefined,
+): GpuNodePoolSettings | undefined {
     if (value === undefined || value === null) return undefined;
     const allowed = ["instanceType", "gpuType", "gpusPerNode", "minNodes", "maxNodes", "spot", "diskSizeGb"];
     const obj: Raw | undefined = SectionReader.object(problems, prefix, value, allowed);
@@ -94,15 +147,29 @@ export function readGpuNodePool(problems: Problems, prefix: string, value: unkno
     const r = new SectionReader(problems, prefix);
     const maxNodes = r.int(obj, "maxNodes", 2, { min: 0, max: 1000 });
     if (maxNodes === 0) return undefined;
-    const instanceType = r.optionalString(obj, "instanceType", /^[A-Za-z0-9_.-]+$/, "expected an instance type such as g5.xlarge");
-    if (obj.instanceType === undefined) problems.errorText(`${prefix}.instanceType`, "required for a GPU node pool, e.g. g5.xlarge, Standard_NC4as_T4_v3 or n1-standard-8");
+    const instanceType = r.optionalString(
+        obj,
+        "instanceType",
+        /^[A-Za-z0-9_.-]+$/,
+        "expected an instance type such as g5.xlarge",
+    );
+    if (obj.instanceType === undefined)
+        problems.errorText(
+            `${prefix}.instanceType`,
+            "required for a GPU node pool, e.g. g5.xlarge, Standard_NC4as_T4_v3 or n1-standard-8",
+        );
     const minNodes = r.int(obj, "minNodes", 1, { min: 0, max: 1000 });
     if (minNodes > maxNodes) problems.error(`${prefix}.minNodes`, minNodes, `must be <= maxNodes (${maxNodes})`);
     // Fixed-GPU instance types imply gpusPerNode; capacity.ts rejects a contradicting explicit value.
     const shape = cloud && cloud !== "existing" && instanceType ? catalogs[cloud][instanceType] : undefined;
     return {
         instanceType: instanceType ?? "",
-        gpuType: r.optionalString(obj, "gpuType", /^nvidia-[a-z0-9-]+$/, "expected a GKE accelerator type such as nvidia-tesla-t4 or nvidia-l4"),
+        gpuType: r.optionalString(
+            obj,
+            "gpuType",
+            /^nvidia-[a-z0-9-]+$/,
+            "expected a GKE accelerator type such as nvidia-tesla-t4 or nvidia-l4",
+        ),
         gpusPerNode: r.int(obj, "gpusPerNode", shape && shape.gpus > 0 ? shape.gpus : 1, { min: 1, max: 16 }),
         minNodes,
         maxNodes,

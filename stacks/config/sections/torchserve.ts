@@ -25,13 +25,40 @@ export const seedAliases: Record<string, string> = {
 };
 
 export const torchserveKeys = [
-    "image", "inferencePort", "managementPort", "metricsPort", "grpcInferencePort", "grpcManagementPort",
-    "replicas", "modelStorePath", "persistenceSize", "nGpu", "nCpu", "memoryLimit", "memoryRequest",
-    "namespace", "models", "storageClass", "storageAccessMode", "serviceType", "enableModelApi",
-    "jobQueueSize", "canary",
+    "image",
+    "inferencePort",
+    "managementPort",
+    "metricsPort",
+    "grpcInferencePort",
+    "grpcManagementPort",
+    "replicas",
+    "modelStorePath",
+    "persistenceSize",
+    "nGpu",
+    "nCpu",
+    "memoryLimit",
+    "memoryRequest",
+    "namespace",
+    "models",
+    "storageClass",
+    "storageAccessMode",
+    "serviceType",
+    "enableModelApi",
+    "jobQueueSize",
+    "canary",
 ] as const;
 
-const modelKeys = ["name", "url", "sha256", "version", "minWorkers", "maxWorkers", "batchSize", "maxBatchDelay", "responseTimeout"];
+const modelKeys = [
+    "name",
+    "url",
+    "sha256",
+    "version",
+    "minWorkers",
+    "maxWorkers",
+    "batchSize",
+    "maxBatchDelay",
+    "responseTimeout",
+];
 
 /** TorchServe model names: letters, digits, '_', '-', '.'; starting with a letter or digit. */
 export const modelNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -48,7 +75,14 @@ function isWithin(path: string, dir: string): boolean {
 }
 
 /** Namespaces Kubernetes or this program's add-ons own: TorchServe's would collide with them. */
-export const reservedNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease", "istio-system", "istio-ingress"];
+export const reservedNamespaces = [
+    "default",
+    "kube-system",
+    "kube-public",
+    "kube-node-lease",
+    "istio-system",
+    "istio-ingress",
+];
 
 export type ImageFlavour = "gpu" | "cpu" | "unknown";
 
@@ -57,7 +91,7 @@ export type ImageFlavour = "gpu" | "cpu" | "unknown";
  * flavour TorchServe's tags encode (`…-gpu` / `…-cpu`), or undefined when the reference is bad.
  */
 export function imageFlavour(image: string): ImageFlavour | undefined {
-    if (!/^[a-z0-9][a-z0-9._\/:-]*(@sha256:[a-f0-9]{64})?$/.test(image)) return undefined;
+    if (!/^[a-z0-9][a-z0-9._/:-]*(@sha256:[a-f0-9]{64})?$/.test(image)) return undefined;
     if (image.includes("@sha256:")) return "unknown";
     const lastPart = image.slice(image.lastIndexOf("/") + 1);
     const colon = lastPart.indexOf(":");
@@ -73,7 +107,11 @@ function readImage(r: SectionReader, obj: Record<string, unknown>, name: string,
     const v = obj[name];
     if (v === undefined) return fallback;
     if (typeof v !== "string" || imageFlavour(v) === undefined) {
-        r.problems.error(r.key(name), v, 'expected a pinned image "repository:tag" (tag not "latest") or "repository@sha256:<digest>", e.g. pytorch/torchserve:0.12.0-gpu');
+        r.problems.error(
+            r.key(name),
+            v,
+            'expected a pinned image "repository:tag" (tag not "latest") or "repository@sha256:<digest>", e.g. pytorch/torchserve:0.12.0-gpu',
+        );
         return fallback;
     }
     return v;
@@ -83,10 +121,17 @@ function readImage(r: SectionReader, obj: Record<string, unknown>, name: string,
 function checkFlavour(r: SectionReader, imageKey: string, image: string, nGpu: number): void {
     const flavour = imageFlavour(image);
     if (flavour === "cpu" && nGpu > 0) {
-        r.problems.error(r.key(imageKey), image, `nGpu is ${nGpu} but this is a CPU image: use a -gpu tag (e.g. ${defaultImageRepository}:${defaultImageVersion}-gpu) or set nGpu: 0`);
+        r.problems.error(
+            r.key(imageKey),
+            image,
+            `nGpu is ${nGpu} but this is a CPU image: use a -gpu tag (e.g. ${defaultImageRepository}:${defaultImageVersion}-gpu) or set nGpu: 0`,
+        );
     }
     if (flavour === "gpu" && nGpu === 0) {
-        r.problems.warn(r.key(imageKey), `${image} is a GPU image but nGpu is 0: it runs on CPU, with a much larger pull; consider the -cpu tag`);
+        r.problems.warn(
+            r.key(imageKey),
+            `${image} is a GPU image but nGpu is 0: it runs on CPU, with a much larger pull; consider the -cpu tag`,
+        );
     }
 }
 
@@ -101,26 +146,46 @@ function readModels(problems: Problems, key: string, value: unknown): ModelSetti
         const prefix = `${key}[${i}]`;
         const obj = SectionReader.object(problems, prefix, entry, modelKeys) ?? {};
         const r = new SectionReader(problems, prefix);
-        const name = r.optionalString(obj, "name", modelNamePattern, "expected a TorchServe model name: letters, digits, '_', '-', '.', starting with a letter or digit") ?? "";
+        const name =
+            r.optionalString(
+                obj,
+                "name",
+                modelNamePattern,
+                "expected a TorchServe model name: letters, digits, '_', '-', '.', starting with a letter or digit",
+            ) ?? "";
         if (obj.name === undefined) problems.errorText(`${prefix}.name`, "required");
         if (name && seen.has(name)) problems.error(`${prefix}.name`, name, "model names must be unique");
         seen.add(name);
         const url = obj.url;
-        if (url === undefined) problems.errorText(`${prefix}.url`, "required: the http(s) URL of the model's .mar archive");
+        if (url === undefined)
+            problems.errorText(`${prefix}.url`, "required: the http(s) URL of the model's .mar archive");
         else if (typeof url !== "string" || !/^https?:\/\/[^\s/]+\/\S*$/.test(url)) {
             const objectStore = typeof url === "string" && /^(s3|gs|az|abfss?|wasbs?):\/\//.test(url);
-            problems.error(`${prefix}.url`, url, objectStore
-                ? "object-store URLs need cloud credentials inside the pod, which this program does not set up yet; use an http(s) URL (for example a pre-signed URL)"
-                : "expected an http(s) URL of a .mar archive");
+            problems.error(
+                `${prefix}.url`,
+                url,
+                objectStore
+                    ? "object-store URLs need cloud credentials inside the pod, which this program does not set up yet; use an http(s) URL (for example a pre-signed URL)"
+                    : "expected an http(s) URL of a .mar archive",
+            );
         }
         const minWorkers = r.int(obj, "minWorkers", 1, { min: 0, max: 64 });
         const maxWorkers = r.int(obj, "maxWorkers", Math.max(1, minWorkers), { min: 1, max: 64 });
-        if (maxWorkers < minWorkers) problems.error(`${prefix}.maxWorkers`, maxWorkers, `must be >= minWorkers (${minWorkers})`);
+        if (maxWorkers < minWorkers)
+            problems.error(`${prefix}.maxWorkers`, maxWorkers, `must be >= minWorkers (${minWorkers})`);
         return {
             name,
             url: typeof url === "string" ? url : "",
-            sha256: r.optionalString(obj, "sha256", /^[a-fA-F0-9]{64}$/, "expected 64 hex digits (the archive's SHA-256)")?.toLowerCase(),
-            version: r.string(obj, "version", "1.0", /^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a model version such as "1.0"'),
+            sha256: r
+                .optionalString(obj, "sha256", /^[a-fA-F0-9]{64}$/, "expected 64 hex digits (the archive's SHA-256)")
+                ?.toLowerCase(),
+            version: r.string(
+                obj,
+                "version",
+                "1.0",
+                /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+                'expected a model version such as "1.0"',
+            ),
             minWorkers,
             maxWorkers,
             batchSize: r.int(obj, "batchSize", 1, { min: 1, max: 1024 }),
@@ -131,9 +196,19 @@ function readModels(problems: Problems, key: string, value: unknown): ModelSetti
 }
 
 function readNamespace(r: SectionReader, obj: Record<string, unknown>): string {
-    const namespace = r.string(obj, "namespace", "torchserve", dnsLabel, "expected a Kubernetes namespace name (lowercase letters, digits, '-', at most 63 characters)");
+    const namespace = r.string(
+        obj,
+        "namespace",
+        "torchserve",
+        dnsLabel,
+        "expected a Kubernetes namespace name (lowercase letters, digits, '-', at most 63 characters)",
+    );
     if (reservedNamespaces.includes(namespace)) {
-        r.problems.error(r.key("namespace"), namespace, `belongs to Kubernetes or to this program's mesh; the program creates and deletes TorchServe's namespace, so give it one of its own such as torchserve`);
+        r.problems.error(
+            r.key("namespace"),
+            namespace,
+            `belongs to Kubernetes or to this program's mesh; the program creates and deletes TorchServe's namespace, so give it one of its own such as torchserve`,
+        );
     }
     return namespace;
 }
@@ -150,14 +225,24 @@ function readCanary(r: SectionReader, value: unknown): CanarySettings | undefine
     };
 }
 
-export function readTorchServe(problems: Problems, prefix: string, value: unknown, cloud: Cloud | undefined): TorchServeSettings {
+export function readTorchServe(
+    problems: Problems,
+    prefix: string,
+    value: unknown,
+    cloud: Cloud | undefined,
+): TorchServeSettings {
     const obj = SectionReader.object(problems, prefix, value, torchserveKeys, seedAliases) ?? {};
     const r = new SectionReader(problems, prefix);
     // TorchServe runs as a non-root user with no capabilities: it cannot bind privileged ports.
     const port = (name: string, fallback: number) => r.int(obj, name, fallback, { min: 1024, max: 65535 });
 
     const nGpu = r.int(obj, "nGpu", 1, { min: 0, max: 16 });
-    const image = readImage(r, obj, "image", `${defaultImageRepository}:${defaultImageVersion}-${nGpu > 0 ? "gpu" : "cpu"}`);
+    const image = readImage(
+        r,
+        obj,
+        "image",
+        `${defaultImageRepository}:${defaultImageVersion}-${nGpu > 0 ? "gpu" : "cpu"}`,
+    );
     checkFlavour(r, "image", image, nGpu);
 
     const ports = {
@@ -170,19 +255,36 @@ export function readTorchServe(problems: Problems, prefix: string, value: unknow
     const byPort = new Map<number, string>();
     for (const [name, p] of Object.entries(ports)) {
         const other = byPort.get(p);
-        if (other) problems.error(`${prefix}.${name}`, p, `already used by ${other}; each TorchServe port must be distinct`);
+        if (other)
+            problems.error(`${prefix}.${name}`, p, `already used by ${other}; each TorchServe port must be distinct`);
         byPort.set(p, name);
     }
 
-    const modelStorePath = r.string(obj, "modelStorePath", "/home/model-server/shared/", /^\/(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\/-]*[A-Za-z0-9._-]\/?$/, "expected an absolute path such as /home/model-server/shared/");
+    const modelStorePath = r.string(
+        obj,
+        "modelStorePath",
+        "/home/model-server/shared/",
+        /^\/(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]*[A-Za-z0-9._-]\/?$/,
+        "expected an absolute path such as /home/model-server/shared/",
+    );
     const clash = reservedMountPaths.find((m) => isWithin(modelStorePath, m) || isWithin(m, modelStorePath));
-    if (clash) r.problems.error(r.key("modelStorePath"), modelStorePath, `overlaps ${clash}, where the pod mounts its generated config; use a path of its own such as /home/model-server/shared/`);
+    if (clash)
+        r.problems.error(
+            r.key("modelStorePath"),
+            modelStorePath,
+            `overlaps ${clash}, where the pod mounts its generated config; use a path of its own such as /home/model-server/shared/`,
+        );
     const canary = readCanary(r.child("canary"), obj.canary);
     if (canary?.image) checkFlavour(r.child("canary"), "image", canary.image, nGpu);
 
     const replicas = r.int(obj, "replicas", 1, { min: 1, max: 1000 });
     // Cloud clusters always offer an RWX class; on `existing`, RWX only when more than one pod may mount it.
-    const storageAccessMode = r.oneOf(obj, "storageAccessMode", cloud === "existing" && replicas === 1 && !canary ? "ReadWriteOnce" : "ReadWriteMany", ["ReadWriteMany", "ReadWriteOnce"] as const);
+    const storageAccessMode = r.oneOf(
+        obj,
+        "storageAccessMode",
+        cloud === "existing" && replicas === 1 && !canary ? "ReadWriteOnce" : "ReadWriteMany",
+        ["ReadWriteMany", "ReadWriteOnce"] as const,
+    );
 
     return {
         image,
@@ -196,7 +298,12 @@ export function readTorchServe(problems: Problems, prefix: string, value: unknow
         memoryRequest: r.quantity(obj, "memoryRequest", "1Gi"),
         namespace: readNamespace(r, obj),
         models: readModels(problems, `${prefix}.models`, obj.models),
-        storageClass: r.optionalString(obj, "storageClass", /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, "expected a StorageClass name"),
+        storageClass: r.optionalString(
+            obj,
+            "storageClass",
+            /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/,
+            "expected a StorageClass name",
+        ),
         storageAccessMode,
         serviceType: r.oneOf(obj, "serviceType", "ClusterIP", serviceTypes),
         enableModelApi: r.bool(obj, "enableModelApi", false),
