@@ -1,6 +1,6 @@
 // Typed readers for raw config values. Each records a problem (and returns the default) instead of
 // throwing, so every mistake in a stack file is reported at once.
-import { didYouMean, Problems } from "./problems";
+import { hasInvisible, isUnset, Problems, unknownKeyText } from "./problems";
 
 export type Raw = Record<string, unknown>;
 
@@ -38,6 +38,15 @@ export interface NumberRule {
     /** Strictly greater than this. */
     above?: number;
     integer?: boolean;
+    /** A multiple of this (CPU in millicores: 0.001). */
+    step?: number;
+    /** Said after the rule in an error, e.g. what the unit is. */
+    note?: string;
+}
+
+function isMultiple(v: number, step: number): boolean {
+    const n = v / step;
+    return Math.abs(n - Math.round(n)) <= 1e-9 * Math.max(1, Math.abs(n));
 }
 
 function describe(rule: NumberRule): string {
@@ -46,7 +55,8 @@ function describe(rule: NumberRule): string {
     if (rule.min !== undefined && rule.max !== undefined) parts.push(`from ${rule.min} to ${rule.max}`);
     else if (rule.min !== undefined) parts.push(`>= ${rule.min}`);
     else if (rule.max !== undefined) parts.push(`<= ${rule.max}`);
-    return "expected " + parts.join(" ");
+    if (rule.step !== undefined) parts.push(`in steps of ${rule.step}`);
+    return "expected " + parts.join(" ") + (rule.note ? ` (${rule.note})` : "");
 }
 
 /** Reads one config section; `prefix` is the key path users see (`torchserve-platform:torchserve`). */
@@ -76,19 +86,13 @@ export class SectionReader {
         allowed: readonly string[],
         aliases: Record<string, string> = {},
     ): Raw | undefined {
-        if (value === undefined || value === null) return {};
+        if (isUnset(value)) return {};
         if (typeof value !== "object" || Array.isArray(value)) {
             problems.error(key, value, `expected an object with keys ${allowed.join(", ")}`);
             return undefined;
         }
         for (const k of Object.keys(value)) {
-            if (!allowed.includes(k)) {
-                const hint = didYouMean(k, allowed, aliases);
-                problems.errorText(
-                    `${key}.${k}`,
-                    `unknown key${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${allowed.join(", ")})`,
-                );
-            }
+            if (!allowed.includes(k)) problems.errorText(`${key}.${k}`, unknownKeyText(k, allowed, aliases));
         }
         return value as Raw;
     }
@@ -102,7 +106,8 @@ export class SectionReader {
             (!rule.integer || Number.isInteger(v)) &&
             (rule.min === undefined || v >= rule.min) &&
             (rule.max === undefined || v <= rule.max) &&
-            (rule.above === undefined || v > rule.above);
+            (rule.above === undefined || v > rule.above) &&
+            (rule.step === undefined || isMultiple(v, rule.step));
         if (!ok) {
             this.problems.error(this.key(name), v, describe(rule));
             return fallback;
@@ -126,8 +131,18 @@ export class SectionReader {
 
     optionalString(obj: Raw, name: string, pattern?: RegExp, allowed = "expected a string"): string | undefined {
         const v = obj[name];
-        if (v === undefined || v === null) return undefined;
-        if (typeof v !== "string" || v.length === 0 || (pattern && !pattern.test(v))) {
+        if (isUnset(v)) return undefined;
+        if (v === "") {
+            // An empty value is easy to leave behind (`pulumi config set --path x ""`): say so.
+            this.problems.error(this.key(name), v, `it is empty: ${allowed}, or remove the key for the default`);
+            return undefined;
+        }
+        if (typeof v === "string" && hasInvisible(v)) {
+            // A pasted zero-width or no-break space: free-text values would otherwise carry it along.
+            this.problems.error(this.key(name), v, `retype it without the invisible characters; ${allowed}`);
+            return undefined;
+        }
+        if (typeof v !== "string" || (pattern && !pattern.test(v))) {
             this.problems.error(this.key(name), v, allowed);
             return undefined;
         }
@@ -148,10 +163,24 @@ export class SectionReader {
         return v as T;
     }
 
+    /** A quantity of bytes (memory, volume sizes). */
     quantity(obj: Raw, name: string, fallback: string, positive = false): string {
         const v = obj[name];
-        if (v === undefined || v === null) return fallback;
-        if (positive && typeof v === "string" && parseQuantity(v) === 0) {
+        if (isUnset(v)) return fallback;
+        const bytes = typeof v === "string" ? parseQuantity(v) : undefined;
+        const milli = typeof v === "string" ? /^(.*\d)m$/.exec(v) : null;
+        if (typeof v === "string" && bytes !== undefined && (milli || !Number.isInteger(bytes))) {
+            // Kubernetes takes `512m` (milli) for memory: 0.512 bytes, rounded up to 1. Never what was meant.
+            this.problems.error(
+                this.key(name),
+                v,
+                milli
+                    ? `"m" means milli: that is ${bytes} bytes; did you mean ${milli[1]}Mi (mebibytes) or ${milli[1]}M (megabytes)?`
+                    : `that is ${bytes} bytes, not a whole number; use a suffix such as Mi or Gi`,
+            );
+            return fallback;
+        }
+        if (positive && bytes === 0) {
             this.problems.error(this.key(name), v, "must be larger than zero");
             return fallback;
         }

@@ -9,11 +9,46 @@ export class ConfigError extends Error {
     }
 }
 
-/** Shows a config value as the user wrote it. */
+/** YAML `~`/`null` and an absent key mean the same: use the default. */
+export function isUnset(value: unknown): value is undefined | null {
+    return value === undefined || value === null;
+}
+
+/**
+ * Characters that do not show in a terminal or editor: format characters (zero-width spaces and
+ * joiners, BOM, soft hyphen, bidi marks), spaces other than U+0020 (no-break, thin, ideographic…),
+ * line/paragraph separators and control characters other than tab and newlines (a kubeconfig's
+ * contents has those).
+ */
+const invisible = /[\p{Cf}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]|(?![\t\n\r])\p{Cc}/u;
+const invisibleGlobal = new RegExp(invisible.source, "gu");
+
+/** Whether a string holds characters `show` has to escape to make visible. */
+export function hasInvisible(text: string): boolean {
+    return invisible.test(text);
+}
+
+/** Numbers JSON cannot write (1e309 parses as Infinity), shown as themselves instead of "null". */
+function jsonSafe(_key: string, v: unknown): unknown {
+    return typeof v === "number" && !Number.isFinite(v) ? `${v} (too large a number)` : v;
+}
+
+/** Shows a config value as the user wrote it, invisible characters escaped (`\u200b`). */
 export function show(value: unknown): string {
     if (value === undefined) return "nothing";
-    const text = JSON.stringify(value);
+    if (typeof value === "number" && !Number.isFinite(value)) return `${value} (too large a number)`;
+    const text = JSON.stringify(value, jsonSafe).replace(
+        invisibleGlobal,
+        (c) => "\\u" + c.codePointAt(0)!.toString(16).padStart(4, "0"),
+    );
     return text.length > 80 ? text.slice(0, 77) + "..." : text;
+}
+
+/** Whether `value` (or a string inside it) holds invisible characters. */
+function containsInvisible(value: unknown): boolean {
+    if (typeof value === "string") return hasInvisible(value);
+    if (value && typeof value === "object") return Object.values(value).some(containsInvisible);
+    return false;
 }
 
 export class Problems {
@@ -22,7 +57,8 @@ export class Problems {
 
     /** `key` is the full key a user types, e.g. `torchserve-platform:torchserve.replicas`. */
     error(key: string, value: unknown, allowed: string): void {
-        this.errors.push(`${key}: ${show(value)} is not allowed; ${allowed}`);
+        const note = containsInvisible(value) ? " (it holds invisible characters, shown as \\u escapes)" : "";
+        this.errors.push(`${key}: ${show(value)}${note} is not allowed; ${allowed}`);
     }
 
     /** A problem whose wording does not fit "value is not allowed" (missing keys, combinations). */
@@ -35,7 +71,8 @@ export class Problems {
     }
 }
 
-function normalise(s: string): string {
+/** Lowercase, separators dropped: `persitant_volume` and `persitantVolume` compare alike. */
+export function normaliseKey(s: string): string {
     return s.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
@@ -62,17 +99,32 @@ export function didYouMean(
     allowed: readonly string[],
     aliases: Record<string, string> = {},
 ): string | undefined {
-    const alias = aliases[normalise(key)];
+    const alias = aliases[normaliseKey(key)];
     if (alias) return alias;
     let best: string | undefined;
     let bestDistance = Infinity;
     for (const candidate of allowed) {
-        const d = editDistance(normalise(key), normalise(candidate));
+        const d = editDistance(normaliseKey(key), normaliseKey(candidate));
         if (d < bestDistance) {
             best = candidate;
             bestDistance = d;
         }
     }
-    const limit = Math.max(2, Math.floor(normalise(key).length / 3));
+    const limit = Math.max(2, Math.floor(normaliseKey(key).length / 3));
     return bestDistance <= limit ? best : undefined;
+}
+
+/**
+ * "unknown key" with the best hint: a name from the original Helm chart (`aliases`) gets where
+ * it lives here, a typo the closest allowed key.
+ */
+export function unknownKeyText(key: string, allowed: readonly string[], aliases: Record<string, string> = {}): string {
+    const alias = aliases[normaliseKey(key)];
+    const near = alias ? undefined : didYouMean(key, allowed);
+    const hint = alias
+        ? `; the original Helm chart's "${key}" is "${alias}" here`
+        : near
+          ? `; did you mean "${near}"?`
+          : "";
+    return `unknown key${hint} (allowed: ${allowed.join(", ")})`;
 }
