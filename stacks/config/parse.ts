@@ -1,7 +1,8 @@
 // Raw stack config → validated Settings. Pure: every problem is collected and reported at once,
 // before the program registers a single resource.
 import { checkCapacity, checkCombinations } from "./capacity";
-import { ConfigError, didYouMean, Problems } from "./problems";
+import { chartKeysUnder } from "./helmChart";
+import { ConfigError, didYouMean, Problems, show } from "./problems";
 import { RawStackConfig } from "./read";
 import { readAutoscaling, readGrafana, readIstio, readPrometheus } from "./sections/addons";
 import { readCloud, readCluster, readGpuNodePool, readLocation } from "./sections/cluster";
@@ -21,10 +22,53 @@ export const topLevelKeys = [
     "istio",
 ] as const;
 
+/**
+ * Config namespaces read by the providers this program uses (package.json's @pulumi/* packages, and
+ * `pulumi:` for the engine itself). A key in any other namespace is read by nobody.
+ */
+export const providerNamespaces = ["aws", "azure-native", "eks", "gcp", "kubernetes", "pulumi", "random"] as const;
+
 export interface ParsedConfig {
     settings: Settings;
     /** Non-fatal findings (e.g. capacity checks skipped for an unknown instance type). */
     warnings: string[];
+}
+
+/** Namespaces people reach for that belong to providers this program does not use. */
+const namespaceAliases: Record<string, string> = { azure: "azure-native", google: "gcp", k8s: "kubernetes" };
+
+/**
+ * A key in a namespace nobody reads (`torchserve_platform:torchserve`) would be ignored whole, and
+ * the stack deployed on defaults: refuse it, pointing at the namespace it most likely meant.
+ */
+function checkNamespaces(problems: Problems, raw: RawStackConfig): void {
+    const known = [raw.project, ...providerNamespaces];
+    for (const full of raw.allKeys) {
+        const colon = full.indexOf(":");
+        const ns = full.slice(0, colon);
+        if (colon < 0 || known.includes(ns)) continue;
+        const near = didYouMean(ns, known, namespaceAliases);
+        const rest = full.slice(colon + 1);
+        problems.errorText(
+            full,
+            `unknown config namespace "${ns}", so nothing reads this key${near ? `; did you mean ${near}:${rest}?` : ""} (this program reads ${raw.project}:* and its providers' ${providerNamespaces.map((n) => `${n}:*`).join(", ")})`,
+        );
+    }
+}
+
+/** Hint for an unknown top-level key: the original chart's name for it, a typo, or a torchserve key. */
+function unknownTopLevelKey(k: string, value: unknown): string {
+    const chart = chartKeysUnder(k);
+    if (chart.length > 0) {
+        const where = chart
+            .map((c) => `${c.chart} ${c.key ? `is ${c.key} here` : `has no counterpart: ${c.note}`}`)
+            .join("; ");
+        return `${show(value)} is a key of the original Helm chart's values.yaml: ${where}`;
+    }
+    const hint =
+        didYouMean(k, topLevelKeys) ??
+        (didYouMean(k, torchserveKeys, seedAliases) && `torchserve.${didYouMean(k, torchserveKeys, seedAliases)}`);
+    return `unknown key${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${topLevelKeys.join(", ")})`;
 }
 
 /** Throws ConfigError listing every problem, one line each. */
@@ -33,17 +77,9 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
     const key = (k: string) => `${raw.project}:${k}`;
     const v = raw.values;
 
+    checkNamespaces(problems, raw);
     for (const k of Object.keys(v)) {
-        if (!(topLevelKeys as readonly string[]).includes(k)) {
-            const hint =
-                didYouMean(k, topLevelKeys) ??
-                (didYouMean(k, torchserveKeys, seedAliases) &&
-                    `torchserve.${didYouMean(k, torchserveKeys, seedAliases)}`);
-            problems.errorText(
-                key(k),
-                `unknown key${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${topLevelKeys.join(", ")})`,
-            );
-        }
+        if (!(topLevelKeys as readonly string[]).includes(k)) problems.errorText(key(k), unknownTopLevelKey(k, v[k]));
     }
     // Settings flow into ConfigMaps, Helm values and plans in clear text: refuse rather than leak.
     for (const k of raw.secretKeys ?? []) {
