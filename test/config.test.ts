@@ -1,7 +1,16 @@
 // Table-driven tests of config parsing and preflight validation (pure; no Pulumi runtime).
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { defaultKubernetesVersion as aksDefaultVersion } from "../components/aks/defaults";
+import { aksSupportedMinors } from "../components/aks/versions";
+import { eksDefaults } from "../components/eks/defaults";
+import { eksSupportedMinors } from "../components/eks/versions";
+import { defaultKubernetesVersion as gkeDefaultVersion } from "../components/gke/defaults";
+import { gkeRegularChannelMinors } from "../components/gke/versions";
 import { gpuPodCapacity } from "../stacks/config/capacity";
-import { ConfigError, parseStackConfig } from "../stacks/config/parse";
+import { chartKeys } from "../stacks/config/helmChart";
+import { ConfigError, parseStackConfig, providerNamespaces } from "../stacks/config/parse";
 import { RawStackConfig } from "../stacks/config/read";
 import { imageFlavour } from "../stacks/config/sections/torchserve";
 
@@ -186,6 +195,11 @@ describe("config: image references", () => {
         ["pytorch/torchserve:latest", undefined],
         ["pytorch/torchserve:latest-gpu", undefined],
         ["registry.example.com:5000/torchserve", undefined],
+        // Tags and registry hosts may hold capitals; repository paths may not (distribution/reference).
+        ["pytorch/torchserve:0.12.0-GPU-RC1", "gpu"],
+        ["Registry.Example.com:5000/team/torchserve:1.2-CPU", "cpu"],
+        ["pytorch/TorchServe:0.12.0-gpu", undefined],
+        ["pytorch/torchserve:LATEST", undefined],
     ];
     for (const [image, flavour] of table) {
         it(`${image} → ${flavour ?? "rejected"}`, () => assert.strictEqual(imageFlavour(image), flavour));
@@ -620,4 +634,411 @@ describe("config: each mistake fails with one line naming the key", () => {
     });
 
     it("has at least 30 cases", () => assert.ok(badConfigs.length >= 30));
+});
+
+// Issue 15, "Config holes": configurations a new user tried. Each row names the outcome: one error
+// line naming the key and showing the value, an accepted config, or a warning.
+describe("config holes: accepted although wrong → one line naming key and value", () => {
+    const store = (modelStorePath: string) => existing({ modelStorePath });
+    const version = (cloud: (e: Record<string, unknown>) => RawStackConfig, v: unknown) =>
+        cloud({ cluster: { kubernetesVersion: v } });
+    /** [what, config, key the line starts with, the value as the line shows it, a word it must contain] */
+    const refused: [string, RawStackConfig, string, string, string][] = [
+        [
+            "namespace typo hides the torchserve section",
+            raw({ cloud: "existing" }, {}, "t", ["torchserve_platform:torchserve"]),
+            "torchserve_platform:torchserve",
+            '"torchserve_platform"',
+            "did you mean torchserve-platform:torchserve?",
+        ],
+        [
+            "another provider's namespace",
+            raw({ cloud: "azure", torchserve: { nGpu: 0 } }, { azureLocation: "eastus" }, "t", ["azure:location"]),
+            "azure:location",
+            '"azure"',
+            "did you mean azure-native:location?",
+        ],
+        [
+            "memoryRequest in milli",
+            existing({ memoryRequest: "512m" }),
+            `${P}:torchserve.memoryRequest`,
+            '"512m"',
+            "512Mi",
+        ],
+        [
+            "memoryLimit in milli",
+            existing({ memoryLimit: "8000m" }),
+            `${P}:torchserve.memoryLimit`,
+            '"8000m"',
+            "8 bytes",
+        ],
+        ["nCpu below a millicore", existing({ nCpu: 1e-9 }), `${P}:torchserve.nCpu`, "1e-9", "steps of 0.001"],
+        [
+            "prometheus in kube-public",
+            existing({}, { prometheus: { enabled: true, namespace: "kube-public" } }),
+            `${P}:prometheus.namespace`,
+            '"kube-public"',
+            "of its own",
+        ],
+        [
+            "model names equal ignoring case",
+            existing({
+                models: [
+                    { name: "squeezenet1_1", url: "https://e.com/a.mar" },
+                    { name: "SqueezeNet1_1", url: "https://e.com/b.mar" },
+                ],
+            }),
+            `${P}:torchserve.models[1].name`,
+            '"SqueezeNet1_1"',
+            "case",
+        ],
+        ...[15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090].map(
+            (port): [string, RawStackConfig, string, string, string] => [
+                `TorchServe port ${port} with the mesh on`,
+                existing({ inferencePort: port }, { istio: true }),
+                `${P}:torchserve.inferencePort`,
+                String(port),
+                "sidecar",
+            ],
+        ),
+        [
+            "gRPC port in Envoy's set with the mesh on",
+            existing({ grpcManagementPort: 15090 }, { istio: true }),
+            `${P}:torchserve.grpcManagementPort`,
+            "15090",
+            "Envoy Prometheus",
+        ],
+        [
+            "system pool instance type of another cloud",
+            gcp({ cluster: { systemNodePool: { instanceType: "m6i.large" } } }),
+            `${P}:cluster.systemNodePool.instanceType`,
+            '"m6i.large"',
+            "aws instance type but cloud is gcp",
+        ],
+        [
+            "rest of a maxNodes: 0 pool still checked",
+            raw(
+                {
+                    cloud: "aws",
+                    gpuNodePool: { instanceType: "g5.xlarge", maxNodes: 0, minNodes: "lots" },
+                    torchserve: { nGpu: 0 },
+                },
+                { awsRegion: "us-west-2" },
+            ),
+            `${P}:gpuNodePool.minNodes`,
+            '"lots"',
+            "integer",
+        ],
+        [
+            "Kubernetes 1.99 on EKS",
+            version(aws, "1.99"),
+            `${P}:cluster.kubernetesVersion`,
+            '"1.99"',
+            "allowUnlistedKubernetesVersion",
+        ],
+        [
+            "Kubernetes 1.33 on EKS (extended support)",
+            version(aws, "1.33"),
+            `${P}:cluster.kubernetesVersion`,
+            '"1.33"',
+            "EKS offers",
+        ],
+        ["Kubernetes 1.99 on AKS", version(azure, "1.99"), `${P}:cluster.kubernetesVersion`, '"1.99"', "AKS offers"],
+        [
+            "Kubernetes 1.99 on GKE",
+            version(gcp, "1.99"),
+            `${P}:cluster.kubernetesVersion`,
+            '"1.99"',
+            "GKE's Regular channel",
+        ],
+        [
+            "Kubernetes 1.99 on an existing cluster",
+            existing({}, { cluster: { kubernetesVersion: "1.99" } }),
+            `${P}:cluster.kubernetesVersion`,
+            '"1.99"',
+            "newest Kubernetes release",
+        ],
+        ...["/usr", "/bin", "/etc/models", "/lib64", "/home/venv", "/home/model-server", "/var", "/home"].map(
+            (path): [string, RawStackConfig, string, string, string] => [
+                `modelStorePath on ${path}`,
+                store(path),
+                `${P}:torchserve.modelStorePath`,
+                JSON.stringify(path),
+                "would hide the image's",
+            ],
+        ),
+        [
+            "credentials inside a model URL",
+            existing({ models: [{ name: "m", url: "https://user:pass@example.com/m.mar" }] }),
+            `${P}:torchserve.models[0].url`,
+            '"https://user:***@example.com/m.mar"',
+            "credentials",
+        ],
+        [
+            "a token as user name in a model URL",
+            existing({ models: [{ name: "m", url: "https://ghp_token@example.com/m.mar" }] }),
+            `${P}:torchserve.models[0].url`,
+            '"https://***@example.com/m.mar"',
+            "credentials",
+        ],
+    ];
+    for (const [what, config, key, value, word] of refused) {
+        it(what, () => {
+            const errors = errorsOf(config);
+            assert.strictEqual(errors.length, 1, `expected exactly one problem, got:\n${errors.join("\n")}`);
+            assert.ok(errors[0].startsWith(`${key}: `), `"${errors[0]}" should start with ${key}:`);
+            assert.ok(errors[0].includes(value), `"${errors[0]}" should show the value ${value}`);
+            assert.ok(errors[0].includes(word), `"${errors[0]}" should mention ${word}`);
+            assert.ok(!errors[0].includes("\n"), "one line");
+        });
+    }
+
+    it("never repeats a password from a model URL", () => {
+        const [line] = errorsOf(existing({ models: [{ name: "m", url: "https://user:s3cret@example.com/m.mar" }] }));
+        assert.ok(!line.includes("s3cret"), line);
+    });
+});
+
+describe("config holes: refused although right → accepted", () => {
+    /** [what, config, a check of the resulting settings] */
+    const accepted: [string, RawStackConfig, (s: ReturnType<typeof parseStackConfig>["settings"]) => void][] = [
+        [
+            "image tag with capitals",
+            aws({ torchserve: { ...gpuTorchserve, image: "pytorch/torchserve:0.12.0-GPU-RC1" } }),
+            (s) => assert.strictEqual(s.torchserve.image, "pytorch/torchserve:0.12.0-GPU-RC1"),
+        ],
+        [
+            "registry host with capitals",
+            existing({ image: "Registry.Example.com:5000/team/torchserve:1.2-cpu" }),
+            (s) => assert.strictEqual(s.torchserve.image, "Registry.Example.com:5000/team/torchserve:1.2-cpu"),
+        ],
+        [
+            "model URL scheme in capitals (stored lowercase: the fetcher compares it literally)",
+            existing({ models: [{ name: "m", url: "HTTPS://example.com/m.mar" }] }),
+            (s) => assert.strictEqual(s.torchserve.models[0].url, "https://example.com/m.mar"),
+        ],
+        [
+            "JWKS and Prometheus URL schemes in capitals",
+            existing(
+                {},
+                {
+                    grafana: { enabled: true, prometheusUrl: "HTTP://prometheus.example.com:9090" },
+                    istio: { enabled: true, jwt: { issuer: "https://issuer", jwksUri: "HTTPS://issuer/jwks.json" } },
+                },
+            ),
+            (s) => {
+                assert.strictEqual(s.grafana.prometheusUrl, "http://prometheus.example.com:9090");
+                assert.strictEqual(s.istio.jwt?.jwksUri, "https://issuer/jwks.json");
+            },
+        ],
+        [
+            "istio.jwt: null means unset",
+            existing({}, { istio: { enabled: true, jwt: null } }),
+            (s) => assert.strictEqual(s.istio.jwt, undefined),
+        ],
+        [
+            "image: null means the default",
+            existing({ image: null }),
+            (s) => assert.strictEqual(s.torchserve.image, "pytorch/torchserve:0.12.0-cpu"),
+        ],
+        [
+            "existing GPU pool sized by gpusPerNode alone",
+            existing({ image: "pytorch/torchserve:0.12.0-gpu", nGpu: 4 }, { gpuNodePool: { gpusPerNode: 4 } }),
+            (s) => assert.strictEqual(s.gpuNodePool?.gpusPerNode, 4),
+        ],
+        [
+            "a disabled pool needs no instance type",
+            raw({ cloud: "aws", gpuNodePool: { maxNodes: 0 }, torchserve: { nGpu: 0 } }, { awsRegion: "us-west-2" }),
+            (s) => assert.strictEqual(s.gpuNodePool, undefined),
+        ],
+        [
+            "Kubernetes 1.36 on EKS",
+            aws({ cluster: { kubernetesVersion: "1.36" } }),
+            (s) => assert.strictEqual(s.cluster.kubernetesVersion, "1.36"),
+        ],
+        [
+            "Kubernetes 1.37 on AKS",
+            azure({ cluster: { kubernetesVersion: "1.37" } }),
+            (s) => assert.strictEqual(s.cluster.kubernetesVersion, "1.37"),
+        ],
+        [
+            "an unlisted version behind the escape hatch",
+            aws({ cluster: { kubernetesVersion: "1.38", allowUnlistedKubernetesVersion: true } }),
+            (s) => assert.strictEqual(s.cluster.kubernetesVersion, "1.38"),
+        ],
+        [
+            "Envoy's port numbers without the mesh",
+            existing({ inferencePort: 15001 }),
+            (s) => assert.strictEqual(s.torchserve.inferencePort, 15001),
+        ],
+        ["nCpu in millicores", existing({ nCpu: 0.25 }), (s) => assert.strictEqual(s.torchserve.nCpu, 0.25)],
+        [
+            "model store below /var or /mnt",
+            existing({ modelStorePath: "/var/models" }),
+            (s) => assert.strictEqual(s.torchserve.modelStorePath, "/var/models/"),
+        ],
+        [
+            "provider config such as kubernetes:context",
+            raw({ cloud: "existing", torchserve: { nGpu: 0 } }, {}, "t", ["kubernetes:context", "pulumi:template"]),
+            (s) => assert.strictEqual(s.cloud, "existing"),
+        ],
+    ];
+    for (const [what, config, check] of accepted) {
+        it(what, () => {
+            assert.deepStrictEqual(errorsOf(config), []);
+            check(parseStackConfig(config).settings);
+        });
+    }
+});
+
+describe("config holes: unclear messages → one clear line", () => {
+    /** [what, config, key the line starts with, words the line must contain, words it must not] */
+    const clearer: [string, RawStackConfig, string, string[], string[]][] = [
+        [
+            "unquoted kubernetesVersion: 1.30 arrives as 1.3",
+            existing({}, { cluster: { kubernetesVersion: 1.3 } }),
+            `${P}:cluster.kubernetesVersion`,
+            ["1.3 is not allowed", 'kubernetesVersion: "1.30"', "quote"],
+            [],
+        ],
+        [
+            'aws:region: ""',
+            raw({ cloud: "aws", torchserve: { nGpu: 0 } }, { awsRegion: "" }),
+            "aws:region",
+            ['"" is not allowed', "empty", "us-west-2"],
+            ["did you mean"],
+        ],
+        [
+            'cluster.kubeconfig: ""',
+            existing({}, { cluster: { kubeconfig: "" } }),
+            `${P}:cluster.kubeconfig`,
+            ['"" is not allowed', "empty", "ambient kubeconfig"],
+            [],
+        ],
+        [
+            "zero-width space in an instance type",
+            aws({ gpuNodePool: { instanceType: "g5.xlarge\u200b" } }),
+            `${P}:gpuNodePool.instanceType`,
+            ['"g5.xlarge\\u200b"', "invisible"],
+            ["\u200b"],
+        ],
+        [
+            "no-break space in a free-text value",
+            existing({}, { cluster: { context: "kind\u00a0dev" } }),
+            `${P}:cluster.context`,
+            ['"kind\\u00a0dev"', "invisible"],
+            ["\u00a0"],
+        ],
+        [
+            "zero-width space at the end of a model URL",
+            existing({ models: [{ name: "m", url: "https://e.com/m.mar\u200b" }] }),
+            `${P}:torchserve.models[0].url`,
+            ['"https://e.com/m.mar\\u200b"', "invisible"],
+            [],
+        ],
+        [
+            "replicas: 1e309",
+            existing({ replicas: JSON.parse("1e309") }),
+            `${P}:torchserve.replicas`,
+            ["Infinity (too large a number) is not allowed", "from 1 to 1000"],
+            ["null"],
+        ],
+        [
+            "chart key torchserve_image",
+            raw({ cloud: "existing", torchserve: { nGpu: 0 }, torchserve_image: "pytorch/torchserve:latest-gpu" }),
+            `${P}:torchserve_image`,
+            ['"pytorch/torchserve:latest-gpu"', "original Helm chart", "torchserve.image"],
+            ['did you mean "torchserve"'],
+        ],
+        [
+            "chart key deployment.replicas",
+            raw({ cloud: "existing", torchserve: { nGpu: 0 }, deployment: { replicas: 2 } }),
+            `${P}:deployment`,
+            ['{"replicas":2}', "deployment.replicas is torchserve.replicas"],
+            [],
+        ],
+        [
+            "chart key persitant_volume.size",
+            raw({ cloud: "existing", torchserve: { nGpu: 0 }, persitant_volume: { size: "1Gi" } }),
+            `${P}:persitant_volume`,
+            ["persitant_volume.size is torchserve.persistenceSize"],
+            [],
+        ],
+        [
+            "chart key persistentVolume.name",
+            raw({ cloud: "existing", torchserve: { nGpu: 0 }, persistentVolume: { name: "efs-claim" } }),
+            `${P}:persistentVolume`,
+            ["persistentVolume.name has no counterpart", "storageClass"],
+            [],
+        ],
+        [
+            "chart key namespace at the top level",
+            raw({ cloud: "existing", torchserve: { nGpu: 0 }, namespace: "torchserve" }),
+            `${P}:namespace`,
+            ["namespace is torchserve.namespace"],
+            [],
+        ],
+        [
+            "chart key torchserve.pvd_mount",
+            existing({ pvd_mount: "/home/model-server/shared/" }),
+            `${P}:torchserve.pvd_mount`,
+            ['original Helm chart\'s "pvd_mount" is "modelStorePath" here'],
+            [],
+        ],
+        [
+            "chart key torchserve.inference_port",
+            existing({ inference_port: 8080 }),
+            `${P}:torchserve.inference_port`,
+            ['"inferencePort"'],
+            [],
+        ],
+    ];
+    for (const [what, config, key, words, absent] of clearer) {
+        it(what, () => {
+            const errors = errorsOf(config);
+            assert.strictEqual(errors.length, 1, `expected exactly one problem, got:\n${errors.join("\n")}`);
+            assert.ok(errors[0].startsWith(`${key}: `), `"${errors[0]}" should start with ${key}:`);
+            for (const w of words) assert.ok(errors[0].includes(w), `"${errors[0]}" should contain ${w}`);
+            for (const w of absent) assert.ok(!errors[0].includes(w), `"${errors[0]}" should not contain ${w}`);
+        });
+    }
+
+    it("warns when replicas share an existing cluster's default StorageClass as ReadWriteMany", () => {
+        const { warnings } = parseStackConfig(existing({ replicas: 2 }));
+        const line = warnings.find((w) => w.startsWith(`${P}:torchserve.storageClass: `));
+        assert.ok(line?.includes("ReadWriteMany") && line.includes("Pending"), warnings.join("\n"));
+        for (const quiet of [existing({ replicas: 2, storageClass: "nfs" }), existing({}), aws()])
+            assert.ok(!parseStackConfig(quiet).warnings.some((w) => w.includes("torchserve.storageClass")));
+    });
+});
+
+describe("config: facts kept in step", () => {
+    const root = path.join(__dirname, "..");
+
+    it("README's table from the original Helm chart lists the chart's values.yaml keys", () => {
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        const section = readme.split("### From the original Helm chart")[1].split("\n## ")[0];
+        const rows = section.split("\n").filter((l) => /^\| `/.test(l));
+        const listed = rows.map((l) => /^\| `([^`]+)`/.exec(l)![1]);
+        assert.deepStrictEqual(
+            listed,
+            chartKeys.map((c) => c.chart),
+        );
+        for (const [row, c] of rows.map((r, i) => [r, chartKeys[i]] as const))
+            if (c.key) assert.ok(row.includes(`\`${c.key}\``), `${row} should name ${c.key}`);
+    });
+
+    it("each cloud's default Kubernetes version is one the cloud offers", () => {
+        assert.ok((eksSupportedMinors as readonly string[]).includes(eksDefaults.kubernetesVersion));
+        assert.ok((aksSupportedMinors as readonly string[]).includes(aksDefaultVersion));
+        assert.ok((gkeRegularChannelMinors as readonly string[]).includes(gkeDefaultVersion));
+    });
+
+    it("the provider namespaces allowed are those of the @pulumi packages the program depends on", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+        const fromPackages = Object.keys(pkg.dependencies)
+            .filter((d) => d.startsWith("@pulumi/"))
+            .map((d) => d.slice("@pulumi/".length));
+        assert.deepStrictEqual([...providerNamespaces].sort(), fromPackages.sort());
+    });
 });

@@ -1,9 +1,20 @@
 // Checks that need several keys at once: will the pods fit the GPU pool, does the storage allow
 // the replica count, are the add-ons combined sensibly. Pure; reports through Problems.
+import { envoyReservedPorts } from "../../components/mesh/envoyPorts";
 import { parseQuantity } from "./fields";
 import { catalogs, cloudOfInstanceType, InstanceShape, n1AttachableGpus } from "./gpuCatalog";
 import { Problems } from "./problems";
+import { reservedNamespaces } from "./sections/torchserve";
 import { Settings } from "./settings";
+
+/** TorchServe's container ports, all in the pod's network namespace with the sidecar. */
+const torchservePortKeys = [
+    "inferencePort",
+    "managementPort",
+    "metricsPort",
+    "grpcInferencePort",
+    "grpcManagementPort",
+] as const;
 
 const GiB = 2 ** 30;
 /** Filestore's smallest instance (basic HDD / zonal tiers) is 1 TiB. */
@@ -58,7 +69,11 @@ function checkInstanceType(s: Settings, p: Problems, key: string): InstanceShape
     const shape = catalogs[s.cloud][pool.instanceType];
     const owner = cloudOfInstanceType(pool.instanceType);
     if (!shape && owner && owner !== s.cloud) {
-        p.error(gpuKey("instanceType"), pool.instanceType, `this is a ${owner} instance type but cloud is ${s.cloud}`);
+        p.error(
+            gpuKey("instanceType"),
+            pool.instanceType,
+            `this is ${owner === "gcp" ? "a" : "an"} ${owner} instance type but cloud is ${s.cloud}`,
+        );
         return undefined;
     }
     if (!shape) {
@@ -170,7 +185,7 @@ export function checkCapacity(s: Settings, p: Problems, project: string): void {
         p.error(
             k("torchserve.nGpu"),
             ts.nGpu,
-            `a pod cannot use more GPUs than one node has (${pool.instanceType}: ${pool.gpusPerNode})`,
+            `a pod cannot use more GPUs than one node has (${pool.instanceType || "gpuNodePool.gpusPerNode"}: ${pool.gpusPerNode})`,
         );
         return;
     }
@@ -234,8 +249,7 @@ export function checkCombinations(s: Settings, p: Problems, project: string): vo
     }
     if (
         s.prometheus.enabled &&
-        (s.prometheus.namespace === s.torchserve.namespace ||
-            ["kube-system", "default", "istio-system", "istio-ingress"].includes(s.prometheus.namespace))
+        (s.prometheus.namespace === s.torchserve.namespace || reservedNamespaces.includes(s.prometheus.namespace))
     ) {
         p.error(
             k("prometheus.namespace"),
@@ -254,6 +268,18 @@ export function checkCombinations(s: Settings, p: Problems, project: string): vo
             s.cluster.kubernetesVersion,
             `the pinned Istio release supports Kubernetes 1.${istioKubernetesMinors.min} to 1.${istioKubernetesMinors.max}`,
         );
+    }
+    if (s.istio.enabled) {
+        for (const name of torchservePortKeys) {
+            const port = s.torchserve[name];
+            const use = envoyReservedPorts[port];
+            if (use)
+                p.error(
+                    k(`torchserve.${name}`),
+                    port,
+                    `with istio on, the sidecar in the same pod listens on ${port} (${use}); pick a port outside Istio's ${Object.keys(envoyReservedPorts).join(", ")}`,
+                );
+        }
     }
     if (s.torchserve.canary && !s.istio.enabled) {
         p.errorText(

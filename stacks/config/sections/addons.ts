@@ -1,11 +1,16 @@
 // The optional add-ons: `prometheus`, `grafana`, `autoscaling`, `istio`. Each accepts true/false
 // or an object with `enabled`.
 import { SectionReader } from "../fields";
-import { Problems } from "../problems";
+import { isUnset, Problems } from "../problems";
 import { AutoscalingSettings, GrafanaSettings, IstioSettings, PrometheusSettings, serviceTypes } from "../settings";
 
 const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const promDuration = /^\d+(ms|s|m|h|d|w|y)$/;
+
+/** URL schemes are case-insensitive (RFC 3986 3.1); consumers compare them lowercase. */
+function lowercaseScheme(url: string | undefined): string | undefined {
+    return url?.replace(/^[a-z][a-z0-9+.-]*:/i, (scheme) => scheme.toLowerCase());
+}
 
 export function readPrometheus(problems: Problems, prefix: string, value: unknown): PrometheusSettings {
     const r = new SectionReader(problems, prefix);
@@ -25,11 +30,13 @@ export function readGrafana(problems: Problems, prefix: string, value: unknown):
     return {
         enabled,
         serviceType: r.oneOf(obj, "serviceType", "ClusterIP", serviceTypes),
-        prometheusUrl: r.optionalString(
-            obj,
-            "prometheusUrl",
-            /^https?:\/\/\S+$/,
-            "expected the http(s) URL of a Prometheus server",
+        prometheusUrl: lowercaseScheme(
+            r.optionalString(
+                obj,
+                "prometheusUrl",
+                /^https?:\/\/\S+$/i,
+                "expected the http(s) URL of a Prometheus server",
+            ),
         ),
     };
 }
@@ -76,19 +83,16 @@ export function readIstio(problems: Problems, prefix: string, value: unknown): I
     const c = new SectionReader(problems, cookieKey);
 
     let jwt: IstioSettings["jwt"];
-    if (obj.jwt !== undefined) {
+    if (!isUnset(obj.jwt)) {
         const jwtKey = r.key("jwt");
         const j = SectionReader.object(problems, jwtKey, obj.jwt, ["issuer", "jwksUri"]) ?? {};
         const jr = new SectionReader(problems, jwtKey);
         const issuer = jr.optionalString(j, "issuer");
-        const jwksUri = jr.optionalString(
-            j,
-            "jwksUri",
-            /^https:\/\/\S+$/,
-            "expected the https URL of the issuer's JWKS",
+        const jwksUri = lowercaseScheme(
+            jr.optionalString(j, "jwksUri", /^https:\/\/\S+$/i, "expected the https URL of the issuer's JWKS"),
         );
-        if (j.issuer === undefined) problems.errorText(`${jwtKey}.issuer`, "required when jwt is set");
-        if (j.jwksUri === undefined) problems.errorText(`${jwtKey}.jwksUri`, "required when jwt is set");
+        if (isUnset(j.issuer)) problems.errorText(`${jwtKey}.issuer`, "required when jwt is set");
+        if (isUnset(j.jwksUri)) problems.errorText(`${jwtKey}.jwksUri`, "required when jwt is set");
         if (issuer && jwksUri) jwt = { issuer, jwksUri };
     }
     return {

@@ -1,16 +1,26 @@
 // `cloud`, the provider location keys, `cluster` and `gpuNodePool`.
+import { aksSupportedMinors } from "../../../components/aks/versions";
+import { newestKubernetesMinor } from "../../../components/cluster/kubernetesReleases";
+import { eksSupportedMinors } from "../../../components/eks/versions";
+import { gkeRegularChannelMinors } from "../../../components/gke/versions";
 import { Raw, SectionReader } from "../fields";
-import { catalogs } from "../gpuCatalog";
-import { didYouMean, Problems } from "../problems";
+import { catalogs, cloudOfInstanceType } from "../gpuCatalog";
+import { didYouMean, isUnset, Problems } from "../problems";
 import { RawStackConfig } from "../read";
 import { Cloud, clouds, ClusterSettings, GpuNodePoolSettings, Location } from "../settings";
 
 const clusterNamePattern = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 /** Managed clouds take a minor version (patches are theirs); none still offers anything older than 1.30. */
 const versionPattern = /^1\.(3\d|[4-9]\d)$/;
+const instanceTypePattern = /^[A-Za-z0-9_.-]+$/;
+const systemPoolExamples: Record<Exclude<Cloud, "existing">, string> = {
+    aws: "m6i.large",
+    azure: "Standard_D4s_v5",
+    gcp: "e2-standard-4",
+};
 
 export function readCloud(problems: Problems, key: string, value: unknown): Cloud | undefined {
-    if (value === undefined) {
+    if (isUnset(value)) {
         problems.errorText(key, `required; set it to one of ${clouds.join(", ")} (pulumi config set cloud <value>)`);
         return undefined;
     }
@@ -52,14 +62,22 @@ export function readLocation(
     allKeys: string[] = [],
 ): Location {
     const check = (key: string, value: string | undefined, example: string) => {
-        if (value) {
-            const rule = locationRules[key];
+        const rule = locationRules[key];
+        if (value === "") {
+            problems.error(
+                key,
+                value,
+                `it is set but empty: ${rule.allowed}; e.g. pulumi config set ${key} ${example}`,
+            );
+            return;
+        }
+        if (value !== undefined) {
             if (!rule.pattern.test(value)) problems.error(key, value, rule.allowed);
             return;
         }
         const [ns, name] = key.split(":");
         const near = allKeys
-            .filter((k) => k.startsWith(`${ns}:`))
+            .filter((k) => k.startsWith(`${ns}:`) && k !== key)
             .find((k) => didYouMean(k.slice(ns.length + 1), [name]) === name);
         problems.errorText(
             key,
@@ -75,6 +93,67 @@ export function readLocation(
     return { ...location };
 }
 
+/** Kubernetes minors each cloud offers new clusters (components/<cloud>/versions.ts). */
+const supportedMinors: Record<Exclude<Cloud, "existing">, { service: string; minors: readonly string[] }> = {
+    aws: { service: "EKS", minors: eksSupportedMinors },
+    azure: { service: "AKS", minors: aksSupportedMinors },
+    gcp: { service: "GKE's Regular channel", minors: gkeRegularChannelMinors },
+};
+
+function minorOf(version: string): number {
+    return Number(version.split(".")[1]);
+}
+
+/**
+ * `cluster.kubernetesVersion`: a quoted minor the cloud offers (or, on `existing`, one that has
+ * been released). `allowUnlisted` is the escape hatch for a minor newer than these lists.
+ */
+function readKubernetesVersion(
+    r: SectionReader,
+    obj: Raw,
+    cloud: Cloud | undefined,
+    allowUnlisted: boolean,
+): string | undefined {
+    const v = obj.kubernetesVersion;
+    if (typeof v === "number") {
+        // YAML reads `kubernetesVersion: 1.30` as the number 1.3.
+        const meant = /^1\.\d$/.test(String(v)) ? `${v}0` : String(v);
+        r.problems.error(
+            r.key("kubernetesVersion"),
+            v,
+            `YAML read an unquoted version as a number (1.30 becomes 1.3): quote it, e.g. kubernetesVersion: "${meant}"`,
+        );
+        return undefined;
+    }
+    const version = r.optionalString(
+        obj,
+        "kubernetesVersion",
+        versionPattern,
+        'expected a supported Kubernetes minor version, 1.30 or newer, such as "1.35" (no patch number)',
+    );
+    if (!version || allowUnlisted || !cloud) return version;
+    const hatch = "set cluster.allowUnlistedKubernetesVersion: true for a version released since";
+    if (cloud === "existing") {
+        if (minorOf(version) <= minorOf(newestKubernetesMinor)) return version;
+        r.problems.error(
+            r.key("kubernetesVersion"),
+            version,
+            `the newest Kubernetes release this program knows is ${newestKubernetesMinor}; ${hatch}`,
+        );
+        return undefined;
+    }
+    const { service, minors } = supportedMinors[cloud];
+    if (!minors.includes(version)) {
+        r.problems.error(
+            r.key("kubernetesVersion"),
+            version,
+            `${service} offers new clusters ${minors.join(", ")} (late 2026); ${hatch}`,
+        );
+        return undefined;
+    }
+    return version;
+}
+
 export function readCluster(
     problems: Problems,
     prefix: string,
@@ -82,7 +161,15 @@ export function readCluster(
     stack: string,
     cloud: Cloud | undefined,
 ): ClusterSettings {
-    const allowed = ["name", "kubernetesVersion", "systemNodePool", "kubeconfig", "context", "deletionProtection"];
+    const allowed = [
+        "name",
+        "kubernetesVersion",
+        "allowUnlistedKubernetesVersion",
+        "systemNodePool",
+        "kubeconfig",
+        "context",
+        "deletionProtection",
+    ];
     const obj = SectionReader.object(problems, prefix, value, allowed) ?? {};
     const r = new SectionReader(problems, prefix);
     const defaultName = `torchserve-${stack}`
@@ -97,11 +184,11 @@ export function readCluster(
         clusterNamePattern,
         "expected lowercase letters, digits and '-', starting with a letter, at most 40 characters",
     );
-    const kubernetesVersion = r.optionalString(
+    const kubernetesVersion = readKubernetesVersion(
+        r,
         obj,
-        "kubernetesVersion",
-        versionPattern,
-        'expected a supported Kubernetes minor version, 1.30 or newer, such as "1.35" (no patch number)',
+        cloud,
+        r.bool(obj, "allowUnlistedKubernetesVersion", false),
     );
 
     const poolKey = `${prefix}.systemNodePool`;
@@ -111,12 +198,30 @@ export function readCluster(
     const minNodes = p.int(pool, "minNodes", 1, { min: 1, max: 100 });
     const maxNodes = p.int(pool, "maxNodes", Math.max(3, minNodes), { min: 1, max: 100 });
     if (maxNodes < minNodes) problems.error(`${poolKey}.maxNodes`, maxNodes, `must be >= minNodes (${minNodes})`);
+    const instanceType = p.optionalString(
+        pool,
+        "instanceType",
+        instanceTypePattern,
+        "expected an instance type such as m6i.large, Standard_D4s_v5 or e2-standard-4",
+    );
+    const owner = instanceType ? cloudOfInstanceType(instanceType) : undefined;
+    if (instanceType && owner && cloud && cloud !== "existing" && owner !== cloud)
+        problems.error(
+            `${poolKey}.instanceType`,
+            instanceType,
+            `this is ${owner === "gcp" ? "a" : "an"} ${owner} instance type but cloud is ${cloud}; e.g. ${systemPoolExamples[cloud]}`,
+        );
 
-    const kubeconfig = r.optionalString(obj, "kubeconfig");
-    const context = r.optionalString(obj, "context");
+    const kubeconfig = r.optionalString(
+        obj,
+        "kubeconfig",
+        undefined,
+        "expected the path of a kubeconfig file or its contents (absent: the ambient kubeconfig)",
+    );
+    const context = r.optionalString(obj, "context", undefined, "expected a kubeconfig context name");
     if (cloud && cloud !== "existing") {
         for (const k of ["kubeconfig", "context"] as const) {
-            if (obj[k] !== undefined)
+            if (!isUnset(obj[k]))
                 problems.errorText(
                     `${prefix}.${k}`,
                     `only used with cloud: existing (this stack creates its own ${cloud} cluster)`,
@@ -126,43 +231,46 @@ export function readCluster(
     return {
         name,
         kubernetesVersion,
-        systemNodePool: { instanceType: p.optionalString(pool, "instanceType"), minNodes, maxNodes },
+        systemNodePool: { instanceType, minNodes, maxNodes },
         kubeconfig,
         context,
         deletionProtection: r.bool(obj, "deletionProtection", true),
     };
 }
 
-/** Returns undefined when the stack has no GPU pool (absent, or `maxNodes: 0`). */
+/**
+ * Returns undefined when the stack has no GPU pool (absent, or `maxNodes: 0`). Every key is
+ * checked either way, so a disabled pool keeps a valid shape for the day it is turned on.
+ */
 export function readGpuNodePool(
     problems: Problems,
     prefix: string,
     value: unknown,
     cloud: Cloud | undefined,
 ): GpuNodePoolSettings | undefined {
-    if (value === undefined || value === null) return undefined;
+    if (isUnset(value)) return undefined;
     const allowed = ["instanceType", "gpuType", "gpusPerNode", "minNodes", "maxNodes", "spot", "diskSizeGb"];
     const obj: Raw | undefined = SectionReader.object(problems, prefix, value, allowed);
     if (!obj) return undefined;
     const r = new SectionReader(problems, prefix);
     const maxNodes = r.int(obj, "maxNodes", 2, { min: 0, max: 1000 });
-    if (maxNodes === 0) return undefined;
     const instanceType = r.optionalString(
         obj,
         "instanceType",
-        /^[A-Za-z0-9_.-]+$/,
+        instanceTypePattern,
         "expected an instance type such as g5.xlarge",
     );
-    if (obj.instanceType === undefined)
+    // The program creates the pool on a cloud; on `existing` it only sizes the capacity checks.
+    if (isUnset(obj.instanceType) && maxNodes > 0 && cloud && cloud !== "existing")
         problems.errorText(
             `${prefix}.instanceType`,
             "required for a GPU node pool, e.g. g5.xlarge, Standard_NC4as_T4_v3 or n1-standard-8",
         );
-    const minNodes = r.int(obj, "minNodes", 1, { min: 0, max: 1000 });
+    const minNodes = r.int(obj, "minNodes", Math.min(1, maxNodes), { min: 0, max: 1000 });
     if (minNodes > maxNodes) problems.error(`${prefix}.minNodes`, minNodes, `must be <= maxNodes (${maxNodes})`);
     // Fixed-GPU instance types imply gpusPerNode; capacity.ts rejects a contradicting explicit value.
     const shape = cloud && cloud !== "existing" && instanceType ? catalogs[cloud][instanceType] : undefined;
-    return {
+    const pool: GpuNodePoolSettings = {
         instanceType: instanceType ?? "",
         gpuType: r.optionalString(
             obj,
@@ -176,4 +284,5 @@ export function readGpuNodePool(
         spot: r.bool(obj, "spot", false),
         diskSizeGb: r.int(obj, "diskSizeGb", 100, { min: 50, max: 16384 }),
     };
+    return maxNodes === 0 ? undefined : pool;
 }

@@ -1,28 +1,15 @@
 // `torchserve`: the original Helm chart's parameters plus what a real deployment needs.
+import { imagePopulatedDirs, imageSystemTrees } from "../../../components/torchserve/imagePaths";
 import { SectionReader } from "../fields";
-import { Problems } from "../problems";
+import { chartAliasesUnderTorchserve } from "../helmChart";
+import { hasInvisible, isUnset, Problems, show } from "../problems";
 import { CanarySettings, Cloud, ModelSettings, serviceTypes, TorchServeSettings } from "../settings";
 
 export const defaultImageRepository = "pytorch/torchserve";
 export const defaultImageVersion = "0.12.0";
 
 /** The original chart's parameter names, so a copied values file gets a pointed hint. */
-export const seedAliases: Record<string, string> = {
-    inferenceport: "inferencePort",
-    managementport: "managementPort",
-    metricsport: "metricsPort",
-    grpcinferenceport: "grpcInferencePort",
-    modelstore: "modelStorePath",
-    pvdmount: "modelStorePath",
-    persistence: "persistenceSize",
-    persistencesize: "persistenceSize",
-    persitantvolume: "persistenceSize",
-    persistentvolume: "persistenceSize",
-    ngpu: "nGpu",
-    ncpu: "nCpu",
-    memorylimit: "memoryLimit",
-    memoryrequest: "memoryRequest",
-};
+export const seedAliases: Record<string, string> = chartAliasesUnderTorchserve;
 
 export const torchserveKeys = [
     "image",
@@ -87,25 +74,39 @@ export const reservedNamespaces = [
 export type ImageFlavour = "gpu" | "cpu" | "unknown";
 
 /**
+ * Image reference grammar of distribution/reference (reference.go, regexp.go): an optional registry
+ * host (any case, optional port), lowercase path components, a tag of letters (any case), digits,
+ * `_`, `.`, `-` up to 128 characters, and/or a digest.
+ */
+const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const domain = `${domainComponent}(?:\\.${domainComponent})*(?::[0-9]+)?`;
+const pathComponent = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const imageReference = new RegExp(
+    `^(?:${domain}/)?${pathComponent}(?:/${pathComponent})*(?::(?<tag>[\\w][\\w.-]{0,127}))?(?<digest>@sha256:[a-f0-9]{64})?$`,
+);
+
+/**
  * Checks an image reference is pinned: a tag other than `latest`, or a digest. Returns the
- * flavour TorchServe's tags encode (`…-gpu` / `…-cpu`), or undefined when the reference is bad.
+ * flavour TorchServe's tags encode (`…-gpu` / `…-cpu`, any case), or undefined when the reference
+ * is bad.
  */
 export function imageFlavour(image: string): ImageFlavour | undefined {
-    if (!/^[a-z0-9][a-z0-9._/:-]*(@sha256:[a-f0-9]{64})?$/.test(image)) return undefined;
-    if (image.includes("@sha256:")) return "unknown";
-    const lastPart = image.slice(image.lastIndexOf("/") + 1);
-    const colon = lastPart.indexOf(":");
-    if (colon < 0) return undefined;
-    const tag = lastPart.slice(colon + 1);
-    if (tag === "" || tag === "latest" || tag.endsWith("-latest") || tag.startsWith("latest-")) return undefined;
-    if (/-gpu$/.test(tag)) return "gpu";
-    if (/-cpu$/.test(tag)) return "cpu";
+    // distribution/reference caps names at 255 characters; the cap also bounds the regex's work.
+    const m = image.length <= 512 ? imageReference.exec(image) : null;
+    if (!m) return undefined;
+    if (m.groups?.digest) return "unknown";
+    const tag = m.groups?.tag?.toLowerCase();
+    if (tag === undefined || tag === "latest" || tag.endsWith("-latest") || tag.startsWith("latest-")) return undefined;
+    // TorchServe tags name the flavour as one dash-separated word: 0.12.0-gpu, 0.12.0-GPU-RC1.
+    const words = tag.split("-");
+    if (words.includes("gpu") && !words.includes("cpu")) return "gpu";
+    if (words.includes("cpu") && !words.includes("gpu")) return "cpu";
     return "unknown";
 }
 
 function readImage(r: SectionReader, obj: Record<string, unknown>, name: string, fallback: string): string {
     const v = obj[name];
-    if (v === undefined) return fallback;
+    if (isUnset(v)) return fallback;
     if (typeof v !== "string" || imageFlavour(v) === undefined) {
         r.problems.error(
             r.key(name),
@@ -135,13 +136,54 @@ function checkFlavour(r: SectionReader, imageKey: string, image: string, nGpu: n
     }
 }
 
+/** `https://user:pass@host/…` → `https://user:***@host/…`: an error line must not repeat a password. */
+function maskCredentials(url: string): string {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i, (_m, scheme: string, userinfo: string) => {
+        const colon = userinfo.indexOf(":");
+        return `${scheme}${colon < 0 ? "***" : userinfo.slice(0, colon) + ":***"}@`;
+    });
+}
+
+/**
+ * A model's http(s) URL. The scheme may be written in any case (RFC 3986 3.1) and is lowercased,
+ * as the fetcher compares it literally; credentials in it are refused, since the URL is stored in a
+ * ConfigMap and in plans.
+ */
+function readModelUrl(problems: Problems, key: string, url: unknown): string | undefined {
+    if (isUnset(url)) {
+        problems.errorText(key, "required: the http(s) URL of the model's .mar archive");
+        return undefined;
+    }
+    if (typeof url === "string" && /^https?:\/\/[^/?#]*@/i.test(url)) {
+        problems.error(
+            key,
+            maskCredentials(url),
+            "it carries credentials (user:password@), which would be stored in clear text in a ConfigMap and in plans; use a URL without them, e.g. a pre-signed one",
+        );
+        return undefined;
+    }
+    if (typeof url !== "string" || !/^https?:\/\/[^\s/]+\/\S*$/i.test(url) || hasInvisible(url)) {
+        const objectStore = typeof url === "string" && /^(s3|gs|az|abfss?|wasbs?):\/\//i.test(url);
+        problems.error(
+            key,
+            typeof url === "string" ? maskCredentials(url) : url,
+            objectStore
+                ? "object-store URLs need cloud credentials inside the pod, which this program does not set up yet; use an http(s) URL (for example a pre-signed URL)"
+                : "expected an http(s) URL of a .mar archive",
+        );
+        return undefined;
+    }
+    return url.replace(/^https?/i, (scheme) => scheme.toLowerCase());
+}
+
 function readModels(problems: Problems, key: string, value: unknown): ModelSettings[] {
-    if (value === undefined || value === null) return [];
+    if (isUnset(value)) return [];
     if (!Array.isArray(value)) {
         problems.error(key, value, "expected a list of {name, url, ...} entries");
         return [];
     }
-    const seen = new Set<string>();
+    // Lowercased: two names differing only in case collide on case-insensitive stores (Azure Files).
+    const seen = new Map<string, { index: number; name: string }>();
     return value.map((entry, i) => {
         const prefix = `${key}[${i}]`;
         const obj = SectionReader.object(problems, prefix, entry, modelKeys) ?? {};
@@ -153,29 +195,25 @@ function readModels(problems: Problems, key: string, value: unknown): ModelSetti
                 modelNamePattern,
                 "expected a TorchServe model name: letters, digits, '_', '-', '.', starting with a letter or digit",
             ) ?? "";
-        if (obj.name === undefined) problems.errorText(`${prefix}.name`, "required");
-        if (name && seen.has(name)) problems.error(`${prefix}.name`, name, "model names must be unique");
-        seen.add(name);
-        const url = obj.url;
-        if (url === undefined)
-            problems.errorText(`${prefix}.url`, "required: the http(s) URL of the model's .mar archive");
-        else if (typeof url !== "string" || !/^https?:\/\/[^\s/]+\/\S*$/.test(url)) {
-            const objectStore = typeof url === "string" && /^(s3|gs|az|abfss?|wasbs?):\/\//.test(url);
+        if (isUnset(obj.name)) problems.errorText(`${prefix}.name`, "required");
+        const earlier = name ? seen.get(name.toLowerCase()) : undefined;
+        if (earlier)
             problems.error(
-                `${prefix}.url`,
-                url,
-                objectStore
-                    ? "object-store URLs need cloud credentials inside the pod, which this program does not set up yet; use an http(s) URL (for example a pre-signed URL)"
-                    : "expected an http(s) URL of a .mar archive",
+                `${prefix}.name`,
+                name,
+                earlier.name === name
+                    ? "model names must be unique"
+                    : `models[${earlier.index}] is ${show(earlier.name)}: model names must differ in more than case (<name>.mar files collide on case-insensitive stores such as Azure Files)`,
             );
-        }
+        else if (name) seen.set(name.toLowerCase(), { index: i, name });
+        const url = readModelUrl(problems, `${prefix}.url`, obj.url);
         const minWorkers = r.int(obj, "minWorkers", 1, { min: 0, max: 64 });
         const maxWorkers = r.int(obj, "maxWorkers", Math.max(1, minWorkers), { min: 1, max: 64 });
         if (maxWorkers < minWorkers)
             problems.error(`${prefix}.maxWorkers`, maxWorkers, `must be >= minWorkers (${minWorkers})`);
         return {
             name,
-            url: typeof url === "string" ? url : "",
+            url: url ?? "",
             sha256: r
                 .optionalString(obj, "sha256", /^[a-fA-F0-9]{64}$/, "expected 64 hex digits (the archive's SHA-256)")
                 ?.toLowerCase(),
@@ -184,7 +222,7 @@ function readModels(problems: Problems, key: string, value: unknown): ModelSetti
                 "version",
                 "1.0",
                 /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
-                'expected a model version such as "1.0"',
+                'expected a model version in quotes such as "1.0" (YAML reads an unquoted 1.0 as the number 1)',
             ),
             minWorkers,
             maxWorkers,
@@ -214,10 +252,10 @@ function readNamespace(r: SectionReader, obj: Record<string, unknown>): string {
 }
 
 function readCanary(r: SectionReader, value: unknown): CanarySettings | undefined {
-    if (value === undefined || value === null) return undefined;
+    if (isUnset(value)) return undefined;
     const obj = SectionReader.object(r.problems, r.prefix, value, ["image", "weight", "replicas"]);
     if (!obj) return undefined;
-    if (obj.image === undefined) r.problems.errorText(r.key("image"), "required: the image the canary Deployment runs");
+    if (isUnset(obj.image)) r.problems.errorText(r.key("image"), "required: the image the canary Deployment runs");
     return {
         image: readImage(r, obj, "image", ""),
         weight: r.int(obj, "weight", 10, { min: 0, max: 100 }),
@@ -268,11 +306,19 @@ export function readTorchServe(
         "expected an absolute path such as /home/model-server/shared/",
     );
     const clash = reservedMountPaths.find((m) => isWithin(modelStorePath, m) || isWithin(m, modelStorePath));
+    const systemTree = imageSystemTrees.find((d) => isWithin(modelStorePath, d) || isWithin(d, modelStorePath));
+    const populated = imagePopulatedDirs.find((d) => isWithin(d, modelStorePath));
     if (clash)
         r.problems.error(
             r.key("modelStorePath"),
             modelStorePath,
             `overlaps ${clash}, where the pod mounts its generated config; use a path of its own such as /home/model-server/shared/`,
+        );
+    else if (systemTree || populated)
+        r.problems.error(
+            r.key("modelStorePath"),
+            modelStorePath,
+            `the volume would hide the image's ${systemTree ?? populated} (a mount covers what is below it); use a directory of its own such as /home/model-server/shared/`,
         );
     const canary = readCanary(r.child("canary"), obj.canary);
     if (canary?.image) checkFlavour(r.child("canary"), "image", canary.image, nGpu);
@@ -286,6 +332,21 @@ export function readTorchServe(
         ["ReadWriteMany", "ReadWriteOnce"] as const,
     );
 
+    const storageClass = r.optionalString(
+        obj,
+        "storageClass",
+        /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/,
+        "expected a StorageClass name",
+    );
+    if (cloud === "existing" && storageAccessMode === "ReadWriteMany" && isUnset(obj.storageClass)) {
+        // Cloud stacks create an RWX class; an adopted cluster's default class (kind, minikube,
+        // EBS/Azure Disk/PD) is usually block storage, whose RWX claim stays Pending forever.
+        problems.warn(
+            r.key("storageClass"),
+            `not set, so the ReadWriteMany model store${isUnset(obj.storageAccessMode) ? ` (chosen because ${canary ? "a canary" : `${replicas} pods`} share${canary ? "s" : ""} it)` : ""} is claimed from the cluster's default StorageClass, which often offers only ReadWriteOnce (the claim then stays Pending): name an RWX class (NFS, CephFS, EFS, Azure Files, Filestore)`,
+        );
+    }
+
     return {
         image,
         ...ports,
@@ -293,17 +354,17 @@ export function readTorchServe(
         modelStorePath: modelStorePath.endsWith("/") ? modelStorePath : modelStorePath + "/",
         persistenceSize: r.quantity(obj, "persistenceSize", "1Gi", true),
         nGpu,
-        nCpu: r.number(obj, "nCpu", 1, { above: 0, max: 512 }),
+        nCpu: r.number(obj, "nCpu", 1, {
+            above: 0,
+            max: 512,
+            step: 0.001,
+            note: "Kubernetes counts CPU in millicores, 0.001 = 1m",
+        }),
         memoryLimit: r.quantity(obj, "memoryLimit", "4Gi"),
         memoryRequest: r.quantity(obj, "memoryRequest", "1Gi"),
         namespace: readNamespace(r, obj),
         models: readModels(problems, `${prefix}.models`, obj.models),
-        storageClass: r.optionalString(
-            obj,
-            "storageClass",
-            /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/,
-            "expected a StorageClass name",
-        ),
+        storageClass,
         storageAccessMode,
         serviceType: r.oneOf(obj, "serviceType", "ClusterIP", serviceTypes),
         enableModelApi: r.bool(obj, "enableModelApi", false),
