@@ -21,7 +21,7 @@ export default tseslint.config(
     {
         // The test harness and tools walk resource inputs as the engine receives them: untyped JSON
         // whose shape is each provider's. `any` is the honest type there; library code uses FreeForm.
-        files: ["test/**/*.ts", "tools/**/*.ts"],
+        files: ["harness/**/*.ts", "test/**/*.ts", "tools/**/*.ts"],
         rules: { "@typescript-eslint/no-explicit-any": "off" },
     },
     prettier,

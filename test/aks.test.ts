@@ -3,20 +3,12 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { createCluster } from "../stacks/azure";
 import { Settings } from "../stacks/config/settings";
-import { fakeKubeconfig } from "../tools/cloudMocks";
-import { UNKNOWN } from "../tools/evaluate";
-import { stackConfig } from "../tools/stackFiles";
-import {
-    ClusterRun,
-    fromStackFile,
-    inspect,
-    modulesLoadedBy,
-    one,
-    packageFiles,
-    runCluster,
-    Taint,
-    tolerates,
-} from "./support/resources";
+import { fakeKubeconfig } from "../harness/cloudMocks";
+import { UNKNOWN } from "../harness/evaluate";
+import { stackConfig } from "../harness/stackFiles";
+import { ClusterRun, runCluster } from "../harness/cluster";
+import { one } from "./support/match";
+import { fromStackFile, inspect, modulesLoadedBy, packageFiles, Taint, tolerates } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
 

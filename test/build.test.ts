@@ -5,8 +5,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { checkBuildIsCurrent, staleSources } from "../stacks/build";
-import { evaluate } from "../tools/evaluate";
-import { projectName, projectRoot, stackConfig } from "../tools/stackFiles";
+import { evaluate } from "../harness/evaluate";
+import { projectName, projectRoot, stackConfig } from "../harness/stackFiles";
 
 function layout(): string {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "torchserve-build-"));

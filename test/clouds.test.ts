@@ -3,11 +3,12 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { cloudCall } from "../tools/cloudMocks";
-import { Evaluation, RegisteredResource } from "../tools/evaluate";
-import { stackConfig } from "../tools/stackFiles";
-import { cloudComputed } from "./support/cloudComputed";
-import { configFor, runProgram } from "./support/program";
+import { cloudCall } from "../harness/cloudMocks";
+import { Evaluation, RegisteredResource } from "../harness/evaluate";
+import { stackConfig } from "../harness/stackFiles";
+import { cloudComputed } from "../harness/cloudComputed";
+import { configFor, runProgram } from "../harness/program";
+import { all } from "./support/match";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 
 interface Taint {
@@ -70,8 +71,6 @@ function tolerates(tolerations: any[], taint: Taint): boolean {
             (t.operator === "Exists" || t.value === taint.value),
     );
 }
-
-const all = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
 
 for (const [stack, cloud] of Object.entries(clouds)) {
     for (const preview of [true, false]) {

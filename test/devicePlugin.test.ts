@@ -10,9 +10,9 @@ import {
     nvidiaDevicePluginChart,
 } from "../components/devicePlugin";
 import { Placement } from "../components/cluster/target";
-import { evaluate, Evaluation } from "../tools/evaluate";
+import { evaluate, Evaluation } from "../harness/evaluate";
 import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
-import { one } from "./support/resources";
+import { one } from "./support/match";
 
 /** Stands in for the GPU node pool the plugin waits for. */
 class GpuPool extends pulumi.CustomResource {

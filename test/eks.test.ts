@@ -4,11 +4,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createCluster } from "../stacks/aws";
 import { Settings } from "../stacks/config/settings";
-import { cloudCall, fakeAwsAccountId } from "../tools/cloudMocks";
-import { UNKNOWN } from "../tools/evaluate";
-import { autoName, cloudComputed, fakeOidcIssuer, fakeOidcProviderArn } from "./support/cloudComputed";
-import { configFor, runProgram } from "./support/program";
-import { all, ClusterRun, idOf, modulesLoadedBy, one, packageFiles, runCluster } from "./support/resources";
+import { cloudCall, fakeAwsAccountId } from "../harness/cloudMocks";
+import { UNKNOWN } from "../harness/evaluate";
+import { autoName, cloudComputed, fakeOidcIssuer, fakeOidcProviderArn } from "../harness/cloudComputed";
+import { configFor, runProgram } from "../harness/program";
+import { ClusterRun, runCluster } from "../harness/cluster";
+import { all, one } from "./support/match";
+import { idOf, modulesLoadedBy, packageFiles } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
 import {

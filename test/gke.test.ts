@@ -3,22 +3,14 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { createCluster } from "../stacks/gcp";
 import { Settings } from "../stacks/config/settings";
-import { UNKNOWN } from "../tools/evaluate";
-import { stackConfig } from "../tools/stackFiles";
-import { cloudCall } from "../tools/cloudMocks";
-import { autoName, cloudComputed, fakeGkeCaCertificate, fakeGkeEndpoint } from "./support/cloudComputed";
-import { configFor, runProgram } from "./support/program";
-import {
-    ClusterRun,
-    fromStackFile,
-    inspect,
-    modulesLoadedBy,
-    one,
-    packageFiles,
-    runCluster,
-    Taint,
-    tolerates,
-} from "./support/resources";
+import { UNKNOWN } from "../harness/evaluate";
+import { stackConfig } from "../harness/stackFiles";
+import { cloudCall } from "../harness/cloudMocks";
+import { autoName, cloudComputed, fakeGkeCaCertificate, fakeGkeEndpoint } from "../harness/cloudComputed";
+import { configFor, runProgram } from "../harness/program";
+import { ClusterRun, runCluster } from "../harness/cluster";
+import { one } from "./support/match";
+import { fromStackFile, inspect, modulesLoadedBy, packageFiles, Taint, tolerates } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
 

@@ -14,12 +14,13 @@ import {
     IstioObject,
     RouteTarget,
 } from "../components/mesh";
-import { destinationPort, routeRequest } from "../components/mesh/simulate";
 import { podLabels, serviceName, trackLabel, tracks } from "../components/torchserve/conventions";
 import { Placement } from "../components/cluster/target";
 import { IstioSettings, Settings } from "../stacks/config/settings";
-import { evaluate, Evaluation, RegisteredResource, UNKNOWN } from "../tools/evaluate";
+import { evaluate, Evaluation, UNKNOWN } from "../harness/evaluate";
+import { all, one } from "./support/match";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
+import { destinationPort, routeRequest } from "./support/virtualService";
 import { testSettings } from "./support/settings";
 
 const ports = { inference: 8080, management: 8081, metrics: 8082, grpcInference: 7070 };
@@ -49,12 +50,6 @@ function target(s: Settings): RouteTarget {
 
 function objectsOf(s: Settings): IstioObject[] {
     return inferenceRouteObjects(s.istio, target(s));
-}
-
-function one(objects: IstioObject[], kind: string): IstioObject {
-    const found = objects.filter((o) => o.kind === kind);
-    assert.strictEqual(found.length, 1, `expected one ${kind}, found ${found.length}`);
-    return found[0];
 }
 
 const vsOf = (s: Settings) => one(objectsOf(s), "VirtualService").spec;
@@ -350,12 +345,6 @@ function evaluateMesh(settings: Settings, preview: boolean): Promise<Evaluation>
 const releaseType = "kubernetes:helm.sh/v3:Release";
 const istioGroups = /^kubernetes:(networking|security)\.istio\.io\//;
 
-function byName(ev: Evaluation, type: string, name: string): RegisteredResource {
-    const r = ev.resources.find((x) => x.type === type && x.name === name);
-    assert.ok(r, `${type} ${name} not registered`);
-    return r;
-}
-
 for (const preview of [true, false]) {
     describe(`Istio mesh under ${preview ? "preview" : "update"} mocks`, function () {
         const settings = meshSettings(
@@ -368,7 +357,7 @@ for (const preview of [true, false]) {
         });
 
         it("installs base, istiod and gateway from Istio's repository at the pinned version", () => {
-            const releases = ev.resources.filter((r) => r.type === releaseType);
+            const releases = all(ev, releaseType);
             assert.deepStrictEqual(releases.map((r) => [r.inputs.name, r.inputs.chart]).sort(), [
                 ["istio-base", "base"],
                 ["istio-ingressgateway", "gateway"],
@@ -379,12 +368,12 @@ for (const preview of [true, false]) {
                 assert.strictEqual(r.inputs.repositoryOpts.repo, istioChartRepo);
             }
             assert.match(istioVersion, /^1\.(2[7-9]|3\d)\.\d+$/);
-            assert.strictEqual(byName(ev, releaseType, "istiod").inputs.namespace, "istio-system");
-            assert.strictEqual(byName(ev, releaseType, "istio-ingressgateway").inputs.namespace, gatewayNamespace);
+            assert.strictEqual(one(ev, releaseType, "istiod").inputs.namespace, "istio-system");
+            assert.strictEqual(one(ev, releaseType, "istio-ingressgateway").inputs.namespace, gatewayNamespace);
         });
 
         it("istiod: native sidecars, access log to stdout, pinned images, system placement", () => {
-            const values = byName(ev, releaseType, "istiod").inputs.values;
+            const values = one(ev, releaseType, "istiod").inputs.values;
             assert.strictEqual(values.env.ENABLE_NATIVE_SIDECARS, "true");
             assert.strictEqual(values.meshConfig.accessLogFile, "/dev/stdout");
             assert.strictEqual(values.global.tag, istioVersion);
@@ -394,24 +383,24 @@ for (const preview of [true, false]) {
         });
 
         it("gateway: service type from settings, on the system pool", () => {
-            const values = byName(ev, releaseType, "istio-ingressgateway").inputs.values;
+            const values = one(ev, releaseType, "istio-ingressgateway").inputs.values;
             assert.strictEqual(values.service.type, settings.istio.gatewayServiceType);
             assert.deepStrictEqual(values.nodeSelector, systemPlacement.nodeSelector);
         });
 
         it("install order: cluster → base → istiod → gateway → every Istio object", () => {
-            const marker = byName(ev, "kubernetes:core/v1:Namespace", "cluster-ready-marker");
-            const base = byName(ev, releaseType, "istio-base");
-            const istiod = byName(ev, releaseType, "istiod");
-            const gateway = byName(ev, releaseType, "istio-ingressgateway");
-            const systemNs = byName(ev, "kubernetes:core/v1:Namespace", "istio-system");
+            const marker = one(ev, "kubernetes:core/v1:Namespace", "cluster-ready-marker");
+            const base = one(ev, releaseType, "istio-base");
+            const istiod = one(ev, releaseType, "istiod");
+            const gateway = one(ev, releaseType, "istio-ingressgateway");
+            const systemNs = one(ev, "kubernetes:core/v1:Namespace", "istio-system");
             assert.ok(systemNs.dependencies.includes(marker.urn), "istio-system waits for the cluster");
             assert.ok(base.dependencies.includes(systemNs.urn));
             assert.ok(istiod.dependencies.includes(base.urn), "istiod after base (CRDs)");
             assert.ok(gateway.dependencies.includes(istiod.urn), "gateway after istiod (injection)");
             const istioObjects = ev.resources.filter((r) => istioGroups.test(r.type));
             assert.strictEqual(istioObjects.length, 3 + 2 + 2);
-            const tsNs = byName(ev, "kubernetes:core/v1:Namespace", "torchserve");
+            const tsNs = one(ev, "kubernetes:core/v1:Namespace", "torchserve");
             for (const o of istioObjects) {
                 for (const dep of [base, istiod, gateway, tsNs]) {
                     assert.ok(o.dependencies.includes(dep.urn), `${o.name} must wait for ${dep.name}`);
@@ -434,9 +423,9 @@ for (const preview of [true, false]) {
         });
 
         it("every resource uses the cluster provider and sits under a mesh component", () => {
-            const provider = byName(ev, "pulumi:providers:kubernetes", "cluster");
-            const mesh = byName(ev, "torchserve-platform:mesh:IstioMesh", "istio");
-            const routes = byName(ev, "torchserve-platform:mesh:InferenceRoutes", "torchserve-routes");
+            const provider = one(ev, "pulumi:providers:kubernetes", "cluster");
+            const mesh = one(ev, "torchserve-platform:mesh:IstioMesh", "istio");
+            const routes = one(ev, "torchserve-platform:mesh:InferenceRoutes", "torchserve-routes");
             const ours = ev.resources.filter((r) => r.parent === mesh.urn || r.parent === routes.urn);
             assert.strictEqual(ours.length, 2 + 3 + 7, ours.map((r) => r.name).join(", "));
             for (const r of ours)

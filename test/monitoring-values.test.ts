@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { charts, createMonitoringStack, PinnedChart } from "../components/monitoring";
-import { evaluate, Evaluation } from "../tools/evaluate";
+import { evaluate, Evaluation } from "../harness/evaluate";
 import {
     assertKnownValueKeys,
     ChartValueKeys,

@@ -14,7 +14,8 @@ import {
 } from "../components/monitoring";
 import { grafanaLoadBalancerUrl } from "../components/monitoring/grafana";
 import { Settings } from "../stacks/config/settings";
-import { evaluate, Evaluation, RegisteredResource } from "../tools/evaluate";
+import { evaluate, Evaluation, RegisteredResource } from "../harness/evaluate";
+import { all, one } from "./support/match";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
 
@@ -69,14 +70,12 @@ async function run(
     );
 }
 
-const byType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
 const release = (ev: Evaluation, chart: string) => {
-    const r = byType(ev, "kubernetes:helm.sh/v3:Release").find((x) => x.inputs.chart === chart);
+    const r = all(ev, "kubernetes:helm.sh/v3:Release").find((x) => x.inputs.chart === chart);
     assert.ok(r, `no release of ${chart}; registered: ${ev.resources.map((x) => x.type + " " + x.name).join(", ")}`);
     return r;
 };
-const urnOf = (ev: Evaluation, type: string, name: string) =>
-    ev.resources.find((r) => r.type === type && r.name === name)!.urn;
+const urnOf = (ev: Evaluation, type: string, name: string) => one(ev, type, name).urn;
 const key = (r: RegisteredResource) => `${r.type}::${r.name}`;
 
 for (const preview of [true, false]) {
@@ -162,7 +161,7 @@ for (const preview of [true, false]) {
         });
 
         it("scrapes TorchServe's metrics port by name on its pod labels with a PodMonitor", () => {
-            const [pm] = byType(ev, "kubernetes:monitoring.coreos.com/v1:PodMonitor");
+            const [pm] = all(ev, "kubernetes:monitoring.coreos.com/v1:PodMonitor");
             assert.ok(pm);
             assert.deepStrictEqual(pm.inputs.spec.selector.matchLabels, conventions.podLabels);
             assert.deepStrictEqual(pm.inputs.spec.namespaceSelector.matchNames, [settings.torchserve.namespace]);
@@ -174,7 +173,7 @@ for (const preview of [true, false]) {
         });
 
         it("ships the alerts as a PrometheusRule, GPU alerts included on a GPU cluster", () => {
-            const [rule] = byType(ev, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+            const [rule] = all(ev, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
             const alerts = rule.inputs.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
             for (const a of [
                 "TorchServeDown",
@@ -216,7 +215,7 @@ for (const preview of [true, false]) {
         });
 
         it("scales the stable TorchServe Deployment on queue latency per request with an autoscaling/v2 HPA", () => {
-            const [hpa] = byType(ev, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+            const [hpa] = all(ev, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
             const spec = hpa.inputs.spec;
             assert.deepStrictEqual(spec.scaleTargetRef, {
                 apiVersion: "apps/v1",
@@ -298,7 +297,7 @@ for (const preview of [true, false]) {
                     ev.outputs.grafanaUrl,
                     `http://grafana.${settings.prometheus.namespace}.svc.cluster.local`,
                 );
-                const pw = byType(ev, "random:index/randomPassword:RandomPassword");
+                const pw = all(ev, "random:index/randomPassword:RandomPassword");
                 assert.strictEqual(pw.length, 1);
                 assert.strictEqual(release(ev, "grafana").inputs.values.service.type, "ClusterIP");
             }
@@ -309,8 +308,8 @@ for (const preview of [true, false]) {
 describe("monitoring variants", () => {
     it("installs no dcgm-exporter and no GPU alerts without a GPU pool", async () => {
         const ev = await run(testSettings(allOn), false);
-        assert.ok(!byType(ev, "kubernetes:helm.sh/v3:Release").some((r) => r.inputs.chart === "dcgm-exporter"));
-        const [rule] = byType(ev, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+        assert.ok(!all(ev, "kubernetes:helm.sh/v3:Release").some((r) => r.inputs.chart === "dcgm-exporter"));
+        const [rule] = all(ev, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
         const alerts = rule.inputs.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
         assert.ok(!alerts.some((a: string) => a.startsWith("Gpu")), alerts.join(","));
     });
@@ -389,7 +388,7 @@ describe("monitoring variants", () => {
             release(ev, "grafana").inputs.values.datasources["datasources.yaml"].datasources[0].url,
             "http://prom.example:9090",
         );
-        assert.ok(!byType(ev, "kubernetes:helm.sh/v3:Release").some((r) => r.inputs.chart === "kube-prometheus-stack"));
+        assert.ok(!all(ev, "kubernetes:helm.sh/v3:Release").some((r) => r.inputs.chart === "kube-prometheus-stack"));
     });
 
     it("builds the LoadBalancer URL from a hostname or an IP", () => {
@@ -412,7 +411,7 @@ describe("monitoring variants", () => {
             }),
             false,
         );
-        const [hpa] = byType(ev, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+        const [hpa] = all(ev, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
         assert.strictEqual(hpa.inputs.spec.metrics[0].pods.target.averageValue, "2500m");
         assert.strictEqual(hpa.inputs.spec.minReplicas, 2);
         assert.strictEqual(hpa.inputs.spec.maxReplicas, 6);

@@ -6,23 +6,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import {
-    chainEndingAt,
-    COMPUTED,
-    describeFailure,
-    kubernetesKind,
-    kubernetesManifests,
-    Plan,
-    planPath,
-    planProgram,
-    planStack,
-    PlanResource,
-    renderPlan,
-    SECRET,
-    transitiveWaits,
-    waitsFor,
-} from "../tools/plan";
-import { exampleStacks, projectRoot, stackConfig } from "../tools/stackFiles";
+import { describeFailure } from "../tools/plan/cli";
+import { chainEndingAt, transitiveWaits, waitsFor } from "../tools/plan/graph";
+import { kubernetesKind, kubernetesManifests } from "../tools/plan/manifests";
+import { Plan, PlanResource } from "../tools/plan/model";
+import { planProgram, planStack } from "../tools/plan/planner";
+import { planPath, renderPlan } from "../tools/plan/render";
+import { COMPUTED, SECRET } from "../tools/plan/wire";
+import { exampleStacks, projectRoot, stackConfig } from "../harness/stackFiles";
 
 // ------------------------------------------------------------------------------------------------
 // A stand-in program: network → cluster → (component "addons" dependsOn cluster) → children.

@@ -4,8 +4,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Evaluation, RegisteredResource, UNKNOWN } from "../tools/evaluate";
-import { runProgram } from "./support/program";
+import { Evaluation, RegisteredResource, UNKNOWN } from "../harness/evaluate";
+import { runProgram } from "../harness/program";
+import { all, one } from "./support/match";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 
 const cpuModel = (name: string) => ({ name, url: `https://torchserve.pytorch.org/mar_files/${name}.mar` });
@@ -50,13 +51,6 @@ const variants: Record<string, Record<string, unknown> | undefined> = {
     },
 };
 
-const byType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
-const one = (ev: Evaluation, type: string): RegisteredResource => {
-    const found = byType(ev, type);
-    assert.strictEqual(found.length, 1, `expected one ${type}, got ${found.length}`);
-    return found[0];
-};
-
 for (const preview of [true, false]) {
     describe(`program (${preview ? "preview" : "update"} mocks)`, () => {
         for (const [name, override] of Object.entries(variants)) {
@@ -86,7 +80,7 @@ for (const preview of [true, false]) {
                 });
 
                 it("creates no cluster and puts every Kubernetes object on the stack's provider", () => {
-                    const providers = byType(ev, "pulumi:providers:kubernetes");
+                    const providers = all(ev, "pulumi:providers:kubernetes");
                     assert.strictEqual(providers.length, 1);
                     const ref = `${providers[0].urn}::`;
                     for (const r of ev.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"))) {
@@ -149,7 +143,7 @@ for (const preview of [true, false]) {
                     const models = ((override?.torchserve as any)?.models ?? [cpuModel("squeezenet1_1")]) as {
                         name: string;
                     }[];
-                    const config = byType(ev, "kubernetes:core/v1:ConfigMap").find(
+                    const config = all(ev, "kubernetes:core/v1:ConfigMap").find(
                         (c) => c.inputs.data?.["config.properties"],
                     );
                     assert.ok(config, "config.properties ConfigMap");
@@ -233,18 +227,18 @@ describe("program: Istio toggle", () => {
 
     it("istio on: mesh releases, routes, a canary Deployment, the ingressUrl output, and pods join the mesh", async () => {
         const ev = await runProgram({ stack: "dev", override: withIstio, preview: false });
-        const releases = byType(ev, "kubernetes:helm.sh/v3:Release")
+        const releases = all(ev, "kubernetes:helm.sh/v3:Release")
             .map((r) => r.inputs.chart)
             .sort();
         assert.deepStrictEqual(releases, ["base", "gateway", "istiod"]);
-        assert.ok(byType(ev, "kubernetes:networking.istio.io/v1:VirtualService").length === 1);
-        assert.strictEqual(byType(ev, "kubernetes:apps/v1:Deployment").length, 2, "stable + canary");
+        assert.ok(all(ev, "kubernetes:networking.istio.io/v1:VirtualService").length === 1);
+        assert.strictEqual(all(ev, "kubernetes:apps/v1:Deployment").length, 2, "stable + canary");
         assert.ok("ingressUrl" in ev.outputs);
-        const ns = byType(ev, "kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "torchserve");
+        const ns = all(ev, "kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "torchserve");
         assert.strictEqual(ns?.inputs.metadata.labels?.["istio-injection"], "enabled");
         // TorchServe pods start only once istiod can inject their sidecar.
-        const istiod = byType(ev, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "istiod")!;
-        const stable = byType(ev, "kubernetes:apps/v1:Deployment").find((d) => d.name === "torchserve")!;
+        const istiod = all(ev, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "istiod")!;
+        const stable = all(ev, "kubernetes:apps/v1:Deployment").find((d) => d.name === "torchserve")!;
         assert.ok(stable.dependencies.includes(istiod.urn), "Deployment waits for istiod");
     });
 
@@ -266,14 +260,14 @@ describe("program: monitoring toggles", () => {
         storageAccessMode: "ReadWriteMany",
         models: [cpuModel("squeezenet1_1")],
     };
-    const all = {
+    const everyAddon = {
         prometheus: true,
         grafana: true,
         autoscaling: { enabled: true, maxReplicas: 3 },
         torchserve: gpuFree,
     };
     const charts = (ev: Evaluation) =>
-        byType(ev, "kubernetes:helm.sh/v3:Release")
+        all(ev, "kubernetes:helm.sh/v3:Release")
             .map((r) => r.inputs.chart as string)
             .sort();
     const kinds = (ev: Evaluation) =>
@@ -284,12 +278,12 @@ describe("program: monitoring toggles", () => {
 
     let full: Evaluation;
     before(async () => {
-        full = await runProgram({ stack: "dev", override: all, preview: false });
+        full = await runProgram({ stack: "dev", override: everyAddon, preview: false });
     });
 
     it("all on: Prometheus, Grafana, adapter releases, an HPA and the Grafana outputs", () => {
         assert.deepStrictEqual(charts(full), ["grafana", "kube-prometheus-stack", "prometheus-adapter"]);
-        assert.strictEqual(byType(full, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length, 1);
+        assert.strictEqual(all(full, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length, 1);
         assert.ok("grafanaUrl" in full.outputs && "grafanaAdminPassword" in full.outputs);
         assert.ok(full.secretOutputs.includes("grafanaAdminPassword"));
         const policy = one(full, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
@@ -319,7 +313,7 @@ describe("program: monitoring toggles", () => {
     ];
     for (const [what, change, goneCharts, goneOutputs] of toggles) {
         it(`${what} removes exactly its resources and outputs`, async () => {
-            const ev = await runProgram({ stack: "dev", override: { ...all, ...change }, preview: false });
+            const ev = await runProgram({ stack: "dev", override: { ...everyAddon, ...change }, preview: false });
             assert.deepStrictEqual(
                 charts(ev),
                 charts(full).filter((c) => !goneCharts.includes(c)),
@@ -329,7 +323,7 @@ describe("program: monitoring toggles", () => {
             const left = kinds(ev);
             const before = kinds(full);
             for (const k of left) assert.ok(before.includes(k), `${k} appeared`);
-            assert.strictEqual(byType(ev, "kubernetes:apps/v1:Deployment").length, 1, "TorchServe stays");
+            assert.strictEqual(all(ev, "kubernetes:apps/v1:Deployment").length, 1, "TorchServe stays");
         });
     }
 });

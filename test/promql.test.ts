@@ -17,7 +17,7 @@ import {
     expandAdapterTemplate,
     torchServeDashboard,
 } from "../components/monitoring";
-import { evaluate, Evaluation } from "../tools/evaluate";
+import { evaluate, Evaluation } from "../harness/evaluate";
 import { gpuSettings } from "./support/settings";
 
 function findPromtool(): string | undefined {

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { Placement } from "../components/cluster/target";
-import { configFilePath, configProperties, parseProperties } from "../components/torchserve/config";
+import { configFilePath, configProperties } from "../components/torchserve/config";
 import {
     canaryDeploymentName,
     podLabels,
@@ -16,7 +16,9 @@ import {
 import { fetchMountDir } from "../components/torchserve/workload";
 import { TorchServe, TorchServeArgs } from "../components/torchserve/torchserve";
 import { Settings } from "../stacks/config/settings";
-import { evaluate, Evaluation, RegisteredResource } from "../tools/evaluate";
+import { evaluate, Evaluation, RegisteredResource } from "../harness/evaluate";
+import { all, one } from "./support/match";
+import { parseProperties } from "./support/properties";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
 
@@ -60,12 +62,6 @@ async function run(
     });
 }
 
-const byKind = (e: Evaluation, kind: string) => e.resources.filter((r) => r.custom && r.type.endsWith(`:${kind}`));
-function one(e: Evaluation, kind: string, name?: string): RegisteredResource {
-    const found = byKind(e, kind).filter((r) => name === undefined || r.inputs.metadata?.name === name);
-    assert.equal(found.length, 1, `expected one ${kind}${name ? " " + name : ""}, found ${found.length}`);
-    return found[0];
-}
 const deploymentOf = (e: Evaluation, name = stableDeploymentName) => one(e, "Deployment", name);
 const containerOf = (d: RegisteredResource) =>
     d.inputs.spec.template.spec.containers.find((c: any) => c.name === "torchserve");
@@ -353,7 +349,7 @@ for (const preview of [true, false]) {
 
         it("with one replica on ReadWriteOnce: no PDB, and the old pod goes before the new one", async () => {
             const e = await run(testSettings(), preview);
-            assert.equal(byKind(e, "PodDisruptionBudget").length, 0);
+            assert.equal(all(e, "PodDisruptionBudget").length, 0);
             const spec = deploymentOf(e).inputs.spec;
             assert.equal(spec.replicas, 1);
             assert.deepEqual(spec.strategy, {
@@ -409,7 +405,7 @@ for (const preview of [true, false]) {
                 autoscaling: { minReplicas: 1, maxReplicas: 4 },
             });
             assert.equal(deploymentOf(e).inputs.spec.replicas, undefined);
-            assert.equal(byKind(e, "PodDisruptionBudget").length, 1);
+            assert.equal(all(e, "PodDisruptionBudget").length, 1);
         });
 
         it("adds a canary Deployment with its own image and replicas; the Service selects both tracks", async () => {
@@ -446,7 +442,7 @@ for (const preview of [true, false]) {
             assert.equal(e.outputs.canaryDeploymentName, canaryDeploymentName);
 
             const without = await run(testSettings(), preview);
-            assert.equal(byKind(without, "Deployment").length, 1);
+            assert.equal(all(without, "Deployment").length, 1);
         });
 
         it("rolls the pods when config.properties changes (checksum annotation)", async () => {
@@ -669,7 +665,7 @@ describe("TorchServe public Service", function () {
     this.timeout(20000);
     it("exists only for LoadBalancer/NodePort and never carries the management or metrics ports", async () => {
         const clusterIp = await run(testSettings(), false);
-        assert.equal(byKind(clusterIp, "Service").length, 1);
+        assert.equal(all(clusterIp, "Service").length, 1);
         const nodePort = await run(testSettings({ torchserve: { serviceType: "NodePort" } }), false);
         const pub = one(nodePort, "Service", publicServiceName);
         assert.equal(pub.inputs.spec.type, "NodePort");

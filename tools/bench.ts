@@ -13,7 +13,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { checkBuildIsCurrent } from "../stacks/build";
-import { exampleStacks, projectName, projectRoot, stackConfig } from "./stackFiles";
+import { emptyHome, machineEnv } from "../harness/environment";
+import { exampleStacks, projectName, projectRoot, stackConfig } from "../harness/stackFiles";
 
 interface Sample {
     ms: number;
@@ -43,12 +44,12 @@ const harnessDir = path.join(projectRoot, ".bench");
  * comes from the parent (BENCH_CONFIG), so the child reads no YAML.
  */
 function programChild(typescript: boolean): string {
-    const tools = typescript ? "./tools" : "./.bench/tools";
+    const harness = typescript ? "./harness" : "./.bench/harness";
     return `
 require("@pulumi/pulumi");
 ${typescript ? 'require("ts-node").register({ transpileOnly: true });' : ""}
-const { evaluate } = require("${tools}/evaluate");
-const { cloudCall } = require("${tools}/cloudMocks");
+const { evaluate } = require("${harness}/evaluate");
+const { cloudCall } = require("${harness}/cloudMocks");
 const stack = process.env.BENCH_STACK;
 const config = JSON.parse(process.env.BENCH_CONFIG);
 const program = require(${typescript ? '"./index.ts"' : '"./bin/index.js"'});
@@ -81,7 +82,7 @@ function ensureBuilt(): void {
             extends: "../tsconfig.json",
             compilerOptions: { outDir: ".", rootDir: ".." },
             include: [],
-            files: ["../tools/evaluate.ts", "../tools/cloudMocks.ts"],
+            files: ["../harness/evaluate.ts", "../harness/cloudMocks.ts"],
         }),
     );
     tsc(["-p", config]);
@@ -91,10 +92,10 @@ function ensureBuilt(): void {
 function childEnv(stack?: string): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) {
-        if (!/^(KUBECONFIG|KUBE_|AWS_|ARM_|AZURE_|GOOGLE_|GCLOUD_|CLOUDSDK_|PULUMI_K8S_|TS_NODE_|NODE_OPTIONS)/.test(k))
-            env[k] = v;
+        // ts-node or Node options of this shell would change what a child loads.
+        if (!machineEnv.test(k) && !/^(TS_NODE_|NODE_OPTIONS)/.test(k)) env[k] = v;
     }
-    env.HOME = path.join(path.sep, "nonexistent", "bench-home");
+    env.HOME = emptyHome("bench-home");
     if (stack) {
         env.BENCH_STACK = stack;
         env.BENCH_CONFIG = JSON.stringify(stackConfig(stack));

@@ -99,17 +99,6 @@ export function configProperties(settings: TorchServeSettings): string {
     );
 }
 
-/** Parses `key=value` lines (enough for the file above; tests use it to read what pods get). */
-export function parseProperties(text: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const line of text.split("\n")) {
-        if (line.trim() === "" || line.startsWith("#")) continue;
-        const i = line.indexOf("=");
-        out[line.slice(0, i)] = line.slice(i + 1);
-    }
-    return out;
-}
-
 /** The server command: config.properties is the single source of every other setting. */
 export function torchserveCommand(settings: TorchServeSettings): string[] {
     return [

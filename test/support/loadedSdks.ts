@@ -1,7 +1,7 @@
 // Run in a fresh process: evaluates one example stack's whole program under preview mocks and
 // prints (last line, JSON) which @pulumi/* packages ended up in require.cache.
-import { cloudCall } from "../../tools/cloudMocks";
-import { configFor, runProgram } from "./program";
+import { cloudCall } from "../../harness/cloudMocks";
+import { configFor, runProgram } from "../../harness/program";
 
 const stack = process.argv[2];
 runProgram({ stack, preview: true, call: cloudCall(configFor(stack)) })

@@ -1,6 +1,6 @@
 // Validates registered Kubernetes objects against the upstream OpenAPI schemas shipped by the
 // `kubernetes-models` packages (generated from Kubernetes' and Istio's own specs, not by us).
-import { RegisteredResource } from "../../tools/evaluate";
+import { RegisteredResource } from "../../harness/evaluate";
 
 /** Package that models each API group; core ("" group) lives under kubernetes-models/v1. */
 const modelPackages: Record<string, string> = {

@@ -1,6 +1,7 @@
 // Evaluates a Pulumi program under the SDK's mock monitor and records every registration with
 // what a reviewer reads in a preview: type, name, parent, provider, dependencies and inputs.
-// Shared by the tests and by `npm run plan`.
+// The primitive of the harness: tests of single components call it directly; a whole stack goes
+// through program.ts. Shared by the tests and by `npm run plan` / `npm run bench`.
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor, Mocks, MockResourceArgs, MockCallArgs } from "@pulumi/pulumi/runtime/mocks";
 
@@ -21,7 +22,7 @@ export interface RegisteredResource {
     inputs: Record<string, any>;
     /**
      * The same inputs in Pulumi's wire form, where secrets stay marked where they are nested
-     * (`{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value}`) and
+     * (`{[specialSigKey]: specialSecretSig, value}`, the SDK's `runtime/rpc` constants) and
      * unknowns are the unknown sentinel string. `inputs` pushes secretness up to the top-level
      * property; `npm run plan` masks from this instead.
      */
@@ -53,6 +54,11 @@ export interface EvaluateOptions {
     computed?: (args: MockResourceArgs) => Record<string, any> | undefined;
     /** Results of provider functions (invokes). */
     call?: (args: MockCallArgs) => Record<string, any>;
+}
+
+/** The id an update under these mocks gives a resource named `name`: what references to it resolve to. */
+export function mockId(name: string): string {
+    return `${name}-id`;
 }
 
 /** MockMonitor that also records parent, provider and dependencies, which `Mocks` never sees. */
@@ -123,7 +129,7 @@ export async function evaluate(
                 return { id: undefined, state: inputs };
             }
             const extra = opts.computed?.(args) ?? {};
-            return { id: `${args.name}-id`, state: { ...inputs, ...extra } };
+            return { id: mockId(args.name), state: { ...inputs, ...extra } };
         },
         call: (args) => opts.call?.(args) ?? {},
     };

@@ -3,7 +3,7 @@
 // derives from them (hence the exported constants), never these values for their own sake.
 import * as yaml from "js-yaml";
 import { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
-import { fakeAwsAccountId, fakeKubeconfig } from "../../tools/cloudMocks";
+import { fakeAwsAccountId, fakeKubeconfig } from "./cloudMocks";
 
 /** The issuer of the EKS cluster's OIDC provider (without https://) and that provider's ARN. */
 export const fakeOidcIssuer = "oidc.eks.mock.invalid/id/MOCK";

@@ -1,7 +1,8 @@
 // What the clouds answer in a mock run: results of the provider functions (invokes) the cloud
 // modules call, so a stack evaluates without credentials or network. Every value is a placeholder
 // that reads as one (account 123456789012, zones "<region>a/b/c", versions "v0.0.0-mock"): a plan
-// must never pass a guess off as what the cloud would say. Shared by `npm run plan` and `npm run bench`.
+// must never pass a guess off as what the cloud would say. Shared by the tests, `npm run plan` and
+// `npm run bench`.
 //
 // Invoked during a preview (their arguments are known before anything exists):
 //   aws:index/getAvailabilityZones:getAvailabilityZones  (components/eks/network.ts)

@@ -1,8 +1,8 @@
 // A small interpreter of VirtualService HTTP routing, for tests and reviewers: given a request,
 // which route would the gateway's Envoy pick and where would it send it? It implements the subset
-// of the API that routes.ts emits (uri exact/prefix/regex, header exact/prefix/regex, rewrite,
+// of the API that components/mesh/routes.ts emits (uri exact/prefix/regex, header exact/prefix/regex, rewrite,
 // directResponse, weighted destinations) and throws on anything else rather than guess.
-import { FreeForm } from "../cluster/freeform";
+import { FreeForm } from "../../components/cluster/freeform";
 
 /** A request as it reaches the gateway. Header names are case-insensitive, as in HTTP. */
 export interface GatewayRequest {

@@ -1,0 +1,48 @@
+// The one way to evaluate a stack: the whole program (stacks/program.ts main, exactly what index.ts
+// exports) with an example stack's Pulumi.<stack>.yaml config, under mocks that answer as the clouds
+// would (cloudMocks.ts, cloudComputed.ts). Used by the tests and by `npm run plan`.
+import * as pulumi from "@pulumi/pulumi";
+import { cloudComputed } from "./cloudComputed";
+import { cloudCall } from "./cloudMocks";
+import { evaluate, EvaluateOptions, Evaluation } from "./evaluate";
+import { projectName, stackConfig } from "./stackFiles";
+
+export interface RunOptions {
+    /** Example stack whose Pulumi.<stack>.yaml supplies the base config. */
+    stack: string;
+    /** Keys in the project namespace to replace (`torchserve` → whole object); `ns:key` for others. */
+    override?: Record<string, unknown>;
+    preview: boolean;
+    /** Config keys set as secrets. */
+    secretKeys?: string[];
+    /** Update-mode outputs of cloud resources. @default cloudComputed (cloudComputed.ts) */
+    computed?: EvaluateOptions["computed"];
+    /** Invoke results. @default cloudCall(config) (cloudMocks.ts) */
+    call?: EvaluateOptions["call"];
+}
+
+/** The flat config (`namespace:key` → value) of an example stack, with `override` applied. */
+export function configFor(stack: string, override: Record<string, unknown> = {}): Record<string, unknown> {
+    const config = stackConfig(stack);
+    for (const [k, v] of Object.entries(override)) config[k.includes(":") ? k : `${projectName}:${k}`] = v;
+    return config;
+}
+
+export async function runProgram(opts: RunOptions): Promise<Evaluation> {
+    // Loaded lazily so a test file that only parses config never pays for the SDKs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, only when a program runs
+    const { main } = require("../stacks/program") as typeof import("../stacks/program");
+    const config = configFor(opts.stack, opts.override);
+    return evaluate(
+        {
+            project: projectName,
+            stack: opts.stack,
+            config,
+            preview: opts.preview,
+            secretKeys: opts.secretKeys,
+            computed: opts.computed ?? cloudComputed,
+            call: opts.call ?? cloudCall(config),
+        },
+        async () => main() as unknown as Promise<Record<string, pulumi.Output<unknown>>>,
+    );
+}
