@@ -19,6 +19,8 @@ export interface RunOptions {
     computed?: EvaluateOptions["computed"];
     /** Invoke results. @default cloudCall(config) (cloudMocks.ts) */
     call?: EvaluateOptions["call"];
+    /** The program to run, e.g. the compiled bin/index.js. @default stacks/program.ts main */
+    program?: () => Promise<unknown>;
 }
 
 /** The flat config (`namespace:key` → value) of an example stack, with `override` applied. */
@@ -30,8 +32,10 @@ export function configFor(stack: string, override: Record<string, unknown> = {})
 
 export async function runProgram(opts: RunOptions): Promise<Evaluation> {
     // Loaded lazily so a test file that only parses config never pays for the SDKs.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, only when a program runs
-    const { main } = require("../stacks/program") as typeof import("../stacks/program");
+    const program =
+        opts.program ??
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, only when a program runs
+        (require("../stacks/program") as typeof import("../stacks/program")).main;
     const config = configFor(opts.stack, opts.override);
     return evaluate(
         {
@@ -43,6 +47,6 @@ export async function runProgram(opts: RunOptions): Promise<Evaluation> {
             computed: opts.computed ?? cloudComputed,
             call: opts.call ?? cloudCall(config),
         },
-        async () => main() as unknown as Promise<Record<string, pulumi.Output<unknown>>>,
+        async () => program() as Promise<Record<string, pulumi.Output<unknown>>>,
     );
 }

@@ -1,6 +1,7 @@
 // One evaluation harness (harness/), shared by tests and tools: tools/ holds CLIs built on it, and
 // neither harness/ nor the tests use tools/ as their harness. A test may import the tool it tests
-// (test/plan.test.ts → tools/plan/...); type-only imports (erased at run time) are allowed.
+// (test/plan.test.ts → tools/plan/..., test/build.test.ts → tools/build-stamp.ts); type-only
+// imports (erased at run time) are allowed.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -22,10 +23,7 @@ export function harnessViolations(file: string, text: string): string[] {
     return runtimeImports(text)
         .map((spec) => path.posix.normalize(path.posix.join(dir, spec)))
         .filter((target) => target.startsWith("tools/"))
-        .filter(
-            (target) =>
-                !(testedTool && (target === `tools/${testedTool}` || target.startsWith(`tools/${testedTool}/`))),
-        )
+        .filter((target) => !(testedTool && new RegExp(`^tools/${testedTool}(?:$|[/-])`).test(target)))
         .map((target) => `${file} imports ${target}`);
 }
 
@@ -45,6 +43,8 @@ describe("the evaluation harness", () => {
         ["a test importing another tool", "test/eks.test.ts", 'import { planStack } from "../tools/plan/planner";', 1],
         ["the harness importing a tool", "harness/x.ts", `const m = require("${up}tools/bench");`, 1],
         ["a test importing its own tool", "test/plan.test.ts", 'import { Plan } from "../tools/plan/model";', 0],
+        ["… or its tool's part", "test/build.test.ts", 'import { buildStamp } from "../tools/build-stamp";', 0],
+        ["… not a tool that merely starts alike", "test/plan.test.ts", 'import { x } from "../tools/planner";', 1],
         ["a type-only import", "test/support/x.ts", 'import type { T } from "../../tools/chart-value-keys";', 0],
         ["the harness", "test/eks.test.ts", 'import { runCluster } from "../harness/cluster";', 0],
     ];

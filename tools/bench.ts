@@ -13,6 +13,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { checkBuildIsCurrent } from "../stacks/build";
+import { writeBuildStamp } from "./build-stamp";
 import { emptyHome, machineEnv } from "../harness/environment";
 import { exampleStacks, projectName, projectRoot, stackConfig } from "../harness/stackFiles";
 
@@ -69,10 +70,14 @@ function tsc(args: string[]): void {
     });
 }
 
-/** Builds bin/ (`npm run build`) unless it is current, and compiles the mock evaluator into .bench/. */
+/** Builds and stamps bin/ (`npm run build`) unless it is current, and compiles the mock evaluator into .bench/. */
 function ensureBuilt(): void {
     const entry = path.join(projectRoot, "bin", "index.js");
-    if (!fs.existsSync(entry) || checkBuildIsCurrent(entry) !== undefined) tsc(["-p", "tsconfig.build.json"]);
+    if (!fs.existsSync(entry) || checkBuildIsCurrent(entry) !== undefined) {
+        // `npm run build`: compile, then stamp what was compiled.
+        tsc(["-p", "tsconfig.build.json"]);
+        writeBuildStamp(projectRoot);
+    }
     fs.rmSync(harnessDir, { recursive: true, force: true });
     fs.mkdirSync(harnessDir);
     const config = path.join(harnessDir, "tsconfig.json");
