@@ -40,7 +40,7 @@ const secretSigValue = pulumi.runtime.specialSecretSig;
 
 const credentialsToken = "azure-native:containerservice:listManagedClusterAdminCredentials";
 
-/** createCluster under mocks; the Azure API (tools/cloudMocks.ts) returns the admin kubeconfig base64-encoded. */
+/** createCluster under mocks; the Azure API (harness/cloudMocks.ts) returns the admin kubeconfig base64-encoded. */
 function run(
     settings: Settings | (() => Settings),
     preview: boolean,

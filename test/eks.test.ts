@@ -57,7 +57,7 @@ function eksSettings(gpu: { spot?: boolean; minNodes?: number } | false = {}, de
 }
 
 const config = { "aws:region": "us-west-2" };
-// A region with more zones than the cluster uses (the rest of the answers: tools/cloudMocks.ts).
+// A region with more zones than the cluster uses (the rest of the answers: harness/cloudMocks.ts).
 const zones = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"];
 const awsCall = cloudCall(config);
 

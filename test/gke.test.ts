@@ -39,7 +39,7 @@ function gkeSettings(
     });
 }
 
-/** createCluster under mocks; GCP computes the network's name and the cluster's endpoint and CA (test/support/cloudComputed.ts). */
+/** createCluster under mocks; GCP computes the network's name and the cluster's endpoint and CA (harness/cloudComputed.ts). */
 function run(
     settings: Settings | (() => Settings),
     preview: boolean,
