@@ -6,13 +6,22 @@
 //    pinned in policy/package.json), given the same protobuf requests the engine sends.
 // `packResources` is the one adapter from evaluated resources (tools/evaluate.ts) to what the
 // engine hands the pack.
+import { spawn } from "child_process";
+import * as path from "path";
 import type { EnforcementLevel, Policy, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { packArgs, packName } from "../../policy/policies";
 import type { RegisteredResource } from "../../tools/evaluate";
 
+/** A module @pulumi/policy itself uses (gRPC, protobuf): the same copy, not a dependency of ours. */
+const policySdkDir = path.dirname(require.resolve("@pulumi/policy"));
+const fromPolicySdk = (m: string) => require(require.resolve(m, { paths: [policySdkDir] }));
+
 /* eslint-disable @typescript-eslint/no-require-imports */
+const grpc = fromPolicySdk("@grpc/grpc-js");
+const { Empty } = fromPolicySdk("google-protobuf/google/protobuf/empty_pb");
+const { Struct } = fromPolicySdk("google-protobuf/google/protobuf/struct_pb");
+const analyzerrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const analyzerproto = require("@pulumi/pulumi/proto/analyzer_pb");
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const { makeAnalyzeRpcFun, makeAnalyzeStackRpcFun } = require("@pulumi/policy/server");
 const { unknownCheckingProxy } = require("@pulumi/policy/proxy");
 const { deserializeProperties } = require("@pulumi/policy/deserialize");
@@ -149,8 +158,10 @@ function analyzerResource(r: PackResource): any {
     return msg;
 }
 
-function call(rpc: (call: any, cb: (err: any, resp: any) => void) => void, request: any): Promise<any> {
-    return new Promise((resolve, reject) => rpc({ request }, (err, resp) => (err ? reject(err) : resolve(resp))));
+/** The two analyzer calls a preview makes: per resource, then for the whole stack. */
+interface Analyzer {
+    analyze(request: any): Promise<any>;
+    analyzeStack(request: any): Promise<any>;
 }
 
 function diagnostics(resp: any, urn: string): Diagnostic[] {
@@ -162,12 +173,7 @@ function diagnostics(resp: any, urn: string): Diagnostic[] {
     }));
 }
 
-/** Runs the whole pack over a stack as the engine does: Analyze on each resource, then AnalyzeStack. */
-export async function runPack(resources: PackResource[], config: PackConfig = {}): Promise<Diagnostic[]> {
-    const policies = configuredPolicies(config);
-    const version = "0.0.0-test";
-    const analyze = makeAnalyzeRpcFun(packName, version, packArgs.enforcementLevel, policies);
-    const analyzeStack = makeAnalyzeStackRpcFun(packName, version, packArgs.enforcementLevel, policies);
+async function analyzeAll(analyzer: Analyzer, resources: PackResource[]): Promise<Diagnostic[]> {
     const out: Diagnostic[] = [];
     for (const r of resources) {
         const msg = analyzerResource(r);
@@ -177,10 +183,58 @@ export async function runPack(resources: PackResource[], config: PackConfig = {}
         request.setName(r.name);
         request.setProperties(msg.getProperties());
         request.setOptions(msg.getOptions());
-        out.push(...diagnostics(await call(analyze, request), r.urn));
+        out.push(...diagnostics(await analyzer.analyze(request), r.urn));
     }
     const stack = new analyzerproto.AnalyzeStackRequest();
     stack.setResourcesList(resources.map(analyzerResource));
-    out.push(...diagnostics(await call(analyzeStack, stack), ""));
+    out.push(...diagnostics(await analyzer.analyzeStack(stack), ""));
     return out;
+}
+
+/** Runs the whole pack over a stack in this process, as the engine does: Analyze on each resource, then AnalyzeStack. */
+export function runPack(resources: PackResource[], config: PackConfig = {}): Promise<Diagnostic[]> {
+    const policies = configuredPolicies(config);
+    const version = "0.0.0-test";
+    const handler = (rpc: (call: any, cb: (err: any, resp: any) => void) => void) => (request: any) =>
+        new Promise<any>((resolve, reject) => rpc({ request }, (err, resp) => (err ? reject(err) : resolve(resp))));
+    return analyzeAll({
+        analyze: handler(makeAnalyzeRpcFun(packName, version, packArgs.enforcementLevel, policies)),
+        analyzeStack: handler(makeAnalyzeStackRpcFun(packName, version, packArgs.enforcementLevel, policies)),
+    }, resources);
+}
+
+/** The pack as `pulumi preview --policy-pack policy` starts it, and a gRPC client of it. */
+export interface ServedPack {
+    /** The policies it announces, with their enforcement levels. */
+    policies(): Promise<{ name: string; level: EnforcementLevel }[]>;
+    run(resources: PackResource[]): Promise<Diagnostic[]>;
+    close(): void;
+}
+
+/**
+ * Starts policy/ the way Pulumi's analyzer plugin does (sdk/nodejs/dist/pulumi-analyzer-policy in
+ * pulumi/pulumi): node runs @pulumi/pulumi/cmd/run-policy-pack, resolved from the pack's
+ * directory, with an engine address and the pack's path; the pack prints the port it serves on.
+ */
+export async function servePack(): Promise<ServedPack> {
+    const dir = path.join(__dirname, "..", "..", "policy");
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const port = await new Promise<string>((resolve, reject) => {
+        child.stdout.once("data", (d) => resolve(String(d).trim()));
+        child.once("exit", (code) => reject(new Error(`the policy pack exited (${code}): ${stderr}`)));
+    });
+    const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const rpc = (method: string) => (request: any) =>
+        new Promise<any>((resolve, reject) => client[method](request, (err: any, resp: any) => (err ? reject(err) : resolve(resp))));
+    return {
+        policies: async () => (await rpc("getAnalyzerInfo")(new Empty())).getPoliciesList().map((p: any) => ({ name: p.getName(), level: levels[p.getEnforcementlevel()] })),
+        run: (resources) => analyzeAll({ analyze: rpc("analyze"), analyzeStack: rpc("analyzeStack") }, resources),
+        close: () => {
+            client.close();
+            child.kill();
+        },
+    };
 }
