@@ -19,9 +19,10 @@ export default tseslint.config(
         },
     },
     {
-        // The test harness and tools walk resource inputs as the engine receives them: untyped JSON
-        // whose shape is each provider's. `any` is the honest type there; library code uses FreeForm.
-        files: ["harness/**/*.ts", "test/**/*.ts", "tools/**/*.ts"],
+        // The test harness, tools and policy pack walk resource inputs as the engine receives them:
+        // untyped JSON whose shape is each provider's (@pulumi/policy types them Record<string, any>).
+        // `any` is the honest type there; library code uses FreeForm.
+        files: ["harness/**/*.ts", "test/**/*.ts", "tools/**/*.ts", "policy/**/*.ts"],
         rules: { "@typescript-eslint/no-explicit-any": "off" },
     },
     prettier,

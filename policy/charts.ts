@@ -12,8 +12,10 @@ export const exactVersion = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-
 export function chartVersionProblem(props: Record<string, any>): string | undefined {
     const version = props.version;
     // A chart given as a local path or archive is the version it contains.
-    if (typeof props.chart === "string" && /^(\.{0,2}\/|.*\.tgz$)/.test(props.chart) && version === undefined) return undefined;
-    if (version === undefined || version === null || version === "") return "sets no chart version (it installs the repository's latest)";
+    if (typeof props.chart === "string" && /^(\.{0,2}\/|.*\.tgz$)/.test(props.chart) && version === undefined)
+        return undefined;
+    if (version === undefined || version === null || version === "")
+        return "sets no chart version (it installs the repository's latest)";
     if (!exactVersion.test(String(version))) return `chart version "${version}" is not an exact version`;
     return undefined;
 }
@@ -24,6 +26,7 @@ export const chartVersionsPinned: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (args.type !== helmReleaseType) return;
         const problem = chartVersionProblem(args.props);
-        if (problem) reportViolation(`Helm release ${args.props.name ?? args.name} (chart ${args.props.chart}) ${problem}.`);
+        if (problem)
+            reportViolation(`Helm release ${args.props.name ?? args.name} (chart ${args.props.chart}) ${problem}.`);
     },
 };

@@ -14,14 +14,16 @@ export function missingQuantities(container: Record<string, any>): string[] {
     const missing: string[] = [];
     for (const [kind, names] of Object.entries(requiredQuantities)) {
         const set = container.resources?.[kind] ?? {};
-        for (const n of names) if (set[n] === undefined || set[n] === null || String(set[n]) === "") missing.push(`${kind}.${n}`);
+        for (const n of names)
+            if (set[n] === undefined || set[n] === null || String(set[n]) === "") missing.push(`${kind}.${n}`);
     }
     return missing;
 }
 
 export const requestsAndLimits: ResourceValidationPolicy = {
     name: "containers-have-requests-and-limits",
-    description: "Every container of the program's own workloads (init containers too) sets CPU and memory requests and a memory limit.",
+    description:
+        "Every container of the program's own workloads (init containers too) sets CPU and memory requests and a memory limit.",
     validateResource: (args, reportViolation) => {
         const pod = podSpecOf(args.type, args.props);
         if (!pod) return;

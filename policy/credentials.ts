@@ -13,7 +13,8 @@ import { entries, known, unknown } from "./unknowns";
  * Key endings (lower case, separators removed) that name a credential. Keys that say where one is
  * end otherwise (secretName, passwordKey, tokenFile, secretKeyRef) and do not match.
  */
-const credentialEnding = /(password|passwd|passphrase|secret|secretkey|token|apikey|accesskey|privatekey|credentials?)$/;
+const credentialEnding =
+    /(password|passwd|passphrase|secret|secretkey|token|apikey|accesskey|privatekey|credentials?)$/;
 
 /** Whether a key names a credential (apiKey, API_TOKEN, db-password; not existingSecret or passwordKey). */
 export function isCredentialKey(key: string): boolean {
@@ -35,7 +36,8 @@ export function helmCredentialPaths(values: unknown, path = "values"): string[] 
     const out: string[] = [];
     if (!values || typeof values !== "object") return out;
     const obj = Object.fromEntries(entries(values));
-    if (typeof obj.name === "string" && isCredentialKey(obj.name) && isCredentialValue(obj.value)) out.push(`${path} (${obj.name})`);
+    if (typeof obj.name === "string" && isCredentialKey(obj.name) && isCredentialValue(obj.value))
+        out.push(`${path} (${obj.name})`);
     for (const [key, v] of Object.entries(obj)) {
         const at = Array.isArray(values) ? `${path}[${key}]` : `${path}.${key}`;
         if (isCredentialKey(key) && isCredentialValue(v)) out.push(at);
@@ -55,7 +57,12 @@ export function configMapCredentialKeys(data: Record<string, unknown> | undefine
         if (typeof v === "string" && lineFile.test(key)) {
             for (const line of v.split("\n")) {
                 const m = /^\s*(?:export\s+)?([A-Za-z0-9_.-]+)\s*[=:]\s*(.*?)\s*$/.exec(line);
-                if (m && !line.trimStart().startsWith("#") && isCredentialKey(m[1].split(".").pop()!) && isCredentialValue(m[2].replace(/^["']|["']$/g, ""))) {
+                if (
+                    m &&
+                    !line.trimStart().startsWith("#") &&
+                    isCredentialKey(m[1].split(".").pop()!) &&
+                    isCredentialValue(m[2].replace(/^["']|["']$/g, ""))
+                ) {
                     out.push(`${key}: ${m[1]}`);
                 }
             }
@@ -66,16 +73,24 @@ export function configMapCredentialKeys(data: Record<string, unknown> | undefine
 
 export const noCredentialsInConfig: ResourceValidationPolicy = {
     name: "no-credentials-in-config",
-    description: "No ConfigMap entry or Helm value named like a credential (password, token, secret, apiKey, …) holds a value.",
-    remediationSteps: "Put the credential in a Kubernetes Secret and reference it (the chart's existingSecret setting, or env valueFrom.secretKeyRef).",
+    description:
+        "No ConfigMap entry or Helm value named like a credential (password, token, secret, apiKey, …) holds a value.",
+    remediationSteps:
+        "Put the credential in a Kubernetes Secret and reference it (the chart's existingSecret setting, or env valueFrom.secretKeyRef).",
     validateResource: (args, reportViolation) => {
         if (args.type === configMapType) {
             const data = known(() => args.props.data);
-            if (data !== unknown) for (const key of configMapCredentialKeys(data)) reportViolation(`ConfigMap ${args.props.metadata?.name ?? args.name} holds a credential at ${key}.`);
+            if (data !== unknown)
+                for (const key of configMapCredentialKeys(data))
+                    reportViolation(
+                        `ConfigMap ${args.props.metadata?.name ?? args.name} holds a credential at ${key}.`,
+                    );
         }
         if (args.type === helmReleaseType) {
             const values = known(() => args.props.values);
-            if (values !== unknown) for (const path of helmCredentialPaths(values)) reportViolation(`Helm release ${args.props.name ?? args.name} holds a credential at ${path}.`);
+            if (values !== unknown)
+                for (const path of helmCredentialPaths(values))
+                    reportViolation(`Helm release ${args.props.name ?? args.name} holds a credential at ${path}.`);
         }
     },
 };

@@ -21,17 +21,22 @@ export function exposedPrivatePorts(spec: Record<string, any> | undefined): stri
     if (!spec || !exposingTypes.includes(spec.type)) return [];
     const out: string[] = [];
     for (const p of asArray(spec.ports)) {
-        const named = [p.name, typeof p.targetPort === "string" ? p.targetPort : undefined].filter((n) => typeof n === "string" && privatePortName.test(n));
+        const named = [p.name, typeof p.targetPort === "string" ? p.targetPort : undefined].filter(
+            (n) => typeof n === "string" && privatePortName.test(n),
+        );
         const numbered = [p.port, p.targetPort].filter((n) => privatePortNumbers.includes(Number(n)));
-        if (named.length > 0 || numbered.length > 0) out.push(`${p.name ?? "(unnamed)"} (port ${p.port}, targetPort ${p.targetPort ?? p.port})`);
+        if (named.length > 0 || numbered.length > 0)
+            out.push(`${p.name ?? "(unnamed)"} (port ${p.port}, targetPort ${p.targetPort ?? p.port})`);
     }
     return out;
 }
 
 export const noPublicManagementPorts: ResourceValidationPolicy = {
     name: "no-public-management-ports",
-    description: "No LoadBalancer or NodePort Service publishes a management or metrics port (TorchServe's 8081, 8082, 7071, or a port named *management* or *metrics*).",
-    remediationSteps: "Publish the inference ports only (the program's torchserve-public Service); reach management through kubectl port-forward or the ClusterIP Service.",
+    description:
+        "No LoadBalancer or NodePort Service publishes a management or metrics port (TorchServe's 8081, 8082, 7071, or a port named *management* or *metrics*).",
+    remediationSteps:
+        "Publish the inference ports only (the program's torchserve-public Service); reach management through kubectl port-forward or the ClusterIP Service.",
     validateResource: (args, reportViolation) => {
         if (args.type !== serviceType) return;
         for (const port of exposedPrivatePorts(args.props.spec)) {

@@ -45,7 +45,12 @@ export function helmImageProblems(values: unknown, path = "values"): string[] {
             if (!pinnedByDigest && typeof img.tag === "string" && img.tag.trim() === "latest") {
                 out.push(`${at}.tag: image tag "latest" is not pinned`);
             }
-            if (!pinnedByDigest && typeof img.repository === "string" && img.tag === undefined && /:[^/]+$/.test(img.repository)) {
+            if (
+                !pinnedByDigest &&
+                typeof img.repository === "string" &&
+                img.tag === undefined &&
+                /:[^/]+$/.test(img.repository)
+            ) {
                 const problem = imageProblem(img.repository);
                 if (problem) out.push(`${at}.repository: ${problem}`);
             }
@@ -57,7 +62,8 @@ export function helmImageProblems(values: unknown, path = "values"): string[] {
 
 export const imagesPinned: ResourceValidationPolicy = {
     name: "images-pinned",
-    description: "Every container image (init containers too) and every image set in Helm values is pinned: a digest, or a tag other than latest.",
+    description:
+        "Every container image (init containers too) and every image set in Helm values is pinned: a digest, or a tag other than latest.",
     remediationSteps: "Set an explicit version tag (pytorch/torchserve:0.12.0-gpu) or a digest (@sha256:...).",
     validateResource: (args, reportViolation) => {
         const pod = podSpecOf(args.type, args.props);

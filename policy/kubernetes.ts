@@ -86,7 +86,9 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
 
 /** Kubernetes' spelling of a cloud API's taint effect (EKS and GKE write NO_SCHEDULE). */
 export function kubernetesEffect(effect: string): string {
-    return { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[effect] ?? effect;
+    return (
+        { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[effect] ?? effect
+    );
 }
 
 export function asArray(v: unknown): any[] {

@@ -11,7 +11,14 @@
 // Stack policies see each resource's outputs, which for these resources include their inputs.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { known, unknown } from "./unknowns";
-import { aksClusterType, eksAddonType, eksClusterType, gkeClusterType, pulumiEksClusterType, pulumiEksVpcCniType } from "./types";
+import {
+    aksClusterType,
+    eksAddonType,
+    eksClusterType,
+    gkeClusterType,
+    pulumiEksClusterType,
+    pulumiEksVpcCniType,
+} from "./types";
 
 /**
  * AKS: networkProfile.networkPolicy is azure, calico or cilium; "none" (the default when unset)
@@ -33,7 +40,8 @@ export function aksProblem(props: Record<string, any>): string | undefined {
  */
 export function gkeProblem(props: Record<string, any>): string | undefined {
     if (props.datapathProvider === "ADVANCED_DATAPATH") return undefined;
-    if (props.networkPolicy?.enabled === true && props.addonsConfig?.networkPolicyConfig?.disabled === false) return undefined;
+    if (props.networkPolicy?.enabled === true && props.addonsConfig?.networkPolicyConfig?.disabled === false)
+        return undefined;
     return "GKE cluster enforces no network policy: set datapathProvider ADVANCED_DATAPATH (Dataplane V2), or networkPolicy.enabled with addonsConfig.networkPolicyConfig.disabled false";
 }
 
@@ -66,42 +74,63 @@ function ancestors(r: PolicyResource): PolicyResource[] {
 function eksProblems(resources: PolicyResource[]): { urn: string; message: string }[] {
     // A pulumi-eks Cluster creates an aws.eks.Cluster child; under test mocks (which do not run the
     // component's provider) the component stands alone, and its recorded inputs are what it sets.
-    const clusters = resources.filter((r) =>
-        r.type === eksClusterType ||
-        (r.type === pulumiEksClusterType && !resources.some((c) => c.type === eksClusterType && ancestors(c).includes(r))));
+    const clusters = resources.filter(
+        (r) =>
+            r.type === eksClusterType ||
+            (r.type === pulumiEksClusterType &&
+                !resources.some((c) => c.type === eksClusterType && ancestors(c).includes(r))),
+    );
     // Settings a preview does not know yet count as not set.
-    const evidence = resources.filter((r) => known(() =>
-        (r.type === eksAddonType && vpcCniEnforces(r.props)) ||
-        (r.type === pulumiEksVpcCniType && r.props.enableNetworkPolicy === true) ||
-        (r.type === pulumiEksClusterType && r.props.vpcCniOptions?.enableNetworkPolicy === true && r.props.useDefaultVpcCni === false)) === true);
+    const evidence = resources.filter(
+        (r) =>
+            known(
+                () =>
+                    (r.type === eksAddonType && vpcCniEnforces(r.props)) ||
+                    (r.type === pulumiEksVpcCniType && r.props.enableNetworkPolicy === true) ||
+                    (r.type === pulumiEksClusterType &&
+                        r.props.vpcCniOptions?.enableNetworkPolicy === true &&
+                        r.props.useDefaultVpcCni === false),
+            ) === true,
+    );
     // A cluster name a preview does not know yet (a new cluster's) matches nothing.
     const nameOf = (r: PolicyResource) => {
-        const name = known(() => (r.type === eksAddonType || r.type === pulumiEksVpcCniType ? r.props.clusterName : r.props.name));
+        const name = known(() =>
+            r.type === eksAddonType || r.type === pulumiEksVpcCniType ? r.props.clusterName : r.props.name,
+        );
         return name === unknown || name === undefined ? undefined : String(name);
     };
     return clusters
         .filter((cluster) => {
             const family = [cluster, ...ancestors(cluster).filter((a) => a.type === pulumiEksClusterType)];
-            return !evidence.some((e) =>
-                family.includes(e) ||
-                family.some((f) => ancestors(e).includes(f)) ||
-                (nameOf(e) !== undefined && family.some((f) => nameOf(f) === nameOf(e))) ||
-                clusters.length === 1);
+            return !evidence.some(
+                (e) =>
+                    family.includes(e) ||
+                    family.some((f) => ancestors(e).includes(f)) ||
+                    (nameOf(e) !== undefined && family.some((f) => nameOf(f) === nameOf(e))) ||
+                    clusters.length === 1,
+            );
         })
         .map((cluster) => ({
             urn: cluster.urn,
-            message: "EKS cluster enforces no network policy: give it the vpc-cni add-on with configuration value enableNetworkPolicy \"true\" (pulumi-eks: vpcCniOptions.enableNetworkPolicy with useDefaultVpcCni false)",
+            message:
+                'EKS cluster enforces no network policy: give it the vpc-cni add-on with configuration value enableNetworkPolicy "true" (pulumi-eks: vpcCniOptions.enableNetworkPolicy with useDefaultVpcCni false)',
         }));
 }
 
 export const clusterNetworkPolicy: StackValidationPolicy = {
     name: "cluster-network-policy-enforced",
-    description: "Every cluster the stack creates enforces Kubernetes NetworkPolicy (EKS: VPC CNI network policy; AKS: networkProfile.networkPolicy; GKE: Dataplane V2 or network policy enabled).",
+    description:
+        "Every cluster the stack creates enforces Kubernetes NetworkPolicy (EKS: VPC CNI network policy; AKS: networkProfile.networkPolicy; GKE: Dataplane V2 or network policy enabled).",
     // Advisory until the program enables enforcement: see the header comment.
     enforcementLevel: "advisory",
     validateStack: (args, reportViolation) => {
         for (const r of args.resources) {
-            const problem = r.type === aksClusterType ? aksProblem(r.props) : r.type === gkeClusterType ? gkeProblem(r.props) : undefined;
+            const problem =
+                r.type === aksClusterType
+                    ? aksProblem(r.props)
+                    : r.type === gkeClusterType
+                      ? gkeProblem(r.props)
+                      : undefined;
             if (problem) reportViolation(`${r.name}: ${problem}.`, r.urn);
         }
         for (const { urn, message } of eksProblems(args.resources)) reportViolation(`${message}.`, urn);

@@ -26,7 +26,8 @@ export const policies: Policies = [
 ];
 
 export const packArgs: PolicyPackArgs = {
-    description: "The guarantees of the torchserve-platform program: pinned images and charts, tainted GPU pools, GPU pods placed on them, resource requests and limits, no public management port, enforced network policy, protected model stores, no credentials in configuration.",
+    description:
+        "The guarantees of the torchserve-platform program: pinned images and charts, tainted GPU pools, GPU pods placed on them, resource requests and limits, no public management port, enforced network policy, protected model stores, no credentials in configuration.",
     // Every policy blocks `pulumi up` unless it says otherwise or the stack's policy config lowers it.
     enforcementLevel: "mandatory",
     policies,

@@ -19,18 +19,32 @@ export const dataHoldingTypes: readonly string[] = [
 ];
 
 /** CSI provisioners of shared file systems (the model stores' classes in components/eks, aks, gke). */
-export const fileSystemProvisioners: readonly string[] = ["efs.csi.aws.com", "file.csi.azure.com", "filestore.csi.storage.gke.io"];
+export const fileSystemProvisioners: readonly string[] = [
+    "efs.csi.aws.com",
+    "file.csi.azure.com",
+    "filestore.csi.storage.gke.io",
+];
 
 export const modelStoresProtected: ResourceValidationPolicy = {
     name: "model-stores-protected",
-    description: "File systems, storage accounts and persistent volume claims are protected (resource option protect), and file-system storage classes retain their volumes.",
-    remediationSteps: "Keep the stack's cluster.deletionProtection true (the default). A throwaway stack can lower this policy to advisory (policy/config/dev.json).",
+    description:
+        "File systems, storage accounts and persistent volume claims are protected (resource option protect), and file-system storage classes retain their volumes.",
+    remediationSteps:
+        "Keep the stack's cluster.deletionProtection true (the default). A throwaway stack can lower this policy to advisory (policy/config/dev.json).",
     validateResource: (args, reportViolation) => {
         if (dataHoldingTypes.includes(args.type) && !args.opts.protect) {
-            reportViolation(`${args.type.split(":").pop()} ${args.name} is not protected: pulumi destroy (or a replacement) would delete its data.`);
+            reportViolation(
+                `${args.type.split(":").pop()} ${args.name} is not protected: pulumi destroy (or a replacement) would delete its data.`,
+            );
         }
-        if (args.type === storageClassType && fileSystemProvisioners.includes(args.props.provisioner) && args.props.reclaimPolicy !== "Retain") {
-            reportViolation(`StorageClass ${args.props.metadata?.name ?? args.name} (${args.props.provisioner}) has reclaimPolicy ${args.props.reclaimPolicy ?? "Delete (the default)"}: deleting a claim deletes its file system; use Retain.`);
+        if (
+            args.type === storageClassType &&
+            fileSystemProvisioners.includes(args.props.provisioner) &&
+            args.props.reclaimPolicy !== "Retain"
+        ) {
+            reportViolation(
+                `StorageClass ${args.props.metadata?.name ?? args.name} (${args.props.provisioner}) has reclaimPolicy ${args.props.reclaimPolicy ?? "Delete (the default)"}: deleting a claim deletes its file system; use Retain.`,
+            );
         }
     },
 };

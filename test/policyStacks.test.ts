@@ -8,7 +8,15 @@ import { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { packArgs } from "../policy/policies";
 import { cloudCall } from "../tools/cloudMocks";
 import { cloudComputed } from "./support/cloudComputed";
-import { Diagnostic, PackConfig, PackResource, packResources, runPack, servePack, ServedPack } from "./support/policyPack";
+import {
+    Diagnostic,
+    PackConfig,
+    PackResource,
+    packResources,
+    runPack,
+    servePack,
+    ServedPack,
+} from "./support/policyPack";
 import { configFor, runProgram } from "./support/program";
 
 /** Update-mode outputs: the clouds', and a generated password (which values then carry, as in a real update). */
@@ -26,7 +34,9 @@ async function evaluated(stack: string, override: Record<string, unknown> = {}):
 const summary = (d: Diagnostic) => `${d.level} ${d.policy} ${d.urn.split("::").pop()}`;
 
 /** The policy config the README tells the dev stack to run with. */
-const devConfig: PackConfig = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "config", "dev.json"), "utf8"));
+const devConfig: PackConfig = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "..", "policy", "config", "dev.json"), "utf8"),
+);
 
 // Cluster network-policy enforcement is advisory until the program enables it (policy/networkPolicy.ts):
 // these are the violations it reports today, one per created cluster. When one disappears, make
@@ -52,7 +62,11 @@ describe("policy pack on the example stacks", () => {
     for (const stack of ["eks", "aks", "gke"]) {
         it(`${stack}: passes every mandatory policy; only network-policy enforcement is advised`, async () => {
             const found = await runPack(stacks[stack]);
-            assert.deepStrictEqual(found.map(summary), [networkPolicyNotEnforced[stack]], found.map((d) => d.message).join("\n"));
+            assert.deepStrictEqual(
+                found.map(summary),
+                [networkPolicyNotEnforced[stack]],
+                found.map((d) => d.message).join("\n"),
+            );
         });
     }
 
@@ -65,29 +79,51 @@ describe("policy pack on the example stacks", () => {
     });
 
     it("dev with every add-on on: only the known gap, Grafana's generated admin password in Helm values", async () => {
-        const gpuFree = { image: "pytorch/torchserve:0.12.0-cpu", nGpu: 0, storageClass: "nfs-client", storageAccessMode: "ReadWriteMany", models: [{ name: "squeezenet1_1", url: "https://torchserve.pytorch.org/mar_files/squeezenet1_1.mar" }] };
-        const all = await evaluated("dev", { prometheus: true, grafana: true, autoscaling: { enabled: true, maxReplicas: 3 }, istio: { enabled: true }, torchserve: gpuFree });
+        const gpuFree = {
+            image: "pytorch/torchserve:0.12.0-cpu",
+            nGpu: 0,
+            storageClass: "nfs-client",
+            storageAccessMode: "ReadWriteMany",
+            models: [{ name: "squeezenet1_1", url: "https://torchserve.pytorch.org/mar_files/squeezenet1_1.mar" }],
+        };
+        const all = await evaluated("dev", {
+            prometheus: true,
+            grafana: true,
+            autoscaling: { enabled: true, maxReplicas: 3 },
+            istio: { enabled: true },
+            torchserve: gpuFree,
+        });
         const found = await runPack(all, devConfig);
         // components/monitoring/grafana.ts passes the password as values.adminPassword; the chart's
         // admin.existingSecret would keep it out of the release's values.
-        assert.deepStrictEqual(found.map(summary), [
-            "mandatory no-credentials-in-config grafana",
-            "advisory model-stores-protected torchserve-model-store",
-        ], found.map((d) => d.message).join("\n"));
+        assert.deepStrictEqual(
+            found.map(summary),
+            ["mandatory no-credentials-in-config grafana", "advisory model-stores-protected torchserve-model-store"],
+            found.map((d) => d.message).join("\n"),
+        );
         assert.ok(found[0].message.endsWith("holds a credential at values.adminPassword."));
     });
 
     it("is served by Pulumi's policy runner from policy/ with the same policies and the same findings", async () => {
         const pack = await served;
-        assert.deepStrictEqual(await pack.policies(), packArgs.policies.map((p) => ({ name: p.name, level: p.enforcementLevel ?? packArgs.enforcementLevel })));
+        assert.deepStrictEqual(
+            await pack.policies(),
+            packArgs.policies.map((p) => ({ name: p.name, level: p.enforcementLevel ?? packArgs.enforcementLevel })),
+        );
         assert.deepStrictEqual(await pack.run(stacks.eks), await runPack(stacks.eks));
         // And it blocks: TorchServe's image unpinned in every container that runs it.
         const deployment = stacks.eks.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
         const text = JSON.stringify(deployment.props);
         const uses = text.match(/"pytorch\/torchserve:[^"]+"/g) ?? [];
         assert.ok(uses.length > 0);
-        const unpinned = { ...deployment, props: JSON.parse(text.replace(/"pytorch\/torchserve:[^"]+"/g, '"pytorch/torchserve"')) };
+        const unpinned = {
+            ...deployment,
+            props: JSON.parse(text.replace(/"pytorch\/torchserve:[^"]+"/g, '"pytorch/torchserve"')),
+        };
         const found = await pack.run([unpinned]);
-        assert.deepStrictEqual(found.map(summary), uses.map(() => "mandatory images-pinned torchserve"));
+        assert.deepStrictEqual(
+            found.map(summary),
+            uses.map(() => "mandatory images-pinned torchserve"),
+        );
     });
 });

@@ -8,15 +8,20 @@
 // engine hands the pack.
 import { spawn } from "child_process";
 import * as path from "path";
-import type { EnforcementLevel, Policy, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type {
+    EnforcementLevel,
+    Policy,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 import { packArgs, packName } from "../../policy/policies";
 import type { RegisteredResource } from "../../tools/evaluate";
 
+/* eslint-disable @typescript-eslint/no-require-imports */
 /** A module @pulumi/policy itself uses (gRPC, protobuf): the same copy, not a dependency of ours. */
 const policySdkDir = path.dirname(require.resolve("@pulumi/policy"));
 const fromPolicySdk = (m: string) => require(require.resolve(m, { paths: [policySdkDir] }));
-
-/* eslint-disable @typescript-eslint/no-require-imports */
 const grpc = fromPolicySdk("@grpc/grpc-js");
 const { Empty } = fromPolicySdk("google-protobuf/google/protobuf/empty_pb");
 const { Struct } = fromPolicySdk("google-protobuf/google/protobuf/struct_pb");
@@ -61,7 +66,16 @@ export function packResources(resources: RegisteredResource[]): PackResource[] {
 /** A resource written by hand for a unit test: type and plain props, the rest defaulted. */
 export function crafted(type: string, props: Record<string, any>, more: Partial<PackResource> = {}): PackResource {
     const name = more.name ?? "r";
-    return { urn: `urn:pulumi:test::proj::${type}::${name}`, type, name, props, opts: { protect: false, ignoreChanges: [] }, parent: "", dependencies: [], ...more };
+    return {
+        urn: `urn:pulumi:test::proj::${type}::${name}`,
+        type,
+        name,
+        props,
+        opts: { protect: false, ignoreChanges: [] },
+        parent: "",
+        dependencies: [],
+        ...more,
+    };
 }
 
 /** The props a policy sees: secrets revealed, unknowns throwing when read (as @pulumi/policy does). */
@@ -78,7 +92,12 @@ export async function validate(policy: ResourceValidationPolicy, r: PackResource
         props,
         urn: r.urn,
         name: r.name,
-        opts: { ...r.opts, aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+        opts: {
+            ...r.opts,
+            aliases: [],
+            additionalSecretOutputs: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        },
         stackTags: new Map<string, string>(),
         isType: () => false,
         asType: () => undefined,
@@ -93,11 +112,22 @@ export async function validate(policy: ResourceValidationPolicy, r: PackResource
 }
 
 /** The violations one stack policy reports over `resources`, as `{urn, message}`. */
-export async function validateStack(policy: StackValidationPolicy, resources: PackResource[]): Promise<{ urn?: string; message: string }[]> {
+export async function validateStack(
+    policy: StackValidationPolicy,
+    resources: PackResource[],
+): Promise<{ urn?: string; message: string }[]> {
     const out: { urn?: string; message: string }[] = [];
     const byUrn = new Map<string, any>();
     const policyResources = resources.map((r) => {
-        const pr: any = { type: r.type, props: policyProps(r), urn: r.urn, name: r.name, opts: r.opts, dependencies: [], propertyDependencies: {} };
+        const pr: any = {
+            type: r.type,
+            props: policyProps(r),
+            urn: r.urn,
+            name: r.name,
+            opts: r.opts,
+            dependencies: [],
+            propertyDependencies: {},
+        };
         byUrn.set(r.urn, pr);
         return pr;
     });
@@ -105,8 +135,17 @@ export async function validateStack(policy: StackValidationPolicy, resources: Pa
         policyResources[i].parent = byUrn.get(r.parent);
         policyResources[i].dependencies = r.dependencies.map((d) => byUrn.get(d)).filter(Boolean);
     });
-    await policy.validateStack({ resources: policyResources, stackTags: new Map(), getConfig: () => ({}) as any, notApplicable: () => { throw new Error("not applicable"); } } as any,
-        (message: string, urn?: string) => out.push({ urn, message }));
+    await policy.validateStack(
+        {
+            resources: policyResources,
+            stackTags: new Map(),
+            getConfig: () => ({}) as any,
+            notApplicable: () => {
+                throw new Error("not applicable");
+            },
+        } as any,
+        (message: string, urn?: string) => out.push({ urn, message }),
+    );
     return out;
 }
 
@@ -197,10 +236,13 @@ export function runPack(resources: PackResource[], config: PackConfig = {}): Pro
     const version = "0.0.0-test";
     const handler = (rpc: (call: any, cb: (err: any, resp: any) => void) => void) => (request: any) =>
         new Promise<any>((resolve, reject) => rpc({ request }, (err, resp) => (err ? reject(err) : resolve(resp))));
-    return analyzeAll({
-        analyze: handler(makeAnalyzeRpcFun(packName, version, packArgs.enforcementLevel, policies)),
-        analyzeStack: handler(makeAnalyzeStackRpcFun(packName, version, packArgs.enforcementLevel, policies)),
-    }, resources);
+    return analyzeAll(
+        {
+            analyze: handler(makeAnalyzeRpcFun(packName, version, packArgs.enforcementLevel, policies)),
+            analyzeStack: handler(makeAnalyzeStackRpcFun(packName, version, packArgs.enforcementLevel, policies)),
+        },
+        resources,
+    );
 }
 
 /** The pack as `pulumi preview --policy-pack policy` starts it, and a gRPC client of it. */
@@ -219,7 +261,10 @@ export interface ServedPack {
 export async function servePack(): Promise<ServedPack> {
     const dir = path.join(__dirname, "..", "..", "policy");
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+        cwd: dir,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     const port = await new Promise<string>((resolve, reject) => {
@@ -228,9 +273,14 @@ export async function servePack(): Promise<ServedPack> {
     });
     const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     const rpc = (method: string) => (request: any) =>
-        new Promise<any>((resolve, reject) => client[method](request, (err: any, resp: any) => (err ? reject(err) : resolve(resp))));
+        new Promise<any>((resolve, reject) =>
+            client[method](request, (err: any, resp: any) => (err ? reject(err) : resolve(resp))),
+        );
     return {
-        policies: async () => (await rpc("getAnalyzerInfo")(new Empty())).getPoliciesList().map((p: any) => ({ name: p.getName(), level: levels[p.getEnforcementlevel()] })),
+        policies: async () =>
+            (await rpc("getAnalyzerInfo")(new Empty()))
+                .getPoliciesList()
+                .map((p: any) => ({ name: p.getName(), level: levels[p.getEnforcementlevel()] })),
         run: (resources) => analyzeAll({ analyze: rpc("analyze"), analyzeStack: rpc("analyzeStack") }, resources),
         close: () => {
             client.close();
