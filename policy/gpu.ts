@@ -13,7 +13,13 @@ import {
     Toleration,
     tolerates,
 } from "./kubernetes";
-import { aksAgentPoolType, aksClusterType, eksNodeGroupType, gkeNodePoolType } from "./types";
+import {
+    aksAgentPoolType,
+    aksClusterType,
+    eksNodeGroupType,
+    gkeNodePoolType,
+    pulumiEksManagedNodeGroupType,
+} from "./types";
 
 /** The taint every GPU pool carries, as the program sets it (components/eks, aks, gke). */
 export const gpuTaint = { key: gpuResource, effect: "NoSchedule" } as const;
@@ -46,6 +52,8 @@ function aksHasGpu(p: Record<string, any>): boolean {
 
 function aksPool(name: string, p: Record<string, any>): GpuPool {
     const spot = String(p.scaleSetPriority ?? "").toLowerCase() === "spot";
+    // An agent pool resource names its pool agentPoolName; the cluster's inline profiles, name.
+    const poolName = p.agentPoolName ?? p.name;
     // AKS adds the spot taint and label itself (learn.microsoft.com/azure/aks/spot-node-pool).
     const spotTaint: Taint[] = spot
         ? [{ key: "kubernetes.azure.com/scalesetpriority", value: "spot", effect: "NoSchedule" }]
@@ -60,9 +68,7 @@ function aksPool(name: string, p: Record<string, any>): GpuPool {
         ],
         labels: {
             "kubernetes.io/os": "linux",
-            ...((p.name ?? p.agentPoolName)
-                ? { "kubernetes.azure.com/agentpool": String(p.name ?? p.agentPoolName) }
-                : {}),
+            ...(typeof poolName === "string" ? { "kubernetes.azure.com/agentpool": poolName } : {}),
             ...(spot ? { "kubernetes.azure.com/scalesetpriority": "spot" } : {}),
             ...(p.nodeLabels ?? {}),
         },
@@ -77,7 +83,10 @@ function aksPool(name: string, p: Record<string, any>): GpuPool {
  */
 export function gpuPoolsOf(type: string, props: Record<string, any>, name: string): GpuPool[] {
     switch (type) {
+        // pulumi-eks's ManagedNodeGroup takes the same arguments. Its inputs reach policies where the
+        // SDK records them (test mocks); in a real run its aws NodeGroup child is checked in any case.
         case eksNodeGroupType:
+        case pulumiEksManagedNodeGroupType:
             if (!eksHasGpu(props)) return [];
             return [
                 {

@@ -2,10 +2,12 @@
 // objects (TorchServe's management and metrics ports reachable only from where they must be) are
 // inert on a cluster whose network plugin does not enforce them.
 //
-// ADVISORY for now (see packArgs in policies.ts): the program does not enable enforcement yet, so
-// as mandatory this would block every cloud stack's preview. The pack's tests expect exactly one
-// violation per cloud example stack; when the program enables enforcement they fail, and this
-// policy becomes mandatory (drop its enforcementLevel) in the same change.
+// ADVISORY for now (its enforcementLevel below; the pack's default is mandatory): the program does
+// not enable enforcement yet, so as mandatory this would fail every cloud stack's preview. The
+// pack's tests (test/policyStacks.test.ts) expect exactly one violation per cloud example stack;
+// when the program enables enforcement they fail, and this policy becomes mandatory (drop its
+// enforcementLevel) in the same change. A team that wants it enforced now sets it mandatory in its
+// stack's policy config.
 //
 // A stack policy, because on EKS the setting is not on the cluster but on its vpc-cni add-on.
 // Stack policies see each resource's outputs, which for these resources include their inputs.

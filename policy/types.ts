@@ -12,6 +12,7 @@ export const eksClusterType = "aws:eks/cluster:Cluster";
 /** pulumi-eks components: their own inputs are visible only where the SDK records them (see networkPolicy.ts). */
 export const pulumiEksClusterType = "eks:index:Cluster";
 export const pulumiEksVpcCniType = "eks:index:VpcCniAddon";
+export const pulumiEksManagedNodeGroupType = "eks:index:ManagedNodeGroup";
 
 export const aksClusterType = "azure-native:containerservice:ManagedCluster";
 export const aksAgentPoolType = "azure-native:containerservice:AgentPool";

@@ -224,6 +224,11 @@ const gpuPoolRows: Row[] = [
         ["no nvidia.com/gpu:NoSchedule"],
     ],
     [
+        "a pulumi-eks ManagedNodeGroup with GPUs and no taint (as test mocks record it)",
+        crafted("eks:index:ManagedNodeGroup", { amiType: "AL2023_x86_64_NVIDIA", instanceTypes: ["g6.xlarge"] }),
+        ["no nvidia.com/gpu:NoSchedule"],
+    ],
+    [
         "an EKS CPU node group without taints",
         crafted("aws:eks/nodeGroup:NodeGroup", {
             amiType: "AL2023_x86_64_STANDARD",
