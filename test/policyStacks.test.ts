@@ -8,15 +8,7 @@ import { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { packArgs } from "../policy/policies";
 import { cloudCall } from "../tools/cloudMocks";
 import { cloudComputed } from "./support/cloudComputed";
-import {
-    Diagnostic,
-    PackConfig,
-    PackResource,
-    packResources,
-    runPack,
-    servePack,
-    ServedPack,
-} from "./support/policyPack";
+import { Diagnostic, PackConfig, PackResource, packResources, runPack, servePack } from "./support/policyPack";
 import { configFor, runProgram } from "./support/program";
 
 /** Update-mode outputs: the clouds', and a generated password (which values then carry, as in a real update). */
@@ -48,13 +40,12 @@ const networkPolicyNotEnforced: Record<string, string> = {
 };
 
 describe("policy pack on the example stacks", () => {
-    // Started first: Pulumi's runner compiles the pack with ts-node in its own process while the
-    // stacks evaluate here.
-    let served: Promise<ServedPack>;
+    // Pulumi's runner compiles the pack with ts-node in a process of its own: started as mocha
+    // collects the tests, it is ready by the time they reach it.
+    const served = servePack();
+    served.catch(() => undefined);
     const stacks: Record<string, PackResource[]> = {};
     before(async () => {
-        served = servePack();
-        served.catch(() => undefined);
         for (const stack of ["dev", "eks", "aks", "gke"]) stacks[stack] = await evaluated(stack);
     });
     after(async () => (await served.catch(() => undefined))?.close());

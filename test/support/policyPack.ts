@@ -7,6 +7,7 @@
 // `packResources` is the one adapter from evaluated resources (tools/evaluate.ts) to what the
 // engine hands the pack.
 import { spawn } from "child_process";
+import type { Socket } from "net";
 import * as path from "path";
 import type {
     EnforcementLevel,
@@ -265,6 +266,12 @@ export async function servePack(): Promise<ServedPack> {
         cwd: dir,
         stdio: ["ignore", "pipe", "pipe"],
     });
+    // It may start long before it is used (while other tests run): it neither keeps this process
+    // alive nor outlives it.
+    child.unref();
+    for (const stream of [child.stdout, child.stderr]) (stream as Socket).unref();
+    const stop = () => child.kill();
+    process.once("exit", stop);
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     const port = await new Promise<string>((resolve, reject) => {
@@ -285,6 +292,7 @@ export async function servePack(): Promise<ServedPack> {
         close: () => {
             client.close();
             child.kill();
+            process.removeListener("exit", stop);
         },
     };
 }
