@@ -6,10 +6,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { packArgs } from "../policy/policies";
-import { cloudCall } from "../tools/cloudMocks";
-import { cloudComputed } from "./support/cloudComputed";
+import { cloudComputed } from "../harness/cloudComputed";
+import { runProgram } from "../harness/program";
 import { Diagnostic, PackConfig, PackResource, packResources, runPack, servePack } from "./support/policyPack";
-import { configFor, runProgram } from "./support/program";
 
 /** Update-mode outputs: the clouds', and a generated password (which values then carry, as in a real update). */
 function computed(args: MockResourceArgs): Record<string, any> | undefined {
@@ -18,7 +17,7 @@ function computed(args: MockResourceArgs): Record<string, any> | undefined {
 }
 
 async function evaluated(stack: string, override: Record<string, unknown> = {}): Promise<PackResource[]> {
-    const ev = await runProgram({ stack, override, preview: false, call: cloudCall(configFor(stack)), computed });
+    const ev = await runProgram({ stack, override, preview: false, computed });
     return packResources(ev.resources);
 }
 

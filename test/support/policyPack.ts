@@ -4,7 +4,7 @@
 //  - `runPack` runs the whole pack over a stack's resources through the SDK's own Analyze and
 //    AnalyzeStack handlers (what the gRPC server calls; @internal exports of @pulumi/policy 1.21.0,
 //    pinned in policy/package.json), given the same protobuf requests the engine sends.
-// `packResources` is the one adapter from evaluated resources (tools/evaluate.ts) to what the
+// `packResources` is the one adapter from evaluated resources (harness/evaluate.ts) to what the
 // engine hands the pack.
 import { spawn } from "child_process";
 import type { Socket } from "net";
@@ -17,7 +17,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { packArgs, packName } from "../../policy/policies";
-import type { RegisteredResource } from "../../tools/evaluate";
+import type { RegisteredResource } from "../../harness/evaluate";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 /** A module @pulumi/policy itself uses (gRPC, protobuf): the same copy, not a dependency of ours. */
@@ -50,7 +50,7 @@ export interface PackResource {
  * protect and ignoreChanges, parent and dependencies. Two differences from a real preview, both
  * harmless to these policies: the inputs are those before the provider's Check (which adds
  * defaults, such as a Helm release's timeout), and stack policies see these inputs where the
- * engine passes outputs (the mocks' outputs echo the inputs, tools/evaluate.ts).
+ * engine passes outputs (the mocks' outputs echo the inputs, harness/evaluate.ts).
  */
 export function packResources(resources: RegisteredResource[]): PackResource[] {
     return resources.map((r) => ({
