@@ -81,11 +81,14 @@ export interface TemplateArgs {
     kubeVersion: string;
     /** `--api-versions`: API versions beyond Kubernetes' own the cluster serves (CRDs installed earlier). */
     apiVersions: string[];
+    /** `--include-crds` (the release's `skipCrds` is false). */
+    includeCrds: boolean;
 }
 
-/** `helm template` with CRDs and hooks, as the provider's install renders them; the manifest text. */
+/** `helm template` (hooks included, as the provider's install runs them); the manifest text. */
 export function helmTemplate(a: TemplateArgs): Promise<string> {
-    const args = ["template", a.releaseName, a.chart, "--namespace", a.namespace, "--include-crds", "--kube-version", a.kubeVersion, "--values", "-"];
+    const args = ["template", a.releaseName, a.chart, "--namespace", a.namespace, "--kube-version", a.kubeVersion, "--values", "-"];
+    if (a.includeCrds) args.push("--include-crds");
     for (const v of a.apiVersions) args.push("--api-versions", v);
     return runHelm(args, JSON.stringify(a.values));
 }
