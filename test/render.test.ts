@@ -9,9 +9,9 @@ import { programResources, stackSetting } from "./support/render/evaluation";
 import { crdOrderProblems } from "./support/render/checks/crdOrder";
 import { monitorProblems } from "./support/render/checks/monitors";
 import { SchedulingExpectations, schedulingProblems } from "./support/render/checks/scheduling";
-import { serviceReferenceProblems } from "./support/render/checks/serviceRefs";
+import { serviceReferenceProblems, serviceReferences } from "./support/render/checks/serviceRefs";
 import { vendoredCharts } from "./support/render/charts";
-import { Placed } from "./support/render/manifest";
+import { describe as describeObject, Placed } from "./support/render/manifest";
 import { allSchemaProblems } from "./support/render/validate";
 
 /** Every add-on on: Prometheus (and dcgm-exporter where there are GPUs), Grafana, autoscaling, Istio. */
@@ -104,6 +104,24 @@ describe("Helm releases rendered by helm", function () {
             it("every custom resource waits for the release that installs its CRD", () => {
                 assert.deepStrictEqual(crdOrderProblems(s().objects, s().closure), []);
             });
+
+            if (c.override) {
+                it("the checks see what they are meant to: Prometheus URLs, monitors, GPU agents, the program's custom resources", () => {
+                    const objects = s().objects;
+                    const refs = objects.flatMap((p) => serviceReferences(p.object).map((r) => `${describeObject(p.object)} -> ${r.namespace}/${r.name}:${r.port}`));
+                    for (const from of ["ConfigMap monitoring/grafana", "Deployment monitoring/prometheus-adapter"]) {
+                        assert.ok(refs.includes(`${from} -> monitoring/kube-prometheus-stack-prometheus:9090`), `${from} in ${refs.join("; ")}`);
+                    }
+                    const kinds = (kind: string) => objects.filter((p) => p.object.kind === kind).map((p) => describeObject(p.object));
+                    assert.ok(kinds("PodMonitor").includes("PodMonitor monitoring/torchserve"));
+                    assert.ok(kinds("ServiceMonitor").length > 5, kinds("ServiceMonitor").join(", "));
+                    assert.ok(kinds("Deployment").includes("Deployment torchserve/torchserve"));
+                    for (const kind of ["PrometheusRule", "Gateway", "VirtualService", "DestinationRule", "RequestAuthentication", "AuthorizationPolicy"]) {
+                        assert.ok(objects.some((p) => p.object.kind === kind && p.origin.startsWith("program ")), `program registers a ${kind}`);
+                    }
+                    if (s().pools.some((p) => p.gpu) && c.stack !== "dev") assert.ok(kinds("DaemonSet").some((d) => d.includes("dcgm-exporter")), kinds("DaemonSet").join(", "));
+                });
+            }
         });
     }
 });
