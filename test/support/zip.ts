@@ -33,12 +33,15 @@ export function readZipEntry(file: string, entryName: string): Buffer {
         const localOffset = zip.readUInt32LE(at + 42);
         const name = zip.toString("utf8", at + 46, at + 46 + nameLength);
         if (name === entryName) {
-            if (zip.readUInt32LE(localOffset) !== localFileHeader) throw new Error(`${file}: corrupt local header of ${name}`);
-            const dataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
+            if (zip.readUInt32LE(localOffset) !== localFileHeader)
+                throw new Error(`${file}: corrupt local header of ${name}`);
+            const dataStart =
+                localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
             const raw = zip.subarray(dataStart, dataStart + compressedSize);
             const data = method === 0 ? Buffer.from(raw) : method === 8 ? zlib.inflateRawSync(raw) : undefined;
             if (!data) throw new Error(`${file}: ${name} uses compression method ${method}`);
-            if (data.length !== size) throw new Error(`${file}: ${name} inflated to ${data.length} bytes, expected ${size}`);
+            if (data.length !== size)
+                throw new Error(`${file}: ${name} inflated to ${data.length} bytes, expected ${size}`);
             return data;
         }
         at += 46 + nameLength + extraLength + commentLength;

@@ -33,7 +33,9 @@ export function chartPackage(chart: string, version: string, repo: string | unde
     const entry = vendoredCharts()[file];
     if (!entry) throw new Error(`${chart} ${version} is not vendored in test/data/charts (see its README.md)`);
     if (repo !== undefined && repo !== entry.helmRepository) {
-        throw new Error(`${chart} ${version} is installed from ${repo}, but the vendored package is ${entry.helmRepository}'s`);
+        throw new Error(
+            `${chart} ${version} is installed from ${repo}, but the vendored package is ${entry.helmRepository}'s`,
+        );
     }
     return path.join(chartsDir, file);
 }

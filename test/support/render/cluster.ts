@@ -23,8 +23,12 @@ function kubeletLabels(arch: "amd64" | "arm64"): Record<string, string> {
 }
 
 const effects: Record<string, NodeTaint["effect"]> = {
-    NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute",
-    NoSchedule: "NoSchedule", PreferNoSchedule: "PreferNoSchedule", NoExecute: "NoExecute",
+    NO_SCHEDULE: "NoSchedule",
+    PREFER_NO_SCHEDULE: "PreferNoSchedule",
+    NO_EXECUTE: "NoExecute",
+    NoSchedule: "NoSchedule",
+    PreferNoSchedule: "PreferNoSchedule",
+    NoExecute: "NoExecute",
 };
 function taint(key: string, value: string | undefined, effect: string): NodeTaint {
     const e = effects[effect];
@@ -58,15 +62,26 @@ export function nodePools(resources: ProgramResource[]): NodePool[] {
                 labels: { ...kubeletLabels(/ARM/.test(ami) ? "arm64" : "amd64"), ...(i.labels ?? {}) },
                 taints: (i.taints ?? []).map((t: any) => taint(t.key, t.value, t.effect)),
             });
-        } else if (r.type === "azure-native:containerservice:ManagedCluster" || r.type === "azure-native:containerservice:AgentPool") {
-            const profiles = r.type === "azure-native:containerservice:AgentPool" ? [{ ...i, name: i.agentPoolName }] : (i.agentPoolProfiles ?? []);
+        } else if (
+            r.type === "azure-native:containerservice:ManagedCluster" ||
+            r.type === "azure-native:containerservice:AgentPool"
+        ) {
+            const profiles =
+                r.type === "azure-native:containerservice:AgentPool"
+                    ? [{ ...i, name: i.agentPoolName }]
+                    : (i.agentPoolProfiles ?? []);
             for (const p of profiles) {
                 const vmSize = String(p.vmSize ?? "");
                 pools.push({
                     name: `aks ${p.name}`,
                     gpu: /^Standard_N/i.test(vmSize),
                     // Arm sizes carry a "p" after the vCPU count (Standard_D4ps_v5).
-                    labels: { ...kubeletLabels(/^Standard_[A-Z]+\d+[a-z]*p/.test(vmSize) ? "arm64" : "amd64"), "kubernetes.azure.com/agentpool": p.name, agentpool: p.name, ...(p.nodeLabels ?? {}) },
+                    labels: {
+                        ...kubeletLabels(/^Standard_[A-Z]+\d+[a-z]*p/.test(vmSize) ? "arm64" : "amd64"),
+                        "kubernetes.azure.com/agentpool": p.name,
+                        agentpool: p.name,
+                        ...(p.nodeLabels ?? {}),
+                    },
                     taints: (p.nodeTaints ?? []).map(parseTaint),
                 });
             }
@@ -89,7 +104,12 @@ export function nodePools(resources: ProgramResource[]): NodePool[] {
     if (pools.length > 0) return pools;
     return [
         { name: "existing nodes", gpu: false, labels: kubeletLabels("amd64"), taints: [] },
-        { name: "existing GPU nodes", gpu: true, labels: kubeletLabels("amd64"), taints: [{ key: "nvidia.com/gpu", effect: "NoSchedule" }] },
+        {
+            name: "existing GPU nodes",
+            gpu: true,
+            labels: kubeletLabels("amd64"),
+            taints: [{ key: "nvidia.com/gpu", effect: "NoSchedule" }],
+        },
     ];
 }
 
@@ -99,10 +119,14 @@ export function nodePools(resources: ProgramResource[]): NodePool[] {
  */
 export function kubernetesVersion(resources: ProgramResource[], fallback: string): string {
     for (const r of resources) {
-        const v = r.type === "eks:index:Cluster" ? r.inputs.version
-            : r.type === "azure-native:containerservice:ManagedCluster" ? r.inputs.kubernetesVersion
-            : r.type === "gcp:container/cluster:Cluster" ? r.inputs.minMasterVersion
-            : undefined;
+        const v =
+            r.type === "eks:index:Cluster"
+                ? r.inputs.version
+                : r.type === "azure-native:containerservice:ManagedCluster"
+                  ? r.inputs.kubernetesVersion
+                  : r.type === "gcp:container/cluster:Cluster"
+                    ? r.inputs.minMasterVersion
+                    : undefined;
         if (typeof v === "string") return v;
     }
     return fallback;

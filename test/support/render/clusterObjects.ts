@@ -10,8 +10,13 @@ import { K8sObject } from "./manifest";
 export function clusterProvidedObjects(rendered: K8sObject[]): K8sObject[] {
     const out: K8sObject[] = [
         {
-            apiVersion: "v1", kind: "Service",
-            metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: {
+                name: "kubernetes",
+                namespace: "default",
+                labels: { component: "apiserver", provider: "kubernetes" },
+            },
             spec: { ports: [{ name: "https", port: 443 }] },
         },
     ];
@@ -22,9 +27,25 @@ export function clusterProvidedObjects(rendered: K8sObject[]): K8sObject[] {
                 const m = /^--kubelet-service=([^/]+)\/(.+)$/.exec(String(arg));
                 if (!m) continue;
                 out.push({
-                    apiVersion: "v1", kind: "Service",
-                    metadata: { name: m[2], namespace: m[1], labels: { "k8s-app": "kubelet", "app.kubernetes.io/name": "kubelet", "app.kubernetes.io/managed-by": "prometheus-operator" } },
-                    spec: { clusterIP: "None", ports: [{ name: "https-metrics", port: 10250 }, { name: "http-metrics", port: 10255 }, { name: "cadvisor", port: 4194 }] },
+                    apiVersion: "v1",
+                    kind: "Service",
+                    metadata: {
+                        name: m[2],
+                        namespace: m[1],
+                        labels: {
+                            "k8s-app": "kubelet",
+                            "app.kubernetes.io/name": "kubelet",
+                            "app.kubernetes.io/managed-by": "prometheus-operator",
+                        },
+                    },
+                    spec: {
+                        clusterIP: "None",
+                        ports: [
+                            { name: "https-metrics", port: 10250 },
+                            { name: "http-metrics", port: 10255 },
+                            { name: "cadvisor", port: 4194 },
+                        ],
+                    },
                 });
             }
         }

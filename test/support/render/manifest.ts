@@ -7,7 +7,13 @@ import * as yaml from "js-yaml";
 export interface K8sObject {
     apiVersion: string;
     kind: string;
-    metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+    metadata: {
+        name: string;
+        namespace?: string;
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+        [k: string]: unknown;
+    };
     [field: string]: any;
 }
 
@@ -49,7 +55,9 @@ export function parseManifest(text: string): { object: K8sObject; template?: str
 /** "monitoring.coreos.com/v1" → {group: "monitoring.coreos.com", version: "v1"}; "v1" → core group "". */
 export function groupVersion(apiVersion: string): { group: string; version: string } {
     const i = apiVersion.lastIndexOf("/");
-    return i < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+    return i < 0
+        ? { group: "", version: apiVersion }
+        : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
 /**
@@ -62,11 +70,30 @@ export function isKubernetesGroup(group: string): boolean {
 
 /** Kubernetes' own kinds that are not namespaced (objects without metadata.namespace stay so). */
 const clusterScopedKinds = new Set([
-    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
-    "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "APIService",
-    "PriorityClass", "StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "IngressClass", "RuntimeClass",
-    "FlowSchema", "PriorityLevelConfiguration", "CertificateSigningRequest", "DeviceClass",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+    "APIService",
+    "PriorityClass",
+    "StorageClass",
+    "CSIDriver",
+    "CSINode",
+    "VolumeAttachment",
+    "IngressClass",
+    "RuntimeClass",
+    "FlowSchema",
+    "PriorityLevelConfiguration",
+    "CertificateSigningRequest",
+    "DeviceClass",
 ]);
 
 /** Whether objects of `kind` live in a namespace; custom kinds follow their CRD's scope. */

@@ -36,7 +36,11 @@ export function autoName(resourceName: string, urn: string): string {
 function withoutNulls(v: unknown): unknown {
     if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined).map(withoutNulls);
     if (v && typeof v === "object") {
-        return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => [k, withoutNulls(x)]));
+        return Object.fromEntries(
+            Object.entries(v)
+                .filter(([, x]) => x !== null && x !== undefined)
+                .map(([k, x]) => [k, withoutNulls(x)]),
+        );
     }
     return v;
 }
@@ -47,7 +51,8 @@ export function helmReleases(resources: ProgramResource[]): ReleaseSpec[] {
         .filter((r) => r.type === releaseType)
         .map((r) => {
             const i = r.inputs;
-            if (typeof i.chart !== "string" || typeof i.version !== "string") throw new Error(`release ${r.name}: chart and version must be set (got ${i.chart}@${i.version})`);
+            if (typeof i.chart !== "string" || typeof i.version !== "string")
+                throw new Error(`release ${r.name}: chart and version must be set (got ${i.chart}@${i.version})`);
             if (i.valueYamlFiles?.length) throw new Error(`release ${r.name}: valueYamlFiles are not read here`);
             return {
                 urn: r.urn,
@@ -65,7 +70,9 @@ export function helmReleases(resources: ProgramResource[]): ReleaseSpec[] {
 }
 
 /** For each resource, every URN it waits for, directly or through its dependencies. */
-export function dependencyClosure(resources: Pick<ProgramResource, "urn" | "dependencies">[]): Map<string, Set<string>> {
+export function dependencyClosure(
+    resources: Pick<ProgramResource, "urn" | "dependencies">[],
+): Map<string, Set<string>> {
     const direct = new Map(resources.map((r) => [r.urn, r.dependencies]));
     const closure = new Map<string, Set<string>>();
     const visit = (urn: string, trail: Set<string>): Set<string> => {

@@ -48,26 +48,49 @@ export function providedApiVersions(objects: K8sObject[]): string[] {
  * Every release rendered. `closure` maps each URN to every URN it waits for (transitively);
  * `kubeVersion` is the cluster's Kubernetes version.
  */
-export async function renderReleases(releases: ReleaseSpec[], closure: Map<string, Set<string>>, kubeVersion: string): Promise<RenderedRelease[]> {
+export async function renderReleases(
+    releases: ReleaseSpec[],
+    closure: Map<string, Set<string>>,
+    kubeVersion: string,
+): Promise<RenderedRelease[]> {
     const byUrn = new Map(releases.map((r) => [r.urn, r]));
     const raw = new Map<string, Promise<{ object: K8sObject; template?: string }[]>>();
     const render = (r: ReleaseSpec): Promise<{ object: K8sObject; template?: string }[]> =>
         cached(raw, r.urn, async () => {
             const chart = chartPackage(r.chart, r.version, r.repo);
-            const deps = [...(closure.get(r.urn) ?? [])].map((u) => byUrn.get(u)).filter((d): d is ReleaseSpec => d !== undefined);
+            const deps = [...(closure.get(r.urn) ?? [])]
+                .map((u) => byUrn.get(u))
+                .filter((d): d is ReleaseSpec => d !== undefined);
             const before = (await Promise.all(deps.map(render))).flat().map((d) => d.object);
-            const own = r.skipCrds ? [] : await cached(chartCrds, chart, async () => parseManifest(await helmShowCrds(chart)).map((d) => d.object));
+            const own = r.skipCrds
+                ? []
+                : await cached(chartCrds, chart, async () =>
+                      parseManifest(await helmShowCrds(chart)).map((d) => d.object),
+                  );
             const apiVersions = providedApiVersions([...before, ...own]);
-            const args = { releaseName: r.name, namespace: r.namespace, chart, values: r.values, kubeVersion, apiVersions, includeCrds: !r.skipCrds };
+            const args = {
+                releaseName: r.name,
+                namespace: r.namespace,
+                chart,
+                values: r.values,
+                kubeVersion,
+                apiVersions,
+                includeCrds: !r.skipCrds,
+            };
             const text = await cached(templates, JSON.stringify(args), () => helmTemplate(args));
             return parseManifest(text);
         });
     const rendered = await Promise.all(releases.map(async (r) => ({ release: r, docs: await render(r) })));
-    const crds = rendered.flatMap((r) => r.docs.map((d) => d.object)).filter((o) => o.kind === "CustomResourceDefinition");
+    const crds = rendered
+        .flatMap((r) => r.docs.map((d) => d.object))
+        .filter((o) => o.kind === "CustomResourceDefinition");
     return rendered.map(({ release, docs }) => ({
         release,
         objects: docs.map(({ object, template }) => ({
-            object: object.metadata?.namespace || !isNamespaced(object, crds) ? object : { ...object, metadata: { ...object.metadata, namespace: release.namespace } },
+            object:
+                object.metadata?.namespace || !isNamespaced(object, crds)
+                    ? object
+                    : { ...object, metadata: { ...object.metadata, namespace: release.namespace } },
             origin: `release ${release.name}`,
             urn: release.urn,
             template,
@@ -78,5 +101,10 @@ export async function renderReleases(releases: ReleaseSpec[], closure: Map<strin
 /** The CRD serving `apiVersion`/`kind` among `crds`, if any. */
 export function crdFor(crds: K8sObject[], apiVersion: string, kind: string): K8sObject | undefined {
     const { group, version } = groupVersion(apiVersion);
-    return crds.find((c) => c.spec?.group === group && c.spec?.names?.kind === kind && (c.spec.versions ?? []).some((v: any) => v.name === version));
+    return crds.find(
+        (c) =>
+            c.spec?.group === group &&
+            c.spec?.names?.kind === kind &&
+            (c.spec.versions ?? []).some((v: any) => v.name === version),
+    );
 }

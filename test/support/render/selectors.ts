@@ -55,7 +55,11 @@ export interface NodeSelectorTerm {
  * (any term; a term with no expressions matches nothing). matchFields (metadata.name) are not
  * about pools and are taken as satisfiable.
  */
-export function nodeQualifies(labels: Record<string, string>, nodeSelector: Record<string, string> | undefined, requiredTerms: NodeSelectorTerm[] | undefined): boolean {
+export function nodeQualifies(
+    labels: Record<string, string>,
+    nodeSelector: Record<string, string> | undefined,
+    requiredTerms: NodeSelectorTerm[] | undefined,
+): boolean {
     for (const [k, v] of Object.entries(nodeSelector ?? {})) if (labels[k] !== v) return false;
     if (!requiredTerms) return true;
     return requiredTerms.some((t) => {
@@ -82,5 +86,7 @@ export function tolerationMatches(t: Toleration, taint: NodeTaint): boolean {
 
 /** Taints that keep a pod with `tolerations` off the node (PreferNoSchedule only discourages). */
 export function untoleratedTaints(taints: NodeTaint[], tolerations: Toleration[] | undefined): NodeTaint[] {
-    return taints.filter((taint) => taint.effect !== "PreferNoSchedule" && !(tolerations ?? []).some((t) => tolerationMatches(t, taint)));
+    return taints.filter(
+        (taint) => taint.effect !== "PreferNoSchedule" && !(tolerations ?? []).some((t) => tolerationMatches(t, taint)),
+    );
 }

@@ -12,7 +12,9 @@ const importEsm = new Function("specifier", "return import(specifier)") as (s: s
 
 /** CRD patterns are Go (RE2) regular expressions: `(?i)` (as used, near the start) is JavaScript's `i` flag. */
 function re2(pattern: string, flags: string): RegExp {
-    return pattern.includes("(?i)") ? new RegExp(pattern.replaceAll("(?i)", ""), `${flags}i`) : new RegExp(pattern, flags);
+    return pattern.includes("(?i)")
+        ? new RegExp(pattern.replaceAll("(?i)", ""), `${flags}i`)
+        : new RegExp(pattern, flags);
 }
 const regExp = Object.assign(re2, { code: "re2" });
 
@@ -32,10 +34,16 @@ export function structuralToJsonSchema(s: any): any {
     for (const [k, v] of Object.entries(s)) {
         out[k] = ["properties", "patternProperties", "definitions"].includes(k)
             ? Object.fromEntries(Object.entries(v as object).map(([p, sub]) => [p, structuralToJsonSchema(sub)]))
-            : typeof v === "object" ? structuralToJsonSchema(v) : v;
+            : typeof v === "object"
+              ? structuralToJsonSchema(v)
+              : v;
     }
     if (out.nullable === true && typeof out.type === "string") out.type = [out.type, "null"];
-    if (out.properties && out.additionalProperties === undefined && out["x-kubernetes-preserve-unknown-fields"] !== true) {
+    if (
+        out.properties &&
+        out.additionalProperties === undefined &&
+        out["x-kubernetes-preserve-unknown-fields"] !== true
+    ) {
         out.additionalProperties = false;
     }
     return out;
@@ -50,7 +58,12 @@ function crdValidator(crd: K8sObject, version: string): ValidateFunction {
         if (!schema) throw new Error(`CRD ${crd.metadata.name} ${version} has no openAPIV3Schema`);
         const root = structuralToJsonSchema(schema);
         // apiVersion, kind and metadata are every object's, whether or not the schema lists them.
-        root.properties = { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, ...root.properties };
+        root.properties = {
+            apiVersion: { type: "string" },
+            kind: { type: "string" },
+            metadata: { type: "object" },
+            ...root.properties,
+        };
         fn = ajv.compile(root);
         byVersion.set(version, fn);
     }
@@ -96,12 +109,16 @@ async function customResourceProblems(object: K8sObject, crds: K8sObject[]): Pro
     if (!crd) return [`${describe(object)}: no CRD the stack installs serves ${object.apiVersion} ${object.kind}`];
     const validate = crdValidator(crd, version);
     if (validate(body)) return [];
-    return (validate.errors ?? []).map((e) => `${describe(object)}: ${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${e.params.additionalProperty})` : ""}`);
+    return (validate.errors ?? []).map(
+        (e) =>
+            `${describe(object)}: ${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${e.params.additionalProperty})` : ""}`,
+    );
 }
 
 /** Problems of every object, each prefixed with where it comes from. */
 export async function allSchemaProblems(objects: Placed[], crds: K8sObject[]): Promise<string[]> {
     const out: string[] = [];
-    for (const p of objects) for (const problem of await schemaProblems(p.object, crds)) out.push(`${p.origin}: ${problem}`);
+    for (const p of objects)
+        for (const problem of await schemaProblems(p.object, crds)) out.push(`${p.origin}: ${problem}`);
     return out;
 }

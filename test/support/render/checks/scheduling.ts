@@ -8,13 +8,19 @@ import { nodeQualifies, NodeSelectorTerm, Toleration, untoleratedTaints } from "
 /** The scheduling-relevant part of a pod spec. */
 export interface PodPlacement {
     nodeSelector?: Record<string, string>;
-    affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } } };
+    affinity?: {
+        nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } };
+    };
     tolerations?: Toleration[];
 }
 
 const podTemplateKinds = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]);
 /** prometheus-operator resources whose spec carries the pod placement of the StatefulSet it makes. */
-const operatorPodKinds = new Set(["monitoring.coreos.com:Prometheus", "monitoring.coreos.com:Alertmanager", "monitoring.coreos.com:ThanosRuler"]);
+const operatorPodKinds = new Set([
+    "monitoring.coreos.com:Prometheus",
+    "monitoring.coreos.com:Alertmanager",
+    "monitoring.coreos.com:ThanosRuler",
+]);
 
 /** Where the pods of `o` may go; undefined when `o` makes no pods. */
 export function podPlacementOf(o: K8sObject): PodPlacement | undefined {
@@ -29,10 +35,13 @@ export function podPlacementOf(o: K8sObject): PodPlacement | undefined {
 /** Why pods placed as `p` cannot run on `pool`; undefined when they can. */
 export function whyNot(p: PodPlacement, pool: NodePool): string | undefined {
     const terms = p.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-    if (!nodeQualifies(pool.labels, p.nodeSelector, undefined)) return `nodeSelector ${JSON.stringify(p.nodeSelector)} does not match its labels`;
-    if (!nodeQualifies(pool.labels, undefined, terms)) return `required node affinity ${JSON.stringify(terms)} does not match its labels`;
+    if (!nodeQualifies(pool.labels, p.nodeSelector, undefined))
+        return `nodeSelector ${JSON.stringify(p.nodeSelector)} does not match its labels`;
+    if (!nodeQualifies(pool.labels, undefined, terms))
+        return `required node affinity ${JSON.stringify(terms)} does not match its labels`;
     const blocking = untoleratedTaints(pool.taints, p.tolerations);
-    if (blocking.length) return `taint ${blocking.map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ""}:${t.effect}`).join(", ")} not tolerated`;
+    if (blocking.length)
+        return `taint ${blocking.map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ""}:${t.effect}`).join(", ")} not tolerated`;
     return undefined;
 }
 
@@ -51,7 +60,11 @@ export interface SchedulingExpectations {
 }
 
 /** Problems: workloads that fit no pool, DaemonSets missing a pool they must cover, and idle ones that are not. */
-export function schedulingProblems(objects: Placed[], pools: NodePool[], expect: SchedulingExpectations = {}): string[] {
+export function schedulingProblems(
+    objects: Placed[],
+    pools: NodePool[],
+    expect: SchedulingExpectations = {},
+): string[] {
     if (pools.length === 0) return ["the cluster has no node pools"];
     const problems: string[] = [];
     for (const placed of objects) {
@@ -72,7 +85,8 @@ export function schedulingProblems(objects: Placed[], pools: NodePool[], expect:
         }
         const cover = isDaemonSet ? expect.mustCover?.(placed) : undefined;
         for (const r of reasons) {
-            if (cover && cover.pool(r.pool) && r.why) problems.push(`${what} must run on ${r.pool.name} (${cover.because}) but cannot: ${r.why}`);
+            if (cover && cover.pool(r.pool) && r.why)
+                problems.push(`${what} must run on ${r.pool.name} (${cover.because}) but cannot: ${r.why}`);
         }
     }
     return problems;

@@ -12,7 +12,8 @@ export interface ServiceReference {
     text: string;
 }
 
-const address = /(?<![a-z0-9.-])(?:([a-z][a-z0-9+.-]*):\/\/)?([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?(?::(\d+))?(?![a-z0-9.-])/g;
+const address =
+    /(?<![a-z0-9.-])(?:([a-z][a-z0-9+.-]*):\/\/)?([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?(?::(\d+))?(?![a-z0-9.-])/g;
 const schemePorts: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
 
 /** The in-cluster service addresses in `text`. */
@@ -35,11 +36,14 @@ function strings(value: unknown, visit: (s: string) => void): void {
 export function serviceReferences(o: K8sObject): ServiceReference[] {
     if (o.kind === "CustomResourceDefinition") {
         const svc = o.spec?.conversion?.webhook?.clientConfig?.service;
-        return svc ? [{ namespace: svc.namespace, name: svc.name, port: svc.port ?? 443, text: "conversion webhook" }] : [];
+        return svc
+            ? [{ namespace: svc.namespace, name: svc.name, port: svc.port ?? 443, text: "conversion webhook" }]
+            : [];
     }
     const refs: ServiceReference[] = [];
     strings(o, (s) => refs.push(...addressesIn(s)));
-    if (o.kind === "Secret") strings(o.data ?? {}, (s) => refs.push(...addressesIn(Buffer.from(s, "base64").toString("utf8"))));
+    if (o.kind === "Secret")
+        strings(o.data ?? {}, (s) => refs.push(...addressesIn(Buffer.from(s, "base64").toString("utf8"))));
     if (o.kind === "APIService" && o.spec?.service) {
         const s = o.spec.service;
         refs.push({ namespace: s.namespace, name: s.name, port: s.port ?? 443, text: "spec.service" });
@@ -55,7 +59,9 @@ export function serviceReferences(o: K8sObject): ServiceReference[] {
 
 /** References among `placed` to Services (in `placed` or `clusterObjects`) that do not exist or lack the port. */
 export function serviceReferenceProblems(placed: Placed[], clusterObjects: K8sObject[] = []): string[] {
-    const services = [...placed.map((p) => p.object), ...clusterObjects].filter((o) => o.kind === "Service" && o.apiVersion === "v1");
+    const services = [...placed.map((p) => p.object), ...clusterObjects].filter(
+        (o) => o.kind === "Service" && o.apiVersion === "v1",
+    );
     const problems: string[] = [];
     for (const { object, origin } of placed) {
         for (const ref of serviceReferences(object)) {
@@ -63,7 +69,9 @@ export function serviceReferenceProblems(placed: Placed[], clusterObjects: K8sOb
             const what = `${origin}: ${describe(object)} refers to ${ref.text}`;
             if (!svc) problems.push(`${what}, but there is no Service ${ref.namespace}/${ref.name}`);
             else if (ref.port !== undefined && !(svc.spec?.ports ?? []).some((p: any) => p.port === ref.port)) {
-                problems.push(`${what}, but Service ${ref.namespace}/${ref.name} has no port ${ref.port} (ports ${(svc.spec?.ports ?? []).map((p: any) => p.port).join(", ")})`);
+                problems.push(
+                    `${what}, but Service ${ref.namespace}/${ref.name} has no port ${ref.port} (ports ${(svc.spec?.ports ?? []).map((p: any) => p.port).join(", ")})`,
+                );
             }
         }
     }
