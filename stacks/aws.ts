@@ -1,7 +1,7 @@
 // `cloud: aws`: an EKS cluster. Loads @pulumi/aws, @pulumi/eks, @pulumi/kubernetes only.
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
-import { eksDefaults, EksCluster, EksClusterArgs, gpuPoolSpec, systemPoolSpec } from "../components/eks";
+import { eksDefaults, EksCluster, EksClusterArgs } from "../components/eks";
 import { Settings } from "./config/settings";
 
 /** The EKS component's arguments for a stack's settings. */
@@ -10,8 +10,8 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
         clusterName: settings.cluster.name,
         kubernetesVersion: settings.cluster.kubernetesVersion ?? eksDefaults.kubernetesVersion,
         region,
-        systemPool: systemPoolSpec(settings.cluster.systemNodePool),
-        gpuPool: settings.gpuNodePool ? gpuPoolSpec(settings.gpuNodePool) : undefined,
+        systemPool: settings.cluster.systemNodePool,
+        gpuPool: settings.gpuNodePool,
         deletionProtection: settings.cluster.deletionProtection,
         tags: { "torchserve-platform/stack": `${settings.project}-${settings.stack}` },
     };

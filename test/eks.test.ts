@@ -22,7 +22,7 @@ import {
     clusterAutoscalerValues,
     efsStorageClass,
     gp3StorageClass,
-    gpuPoolSpec,
+    gpuNodeGroupSpec,
     irsaTrustPolicy,
     kubeconfigText,
     nodeGroupArgs,
@@ -110,7 +110,7 @@ describe("EKS building blocks", () => {
     });
 
     it("tags the ASG so cluster-autoscaler discovers it and can scale the GPU pool from zero", () => {
-        const spec = gpuPoolSpec({
+        const spec = gpuNodeGroupSpec({
             instanceType: "g5.xlarge",
             gpusPerNode: 1,
             minNodes: 0,

@@ -4,7 +4,7 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GpuNodePoolSettings, SystemNodePoolSettings } from "../../stacks/config/settings";
+import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
 import { ClusterTarget } from "../cluster/target";
 import { defaultKubernetesVersion, gpuPlacement, systemPlacement } from "./defaults";
 import { gpuAgentPoolArgs, systemAgentPoolProfile } from "./pools";
@@ -22,9 +22,9 @@ export interface AksClusterArgs {
     /** Kubernetes `<major>.<minor>` version; `defaultKubernetesVersion` when absent. */
     kubernetesVersion?: string;
     /** Size and VM size of the system pool. */
-    systemNodePool: SystemNodePoolSettings;
+    systemNodePool: SystemNodePoolSpec;
     /** The GPU pool; absent = a cluster without GPUs. */
-    gpuNodePool?: GpuNodePoolSettings;
+    gpuNodePool?: GpuNodePoolSpec;
     /**
      * Protect what holds models: the cluster (deleting it deletes its node resource group, where
      * the Azure Files shares live) is `protect`ed and the model store's shares are Retained.

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
 import { ClusterTarget } from "../cluster/target";
 import { EbsBlockStorage } from "./blockStorage";
 import { ClusterAutoscaler } from "./clusterAutoscaler";
@@ -9,7 +10,7 @@ import { clusterAutoscalerImageTag, eksDefaults, gpuPlacement, systemPlacement }
 import { ec2AssumeRolePolicy, nodeManagedPolicies } from "./iam";
 import { EfsModelStore } from "./modelStore";
 import { EksNetwork } from "./network";
-import { EksNodeGroup, NodePoolSpec } from "./nodeGroup";
+import { EksNodeGroup, EksNodeGroupSpec, gpuNodeGroupSpec, systemNodeGroupSpec } from "./nodeGroup";
 
 export interface EksClusterArgs {
     /** EKS cluster name (physical name; also in subnet and autoscaler tags). */
@@ -19,9 +20,9 @@ export interface EksClusterArgs {
     /** AWS region (for cluster-autoscaler). */
     region: pulumi.Input<string>;
     /** The always-on pool for system add-ons. */
-    systemPool: NodePoolSpec;
+    systemPool: SystemNodePoolSpec;
     /** The GPU pool; absent = none. */
-    gpuPool?: NodePoolSpec;
+    gpuPool?: GpuNodePoolSpec;
     /** EKS deletion protection on the cluster; protect the EFS model store and retain its volumes. */
     deletionProtection: boolean;
     /** Tags on every AWS resource that takes them. */
@@ -118,7 +119,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 ),
         );
         const nodeDeps = [...nodePolicies, ...this.network.egressReady];
-        const nodeGroup = (pool: string, spec: NodePoolSpec) =>
+        const nodeGroup = (pool: string, spec: EksNodeGroupSpec) =>
             new EksNodeGroup(
                 `${name}-${pool}`,
                 {
@@ -132,8 +133,8 @@ export class EksCluster extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-        this.systemNodeGroup = nodeGroup("system", args.systemPool);
-        this.gpuNodeGroup = args.gpuPool ? nodeGroup("gpu", args.gpuPool) : undefined;
+        this.systemNodeGroup = nodeGroup("system", systemNodeGroupSpec(args.systemPool));
+        this.gpuNodeGroup = args.gpuPool ? nodeGroup("gpu", gpuNodeGroupSpec(args.gpuPool)) : undefined;
 
         this.modelStore = new EfsModelStore(
             `${name}-models`,

@@ -4,16 +4,16 @@ import * as compute from "@pulumi/gcp/compute";
 import * as container from "@pulumi/gcp/container";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GpuNodePoolSettings, SystemNodePoolSettings } from "../../stacks/config/settings";
+import { SystemNodePoolSpec } from "../cluster/nodePool";
 import { ClusterTarget } from "../cluster/target";
 import { addressPlan, defaultKubernetesVersion, gpuPlacement, releaseChannel, systemPlacement } from "./defaults";
 import { gkeKubeconfig } from "./kubeconfig";
-import { gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
+import { GkeGpuNodePoolSpec, gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
 import { filestoreStorageClassArgs } from "./storage";
 
 export * from "./defaults";
 export { gkeContextName, gkeKubeconfig } from "./kubeconfig";
-export { gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
+export { GkeGpuNodePoolSpec, gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
 export { filestoreStorageClassArgs, modelStoreClassName } from "./storage";
 
 export interface GkeClusterArgs {
@@ -26,9 +26,9 @@ export interface GkeClusterArgs {
     /** Minimum Kubernetes `<major>.<minor>` version; `defaultKubernetesVersion` when absent. */
     kubernetesVersion?: string;
     /** Size and machine type of the system pool (totals across zones). */
-    systemNodePool: SystemNodePoolSettings;
-    /** The GPU pool; absent = a cluster without GPUs. `gpuType` is required. */
-    gpuNodePool?: GpuNodePoolSettings;
+    systemNodePool: SystemNodePoolSpec;
+    /** The GPU pool, with the accelerator to attach; absent = a cluster without GPUs. */
+    gpuNodePool?: GkeGpuNodePoolSpec;
     /** GKE deletion protection on the cluster; Filestore model stores are Retained. */
     deletionProtection: boolean;
 }
