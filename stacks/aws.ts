@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
 import { eksDefaults, EksCluster, EksClusterArgs } from "../components/eks";
+import { modelServerUid } from "../components/torchserve/conventions";
 import { Settings } from "./config/settings";
 
 /** The EKS component's arguments for a stack's settings. */
@@ -13,6 +14,8 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
         systemPool: settings.cluster.systemNodePool,
         gpuPool: settings.gpuNodePool,
         deletionProtection: settings.cluster.deletionProtection,
+        // TorchServe writes the models it downloads as its own user.
+        modelStoreOwner: { uid: modelServerUid, gid: modelServerUid },
         tags: { "torchserve-platform/stack": `${settings.project}-${settings.stack}` },
     };
 }

@@ -5,6 +5,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
+import { VolumeOwner } from "../cluster/storage";
 import { ClusterTarget } from "../cluster/target";
 import { defaultKubernetesVersion, gpuPlacement, systemPlacement } from "./defaults";
 import { gpuAgentPoolArgs, systemAgentPoolProfile } from "./pools";
@@ -30,6 +31,8 @@ export interface AksClusterArgs {
      * the Azure Files shares live) is `protect`ed and the model store's shares are Retained.
      */
     deletionProtection: boolean;
+    /** Owner of the model store's files (fixed by mount options: SMB has no POSIX ownership). */
+    modelStoreOwner: VolumeOwner;
 }
 
 /** The admin kubeconfig AKS returns is base64 text; the first entry is the cluster's. */
@@ -132,7 +135,7 @@ export class AksCluster extends pulumi.ComponentResource {
 
         this.modelStoreClass = new k8s.storage.v1.StorageClass(
             `${name}-model-store`,
-            azureFileStorageClassArgs({ retain: args.deletionProtection }),
+            azureFileStorageClassArgs({ retain: args.deletionProtection, owner: args.modelStoreOwner }),
             { ...parent, provider: this.provider },
         );
 

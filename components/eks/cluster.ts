@@ -3,6 +3,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
+import { VolumeOwner } from "../cluster/storage";
 import { ClusterTarget } from "../cluster/target";
 import { EbsBlockStorage } from "./blockStorage";
 import { ClusterAutoscaler } from "./clusterAutoscaler";
@@ -25,6 +26,8 @@ export interface EksClusterArgs {
     gpuPool?: GpuNodePoolSpec;
     /** EKS deletion protection on the cluster; protect the EFS model store and retain its volumes. */
     deletionProtection: boolean;
+    /** Owner of the model store's files: the user the model server runs as. */
+    modelStoreOwner: VolumeOwner;
     /** Tags on every AWS resource that takes them. */
     tags?: Record<string, string>;
 }
@@ -148,6 +151,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 oidcIssuer: this.cluster.oidcIssuer,
                 provider: this.provider,
                 deletionProtection: args.deletionProtection,
+                owner: args.modelStoreOwner,
                 nodesReady: [this.systemNodeGroup.nodeGroup],
                 tags,
             },

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { modelServerUid } from "../torchserve/conventions";
+import { VolumeOwner } from "../cluster/storage";
 import { csiAddon, CsiClusterArgs } from "./csiAddon";
 import { efsCsiDriverPolicyArn, IrsaRole } from "./iam";
 
@@ -10,10 +10,10 @@ export const efsStorageClassName = "efs-sc";
 
 /**
  * The EFS StorageClass: each claim gets its own EFS access point whose root directory is created owned
- * by TorchServe's uid/gid and that maps every client to them, so the non-root server can write models
- * whatever the file system's own permissions. EFS is NFS: ReadWriteMany across nodes and zones.
+ * by `owner` (the model server's uid/gid) and that maps every client to them, so a non-root server can
+ * write models whatever the file system's own permissions. EFS is NFS: ReadWriteMany across nodes and zones.
  */
-export function efsStorageClass(fileSystemId: pulumi.Input<string>, retain: boolean) {
+export function efsStorageClass(fileSystemId: pulumi.Input<string>, retain: boolean, owner: VolumeOwner) {
     return {
         metadata: { name: efsStorageClassName },
         provisioner: "efs.csi.aws.com",
@@ -21,8 +21,8 @@ export function efsStorageClass(fileSystemId: pulumi.Input<string>, retain: bool
             provisioningMode: "efs-ap",
             fileSystemId,
             directoryPerms: "700",
-            uid: String(modelServerUid),
-            gid: String(modelServerUid),
+            uid: String(owner.uid),
+            gid: String(owner.gid),
         },
         // Retain keeps the access point and its models when a claim is deleted.
         reclaimPolicy: retain ? "Retain" : "Delete",
@@ -44,6 +44,8 @@ export interface EfsModelStoreArgs extends CsiClusterArgs {
     provider: k8s.Provider;
     /** Protect the file system and retain volumes (models survive `pulumi destroy` attempts). */
     deletionProtection: boolean;
+    /** Who owns each claim's directory: the user the model server runs as. */
+    owner: VolumeOwner;
 }
 
 /**
@@ -127,7 +129,7 @@ export class EfsModelStore extends pulumi.ComponentResource {
 
         this.storageClass = new k8s.storage.v1.StorageClass(
             `${name}-efs-sc`,
-            efsStorageClass(this.fileSystem.id, args.deletionProtection),
+            efsStorageClass(this.fileSystem.id, args.deletionProtection, args.owner),
             {
                 parent: this,
                 provider: args.provider,
