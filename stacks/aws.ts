@@ -23,5 +23,5 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
 export function createCluster(settings: Settings): ClusterTarget {
     // `aws:region` (what the AWS provider uses) is required for cloud: aws by readLocation
     // (stacks/config/sections/cluster.ts), so validated Settings always carry it.
-    return new EksCluster("eks", eksClusterArgs(settings, settings.location.awsRegion!)).target;
+    return new EksCluster("eks", eksClusterArgs(settings, settings.location.awsRegion!)).clusterTarget();
 }

@@ -18,5 +18,5 @@ export function createCluster(settings: Settings): ClusterTarget {
         // TorchServe writes the models it downloads as its own user.
         modelStoreOwner: { uid: modelServerUid, gid: modelServerUid },
     });
-    return aks.target;
+    return aks.clusterTarget();
 }

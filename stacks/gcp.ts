@@ -22,5 +22,5 @@ export function createCluster(settings: Settings): ClusterTarget {
         gpuNodePool: settings.gpuNodePool && gkeGpuNodePool(settings.gpuNodePool),
         deletionProtection: cluster.deletionProtection,
     });
-    return gke.target;
+    return gke.clusterTarget();
 }

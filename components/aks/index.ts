@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
 import { VolumeOwner } from "../cluster/storage";
-import { ClusterTarget } from "../cluster/target";
+import { ClusterTarget, Placement } from "../cluster/target";
 import { defaultKubernetesVersion, gpuPlacement, systemPlacement } from "./defaults";
 import { gpuAgentPoolArgs, systemAgentPoolProfile } from "./pools";
 import { azureFileStorageClassArgs } from "./storage";
@@ -41,6 +41,11 @@ export function decodeKubeconfig(kubeconfigs: { name?: string; value: string }[]
     return Buffer.from(kubeconfigs[0].value, "base64").toString("utf8");
 }
 
+/**
+ * An AKS cluster ready for TorchServe: a resource group, the managed cluster with its system pool,
+ * an optional GPU pool and an Azure Files model store class. `clusterTarget()` is what the
+ * cloud-neutral platform consumes.
+ */
 export class AksCluster extends pulumi.ComponentResource {
     readonly resourceGroup: resources.ResourceGroup;
     readonly cluster: containerservice.ManagedCluster;
@@ -49,9 +54,10 @@ export class AksCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     /** Provider every Kubernetes object on this cluster uses. */
     readonly provider: k8s.Provider;
+    /** ReadWriteMany StorageClass of the model store (Azure Files). */
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
-    /** What the platform needs from this cluster. */
-    readonly target: ClusterTarget;
+    /** Where GPU pods go: the GPU pool's label, tolerating its taints (Spot's too on a Spot pool). */
+    readonly gpuPlacement: Placement;
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("torchserve-platform:aks:AksCluster", name, {}, opts);
@@ -139,11 +145,18 @@ export class AksCluster extends pulumi.ComponentResource {
             { ...parent, provider: this.provider },
         );
 
-        this.target = {
+        this.gpuPlacement = gpuPlacement(args.gpuNodePool?.spot ?? false);
+
+        this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
+    }
+
+    /** What the cloud-neutral platform needs from this cluster. */
+    clusterTarget(): ClusterTarget {
+        return {
             name: this.cluster.name,
             kubeconfig: this.kubeconfig,
             provider: this.provider,
-            gpuPlacement: gpuPlacement(args.gpuNodePool?.spot ?? false),
+            gpuPlacement: this.gpuPlacement,
             systemPlacement,
             modelStoreClassName: this.modelStoreClass.metadata.name,
             // AKS installs the driver only; the device plugin is the platform's job.
@@ -153,7 +166,5 @@ export class AksCluster extends pulumi.ComponentResource {
             systemReady: [this.cluster],
             clusterReady: [this.cluster, this.modelStoreClass],
         };
-
-        this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
     }
 }

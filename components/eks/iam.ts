@@ -111,8 +111,10 @@ export interface IrsaRoleArgs {
 export class IrsaRole extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
     readonly arn: pulumi.Output<string>;
-    /** The role has its permissions once these exist. */
-    readonly permissions: pulumi.Resource[];
+    /** One attachment per `managedPolicyArns` entry. */
+    readonly policyAttachments: aws.iam.RolePolicyAttachment[];
+    /** The role's `inlinePolicy`, when given. */
+    readonly inlinePolicy?: aws.iam.RolePolicy;
 
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("torchserve-platform:eks:IrsaRole", name, {}, opts);
@@ -128,7 +130,7 @@ export class IrsaRole extends pulumi.ComponentResource {
             { parent: this },
         );
         this.arn = this.role.arn;
-        this.permissions = (args.managedPolicyArns ?? []).map(
+        this.policyAttachments = (args.managedPolicyArns ?? []).map(
             (policyArn, i) =>
                 new aws.iam.RolePolicyAttachment(
                     `${name}-${i}`,
@@ -140,10 +142,17 @@ export class IrsaRole extends pulumi.ComponentResource {
                 ),
         );
         if (args.inlinePolicy !== undefined) {
-            this.permissions.push(
-                new aws.iam.RolePolicy(name, { role: this.role.id, policy: args.inlinePolicy }, { parent: this }),
+            this.inlinePolicy = new aws.iam.RolePolicy(
+                name,
+                { role: this.role.id, policy: args.inlinePolicy },
+                { parent: this },
             );
         }
         this.registerOutputs({ arn: this.arn });
+    }
+
+    /** What grants the role its permissions: whatever uses the role waits for these. */
+    permissions(): pulumi.Resource[] {
+        return [...this.policyAttachments, ...(this.inlinePolicy ? [this.inlinePolicy] : [])];
     }
 }

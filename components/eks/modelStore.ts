@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { VolumeOwner } from "../cluster/storage";
-import { csiAddon, CsiClusterArgs } from "./csiAddon";
-import { efsCsiDriverPolicyArn, IrsaRole } from "./iam";
+import { csiAddon, CsiClusterArgs, CsiStorageOptions } from "./csiAddon";
+import { efsCsiDriverPolicyArn } from "./iam";
 
 /** StorageClass name TorchServe's model-store claim uses on EKS. */
 export const efsStorageClassName = "efs-sc";
@@ -40,8 +40,6 @@ export interface EfsModelStoreArgs extends CsiClusterArgs {
     vpcCidr: string;
     /** Subnets the nodes run in; one mount target each (one per zone). */
     subnetIds: pulumi.Input<string>[];
-    /** Kubernetes provider of the cluster. */
-    provider: k8s.Provider;
     /** Protect the file system and retain volumes (models survive `pulumi destroy` attempts). */
     deletionProtection: boolean;
     /** Who owns each claim's directory: the user the model server runs as. */
@@ -50,19 +48,21 @@ export interface EfsModelStoreArgs extends CsiClusterArgs {
 
 /**
  * Shared model store on EFS: encrypted file system with a mount target per node subnet, NFS allowed from
- * the VPC, the EFS CSI driver as an EKS add-on (IAM through IRSA) and the `efs-sc` StorageClass.
+ * the VPC, the EFS CSI driver as an EKS add-on (IAM through IRSA) and the `efs-sc` StorageClass, created
+ * through the Kubernetes provider given as `opts.provider`.
  */
 export class EfsModelStore extends pulumi.ComponentResource {
     readonly fileSystem: aws.efs.FileSystem;
     readonly securityGroup: aws.ec2.SecurityGroup;
     readonly nfsRule: aws.vpc.SecurityGroupIngressRule;
     readonly mountTargets: aws.efs.MountTarget[];
-    readonly csiRole: IrsaRole;
+    /** IAM role of the CSI driver (IRSA). */
+    readonly csiRole: aws.iam.Role;
     readonly csiDriver: aws.eks.Addon;
     readonly storageClass: k8s.storage.v1.StorageClass;
     readonly storageClassName: pulumi.Output<string>;
 
-    constructor(name: string, args: EfsModelStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: EfsModelStoreArgs, opts?: CsiStorageOptions) {
         super("torchserve-platform:eks:EfsModelStore", name, {}, opts);
         const parent = { parent: this };
         const tags = args.tags ?? {};
@@ -114,7 +114,7 @@ export class EfsModelStore extends pulumi.ComponentResource {
                 ),
         );
 
-        ({ role: this.csiRole, addon: this.csiDriver } = csiAddon(
+        const csi = csiAddon(
             `${name}-efs-csi`,
             {
                 ...args,
@@ -125,14 +125,16 @@ export class EfsModelStore extends pulumi.ComponentResource {
                 tags,
             },
             this,
-        ));
+            opts?.addonDependsOn,
+        );
+        this.csiRole = csi.role.role;
+        this.csiDriver = csi.addon;
 
         this.storageClass = new k8s.storage.v1.StorageClass(
             `${name}-efs-sc`,
             efsStorageClass(this.fileSystem.id, args.deletionProtection, args.owner),
             {
                 parent: this,
-                provider: args.provider,
                 // Claims bind immediately; volumes mount only once a mount target exists in the node's zone.
                 dependsOn: [this.csiDriver, ...this.mountTargets],
             },

@@ -153,8 +153,15 @@ export interface EksNodeGroupArgs {
     subnetIds: pulumi.Input<string>[];
     /** Tags on the node group. */
     tags?: Record<string, string>;
-    /** Resources the nodes need before they boot (role policies, NAT egress). */
-    dependsOn?: pulumi.Resource[];
+}
+
+/** Resource options of EksNodeGroup. */
+export interface EksNodeGroupOptions extends pulumi.ComponentResourceOptions {
+    /**
+     * Resources the nodes need before they boot (role policies, NAT egress); the node group waits for
+     * them. Unlike `dependsOn`, which would order only the component itself.
+     */
+    nodeGroupDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** An EKS managed node group whose Auto Scaling group is tagged for cluster-autoscaler. */
@@ -162,7 +169,7 @@ export class EksNodeGroup extends pulumi.ComponentResource {
     readonly nodeGroup: aws.eks.NodeGroup;
     readonly asgTags: aws.autoscaling.Tag[];
 
-    constructor(name: string, args: EksNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: EksNodeGroupArgs, opts?: EksNodeGroupOptions) {
         super("torchserve-platform:eks:NodeGroup", name, {}, opts);
         this.nodeGroup = new aws.eks.NodeGroup(
             name,
@@ -174,7 +181,7 @@ export class EksNodeGroup extends pulumi.ComponentResource {
             },
             {
                 parent: this,
-                dependsOn: args.dependsOn,
+                dependsOn: opts?.nodeGroupDependsOn,
                 // cluster-autoscaler changes the desired size; a later `pulumi up` must not reset it.
                 ignoreChanges: ["scalingConfig.desiredSize"],
             },

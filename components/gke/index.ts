@@ -33,6 +33,11 @@ export interface GkeClusterArgs {
     deletionProtection: boolean;
 }
 
+/**
+ * A GKE cluster ready for TorchServe: a VPC-native network, the regional cluster, a system and an
+ * optional GPU node pool and a Filestore model store class. `clusterTarget()` is what the
+ * cloud-neutral platform consumes.
+ */
 export class GkeCluster extends pulumi.ComponentResource {
     readonly network: compute.Network;
     readonly subnetwork: compute.Subnetwork;
@@ -43,9 +48,8 @@ export class GkeCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     /** Provider every Kubernetes object on this cluster uses. */
     readonly provider: k8s.Provider;
+    /** ReadWriteMany StorageClass of the model store (Filestore). */
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
-    /** What the platform needs from this cluster. */
-    readonly target: ClusterTarget;
 
     constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("torchserve-platform:gke:GkeCluster", name, {}, opts);
@@ -136,7 +140,12 @@ export class GkeCluster extends pulumi.ComponentResource {
             { ...parent, provider: this.provider },
         );
 
-        this.target = {
+        this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
+    }
+
+    /** What the cloud-neutral platform needs from this cluster. */
+    clusterTarget(): ClusterTarget {
+        return {
             name: this.cluster.name,
             kubeconfig: this.kubeconfig,
             provider: this.provider,
@@ -154,7 +163,5 @@ export class GkeCluster extends pulumi.ComponentResource {
             systemReady: [this.systemPool],
             clusterReady: [this.systemPool, this.modelStoreClass],
         };
-
-        this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
     }
 }
