@@ -576,7 +576,7 @@ describe("EKS cluster under mocks (update)", function () {
             gpu.ev.resources.filter((r) => r.type.startsWith("torchserve-platform:")).map((r) => r.urn),
         );
         for (const r of gpu.ev.resources.filter(
-            (x) => x.type !== "pulumi:pulumi:Stack" && x.type !== "torchserve-platform:eks:Cluster",
+            (x) => x.type !== "pulumi:pulumi:Stack" && x.type !== "torchserve-platform:index:EksCluster",
         )) {
             assert.ok(comps.has(r.parent), `${r.type} ${r.name} has parent ${r.parent}`);
         }

@@ -10,6 +10,7 @@ import { ClusterTarget, Placement } from "../cluster/target";
 import { defaultKubernetesVersion, gpuPlacement, systemPlacement } from "./defaults";
 import { gpuAgentPoolArgs, systemAgentPoolProfile } from "./pools";
 import { azureFileStorageClassArgs } from "./storage";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./defaults";
 export { gpuAgentPoolArgs, gpuPoolTaints, systemAgentPoolProfile } from "./pools";
@@ -60,7 +61,12 @@ export class AksCluster extends pulumi.ComponentResource {
     readonly gpuPlacement: Placement;
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:aks:AksCluster", name, {}, opts);
+        super(
+            "torchserve-platform:index:AksCluster",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:aks:AksCluster"),
+        );
         const parent = { parent: this };
 
         // Everything Pulumi creates in Azure lives in this group; the file shares live in the

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { csiAddon, CsiClusterArgs, CsiStorageOptions } from "./csiAddon";
 import { ebsCsiDriverPolicyArn } from "./iam";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 /** StorageClass for ReadWriteOnce volumes on EKS (Prometheus); the cluster's default class. */
 export const ebsStorageClassName = "gp3";
@@ -46,7 +47,12 @@ export class EbsBlockStorage extends pulumi.ComponentResource {
     readonly storageClassName: pulumi.Output<string>;
 
     constructor(name: string, args: EbsBlockStorageArgs, opts?: CsiStorageOptions) {
-        super("torchserve-platform:eks:EbsBlockStorage", name, {}, opts);
+        super(
+            "torchserve-platform:index:EbsBlockStorage",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:EbsBlockStorage"),
+        );
         const tags = args.tags ?? {};
 
         const csi = csiAddon(

@@ -12,6 +12,7 @@ import { ec2AssumeRolePolicy, nodeManagedPolicies } from "./iam";
 import { EfsModelStore } from "./modelStore";
 import { EksNetwork } from "./network";
 import { EksNodeGroup, EksNodeGroupSpec, gpuNodeGroupSpec, systemNodeGroupSpec } from "./nodeGroup";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface EksClusterArgs {
     /** EKS cluster name (physical name; also in subnet and autoscaler tags). */
@@ -68,7 +69,12 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly autoscalerRelease: k8s.helm.v3.Release;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:eks:Cluster", name, {}, opts);
+        super(
+            "torchserve-platform:index:EksCluster",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:Cluster"),
+        );
         const tags = args.tags ?? {};
 
         const network = new EksNetwork(

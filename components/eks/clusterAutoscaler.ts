@@ -5,6 +5,7 @@ import { HelmValues } from "../cluster/freeform";
 import { Placement } from "../cluster/target";
 import { clusterAutoscalerChart } from "./defaults";
 import { clusterAutoscalerPolicy, IrsaRole } from "./iam";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 /** Namespace and service account cluster-autoscaler runs as; its IAM role trusts exactly this. */
 export const clusterAutoscalerNamespace = "kube-system";
@@ -87,7 +88,12 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     readonly release: k8s.helm.v3.Release;
 
     constructor(name: string, args: ClusterAutoscalerArgs, opts?: ClusterAutoscalerOptions) {
-        super("torchserve-platform:eks:ClusterAutoscaler", name, {}, opts);
+        super(
+            "torchserve-platform:index:ClusterAutoscaler",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:ClusterAutoscaler"),
+        );
         const irsa = new IrsaRole(
             name,
             {

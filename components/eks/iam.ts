@@ -1,6 +1,7 @@
 // IAM documents as pure functions, so tests read the exact policy a role gets.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 /** Managed policies every EKS node needs: join the cluster, run the VPC CNI, pull from ECR. */
 export const nodeManagedPolicies = [
@@ -117,7 +118,12 @@ export class IrsaRole extends pulumi.ComponentResource {
     readonly inlinePolicy?: aws.iam.RolePolicy;
 
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:eks:IrsaRole", name, {}, opts);
+        super(
+            "torchserve-platform:index:IrsaRole",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:IrsaRole"),
+        );
         const subject = serviceAccountSubject(args.namespace, args.serviceAccount);
         this.role = new aws.iam.Role(
             name,

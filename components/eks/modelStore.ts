@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { VolumeOwner } from "../cluster/storage";
 import { csiAddon, CsiClusterArgs, CsiStorageOptions } from "./csiAddon";
 import { efsCsiDriverPolicyArn } from "./iam";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 /** StorageClass name TorchServe's model-store claim uses on EKS. */
 export const efsStorageClassName = "efs-sc";
@@ -63,7 +64,12 @@ export class EfsModelStore extends pulumi.ComponentResource {
     readonly storageClassName: pulumi.Output<string>;
 
     constructor(name: string, args: EfsModelStoreArgs, opts?: CsiStorageOptions) {
-        super("torchserve-platform:eks:EfsModelStore", name, {}, opts);
+        super(
+            "torchserve-platform:index:EfsModelStore",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:EfsModelStore"),
+        );
         const parent = { parent: this };
         const tags = args.tags ?? {};
 

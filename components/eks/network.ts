@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface EksNetworkArgs {
     /** EKS cluster name; subnets carry `kubernetes.io/cluster/<name>` so load balancers find them. */
@@ -73,7 +74,12 @@ export class EksNetwork extends pulumi.ComponentResource {
     readonly privateRouteTableAssociations: aws.ec2.RouteTableAssociation[];
 
     constructor(name: string, args: EksNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:eks:Network", name, {}, opts);
+        super(
+            "torchserve-platform:index:EksNetwork",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:Network"),
+        );
         const parent = { parent: this };
         const tags = args.tags ?? {};
         const cidrs = subnetCidrs(args.cidrBlock, args.zoneCount);

@@ -9,6 +9,7 @@ import {
     gpuTaint,
     systemPoolLabels,
 } from "./defaults";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 /** Effect of a node taint, in Kubernetes' spelling. */
 export const NodeTaintEffect = {
@@ -170,7 +171,12 @@ export class EksNodeGroup extends pulumi.ComponentResource {
     readonly asgTags: aws.autoscaling.Tag[];
 
     constructor(name: string, args: EksNodeGroupArgs, opts?: EksNodeGroupOptions) {
-        super("torchserve-platform:eks:NodeGroup", name, {}, opts);
+        super(
+            "torchserve-platform:index:EksNodeGroup",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:NodeGroup"),
+        );
         this.nodeGroup = new aws.eks.NodeGroup(
             name,
             {

@@ -10,6 +10,7 @@ import { addressPlan, defaultKubernetesVersion, gpuPlacement, releaseChannel, sy
 import { gkeKubeconfig } from "./kubeconfig";
 import { GkeGpuNodePoolSpec, gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
 import { filestoreStorageClassArgs } from "./storage";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./defaults";
 export { gkeContextName, gkeKubeconfig } from "./kubeconfig";
@@ -52,7 +53,12 @@ export class GkeCluster extends pulumi.ComponentResource {
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
 
     constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:gke:GkeCluster", name, {}, opts);
+        super(
+            "torchserve-platform:index:GkeCluster",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:gke:GkeCluster"),
+        );
         const parent = { parent: this };
         const { project, region } = args;
 
