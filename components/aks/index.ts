@@ -48,8 +48,11 @@ export function decodeKubeconfig(kubeconfigs: { name?: string; value: string }[]
  * cloud-neutral platform consumes.
  */
 export class AksCluster extends pulumi.ComponentResource {
+    /** Resource group of everything the program creates in Azure (the file shares live in AKS's node group). */
     readonly resourceGroup: resources.ResourceGroup;
+    /** The managed cluster, with the system pool inline. */
     readonly cluster: containerservice.ManagedCluster;
+    /** Agent pool of the GPU pool, when there is one. */
     readonly gpuPool?: containerservice.AgentPool;
     /** Admin kubeconfig (secret). */
     readonly kubeconfig: pulumi.Output<string>;

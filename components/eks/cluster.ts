@@ -47,7 +47,9 @@ export function kubeconfigText(kubeconfig: unknown): string {
 export class EksCluster extends pulumi.ComponentResource {
     /** The cluster's VPC. */
     readonly vpcId: pulumi.Output<string>;
+    /** The EKS control plane (@pulumi/eks). */
     readonly cluster: eks.Cluster;
+    /** Cluster name as EKS knows it. */
     readonly clusterName: pulumi.Output<string>;
     /** kubeconfig for the cluster (secret). */
     readonly kubeconfig: pulumi.Output<string>;
@@ -55,7 +57,9 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly provider: k8s.Provider;
     /** IAM role of every node. */
     readonly nodeRole: aws.iam.Role;
+    /** Managed node group of the system pool. */
     readonly systemNodeGroup: aws.eks.NodeGroup;
+    /** Managed node group of the GPU pool, when there is one. */
     readonly gpuNodeGroup?: aws.eks.NodeGroup;
     /** The EFS file system holding the models. */
     readonly modelStoreFileSystem: aws.efs.FileSystem;

@@ -70,7 +70,9 @@ export class EksNetwork extends pulumi.ComponentResource {
     readonly privateSubnetIds: pulumi.Output<string>[];
     /** The private subnets' way out (see `egressReady`). */
     readonly natGateway: aws.ec2.NatGateway;
+    /** Routes the private subnets to the NAT gateway. */
     readonly privateRouteTable: aws.ec2.RouteTable;
+    /** One per private subnet. */
     readonly privateRouteTableAssociations: aws.ec2.RouteTableAssociation[];
 
     constructor(name: string, args: EksNetworkArgs, opts?: pulumi.ComponentResourceOptions) {

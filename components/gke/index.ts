@@ -40,10 +40,15 @@ export interface GkeClusterArgs {
  * cloud-neutral platform consumes.
  */
 export class GkeCluster extends pulumi.ComponentResource {
+    /** The cluster's VPC network. */
     readonly network: compute.Network;
+    /** Its subnetwork, with the pods' and Services' secondary ranges. */
     readonly subnetwork: compute.Subnetwork;
+    /** The regional GKE cluster. */
     readonly cluster: container.Cluster;
+    /** Node pool of the system pool. */
     readonly systemPool: container.NodePool;
+    /** Node pool of the GPU pool, when there is one. */
     readonly gpuPool?: container.NodePool;
     /** kubeconfig using gke-gcloud-auth-plugin (secret: it names the endpoint and CA). */
     readonly kubeconfig: pulumi.Output<string>;
