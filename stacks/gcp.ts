@@ -6,7 +6,7 @@ import { GpuNodePoolSettings, Settings } from "./config/settings";
 
 /** The GKE GPU pool for a stack's pool: its `gpuType` is the accelerator GKE attaches. */
 export function gkeGpuNodePool(pool: GpuNodePoolSettings): GkeGpuNodePoolSpec {
-    // The config parser requires gpuType on gcp (checkInstanceType, stacks/config/capacity.ts).
+    // The config parser requires gpuType on gcp (checkGkeAccelerator, stacks/config/capacity.ts).
     return { ...pool, accelerator: pool.gpuType! };
 }
 
