@@ -18,6 +18,8 @@ export interface RegisteredResource {
     dependencies: string[];
     /** Resource options a reviewer must see: `protect`, `ignoreChanges` (only when set). */
     options: { protect?: true; ignoreChanges?: string[] };
+    /** `aliases` as the engine receives them, when any (the engine adds those children inherit). */
+    aliases?: RecordedAlias[];
     /** Input properties as the provider receives them (unknowns are absent). */
     inputs: Record<string, any>;
     /**
@@ -28,6 +30,14 @@ export interface RegisteredResource {
      */
     serializedInputs?: Record<string, any>;
 }
+
+/**
+ * One alias of a registration: an old URN, or the parts that differ from the resource's own (empty =
+ * the same; `parentUrn` is the parent the SDK sends, `noParent` an alias to a parentless resource).
+ */
+export type RecordedAlias =
+    | { urn: string }
+    | { name: string; type: string; stack: string; project: string; parentUrn: string; noParent: boolean };
 
 export interface Evaluation {
     resources: RegisteredResource[];
@@ -81,6 +91,8 @@ class RecordingMonitor extends MockMonitor {
             },
             inputs: {},
         };
+        const aliases = req.getAliasesList().map(recordAlias);
+        if (aliases.length) record.aliases = aliases;
         const deps = new Set<string>(req.getDependenciesList());
         req.getPropertydependenciesMap().forEach((v: any) => v.getUrnsList().forEach((u: string) => deps.add(u)));
         record.dependencies = [...deps].sort();
@@ -97,6 +109,20 @@ class RecordingMonitor extends MockMonitor {
         this.callTokens.push(req.getTok());
         return super.invoke(req, callback);
     }
+}
+
+/** An alias from the register request (proto pulumirpc.Alias, @pulumi/pulumi proto/alias_pb.js). */
+function recordAlias(a: any): RecordedAlias {
+    if (a.hasUrn()) return { urn: a.getUrn() };
+    const spec = a.getSpec();
+    return {
+        name: spec.getName(),
+        type: spec.getType(),
+        stack: spec.getStack(),
+        project: spec.getProject(),
+        parentUrn: spec.getParenturn(),
+        noParent: spec.getNoparent(),
+    };
 }
 
 function stripUnknowns(value: any): any {

@@ -1,7 +1,8 @@
 // `cloud: aws`: an EKS cluster. Loads @pulumi/aws, @pulumi/eks, @pulumi/kubernetes only.
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
-import { eksDefaults, EksCluster, EksClusterArgs, gpuPoolSpec, systemPoolSpec } from "../components/eks";
+import { eksDefaults, EksCluster, EksClusterArgs } from "../components/eks";
+import { modelServerUid } from "../components/torchserve/conventions";
 import { Settings } from "./config/settings";
 
 /** The EKS component's arguments for a stack's settings. */
@@ -10,9 +11,11 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
         clusterName: settings.cluster.name,
         kubernetesVersion: settings.cluster.kubernetesVersion ?? eksDefaults.kubernetesVersion,
         region,
-        systemPool: systemPoolSpec(settings.cluster.systemNodePool),
-        gpuPool: settings.gpuNodePool ? gpuPoolSpec(settings.gpuNodePool) : undefined,
+        systemPool: settings.cluster.systemNodePool,
+        gpuPool: settings.gpuNodePool,
         deletionProtection: settings.cluster.deletionProtection,
+        // TorchServe writes the models it downloads as its own user.
+        modelStoreOwner: { uid: modelServerUid, gid: modelServerUid },
         tags: { "torchserve-platform/stack": `${settings.project}-${settings.stack}` },
     };
 }
@@ -20,5 +23,5 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
 export function createCluster(settings: Settings): ClusterTarget {
     // `aws:region` (what the AWS provider uses) is required for cloud: aws by readLocation
     // (stacks/config/sections/cluster.ts), so validated Settings always carry it.
-    return new EksCluster("eks", eksClusterArgs(settings, settings.location.awsRegion!)).target;
+    return new EksCluster("eks", eksClusterArgs(settings, settings.location.awsRegion!)).clusterTarget();
 }

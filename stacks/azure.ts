@@ -2,6 +2,7 @@
 // loads every Azure service).
 import { AksCluster } from "../components/aks";
 import { ClusterTarget } from "../components/cluster/target";
+import { modelServerUid } from "../components/torchserve/conventions";
 import { Settings } from "./config/settings";
 
 export function createCluster(settings: Settings): ClusterTarget {
@@ -14,6 +15,8 @@ export function createCluster(settings: Settings): ClusterTarget {
         systemNodePool: cluster.systemNodePool,
         gpuNodePool: settings.gpuNodePool,
         deletionProtection: cluster.deletionProtection,
+        // TorchServe writes the models it downloads as its own user.
+        modelStoreOwner: { uid: modelServerUid, gid: modelServerUid },
     });
-    return aks.target;
+    return aks.clusterTarget();
 }

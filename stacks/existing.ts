@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { gpuTaintKey } from "../components/cluster/nodePool";
 import { ClusterTarget } from "../components/cluster/target";
 import { Settings } from "./config/settings";
 
@@ -52,7 +53,7 @@ export function createCluster(settings: Settings): ClusterTarget {
         provider,
         gpuPlacement: {
             nodeSelector: {},
-            tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+            tolerations: [{ key: gpuTaintKey, operator: "Exists", effect: "NoSchedule" }],
         },
         systemPlacement: { nodeSelector: {}, tolerations: [] },
         modelStoreClassName: settings.torchserve.storageClass,

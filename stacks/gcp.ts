@@ -1,8 +1,14 @@
 // `cloud: gcp`: a GKE cluster. Loads only the @pulumi/gcp submodules it uses (compute, container):
 // the package root costs ~50 ms and ~160 modules more.
-import { GkeCluster } from "../components/gke";
+import { GkeCluster, GkeGpuNodePoolSpec } from "../components/gke";
 import { ClusterTarget } from "../components/cluster/target";
-import { Settings } from "./config/settings";
+import { GpuNodePoolSettings, Settings } from "./config/settings";
+
+/** The GKE GPU pool for a stack's pool: its `gpuType` is the accelerator GKE attaches. */
+export function gkeGpuNodePool(pool: GpuNodePoolSettings): GkeGpuNodePoolSpec {
+    // The config parser requires gpuType on gcp (checkGkeAccelerator, stacks/config/capacity.ts).
+    return { ...pool, accelerator: pool.gpuType! };
+}
 
 export function createCluster(settings: Settings): ClusterTarget {
     const { cluster, location } = settings;
@@ -13,8 +19,8 @@ export function createCluster(settings: Settings): ClusterTarget {
         clusterName: cluster.name,
         kubernetesVersion: cluster.kubernetesVersion,
         systemNodePool: cluster.systemNodePool,
-        gpuNodePool: settings.gpuNodePool,
+        gpuNodePool: settings.gpuNodePool && gkeGpuNodePool(settings.gpuNodePool),
         deletionProtection: cluster.deletionProtection,
     });
-    return gke.target;
+    return gke.clusterTarget();
 }

@@ -1,6 +1,7 @@
 // AKS cluster (`cloud: azure`) under Pulumi mocks: what it asks Azure for, what it hands the platform.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { azureFileStorageClassArgs } from "../components/aks";
 import { createCluster } from "../stacks/azure";
 import { Settings } from "../stacks/config/settings";
 import { fakeKubeconfig } from "../harness/cloudMocks";
@@ -58,6 +59,22 @@ function aksTaint(taint: string): Taint {
     const [, key, value, effect] = /^([^=]+)=([^:]*):(\w+)$/.exec(taint)!;
     return { key, value, effect };
 }
+
+describe("Azure Files StorageClass", () => {
+    it("mounts shares as the given owner, retained only when asked", () => {
+        const sc = azureFileStorageClassArgs({ retain: true, owner: { uid: 1000, gid: 2000 } });
+        assert.ok(Array.isArray(sc.mountOptions));
+        assert.deepStrictEqual(
+            sc.mountOptions.filter((o) => /^(uid|gid)=/.test(String(o))),
+            ["uid=1000", "gid=2000"],
+        );
+        assert.strictEqual(sc.reclaimPolicy, "Retain");
+        assert.strictEqual(
+            azureFileStorageClassArgs({ retain: false, owner: { uid: 1, gid: 1 } }).reclaimPolicy,
+            "Delete",
+        );
+    });
+});
 
 describe("AKS cluster (cloud: azure)", function () {
     this.timeout(60000);

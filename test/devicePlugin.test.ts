@@ -94,7 +94,7 @@ describe("NvidiaDevicePlugin under mocks", function () {
                 assert.strictEqual(rel.inputs.repositoryOpts.repo, "https://nvidia.github.io/k8s-device-plugin");
                 assert.strictEqual(rel.inputs.namespace, "kube-system");
                 assert.ok(rel.provider.startsWith(one(ev, "pulumi:providers:kubernetes").urn + "::"));
-                assert.strictEqual(rel.parent, one(ev, "torchserve-platform:devicePlugin:NvidiaDevicePlugin").urn);
+                assert.strictEqual(rel.parent, one(ev, "torchserve-platform:index:NvidiaDevicePlugin").urn);
             });
 
             it("lands on GPU nodes only, tolerating their taint, after the GPU pool exists", () => {

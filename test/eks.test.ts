@@ -22,7 +22,7 @@ import {
     clusterAutoscalerValues,
     efsStorageClass,
     gp3StorageClass,
-    gpuPoolSpec,
+    gpuNodeGroupSpec,
     irsaTrustPolicy,
     kubeconfigText,
     nodeGroupArgs,
@@ -32,6 +32,7 @@ import {
     zoneAt,
 } from "../components/eks";
 import { devicePluginValues } from "../components/devicePlugin";
+import { modelServerUid } from "../components/torchserve/conventions";
 import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
 
 const caKeys = loadChartKeys("cluster-autoscaler-9.59.0.json");
@@ -110,7 +111,7 @@ describe("EKS building blocks", () => {
     });
 
     it("tags the ASG so cluster-autoscaler discovers it and can scale the GPU pool from zero", () => {
-        const spec = gpuPoolSpec({
+        const spec = gpuNodeGroupSpec({
             instanceType: "g5.xlarge",
             gpusPerNode: 1,
             minNodes: 0,
@@ -189,18 +190,19 @@ describe("EKS building blocks", () => {
         ]);
     });
 
-    it("EFS StorageClass: access points owned by TorchServe's uid, retained when protected", () => {
-        const sc = efsStorageClass("fs-1", true);
+    it("EFS StorageClass: access points owned by the given user and group, retained when protected", () => {
+        const owner = { uid: 1000, gid: 2000 };
+        const sc = efsStorageClass("fs-1", true, owner);
         assert.strictEqual(sc.provisioner, "efs.csi.aws.com");
         assert.deepStrictEqual(sc.parameters, {
             provisioningMode: "efs-ap",
             fileSystemId: "fs-1",
             directoryPerms: "700",
             uid: "1000",
-            gid: "1000",
+            gid: "2000",
         });
         assert.strictEqual(sc.reclaimPolicy, "Retain");
-        assert.strictEqual(efsStorageClass("fs-1", false).reclaimPolicy, "Delete");
+        assert.strictEqual(efsStorageClass("fs-1", false, owner).reclaimPolicy, "Delete");
         assert.strictEqual(sc.allowVolumeExpansion, true, "a larger persistenceSize must not be rejected");
     });
 
@@ -461,6 +463,11 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(sc.inputs.metadata.name, "efs-sc");
         assert.strictEqual(sc.inputs.provisioner, "efs.csi.aws.com");
         assert.strictEqual(sc.inputs.parameters.provisioningMode, "efs-ap");
+        // The stack hands the access points to the user TorchServe runs as.
+        assert.deepStrictEqual(
+            [sc.inputs.parameters.uid, sc.inputs.parameters.gid],
+            [String(modelServerUid), String(modelServerUid)],
+        );
         assert.strictEqual(sc.inputs.parameters.fileSystemId, idOf(one(gpu.ev, "aws:efs/fileSystem:FileSystem")));
         assert.strictEqual(sc.inputs.reclaimPolicy, "Retain");
         assert.strictEqual(
@@ -569,7 +576,7 @@ describe("EKS cluster under mocks (update)", function () {
             gpu.ev.resources.filter((r) => r.type.startsWith("torchserve-platform:")).map((r) => r.urn),
         );
         for (const r of gpu.ev.resources.filter(
-            (x) => x.type !== "pulumi:pulumi:Stack" && x.type !== "torchserve-platform:eks:Cluster",
+            (x) => x.type !== "pulumi:pulumi:Stack" && x.type !== "torchserve-platform:index:EksCluster",
         )) {
             assert.ok(comps.has(r.parent), `${r.type} ${r.name} has parent ${r.parent}`);
         }

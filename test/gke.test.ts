@@ -1,7 +1,8 @@
 // GKE cluster (`cloud: gcp`) under Pulumi mocks: what it asks GCP for, what it hands the platform.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { createCluster } from "../stacks/gcp";
+import { GkeGpuNodePoolSpec } from "../components/gke";
+import { createCluster, gkeGpuNodePool } from "../stacks/gcp";
 import { Settings } from "../stacks/config/settings";
 import { UNKNOWN } from "../harness/evaluate";
 import { stackConfig } from "../harness/stackFiles";
@@ -245,8 +246,14 @@ describe("GKE cluster (cloud: gcp)", function () {
             }
         });
 
-        it("refuses a GPU pool without an accelerator type", async () => {
-            await assert.rejects(run(gkeSettings({ gpuType: undefined }), false), /gpuType is required/);
+        it("attaches the stack's gpuType; a GPU pool without an accelerator does not compile", () => {
+            const pool = { instanceType: "n1-standard-8", gpusPerNode: 2, minNodes: 0, maxNodes: 3, spot: false };
+            const spec = gkeGpuNodePool({ ...pool, diskSizeGb: 150, gpuType: "nvidia-l4" });
+            assert.strictEqual(spec.accelerator, "nvidia-l4");
+            // The config parser refuses gcp without gpuType (test/config.test.ts "GKE without gpuType").
+            // @ts-expect-error -- GkeGpuNodePoolSpec requires the accelerator
+            const withoutAccelerator: GkeGpuNodePoolSpec = { ...pool, diskSizeGb: 150 };
+            assert.strictEqual(withoutAccelerator.accelerator, undefined);
         });
     });
 

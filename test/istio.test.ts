@@ -424,8 +424,8 @@ for (const preview of [true, false]) {
 
         it("every resource uses the cluster provider and sits under a mesh component", () => {
             const provider = one(ev, "pulumi:providers:kubernetes", "cluster");
-            const mesh = one(ev, "torchserve-platform:mesh:IstioMesh", "istio");
-            const routes = one(ev, "torchserve-platform:mesh:InferenceRoutes", "torchserve-routes");
+            const mesh = one(ev, "torchserve-platform:index:IstioMesh", "istio");
+            const routes = one(ev, "torchserve-platform:index:InferenceRoutes", "torchserve-routes");
             const ours = ev.resources.filter((r) => r.parent === mesh.urn || r.parent === routes.urn);
             assert.strictEqual(ours.length, 2 + 3 + 7, ours.map((r) => r.name).join(", "));
             for (const r of ours)
@@ -451,7 +451,10 @@ describe("Istio mesh: outputs and switches", () => {
         assert.strictEqual(settings.istio.enabled, false);
         const ev = await evaluateMesh(settings, false);
         const meshy = ev.resources.filter(
-            (r) => r.type === releaseType || istioGroups.test(r.type) || r.type.startsWith("torchserve-platform:mesh:"),
+            (r) =>
+                r.type === releaseType ||
+                istioGroups.test(r.type) ||
+                /^torchserve-platform:index:(IstioMesh|InferenceRoutes)$/.test(r.type),
         );
         assert.deepStrictEqual(meshy, []);
         assert.strictEqual(ev.outputs.ingressUrl, undefined);

@@ -461,13 +461,13 @@ describe("monitoring toggles", () => {
         {
             toggle: "grafana",
             settings: gpuSettings({ ...allOn, grafana: { enabled: false } }),
-            component: "torchserve-platform:monitoring:Grafana",
+            component: "torchserve-platform:index:Grafana",
             outputs: ["grafanaUrl", "grafanaAdminPassword"],
         },
         {
             toggle: "autoscaling",
             settings: gpuSettings({ ...allOn, autoscaling: { enabled: false } }),
-            component: "torchserve-platform:monitoring:Autoscaling",
+            component: "torchserve-platform:index:Autoscaling",
             outputs: [],
         },
         {
@@ -479,7 +479,7 @@ describe("monitoring toggles", () => {
                 autoscaling: { enabled: false },
                 grafana: { enabled: true, prometheusUrl: "http://prom.example:9090" },
             }),
-            component: "torchserve-platform:monitoring:Monitoring",
+            component: "torchserve-platform:index:Monitoring",
             outputs: [],
         },
     ];
@@ -490,7 +490,7 @@ describe("monitoring toggles", () => {
             const b = summary(off);
             let expected = subtree(full, c.component);
             if (c.toggle === "prometheus")
-                expected = new Set([...expected, ...subtree(full, "torchserve-platform:monitoring:Autoscaling")]);
+                expected = new Set([...expected, ...subtree(full, "torchserve-platform:index:Autoscaling")]);
             assert.deepStrictEqual([...minus(a.resources, b.resources)].sort(), [...expected].sort());
             assert.deepStrictEqual([...minus(b.resources, a.resources)], [], "turning a toggle off added resources");
             assert.deepStrictEqual([...minus(a.outputs, b.outputs)].sort(), [...c.outputs].sort());

@@ -276,7 +276,7 @@ const meshCharts = new Set(["base", "istiod", "gateway"]);
 
 const releases = (plan: Plan) => plan.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
 const underTorchServe = (plan: Plan): Set<string> => {
-    const roots = plan.resources.filter((r) => r.type === "torchserve-platform:torchserve:TorchServe").map((r) => r.id);
+    const roots = plan.resources.filter((r) => r.type === "torchserve-platform:index:TorchServe").map((r) => r.id);
     const inside = new Set<string>(roots);
     let grew = true;
     while (grew) {

@@ -214,7 +214,7 @@ describe("program: secret config", () => {
 
 describe("program: Istio toggle", () => {
     const meshTypes =
-        /^(kubernetes:helm\.sh\/v3:Release|kubernetes:(networking|security)\.istio\.io\/v1:|torchserve-platform:mesh:)/;
+        /^(kubernetes:helm\.sh\/v3:Release|kubernetes:(networking|security)\.istio\.io\/v1:|torchserve-platform:index:(IstioMesh|InferenceRoutes)$)/;
     const withIstio = {
         istio: { enabled: true },
         torchserve: {

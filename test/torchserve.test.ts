@@ -550,7 +550,7 @@ for (const preview of [true, false]) {
             assert.equal(e.outputs.deploymentName, stableDeploymentName);
             assert.equal(e.outputs.inferenceUrl, "http://torchserve.torchserve.svc.cluster.local:8080");
             assert.equal(e.outputs.grpcUrl, "torchserve.torchserve.svc.cluster.local:7070");
-            const component = e.resources.find((r) => r.type === "torchserve-platform:torchserve:TorchServe");
+            const component = e.resources.find((r) => r.type === "torchserve-platform:index:TorchServe");
             assert.ok(component && !component.custom);
         });
 

@@ -1,4 +1,5 @@
 // Names and defaults of the AKS cluster that other code (tests, docs, the platform) relies on.
+import { gpuTaintKey, poolLabelKey, poolNames } from "../cluster/nodePool";
 import { Placement, Toleration } from "../cluster/target";
 
 /**
@@ -13,14 +14,14 @@ export const defaultKubernetesVersion = "1.35";
 export const defaultSystemVmSize = "Standard_D4s_v5";
 
 /** Agent pool names: lowercase alphanumerics, at most 12 characters on Linux. */
-export const systemPoolName = "system";
-export const gpuPoolName = "gpu";
+export const systemPoolName = poolNames.system;
+export const gpuPoolName = poolNames.gpu;
 
 /** Label we put on every GPU node; GPU pods select it. */
-export const gpuNodeLabel = { key: "torchserve.pytorch.org/node-pool", value: "gpu" } as const;
+export const gpuNodeLabel = { key: poolLabelKey, value: poolNames.gpu } as const;
 
 /** Taint on every GPU node, so only pods that asked for a GPU land there. */
-export const gpuTaint = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
+export const gpuTaint = { key: gpuTaintKey, value: "true", effect: "NoSchedule" } as const;
 
 /** Taint AKS puts on every Spot node (we also declare it, so the pool's desired state says so). */
 export const spotTaint = { key: "kubernetes.azure.com/scalesetpriority", value: "spot", effect: "NoSchedule" } as const;

@@ -4,11 +4,13 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GpuNodePoolSettings, SystemNodePoolSettings } from "../../stacks/config/settings";
-import { ClusterTarget } from "../cluster/target";
+import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
+import { VolumeOwner } from "../cluster/storage";
+import { ClusterTarget, Placement } from "../cluster/target";
 import { defaultKubernetesVersion, gpuPlacement, systemPlacement } from "./defaults";
 import { gpuAgentPoolArgs, systemAgentPoolProfile } from "./pools";
 import { azureFileStorageClassArgs } from "./storage";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./defaults";
 export { gpuAgentPoolArgs, gpuPoolTaints, systemAgentPoolProfile } from "./pools";
@@ -22,14 +24,16 @@ export interface AksClusterArgs {
     /** Kubernetes `<major>.<minor>` version; `defaultKubernetesVersion` when absent. */
     kubernetesVersion?: string;
     /** Size and VM size of the system pool. */
-    systemNodePool: SystemNodePoolSettings;
+    systemNodePool: SystemNodePoolSpec;
     /** The GPU pool; absent = a cluster without GPUs. */
-    gpuNodePool?: GpuNodePoolSettings;
+    gpuNodePool?: GpuNodePoolSpec;
     /**
      * Protect what holds models: the cluster (deleting it deletes its node resource group, where
      * the Azure Files shares live) is `protect`ed and the model store's shares are Retained.
      */
     deletionProtection: boolean;
+    /** Owner of the model store's files (fixed by mount options: SMB has no POSIX ownership). */
+    modelStoreOwner: VolumeOwner;
 }
 
 /** The admin kubeconfig AKS returns is base64 text; the first entry is the cluster's. */
@@ -38,20 +42,34 @@ export function decodeKubeconfig(kubeconfigs: { name?: string; value: string }[]
     return Buffer.from(kubeconfigs[0].value, "base64").toString("utf8");
 }
 
+/**
+ * An AKS cluster ready for TorchServe: a resource group, the managed cluster with its system pool,
+ * an optional GPU pool and an Azure Files model store class. `clusterTarget()` is what the
+ * cloud-neutral platform consumes.
+ */
 export class AksCluster extends pulumi.ComponentResource {
+    /** Resource group of everything the program creates in Azure (the file shares live in AKS's node group). */
     readonly resourceGroup: resources.ResourceGroup;
+    /** The managed cluster, with the system pool inline. */
     readonly cluster: containerservice.ManagedCluster;
+    /** Agent pool of the GPU pool, when there is one. */
     readonly gpuPool?: containerservice.AgentPool;
     /** Admin kubeconfig (secret). */
     readonly kubeconfig: pulumi.Output<string>;
     /** Provider every Kubernetes object on this cluster uses. */
     readonly provider: k8s.Provider;
+    /** ReadWriteMany StorageClass of the model store (Azure Files). */
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
-    /** What the platform needs from this cluster. */
-    readonly target: ClusterTarget;
+    /** Where GPU pods go: the GPU pool's label, tolerating its taints (Spot's too on a Spot pool). */
+    readonly gpuPlacement: Placement;
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:aks:AksCluster", name, {}, opts);
+        super(
+            "torchserve-platform:index:AksCluster",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:aks:AksCluster"),
+        );
         const parent = { parent: this };
 
         // Everything Pulumi creates in Azure lives in this group; the file shares live in the
@@ -132,15 +150,22 @@ export class AksCluster extends pulumi.ComponentResource {
 
         this.modelStoreClass = new k8s.storage.v1.StorageClass(
             `${name}-model-store`,
-            azureFileStorageClassArgs({ retain: args.deletionProtection }),
+            azureFileStorageClassArgs({ retain: args.deletionProtection, owner: args.modelStoreOwner }),
             { ...parent, provider: this.provider },
         );
 
-        this.target = {
+        this.gpuPlacement = gpuPlacement(args.gpuNodePool?.spot ?? false);
+
+        this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
+    }
+
+    /** What the cloud-neutral platform needs from this cluster. */
+    clusterTarget(): ClusterTarget {
+        return {
             name: this.cluster.name,
             kubeconfig: this.kubeconfig,
             provider: this.provider,
-            gpuPlacement: gpuPlacement(args.gpuNodePool?.spot ?? false),
+            gpuPlacement: this.gpuPlacement,
             systemPlacement,
             modelStoreClassName: this.modelStoreClass.metadata.name,
             // AKS installs the driver only; the device plugin is the platform's job.
@@ -150,7 +175,5 @@ export class AksCluster extends pulumi.ComponentResource {
             systemReady: [this.cluster],
             clusterReady: [this.cluster, this.modelStoreClass],
         };
-
-        this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
     }
 }

@@ -1,7 +1,7 @@
-// Agent pool arguments as pure functions of the settings, so tests can read them without a cluster.
+// Agent pool arguments as pure functions of the pool model, so tests can read them without a cluster.
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
-import { GpuNodePoolSettings, SystemNodePoolSettings } from "../../stacks/config/settings";
+import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
 import {
     defaultSystemVmSize,
     gpuNodeLabel,
@@ -14,7 +14,7 @@ import {
 
 /** The system pool, declared inline on the ManagedCluster (AKS needs one System pool to exist). */
 export function systemAgentPoolProfile(
-    pool: SystemNodePoolSettings,
+    pool: SystemNodePoolSpec,
 ): azureInputs.containerservice.ManagedClusterAgentPoolProfileArgs {
     return {
         name: systemPoolName,
@@ -37,7 +37,7 @@ export function gpuPoolTaints(spot: boolean): string[] {
 
 /** The GPU pool's own arguments (the cluster and resource group are added by the component). */
 export function gpuAgentPoolArgs(
-    pool: GpuNodePoolSettings,
+    pool: GpuNodePoolSpec,
 ): Omit<containerservice.AgentPoolArgs, "resourceGroupName" | "resourceName"> {
     const spot: Partial<containerservice.AgentPoolArgs> = pool.spot
         ? {

@@ -2,6 +2,7 @@ import { HelmValues } from "../cluster/freeform";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/target";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 /** NVIDIA device plugin chart (https://github.com/NVIDIA/k8s-device-plugin, tag v0.20.0). */
 export const nvidiaDevicePluginChart = {
@@ -62,7 +63,12 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
     readonly release: k8s.helm.v3.Release;
 
     constructor(name: string, args: NvidiaDevicePluginArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:devicePlugin:NvidiaDevicePlugin", name, {}, opts);
+        super(
+            "torchserve-platform:index:NvidiaDevicePlugin",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:devicePlugin:NvidiaDevicePlugin"),
+        );
         this.release = new k8s.helm.v3.Release(
             name,
             {

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { csiAddon, CsiClusterArgs } from "./csiAddon";
-import { ebsCsiDriverPolicyArn, IrsaRole } from "./iam";
+import { csiAddon, CsiClusterArgs, CsiStorageOptions } from "./csiAddon";
+import { ebsCsiDriverPolicyArn } from "./iam";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 /** StorageClass for ReadWriteOnce volumes on EKS (Prometheus); the cluster's default class. */
 export const ebsStorageClassName = "gp3";
@@ -30,27 +31,31 @@ export function gp3StorageClass() {
     };
 }
 
-export interface EbsBlockStorageArgs extends CsiClusterArgs {
-    /** Kubernetes provider of the cluster. */
-    provider: k8s.Provider;
-}
+/** What EBS block storage needs of the cluster: the CSI add-on's. */
+export type EbsBlockStorageArgs = CsiClusterArgs;
 
 /**
  * Block storage for add-ons' volumes: the EBS CSI driver as an EKS add-on (IAM through IRSA) and the
- * default `gp3` StorageClass.
+ * default `gp3` StorageClass, created through the Kubernetes provider given as `opts.provider`.
  */
 export class EbsBlockStorage extends pulumi.ComponentResource {
-    readonly csiRole: IrsaRole;
+    /** IAM role of the CSI controller (IRSA). */
+    readonly csiRole: aws.iam.Role;
     readonly csiDriver: aws.eks.Addon;
     readonly storageClass: k8s.storage.v1.StorageClass;
     /** The class's name; whatever takes it as an input waits for the class (and so for the driver). */
     readonly storageClassName: pulumi.Output<string>;
 
-    constructor(name: string, args: EbsBlockStorageArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:eks:EbsBlockStorage", name, {}, opts);
+    constructor(name: string, args: EbsBlockStorageArgs, opts?: CsiStorageOptions) {
+        super(
+            "torchserve-platform:index:EbsBlockStorage",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:EbsBlockStorage"),
+        );
         const tags = args.tags ?? {};
 
-        ({ role: this.csiRole, addon: this.csiDriver } = csiAddon(
+        const csi = csiAddon(
             `${name}-ebs-csi`,
             {
                 ...args,
@@ -60,11 +65,13 @@ export class EbsBlockStorage extends pulumi.ComponentResource {
                 tags,
             },
             this,
-        ));
+            opts?.addonDependsOn,
+        );
+        this.csiRole = csi.role.role;
+        this.csiDriver = csi.addon;
 
         this.storageClass = new k8s.storage.v1.StorageClass(`${name}-gp3`, gp3StorageClass(), {
             parent: this,
-            provider: args.provider,
             dependsOn: [this.csiDriver],
         });
         // The name we gave it, known in a preview (a URN always is) and carrying the class as a dependency.

@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
+import { VolumeOwner } from "../cluster/storage";
 import { ClusterTarget } from "../cluster/target";
 import { EbsBlockStorage } from "./blockStorage";
 import { ClusterAutoscaler } from "./clusterAutoscaler";
@@ -9,7 +11,8 @@ import { clusterAutoscalerImageTag, eksDefaults, gpuPlacement, systemPlacement }
 import { ec2AssumeRolePolicy, nodeManagedPolicies } from "./iam";
 import { EfsModelStore } from "./modelStore";
 import { EksNetwork } from "./network";
-import { EksNodeGroup, NodePoolSpec } from "./nodeGroup";
+import { EksNodeGroup, EksNodeGroupSpec, gpuNodeGroupSpec, systemNodeGroupSpec } from "./nodeGroup";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface EksClusterArgs {
     /** EKS cluster name (physical name; also in subnet and autoscaler tags). */
@@ -19,11 +22,13 @@ export interface EksClusterArgs {
     /** AWS region (for cluster-autoscaler). */
     region: pulumi.Input<string>;
     /** The always-on pool for system add-ons. */
-    systemPool: NodePoolSpec;
+    systemPool: SystemNodePoolSpec;
     /** The GPU pool; absent = none. */
-    gpuPool?: NodePoolSpec;
+    gpuPool?: GpuNodePoolSpec;
     /** EKS deletion protection on the cluster; protect the EFS model store and retain its volumes. */
     deletionProtection: boolean;
+    /** Owner of the model store's files: the user the model server runs as. */
+    modelStoreOwner: VolumeOwner;
     /** Tags on every AWS resource that takes them. */
     tags?: Record<string, string>;
 }
@@ -36,28 +41,47 @@ export function kubeconfigText(kubeconfig: unknown): string {
 /**
  * An EKS cluster ready for TorchServe: VPC, control plane (access entries, OIDC provider), a system and
  * an optional GPU managed node group, cluster-autoscaler, an EFS model store, and EBS block storage
- * (the default `gp3` class) for add-ons' volumes. `target` is what the
- * cloud-neutral platform consumes.
+ * (the default `gp3` class) for add-ons' volumes. `clusterTarget()` is what the cloud-neutral platform
+ * consumes.
  */
 export class EksCluster extends pulumi.ComponentResource {
-    readonly network: EksNetwork;
+    /** The cluster's VPC. */
+    readonly vpcId: pulumi.Output<string>;
+    /** The EKS control plane (@pulumi/eks). */
     readonly cluster: eks.Cluster;
+    /** Cluster name as EKS knows it. */
     readonly clusterName: pulumi.Output<string>;
+    /** kubeconfig for the cluster (secret). */
     readonly kubeconfig: pulumi.Output<string>;
+    /** Provider every Kubernetes object on this cluster uses. */
     readonly provider: k8s.Provider;
+    /** IAM role of every node. */
     readonly nodeRole: aws.iam.Role;
-    readonly systemNodeGroup: EksNodeGroup;
-    readonly gpuNodeGroup?: EksNodeGroup;
-    readonly modelStore: EfsModelStore;
-    readonly blockStorage: EbsBlockStorage;
-    readonly autoscaler: ClusterAutoscaler;
-    readonly target: ClusterTarget;
+    /** Managed node group of the system pool. */
+    readonly systemNodeGroup: aws.eks.NodeGroup;
+    /** Managed node group of the GPU pool, when there is one. */
+    readonly gpuNodeGroup?: aws.eks.NodeGroup;
+    /** The EFS file system holding the models. */
+    readonly modelStoreFileSystem: aws.efs.FileSystem;
+    /** The EFS CSI driver add-on the model store's volumes need. */
+    readonly modelStoreCsiDriver: aws.eks.Addon;
+    /** ReadWriteMany StorageClass of the model store (`efs-sc`). */
+    readonly modelStoreClass: k8s.storage.v1.StorageClass;
+    /** Name of the default `gp3` class; whatever takes it as an input waits for the class and its CSI driver. */
+    readonly blockStorageClassName: pulumi.Output<string>;
+    /** cluster-autoscaler's Helm release. */
+    readonly autoscalerRelease: k8s.helm.v3.Release;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:eks:Cluster", name, {}, opts);
+        super(
+            "torchserve-platform:index:EksCluster",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:Cluster"),
+        );
         const tags = args.tags ?? {};
 
-        this.network = new EksNetwork(
+        const network = new EksNetwork(
             name,
             {
                 clusterName: args.clusterName,
@@ -73,9 +97,9 @@ export class EksCluster extends pulumi.ComponentResource {
             {
                 name: args.clusterName,
                 version: args.kubernetesVersion,
-                vpcId: this.network.vpcId,
-                publicSubnetIds: this.network.publicSubnetIds,
-                privateSubnetIds: this.network.privateSubnetIds,
+                vpcId: network.vpcId,
+                publicSubnetIds: network.publicSubnetIds,
+                privateSubnetIds: network.privateSubnetIds,
                 nodeAssociatePublicIpAddress: false,
                 // Access entries, not the aws-auth ConfigMap; managed node groups get theirs from EKS.
                 authenticationMode: eks.AuthenticationMode.Api,
@@ -87,8 +111,9 @@ export class EksCluster extends pulumi.ComponentResource {
                 deletionProtection: args.deletionProtection,
                 tags,
             },
-            { parent: this, dependsOn: this.network.egressReady },
+            { parent: this, dependsOn: network.egressReady() },
         );
+        this.vpcId = network.vpcId;
         this.clusterName = this.cluster.eksCluster.name;
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfig.apply(kubeconfigText));
 
@@ -117,8 +142,8 @@ export class EksCluster extends pulumi.ComponentResource {
                     { parent: this },
                 ),
         );
-        const nodeDeps = [...nodePolicies, ...this.network.egressReady];
-        const nodeGroup = (pool: string, spec: NodePoolSpec) =>
+        const nodeDeps = [...nodePolicies, ...network.egressReady()];
+        const nodeGroup = (pool: string, spec: EksNodeGroupSpec) =>
             new EksNodeGroup(
                 `${name}-${pool}`,
                 {
@@ -126,46 +151,49 @@ export class EksCluster extends pulumi.ComponentResource {
                     clusterNameForTags: args.clusterName,
                     spec,
                     nodeRoleArn: this.nodeRole.arn,
-                    subnetIds: this.network.privateSubnetIds,
+                    subnetIds: network.privateSubnetIds,
                     tags,
-                    dependsOn: nodeDeps,
                 },
-                { parent: this },
-            );
-        this.systemNodeGroup = nodeGroup("system", args.systemPool);
-        this.gpuNodeGroup = args.gpuPool ? nodeGroup("gpu", args.gpuPool) : undefined;
+                { parent: this, nodeGroupDependsOn: nodeDeps },
+            ).nodeGroup;
+        this.systemNodeGroup = nodeGroup("system", systemNodeGroupSpec(args.systemPool));
+        this.gpuNodeGroup = args.gpuPool ? nodeGroup("gpu", gpuNodeGroupSpec(args.gpuPool)) : undefined;
+        // The storage add-ons' pods and cluster-autoscaler run on the system nodes.
+        const systemNodes = [this.systemNodeGroup];
 
-        this.modelStore = new EfsModelStore(
+        const modelStore = new EfsModelStore(
             `${name}-models`,
             {
                 clusterName: this.clusterName,
                 kubernetesVersion: args.kubernetesVersion,
-                vpcId: this.network.vpcId,
-                vpcCidr: this.network.cidrBlock,
-                subnetIds: this.network.privateSubnetIds,
+                vpcId: network.vpcId,
+                vpcCidr: network.cidrBlock,
+                subnetIds: network.privateSubnetIds,
                 oidcProviderArn: this.cluster.oidcProviderArn,
                 oidcIssuer: this.cluster.oidcIssuer,
-                provider: this.provider,
                 deletionProtection: args.deletionProtection,
-                nodesReady: [this.systemNodeGroup.nodeGroup],
+                owner: args.modelStoreOwner,
                 tags,
             },
-            { parent: this },
+            { parent: this, provider: this.provider, addonDependsOn: systemNodes },
         );
+        this.modelStoreFileSystem = modelStore.fileSystem;
+        this.modelStoreCsiDriver = modelStore.csiDriver;
+        this.modelStoreClass = modelStore.storageClass;
 
-        this.blockStorage = new EbsBlockStorage(
+        // The class's name as an output of the class: Prometheus, which takes it, waits for the class
+        // and its CSI add-on, while the mesh and Grafana (no volumes) need not.
+        this.blockStorageClassName = new EbsBlockStorage(
             `${name}-block`,
             {
                 clusterName: this.clusterName,
                 kubernetesVersion: args.kubernetesVersion,
                 oidcProviderArn: this.cluster.oidcProviderArn,
                 oidcIssuer: this.cluster.oidcIssuer,
-                provider: this.provider,
-                nodesReady: [this.systemNodeGroup.nodeGroup],
                 tags,
             },
-            { parent: this },
-        );
+            { parent: this, provider: this.provider, addonDependsOn: systemNodes },
+        ).storageClassName;
 
         const imageTag = clusterAutoscalerImageTag(args.kubernetesVersion);
         if (imageTag === undefined) {
@@ -174,7 +202,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 this,
             );
         }
-        this.autoscaler = new ClusterAutoscaler(
+        this.autoscalerRelease = new ClusterAutoscaler(
             `${name}-autoscaler`,
             {
                 clusterName: this.clusterName,
@@ -184,29 +212,28 @@ export class EksCluster extends pulumi.ComponentResource {
                 oidcIssuer: this.cluster.oidcIssuer,
                 imageTag,
                 placement: systemPlacement,
-                provider: this.provider,
-                dependsOn: [this.systemNodeGroup.nodeGroup],
                 tags,
             },
-            { parent: this },
-        );
+            { parent: this, provider: this.provider, releaseDependsOn: systemNodes },
+        ).release;
+        this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
+    }
 
-        this.target = {
+    /** What the cloud-neutral platform needs from this cluster. */
+    clusterTarget(): ClusterTarget {
+        return {
             name: this.clusterName,
             kubeconfig: this.kubeconfig,
             provider: this.provider,
             gpuPlacement,
             systemPlacement,
-            modelStoreClassName: this.modelStore.storageClassName,
-            // An output of the gp3 StorageClass: Prometheus, which takes it, waits for the class and its
-            // CSI add-on, while the mesh and Grafana (no volumes) need not.
-            blockStorageClassName: this.blockStorage.storageClassName,
+            modelStoreClassName: this.modelStoreClass.metadata.name,
+            blockStorageClassName: this.blockStorageClassName,
             // The AL2023 NVIDIA AMI has the driver and toolkit but no device plugin.
             needsDevicePlugin: true,
-            gpuPoolReady: this.gpuNodeGroup ? [this.gpuNodeGroup.nodeGroup] : [],
-            systemReady: [this.systemNodeGroup.nodeGroup],
-            clusterReady: [this.systemNodeGroup.nodeGroup, this.modelStore.storageClass, this.modelStore.csiDriver],
+            gpuPoolReady: this.gpuNodeGroup ? [this.gpuNodeGroup] : [],
+            systemReady: [this.systemNodeGroup],
+            clusterReady: [this.systemNodeGroup, this.modelStoreClass, this.modelStoreCsiDriver],
         };
-        this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
     }
 }

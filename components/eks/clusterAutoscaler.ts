@@ -1,9 +1,11 @@
-import { HelmValues } from "../cluster/freeform";
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { HelmValues } from "../cluster/freeform";
 import { Placement } from "../cluster/target";
 import { clusterAutoscalerChart } from "./defaults";
 import { clusterAutoscalerPolicy, IrsaRole } from "./iam";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 /** Namespace and service account cluster-autoscaler runs as; its IAM role trusts exactly this. */
 export const clusterAutoscalerNamespace = "kube-system";
@@ -63,22 +65,36 @@ export interface ClusterAutoscalerArgs {
     imageTag?: string;
     /** Where the autoscaler runs (the system pool). */
     placement: Placement;
-    /** Kubernetes provider of the cluster. */
-    provider: k8s.Provider;
-    /** Wait for these (the system node group) before installing. */
-    dependsOn?: pulumi.Resource[];
     /** Tags on AWS resources. */
     tags?: Record<string, string>;
 }
 
-/** cluster-autoscaler with ASG auto-discovery, its IAM role bound to its service account through IRSA. */
+/** Resource options of ClusterAutoscaler. */
+export interface ClusterAutoscalerOptions extends pulumi.ComponentResourceOptions {
+    /**
+     * Resources the Helm release waits for (the system node group), besides its role's permissions.
+     * Unlike `dependsOn`, which would order only the component itself.
+     */
+    releaseDependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * cluster-autoscaler with ASG auto-discovery, its IAM role bound to its service account through IRSA,
+ * installed through the Kubernetes provider given as `opts.provider`.
+ */
 export class ClusterAutoscaler extends pulumi.ComponentResource {
-    readonly role: IrsaRole;
+    /** IAM role of the autoscaler's service account (IRSA). */
+    readonly role: aws.iam.Role;
     readonly release: k8s.helm.v3.Release;
 
-    constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:eks:ClusterAutoscaler", name, {}, opts);
-        this.role = new IrsaRole(
+    constructor(name: string, args: ClusterAutoscalerArgs, opts?: ClusterAutoscalerOptions) {
+        super(
+            "torchserve-platform:index:ClusterAutoscaler",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:ClusterAutoscaler"),
+        );
+        const irsa = new IrsaRole(
             name,
             {
                 oidcProviderArn: args.oidcProviderArn,
@@ -90,6 +106,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        this.role = irsa.role;
 
         this.release = new k8s.helm.v3.Release(
             name,
@@ -101,15 +118,14 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
                 values: clusterAutoscalerValues({
                     clusterName: args.clusterName,
                     region: args.region,
-                    roleArn: this.role.arn,
+                    roleArn: irsa.arn,
                     imageTag: args.imageTag,
                     placement: args.placement,
                 }),
             },
             {
                 parent: this,
-                provider: args.provider,
-                dependsOn: [...(args.dependsOn ?? []), ...this.role.permissions],
+                dependsOn: [...(opts?.releaseDependsOn ?? []), ...irsa.permissions()],
             },
         );
         this.registerOutputs({ roleArn: this.role.arn });

@@ -12,10 +12,17 @@ export interface CsiClusterArgs {
     oidcProviderArn: pulumi.Input<string>;
     /** OIDC issuer without `https://`. */
     oidcIssuer: pulumi.Input<string>;
-    /** The add-on's pods need nodes to run on before it reports ACTIVE. */
-    nodesReady: pulumi.Resource[];
     /** Tags on AWS resources. */
     tags?: Record<string, string>;
+}
+
+/** Resource options of a storage component that installs a CSI driver add-on. */
+export interface CsiStorageOptions extends pulumi.ComponentResourceOptions {
+    /**
+     * Resources the add-on waits for: its pods need nodes to run on before it reports ACTIVE (the
+     * system node group). Unlike `dependsOn`, which would order only the component itself.
+     */
+    addonDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** A CSI driver installed as an EKS add-on, with its controller's IAM role (IRSA). */
@@ -29,14 +36,16 @@ export interface CsiAddonArgs extends CsiClusterArgs {
 }
 
 /**
- * The role and the add-on, as children of `parent` named `<name>`. The add-on version is the one
- * EKS marks default for the Kubernetes version (not "most recent"), resolved once and recorded in
- * state; a preview shows it if AWS changes the default.
+ * The role and the add-on, as children of `parent` named `<name>`; the add-on waits for `dependsOn`
+ * and the role's permissions. The add-on version is the one EKS marks default for the Kubernetes
+ * version (not "most recent"), resolved once and recorded in state; a preview shows it if AWS
+ * changes the default.
  */
 export function csiAddon(
     name: string,
     args: CsiAddonArgs,
     parent: pulumi.Resource,
+    dependsOn: pulumi.Input<pulumi.Resource>[] = [],
 ): { role: IrsaRole; addon: aws.eks.Addon } {
     const role = new IrsaRole(
         name,
@@ -69,7 +78,7 @@ export function csiAddon(
             resolveConflictsOnUpdate: "OVERWRITE",
             tags: args.tags ?? {},
         },
-        { parent, dependsOn: [...args.nodesReady, ...role.permissions] },
+        { parent, dependsOn: [...dependsOn, ...role.permissions()] },
     );
     return { role, addon };
 }

@@ -1,5 +1,6 @@
 // EKS defaults and the names other code relies on (node labels, taints, chart pins). One place, so a
 // label used for placement cannot drift from the label put on the nodes.
+import { eksLegacyPoolLabelKey, gpuTaintKey, poolNames } from "../cluster/nodePool";
 import { Placement, Toleration } from "../cluster/target";
 
 /** Per-cloud defaults for `cloud: aws` when the stack leaves them out. */
@@ -15,13 +16,12 @@ export const eksDefaults = {
     zoneCount: 3,
 } as const;
 
-/** Label on every node the program creates, naming its pool; placement selects on it. */
-export const poolLabelKey = "torchserve.pytorch.org/pool";
-export const gpuPoolLabels = { [poolLabelKey]: "gpu" } as const;
-export const systemPoolLabels = { [poolLabelKey]: "system" } as const;
+/** Labels naming each node's pool (EKS keeps its original key, see `eksLegacyPoolLabelKey`); placement selects on them. */
+export const gpuPoolLabels = { [eksLegacyPoolLabelKey]: poolNames.gpu } as const;
+export const systemPoolLabels = { [eksLegacyPoolLabelKey]: poolNames.system } as const;
 
 /** Taint on GPU nodes so only pods asking for GPUs (and tolerating it) land there. */
-export const gpuTaint = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
+export const gpuTaint = { key: gpuTaintKey, value: "true", effect: "NoSchedule" } as const;
 
 /** Toleration matching `gpuTaint` whatever its value. */
 export const gpuToleration: Toleration = { key: gpuTaint.key, operator: "Exists", effect: "NoSchedule" };

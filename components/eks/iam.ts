@@ -1,6 +1,7 @@
 // IAM documents as pure functions, so tests read the exact policy a role gets.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 /** Managed policies every EKS node needs: join the cluster, run the VPC CNI, pull from ECR. */
 export const nodeManagedPolicies = [
@@ -111,11 +112,18 @@ export interface IrsaRoleArgs {
 export class IrsaRole extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
     readonly arn: pulumi.Output<string>;
-    /** The role has its permissions once these exist. */
-    readonly permissions: pulumi.Resource[];
+    /** One attachment per `managedPolicyArns` entry. */
+    readonly policyAttachments: aws.iam.RolePolicyAttachment[];
+    /** The role's `inlinePolicy`, when given. */
+    readonly inlinePolicy?: aws.iam.RolePolicy;
 
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:eks:IrsaRole", name, {}, opts);
+        super(
+            "torchserve-platform:index:IrsaRole",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:IrsaRole"),
+        );
         const subject = serviceAccountSubject(args.namespace, args.serviceAccount);
         this.role = new aws.iam.Role(
             name,
@@ -128,7 +136,7 @@ export class IrsaRole extends pulumi.ComponentResource {
             { parent: this },
         );
         this.arn = this.role.arn;
-        this.permissions = (args.managedPolicyArns ?? []).map(
+        this.policyAttachments = (args.managedPolicyArns ?? []).map(
             (policyArn, i) =>
                 new aws.iam.RolePolicyAttachment(
                     `${name}-${i}`,
@@ -140,10 +148,17 @@ export class IrsaRole extends pulumi.ComponentResource {
                 ),
         );
         if (args.inlinePolicy !== undefined) {
-            this.permissions.push(
-                new aws.iam.RolePolicy(name, { role: this.role.id, policy: args.inlinePolicy }, { parent: this }),
+            this.inlinePolicy = new aws.iam.RolePolicy(
+                name,
+                { role: this.role.id, policy: args.inlinePolicy },
+                { parent: this },
             );
         }
         this.registerOutputs({ arn: this.arn });
+    }
+
+    /** What grants the role its permissions: whatever uses the role waits for these. */
+    permissions(): pulumi.Resource[] {
+        return [...this.policyAttachments, ...(this.inlinePolicy ? [this.inlinePolicy] : [])];
     }
 }

@@ -1,19 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { modelServerUid } from "../torchserve/conventions";
-import { csiAddon, CsiClusterArgs } from "./csiAddon";
-import { efsCsiDriverPolicyArn, IrsaRole } from "./iam";
+import { VolumeOwner } from "../cluster/storage";
+import { csiAddon, CsiClusterArgs, CsiStorageOptions } from "./csiAddon";
+import { efsCsiDriverPolicyArn } from "./iam";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 /** StorageClass name TorchServe's model-store claim uses on EKS. */
 export const efsStorageClassName = "efs-sc";
 
 /**
  * The EFS StorageClass: each claim gets its own EFS access point whose root directory is created owned
- * by TorchServe's uid/gid and that maps every client to them, so the non-root server can write models
- * whatever the file system's own permissions. EFS is NFS: ReadWriteMany across nodes and zones.
+ * by `owner` (the model server's uid/gid) and that maps every client to them, so a non-root server can
+ * write models whatever the file system's own permissions. EFS is NFS: ReadWriteMany across nodes and zones.
  */
-export function efsStorageClass(fileSystemId: pulumi.Input<string>, retain: boolean) {
+export function efsStorageClass(fileSystemId: pulumi.Input<string>, retain: boolean, owner: VolumeOwner) {
     return {
         metadata: { name: efsStorageClassName },
         provisioner: "efs.csi.aws.com",
@@ -21,8 +22,8 @@ export function efsStorageClass(fileSystemId: pulumi.Input<string>, retain: bool
             provisioningMode: "efs-ap",
             fileSystemId,
             directoryPerms: "700",
-            uid: String(modelServerUid),
-            gid: String(modelServerUid),
+            uid: String(owner.uid),
+            gid: String(owner.gid),
         },
         // Retain keeps the access point and its models when a claim is deleted.
         reclaimPolicy: retain ? "Retain" : "Delete",
@@ -40,28 +41,35 @@ export interface EfsModelStoreArgs extends CsiClusterArgs {
     vpcCidr: string;
     /** Subnets the nodes run in; one mount target each (one per zone). */
     subnetIds: pulumi.Input<string>[];
-    /** Kubernetes provider of the cluster. */
-    provider: k8s.Provider;
     /** Protect the file system and retain volumes (models survive `pulumi destroy` attempts). */
     deletionProtection: boolean;
+    /** Who owns each claim's directory: the user the model server runs as. */
+    owner: VolumeOwner;
 }
 
 /**
  * Shared model store on EFS: encrypted file system with a mount target per node subnet, NFS allowed from
- * the VPC, the EFS CSI driver as an EKS add-on (IAM through IRSA) and the `efs-sc` StorageClass.
+ * the VPC, the EFS CSI driver as an EKS add-on (IAM through IRSA) and the `efs-sc` StorageClass, created
+ * through the Kubernetes provider given as `opts.provider`.
  */
 export class EfsModelStore extends pulumi.ComponentResource {
     readonly fileSystem: aws.efs.FileSystem;
     readonly securityGroup: aws.ec2.SecurityGroup;
     readonly nfsRule: aws.vpc.SecurityGroupIngressRule;
     readonly mountTargets: aws.efs.MountTarget[];
-    readonly csiRole: IrsaRole;
+    /** IAM role of the CSI driver (IRSA). */
+    readonly csiRole: aws.iam.Role;
     readonly csiDriver: aws.eks.Addon;
     readonly storageClass: k8s.storage.v1.StorageClass;
     readonly storageClassName: pulumi.Output<string>;
 
-    constructor(name: string, args: EfsModelStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:eks:EfsModelStore", name, {}, opts);
+    constructor(name: string, args: EfsModelStoreArgs, opts?: CsiStorageOptions) {
+        super(
+            "torchserve-platform:index:EfsModelStore",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:EfsModelStore"),
+        );
         const parent = { parent: this };
         const tags = args.tags ?? {};
 
@@ -112,7 +120,7 @@ export class EfsModelStore extends pulumi.ComponentResource {
                 ),
         );
 
-        ({ role: this.csiRole, addon: this.csiDriver } = csiAddon(
+        const csi = csiAddon(
             `${name}-efs-csi`,
             {
                 ...args,
@@ -123,14 +131,16 @@ export class EfsModelStore extends pulumi.ComponentResource {
                 tags,
             },
             this,
-        ));
+            opts?.addonDependsOn,
+        );
+        this.csiRole = csi.role.role;
+        this.csiDriver = csi.addon;
 
         this.storageClass = new k8s.storage.v1.StorageClass(
             `${name}-efs-sc`,
-            efsStorageClass(this.fileSystem.id, args.deletionProtection),
+            efsStorageClass(this.fileSystem.id, args.deletionProtection, args.owner),
             {
                 parent: this,
-                provider: args.provider,
                 // Claims bind immediately; volumes mount only once a mount target exists in the node's zone.
                 dependsOn: [this.csiDriver, ...this.mountTargets],
             },

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface EksNetworkArgs {
     /** EKS cluster name; subnets carry `kubernetes.io/cluster/<name>` so load balancers find them. */
@@ -67,11 +68,20 @@ export class EksNetwork extends pulumi.ComponentResource {
     readonly privateSubnets: aws.ec2.Subnet[];
     readonly publicSubnetIds: pulumi.Output<string>[];
     readonly privateSubnetIds: pulumi.Output<string>[];
-    /** Private subnets can reach the internet only once this route exists. */
-    readonly egressReady: pulumi.Resource[];
+    /** The private subnets' way out (see `egressReady`). */
+    readonly natGateway: aws.ec2.NatGateway;
+    /** Routes the private subnets to the NAT gateway. */
+    readonly privateRouteTable: aws.ec2.RouteTable;
+    /** One per private subnet. */
+    readonly privateRouteTableAssociations: aws.ec2.RouteTableAssociation[];
 
     constructor(name: string, args: EksNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:eks:Network", name, {}, opts);
+        super(
+            "torchserve-platform:index:EksNetwork",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:Network"),
+        );
         const parent = { parent: this };
         const tags = args.tags ?? {};
         const cidrs = subnetCidrs(args.cidrBlock, args.zoneCount);
@@ -151,7 +161,7 @@ export class EksNetwork extends pulumi.ComponentResource {
             },
             parent,
         );
-        const nat = new aws.ec2.NatGateway(
+        this.natGateway = new aws.ec2.NatGateway(
             `${name}-nat`,
             {
                 allocationId: natIp.id,
@@ -160,11 +170,11 @@ export class EksNetwork extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [igw] },
         );
-        const privateRoutes = new aws.ec2.RouteTable(
+        this.privateRouteTable = new aws.ec2.RouteTable(
             `${name}-private`,
             {
                 vpcId: this.vpc.id,
-                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: this.natGateway.id }],
                 tags: { ...tags, Name: `${args.clusterName}-private` },
             },
             parent,
@@ -187,13 +197,13 @@ export class EksNetwork extends pulumi.ComponentResource {
                     parent,
                 ),
         );
-        const privateAssociations = this.privateSubnets.map(
+        this.privateRouteTableAssociations = this.privateSubnets.map(
             (subnet, i) =>
                 new aws.ec2.RouteTableAssociation(
                     `${name}-private-${i}`,
                     {
                         subnetId: subnet.id,
-                        routeTableId: privateRoutes.id,
+                        routeTableId: this.privateRouteTable.id,
                     },
                     parent,
                 ),
@@ -201,11 +211,15 @@ export class EksNetwork extends pulumi.ComponentResource {
 
         this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
         this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
-        this.egressReady = [nat, privateRoutes, ...privateAssociations];
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
         });
+    }
+
+    /** Private subnets reach the internet only once these exist: nodes and the control plane wait for them. */
+    egressReady(): pulumi.Resource[] {
+        return [this.natGateway, this.privateRouteTable, ...this.privateRouteTableAssociations];
     }
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GpuNodePoolSettings, SystemNodePoolSettings } from "../../stacks/config/settings";
+import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
 import {
     acceleratorFor,
     acceleratorLabelKey,
@@ -9,61 +9,96 @@ import {
     gpuTaint,
     systemPoolLabels,
 } from "./defaults";
+import { aliasPreviousType } from "../cluster/typeToken";
+
+/** Effect of a node taint, in Kubernetes' spelling. */
+export const NodeTaintEffect = {
+    NoSchedule: "NoSchedule",
+    PreferNoSchedule: "PreferNoSchedule",
+    NoExecute: "NoExecute",
+} as const;
+export type NodeTaintEffect = (typeof NodeTaintEffect)[keyof typeof NodeTaintEffect];
 
 /** A Kubernetes taint as nodes carry it. */
 export interface NodeTaint {
+    /** Taint key, e.g. `nvidia.com/gpu`. */
     key: string;
+    /** Taint value. */
     value: string;
-    effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+    /** What the taint does to pods that do not tolerate it. */
+    effect: NodeTaintEffect;
 }
 
-/** What one managed node group is, independent of the AWS API's spelling. */
-export interface NodePoolSpec {
+/**
+ * EKS AMI types the node groups use. GPU nodes use AL2023_x86_64_NVIDIA: the EKS-optimised Amazon Linux
+ * 2023 image with the NVIDIA driver and container toolkit, but no device plugin, so the cloud-neutral
+ * NVIDIA device plugin chart runs on it exactly as on AKS. Bottlerocket's NVIDIA variant would bundle its
+ * own plugin (one more cloud-specific path) and offers no shell for debugging drivers. x86 only: the
+ * TorchServe GPU images are linux/amd64.
+ */
+export const EksAmiType = {
+    Standard: "AL2023_x86_64_STANDARD",
+    Nvidia: "AL2023_x86_64_NVIDIA",
+} as const;
+export type EksAmiType = (typeof EksAmiType)[keyof typeof EksAmiType];
+
+/** Capacity a managed node group buys. */
+export const EksCapacityType = { OnDemand: "ON_DEMAND", Spot: "SPOT" } as const;
+export type EksCapacityType = (typeof EksCapacityType)[keyof typeof EksCapacityType];
+
+/** One managed node group in the EKS API's terms (built from the cloud-neutral pool model). */
+export interface EksNodeGroupSpec {
+    /** EC2 instance type. */
     instanceType: string;
-    /**
-     * EKS AMI type. GPU nodes use AL2023_x86_64_NVIDIA: the EKS-optimised Amazon Linux 2023 image with the
-     * NVIDIA driver and container toolkit, but no device plugin, so the cloud-neutral NVIDIA device plugin
-     * chart runs on it exactly as on AKS. Bottlerocket's NVIDIA variant would bundle its own plugin (one
-     * more cloud-specific path) and offers no shell for debugging drivers. x86 only: the TorchServe GPU
-     * images are linux/amd64.
-     */
-    amiType: "AL2023_x86_64_STANDARD" | "AL2023_x86_64_NVIDIA";
+    /** AMI type (see `EksAmiType`). */
+    amiType: EksAmiType;
+    /** Fewest nodes (the Auto Scaling group's minimum; also its initial desired size). */
     minNodes: number;
+    /** Most nodes. */
     maxNodes: number;
-    capacityType: "ON_DEMAND" | "SPOT";
+    /** On-demand or Spot capacity. */
+    capacityType: EksCapacityType;
+    /** Root volume size, GiB. */
     diskSizeGb: number;
+    /** Kubernetes labels on every node. */
     labels: Record<string, string>;
+    /** Kubernetes taints on every node. */
     taints: NodeTaint[];
 }
 
-export function systemPoolSpec(pool: SystemNodePoolSettings): NodePoolSpec {
+/** The system pool as a node group: standard AL2023, on-demand, labelled, untainted. */
+export function systemNodeGroupSpec(pool: SystemNodePoolSpec): EksNodeGroupSpec {
     return {
         instanceType: pool.instanceType ?? eksDefaults.systemInstanceType,
-        amiType: "AL2023_x86_64_STANDARD",
+        amiType: EksAmiType.Standard,
         minNodes: pool.minNodes,
         maxNodes: pool.maxNodes,
-        capacityType: "ON_DEMAND",
+        capacityType: EksCapacityType.OnDemand,
         diskSizeGb: eksDefaults.systemDiskSizeGb,
         labels: { ...systemPoolLabels },
         taints: [],
     };
 }
 
-export function gpuPoolSpec(pool: GpuNodePoolSettings): NodePoolSpec {
+/**
+ * The GPU pool as a node group: the NVIDIA AMI, the GPU taint, and the GPU model label
+ * cluster-autoscaler reads (from the instance family; `gpusPerNode` is the instance type's own).
+ */
+export function gpuNodeGroupSpec(pool: GpuNodePoolSpec): EksNodeGroupSpec {
     return {
         instanceType: pool.instanceType,
-        amiType: "AL2023_x86_64_NVIDIA",
+        amiType: EksAmiType.Nvidia,
         minNodes: pool.minNodes,
         maxNodes: pool.maxNodes,
-        capacityType: pool.spot ? "SPOT" : "ON_DEMAND",
+        capacityType: pool.spot ? EksCapacityType.Spot : EksCapacityType.OnDemand,
         diskSizeGb: pool.diskSizeGb,
-        labels: { ...gpuPoolLabels, [acceleratorLabelKey]: acceleratorFor(pool.instanceType, pool.gpuType) },
+        labels: { ...gpuPoolLabels, [acceleratorLabelKey]: acceleratorFor(pool.instanceType) },
         taints: [{ ...gpuTaint }],
     };
 }
 
 /** Kubernetes taint effect → the EKS API's spelling. */
-export function eksTaintEffect(effect: NodeTaint["effect"]): "NO_SCHEDULE" | "PREFER_NO_SCHEDULE" | "NO_EXECUTE" {
+export function eksTaintEffect(effect: NodeTaintEffect): "NO_SCHEDULE" | "PREFER_NO_SCHEDULE" | "NO_EXECUTE" {
     return ({ NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const)[
         effect
     ];
@@ -74,7 +109,7 @@ export function eksTaintEffect(effect: NodeTaint["effect"]): "NO_SCHEDULE" | "PR
  * (matching the chart's `autoDiscovery.tags`), and node-template labels/taints so it can tell, while the
  * group is at zero nodes, that a pending GPU pod would fit a new node.
  */
-export function autoscalerTags(clusterName: string, spec: NodePoolSpec): Record<string, string> {
+export function autoscalerTags(clusterName: string, spec: EksNodeGroupSpec): Record<string, string> {
     const tags: Record<string, string> = {
         "k8s.io/cluster-autoscaler/enabled": "true",
         [`k8s.io/cluster-autoscaler/${clusterName}`]: "owned",
@@ -89,7 +124,7 @@ export function autoscalerTags(clusterName: string, spec: NodePoolSpec): Record<
 }
 
 /** The managed node group's arguments for a spec (everything but cluster, role and subnets). */
-export function nodeGroupArgs(spec: NodePoolSpec, clusterName: string, tags: Record<string, string>) {
+export function nodeGroupArgs(spec: EksNodeGroupSpec, clusterName: string, tags: Record<string, string>) {
     return {
         amiType: spec.amiType,
         instanceTypes: [spec.instanceType],
@@ -112,15 +147,22 @@ export interface EksNodeGroupArgs {
     /** Plain cluster name, for autoscaler tag keys (tag keys must be known at preview). */
     clusterNameForTags: string;
     /** What the group is. */
-    spec: NodePoolSpec;
+    spec: EksNodeGroupSpec;
     /** IAM role the nodes run as. */
     nodeRoleArn: pulumi.Input<string>;
     /** Private subnets to place nodes in. */
     subnetIds: pulumi.Input<string>[];
     /** Tags on the node group. */
     tags?: Record<string, string>;
-    /** Resources the nodes need before they boot (role policies, NAT egress). */
-    dependsOn?: pulumi.Resource[];
+}
+
+/** Resource options of EksNodeGroup. */
+export interface EksNodeGroupOptions extends pulumi.ComponentResourceOptions {
+    /**
+     * Resources the nodes need before they boot (role policies, NAT egress); the node group waits for
+     * them. Unlike `dependsOn`, which would order only the component itself.
+     */
+    nodeGroupDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** An EKS managed node group whose Auto Scaling group is tagged for cluster-autoscaler. */
@@ -128,8 +170,13 @@ export class EksNodeGroup extends pulumi.ComponentResource {
     readonly nodeGroup: aws.eks.NodeGroup;
     readonly asgTags: aws.autoscaling.Tag[];
 
-    constructor(name: string, args: EksNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:eks:NodeGroup", name, {}, opts);
+    constructor(name: string, args: EksNodeGroupArgs, opts?: EksNodeGroupOptions) {
+        super(
+            "torchserve-platform:index:EksNodeGroup",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:eks:NodeGroup"),
+        );
         this.nodeGroup = new aws.eks.NodeGroup(
             name,
             {
@@ -140,7 +187,7 @@ export class EksNodeGroup extends pulumi.ComponentResource {
             },
             {
                 parent: this,
-                dependsOn: args.dependsOn,
+                dependsOn: opts?.nodeGroupDependsOn,
                 // cluster-autoscaler changes the desired size; a later `pulumi up` must not reset it.
                 ignoreChanges: ["scalingConfig.desiredSize"],
             },

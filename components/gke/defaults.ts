@@ -1,4 +1,5 @@
 // Names and defaults of the GKE cluster that other code (tests, docs, the platform) relies on.
+import { gpuTaintKey, poolLabelKey, poolNames } from "../cluster/nodePool";
 import { Placement } from "../cluster/target";
 
 /**
@@ -15,17 +16,17 @@ export const releaseChannel = "REGULAR";
 export const defaultSystemMachineType = "e2-standard-4";
 
 /** Node pool names; GKE labels every node with its pool (`cloud.google.com/gke-nodepool`). */
-export const systemPoolName = "system";
-export const gpuPoolName = "gpu";
+export const systemPoolName = poolNames.system;
+export const gpuPoolName = poolNames.gpu;
 
 /** Label we put on every GPU node; GPU pods select it. (GKE also sets `cloud.google.com/gke-accelerator`.) */
-export const gpuNodeLabel = { key: "torchserve.pytorch.org/node-pool", value: "gpu" } as const;
+export const gpuNodeLabel = { key: poolLabelKey, value: poolNames.gpu } as const;
 
 /**
  * The taint GKE itself puts on GPU nodes when the cluster has non-GPU pools; declared so the pool
  * is tainted the same way whatever else the cluster has.
  */
-export const gpuTaint = { key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" } as const;
+export const gpuTaint = { key: gpuTaintKey, value: "present", effect: "NO_SCHEDULE" } as const;
 
 /** Nodes may call Google APIs as far as their service account's IAM roles allow. */
 export const nodeOauthScopes = ["https://www.googleapis.com/auth/cloud-platform"];

@@ -4,16 +4,17 @@ import * as compute from "@pulumi/gcp/compute";
 import * as container from "@pulumi/gcp/container";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GpuNodePoolSettings, SystemNodePoolSettings } from "../../stacks/config/settings";
+import { SystemNodePoolSpec } from "../cluster/nodePool";
 import { ClusterTarget } from "../cluster/target";
 import { addressPlan, defaultKubernetesVersion, gpuPlacement, releaseChannel, systemPlacement } from "./defaults";
 import { gkeKubeconfig } from "./kubeconfig";
-import { gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
+import { GkeGpuNodePoolSpec, gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
 import { filestoreStorageClassArgs } from "./storage";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./defaults";
 export { gkeContextName, gkeKubeconfig } from "./kubeconfig";
-export { gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
+export { GkeGpuNodePoolSpec, gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
 export { filestoreStorageClassArgs, modelStoreClassName } from "./storage";
 
 export interface GkeClusterArgs {
@@ -26,29 +27,43 @@ export interface GkeClusterArgs {
     /** Minimum Kubernetes `<major>.<minor>` version; `defaultKubernetesVersion` when absent. */
     kubernetesVersion?: string;
     /** Size and machine type of the system pool (totals across zones). */
-    systemNodePool: SystemNodePoolSettings;
-    /** The GPU pool; absent = a cluster without GPUs. `gpuType` is required. */
-    gpuNodePool?: GpuNodePoolSettings;
+    systemNodePool: SystemNodePoolSpec;
+    /** The GPU pool, with the accelerator to attach; absent = a cluster without GPUs. */
+    gpuNodePool?: GkeGpuNodePoolSpec;
     /** GKE deletion protection on the cluster; Filestore model stores are Retained. */
     deletionProtection: boolean;
 }
 
+/**
+ * A GKE cluster ready for TorchServe: a VPC-native network, the regional cluster, a system and an
+ * optional GPU node pool and a Filestore model store class. `clusterTarget()` is what the
+ * cloud-neutral platform consumes.
+ */
 export class GkeCluster extends pulumi.ComponentResource {
+    /** The cluster's VPC network. */
     readonly network: compute.Network;
+    /** Its subnetwork, with the pods' and Services' secondary ranges. */
     readonly subnetwork: compute.Subnetwork;
+    /** The regional GKE cluster. */
     readonly cluster: container.Cluster;
+    /** Node pool of the system pool. */
     readonly systemPool: container.NodePool;
+    /** Node pool of the GPU pool, when there is one. */
     readonly gpuPool?: container.NodePool;
     /** kubeconfig using gke-gcloud-auth-plugin (secret: it names the endpoint and CA). */
     readonly kubeconfig: pulumi.Output<string>;
     /** Provider every Kubernetes object on this cluster uses. */
     readonly provider: k8s.Provider;
+    /** ReadWriteMany StorageClass of the model store (Filestore). */
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
-    /** What the platform needs from this cluster. */
-    readonly target: ClusterTarget;
 
     constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:gke:GkeCluster", name, {}, opts);
+        super(
+            "torchserve-platform:index:GkeCluster",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:gke:GkeCluster"),
+        );
         const parent = { parent: this };
         const { project, region } = args;
 
@@ -136,7 +151,12 @@ export class GkeCluster extends pulumi.ComponentResource {
             { ...parent, provider: this.provider },
         );
 
-        this.target = {
+        this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
+    }
+
+    /** What the cloud-neutral platform needs from this cluster. */
+    clusterTarget(): ClusterTarget {
+        return {
             name: this.cluster.name,
             kubeconfig: this.kubeconfig,
             provider: this.provider,
@@ -154,7 +174,5 @@ export class GkeCluster extends pulumi.ComponentResource {
             systemReady: [this.systemPool],
             clusterReady: [this.systemPool, this.modelStoreClass],
         };
-
-        this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
     }
 }

@@ -1,6 +1,6 @@
-// Node pool arguments as pure functions of the settings, so tests can read them without a cluster.
+// Node pool arguments as pure functions of the pool model, so tests can read them without a cluster.
 import type * as container from "@pulumi/gcp/container";
-import { GpuNodePoolSettings, SystemNodePoolSettings } from "../../stacks/config/settings";
+import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
 import {
     defaultSystemMachineType,
     gpuNodeLabel,
@@ -11,6 +11,12 @@ import {
 } from "./defaults";
 
 type PoolArgs = Omit<container.NodePoolArgs, "cluster" | "location" | "project">;
+
+/** A GKE GPU pool: GKE attaches accelerators to a machine type, so it must be told which. */
+export interface GkeGpuNodePoolSpec extends GpuNodePoolSpec {
+    /** Accelerator type attached to each node (`gpusPerNode` of them), e.g. `nvidia-tesla-t4`, `nvidia-l4`. */
+    accelerator: string;
+}
 
 /** What every node shares: Workload Identity's metadata server, API scopes, auto repair/upgrade. */
 const commonNodeConfig = {
@@ -24,7 +30,7 @@ const management = { autoRepair: true, autoUpgrade: true };
  * The system pool. Sizes are totals across the region's zones (the same meaning minNodes/maxNodes
  * have on EKS and AKS); it starts with one node per zone and the autoscaler settles it in range.
  */
-export function systemNodePoolArgs(pool: SystemNodePoolSettings): PoolArgs {
+export function systemNodePoolArgs(pool: SystemNodePoolSpec): PoolArgs {
     return {
         name: systemPoolName,
         initialNodeCount: 1,
@@ -49,8 +55,7 @@ export function systemNodePoolArgs(pool: SystemNodePoolSettings): PoolArgs {
  * autoscaler add nodes in whichever zone has capacity, so creating the pool never asks for more
  * GPUs (quota) than the workload needs; `minNodes` keeps that many once up.
  */
-export function gpuNodePoolArgs(pool: GpuNodePoolSettings): PoolArgs {
-    if (!pool.gpuType) throw new Error("gpuNodePool.gpuType is required on GKE (e.g. nvidia-tesla-t4)");
+export function gpuNodePoolArgs(pool: GkeGpuNodePoolSpec): PoolArgs {
     return {
         name: gpuPoolName,
         initialNodeCount: 0,
@@ -69,7 +74,7 @@ export function gpuNodePoolArgs(pool: GpuNodePoolSettings): PoolArgs {
             spot: pool.spot,
             guestAccelerators: [
                 {
-                    type: pool.gpuType,
+                    type: pool.accelerator,
                     count: pool.gpusPerNode,
                     // The driver GKE pins for the node version (LATEST tracks newer branches).
                     gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" },

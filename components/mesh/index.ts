@@ -20,6 +20,7 @@ import {
     releaseNames,
 } from "./charts";
 import { inferenceRouteObjects, IstioObject, RouteTarget } from "./routes";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./charts";
 export * from "./routes";
@@ -87,7 +88,12 @@ export class IstioMesh extends pulumi.ComponentResource {
     readonly gatewaySelector: Record<string, string> = gatewaySelectorLabels();
 
     constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:mesh:IstioMesh", name, {}, opts);
+        super(
+            "torchserve-platform:index:IstioMesh",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:mesh:IstioMesh"),
+        );
         const child = { parent: this, provider: args.provider };
 
         const systemNs = new k8s.core.v1.Namespace(
@@ -188,7 +194,12 @@ export class InferenceRoutes extends pulumi.ComponentResource {
     readonly objects: k8s.apiextensions.CustomResource[];
 
     constructor(name: string, args: InferenceRoutesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:mesh:InferenceRoutes", name, {}, opts);
+        super(
+            "torchserve-platform:index:InferenceRoutes",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:mesh:InferenceRoutes"),
+        );
         const { provider, istio, dependsOn, ...target } = args;
         this.objects = inferenceRouteObjects(istio, target).map((o) =>
             customResource(`${o.metadata.namespace}-${o.kind.toLowerCase()}-${o.metadata.name}`, o, {

@@ -9,6 +9,7 @@ import { charts, releaseNames } from "./charts";
 import { latencyTargetQuantity, queueLatencyAdapterRule, queueLatencyMetricName } from "./queries";
 import { pinnedRelease } from "./release";
 import { prometheusAdapterValues } from "./values";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface AutoscalingArgs {
     /** Provider of the target cluster. */
@@ -33,7 +34,12 @@ export class Autoscaling extends pulumi.ComponentResource {
     readonly hpa: k8s.autoscaling.v2.HorizontalPodAutoscaler;
 
     constructor(name: string, args: AutoscalingArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:monitoring:Autoscaling", name, {}, opts);
+        super(
+            "torchserve-platform:index:Autoscaling",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:monitoring:Autoscaling"),
+        );
         const childOpts = { parent: this, provider: args.provider };
 
         this.adapter = pinnedRelease(

@@ -10,6 +10,7 @@ import { charts, grafanaServiceName, prometheusUrl, releaseNames } from "./chart
 import { torchServeDashboard } from "./dashboard";
 import { pinnedRelease } from "./release";
 import { grafanaValues } from "./values";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface GrafanaArgs {
     /** Provider of the target cluster. */
@@ -40,7 +41,12 @@ export class Grafana extends pulumi.ComponentResource {
     readonly release: k8s.helm.v3.Release;
 
     constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:monitoring:Grafana", name, {}, opts);
+        super(
+            "torchserve-platform:index:Grafana",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:monitoring:Grafana"),
+        );
         const childOpts = { parent: this, provider: args.provider };
 
         const password = new random.RandomPassword(

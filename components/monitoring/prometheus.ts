@@ -9,6 +9,7 @@ import { charts, podMonitorJob, prometheusUrl, releaseNames, torchServePodMonito
 import { alertRules, AlertRule } from "./queries";
 import { pinnedRelease } from "./release";
 import { dcgmExporterValues, kubePrometheusStackValues } from "./values";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface MonitoringArgs {
     /** Provider of the target cluster; every object is created through it. */
@@ -46,7 +47,12 @@ export class Monitoring extends pulumi.ComponentResource {
     readonly dcgmExporter?: k8s.helm.v3.Release;
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:monitoring:Monitoring", name, {}, opts);
+        super(
+            "torchserve-platform:index:Monitoring",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:monitoring:Monitoring"),
+        );
         const ns = args.prometheus.namespace;
         const childOpts = { parent: this, provider: args.provider };
 

@@ -25,6 +25,7 @@ import {
     Track,
     trackLabels,
 } from "./workload";
+import { aliasPreviousType } from "../cluster/typeToken";
 
 /** Names of the supporting objects (the public ones live in conventions.ts). */
 export const configMapName = "torchserve-config";
@@ -183,7 +184,12 @@ export class TorchServe extends pulumi.ComponentResource {
     public readonly canaryDeployment?: k8s.apps.v1.Deployment;
 
     constructor(name: string, args: TorchServeArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("torchserve-platform:torchserve:TorchServe", name, {}, opts);
+        super(
+            "torchserve-platform:index:TorchServe",
+            name,
+            {},
+            aliasPreviousType(opts, "torchserve-platform:torchserve:TorchServe"),
+        );
         const s = args.settings;
         const child: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
 

@@ -1,5 +1,6 @@
 // Checks that need several keys at once: will the pods fit the GPU pool, does the storage allow
 // the replica count, are the add-ons combined sensibly. Pure; reports through Problems.
+import { filestoreMinimumBytes } from "../../components/gke/storage";
 import { envoyReservedPorts } from "../../components/mesh/envoyPorts";
 import { parseQuantity } from "./fields";
 import { catalogs, cloudOfInstanceType, InstanceShape, n1AttachableGpus } from "./gpuCatalog";
@@ -17,8 +18,6 @@ const torchservePortKeys = [
 ] as const;
 
 const GiB = 2 ** 30;
-/** Filestore's smallest instance (basic HDD / zonal tiers) is 1 TiB. */
-export const filestoreMinimumBytes = 2 ** 40;
 
 /**
  * What one node can give a pod, estimated: the kubelet reserves roughly 10% of memory plus

@@ -1,5 +1,7 @@
 // The validated, defaulted shape of one stack's configuration. Everything downstream of
-// `parseStackConfig` reads these types and never looks at raw Pulumi config again.
+// `parseStackConfig` reads these types and never looks at raw Pulumi config again. Sections that
+// configure a component are that component's spec plus what only the config needs.
+import type { GpuNodePoolSpec, SystemNodePoolSpec } from "../../components/cluster/nodePool";
 
 export const clouds = ["existing", "aws", "azure", "gcp"] as const;
 export type Cloud = (typeof clouds)[number];
@@ -19,12 +21,8 @@ export interface Location {
     gcpRegion?: string;
 }
 
-export interface SystemNodePoolSettings {
-    /** VM size of the system (non-GPU) pool; a per-cloud default when absent. */
-    instanceType?: string;
-    minNodes: number;
-    maxNodes: number;
-}
+/** `cluster.systemNodePool`: the node-pool model's system pool as is. */
+export type SystemNodePoolSettings = SystemNodePoolSpec;
 
 export interface ClusterSettings {
     /** Cluster name, `torchserve-<stack>` by default. */
@@ -43,15 +41,10 @@ export interface ClusterSettings {
     deletionProtection: boolean;
 }
 
-export interface GpuNodePoolSettings {
-    instanceType: string;
-    /** GKE accelerator type, e.g. `nvidia-tesla-t4`. */
+/** `gpuNodePool`: the node-pool model's GPU pool, plus the accelerator type GKE needs. */
+export interface GpuNodePoolSettings extends GpuNodePoolSpec {
+    /** GKE accelerator type, e.g. `nvidia-tesla-t4`; required on gcp, refused elsewhere (the instance type decides). */
     gpuType?: string;
-    gpusPerNode: number;
-    minNodes: number;
-    maxNodes: number;
-    spot: boolean;
-    diskSizeGb: number;
 }
 
 /** One model TorchServe downloads into its model store and loads at start-up. */

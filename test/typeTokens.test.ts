@@ -1,0 +1,161 @@
+// Type tokens: every component registers as `torchserve-platform:index:<ClassName>` with an alias
+// to the token it had before, and a stack created before the change keeps every resource: each URN
+// the old program registered is the new resource's URN or one of the aliases the engine derives.
+import * as assert from "assert";
+import { Evaluation, RecordedAlias, RegisteredResource } from "../harness/evaluate";
+import { runProgram } from "../harness/program";
+import { projectName } from "../harness/stackFiles";
+import previous from "./data/pre-index-urns.json";
+
+/** Each component's token before the move to the `index` module, by class name. */
+const previousTypes: Record<string, string> = previous.previousTypes;
+
+const stackType = "pulumi:pulumi:Stack";
+
+/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` and its parts. */
+const urnOf = (stack: string, qualifiedType: string, name: string) =>
+    `urn:pulumi:${stack}::${projectName}::${qualifiedType}::${name}`;
+const qualifiedTypeOf = (urn: string) => urn.split("::")[2];
+const nameOf = (urn: string) => urn.split("::").slice(3).join("::");
+const baseTypeOf = (urn: string) => qualifiedTypeOf(urn).split("$").pop()!;
+
+/**
+ * Which resources of an evaluation the engine would match to a stack whose state holds `oldUrns`,
+ * emulating the step generator of pulumi/pulumi pkg/resource/deploy/step_generator.go (commit
+ * 1a16857a44f16e46a9dce29f184c511062a70f80: generateAliases, collapseAliasToUrn, inheritedChildAlias,
+ * and the lookup in generateSteps): a resource is looked up by its URN, then by its aliases, and a
+ * child of an aliased parent also by the URN it had under the parent's old URN. Registration order
+ * is the engine's (parents first). The mock monitor's URNs carry only the nearest parent's type, so
+ * the engine's URNs are rebuilt from the parent chain.
+ */
+function matchPreviousUrns(
+    resources: RegisteredResource[],
+    stack: string,
+    oldUrns: string[],
+): { unmatched: string[]; unclaimed: string[] } {
+    const engineUrn = new Map<string, string>();
+    const old = new Set(oldUrns);
+    const claimed = new Set<string>();
+    /** sg.aliases: the old URN a resource was found under, when that was an alias. */
+    const usedAlias = new Map<string, string>();
+    const unmatched: string[] = [];
+
+    const createUrn = (name: string, type: string, parent: string, project: string, stackName: string) =>
+        `urn:pulumi:${stackName}::${project}::${parent ? `${qualifiedTypeOf(parent)}$` : ""}${type}::${name}`;
+    const collapse = (r: RegisteredResource, parent: string, a: RecordedAlias): string => {
+        if ("urn" in a) return a.urn;
+        let aliasParent = parent;
+        if (a.parentUrn) {
+            aliasParent = engineUrn.get(a.parentUrn) ?? a.parentUrn;
+            aliasParent = usedAlias.get(aliasParent) ?? aliasParent;
+        }
+        if (a.noParent || (aliasParent && qualifiedTypeOf(aliasParent) === stackType)) aliasParent = "";
+        return createUrn(a.name || r.name, a.type || r.type, aliasParent, a.project || projectName, a.stack || stack);
+    };
+    const inherited = (childType: string, childName: string, parentName: string, parentAlias: string) => {
+        const name = childName.startsWith(parentName)
+            ? nameOf(parentAlias) + childName.slice(parentName.length)
+            : childName;
+        return urnOf(stack, `${qualifiedTypeOf(parentAlias)}$${childType}`, name);
+    };
+
+    for (const r of resources) {
+        const parent = r.parent ? engineUrn.get(r.parent)! : "";
+        const underStack = !parent || qualifiedTypeOf(parent) === stackType;
+        const urn = urnOf(stack, underStack ? r.type : `${qualifiedTypeOf(parent)}$${r.type}`, r.name);
+        engineUrn.set(r.urn, urn);
+
+        const aliases = (r.aliases ?? []).map((a) => collapse(r, parent, a));
+        const parentAlias = parent ? usedAlias.get(parent) : undefined;
+        if (parentAlias !== undefined) {
+            aliases.push(inherited(r.type, r.name, nameOf(parent), parentAlias));
+            for (const a of [...aliases.slice(0, (r.aliases ?? []).length)])
+                aliases.push(inherited(baseTypeOf(a), nameOf(a), nameOf(parent), parentAlias));
+        }
+        const found = [urn, ...aliases].find((u) => old.has(u));
+        if (found === undefined || claimed.has(found)) {
+            unmatched.push(urn);
+            continue;
+        }
+        claimed.add(found);
+        if (found !== urn) usedAlias.set(urn, found);
+    }
+    return { unmatched, unclaimed: oldUrns.filter((u) => !claimed.has(u)) };
+}
+
+/** The example stacks, and the EKS one with every add-on (the other components only appear then). */
+const cases: { key: string; stack: string; override?: Record<string, unknown> }[] = [
+    ...["aks", "dev", "eks", "gke"].map((stack) => ({ key: stack, stack })),
+    { key: "eks+addons", stack: "eks", override: previous.addonsOverride },
+];
+
+const oldUrnsOf = (key: string, stack: string): string[] =>
+    (previous.urns as Record<string, string[]>)[key].map((id) => `urn:pulumi:${stack}::${projectName}::${id}`);
+
+describe("component type tokens", function () {
+    this.timeout(60000);
+    const runs = new Map<string, Evaluation>();
+    before(async () => {
+        for (const c of cases) {
+            runs.set(c.key, await runProgram({ stack: c.stack, override: c.override, preview: true }));
+        }
+    });
+
+    it("every component registers as torchserve-platform:index:<ClassName>, aliased to its previous token", () => {
+        const seen = new Set<string>();
+        for (const ev of runs.values()) {
+            for (const r of ev.resources.filter((x) => x.type.startsWith("torchserve-platform:"))) {
+                const className = /^torchserve-platform:index:(\w+)$/.exec(r.type)?.[1];
+                assert.ok(className && className in previousTypes, `unexpected component type ${r.type}`);
+                seen.add(className);
+                assert.deepStrictEqual(
+                    r.aliases,
+                    [
+                        {
+                            name: "",
+                            type: previousTypes[className],
+                            stack: "",
+                            project: "",
+                            parentUrn: r.parent,
+                            noParent: false,
+                        },
+                    ],
+                    `${r.type} ${r.name}`,
+                );
+            }
+        }
+        assert.deepStrictEqual([...seen].sort(), Object.keys(previousTypes).sort(), "every component is covered");
+    });
+
+    for (const c of cases) {
+        it(`${c.key}: every resource keeps its URN from before the move, directly or through an alias`, () => {
+            const result = matchPreviousUrns(runs.get(c.key)!.resources, c.stack, oldUrnsOf(c.key, c.stack));
+            assert.deepStrictEqual(result, { unmatched: [], unclaimed: [] });
+        });
+    }
+
+    it("the URN check fails when a component's alias is missing or wrong", () => {
+        const resources = runs.get("eks")!.resources;
+        const oldUrns = oldUrnsOf("eks", "eks");
+        const without = (keep: (r: RegisteredResource) => RecordedAlias[] | undefined) =>
+            matchPreviousUrns(
+                resources.map((r) => ({ ...r, aliases: keep(r) })),
+                "eks",
+                oldUrns,
+            );
+        // No aliases at all: everything under a component is new, and the old resources would be deleted.
+        const none = without(() => undefined);
+        const underComponents = resources.filter((r) => r.type.startsWith("torchserve-platform:")).length;
+        assert.ok(none.unmatched.length > underComponents, `${none.unmatched.length} unmatched`);
+        assert.strictEqual(none.unclaimed.length, none.unmatched.length);
+        // The node group component's alias only: its children (node groups, ASG tags) lose their URNs.
+        const nodeGroups = without((r) => (r.type.endsWith(":EksNodeGroup") ? undefined : r.aliases));
+        assert.ok(nodeGroups.unmatched.some((u) => u.endsWith("aws:eks/nodeGroup:NodeGroup::eks-gpu")));
+        assert.ok(nodeGroups.unclaimed.some((u) => u.endsWith("aws:eks/nodeGroup:NodeGroup::eks-gpu")));
+        // An alias to the wrong token matches nothing either.
+        const wrong = without((r) =>
+            r.type.endsWith(":EksNetwork") ? [{ ...r.aliases![0], type: "torchserve-platform:eks:Vpc" }] : r.aliases,
+        );
+        assert.ok(wrong.unmatched.some((u) => u.endsWith("aws:ec2/vpc:Vpc::eks-vpc")));
+    });
+});
