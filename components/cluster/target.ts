@@ -1,19 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Placement } from "./kubernetes";
 
-/** A Kubernetes toleration, as the pod spec takes it. */
-export interface Toleration {
-    key: string;
-    operator: "Equal" | "Exists";
-    value?: string;
-    effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
-
-/** Where a class of pods goes: the node labels to select and the taints to tolerate. */
-export interface Placement {
-    nodeSelector: Record<string, string>;
-    tolerations: Toleration[];
-}
+// The shared Kubernetes vocabulary lives in kubernetes.ts; re-exported for existing imports.
+export type { Placement, Toleration } from "./kubernetes";
 
 /**
  * What every cluster component (EKS, AKS, GKE, existing) hands the platform. Platform code reads
