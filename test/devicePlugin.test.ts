@@ -9,7 +9,7 @@ import {
     NvidiaDevicePlugin,
     nvidiaDevicePluginChart,
 } from "../components/devicePlugin";
-import { Placement } from "../components/cluster/target";
+import { Placement } from "../components/cluster/kubernetes";
 import { evaluate, Evaluation } from "../harness/evaluate";
 import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
 import { one } from "./support/match";
@@ -78,11 +78,11 @@ describe("NvidiaDevicePlugin under mocks", function () {
                 ev = await evaluate({ project: "torchserve-platform", stack: "dp", config: {}, preview }, async () => {
                     const provider = new k8s.Provider("cluster", { kubeconfig: "{}", enableServerSideApply: true });
                     const gpuPool = new GpuPool("gpu-pool");
-                    new NvidiaDevicePlugin("nvidia-device-plugin", {
-                        provider,
-                        placement: gpuPlacement,
-                        dependsOn: [gpuPool],
-                    });
+                    new NvidiaDevicePlugin(
+                        "nvidia-device-plugin",
+                        { placement: gpuPlacement },
+                        { provider, dependsOn: [gpuPool] },
+                    );
                     return {};
                 });
             });
@@ -106,6 +106,8 @@ describe("NvidiaDevicePlugin under mocks", function () {
                     ),
                 );
                 assert.ok(rel.dependencies.includes(one(ev, "test:index:GpuPool").urn));
+                const component = one(ev, "torchserve-platform:index:NvidiaDevicePlugin");
+                assert.deepStrictEqual(component.dependencies, [], "dependsOn goes to the release");
             });
         });
     }

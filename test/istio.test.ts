@@ -3,60 +3,57 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import {
-    createInferenceRoutes,
-    createMesh,
     gatewayNamespace,
     gatewaySelectorLabels,
     gatewayServiceName,
     inferenceRouteObjects,
     istioChartRepo,
     istioVersion,
+    InferenceRoutes,
+    IstioMesh,
     IstioObject,
+    IstioSpec,
     RouteTarget,
 } from "../components/mesh";
 import { podLabels, serviceName, trackLabel, tracks } from "../components/torchserve/conventions";
-import { Placement } from "../components/cluster/target";
-import { IstioSettings, Settings } from "../stacks/config/settings";
+import { servingEndpoints } from "../components/torchserve/endpoints";
+import { TorchServeSpec } from "../components/torchserve/spec";
+import { Placement } from "../components/cluster/kubernetes";
 import { evaluate, Evaluation, UNKNOWN } from "../harness/evaluate";
 import { all, one } from "./support/match";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { destinationPort, routeRequest } from "./support/virtualService";
-import { testSettings } from "./support/settings";
+import { istioSpec, torchServeSpec } from "./support/specs";
 
 const ports = { inference: 8080, management: 8081, metrics: 8082, grpcInference: 7070 };
 
-function meshSettings(istio: Partial<IstioSettings> = {}, canaryWeight?: number): Settings {
-    const s = testSettings({ istio: { enabled: true, hosts: ["models.example.com"], ...istio } });
-    if (canaryWeight !== undefined)
-        s.torchserve.canary = { image: "pytorch/torchserve:0.12.0-cpu", weight: canaryWeight, replicas: 1 };
-    return s;
+/** The mesh's spec and the TorchServe it routes to (with a canary taking `canaryWeight` percent). */
+interface MeshCase {
+    istio: IstioSpec;
+    torchserve: TorchServeSpec;
 }
 
-function target(s: Settings): RouteTarget {
-    return {
-        namespace: s.torchserve.namespace,
-        serviceName,
-        ports: {
-            inference: s.torchserve.inferencePort,
-            grpcInference: s.torchserve.grpcInferencePort,
-            management: s.torchserve.managementPort,
-            metrics: s.torchserve.metricsPort,
-        },
-        canaryWeight: s.torchserve.canary?.weight,
-        gatewayNamespace,
-        gatewaySelector: gatewaySelectorLabels(),
-    };
+function meshCase(istio: Partial<IstioSpec> = {}, canaryWeight?: number): MeshCase {
+    const canary =
+        canaryWeight === undefined
+            ? undefined
+            : { image: "pytorch/torchserve:0.12.0-cpu", weight: canaryWeight, replicas: 1 };
+    return { istio: istioSpec(istio), torchserve: torchServeSpec({ canary }) };
 }
 
-function objectsOf(s: Settings): IstioObject[] {
-    return inferenceRouteObjects(s.istio, target(s));
+function target(c: MeshCase): RouteTarget {
+    return { serving: servingEndpoints(c.torchserve), gatewayNamespace, gatewaySelector: gatewaySelectorLabels() };
 }
 
-const vsOf = (s: Settings) => one(objectsOf(s), "VirtualService").spec;
+function objectsOf(c: MeshCase): IstioObject[] {
+    return inferenceRouteObjects(c.istio, target(c));
+}
+
+const vsOf = (s: MeshCase) => one(objectsOf(s), "VirtualService").spec;
 
 describe("Istio routes (pure)", () => {
     describe("VirtualService: which TorchServe port a request reaches", () => {
-        const vs = vsOf(meshSettings());
+        const vs = vsOf(meshCase());
 
         it("protocol: grpc in any case → gRPC inference port", () => {
             for (const value of ["grpc", "gRPC", "GRPC", "Grpc"]) {
@@ -113,13 +110,13 @@ describe("Istio routes (pure)", () => {
         });
 
         it("exposeMetrics → /metrics reaches the metrics port", () => {
-            const opened = vsOf(meshSettings({ exposeMetrics: true }));
+            const opened = vsOf(meshCase({ exposeMetrics: true }));
             assert.strictEqual(destinationPort(opened, { path: "/metrics" }), ports.metrics);
             assert.strictEqual(routeRequest(opened, { path: "/management/models" }).kind, "directResponse");
         });
 
         it("exposeManagement → /management/<api> reaches the management port as /<api>", () => {
-            const opened = vsOf(meshSettings({ exposeManagement: true }));
+            const opened = vsOf(meshCase({ exposeManagement: true }));
             const outcome = routeRequest(opened, { path: "/management/models/squeezenet1_1" });
             assert.strictEqual(outcome.kind, "route");
             if (outcome.kind === "route") {
@@ -133,7 +130,7 @@ describe("Istio routes (pure)", () => {
         });
 
         it("routes to the TorchServe Service and binds to the edge Gateway for the configured hosts", () => {
-            const s = meshSettings();
+            const s = meshCase();
             const outcome = routeRequest(vs, { path: "/predictions/x" });
             assert.ok(outcome.kind === "route");
             assert.strictEqual(
@@ -145,10 +142,9 @@ describe("Istio routes (pure)", () => {
             assert.deepStrictEqual(vs.gateways, [`${gw.metadata.namespace}/${gw.metadata.name}`]);
         });
 
-        it("uses the ports from the settings, not fixed numbers", () => {
-            const s = meshSettings();
-            s.torchserve.inferencePort = 9080;
-            s.torchserve.grpcInferencePort = 9070;
+        it("uses TorchServe's ports, not fixed numbers", () => {
+            const s = meshCase();
+            s.torchserve = torchServeSpec({ inferencePort: 9080, grpcInferencePort: 9070 });
             const moved = vsOf(s);
             assert.strictEqual(destinationPort(moved, { path: "/p" }), 9080);
             assert.strictEqual(destinationPort(moved, { path: "/p", headers: { protocol: "grpc" } }), 9070);
@@ -157,7 +153,7 @@ describe("Istio routes (pure)", () => {
 
     describe("Gateway", () => {
         it("HTTP on 80 for the hosts, on the ingress gateway pods", () => {
-            const gw = one(objectsOf(meshSettings()), "Gateway");
+            const gw = one(objectsOf(meshCase()), "Gateway");
             assert.deepStrictEqual(gw.spec.servers, [
                 { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["models.example.com"] },
             ]);
@@ -166,7 +162,7 @@ describe("Istio routes (pure)", () => {
         });
 
         it("adds HTTPS on 443 with the TLS credential when tlsCredentialName is set", () => {
-            const gw = one(objectsOf(meshSettings({ tlsCredentialName: "models-tls" })), "Gateway");
+            const gw = one(objectsOf(meshCase({ tlsCredentialName: "models-tls" })), "Gateway");
             const https = gw.spec.servers.find((s: any) => s.port.number === 443);
             assert.deepStrictEqual(https, {
                 port: { number: 443, name: "https", protocol: "HTTPS" },
@@ -184,7 +180,7 @@ describe("Istio routes (pure)", () => {
     describe("DestinationRule: session affinity", () => {
         it("consistent hash on the configured cookie name and ttl", () => {
             const dr = one(
-                objectsOf(meshSettings({ sessionCookie: { name: "ts-affinity", ttl: "3600s" } })),
+                objectsOf(meshCase({ sessionCookie: { name: "ts-affinity", ttl: "3600s" } })),
                 "DestinationRule",
             );
             assert.deepStrictEqual(dr.spec.trafficPolicy.loadBalancer.consistentHash.httpCookie, {
@@ -197,7 +193,7 @@ describe("Istio routes (pure)", () => {
     });
 
     describe("canary", () => {
-        const s = meshSettings({ exposeMetrics: true, exposeManagement: true }, 20);
+        const s = meshCase({ exposeMetrics: true, exposeManagement: true }, 20);
         const objects = objectsOf(s);
         const vs = one(objects, "VirtualService").spec;
         const dr = one(objects, "DestinationRule").spec;
@@ -247,7 +243,7 @@ describe("Istio routes (pure)", () => {
 
         it("weights 0 and 100 still give two destinations summing to 100", () => {
             for (const w of [0, 100]) {
-                const routes = vsOf(meshSettings({}, w)).http.filter((r: any) => r.route);
+                const routes = vsOf(meshCase({}, w)).http.filter((r: any) => r.route);
                 for (const r of routes)
                     assert.deepStrictEqual(
                         r.route.map((d: any) => d.weight),
@@ -259,12 +255,12 @@ describe("Istio routes (pure)", () => {
 
     describe("security", () => {
         it("no PeerAuthentication or JWT policy unless asked for", () => {
-            const kinds = objectsOf(meshSettings()).map((o) => o.kind);
+            const kinds = objectsOf(meshCase()).map((o) => o.kind);
             assert.deepStrictEqual(kinds, ["Gateway", "VirtualService", "DestinationRule"]);
         });
 
         it("strictMtls: STRICT in the TorchServe namespace, metrics port PERMISSIVE on TorchServe pods", () => {
-            const s = meshSettings({ strictMtls: true });
+            const s = meshCase({ strictMtls: true });
             const pas = objectsOf(s).filter((o) => o.kind === "PeerAuthentication");
             assert.strictEqual(pas.length, 2);
             for (const pa of pas) {
@@ -283,7 +279,7 @@ describe("Istio routes (pure)", () => {
                 issuer: "https://issuer.example.com",
                 jwksUri: "https://issuer.example.com/.well-known/jwks.json",
             };
-            const objects = objectsOf(meshSettings({ jwt }));
+            const objects = objectsOf(meshCase({ jwt }));
             const ra = one(objects, "RequestAuthentication");
             const ap = one(objects, "AuthorizationPolicy");
             const gw = one(objects, "Gateway");
@@ -306,8 +302,8 @@ const systemPlacement: Placement = {
 };
 const loadBalancerHost = "a1b2c3.elb.us-west-2.amazonaws.com";
 
-/** Evaluates the mesh as the platform composes it: cluster provider → mesh → TorchServe namespace → routes. */
-function evaluateMesh(settings: Settings, preview: boolean): Promise<Evaluation> {
+/** Evaluates the mesh as the platform wires it: cluster provider → mesh → TorchServe namespace → routes. */
+function evaluateMesh(c: MeshCase, preview: boolean): Promise<Evaluation> {
     return evaluate(
         {
             project: "torchserve-platform",
@@ -328,16 +324,29 @@ function evaluateMesh(settings: Settings, preview: boolean): Promise<Evaluation>
                 { metadata: { name: "marker" } },
                 { provider },
             );
-            const mesh = createMesh(settings, { provider, systemPlacement, dependsOn: [clusterReady] });
+            const mesh = new IstioMesh(
+                "istio",
+                { istio: c.istio, systemPlacement },
+                { provider, dependsOn: [clusterReady] },
+            );
             const torchServeNs = new k8s.core.v1.Namespace(
                 "torchserve",
                 {
-                    metadata: { name: settings.torchserve.namespace, labels: { "istio-injection": "enabled" } },
+                    metadata: { name: c.torchserve.namespace, labels: { "istio-injection": "enabled" } },
                 },
                 { provider },
             );
-            createInferenceRoutes(settings, mesh, { provider, torchServeReady: [torchServeNs] });
-            return mesh ? { ingressUrl: mesh.ingressUrl } : {};
+            new InferenceRoutes(
+                "torchserve-routes",
+                {
+                    istio: c.istio,
+                    serving: servingEndpoints(c.torchserve),
+                    gatewayNamespace: mesh.gatewayNamespace,
+                    gatewaySelector: mesh.gatewaySelector,
+                },
+                { provider, dependsOn: [...mesh.ready(), torchServeNs] },
+            );
+            return { ingressUrl: mesh.ingressUrl };
         },
     );
 }
@@ -347,13 +356,13 @@ const istioGroups = /^kubernetes:(networking|security)\.istio\.io\//;
 
 for (const preview of [true, false]) {
     describe(`Istio mesh under ${preview ? "preview" : "update"} mocks`, function () {
-        const settings = meshSettings(
+        const c = meshCase(
             { strictMtls: true, jwt: { issuer: "https://i.example.com", jwksUri: "https://i.example.com/jwks" } },
             10,
         );
         let ev: Evaluation;
         before(async () => {
-            ev = await evaluateMesh(settings, preview);
+            ev = await evaluateMesh(c, preview);
         });
 
         it("installs base, istiod and gateway from Istio's repository at the pinned version", () => {
@@ -382,9 +391,9 @@ for (const preview of [true, false]) {
             assert.deepStrictEqual(values.tolerations, systemPlacement.tolerations);
         });
 
-        it("gateway: service type from settings, on the system pool", () => {
+        it("gateway: service type from the spec, on the system pool", () => {
             const values = one(ev, releaseType, "istio-ingressgateway").inputs.values;
-            assert.strictEqual(values.service.type, settings.istio.gatewayServiceType);
+            assert.strictEqual(values.service.type, c.istio.gatewayServiceType);
             assert.deepStrictEqual(values.nodeSelector, systemPlacement.nodeSelector);
         });
 
@@ -426,6 +435,8 @@ for (const preview of [true, false]) {
             const provider = one(ev, "pulumi:providers:kubernetes", "cluster");
             const mesh = one(ev, "torchserve-platform:index:IstioMesh", "istio");
             const routes = one(ev, "torchserve-platform:index:InferenceRoutes", "torchserve-routes");
+            // The components hand dependsOn to their children and register without it themselves.
+            assert.deepStrictEqual([mesh.dependencies, routes.dependencies], [[], []]);
             const ours = ev.resources.filter((r) => r.parent === mesh.urn || r.parent === routes.urn);
             assert.strictEqual(ours.length, 2 + 3 + 7, ours.map((r) => r.name).join(", "));
             for (const r of ours)
@@ -440,23 +451,9 @@ for (const preview of [true, false]) {
     });
 }
 
-describe("Istio mesh: outputs and switches", () => {
+describe("Istio mesh: outputs", () => {
     it("ingressUrl is https when TLS is configured", async () => {
-        const ev = await evaluateMesh(meshSettings({ tlsCredentialName: "models-tls" }), false);
+        const ev = await evaluateMesh(meshCase({ tlsCredentialName: "models-tls" }), false);
         assert.strictEqual(ev.outputs.ingressUrl, `https://${loadBalancerHost}`);
-    });
-
-    it("istio disabled: createMesh/createInferenceRoutes register nothing", async () => {
-        const settings = testSettings();
-        assert.strictEqual(settings.istio.enabled, false);
-        const ev = await evaluateMesh(settings, false);
-        const meshy = ev.resources.filter(
-            (r) =>
-                r.type === releaseType ||
-                istioGroups.test(r.type) ||
-                /^torchserve-platform:index:(IstioMesh|InferenceRoutes)$/.test(r.type),
-        );
-        assert.deepStrictEqual(meshy, []);
-        assert.strictEqual(ev.outputs.ingressUrl, undefined);
     });
 });

@@ -1,32 +1,31 @@
-// The monitoring add-ons under Pulumi mocks (preview and update): what they register, where it
-// runs, what it scrapes and scales on, and that each toggle removes exactly its own resources.
+// The monitoring components under Pulumi mocks (preview and update), built from their own Args:
+// what they register, where it runs, what it scrapes and scales on. Which of them a stack gets is
+// tested with the composition (test/platform.test.ts).
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Placement } from "../components/cluster/target";
-import * as conventions from "../components/torchserve/conventions";
 import {
+    Autoscaling,
+    AutoscalingSpec,
     charts,
-    createMonitoringStack,
+    Grafana,
+    GrafanaSpec,
     kubePrometheusStackValues,
+    MonitoredGpuPool,
+    Monitoring,
+    monitoringAlertRules,
+    PrometheusSpec,
+    prometheusRule,
     prometheusUrl,
     queueLatencyMetricName,
+    torchServeHpa,
 } from "../components/monitoring";
 import { grafanaLoadBalancerUrl } from "../components/monitoring/grafana";
-import { Settings } from "../stacks/config/settings";
+import { servingEndpoints } from "../components/torchserve/endpoints";
 import { evaluate, Evaluation, RegisteredResource } from "../harness/evaluate";
 import { all, one } from "./support/match";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
-import { gpuSettings, testSettings } from "./support/settings";
-
-const systemPlacement: Placement = {
-    nodeSelector: { "torchserve.pytorch.org/pool": "system" },
-    tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
-};
-const gpuPlacement: Placement = {
-    nodeSelector: { "torchserve.pytorch.org/pool": "gpu" },
-    tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
-};
+import { gpuPlacement, systemPlacement, torchServeSpec } from "./support/specs";
 
 /** A bare custom resource standing in for the cluster's readiness and for TorchServe. */
 class Marker extends pulumi.CustomResource {
@@ -35,24 +34,36 @@ class Marker extends pulumi.CustomResource {
     }
 }
 
-const allOn = { prometheus: { enabled: true }, grafana: { enabled: true }, autoscaling: { enabled: true } };
+const serving = servingEndpoints(torchServeSpec());
+const prometheus: PrometheusSpec = { retention: "7d", storageSize: "20Gi", namespace: "monitoring" };
+const autoscaling: AutoscalingSpec = {
+    minReplicas: 1,
+    maxReplicas: 3,
+    targetQueueLatencyMs: 50,
+    scaleDownStabilizationSeconds: 300,
+};
+const gpuPool: MonitoredGpuPool = { placement: gpuPlacement, minNodes: 1 };
 
-/** Runs the monitoring composition on a mock cluster: a provider, a "cluster ready" marker, TorchServe. */
-async function run(
-    settings: Settings,
-    preview: boolean,
-    lbHostname?: string,
-    nvidiaDriverHostPath?: string,
-): Promise<Evaluation> {
+interface RunOptions {
+    preview: boolean;
+    /** The GPU pool; `null` = the cluster has none. */
+    gpuPool?: MonitoredGpuPool | null;
+    grafana?: GrafanaSpec;
+    /** Hostname the cloud gives LoadBalancer Services (update only). */
+    lbHostname?: string;
+}
+
+/** Monitoring, Grafana and Autoscaling on a mock cluster: a provider, a "cluster ready" marker, TorchServe. */
+async function run(o: RunOptions): Promise<Evaluation> {
     return evaluate(
         {
             project: "torchserve-platform",
             stack: "test",
             config: {},
-            preview,
+            preview: o.preview,
             computed: (args) =>
-                args.type === "kubernetes:core/v1:Service" && lbHostname
-                    ? { status: { loadBalancer: { ingress: [{ hostname: lbHostname }] } } }
+                args.type === "kubernetes:core/v1:Service" && o.lbHostname
+                    ? { status: { loadBalancer: { ingress: [{ hostname: o.lbHostname }] } } }
                     : undefined,
         },
         async () => {
@@ -60,12 +71,34 @@ async function run(
             // Custom resources: a dependsOn on them is recorded as their URN.
             const ready = new Marker("test:index:ClusterReady", "cluster-ready");
             const torchServe = new Marker("test:index:TorchServe", "torchserve");
-            const { outputs } = createMonitoringStack({
-                settings,
-                cluster: { provider, systemPlacement, gpuPlacement, systemReady: [ready], nvidiaDriverHostPath },
-                torchServe,
-            });
-            return { ...outputs };
+            const opts = { provider, dependsOn: [ready] };
+            const monitoring = new Monitoring(
+                "monitoring",
+                {
+                    prometheus,
+                    serving,
+                    systemPlacement,
+                    gpuPool: o.gpuPool === null ? undefined : (o.gpuPool ?? gpuPool),
+                },
+                opts,
+            );
+            const grafana = new Grafana(
+                "grafana",
+                {
+                    grafana: o.grafana ?? { serviceType: "ClusterIP" },
+                    namespace: prometheus.namespace,
+                    prometheusUrl: prometheusUrl(prometheus.namespace),
+                    serving,
+                    systemPlacement,
+                },
+                opts,
+            );
+            new Autoscaling(
+                "autoscaling",
+                { autoscaling, prometheusNamespace: prometheus.namespace, serving, systemPlacement },
+                { provider, dependsOn: [ready, monitoring.release], workloadDependsOn: [torchServe] },
+            );
+            return { grafanaUrl: grafana.url, grafanaAdminPassword: grafana.adminPassword };
         },
     );
 }
@@ -76,14 +109,12 @@ const release = (ev: Evaluation, chart: string) => {
     return r;
 };
 const urnOf = (ev: Evaluation, type: string, name: string) => one(ev, type, name).urn;
-const key = (r: RegisteredResource) => `${r.type}::${r.name}`;
 
 for (const preview of [true, false]) {
     describe(`monitoring (${preview ? "preview" : "update"})`, () => {
         let ev: Evaluation;
-        const settings = gpuSettings(allOn);
         before(async () => {
-            ev = await run(settings, preview);
+            ev = await run({ preview });
         });
 
         it("installs every chart pinned, from its repository, with a fixed release name", () => {
@@ -132,19 +163,19 @@ for (const preview of [true, false]) {
             }
         });
 
-        it("configures Prometheus from settings and lets it select monitors and rules of other releases", () => {
+        it("configures Prometheus from its spec and lets it select monitors and rules of other releases", () => {
             const kps = release(ev, "kube-prometheus-stack").inputs.values;
             const spec = kps.prometheus.prometheusSpec;
-            assert.strictEqual(spec.retention, settings.prometheus.retention);
+            assert.strictEqual(spec.retention, prometheus.retention);
             assert.strictEqual(
                 spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage,
-                settings.prometheus.storageSize,
+                prometheus.storageSize,
             );
             assert.strictEqual(spec.podMonitorSelectorNilUsesHelmValues, false);
             assert.strictEqual(spec.serviceMonitorSelectorNilUsesHelmValues, false);
             assert.strictEqual(spec.ruleSelectorNilUsesHelmValues, false);
             assert.strictEqual(kps.grafana.enabled, false, "the chart's bundled Grafana must be off");
-            assert.strictEqual(release(ev, "kube-prometheus-stack").inputs.namespace, settings.prometheus.namespace);
+            assert.strictEqual(release(ev, "kube-prometheus-stack").inputs.namespace, prometheus.namespace);
         });
 
         it("runs dcgm-exporter only on GPU nodes, tolerating the GPU taint, scraped by its ServiceMonitor", () => {
@@ -163,9 +194,9 @@ for (const preview of [true, false]) {
         it("scrapes TorchServe's metrics port by name on its pod labels with a PodMonitor", () => {
             const [pm] = all(ev, "kubernetes:monitoring.coreos.com/v1:PodMonitor");
             assert.ok(pm);
-            assert.deepStrictEqual(pm.inputs.spec.selector.matchLabels, conventions.podLabels);
-            assert.deepStrictEqual(pm.inputs.spec.namespaceSelector.matchNames, [settings.torchserve.namespace]);
-            assert.strictEqual(pm.inputs.spec.podMetricsEndpoints[0].port, conventions.portNames.metrics);
+            assert.deepStrictEqual(pm.inputs.spec.selector.matchLabels, serving.podLabels);
+            assert.deepStrictEqual(pm.inputs.spec.namespaceSelector.matchNames, [serving.namespace]);
+            assert.strictEqual(pm.inputs.spec.podMetricsEndpoints[0].port, serving.portNames.metrics);
             assert.ok(
                 pm.dependencies.includes(release(ev, "kube-prometheus-stack").urn),
                 "PodMonitor must wait for the CRDs",
@@ -187,9 +218,14 @@ for (const preview of [true, false]) {
                 assert.ok(alerts.includes(a), `missing alert ${a}`);
             }
             assert.ok(rule.dependencies.includes(release(ev, "kube-prometheus-stack").urn));
+            const args = { prometheus, serving, gpuPool };
+            assert.deepStrictEqual(
+                rule.inputs.spec,
+                prometheusRule(prometheus.namespace, monitoringAlertRules(args)).spec,
+            );
         });
 
-        it("does not make the monitoring releases wait for TorchServe", () => {
+        it("makes the releases wait for what dependsOn names, and not for TorchServe", () => {
             const ts = urnOf(ev, "test:index:TorchServe", "torchserve");
             const ready = urnOf(ev, "test:index:ClusterReady", "cluster-ready");
             for (const chart of ["kube-prometheus-stack", "grafana", "dcgm-exporter", "prometheus-adapter"]) {
@@ -198,14 +234,14 @@ for (const preview of [true, false]) {
             for (const chart of ["kube-prometheus-stack", "grafana", "prometheus-adapter"]) {
                 assert.ok(release(ev, chart).dependencies.includes(ready), `${chart} does not wait for the cluster`);
             }
+            // The components hand dependsOn to their children and register without it themselves.
+            for (const c of ev.resources.filter((r) => r.type.startsWith("torchserve-platform:index:")))
+                assert.deepStrictEqual(c.dependencies, [], c.type);
         });
 
         it("points prometheus-adapter at the in-cluster Prometheus with a rate()-based rule", () => {
             const v = release(ev, "prometheus-adapter").inputs.values;
-            assert.strictEqual(
-                `${v.prometheus.url}:${v.prometheus.port}`,
-                prometheusUrl(settings.prometheus.namespace),
-            );
+            assert.strictEqual(`${v.prometheus.url}:${v.prometheus.port}`, prometheusUrl(prometheus.namespace));
             assert.strictEqual(v.rules.default, false);
             const [rule] = v.rules.custom;
             assert.strictEqual(rule.name.as, queueLatencyMetricName);
@@ -220,21 +256,21 @@ for (const preview of [true, false]) {
             assert.deepStrictEqual(spec.scaleTargetRef, {
                 apiVersion: "apps/v1",
                 kind: "Deployment",
-                name: conventions.stableDeploymentName,
+                name: serving.stable.deploymentName,
             });
-            assert.strictEqual(hpa.inputs.metadata.namespace, settings.torchserve.namespace);
-            assert.strictEqual(spec.minReplicas, settings.autoscaling.minReplicas);
-            assert.strictEqual(spec.maxReplicas, settings.autoscaling.maxReplicas);
+            assert.strictEqual(hpa.inputs.metadata.namespace, serving.namespace);
+            assert.strictEqual(spec.minReplicas, autoscaling.minReplicas);
+            assert.strictEqual(spec.maxReplicas, autoscaling.maxReplicas);
             assert.strictEqual(spec.metrics[0].type, "Pods");
             assert.strictEqual(spec.metrics[0].pods.metric.name, queueLatencyMetricName);
             assert.notStrictEqual(spec.metrics[0].pods.metric.name, "ts_queue_latency_microseconds");
             assert.deepStrictEqual(spec.metrics[0].pods.target, {
                 type: "AverageValue",
-                averageValue: String(settings.autoscaling.targetQueueLatencyMs),
+                averageValue: String(autoscaling.targetQueueLatencyMs),
             });
             assert.strictEqual(
                 spec.behavior.scaleDown.stabilizationWindowSeconds,
-                settings.autoscaling.scaleDownStabilizationSeconds,
+                autoscaling.scaleDownStabilizationSeconds,
             );
             assert.ok(
                 hpa.dependencies.includes(urnOf(ev, "test:index:TorchServe", "torchserve")),
@@ -263,7 +299,7 @@ for (const preview of [true, false]) {
             const v = release(ev, "grafana").inputs.values;
             const [ds] = v.datasources["datasources.yaml"].datasources;
             assert.strictEqual(ds.type, "prometheus");
-            assert.strictEqual(ds.url, prometheusUrl(settings.prometheus.namespace));
+            assert.strictEqual(ds.url, prometheusUrl(prometheus.namespace));
             const [provider] = v.dashboardProviders["dashboardproviders.yaml"].providers;
             assert.strictEqual(provider.options.path, `/var/lib/grafana/dashboards/${provider.name}`);
             const dashboard = JSON.parse(v.dashboards[provider.name].torchserve.json);
@@ -277,7 +313,7 @@ for (const preview of [true, false]) {
             );
             assert.deepStrictEqual([...uids], [ds.uid]);
             const nsVar = dashboard.templating.list.find((v: any) => v.name === "namespace");
-            assert.strictEqual(nsVar.current.value, settings.torchserve.namespace);
+            assert.strictEqual(nsVar.current.value, serving.namespace);
             for (const m of [
                 "ts_inference_requests_total",
                 "ts_queue_latency_microseconds",
@@ -293,10 +329,7 @@ for (const preview of [true, false]) {
             assert.ok(ev.secretOutputs.includes("grafanaAdminPassword"));
             assert.ok(!ev.secretOutputs.includes("grafanaUrl"));
             if (!preview) {
-                assert.strictEqual(
-                    ev.outputs.grafanaUrl,
-                    `http://grafana.${settings.prometheus.namespace}.svc.cluster.local`,
-                );
+                assert.strictEqual(ev.outputs.grafanaUrl, `http://grafana.${prometheus.namespace}.svc.cluster.local`);
                 const pw = all(ev, "random:index/randomPassword:RandomPassword");
                 assert.strictEqual(pw.length, 1);
                 assert.strictEqual(release(ev, "grafana").inputs.values.service.type, "ClusterIP");
@@ -307,7 +340,7 @@ for (const preview of [true, false]) {
 
 describe("monitoring variants", () => {
     it("installs no dcgm-exporter and no GPU alerts without a GPU pool", async () => {
-        const ev = await run(testSettings(allOn), false);
+        const ev = await run({ preview: false, gpuPool: null });
         assert.ok(!all(ev, "kubernetes:helm.sh/v3:Release").some((r) => r.inputs.chart === "dcgm-exporter"));
         const [rule] = all(ev, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
         const alerts = rule.inputs.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
@@ -315,7 +348,10 @@ describe("monitoring variants", () => {
     });
 
     it("mounts the host's NVIDIA driver into dcgm-exporter where the cluster names its directory (GKE)", async () => {
-        const ev = await run(gpuSettings(allOn), false, undefined, "/home/kubernetes/bin/nvidia");
+        const ev = await run({
+            preview: false,
+            gpuPool: { ...gpuPool, nvidiaDriverHostPath: "/home/kubernetes/bin/nvidia" },
+        });
         const v = release(ev, "dcgm-exporter").inputs.values;
         assert.deepStrictEqual(v.extraHostVolumes, [
             { name: "nvidia-driver", hostPath: "/home/kubernetes/bin/nvidia" },
@@ -362,33 +398,15 @@ describe("monitoring variants", () => {
             inputs: { metadata: { name: "dcgm-exporter" }, spec: { volumes, containers: [container] } },
         } as RegisteredResource;
         await validateKubernetesObject(pod);
-        assert.ok(
-            !(await run(testSettings(allOn), false, undefined, "/home/kubernetes/bin/nvidia")).resources.some(
-                (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "dcgm-exporter",
-            ),
-            "dcgm-exporter without a GPU pool",
-        );
     });
 
     it("exposes Grafana through a LoadBalancer and reports its address", async () => {
-        const s = gpuSettings({ ...allOn, grafana: { enabled: true, serviceType: "LoadBalancer" } });
-        const ev = await run(s, false, "grafana-123.elb.example.com");
+        const grafana: GrafanaSpec = { serviceType: "LoadBalancer" };
+        const ev = await run({ preview: false, grafana, lbHostname: "grafana-123.elb.example.com" });
         assert.strictEqual(release(ev, "grafana").inputs.values.service.type, "LoadBalancer");
         assert.strictEqual(ev.outputs.grafanaUrl, "http://grafana-123.elb.example.com");
-        const pv = await run(s, true);
+        const pv = await run({ preview: true, grafana });
         assert.ok(pv.resources.some((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "grafana"));
-    });
-
-    it("uses grafana.prometheusUrl as datasource when Prometheus is off", async () => {
-        const ev = await run(
-            testSettings({ grafana: { enabled: true, prometheusUrl: "http://prom.example:9090" } }),
-            false,
-        );
-        assert.strictEqual(
-            release(ev, "grafana").inputs.values.datasources["datasources.yaml"].datasources[0].url,
-            "http://prom.example:9090",
-        );
-        assert.ok(!all(ev, "kubernetes:helm.sh/v3:Release").some((r) => r.inputs.chart === "kube-prometheus-stack"));
     });
 
     it("builds the LoadBalancer URL from a hostname or an IP", () => {
@@ -397,119 +415,21 @@ describe("monitoring variants", () => {
         assert.strictEqual(grafanaLoadBalancerUrl(undefined), undefined);
     });
 
-    it("turns a fractional latency target into a milli-quantity", async () => {
-        const ev = await run(
-            gpuSettings({
-                ...allOn,
-                autoscaling: {
-                    enabled: true,
-                    targetQueueLatencyMs: 2.5,
-                    minReplicas: 2,
-                    maxReplicas: 6,
-                    scaleDownStabilizationSeconds: 120,
-                },
-            }),
-            false,
-        );
-        const [hpa] = all(ev, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
-        assert.strictEqual(hpa.inputs.spec.metrics[0].pods.target.averageValue, "2500m");
-        assert.strictEqual(hpa.inputs.spec.minReplicas, 2);
-        assert.strictEqual(hpa.inputs.spec.maxReplicas, 6);
-        assert.strictEqual(hpa.inputs.spec.behavior.scaleDown.stabilizationWindowSeconds, 120);
-    });
-});
-
-describe("monitoring toggles", () => {
-    /** Resources and outputs of a run, minus the test's own scaffolding. */
-    const summary = (ev: Evaluation) => ({
-        resources: new Set(
-            ev.resources
-                .filter(
-                    (r) =>
-                        !r.type.startsWith("test:") &&
-                        r.type !== "pulumi:providers:kubernetes" &&
-                        r.type !== "pulumi:pulumi:Stack",
-                )
-                .map(key),
-        ),
-        outputs: new Set(Object.keys(ev.outputs)),
-    });
-    /** Every resource under the component of `type` (itself included). */
-    const subtree = (ev: Evaluation, type: string): Set<string> => {
-        const root = ev.resources.find((r) => r.type === type);
-        assert.ok(root, `no ${type}`);
-        const urns = new Set([root.urn]);
-        let grew = true;
-        while (grew) {
-            grew = false;
-            for (const r of ev.resources)
-                if (!urns.has(r.urn) && urns.has(r.parent)) {
-                    urns.add(r.urn);
-                    grew = true;
-                }
-        }
-        return new Set(ev.resources.filter((r) => urns.has(r.urn)).map(key));
-    };
-    const minus = (a: Set<string>, b: Set<string>) => new Set([...a].filter((x) => !b.has(x)));
-
-    let full: Evaluation;
-    before(async () => {
-        full = await run(gpuSettings(allOn), false);
-    });
-
-    const cases: { toggle: string; settings: Settings; component: string; outputs: string[] }[] = [
-        {
-            toggle: "grafana",
-            settings: gpuSettings({ ...allOn, grafana: { enabled: false } }),
-            component: "torchserve-platform:index:Grafana",
-            outputs: ["grafanaUrl", "grafanaAdminPassword"],
-        },
-        {
-            toggle: "autoscaling",
-            settings: gpuSettings({ ...allOn, autoscaling: { enabled: false } }),
-            component: "torchserve-platform:index:Autoscaling",
-            outputs: [],
-        },
-        {
-            // Grafana stays (with grafana.prometheusUrl); autoscaling needs Prometheus, so it is off too.
-            toggle: "prometheus",
-            settings: gpuSettings({
-                ...allOn,
-                prometheus: { enabled: false },
-                autoscaling: { enabled: false },
-                grafana: { enabled: true, prometheusUrl: "http://prom.example:9090" },
-            }),
-            component: "torchserve-platform:index:Monitoring",
-            outputs: [],
-        },
-    ];
-    for (const c of cases) {
-        it(`turning ${c.toggle} off removes exactly its resources and outputs`, async () => {
-            const off = await run(c.settings, false);
-            const a = summary(full);
-            const b = summary(off);
-            let expected = subtree(full, c.component);
-            if (c.toggle === "prometheus")
-                expected = new Set([...expected, ...subtree(full, "torchserve-platform:index:Autoscaling")]);
-            assert.deepStrictEqual([...minus(a.resources, b.resources)].sort(), [...expected].sort());
-            assert.deepStrictEqual([...minus(b.resources, a.resources)], [], "turning a toggle off added resources");
-            assert.deepStrictEqual([...minus(a.outputs, b.outputs)].sort(), [...c.outputs].sort());
+    it("turns a fractional latency target into a milli-quantity (pure)", () => {
+        const hpa = torchServeHpa(serving, {
+            targetQueueLatencyMs: 2.5,
+            minReplicas: 2,
+            maxReplicas: 6,
+            scaleDownStabilizationSeconds: 120,
         });
-    }
-
-    it("with everything off registers nothing", async () => {
-        const ev = await run(gpuSettings(), false);
-        assert.deepStrictEqual([...summary(ev).resources], []);
-        assert.deepStrictEqual(Object.keys(ev.outputs), []);
-    });
-
-    it("refuses autoscaling without Prometheus", async () => {
-        await assert.rejects(run(gpuSettings({ autoscaling: { enabled: true } }), false), /requires prometheus/);
+        assert.strictEqual(hpa.spec.metrics[0].pods.target.averageValue, "2500m");
+        assert.strictEqual(hpa.spec.minReplicas, 2);
+        assert.strictEqual(hpa.spec.maxReplicas, 6);
+        assert.strictEqual(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds, 120);
     });
 });
 
 describe("Prometheus's volume", () => {
-    const prometheus = testSettings(allOn).prometheus;
     const claimSpec = (v: Record<string, any>) => v.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec;
 
     it("is claimed from the cluster's block storage class when it names one (EKS: gp3)", () => {

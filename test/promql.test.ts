@@ -10,15 +10,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import * as k8s from "@pulumi/kubernetes";
 import {
-    createMonitoringStack,
     dashboardExpressions,
     expandAdapterTemplate,
+    monitoringAlertRules,
+    prometheusRule,
+    queueLatencyAdapterRule,
     torchServeDashboard,
 } from "../components/monitoring";
-import { evaluate, Evaluation } from "../harness/evaluate";
-import { gpuSettings } from "./support/settings";
+import { servingEndpoints } from "../components/torchserve/endpoints";
+import { gpuPlacement, torchServeSpec } from "./support/specs";
 
 function findPromtool(): string | undefined {
     const r = spawnSync("promtool", ["--version"], { encoding: "utf8" });
@@ -59,39 +60,24 @@ function fillGrafanaVariables(expr: string): string {
         .replaceAll("$model", "(squeezenet1_1|resnet-18)");
 }
 
-/** The whole monitoring stack, everything on, evaluated once. */
-let evaluation: Promise<Evaluation> | undefined;
-function monitoringEvaluation(): Promise<Evaluation> {
-    evaluation ??= evaluate({ project: "torchserve-platform", stack: "test", config: {}, preview: false }, async () => {
-        const settings = gpuSettings({
-            prometheus: { enabled: true },
-            grafana: { enabled: true },
-            autoscaling: { enabled: true },
-        });
-        const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
-        const place = { nodeSelector: {}, tolerations: [] };
-        createMonitoringStack({
-            settings,
-            cluster: { provider, systemPlacement: place, gpuPlacement: place, systemReady: [] },
-        });
-    });
-    return evaluation;
-}
+// What the monitoring components ship, GPU pool included, from the builders they use.
+const serving = servingEndpoints(torchServeSpec());
+const alertRules = monitoringAlertRules({
+    prometheus: { retention: "15d", storageSize: "50Gi", namespace: "monitoring" },
+    serving,
+    gpuPool: { placement: gpuPlacement, minNodes: 1 },
+});
+const adapterRules = [queueLatencyAdapterRule(serving.namespace)];
 
-/** Every expression the stack emits, with placeholders as shipped. */
-async function emittedExpressions(): Promise<{ name: string; expr: string }[]> {
-    const ev = await monitoringEvaluation();
-    const rule = ev.resources.find((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule")!;
-    const adapter = ev.resources.find(
-        (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "prometheus-adapter",
-    )!;
+/** Every expression emitted, with placeholders as shipped. */
+function emittedExpressions(): { name: string; expr: string }[] {
     return [
-        ...rule.inputs.spec.groups.flatMap((g: any) => g.rules.map((r: any) => ({ name: r.alert, expr: r.expr }))),
-        ...adapter.inputs.values.rules.custom.flatMap((r: any) => [
+        ...alertRules.map((r) => ({ name: r.alert, expr: r.expr })),
+        ...adapterRules.flatMap((r) => [
             { name: "adapter series", expr: r.seriesQuery },
             { name: "adapter metrics", expr: r.metricsQuery },
         ]),
-        ...dashboardExpressions(torchServeDashboard("torchserve")).map((p) => ({ name: p.panel, expr: p.expr })),
+        ...dashboardExpressions(torchServeDashboard(serving.namespace)).map((p) => ({ name: p.panel, expr: p.expr })),
     ];
 }
 
@@ -108,8 +94,8 @@ describe("metrics the PromQL reads exist upstream", () => {
     const ours =
         /\b(ts_[a-z_]+|Requests\d[X]{2}|Worker[A-Za-z]+|(?:CPU|Memory|Disk|GPU|Queue)[A-Za-z]+|DCGM_FI_[A-Z0-9_]+)\b/g;
 
-    it("every TorchServe and DCGM metric named is one they export", async () => {
-        const named = new Set((await emittedExpressions()).flatMap((e) => [...e.expr.matchAll(ours)].map((m) => m[1])));
+    it("every TorchServe and DCGM metric named is one they export", () => {
+        const named = new Set(emittedExpressions().flatMap((e) => [...e.expr.matchAll(ours)].map((m) => m[1])));
         assert.ok(named.has("ts_queue_latency_microseconds") && named.has("DCGM_FI_DEV_FB_FREE"));
         assert.deepStrictEqual(
             [...named].filter((n) => !(n in known)),
@@ -117,9 +103,9 @@ describe("metrics the PromQL reads exist upstream", () => {
         );
     });
 
-    it("rate() is only taken of counters, and the counters are only read through rate()", async () => {
+    it("rate() is only taken of counters, and the counters are only read through rate()", () => {
         // The adapter's seriesQuery only discovers series; its value is never used.
-        for (const e of (await emittedExpressions()).filter((x) => x.name !== "adapter series")) {
+        for (const e of emittedExpressions().filter((x) => x.name !== "adapter series")) {
             for (const m of e.expr.matchAll(/rate\(([A-Za-z_:][A-Za-z0-9_:]*)/g)) {
                 if (m[1] in known)
                     assert.strictEqual(
@@ -149,32 +135,23 @@ describe("metrics the PromQL reads exist upstream", () => {
 });
 
 describe("PromQL emitted by the program parses (promtool)", function () {
-    let ev: Evaluation;
-    before(async function () {
+    before(function () {
         if (!findPromtool()) {
             if (process.env.CI) throw new Error("promtool is required under CI (Debian package `prometheus`)");
             console.warn("    promtool not found: skipping PromQL checks (install: apt-get install -y prometheus)");
             this.skip();
         }
-        ev = await monitoringEvaluation();
     });
 
     it("the alert rules, as the PrometheusRule ships them", () => {
-        const rule = ev.resources.find((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
-        assert.ok(rule);
-        const groups = rule.inputs.spec.groups;
+        const groups = prometheusRule("monitoring", alertRules).spec.groups;
         assert.ok(groups[0].rules.length >= 7);
         const out = checkRules(groups);
         assert.match(out, /SUCCESS: \d+ rules found/);
     });
 
     it("the prometheus-adapter series and metrics queries, placeholders substituted", () => {
-        const adapter = ev.resources.find(
-            (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "prometheus-adapter",
-        )!;
-        const rules = adapter.inputs.values.rules.custom as { seriesQuery: string; metricsQuery: string }[];
-        assert.ok(rules.length > 0);
-        const exprs = rules.flatMap((r, i) => {
+        const exprs = adapterRules.flatMap((r, i) => {
             const metric = /^([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(r.seriesQuery)![1];
             const query = expandAdapterTemplate(
                 r.metricsQuery,

@@ -1,8 +1,9 @@
 import { HelmValues } from "../cluster/freeform";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Placement } from "../cluster/target";
 import { aliasPreviousType } from "../cluster/typeToken";
+import { Placement } from "../cluster/kubernetes";
+import { splitDependsOn } from "../cluster/options";
 
 /** NVIDIA device plugin chart (https://github.com/NVIDIA/k8s-device-plugin, tag v0.20.0). */
 export const nvidiaDevicePluginChart = {
@@ -45,13 +46,12 @@ export function devicePluginValues(placement: Placement): HelmValues {
 }
 
 export interface NvidiaDevicePluginArgs {
-    /** Kubernetes provider of the target cluster. */
-    provider: k8s.Provider;
     /** The GPU pool's placement: the plugin runs only where GPU pods can run. */
     placement: Placement;
-    /** Resources to wait for (the GPU node pool, the cluster's system pool). */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
-    /** Namespace; kube-system by default (its pods are node-critical). */
+    /**
+     * Namespace of the release (its pods are node-critical).
+     * @default "kube-system"
+     */
     namespace?: string;
 }
 
@@ -62,7 +62,12 @@ export interface NvidiaDevicePluginArgs {
 export class NvidiaDevicePlugin extends pulumi.ComponentResource {
     readonly release: k8s.helm.v3.Release;
 
-    constructor(name: string, args: NvidiaDevicePluginArgs, opts?: pulumi.ComponentResourceOptions) {
+    /**
+     * `opts.provider` is the target cluster's Kubernetes provider; `opts.dependsOn` is what the
+     * release waits for (the GPU node pool, the cluster's system pool).
+     */
+    constructor(name: string, args: NvidiaDevicePluginArgs, options?: pulumi.ComponentResourceOptions) {
+        const { own: opts, dependsOn } = splitDependsOn(options);
         super(
             "torchserve-platform:index:NvidiaDevicePlugin",
             name,
@@ -78,7 +83,7 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
                 namespace: args.namespace ?? "kube-system",
                 values: devicePluginValues(args.placement),
             },
-            { parent: this, provider: args.provider, dependsOn: args.dependsOn },
+            { parent: this, dependsOn },
         );
         this.registerOutputs({ status: this.release.status });
     }

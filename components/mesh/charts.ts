@@ -1,8 +1,8 @@
 // The three Istio Helm charts (base → istiod → gateway): pinned version, repository, release
 // names, and the values each release gets. Pure, so tests check every key against the charts'
 // own values.yaml / values.schema.json (Helm silently ignores a misspelt key).
-import { Placement } from "../cluster/target";
-import { IstioSettings } from "../../stacks/config/settings";
+import { Placement } from "../cluster/kubernetes";
+import { IstioSpec } from "./spec";
 
 /**
  * Istio release installed by all three charts (and the tag of the istiod/proxy images).
@@ -94,7 +94,7 @@ export function istiodValues(placement: Placement): Record<string, unknown> {
 
 /** `gateway`: the ingress gateway Deployment and its Service (type from `istio.gatewayServiceType`). */
 export function gatewayValues(
-    istio: Pick<IstioSettings, "gatewayServiceType">,
+    istio: Pick<IstioSpec, "gatewayServiceType">,
     placement: Placement,
 ): Record<string, unknown> {
     return {

@@ -3,9 +3,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { loadBalancerHost, serviceDnsName } from "../cluster/addresses";
-import { Placement } from "../cluster/target";
-import { IstioSettings, Settings } from "../../stacks/config/settings";
-import { serviceName as torchServeServiceName } from "../torchserve/conventions";
+import { Placement } from "../cluster/kubernetes";
+import { splitDependsOn } from "../cluster/options";
 import {
     baseValues,
     chartNames,
@@ -21,19 +20,17 @@ import {
 } from "./charts";
 import { inferenceRouteObjects, IstioObject, RouteTarget } from "./routes";
 import { aliasPreviousType } from "../cluster/typeToken";
+import { IstioSpec } from "./spec";
 
+export * from "./spec";
 export * from "./charts";
 export * from "./routes";
 
 export interface IstioMeshArgs {
-    /** Kubernetes provider of the target cluster; every child uses it. */
-    provider: k8s.Provider;
-    /** The validated `istio` settings (`enabled` is the caller's business: see createMesh). */
-    istio: IstioSettings;
+    /** Gateway Service type and TLS (the rest of the spec is for InferenceRoutes). */
+    istio: IstioSpec;
     /** Node selector and tolerations for istiod and the ingress gateway (the cluster's system pool). */
     systemPlacement: Placement;
-    /** Resources the install waits for (the cluster being ready). */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** A Helm release of one of Istio's charts, pinned to istioVersion. */
@@ -70,48 +67,54 @@ export function ingressUrlFromStatus(status: k8s.types.output.core.v1.ServiceSta
 /**
  * Istio's control plane and ingress gateway, installed from the upstream Helm charts in dependency
  * order: `base` (CRDs, validation webhook) → `istiod` (injector, control plane) → `gateway` (its
- * pods are injected by istiod). Istio objects must depend on `ready`.
+ * pods are injected by istiod). Istio objects must depend on `ready()`.
  */
 export class IstioMesh extends pulumi.ComponentResource {
-    /** The releases, in install order; Istio objects and injected workloads depend on these. */
-    readonly ready: pulumi.Resource[];
-    /**
-     * What injected workloads must wait for: istiod's injection webhook. A pod created before it
-     * runs gets no sidecar until it is restarted.
-     */
-    readonly injectionReady: pulumi.Resource[];
+    /** `base`: the CRDs and the validation webhook. */
+    readonly base: k8s.helm.v3.Release;
+    /** `istiod`: the control plane and the sidecar injector. */
+    readonly istiod: k8s.helm.v3.Release;
+    /** The ingress gateway. */
+    readonly gateway: k8s.helm.v3.Release;
     /** http(s) URL of the ingress gateway. */
     readonly ingressUrl: pulumi.Output<string>;
     /** Namespace of the ingress gateway pods. */
-    readonly gatewayNamespace: string = gatewayNamespace;
+    readonly gatewayNamespace: string;
     /** Labels selecting the ingress gateway pods. */
-    readonly gatewaySelector: Record<string, string> = gatewaySelectorLabels();
+    readonly gatewaySelector: Record<string, string>;
 
-    constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
+    /**
+     * `opts.provider` is the target cluster's Kubernetes provider; `opts.dependsOn` is what the
+     * install waits for (the cluster being ready).
+     */
+    constructor(name: string, args: IstioMeshArgs, options?: pulumi.ComponentResourceOptions) {
+        const { own: opts, dependsOn } = splitDependsOn(options);
         super(
             "torchserve-platform:index:IstioMesh",
             name,
             {},
             aliasPreviousType(opts, "torchserve-platform:mesh:IstioMesh"),
         );
-        const child = { parent: this, provider: args.provider };
+        const child = { parent: this };
+        this.gatewayNamespace = gatewayNamespace;
+        this.gatewaySelector = gatewaySelectorLabels();
 
         const systemNs = new k8s.core.v1.Namespace(
             istioSystemNamespace,
             {
                 metadata: { name: istioSystemNamespace },
             },
-            { ...child, dependsOn: args.dependsOn },
+            { ...child, dependsOn },
         );
         const ingressNs = new k8s.core.v1.Namespace(
             gatewayNamespace,
             {
                 metadata: { name: gatewayNamespace },
             },
-            { ...child, dependsOn: args.dependsOn },
+            { ...child, dependsOn },
         );
 
-        const base = istioRelease(
+        this.base = istioRelease(
             releaseNames.base,
             {
                 chart: chartNames.base,
@@ -120,17 +123,17 @@ export class IstioMesh extends pulumi.ComponentResource {
             },
             { ...child, dependsOn: [systemNs] },
         );
-        const istiod = istioRelease(
+        this.istiod = istioRelease(
             releaseNames.istiod,
             {
                 chart: chartNames.istiod,
                 namespace: systemNs.metadata.name,
                 values: istiodValues(args.systemPlacement),
             },
-            { ...child, dependsOn: [base] },
+            { ...child, dependsOn: [this.base] },
         );
         // A cloud load balancer can take several minutes to get its address; Helm waits for it.
-        const gateway = istioRelease(
+        this.gateway = istioRelease(
             releaseNames.gateway,
             {
                 chart: chartNames.gateway,
@@ -138,16 +141,14 @@ export class IstioMesh extends pulumi.ComponentResource {
                 values: gatewayValues(args.istio, args.systemPlacement),
                 timeoutSeconds: 900,
             },
-            { ...child, dependsOn: [istiod, ingressNs] },
+            { ...child, dependsOn: [this.istiod, ingressNs] },
         );
-        this.ready = [base, istiod, gateway];
-        this.injectionReady = [base, istiod];
 
         // The chart creates the Service; read it once the release exists. The id waits on the
         // release's status, so a first preview (release not there yet) does not try to read it.
         const service = k8s.core.v1.Service.get(
             `${releaseNames.gateway}-service`,
-            gateway.status.apply(() => `${gatewayNamespace}/${gatewayServiceName}`),
+            this.gateway.status.apply(() => `${gatewayNamespace}/${gatewayServiceName}`),
             child,
         );
         const tls = args.istio.tlsCredentialName !== undefined;
@@ -155,16 +156,25 @@ export class IstioMesh extends pulumi.ComponentResource {
 
         this.registerOutputs({ ingressUrl: this.ingressUrl });
     }
+
+    /** The releases, in install order; Istio objects and injected workloads depend on these. */
+    ready(): pulumi.Resource[] {
+        return [this.base, this.istiod, this.gateway];
+    }
+
+    /**
+     * What injected workloads must wait for: istiod's injection webhook. A pod created before it
+     * runs gets no sidecar until it is restarted.
+     */
+    injectionReady(): pulumi.Resource[] {
+        return [this.base, this.istiod];
+    }
 }
 
-/** Where TorchServe and the gateway are (RouteTarget), plus how to create the routes there. */
+/** Where TorchServe and the gateway are (RouteTarget), plus how to route there. */
 export interface InferenceRoutesArgs extends RouteTarget {
-    /** Kubernetes provider of the target cluster; every child uses it. */
-    provider: k8s.Provider;
-    /** The validated `istio` settings: hosts, TLS, cookie, exposure, mTLS and JWT options. */
-    istio: IstioSettings;
-    /** IstioMesh.ready (CRDs, istiod, gateway) plus the TorchServe namespace. */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** Hosts, TLS, cookie, exposure, mTLS and JWT options. */
+    istio: IstioSpec;
 }
 
 /** One Istio object as a CustomResource (registered as `kubernetes:<group>/<version>:<kind>`). */
@@ -187,75 +197,32 @@ function customResource(
 
 /**
  * Gateway, VirtualService and DestinationRule for TorchServe, plus PeerAuthentication
- * (`istio.strictMtls`) and RequestAuthentication/AuthorizationPolicy (`istio.jwt`).
+ * (`istio.strictMtls`) and RequestAuthentication/AuthorizationPolicy (`istio.jwt`). No outputs:
+ * depending on the component waits for every object.
  */
 export class InferenceRoutes extends pulumi.ComponentResource {
-    /** The Istio objects, in the order built. */
-    readonly objects: k8s.apiextensions.CustomResource[];
+    // The objects are not kept as fields: a field is an output, and CustomResource has no fixed
+    // type token the component analyzer could describe.
 
-    constructor(name: string, args: InferenceRoutesArgs, opts?: pulumi.ComponentResourceOptions) {
+    /**
+     * `opts.provider` is the target cluster's Kubernetes provider; `opts.dependsOn` is what every
+     * object waits for: IstioMesh.ready() (CRDs, istiod, gateway) plus TorchServe's namespace.
+     */
+    constructor(name: string, args: InferenceRoutesArgs, options?: pulumi.ComponentResourceOptions) {
+        const { own: opts, dependsOn } = splitDependsOn(options);
         super(
             "torchserve-platform:index:InferenceRoutes",
             name,
             {},
             aliasPreviousType(opts, "torchserve-platform:mesh:InferenceRoutes"),
         );
-        const { provider, istio, dependsOn, ...target } = args;
-        this.objects = inferenceRouteObjects(istio, target).map((o) =>
+        const { istio, ...target } = args;
+        inferenceRouteObjects(istio, target).forEach((o) =>
             customResource(`${o.metadata.namespace}-${o.kind.toLowerCase()}-${o.metadata.name}`, o, {
                 parent: this,
-                provider,
                 dependsOn,
             }),
         );
         this.registerOutputs({});
     }
-}
-
-/** What createMesh needs from the cluster. */
-export interface MeshCluster {
-    provider: k8s.Provider;
-    systemPlacement: Placement;
-    /** Resources the install waits for (ClusterTarget.clusterReady). */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
-}
-
-/** The mesh when `istio.enabled`, else undefined (and nothing is registered). */
-export function createMesh(settings: Pick<Settings, "istio">, cluster: MeshCluster): IstioMesh | undefined {
-    if (!settings.istio.enabled) return undefined;
-    return new IstioMesh("istio", {
-        provider: cluster.provider,
-        istio: settings.istio,
-        systemPlacement: cluster.systemPlacement,
-        dependsOn: cluster.dependsOn,
-    });
-}
-
-/**
- * TorchServe's routes when there is a mesh, else undefined. `torchServeReady` must include the
- * TorchServe namespace (the DestinationRule and policies live in it).
- */
-export function createInferenceRoutes(
-    settings: Pick<Settings, "istio" | "torchserve">,
-    mesh: IstioMesh | undefined,
-    cluster: { provider: k8s.Provider; torchServeReady: pulumi.Input<pulumi.Resource>[] },
-): InferenceRoutes | undefined {
-    if (!mesh) return undefined;
-    const ts = settings.torchserve;
-    return new InferenceRoutes("torchserve-routes", {
-        provider: cluster.provider,
-        istio: settings.istio,
-        namespace: ts.namespace,
-        serviceName: torchServeServiceName,
-        ports: {
-            inference: ts.inferencePort,
-            grpcInference: ts.grpcInferencePort,
-            management: ts.managementPort,
-            metrics: ts.metricsPort,
-        },
-        canaryWeight: ts.canary?.weight,
-        gatewayNamespace: mesh.gatewayNamespace,
-        gatewaySelector: mesh.gatewaySelector,
-        dependsOn: [...mesh.ready, ...cluster.torchServeReady],
-    });
 }

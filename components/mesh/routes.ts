@@ -1,11 +1,11 @@
-// Istio objects for TorchServe, as pure functions of the settings: the edge Gateway, the
+// Istio objects for TorchServe, as pure functions of the mesh's spec and TorchServe's endpoints: the edge Gateway, the
 // VirtualService that picks a TorchServe port per request, the DestinationRule (cookie affinity,
 // canary subsets) and the optional mTLS / JWT policies. The component only wraps these in
 // CustomResources, so tests read exactly what is applied.
 import { FreeForm } from "../cluster/freeform";
-import { IstioSettings } from "../../stacks/config/settings";
 import { serviceDnsName } from "../cluster/addresses";
-import { podLabels, trackLabel, tracks } from "../torchserve/conventions";
+import type { ServingEndpoints } from "../torchserve/endpoints";
+import { IstioSpec, JwtSpec } from "./spec";
 
 /** A Kubernetes object as the API server takes it (the CustomResource args). */
 export interface IstioObject {
@@ -15,24 +15,13 @@ export interface IstioObject {
     spec: Record<string, FreeForm>;
 }
 
-/** Ports of the TorchServe Service the gateway may route to. */
-export interface TorchServePorts {
-    inference: number;
-    grpcInference: number;
-    management: number;
-    metrics: number;
-}
-
-/** Where TorchServe and the gateway are; what the route builders need besides the settings. */
+/** Where TorchServe and the gateway are; what the route builders need besides the spec. */
 export interface RouteTarget {
-    /** Namespace of the TorchServe Service and pods (must exist before the routes: it holds the DestinationRule and policies). */
-    namespace: string;
-    /** Name of the TorchServe Service (components/torchserve/conventions.ts `serviceName`). */
-    serviceName: string;
-    /** TorchServe's Service ports. */
-    ports: TorchServePorts;
-    /** Percent of requests for the canary Deployment; undefined = no canary. */
-    canaryWeight?: number;
+    /**
+     * TorchServe's Service, pods, ports and tracks. Its namespace must exist before the routes: it
+     * holds the VirtualService, DestinationRule and policies.
+     */
+    serving: ServingEndpoints;
     /** Namespace of the ingress gateway pods (IstioMesh.gatewayNamespace): where the Gateway, its TLS secret and edge policies live. */
     gatewayNamespace: string;
     /** Labels selecting the ingress gateway pods (IstioMesh.gatewaySelector). */
@@ -61,8 +50,8 @@ function meta(name: string, namespace: string) {
 }
 
 /** In-cluster FQDN of the TorchServe Service, as Istio destinations name it. */
-export function serviceHost(t: Pick<RouteTarget, "namespace" | "serviceName">): string {
-    return serviceDnsName(t.serviceName, t.namespace);
+export function serviceHost(serving: Pick<ServingEndpoints, "namespace" | "serviceName">): string {
+    return serviceDnsName(serving.serviceName, serving.namespace);
 }
 
 /** `<gateway namespace>/<gateway name>` as a VirtualService in another namespace refers to it. */
@@ -71,7 +60,7 @@ export function gatewayRef(t: Pick<RouteTarget, "gatewayNamespace">): string {
 }
 
 /** Edge Gateway: HTTP on 80 for `istio.hosts`, plus HTTPS on 443 (TLS terminated here) when a credential is set. */
-export function gatewayObject(istio: IstioSettings, t: RouteTarget): IstioObject {
+export function gatewayObject(istio: IstioSpec, t: RouteTarget): IstioObject {
     const servers: FreeForm[] = [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [...istio.hosts] }];
     if (istio.tlsCredentialName) {
         servers.push({
@@ -95,11 +84,12 @@ export function gatewayObject(istio: IstioSettings, t: RouteTarget): IstioObject
  * chosen subset.
  */
 export function destinations(t: RouteTarget, port: number): FreeForm[] {
-    const host = serviceHost(t);
-    if (t.canaryWeight === undefined) return [{ destination: { host, port: { number: port } } }];
+    const { stable, canary } = t.serving;
+    const host = serviceHost(t.serving);
+    if (canary === undefined) return [{ destination: { host, port: { number: port } } }];
     return [
-        { destination: { host, subset: tracks.stable, port: { number: port } }, weight: 100 - t.canaryWeight },
-        { destination: { host, subset: tracks.canary, port: { number: port } }, weight: t.canaryWeight },
+        { destination: { host, subset: stable.track, port: { number: port } }, weight: 100 - canary.weight },
+        { destination: { host, subset: canary.track, port: { number: port } }, weight: canary.weight },
     ];
 }
 
@@ -117,14 +107,14 @@ function protocolIs(value: string) {
  *  5. anything else (no header) → inference port.
  * The gRPC management port is never exposed at the edge.
  */
-export function httpRoutes(istio: IstioSettings, t: RouteTarget): FreeForm[] {
+export function httpRoutes(istio: IstioSpec, t: RouteTarget): FreeForm[] {
     const routes: FreeForm[] = [];
     routes.push(
         istio.exposeMetrics
             ? {
                   name: "metrics",
                   match: [{ uri: { prefix: metricsPathPrefix } }],
-                  route: destinations(t, t.ports.metrics),
+                  route: destinations(t, t.serving.ports.metrics),
               }
             : {
                   name: "metrics-blocked",
@@ -138,7 +128,7 @@ export function httpRoutes(istio: IstioSettings, t: RouteTarget): FreeForm[] {
                   name: "management",
                   match: [{ uri: { prefix: managementPathPrefix } }],
                   rewrite: { uri: "/" },
-                  route: destinations(t, t.ports.management),
+                  route: destinations(t, t.serving.ports.management),
               }
             : {
                   name: "management-blocked",
@@ -146,18 +136,26 @@ export function httpRoutes(istio: IstioSettings, t: RouteTarget): FreeForm[] {
                   directResponse: { status: 404 },
               },
     );
-    routes.push({ name: "grpc-inference", match: [protocolIs("grpc")], route: destinations(t, t.ports.grpcInference) });
-    routes.push({ name: "rest-inference", match: [protocolIs("rest")], route: destinations(t, t.ports.inference) });
-    routes.push({ name: "default-inference", route: destinations(t, t.ports.inference) });
+    routes.push({
+        name: "grpc-inference",
+        match: [protocolIs("grpc")],
+        route: destinations(t, t.serving.ports.grpcInference),
+    });
+    routes.push({
+        name: "rest-inference",
+        match: [protocolIs("rest")],
+        route: destinations(t, t.serving.ports.inference),
+    });
+    routes.push({ name: "default-inference", route: destinations(t, t.serving.ports.inference) });
     return routes;
 }
 
 /** VirtualService bound to the edge Gateway only (in-mesh clients call the Service directly). */
-export function virtualServiceObject(istio: IstioSettings, t: RouteTarget): IstioObject {
+export function virtualServiceObject(istio: IstioSpec, t: RouteTarget): IstioObject {
     return {
         apiVersion: "networking.istio.io/v1",
         kind: "VirtualService",
-        metadata: meta(gatewayObjectName, t.namespace),
+        metadata: meta(gatewayObjectName, t.serving.namespace),
         spec: { hosts: [...istio.hosts], gateways: [gatewayRef(t)], http: httpRoutes(istio, t) },
     };
 }
@@ -169,25 +167,26 @@ export function virtualServiceObject(istio: IstioSettings, t: RouteTarget): Isti
  * the top-level one: the consistent hash applies per subset. With a canary the weighted split picks
  * the subset per request, so a session keeps its pod within each subset, not one pod overall.
  */
-export function destinationRuleObject(istio: IstioSettings, t: RouteTarget): IstioObject {
+export function destinationRuleObject(istio: IstioSpec, t: RouteTarget): IstioObject {
+    const { serving } = t;
     const spec: Record<string, FreeForm> = {
-        host: serviceHost(t),
+        host: serviceHost(serving),
         trafficPolicy: {
             loadBalancer: {
                 consistentHash: { httpCookie: { name: istio.sessionCookie.name, ttl: istio.sessionCookie.ttl } },
             },
         },
     };
-    if (t.canaryWeight !== undefined) {
-        spec.subsets = [
-            { name: tracks.stable, labels: { [trackLabel]: tracks.stable } },
-            { name: tracks.canary, labels: { [trackLabel]: tracks.canary } },
-        ];
+    if (serving.canary !== undefined) {
+        spec.subsets = [serving.stable, serving.canary].map(({ track }) => ({
+            name: track,
+            labels: { [serving.trackLabel]: track },
+        }));
     }
     return {
         apiVersion: "networking.istio.io/v1",
         kind: "DestinationRule",
-        metadata: meta(gatewayObjectName, t.namespace),
+        metadata: meta(gatewayObjectName, serving.namespace),
         spec,
     };
 }
@@ -202,17 +201,17 @@ export function peerAuthenticationObjects(t: RouteTarget): IstioObject[] {
         {
             apiVersion: "security.istio.io/v1",
             kind: "PeerAuthentication",
-            metadata: meta("default", t.namespace),
+            metadata: meta("default", t.serving.namespace),
             spec: { mtls: { mode: "STRICT" } },
         },
         {
             apiVersion: "security.istio.io/v1",
             kind: "PeerAuthentication",
-            metadata: meta(gatewayObjectName, t.namespace),
+            metadata: meta(gatewayObjectName, t.serving.namespace),
             spec: {
-                selector: { matchLabels: { ...podLabels } },
+                selector: { matchLabels: { ...t.serving.podLabels } },
                 mtls: { mode: "STRICT" },
-                portLevelMtls: { [String(t.ports.metrics)]: { mode: "PERMISSIVE" } },
+                portLevelMtls: { [String(t.serving.ports.metrics)]: { mode: "PERMISSIVE" } },
             },
         },
     ];
@@ -223,7 +222,7 @@ export function peerAuthenticationObjects(t: RouteTarget): IstioObject[] {
  * is invalid (401) but lets a request without a token through, so an AuthorizationPolicy denies
  * requests that carry no valid token (403). Applies to every route of the gateway.
  */
-export function jwtObjects(jwt: { issuer: string; jwksUri: string }, t: RouteTarget): IstioObject[] {
+export function jwtObjects(jwt: JwtSpec, t: RouteTarget): IstioObject[] {
     const selector = { matchLabels: { ...t.gatewaySelector } };
     return [
         {
@@ -241,8 +240,8 @@ export function jwtObjects(jwt: { issuer: string; jwksUri: string }, t: RouteTar
     ];
 }
 
-/** Every Istio object for the settings, in apply order (Gateway first, policies last). */
-export function inferenceRouteObjects(istio: IstioSettings, t: RouteTarget): IstioObject[] {
+/** Every Istio object for the spec, in apply order (Gateway first, policies last). */
+export function inferenceRouteObjects(istio: IstioSpec, t: RouteTarget): IstioObject[] {
     const objects = [gatewayObject(istio, t), virtualServiceObject(istio, t), destinationRuleObject(istio, t)];
     if (istio.strictMtls) objects.push(...peerAuthenticationObjects(t));
     if (istio.jwt) objects.push(...jwtObjects(istio.jwt, t));

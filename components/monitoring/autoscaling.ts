@@ -2,30 +2,34 @@
 // metric, and the HPA that scales the stable Deployment on it.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Placement } from "../cluster/target";
-import * as conventions from "../torchserve/conventions";
-import { AutoscalingSettings } from "../../stacks/config/settings";
+import { Placement } from "../cluster/kubernetes";
+import { splitDependsOn } from "../cluster/options";
+import type { ServingEndpoints } from "../torchserve/endpoints";
 import { charts, releaseNames } from "./charts";
 import { latencyTargetQuantity, queueLatencyAdapterRule, queueLatencyMetricName } from "./queries";
 import { pinnedRelease } from "./release";
+import { AutoscalingSpec } from "./spec";
 import { prometheusAdapterValues } from "./values";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface AutoscalingArgs {
-    /** Provider of the target cluster. */
-    provider: k8s.Provider;
-    /** `settings.autoscaling`: replica bounds, target queue latency, scale-down window. */
-    autoscaling: AutoscalingSettings;
-    /** Namespace of the in-cluster Prometheus (`settings.prometheus.namespace`); the adapter goes there too. */
+    /** Replica bounds, target queue latency, scale-down window. */
+    autoscaling: AutoscalingSpec;
+    /** Namespace of the in-cluster Prometheus (PrometheusSpec.namespace); the adapter goes there too. */
     prometheusNamespace: string;
-    /** Namespace of TorchServe; the HPA lives there. */
-    torchServeNamespace: string;
+    /** TorchServe's endpoints: the HPA scales the stable Deployment, in its namespace. */
+    serving: ServingEndpoints;
     /** Where prometheus-adapter runs (system pool). */
     systemPlacement: Placement;
-    /** What the adapter waits for: the cluster and Prometheus's release. */
-    dependsOn?: pulumi.Resource[];
-    /** What the HPA waits for: the TorchServe component (its namespace and Deployment). */
-    workloadDependsOn?: pulumi.Resource[];
+}
+
+/**
+ * Resource options of Autoscaling: `provider` is the cluster's Kubernetes provider, `dependsOn`
+ * what the adapter waits for (the cluster and Prometheus's release).
+ */
+export interface AutoscalingOptions extends pulumi.ComponentResourceOptions {
+    /** What the HPA also waits for: the TorchServe component (its namespace and Deployment). */
+    workloadDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** prometheus-adapter exposing queue latency per request, and an HPA on the stable Deployment. */
@@ -33,14 +37,16 @@ export class Autoscaling extends pulumi.ComponentResource {
     readonly adapter: k8s.helm.v3.Release;
     readonly hpa: k8s.autoscaling.v2.HorizontalPodAutoscaler;
 
-    constructor(name: string, args: AutoscalingArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: AutoscalingArgs, options?: AutoscalingOptions) {
+        const { own, dependsOn } = splitDependsOn(options);
+        const { workloadDependsOn, ...opts } = own;
         super(
             "torchserve-platform:index:Autoscaling",
             name,
             {},
             aliasPreviousType(opts, "torchserve-platform:monitoring:Autoscaling"),
         );
-        const childOpts = { parent: this, provider: args.provider };
+        const childOpts = { parent: this };
 
         this.adapter = pinnedRelease(
             releaseNames.prometheusAdapter,
@@ -48,27 +54,28 @@ export class Autoscaling extends pulumi.ComponentResource {
             args.prometheusNamespace,
             prometheusAdapterValues(
                 args.prometheusNamespace,
-                queueLatencyAdapterRule(args.torchServeNamespace),
+                queueLatencyAdapterRule(args.serving.namespace),
                 args.systemPlacement,
             ),
-            { ...childOpts, dependsOn: args.dependsOn ?? [] },
+            { ...childOpts, dependsOn: dependsOn ?? [] },
         );
         this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
             `${name}-hpa`,
-            torchServeHpa(args.torchServeNamespace, args.autoscaling),
+            torchServeHpa(args.serving, args.autoscaling),
             // The metric only exists once the adapter serves custom.metrics.k8s.io.
-            { ...childOpts, dependsOn: [this.adapter, ...(args.workloadDependsOn ?? [])] },
+            { ...childOpts, dependsOn: [this.adapter, ...(workloadDependsOn ?? [])] },
         );
         this.registerOutputs({});
     }
 }
 
 /** The HPA: stable TorchServe Deployment, Pods metric = mean queue latency per request (ms). */
-export function torchServeHpa(namespace: string, s: AutoscalingSettings) {
+export function torchServeHpa(serving: ServingEndpoints, s: AutoscalingSpec) {
+    const deployment = serving.stable.deploymentName;
     return {
-        metadata: { name: conventions.stableDeploymentName, namespace },
+        metadata: { name: deployment, namespace: serving.namespace },
         spec: {
-            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: conventions.stableDeploymentName },
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment },
             minReplicas: s.minReplicas,
             maxReplicas: s.maxReplicas,
             metrics: [

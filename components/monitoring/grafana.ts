@@ -4,32 +4,30 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { loadBalancerHost, serviceDnsName } from "../cluster/addresses";
-import { Placement } from "../cluster/target";
-import { GrafanaSettings, PrometheusSettings } from "../../stacks/config/settings";
-import { charts, grafanaServiceName, prometheusUrl, releaseNames } from "./charts";
+import { Placement } from "../cluster/kubernetes";
+import { splitDependsOn } from "../cluster/options";
+import type { ServingEndpoints } from "../torchserve/endpoints";
+import { charts, grafanaServiceName, releaseNames } from "./charts";
 import { torchServeDashboard } from "./dashboard";
 import { pinnedRelease } from "./release";
+import { GrafanaSpec } from "./spec";
 import { grafanaValues } from "./values";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface GrafanaArgs {
-    /** Provider of the target cluster. */
-    provider: k8s.Provider;
-    /** `settings.grafana`: service type. */
-    grafana: GrafanaSettings;
-    /** Namespace to install into (`settings.prometheus.namespace`, also when Prometheus is off). */
+    /** How Grafana's Service is exposed. */
+    grafana: GrafanaSpec;
+    /** Namespace to install into (the monitoring namespace, also when the stack has no Prometheus). */
     namespace: string;
     /**
-     * Prometheus the datasource queries, as `grafanaDatasourceUrl` computes it: the stack's own
-     * Prometheus (`prometheusUrl(namespace)`) when Prometheus is on, else `settings.grafana.prometheusUrl`.
+     * Prometheus the datasource queries: the stack's own (`prometheusUrl(<its namespace>)` from
+     * charts.ts) or any other reachable from the cluster.
      */
     prometheusUrl: pulumi.Input<string>;
-    /** Namespace TorchServe runs in (the dashboard's default). */
-    torchServeNamespace: string;
+    /** TorchServe's endpoints (the dashboard's default namespace). */
+    serving: ServingEndpoints;
     /** Where Grafana runs (system pool). */
     systemPlacement: Placement;
-    /** What the release waits for: the cluster being usable. */
-    dependsOn?: pulumi.Resource[];
 }
 
 /** Grafana as its own release, with a generated admin password. */
@@ -40,14 +38,19 @@ export class Grafana extends pulumi.ComponentResource {
     readonly adminPassword: pulumi.Output<string>;
     readonly release: k8s.helm.v3.Release;
 
-    constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
+    /**
+     * `opts.provider` is the target cluster's Kubernetes provider; `opts.dependsOn` is what the
+     * release waits for (the cluster being usable).
+     */
+    constructor(name: string, args: GrafanaArgs, options?: pulumi.ComponentResourceOptions) {
+        const { own: opts, dependsOn } = splitDependsOn(options);
         super(
             "torchserve-platform:index:Grafana",
             name,
             {},
             aliasPreviousType(opts, "torchserve-platform:monitoring:Grafana"),
         );
-        const childOpts = { parent: this, provider: args.provider };
+        const childOpts = { parent: this };
 
         const password = new random.RandomPassword(
             `${name}-admin-password`,
@@ -56,7 +59,7 @@ export class Grafana extends pulumi.ComponentResource {
         );
         this.adminPassword = pulumi.secret(password.result);
 
-        const dashboard = JSON.stringify(torchServeDashboard(args.torchServeNamespace));
+        const dashboard = JSON.stringify(torchServeDashboard(args.serving.namespace));
         this.release = pinnedRelease(
             releaseNames.grafana,
             charts.grafana,
@@ -70,7 +73,7 @@ export class Grafana extends pulumi.ComponentResource {
                 dashboards: { torchserve: dashboard },
                 placement: args.systemPlacement,
             }),
-            { ...childOpts, dependsOn: args.dependsOn ?? [] },
+            { ...childOpts, dependsOn: dependsOn ?? [] },
         );
 
         const clusterUrl = grafanaClusterUrl(args.namespace);
@@ -97,11 +100,4 @@ export function grafanaClusterUrl(namespace: string): string {
 export function grafanaLoadBalancerUrl(ingress: { hostname?: string; ip?: string }[] | undefined): string | undefined {
     const host = loadBalancerHost({ loadBalancer: { ingress } });
     return host ? `http://${host}` : undefined;
-}
-
-/** Datasource URL for Grafana: the stack's Prometheus when on, else the configured one. */
-export function grafanaDatasourceUrl(prometheus: PrometheusSettings, grafana: GrafanaSettings): string {
-    if (prometheus.enabled) return prometheusUrl(prometheus.namespace);
-    if (!grafana.prometheusUrl) throw new Error("grafana.prometheusUrl is required when prometheus is disabled");
-    return grafana.prometheusUrl;
 }

@@ -2,36 +2,42 @@
 // TorchServe PodMonitor, alert rules, and dcgm-exporter where there are GPUs.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Placement } from "../cluster/target";
-import * as conventions from "../torchserve/conventions";
-import { GpuNodePoolSettings, PrometheusSettings } from "../../stacks/config/settings";
+import { Placement } from "../cluster/kubernetes";
+import { splitDependsOn } from "../cluster/options";
+import type { ServingEndpoints } from "../torchserve/endpoints";
 import { charts, podMonitorJob, prometheusUrl, releaseNames, torchServePodMonitorName } from "./charts";
 import { alertRules, AlertRule } from "./queries";
 import { pinnedRelease } from "./release";
+import { PrometheusSpec } from "./spec";
 import { dcgmExporterValues, kubePrometheusStackValues } from "./values";
 import { aliasPreviousType } from "../cluster/typeToken";
 
+/** The GPU pool, whose GPUs dcgm-exporter reports. */
+export interface MonitoredGpuPool {
+    /** Where dcgm-exporter runs: the GPU pool, its taint tolerated. */
+    placement: Placement;
+    /** GPU nodes the pool keeps at least (its minimum); fewer reporting GPUs raises an alert. */
+    minNodes: number;
+    /** ClusterTarget.nvidiaDriverHostPath: host driver directory dcgm-exporter mounts (GKE); absent = none. */
+    nvidiaDriverHostPath?: string;
+}
+
 export interface MonitoringArgs {
-    /** Provider of the target cluster; every object is created through it. */
-    provider: k8s.Provider;
-    /** `settings.prometheus`: retention, storage size and the namespace of the stack. */
-    prometheus: PrometheusSettings;
-    /** `settings.gpuNodePool`; absent = no GPU pool: no dcgm-exporter and no GPU alerts. */
-    gpuNodePool?: GpuNodePoolSettings;
+    /** Retention, storage size and the namespace of the stack. */
+    prometheus: PrometheusSpec;
+    /** TorchServe's endpoints: scraped (PodMonitor) and alerted on. */
+    serving: ServingEndpoints;
     /** Where Prometheus, the operator, Alertmanager and kube-state-metrics run (system pool). */
     systemPlacement: Placement;
     /** StorageClass of Prometheus's volume (ClusterTarget.blockStorageClassName); undefined = the cluster's default. */
     storageClassName?: pulumi.Input<string>;
-    /** Where dcgm-exporter runs: the GPU pool, its taint tolerated. */
-    gpuPlacement: Placement;
-    /** ClusterTarget.nvidiaDriverHostPath: host driver directory dcgm-exporter mounts (GKE); absent = none. */
-    nvidiaDriverHostPath?: string;
-    /** Namespace TorchServe runs in; scraped and alerted on. */
-    torchServeNamespace: string;
-    /** Alert when mean queue latency per request stays above this many ms. Default 1000. */
+    /** The GPU pool; absent = none: no dcgm-exporter and no GPU alerts. */
+    gpuPool?: MonitoredGpuPool;
+    /**
+     * Alert when mean queue latency per request stays above this many ms.
+     * @default 1000
+     */
     queueLatencyAlertMs?: number;
-    /** What the releases wait for: the cluster being usable (ClusterTarget.systemReady). */
-    dependsOn?: pulumi.Resource[];
 }
 
 /** Prometheus (kube-prometheus-stack), TorchServe's PodMonitor and alerts, GPU metrics. */
@@ -40,13 +46,17 @@ export class Monitoring extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
     /** In-cluster URL of Prometheus (for Grafana, prometheus-adapter). */
     readonly prometheusUrl: pulumi.Output<string>;
+    /** kube-prometheus-stack (with the CRDs); what Prometheus's clients wait for. */
     readonly release: k8s.helm.v3.Release;
-    readonly podMonitor: k8s.apiextensions.CustomResource;
-    readonly alertRules: k8s.apiextensions.CustomResource;
     /** dcgm-exporter; only when the cluster has a GPU pool. */
     readonly dcgmExporter?: k8s.helm.v3.Release;
 
-    constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    /**
+     * `opts.provider` is the target cluster's Kubernetes provider; `opts.dependsOn` is what the
+     * releases wait for (the cluster being usable: ClusterTarget.systemReady).
+     */
+    constructor(name: string, args: MonitoringArgs, options?: pulumi.ComponentResourceOptions) {
+        const { own: opts, dependsOn } = splitDependsOn(options);
         super(
             "torchserve-platform:index:Monitoring",
             name,
@@ -54,49 +64,46 @@ export class Monitoring extends pulumi.ComponentResource {
             aliasPreviousType(opts, "torchserve-platform:monitoring:Monitoring"),
         );
         const ns = args.prometheus.namespace;
-        const childOpts = { parent: this, provider: args.provider };
+        const childOpts = { parent: this };
 
         this.release = pinnedRelease(
             releaseNames.kubePrometheusStack,
             charts.kubePrometheusStack,
             ns,
             kubePrometheusStackValues(args.prometheus, args.systemPlacement, args.storageClassName),
-            { ...childOpts, dependsOn: args.dependsOn ?? [] },
+            { ...childOpts, dependsOn: dependsOn ?? [] },
         );
         // Custom resources need the CRDs the release installs.
         const crdOpts = { ...childOpts, dependsOn: [this.release] };
 
-        this.podMonitor = new k8s.apiextensions.CustomResource(
+        // The PodMonitor and PrometheusRule are children only: their class (CustomResource) has no
+        // fixed type token, so the component analyzer cannot describe them as outputs.
+        new k8s.apiextensions.CustomResource(
             `${name}-torchserve-podmonitor`,
             {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PodMonitor",
-                ...torchServePodMonitor(ns, args.torchServeNamespace),
+                ...torchServePodMonitor(ns, args.serving),
             },
             crdOpts,
         );
 
-        const rules = alertRules({
-            torchServeNamespace: args.torchServeNamespace,
-            deploymentName: conventions.stableDeploymentName,
-            scrapeJob: podMonitorJob(ns),
-            queueLatencyAlertMs: args.queueLatencyAlertMs ?? 1000,
-            errorRatio: 0.05,
-            expectedGpuNodes: args.gpuNodePool?.minNodes,
-            gpuMemoryRatio: 0.95,
-        });
-        this.alertRules = new k8s.apiextensions.CustomResource(
+        new k8s.apiextensions.CustomResource(
             `${name}-alert-rules`,
-            { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", ...prometheusRule(ns, rules) },
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "PrometheusRule",
+                ...prometheusRule(ns, monitoringAlertRules(args)),
+            },
             crdOpts,
         );
 
-        if (args.gpuNodePool) {
+        if (args.gpuPool) {
             this.dcgmExporter = pinnedRelease(
                 releaseNames.dcgmExporter,
                 charts.dcgmExporter,
                 ns,
-                dcgmExporterValues(args.gpuPlacement, args.nvidiaDriverHostPath),
+                dcgmExporterValues(args.gpuPool.placement, args.gpuPool.nvidiaDriverHostPath),
                 // Its ServiceMonitor needs the CRDs.
                 crdOpts,
             );
@@ -109,15 +116,30 @@ export class Monitoring extends pulumi.ComponentResource {
 }
 
 /** metadata + spec of the PodMonitor scraping every TorchServe pod (stable and canary) on its metrics port. */
-export function torchServePodMonitor(monitorNamespace: string, torchServeNamespace: string) {
+export function torchServePodMonitor(monitorNamespace: string, serving: ServingEndpoints) {
     return {
         metadata: { name: torchServePodMonitorName, namespace: monitorNamespace },
         spec: {
-            namespaceSelector: { matchNames: [torchServeNamespace] },
-            selector: { matchLabels: { ...conventions.podLabels } },
-            podMetricsEndpoints: [{ port: conventions.portNames.metrics, path: "/metrics", interval: "15s" }],
+            namespaceSelector: { matchNames: [serving.namespace] },
+            selector: { matchLabels: { ...serving.podLabels } },
+            podMetricsEndpoints: [{ port: serving.portNames.metrics, path: "/metrics", interval: "15s" }],
         },
     };
+}
+
+/** The alerts Monitoring ships: TorchServe's, and the GPU pool's when there is one. */
+export function monitoringAlertRules(
+    args: Pick<MonitoringArgs, "prometheus" | "serving" | "gpuPool" | "queueLatencyAlertMs">,
+): AlertRule[] {
+    return alertRules({
+        torchServeNamespace: args.serving.namespace,
+        deploymentName: args.serving.stable.deploymentName,
+        scrapeJob: podMonitorJob(args.prometheus.namespace),
+        queueLatencyAlertMs: args.queueLatencyAlertMs ?? 1000,
+        errorRatio: 0.05,
+        expectedGpuNodes: args.gpuPool?.minNodes,
+        gpuMemoryRatio: 0.95,
+    });
 }
 
 /** metadata + spec of the PrometheusRule holding the alerts. */

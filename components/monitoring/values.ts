@@ -1,11 +1,11 @@
-// Helm values of the monitoring charts, as pure functions of settings and placements. Every key
+// Helm values of the monitoring charts, as pure functions of specs and placements. Every key
 // here exists in the pinned chart's values.yaml (test/monitoring-values.test.ts checks it).
 import { HelmValues } from "../cluster/freeform";
 import * as pulumi from "@pulumi/pulumi";
-import { Placement } from "../cluster/target";
-import { PrometheusSettings, ServiceType } from "../../stacks/config/settings";
+import { Placement, ServiceType } from "../cluster/kubernetes";
 import { AdapterRule } from "./queries";
 import { prometheusBaseUrl, prometheusPort } from "./charts";
+import { PrometheusSpec } from "./spec";
 
 /** nodeSelector + tolerations as every chart spells them. */
 function placed(p: Placement): { nodeSelector: Record<string, string>; tolerations: Placement["tolerations"] } {
@@ -13,14 +13,14 @@ function placed(p: Placement): { nodeSelector: Record<string, string>; toleratio
 }
 
 /**
- * kube-prometheus-stack: Prometheus with retention and a PersistentVolume from settings, operator,
+ * kube-prometheus-stack: Prometheus with retention and a PersistentVolume from its spec, operator,
  * Alertmanager and kube-state-metrics on the system pool. It selects every PodMonitor,
  * ServiceMonitor and PrometheusRule in the cluster (not only those labelled with its release),
  * because ours and dcgm-exporter's live in other releases. Its bundled Grafana is off: Grafana is a
  * separate release with its own toggle.
  */
 export function kubePrometheusStackValues(
-    settings: PrometheusSettings,
+    prometheus: PrometheusSpec,
     system: Placement,
     storageClassName?: pulumi.Input<string>,
 ): HelmValues {
@@ -41,7 +41,7 @@ export function kubePrometheusStackValues(
         prometheus: {
             prometheusSpec: {
                 ...placed(system),
-                retention: settings.retention,
+                retention: prometheus.retention,
                 podMonitorSelectorNilUsesHelmValues: false,
                 serviceMonitorSelectorNilUsesHelmValues: false,
                 ruleSelectorNilUsesHelmValues: false,
@@ -51,7 +51,7 @@ export function kubePrometheusStackValues(
                             // undefined = the cluster's default class.
                             ...(storageClassName !== undefined ? { storageClassName } : {}),
                             accessModes: ["ReadWriteOnce"],
-                            resources: { requests: { storage: settings.storageSize } },
+                            resources: { requests: { storage: prometheus.storageSize } },
                         },
                     },
                 },

@@ -1,9 +1,9 @@
-// Pure functions from TorchServeSettings to what the pod runs with: config.properties, paths,
+// Pure functions from TorchServeSpec to what the pod runs with: config.properties, paths,
 // quantities. The Deployment and the ConfigMap both read these, so they cannot disagree.
 // Key names checked against pytorch/serve v0.12.0 (ConfigManager.java, docs/configuration.md).
 import { createHash } from "crypto";
 import * as path from "path";
-import { TorchServeSettings } from "../../stacks/config/settings";
+import { TorchServeSpec } from "./spec";
 
 /** Where the ConfigMap with config.properties is mounted in the TorchServe container. */
 export const configMountDir = "/etc/torchserve";
@@ -14,8 +14,8 @@ export const configFilePath = `${configMountDir}/${configFileName}`;
 export const maxMessageBytes = 64 * 1024 * 1024;
 
 /** `model_store`: the `model-store` directory on the mounted volume. */
-export function modelStoreDir(settings: Pick<TorchServeSettings, "modelStorePath">): string {
-    return path.posix.join(settings.modelStorePath, "model-store");
+export function modelStoreDir(spec: Pick<TorchServeSpec, "modelStorePath">): string {
+    return path.posix.join(spec.modelStorePath, "model-store");
 }
 
 /** `<name>.mar`: the archive file the fetcher writes and `load_models` names. */
@@ -27,9 +27,9 @@ export function marName(modelName: string): string {
  * `models=` value: per-model worker and batching settings keyed by model name, then version
  * (TorchServe looks them up by the name and version inside the archive).
  */
-export function modelsConfig(settings: Pick<TorchServeSettings, "models">): Record<string, Record<string, object>> {
+export function modelsConfig(spec: Pick<TorchServeSpec, "models">): Record<string, Record<string, object>> {
     const out: Record<string, Record<string, object>> = {};
-    for (const m of settings.models) {
+    for (const m of spec.models) {
         out[m.name] = {
             [m.version]: {
                 defaultVersion: true,
@@ -46,53 +46,53 @@ export function modelsConfig(settings: Pick<TorchServeSettings, "models">): Reco
 }
 
 /** Frontend netty threads: at least 2, else one per requested core. */
-export function nettyThreads(settings: Pick<TorchServeSettings, "nCpu">): number {
-    return Math.max(2, Math.ceil(settings.nCpu));
+export function nettyThreads(spec: Pick<TorchServeSpec, "nCpu">): number {
+    return Math.max(2, Math.ceil(spec.nCpu));
 }
 
 /** config.properties as key → value, in file order. */
-export function configEntries(settings: TorchServeSettings): [string, string][] {
+export function configEntries(spec: TorchServeSpec): [string, string][] {
     const entries: [string, string][] = [
-        ["inference_address", `http://0.0.0.0:${settings.inferencePort}`],
-        ["management_address", `http://0.0.0.0:${settings.managementPort}`],
-        ["metrics_address", `http://0.0.0.0:${settings.metricsPort}`],
+        ["inference_address", `http://0.0.0.0:${spec.inferencePort}`],
+        ["management_address", `http://0.0.0.0:${spec.managementPort}`],
+        ["metrics_address", `http://0.0.0.0:${spec.metricsPort}`],
         // gRPC binds to 127.0.0.1 unless told otherwise, which no Service could reach.
         ["grpc_inference_address", "0.0.0.0"],
-        ["grpc_inference_port", String(settings.grpcInferencePort)],
+        ["grpc_inference_port", String(spec.grpcInferencePort)],
         ["grpc_management_address", "0.0.0.0"],
-        ["grpc_management_port", String(settings.grpcManagementPort)],
+        ["grpc_management_port", String(spec.grpcManagementPort)],
         ["metrics_mode", "prometheus"],
         ["enable_metrics_api", "true"],
-        ["number_of_gpu", String(settings.nGpu)],
-        ["model_store", modelStoreDir(settings)],
+        ["number_of_gpu", String(spec.nGpu)],
+        ["model_store", modelStoreDir(spec)],
     ];
-    if (settings.models.length > 0) {
-        entries.push(["load_models", settings.models.map((m) => `${m.name}=${marName(m.name)}`).join(",")]);
-        entries.push(["models", JSON.stringify(modelsConfig(settings))]);
+    if (spec.models.length > 0) {
+        entries.push(["load_models", spec.models.map((m) => `${m.name}=${marName(m.name)}`).join(",")]);
+        entries.push(["models", JSON.stringify(modelsConfig(spec))]);
     }
     entries.push(
         // Only for models without their own minWorkers/maxWorkers (e.g. registered later).
-        ["default_workers_per_model", String(Math.max(1, settings.nGpu))],
-        ["job_queue_size", String(settings.jobQueueSize)],
-        ["number_of_netty_threads", String(nettyThreads(settings))],
-        ["netty_client_threads", String(nettyThreads(settings))],
+        ["default_workers_per_model", String(Math.max(1, spec.nGpu))],
+        ["job_queue_size", String(spec.jobQueueSize)],
+        ["number_of_netty_threads", String(nettyThreads(spec))],
+        ["netty_client_threads", String(nettyThreads(spec))],
         ["max_request_size", String(maxMessageBytes)],
         ["max_response_size", String(maxMessageBytes)],
         // Token auth would make /ping and every client need a key file from inside the pod; the
         // NetworkPolicy guards management and the edge (Istio) authenticates inference instead.
         ["disable_token_authorization", "true"],
-        ["enable_model_api", String(settings.enableModelApi)],
+        ["enable_model_api", String(spec.enableModelApi)],
     );
     return entries;
 }
 
 /** The config.properties file TorchServe starts with. */
-export function configProperties(settings: TorchServeSettings): string {
+export function configProperties(spec: TorchServeSpec): string {
     const header =
         "# Generated by torchserve-platform from the stack's `torchserve` config; change that, not this file.\n";
     return (
         header +
-        configEntries(settings)
+        configEntries(spec)
             .map(([k, v]) => `${k}=${v}`)
             .join("\n") +
         "\n"
@@ -100,13 +100,13 @@ export function configProperties(settings: TorchServeSettings): string {
 }
 
 /** The server command: config.properties is the single source of every other setting. */
-export function torchserveCommand(settings: TorchServeSettings): string[] {
+export function torchserveCommand(spec: TorchServeSpec): string[] {
     return [
         "torchserve",
         "--start",
         "--foreground",
         "--model-store",
-        modelStoreDir(settings),
+        modelStoreDir(spec),
         "--ts-config",
         configFilePath,
         "--disable-token-auth",

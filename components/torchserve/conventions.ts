@@ -1,5 +1,5 @@
-// Names other components rely on to find TorchServe (monitors, mesh routes, the HPA). One place,
-// so a rename cannot leave a selector matching nothing.
+// Names TorchServe gives its objects and pods. One place, so a rename cannot leave a selector
+// matching nothing; other components get them through ServingEndpoints (endpoints.ts), not from here.
 
 /** Kubernetes name of the Service, and of the stable Deployment. */
 export const serviceName = "torchserve";

@@ -1,7 +1,7 @@
 // The model fetcher: a small Python script the init container runs with the TorchServe image's own
 // python3 (so there is no second image to pin). It fills the model store before the server starts,
 // replacing `kubectl cp`. Shipped to the pod in a ConfigMap together with the model list.
-import { TorchServeSettings } from "../../stacks/config/settings";
+import { TorchServeSpec } from "./spec";
 
 /** File names inside the fetcher's ConfigMap (and its mount directory). */
 export const fetchScriptFile = "fetch_models.py";
@@ -14,16 +14,16 @@ export interface FetchEntry {
     sha256?: string;
 }
 
-/** The model list the script reads; same order as the settings. */
-export function fetchEntries(settings: Pick<TorchServeSettings, "models">): FetchEntry[] {
-    return settings.models.map((m) =>
+/** The model list the script reads; same order as the spec. */
+export function fetchEntries(spec: Pick<TorchServeSpec, "models">): FetchEntry[] {
+    return spec.models.map((m) =>
         m.sha256 ? { name: m.name, url: m.url, sha256: m.sha256.toLowerCase() } : { name: m.name, url: m.url },
     );
 }
 
 /** `models.json` as written into the ConfigMap. */
-export function fetchModelsJson(settings: Pick<TorchServeSettings, "models">): string {
-    return JSON.stringify(fetchEntries(settings), null, 2) + "\n";
+export function fetchModelsJson(spec: Pick<TorchServeSpec, "models">): string {
+    return JSON.stringify(fetchEntries(spec), null, 2) + "\n";
 }
 
 /**

@@ -1,9 +1,12 @@
-// TorchServe: the component, its pure builders and the names other components rely on.
+// TorchServe: the component, its spec, the serving endpoints other components take, and its pure
+// builders.
+export * from "./spec";
+export * from "./endpoints";
 export * from "./conventions";
 export * from "./config";
 export * from "./fetchModels";
 export * from "./workload";
-export type { TorchServeArgs } from "./torchserve";
+export type { ReplicaRange, TorchServeArgs, TorchServeOptions } from "./torchserve";
 export { TorchServe, inferenceHost, servicePorts, publicServicePorts, networkPolicySpec } from "./torchserve";
 export {
     configMapName,

@@ -3,17 +3,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { loadBalancerHost, LoadBalancerStatus, serviceDnsName } from "../cluster/addresses";
-import { Placement } from "../cluster/target";
-import { ServiceType, TorchServeSettings } from "../../stacks/config/settings";
+import { Placement, ServiceType } from "../cluster/kubernetes";
+import { allDependsOn, splitDependsOn } from "../cluster/options";
 import { checksum, configFileName, configProperties } from "./config";
-import {
-    canaryDeploymentName,
-    podLabels,
-    portNames,
-    publicServiceName,
-    serviceName,
-    stableDeploymentName,
-} from "./conventions";
+import { podLabels, portNames, publicServiceName } from "./conventions";
+import { servingEndpoints, ServingEndpoints } from "./endpoints";
 import { fetchModelsJson, fetchModelsFile, fetchScript, fetchScriptFile } from "./fetchModels";
 import {
     configChecksumAnnotation,
@@ -26,6 +20,7 @@ import {
     trackLabels,
 } from "./workload";
 import { aliasPreviousType } from "../cluster/typeToken";
+import { TorchServeSpec } from "./spec";
 
 /** Names of the supporting objects (the public ones live in conventions.ts). */
 export const configMapName = "torchserve-config";
@@ -34,16 +29,22 @@ export const modelStoreClaimName = "torchserve-model-store";
 export const networkPolicyName = "torchserve";
 export const disruptionBudgetName = "torchserve";
 
+/** Replica bounds an autoscaler keeps the stable Deployment within. */
+export interface ReplicaRange {
+    /** Fewest stable replicas. */
+    minReplicas: number;
+    /** Most stable replicas. */
+    maxReplicas: number;
+}
+
 export interface TorchServeArgs {
-    /** Provider of the target cluster; every Kubernetes object is created with it. */
-    provider: k8s.Provider;
-    /** Validated TorchServe settings (`torchserve` config key). */
-    settings: TorchServeSettings;
-    /** GPU pool placement (node selector + tolerations); applied only when `settings.nGpu > 0`. */
+    /** What to run: image, ports, resources, models, model store and canary (the stack's `torchserve` config). */
+    spec: TorchServeSpec;
+    /** GPU pool placement (node selector + tolerations); applied only when `spec.nGpu > 0`. */
     gpuPlacement: Placement;
     /**
      * The cluster's StorageClass for the model store (ClusterTarget.modelStoreClassName).
-     * `settings.storageClass` wins when set; neither = the cluster's default class.
+     * `spec.storageClass` wins when set; neither = the cluster's default class.
      */
     storageClassName?: pulumi.Input<string>;
     /**
@@ -59,23 +60,29 @@ export interface TorchServeArgs {
      * Set when an autoscaler owns the stable Deployment's replica count: `spec.replicas` is left
      * out (so `pulumi up` does not fight the HPA) and rollout/PDB decisions use `maxReplicas`.
      */
-    autoscaling?: { minReplicas: number; maxReplicas: number };
+    autoscaling?: ReplicaRange;
     /**
      * TorchServe GPU pods the GPU pool can hold at most (maxNodes × pods per node, counting GPUs,
      * CPU and memory). Rollouts surge a GPU pod only when this is known and leaves room for one
      * more pod beyond both tracks at their largest; undefined = never surge GPU pods.
      */
     gpuPodCapacity?: number;
-    /** Resources every workload waits for (ClusterTarget.clusterReady: node pool, storage class, CSI driver). */
-    clusterReady?: pulumi.Input<pulumi.Resource>[];
-    /** Resources the pods (Deployments) wait for, not the other objects: e.g. the mesh's sidecar injector. */
-    workloadReady?: pulumi.Input<pulumi.Resource>[];
-    /** Resources GPU workloads wait for when `settings.nGpu > 0` (GPU pool, NVIDIA device plugin). */
-    gpuReady?: pulumi.Input<pulumi.Resource>[];
     /** The store arrives root-owned and its CSI driver ignores fsGroup (ClusterTarget.modelStoreNeedsOwnership). */
     modelStoreNeedsOwnership?: boolean;
     /** Pulumi `protect` on the model-store claim, so a destroy or replace cannot drop the models. */
     protectModelStore?: boolean;
+}
+
+/**
+ * Resource options of TorchServe. The Kubernetes provider comes as `provider`; `dependsOn` is what
+ * the model-store claim and the Deployments wait for (ClusterTarget.clusterReady: nodes, storage
+ * class, CSI driver), while the namespace, config and Services are created right away.
+ */
+export interface TorchServeOptions extends pulumi.ComponentResourceOptions {
+    /** What the Deployments also wait for, not the other objects: e.g. the mesh's sidecar injector. */
+    workloadDependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** What the Deployments also wait for when `spec.nGpu > 0` (GPU pool, NVIDIA device plugin). */
+    gpuDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -107,7 +114,7 @@ const grpcPort = (name: string, port: number) => ({
 });
 
 /** Service ports, named as on the container; gRPC ports marked for HTTP/2 so meshes route them right. */
-export function servicePorts(s: TorchServeSettings): k8s.types.input.core.v1.ServicePort[] {
+export function servicePorts(s: TorchServeSpec): k8s.types.input.core.v1.ServicePort[] {
     return [
         httpPort(portNames.inference, s.inferencePort),
         httpPort(portNames.management, s.managementPort),
@@ -118,7 +125,7 @@ export function servicePorts(s: TorchServeSettings): k8s.types.input.core.v1.Ser
 }
 
 /** The public Service's ports: inference only (REST and gRPC); management and metrics stay in-cluster. */
-export function publicServicePorts(s: TorchServeSettings): k8s.types.input.core.v1.ServicePort[] {
+export function publicServicePorts(s: TorchServeSpec): k8s.types.input.core.v1.ServicePort[] {
     return [httpPort(portNames.inference, s.inferencePort), grpcPort(portNames.grpcInference, s.grpcInferencePort)];
 }
 
@@ -142,7 +149,7 @@ function namespacePeers(namespaces: string[]): k8s.types.input.networking.v1.Net
  * metrics only from this namespace and `metricsNamespaces`.
  */
 export function networkPolicySpec(
-    s: TorchServeSettings,
+    s: TorchServeSpec,
     managementNamespaces: string[] = [],
     metricsNamespaces: string[] = [],
 ): k8s.types.input.networking.v1.NetworkPolicySpec {
@@ -164,8 +171,13 @@ export class TorchServe extends pulumi.ComponentResource {
     public readonly serviceName: pulumi.Output<string>;
     /** The stable Deployment's name. */
     public readonly deploymentName: pulumi.Output<string>;
-    /** The canary Deployment's name, when `settings.canary` is set. */
+    /** The canary Deployment's name, when `spec.canary` is set. */
     public readonly canaryDeploymentName?: pulumi.Output<string>;
+    /**
+     * Where TorchServe serves and how to select its pods, as monitoring, autoscaling and the mesh
+     * take it (the same value `servingEndpoints(spec)` gives before this component exists).
+     */
+    public readonly endpoints: ServingEndpoints;
     /** `http://<host>:<inferencePort>`: load balancer host for LoadBalancer Services, else cluster DNS. */
     public readonly inferenceUrl: pulumi.Output<string>;
     /** `http://<svc>.<ns>.svc.cluster.local:<managementPort>` (reachable only as the NetworkPolicy allows). */
@@ -183,15 +195,19 @@ export class TorchServe extends pulumi.ComponentResource {
     public readonly deployment: k8s.apps.v1.Deployment;
     public readonly canaryDeployment?: k8s.apps.v1.Deployment;
 
-    constructor(name: string, args: TorchServeArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: TorchServeArgs, options?: TorchServeOptions) {
+        const { own, dependsOn } = splitDependsOn(options);
+        const { workloadDependsOn, gpuDependsOn, ...opts } = own;
         super(
             "torchserve-platform:index:TorchServe",
             name,
             {},
             aliasPreviousType(opts, "torchserve-platform:torchserve:TorchServe"),
         );
-        const s = args.settings;
-        const child: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
+        const s = args.spec;
+        // The provider comes from `opts.provider`, through the parent.
+        const child: pulumi.CustomResourceOptions = { parent: this };
+        this.endpoints = servingEndpoints(s);
 
         const ns = createNamespace(name, s, !!args.meshInjection, child);
         const namespace = ns.metadata.name;
@@ -233,7 +249,7 @@ export class TorchServe extends pulumi.ComponentResource {
                     resources: { requests: { storage: s.persistenceSize } },
                 },
             },
-            { ...child, dependsOn: args.clusterReady ?? [], protect: args.protectModelStore },
+            { ...child, dependsOn: allDependsOn(dependsOn), protect: args.protectModelStore },
         );
 
         const volumes: PodVolumes = {
@@ -245,11 +261,7 @@ export class TorchServe extends pulumi.ComponentResource {
             [configChecksumAnnotation]: checksum(config),
             [fetchChecksumAnnotation]: checksum(fetchScript + modelsJson),
         };
-        const workloadDependsOn = [
-            ...(args.clusterReady ?? []),
-            ...(args.workloadReady ?? []),
-            ...(s.nGpu > 0 ? (args.gpuReady ?? []) : []),
-        ];
+        const deploymentDependsOn = allDependsOn(dependsOn, workloadDependsOn, s.nGpu > 0 ? gpuDependsOn : []);
         const deployment = (track: Track, deploymentName: string, image: string, replicas: number | undefined) =>
             new k8s.apps.v1.Deployment(
                 track === "stable" ? name : `${name}-canary`,
@@ -259,13 +271,13 @@ export class TorchServe extends pulumi.ComponentResource {
                         replicas,
                         selector: { matchLabels: trackLabels(track) },
                         strategy: rolloutStrategy({
-                            settings: s,
+                            spec: s,
                             maxReplicas: args.autoscaling?.maxReplicas ?? s.replicas,
                             gpuPodCapacity: args.gpuPodCapacity,
                         }),
                         progressDeadlineSeconds,
                         template: podTemplate({
-                            settings: s,
+                            spec: s,
                             image,
                             track,
                             gpuPlacement: args.gpuPlacement,
@@ -277,17 +289,18 @@ export class TorchServe extends pulumi.ComponentResource {
                     },
                 },
                 // A rollout may wait for a GPU node to join and models to load.
-                { ...child, dependsOn: workloadDependsOn, customTimeouts: { create: "40m", update: "40m" } },
+                { ...child, dependsOn: deploymentDependsOn, customTimeouts: { create: "40m", update: "40m" } },
             );
 
         this.deployment = deployment(
             "stable",
-            stableDeploymentName,
+            this.endpoints.stable.deploymentName,
             s.image,
             args.autoscaling ? undefined : s.replicas,
         );
-        if (s.canary) {
-            this.canaryDeployment = deployment("canary", canaryDeploymentName, s.canary.image, s.canary.replicas);
+        if (s.canary && this.endpoints.canary) {
+            const canary = this.endpoints.canary.deploymentName;
+            this.canaryDeployment = deployment("canary", canary, s.canary.image, s.canary.replicas);
         }
 
         const maxStable = args.autoscaling?.maxReplicas ?? s.replicas;
@@ -306,7 +319,7 @@ export class TorchServe extends pulumi.ComponentResource {
         this.service = new k8s.core.v1.Service(
             `${name}-service`,
             {
-                metadata: { name: serviceName, namespace, labels: { ...podLabels } },
+                metadata: { name: this.endpoints.serviceName, namespace, labels: { ...podLabels } },
                 spec: {
                     type: "ClusterIP",
                     // Stable and canary pods alike; the mesh splits traffic by the track label.
@@ -376,7 +389,7 @@ export class TorchServe extends pulumi.ComponentResource {
 /** The namespace, labelled for sidecar injection when the mesh is on. */
 function createNamespace(
     name: string,
-    s: TorchServeSettings,
+    s: TorchServeSpec,
     meshInjection: boolean,
     opts: pulumi.CustomResourceOptions,
 ): k8s.core.v1.Namespace {

@@ -1,12 +1,12 @@
 // Pure builders for the TorchServe pods and Deployments: everything here is computed from the
-// settings, so it can be checked without a cluster.
+// spec, so it can be checked without a cluster.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/target";
-import { TorchServeSettings } from "../../stacks/config/settings";
 import { configMountDir, cpuQuantity, modelStoreDir, torchserveCommand } from "./config";
 import { fetchModelsFile, fetchScriptFile } from "./fetchModels";
 import { modelServerUid, podLabels, portNames, trackLabel, tracks } from "./conventions";
+import { TorchServeSpec } from "./spec";
 
 type PodTemplateSpec = k8s.types.input.core.v1.PodTemplateSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -42,7 +42,7 @@ export function trackLabels(track: Track): Record<string, string> {
 }
 
 /** The five container ports, named from conventions so Services and monitors can use the names. */
-export function containerPorts(s: TorchServeSettings): k8s.types.input.core.v1.ContainerPort[] {
+export function containerPorts(s: TorchServeSpec): k8s.types.input.core.v1.ContainerPort[] {
     return [
         { name: portNames.inference, containerPort: s.inferencePort, protocol: "TCP" },
         { name: portNames.management, containerPort: s.managementPort, protocol: "TCP" },
@@ -53,7 +53,7 @@ export function containerPorts(s: TorchServeSettings): k8s.types.input.core.v1.C
 }
 
 /** Container resources; the GPU is requested only when the pod needs one. */
-export function resources(s: TorchServeSettings): k8s.types.input.core.v1.ResourceRequirements {
+export function resources(s: TorchServeSpec): k8s.types.input.core.v1.ResourceRequirements {
     const gpu: Record<string, string> = s.nGpu > 0 ? { "nvidia.com/gpu": String(s.nGpu) } : {};
     return {
         requests: { cpu: cpuQuantity(s.nCpu), memory: s.memoryRequest, ...gpu },
@@ -75,11 +75,11 @@ export interface PodVolumes {
 }
 
 export interface PodTemplateOptions {
-    settings: TorchServeSettings;
-    /** Image of this track (stable: settings.image; canary: canary.image). */
+    spec: TorchServeSpec;
+    /** Image of this track (stable: spec.image; canary: canary.image). */
     image: string;
     track: Track;
-    /** GPU pool placement; used only when settings.nGpu > 0. */
+    /** GPU pool placement; used only when spec.nGpu > 0. */
     gpuPlacement: Placement;
     volumes: PodVolumes;
     /** Pod-template annotations (config checksums). */
@@ -95,7 +95,7 @@ export interface PodTemplateOptions {
  * mount and the model store to the server's uid/gid, group-writable with setgid so files the fetcher
  * creates stay in the group. Only the capabilities that needs; everything else runs non-root.
  */
-export function prepareModelStoreContainer(s: TorchServeSettings, image: string): Container {
+export function prepareModelStoreContainer(s: TorchServeSpec, image: string): Container {
     const ids = `${modelServerUid}:${modelServerUid}`;
     const dirs = `${s.modelStorePath} ${modelStoreDir(s)}`;
     return {
@@ -116,7 +116,7 @@ export function prepareModelStoreContainer(s: TorchServeSettings, image: string)
 }
 
 /** The init container that fills the model store (see fetchModels.ts). */
-export function fetchModelsContainer(s: TorchServeSettings, image: string, meshInjection = false): Container {
+export function fetchModelsContainer(s: TorchServeSpec, image: string, meshInjection = false): Container {
     return {
         name: "fetch-models",
         image,
@@ -140,7 +140,7 @@ export function fetchModelsContainer(s: TorchServeSettings, image: string, meshI
 }
 
 /** The TorchServe container. */
-export function torchserveContainer(s: TorchServeSettings, image: string): Container {
+export function torchserveContainer(s: TorchServeSpec, image: string): Container {
     const ping = { path: "/ping", port: portNames.inference, scheme: "HTTP" };
     return {
         name: "torchserve",
@@ -183,7 +183,7 @@ export function topologySpread(track: Track): k8s.types.input.core.v1.TopologySp
 
 /** The pod template of one track. */
 export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
-    const s = o.settings;
+    const s = o.spec;
     const gpu = s.nGpu > 0;
     return {
         metadata: { labels: trackLabels(o.track), annotations: o.annotations },
@@ -220,7 +220,7 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
 
 /** Inputs of the rollout decision. */
 export interface RolloutInputs {
-    settings: TorchServeSettings;
+    spec: TorchServeSpec;
     /** Most stable replicas there will be (the HPA's maxReplicas when autoscaled). */
     maxReplicas: number;
     /** TorchServe GPU pods the GPU pool can hold at most (GPUs, CPU and memory counted); undefined = unknown. */
@@ -232,7 +232,7 @@ export interface RolloutInputs {
  * the old pod holds, so when either may be unavailable the old pod goes first (maxSurge 0).
  */
 export function rolloutStrategy(r: RolloutInputs): DeploymentStrategy {
-    const s = r.settings;
+    const s = r.spec;
     const noSurge = { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
     if (s.storageAccessMode === "ReadWriteOnce") return noSurge;
     if (s.nGpu > 0) {

@@ -1,13 +1,18 @@
 // The validated, defaulted shape of one stack's configuration. Everything downstream of
 // `parseStackConfig` reads these types and never looks at raw Pulumi config again. Sections that
-// configure a component are that component's spec plus what only the config needs.
+// configure a component are that component's spec plus what only the config needs, such as
+// whether an add-on is installed at all.
+import { ServiceType } from "../../components/cluster/kubernetes";
 import type { GpuNodePoolSpec, SystemNodePoolSpec } from "../../components/cluster/nodePool";
+import { IstioSpec } from "../../components/mesh/spec";
+import { AutoscalingSpec, GrafanaSpec, PrometheusSpec } from "../../components/monitoring/spec";
+import { CanarySpec, ModelSpec, TorchServeSpec } from "../../components/torchserve/spec";
 
 export const clouds = ["existing", "aws", "azure", "gcp"] as const;
 export type Cloud = (typeof clouds)[number];
 
-export const serviceTypes = ["ClusterIP", "LoadBalancer", "NodePort"] as const;
-export type ServiceType = (typeof serviceTypes)[number];
+export { ServiceType };
+export const serviceTypes = Object.values(ServiceType);
 
 /** Where the cluster lives: each cloud provider's own config keys. */
 export interface Location {
@@ -47,107 +52,31 @@ export interface GpuNodePoolSettings extends GpuNodePoolSpec {
     gpuType?: string;
 }
 
-/** One model TorchServe downloads into its model store and loads at start-up. */
-export interface ModelSettings {
-    /** TorchServe model name (letters, digits, `_`, `-`, `.`; starts with a letter or digit). */
-    name: string;
-    /** http(s) URL of the `.mar` archive. */
-    url: string;
-    /** Optional lowercase hex SHA-256 of the archive; a mismatch fails the pod. */
-    sha256?: string;
-    /** Model version inside the archive (per-model settings are keyed by it). */
-    version: string;
-    minWorkers: number;
-    maxWorkers: number;
-    batchSize: number;
-    /** Milliseconds. */
-    maxBatchDelay: number;
-    /** Seconds. */
-    responseTimeout: number;
-}
+/** The `torchserve` section: TorchServe's own spec. */
+export type ModelSettings = ModelSpec;
+export type CanarySettings = CanarySpec;
+export type TorchServeSettings = TorchServeSpec;
 
-/** A second TorchServe Deployment receiving `weight` percent of mesh traffic (requires Istio). */
-export interface CanarySettings {
-    image: string;
-    /** Percent of requests, 0-100. */
-    weight: number;
-    replicas: number;
-}
-
-export interface TorchServeSettings {
-    image: string;
-    inferencePort: number;
-    managementPort: number;
-    metricsPort: number;
-    grpcInferencePort: number;
-    grpcManagementPort: number;
-    replicas: number;
-    /** Absolute mount path of the model-store volume; `model_store` is `<this>/model-store`. */
-    modelStorePath: string;
-    /** Kubernetes quantity, e.g. `1Gi`. */
-    persistenceSize: string;
-    nGpu: number;
-    /** CPU cores per pod (may be fractional). */
-    nCpu: number;
-    memoryLimit: string;
-    memoryRequest: string;
-    namespace: string;
-    models: ModelSettings[];
-    /** StorageClass for the model store; absent = the cluster's RWX class (or the default class on `existing`). */
-    storageClass?: string;
-    /** Access mode of the model store; ReadWriteMany unless a stack says otherwise. */
-    storageAccessMode: "ReadWriteMany" | "ReadWriteOnce";
-    serviceType: ServiceType;
-    /** Turn on TorchServe's model registration (management) API. */
-    enableModelApi: boolean;
-    jobQueueSize: number;
-    canary?: CanarySettings;
-}
-
-export interface PrometheusSettings {
+/** The `prometheus` section: Prometheus's spec, and whether the stack installs it. */
+export interface PrometheusSettings extends PrometheusSpec {
     enabled: boolean;
-    /** Prometheus TSDB retention, e.g. `15d`. */
-    retention: string;
-    /** PersistentVolume size for Prometheus. */
-    storageSize: string;
-    /** Namespace of the monitoring stack. */
-    namespace: string;
 }
 
-export interface GrafanaSettings {
+/** The `grafana` section: Grafana's spec, whether the stack installs it, and its datasource. */
+export interface GrafanaSettings extends GrafanaSpec {
     enabled: boolean;
-    serviceType: ServiceType;
     /** Prometheus URL to use as datasource when `prometheus` is disabled. */
     prometheusUrl?: string;
 }
 
-export interface AutoscalingSettings {
+/** The `autoscaling` section: the HPA's spec, and whether the stack installs it. */
+export interface AutoscalingSettings extends AutoscalingSpec {
     enabled: boolean;
-    minReplicas: number;
-    maxReplicas: number;
-    /** Target mean queue latency per request (ms), from rate() over TorchServe's counters. */
-    targetQueueLatencyMs: number;
-    /** Scale-down stabilisation window, seconds. */
-    scaleDownStabilizationSeconds: number;
 }
 
-export interface IstioSettings {
+/** The `istio` section: the mesh's spec, and whether the stack installs it. */
+export interface IstioSettings extends IstioSpec {
     enabled: boolean;
-    gatewayServiceType: ServiceType;
-    /** Hosts the Gateway accepts. */
-    hosts: string[];
-    /** Name of a TLS secret in the gateway namespace; enables HTTPS on 443. */
-    tlsCredentialName?: string;
-    /** Session-affinity cookie. */
-    sessionCookie: { name: string; ttl: string };
-    /** Expose the metrics port through the public gateway (off by default). */
-    exposeMetrics: boolean;
-    /** Expose the management port through the public gateway (off by default). */
-    exposeManagement: boolean;
-    /** PeerAuthentication STRICT in the TorchServe namespace. */
-    strictMtls: boolean;
-    /** Require a JWT at the edge for inference. */
-    jwt?: { issuer: string; jwksUri: string };
 }
 
 export interface Settings {

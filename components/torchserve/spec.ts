@@ -1,0 +1,86 @@
+// What TorchServe is asked to run: the server's ports and resources, its models, the model store
+// and an optional canary. The stack's `torchserve` config is exactly this (stacks/config composes
+// it); the component and its pure builders read nothing else.
+import { ServiceType } from "../cluster/kubernetes";
+
+/** Access mode of the model-store volume. */
+export const StorageAccessMode = { ReadWriteMany: "ReadWriteMany", ReadWriteOnce: "ReadWriteOnce" } as const;
+export type StorageAccessMode = (typeof StorageAccessMode)[keyof typeof StorageAccessMode];
+
+/** One model TorchServe downloads into its model store and loads at start-up. */
+export interface ModelSpec {
+    /** TorchServe model name (letters, digits, `_`, `-`, `.`; starts with a letter or digit). */
+    name: string;
+    /** http(s) URL of the `.mar` archive. */
+    url: string;
+    /** Optional lowercase hex SHA-256 of the archive; a mismatch fails the pod. */
+    sha256?: string;
+    /** Model version inside the archive (per-model settings are keyed by it). */
+    version: string;
+    /** Workers TorchServe starts for the model. */
+    minWorkers: number;
+    /** Workers TorchServe may scale the model to. */
+    maxWorkers: number;
+    /** Requests batched into one inference call. */
+    batchSize: number;
+    /** Milliseconds a batch waits to fill. */
+    maxBatchDelay: number;
+    /** Seconds before a request times out. */
+    responseTimeout: number;
+}
+
+/** A second TorchServe Deployment receiving `weight` percent of mesh traffic (requires Istio). */
+export interface CanarySpec {
+    /** Image of the canary pods. */
+    image: string;
+    /** Percent of requests, 0-100. */
+    weight: number;
+    /** Replicas of the canary Deployment. */
+    replicas: number;
+}
+
+/** The TorchServe server, its models and its model store. */
+export interface TorchServeSpec {
+    /** Pinned TorchServe image (tag other than latest, or digest). */
+    image: string;
+    /** REST inference port. */
+    inferencePort: number;
+    /** REST management port. */
+    managementPort: number;
+    /** Prometheus metrics port. */
+    metricsPort: number;
+    /** gRPC inference port. */
+    grpcInferencePort: number;
+    /** gRPC management port. */
+    grpcManagementPort: number;
+    /** Replicas of the stable Deployment (the HPA's to decide when autoscaled). */
+    replicas: number;
+    /** Absolute mount path of the model-store volume; `model_store` is `<this>/model-store`. */
+    modelStorePath: string;
+    /** Kubernetes quantity, e.g. `1Gi`. */
+    persistenceSize: string;
+    /** GPUs per pod (0 = CPU only). */
+    nGpu: number;
+    /** CPU cores per pod (may be fractional). */
+    nCpu: number;
+    /** Memory limit per pod (Kubernetes quantity). */
+    memoryLimit: string;
+    /** Memory request per pod (Kubernetes quantity). */
+    memoryRequest: string;
+    /** Namespace TorchServe gets to itself (created and deleted with it). */
+    namespace: string;
+    /** Models fetched into the store and loaded at start-up. */
+    models: ModelSpec[];
+    /** StorageClass for the model store; absent = the cluster's RWX class (or the default class on `existing`). */
+    storageClass?: string;
+    /** Access mode of the model store; ReadWriteMany unless a stack says otherwise. */
+    storageAccessMode: StorageAccessMode;
+    /** Type of the inference-only public Service (none for ClusterIP). */
+    serviceType: ServiceType;
+    /** Turn on TorchServe's model registration (management) API. */
+    enableModelApi: boolean;
+    /** Requests TorchServe queues per model before refusing. */
+    jobQueueSize: number;
+    /** Optional canary Deployment. */
+    canary?: CanarySpec;
+}

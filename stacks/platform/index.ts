@@ -1,0 +1,87 @@
+// The platform on any cluster: which add-ons a stack gets, and what each waits for. Components
+// know nothing of the stack's config; this is where settings become their Args and options.
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterTarget } from "../../components/cluster/target";
+import { NvidiaDevicePlugin } from "../../components/devicePlugin";
+import { servingEndpoints, TorchServe } from "../../components/torchserve";
+import { gpuPodCapacity } from "../config/capacity";
+import { Settings } from "../config/settings";
+import { createInferenceRoutes, createMesh } from "./mesh";
+import { createMonitoringStack } from "./monitoring";
+
+/** Outputs the cloud-neutral platform adds to the stack. */
+export interface PlatformOutputs {
+    namespace: pulumi.Output<string>;
+    inferenceUrl: pulumi.Output<string>;
+    managementUrl: pulumi.Output<string>;
+    metricsUrl: pulumi.Output<string>;
+    grpcUrl: pulumi.Output<string>;
+    grafanaUrl?: pulumi.Output<string>;
+    grafanaAdminPassword?: pulumi.Output<string>;
+    ingressUrl?: pulumi.Output<string>;
+}
+
+/**
+ * Installs everything that runs on the cluster. Reads only `settings` and the cluster contract,
+ * never the cloud: each add-on gets the target's provider and placement. Add-ons wait for the
+ * cluster, not for each other, so they install side by side.
+ */
+export function createPlatform(settings: Settings, cluster: ClusterTarget): PlatformOutputs {
+    const pool = settings.gpuNodePool;
+    // Where the cloud ships no device plugin, GPUs are not schedulable until this one runs.
+    const devicePlugin =
+        cluster.needsDevicePlugin && pool
+            ? new NvidiaDevicePlugin(
+                  "nvidia-device-plugin",
+                  { placement: cluster.gpuPlacement },
+                  { provider: cluster.provider, dependsOn: cluster.gpuPoolReady },
+              )
+            : undefined;
+    const mesh = createMesh(settings.istio, cluster);
+    // Known before TorchServe exists, so the add-ons that use it do not wait for TorchServe.
+    const serving = servingEndpoints(settings.torchserve);
+    // Namespaces whose pods may reach TorchServe's management / metrics ports besides its own.
+    const gateway = mesh ? [mesh.gatewayNamespace] : [];
+    const torchserve = new TorchServe(
+        "torchserve",
+        {
+            spec: settings.torchserve,
+            gpuPlacement: cluster.gpuPlacement,
+            storageClassName: cluster.modelStoreClassName,
+            meshInjection: mesh !== undefined,
+            managementNamespaces: settings.istio.exposeManagement ? gateway : [],
+            metricsNamespaces: [
+                ...(settings.prometheus.enabled ? [settings.prometheus.namespace] : []),
+                ...(settings.istio.exposeMetrics ? gateway : []),
+            ],
+            autoscaling: settings.autoscaling.enabled ? settings.autoscaling : undefined,
+            gpuPodCapacity: gpuPodCapacity(settings),
+            modelStoreNeedsOwnership: cluster.modelStoreNeedsOwnership,
+            protectModelStore: settings.cluster.deletionProtection,
+        },
+        {
+            provider: cluster.provider,
+            dependsOn: cluster.clusterReady,
+            // With a mesh, pods must start after istiod's injector exists or they run without a sidecar.
+            workloadDependsOn: mesh?.injectionReady(),
+            gpuDependsOn: [...cluster.gpuPoolReady, ...(devicePlugin ? [devicePlugin.release] : [])],
+        },
+    );
+
+    createInferenceRoutes(settings.istio, mesh, serving, {
+        provider: cluster.provider,
+        torchServeReady: [torchserve.namespaceResource],
+    });
+    // Prometheus, Grafana and the DCGM exporter wait for the cluster only; the HPA waits for TorchServe.
+    const monitoring = createMonitoringStack({ settings, cluster, serving, torchServe: torchserve });
+
+    return {
+        ...(mesh ? { ingressUrl: mesh.ingressUrl } : {}),
+        ...monitoring.outputs,
+        namespace: torchserve.namespace,
+        inferenceUrl: torchserve.inferenceUrl,
+        managementUrl: torchserve.managementUrl,
+        metricsUrl: torchserve.metricsUrl,
+        grpcUrl: torchserve.grpcUrl,
+    };
+}
