@@ -12,6 +12,9 @@ import { IstioSpec } from "./spec";
  */
 export const istioVersion = "1.31.1";
 
+/** Kubernetes minors `istioVersion` supports (1.32 to 1.36, same announcement); the config checks the cluster's. */
+export const istioKubernetesMinors = { min: 32, max: 36 };
+
 /**
  * Istio's Helm repository. Not https://istio-release.storage.googleapis.com/charts: Istio 1.30 was
  * the last line published there and that bucket is emptied in December 2026; blob.istio.io holds

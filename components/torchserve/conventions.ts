@@ -12,10 +12,12 @@ export const stableDeploymentName = "torchserve";
 export const canaryDeploymentName = "torchserve-canary";
 
 /**
- * The TorchServe image's user (`useradd -m model-server` on Ubuntu 20.04: uid/gid 1000). Pods run
- * as it, and model-store volumes whose ownership is fixed at mount time must hand it the files.
+ * The TorchServe image's user and group (`useradd -m model-server` on Ubuntu 20.04: uid/gid 1000).
+ * Pods run as them, and model-store volumes whose ownership is fixed at mount time must hand them
+ * the files.
  */
 export const modelServerUid = 1000;
+export const modelServerGid = 1000;
 
 /** Labels on every TorchServe pod (stable and canary); the Service selects on these. */
 export const podLabels = {

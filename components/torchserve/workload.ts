@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/target";
 import { configMountDir, cpuQuantity, modelStoreDir, torchserveCommand } from "./config";
 import { fetchModelsFile, fetchScriptFile } from "./fetchModels";
-import { modelServerUid, podLabels, portNames, trackLabel, tracks } from "./conventions";
+import { modelServerGid, modelServerUid, podLabels, portNames, trackLabel, tracks } from "./conventions";
 import { TorchServeSpec } from "./spec";
 
 type PodTemplateSpec = k8s.types.input.core.v1.PodTemplateSpec;
@@ -23,6 +23,9 @@ export const istioProxyUid = 1337;
 
 /** Where the fetcher's ConfigMap (script + models.json) is mounted in the init container. */
 export const fetchMountDir = "/etc/torchserve-fetch";
+
+/** Paths the pod mounts for itself: a model store at or around one of them would clash. */
+export const reservedMountPaths = [configMountDir, fetchMountDir];
 
 /** Pod-template annotations whose values change when a mounted file changes. */
 export const configChecksumAnnotation = "torchserve.pytorch.org/config-checksum";
@@ -96,7 +99,7 @@ export interface PodTemplateOptions {
  * creates stay in the group. Only the capabilities that needs; everything else runs non-root.
  */
 export function prepareModelStoreContainer(s: TorchServeSpec, image: string): Container {
-    const ids = `${modelServerUid}:${modelServerUid}`;
+    const ids = `${modelServerUid}:${modelServerGid}`;
     const dirs = `${s.modelStorePath} ${modelStoreDir(s)}`;
     return {
         name: "prepare-model-store",
@@ -191,8 +194,8 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
             securityContext: {
                 runAsNonRoot: true,
                 runAsUser: modelServerUid,
-                runAsGroup: modelServerUid,
-                fsGroup: modelServerUid,
+                runAsGroup: modelServerGid,
+                fsGroup: modelServerGid,
                 // Skip the recursive chown of a large model store when it already fits.
                 fsGroupChangePolicy: "OnRootMismatch",
                 seccompProfile: { type: "RuntimeDefault" },

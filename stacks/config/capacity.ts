@@ -2,6 +2,7 @@
 // the replica count, are the add-ons combined sensibly. Pure; reports through Problems.
 import { filestoreMinimumBytes } from "../../components/gke/storage";
 import { envoyReservedPorts } from "../../components/mesh/envoyPorts";
+import { istioKubernetesMinors } from "../../components/mesh/charts";
 import { parseQuantity } from "./fields";
 import { catalogs, cloudOfInstanceType, InstanceShape, n1AttachableGpus } from "./gpuCatalog";
 import { Problems } from "./problems";
@@ -221,9 +222,6 @@ export function checkCapacity(s: Settings, p: Problems, project: string): void {
         );
     }
 }
-
-/** Kubernetes minors the pinned Istio line (components/mesh/charts.ts, 1.31) supports. */
-export const istioKubernetesMinors = { min: 32, max: 36 };
 
 /** Add-ons that need each other. */
 export function checkCombinations(s: Settings, p: Problems, project: string): void {

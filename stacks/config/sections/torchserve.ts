@@ -1,5 +1,9 @@
 // `torchserve`: the original Helm chart's parameters plus what a real deployment needs.
 import { imagePopulatedDirs, imageSystemTrees } from "../../../components/torchserve/imagePaths";
+import { kubernetesNamespaces } from "../../../components/cluster/kubernetes";
+import { gatewayNamespace, istioSystemNamespace } from "../../../components/mesh/charts";
+import { StorageAccessMode } from "../../../components/torchserve/spec";
+import { reservedMountPaths } from "../../../components/torchserve/workload";
 import { SectionReader } from "../fields";
 import { chartAliasesUnderTorchserve } from "../helmChart";
 import { hasInvisible, isUnset, Problems, show } from "../problems";
@@ -51,9 +55,6 @@ const modelKeys = [
 export const modelNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** Paths the TorchServe pod mounts for itself (components/torchserve: config.properties, fetcher). */
-export const reservedMountPaths = ["/etc/torchserve", "/etc/torchserve-fetch"];
-
 /** Whether `path` is `dir` or inside it (both absolute; trailing slashes ignored). */
 function isWithin(path: string, dir: string): boolean {
     const p = path.replace(/\/+$/, "");
@@ -61,15 +62,8 @@ function isWithin(path: string, dir: string): boolean {
     return p === d || p.startsWith(d + "/");
 }
 
-/** Namespaces Kubernetes or this program's add-ons own: TorchServe's would collide with them. */
-export const reservedNamespaces = [
-    "default",
-    "kube-system",
-    "kube-public",
-    "kube-node-lease",
-    "istio-system",
-    "istio-ingress",
-];
+/** Namespaces Kubernetes or this program's mesh own: TorchServe's or Prometheus's would collide with them. */
+export const reservedNamespaces = [...kubernetesNamespaces, istioSystemNamespace, gatewayNamespace];
 
 export type ImageFlavour = "gpu" | "cpu" | "unknown";
 
@@ -329,7 +323,7 @@ export function readTorchServe(
         obj,
         "storageAccessMode",
         cloud === "existing" && replicas === 1 && !canary ? "ReadWriteOnce" : "ReadWriteMany",
-        ["ReadWriteMany", "ReadWriteOnce"] as const,
+        Object.values(StorageAccessMode),
     );
 
     const storageClass = r.optionalString(

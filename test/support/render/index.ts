@@ -1,5 +1,5 @@
 // A stack's Helm releases rendered with a real helm, with everything the cross-checks read.
-import { istioKubernetesMinors } from "../../../stacks/config/capacity";
+import { istioKubernetesMinors } from "../../../components/mesh/charts";
 import { kubernetesVersion, NodePool, nodePools } from "./cluster";
 import { clusterProvidedObjects } from "./clusterObjects";
 import { programResources, ProgramResource } from "./evaluation";
