@@ -318,6 +318,24 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         `${P}:prometheus.namespace`,
         "of its own",
     ],
+    [
+        "Prometheus in the mesh's gateway namespace",
+        existing({}, { prometheus: { enabled: true, namespace: "istio-ingress" } }),
+        `${P}:prometheus.namespace`,
+        "of its own",
+    ],
+    [
+        "Prometheus in a namespace Kubernetes owns",
+        existing({}, { prometheus: { enabled: true, namespace: "kube-node-lease" } }),
+        `${P}:prometheus.namespace`,
+        "of its own",
+    ],
+    [
+        "TorchServe in the mesh's control-plane namespace",
+        existing({ namespace: "istio-system" }),
+        `${P}:torchserve.namespace`,
+        "one of its own",
+    ],
     ["a secret in config", { ...existing({}), secretKeys: ["torchserve"] }, `${P}:torchserve`, "clear text"],
     [
         "modelStorePath escaping",
