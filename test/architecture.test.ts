@@ -121,7 +121,7 @@ describe("dependency direction", () => {
         },
         {
             name: "stacks/ importing components/ (the allowed direction)",
-            file: "stacks/platform/index.ts",
+            file: "stacks/platform.ts",
             source: 'import { TorchServe } from "../../components/torchserve";',
             bad: 0,
         },

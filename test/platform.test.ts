@@ -1,4 +1,4 @@
-// Composition in stacks/platform: which add-ons a stack's settings turn on, what each waits for,
+// Composition in stacks/ (platform.ts, addons/): which add-ons a stack's settings turn on, what each waits for,
 // and that turning one off removes exactly its resources and outputs. (The components themselves
 // are tested from their own Args in monitoring.test.ts, istio.test.ts, torchserve.test.ts.)
 import * as assert from "assert";
@@ -6,8 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { servingEndpoints } from "../components/torchserve/endpoints";
 import { Settings } from "../stacks/config/settings";
-import { createInferenceRoutes, createMesh } from "../stacks/platform/mesh";
-import { createMonitoringStack, grafanaDatasourceUrl } from "../stacks/platform/monitoring";
+import { createInferenceRoutes, createMesh } from "../stacks/addons/mesh";
+import { createMonitoringStack, grafanaDatasourceUrl } from "../stacks/addons/monitoring";
 import { evaluate, Evaluation, RegisteredResource } from "../harness/evaluate";
 import { gpuSettings, testSettings } from "./support/settings";
 import { gpuPlacement, systemPlacement } from "./support/specs";

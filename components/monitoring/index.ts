@@ -1,5 +1,5 @@
 // Metrics, dashboards and autoscaling for TorchServe: three components the stack installs side by
-// side (which of them, and in what order, is the stack's decision: stacks/platform).
+// side (which of them, and what each waits for, is the stack's decision: stacks/addons/monitoring.ts).
 //
 //   Monitoring   kube-prometheus-stack (Prometheus, operator, Alertmanager, kube-state-metrics),
 //                the TorchServe PodMonitor, alert rules, and dcgm-exporter where there are GPUs.

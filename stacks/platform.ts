@@ -1,13 +1,13 @@
 // The platform on any cluster: which add-ons a stack gets, and what each waits for. Components
 // know nothing of the stack's config; this is where settings become their Args and options.
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterTarget } from "../../components/cluster/target";
-import { NvidiaDevicePlugin } from "../../components/devicePlugin";
-import { servingEndpoints, TorchServe } from "../../components/torchserve";
-import { gpuPodCapacity } from "../config/capacity";
-import { Settings } from "../config/settings";
-import { createInferenceRoutes, createMesh } from "./mesh";
-import { createMonitoringStack } from "./monitoring";
+import { ClusterTarget } from "../components/cluster/target";
+import { NvidiaDevicePlugin } from "../components/devicePlugin";
+import { servingEndpoints, TorchServe } from "../components/torchserve";
+import { gpuPodCapacity } from "./config/capacity";
+import { Settings } from "./config/settings";
+import { createInferenceRoutes, createMesh } from "./addons/mesh";
+import { createMonitoringStack } from "./addons/monitoring";
 
 /** Outputs the cloud-neutral platform adds to the stack. */
 export interface PlatformOutputs {
