@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
 import { VolumeOwner } from "../cluster/storage";
 import { ClusterTarget, Placement } from "../cluster/target";
+import { keepProvider, providerOf } from "../cluster/provider";
 import { defaultKubernetesVersion, gpuPlacement, systemPlacement } from "./defaults";
 import { gpuAgentPoolArgs, systemAgentPoolProfile } from "./pools";
 import { azureFileStorageClassArgs } from "./storage";
@@ -56,8 +57,6 @@ export class AksCluster extends pulumi.ComponentResource {
     readonly gpuPool?: containerservice.AgentPool;
     /** Admin kubeconfig (secret). */
     readonly kubeconfig: pulumi.Output<string>;
-    /** Provider every Kubernetes object on this cluster uses. */
-    readonly provider: k8s.Provider;
     /** ReadWriteMany StorageClass of the model store (Azure Files). */
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
     /** Where GPU pods go: the GPU pool's label, tolerating its taints (Spot's too on a Spot pool). */
@@ -142,16 +141,19 @@ export class AksCluster extends pulumi.ComponentResource {
 
         // The kubeconfig comes from an invoke, whose unknown arguments in a preview drop the cluster
         // from the provider's dependencies: state it explicitly.
-        this.provider = new k8s.Provider(
-            name,
-            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-            { ...parent, dependsOn: [this.cluster] },
+        const provider = keepProvider(
+            this,
+            new k8s.Provider(
+                name,
+                { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+                { ...parent, dependsOn: [this.cluster] },
+            ),
         );
 
         this.modelStoreClass = new k8s.storage.v1.StorageClass(
             `${name}-model-store`,
             azureFileStorageClassArgs({ retain: args.deletionProtection, owner: args.modelStoreOwner }),
-            { ...parent, provider: this.provider },
+            { ...parent, provider },
         );
 
         this.gpuPlacement = gpuPlacement(args.gpuNodePool?.spot ?? false);
@@ -164,7 +166,7 @@ export class AksCluster extends pulumi.ComponentResource {
         return {
             name: this.cluster.name,
             kubeconfig: this.kubeconfig,
-            provider: this.provider,
+            provider: providerOf(this),
             gpuPlacement: this.gpuPlacement,
             systemPlacement,
             modelStoreClassName: this.modelStoreClass.metadata.name,

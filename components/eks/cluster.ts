@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
 import { VolumeOwner } from "../cluster/storage";
 import { ClusterTarget } from "../cluster/target";
+import { keepProvider, providerOf } from "../cluster/provider";
 import { EbsBlockStorage } from "./blockStorage";
 import { ClusterAutoscaler } from "./clusterAutoscaler";
 import { clusterAutoscalerImageTag, eksDefaults, gpuPlacement, systemPlacement } from "./defaults";
@@ -53,8 +54,6 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     /** kubeconfig for the cluster (secret). */
     readonly kubeconfig: pulumi.Output<string>;
-    /** Provider every Kubernetes object on this cluster uses. */
-    readonly provider: k8s.Provider;
     /** IAM role of every node. */
     readonly nodeRole: aws.iam.Role;
     /** Managed node group of the system pool. */
@@ -117,13 +116,16 @@ export class EksCluster extends pulumi.ComponentResource {
         this.clusterName = this.cluster.eksCluster.name;
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfig.apply(kubeconfigText));
 
-        this.provider = new k8s.Provider(
-            `${name}-k8s`,
-            {
-                kubeconfig: this.kubeconfig,
-                enableServerSideApply: true,
-            },
-            { parent: this },
+        const provider = keepProvider(
+            this,
+            new k8s.Provider(
+                `${name}-k8s`,
+                {
+                    kubeconfig: this.kubeconfig,
+                    enableServerSideApply: true,
+                },
+                { parent: this },
+            ),
         );
 
         this.nodeRole = new aws.iam.Role(
@@ -175,7 +177,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 owner: args.modelStoreOwner,
                 tags,
             },
-            { parent: this, provider: this.provider, addonDependsOn: systemNodes },
+            { parent: this, provider, addonDependsOn: systemNodes },
         );
         this.modelStoreFileSystem = modelStore.fileSystem;
         this.modelStoreCsiDriver = modelStore.csiDriver;
@@ -192,7 +194,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 oidcIssuer: this.cluster.oidcIssuer,
                 tags,
             },
-            { parent: this, provider: this.provider, addonDependsOn: systemNodes },
+            { parent: this, provider, addonDependsOn: systemNodes },
         ).storageClassName;
 
         const imageTag = clusterAutoscalerImageTag(args.kubernetesVersion);
@@ -214,7 +216,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 placement: systemPlacement,
                 tags,
             },
-            { parent: this, provider: this.provider, releaseDependsOn: systemNodes },
+            { parent: this, provider, releaseDependsOn: systemNodes },
         ).release;
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
     }
@@ -224,7 +226,7 @@ export class EksCluster extends pulumi.ComponentResource {
         return {
             name: this.clusterName,
             kubeconfig: this.kubeconfig,
-            provider: this.provider,
+            provider: providerOf(this),
             gpuPlacement,
             systemPlacement,
             modelStoreClassName: this.modelStoreClass.metadata.name,

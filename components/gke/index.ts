@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SystemNodePoolSpec } from "../cluster/nodePool";
 import { ClusterTarget } from "../cluster/target";
+import { keepProvider, providerOf } from "../cluster/provider";
 import { addressPlan, defaultKubernetesVersion, gpuPlacement, releaseChannel, systemPlacement } from "./defaults";
 import { gkeKubeconfig } from "./kubeconfig";
 import { GkeGpuNodePoolSpec, gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
@@ -52,8 +53,6 @@ export class GkeCluster extends pulumi.ComponentResource {
     readonly gpuPool?: container.NodePool;
     /** kubeconfig using gke-gcloud-auth-plugin (secret: it names the endpoint and CA). */
     readonly kubeconfig: pulumi.Output<string>;
-    /** Provider every Kubernetes object on this cluster uses. */
-    readonly provider: k8s.Provider;
     /** ReadWriteMany StorageClass of the model store (Filestore). */
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
 
@@ -143,12 +142,15 @@ export class GkeCluster extends pulumi.ComponentResource {
                     }),
                 ),
         );
-        this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
+        const provider = keepProvider(
+            this,
+            new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent),
+        );
 
         this.modelStoreClass = new k8s.storage.v1.StorageClass(
             `${name}-model-store`,
             filestoreStorageClassArgs({ network: this.network.name, retain: args.deletionProtection }),
-            { ...parent, provider: this.provider },
+            { ...parent, provider },
         );
 
         this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
@@ -159,7 +161,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         return {
             name: this.cluster.name,
             kubeconfig: this.kubeconfig,
-            provider: this.provider,
+            provider: providerOf(this),
             gpuPlacement,
             systemPlacement,
             modelStoreClassName: this.modelStoreClass.metadata.name,
