@@ -68,7 +68,8 @@ export function violations(file: string, source: string): string[] {
         const to = target(file, ref.specifier);
         if (to === undefined) continue;
         if (isUnder(to, "stacks")) out.push(`${file} imports ${ref.specifier} (components/ must not import stacks/)`);
-        const outsideTorchServe = !isUnder(file, "components/torchserve");
+        // components/index.ts is the component package's entry point, not a component: it re-exports all.
+        const outsideTorchServe = !isUnder(file, "components/torchserve") && file !== "components/index.ts";
         if (outsideTorchServe && isUnder(to, "components/torchserve") && !ref.typeOnly)
             out.push(`${file} imports ${ref.specifier} (other components use TorchServe's contract types only)`);
     }
@@ -89,6 +90,18 @@ describe("dependency direction", () => {
             name: "a value import from stacks/",
             file: "components/mesh/index.ts",
             source: 'import { Settings } from "../../stacks/config/settings";',
+            bad: 1,
+        },
+        {
+            name: "the package entry re-exports TorchServe",
+            file: "components/index.ts",
+            source: 'export { TorchServe } from "./torchserve";',
+            bad: 0,
+        },
+        {
+            name: "the package entry still must not import stacks/",
+            file: "components/index.ts",
+            source: 'export { main } from "../stacks/program";',
             bad: 1,
         },
         {
