@@ -54,6 +54,8 @@ export function createPlatform(settings: Settings, cluster: ClusterTarget): Plat
                 ...(settings.prometheus.enabled ? [settings.prometheus.namespace] : []),
                 ...(settings.istio.exposeMetrics ? gateway : []),
             ],
+            // With a mesh, inference only through the gateway (its JWT check) or from listed namespaces.
+            inferenceNamespaces: mesh ? [...gateway, ...(settings.istio.inferenceFromNamespaces ?? [])] : undefined,
             autoscaling: settings.autoscaling.enabled ? settings.autoscaling : undefined,
             gpuPodCapacity: gpuPodCapacity(settings),
             modelStoreNeedsOwnership: cluster.modelStoreNeedsOwnership,

@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import {
     gatewayNamespace,
     gatewaySelectorLabels,
+    gatewayServiceAccountName,
     gatewayServiceName,
     inferenceRouteObjects,
     istioChartRepo,
@@ -42,7 +43,12 @@ function meshCase(istio: Partial<IstioSpec> = {}, canaryWeight?: number): MeshCa
 }
 
 function target(c: MeshCase): RouteTarget {
-    return { serving: servingEndpoints(c.torchserve), gatewayNamespace, gatewaySelector: gatewaySelectorLabels() };
+    return {
+        serving: servingEndpoints(c.torchserve),
+        gatewayNamespace,
+        gatewaySelector: gatewaySelectorLabels(),
+        gatewayServiceAccount: gatewayServiceAccountName,
+    };
 }
 
 function objectsOf(c: MeshCase): IstioObject[] {
@@ -343,6 +349,7 @@ function evaluateMesh(c: MeshCase, preview: boolean): Promise<Evaluation> {
                     serving: servingEndpoints(c.torchserve),
                     gatewayNamespace: mesh.gatewayNamespace,
                     gatewaySelector: mesh.gatewaySelector,
+                    gatewayServiceAccount: mesh.gatewayServiceAccount,
                 },
                 { provider, dependsOn: [...mesh.ready(), torchServeNs] },
             );

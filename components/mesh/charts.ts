@@ -52,6 +52,26 @@ export function gatewaySelectorLabels(releaseName: string = releaseNames.gateway
 /** Name of the gateway's Kubernetes Service: the release name (chart value `name` left empty). */
 export const gatewayServiceName = releaseNames.gateway;
 
+/**
+ * The gateway pods' ServiceAccount: the chart creates one named after the release
+ * (`serviceAccount.create: true`, `name: ""` → `gateway.serviceAccountName` = `gateway.name` = the
+ * release name; istio/istio manifests/charts/gateway values.yaml and templates/_helpers.tpl at
+ * a8d7012, release-1.31). Policies on TorchServe's pods name the gateway by this identity.
+ */
+export const gatewayServiceAccountName = releaseNames.gateway;
+
+/** Istio's trust domain: meshConfig.trustDomain, left at its default. */
+export const trustDomain = "cluster.local";
+
+/**
+ * SPIFFE-style peer identity of a workload as AuthorizationPolicy `principals` spell it:
+ * `<trust domain>/ns/<namespace>/sa/<service account>` (istio.io docs/reference/config/security/
+ * authorization-policy, Source.principals).
+ */
+export function workloadPrincipal(namespace: string, serviceAccount: string): string {
+    return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
 /** `base`: CRDs and cluster roles. Only pins the namespace istiod lives in. */
 export function baseValues(): Record<string, unknown> {
     return { global: { istioNamespace: istioSystemNamespace } };
@@ -95,13 +115,17 @@ export function istiodValues(placement: Placement): Record<string, unknown> {
     };
 }
 
-/** `gateway`: the ingress gateway Deployment and its Service (type from `istio.gatewayServiceType`). */
+/**
+ * `gateway`: the ingress gateway Deployment and its Service (type from `istio.gatewayServiceType`,
+ * source ranges from `istio.loadBalancerSourceRanges` when set).
+ */
 export function gatewayValues(
-    istio: Pick<IstioSpec, "gatewayServiceType">,
+    istio: Pick<IstioSpec, "gatewayServiceType" | "loadBalancerSourceRanges">,
     placement: Placement,
 ): Record<string, unknown> {
+    const ranges = istio.gatewayServiceType === "LoadBalancer" ? istio.loadBalancerSourceRanges : undefined;
     return {
-        service: { type: istio.gatewayServiceType },
+        service: { type: istio.gatewayServiceType, ...(ranges ? { loadBalancerSourceRanges: [...ranges] } : {}) },
         nodeSelector: placement.nodeSelector,
         tolerations: placement.tolerations,
     };

@@ -10,6 +10,7 @@ import {
     chartNames,
     gatewayNamespace,
     gatewaySelectorLabels,
+    gatewayServiceAccountName,
     gatewayServiceName,
     gatewayValues,
     istioChartRepo,
@@ -82,6 +83,8 @@ export class IstioMesh extends pulumi.ComponentResource {
     readonly gatewayNamespace: string;
     /** Labels selecting the ingress gateway pods. */
     readonly gatewaySelector: Record<string, string>;
+    /** ServiceAccount of the ingress gateway pods: their identity in the mesh. */
+    readonly gatewayServiceAccount: string;
 
     /**
      * `opts.provider` is the target cluster's Kubernetes provider; `opts.dependsOn` is what the
@@ -98,6 +101,7 @@ export class IstioMesh extends pulumi.ComponentResource {
         const child = { parent: this };
         this.gatewayNamespace = gatewayNamespace;
         this.gatewaySelector = gatewaySelectorLabels();
+        this.gatewayServiceAccount = gatewayServiceAccountName;
 
         const systemNs = new k8s.core.v1.Namespace(
             istioSystemNamespace,
@@ -196,8 +200,9 @@ function customResource(
 }
 
 /**
- * Gateway, VirtualService and DestinationRule for TorchServe, plus PeerAuthentication
- * (`istio.strictMtls`) and RequestAuthentication/AuthorizationPolicy (`istio.jwt`). No outputs:
+ * Gateway, VirtualService and DestinationRule for TorchServe, the AuthorizationPolicy on its pods,
+ * plus PeerAuthentication (`istio.strictMtls`) and RequestAuthentication/AuthorizationPolicies at
+ * the gateway (`istio.jwt`, `jwt.managementClaims`). No outputs:
  * depending on the component waits for every object.
  */
 export class InferenceRoutes extends pulumi.ComponentResource {

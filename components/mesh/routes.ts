@@ -4,6 +4,7 @@
 // CustomResources, so tests read exactly what is applied.
 import { FreeForm } from "../cluster/freeform";
 import { serviceDnsName } from "../cluster/addresses";
+import { workloadPrincipal } from "./charts";
 import type { ServingEndpoints } from "../torchserve/endpoints";
 import { IstioSpec, JwtSpec } from "./spec";
 
@@ -26,6 +27,8 @@ export interface RouteTarget {
     gatewayNamespace: string;
     /** Labels selecting the ingress gateway pods (IstioMesh.gatewaySelector). */
     gatewaySelector: Record<string, string>;
+    /** ServiceAccount of the ingress gateway pods (IstioMesh.gatewayServiceAccount): their mesh identity. */
+    gatewayServiceAccount: string;
 }
 
 /** Name of the Gateway object (and prefix of the other objects' names). */
@@ -59,9 +62,17 @@ export function gatewayRef(t: Pick<RouteTarget, "gatewayNamespace">): string {
     return `${t.gatewayNamespace}/${gatewayObjectName}`;
 }
 
-/** Edge Gateway: HTTP on 80 for `istio.hosts`, plus HTTPS on 443 (TLS terminated here) when a credential is set. */
+/**
+ * Edge Gateway: HTTP on 80 for `istio.hosts`, plus HTTPS on 443 (TLS terminated here) when a
+ * credential is set. With TLS, port 80 only answers with a 301 to https (`tls.httpsRedirect`:
+ * "the load balancer will send a 301 redirect for all http connections", istio.io
+ * docs/reference/config/networking/gateway, ServerTLSSettings), so no route — and no bearer
+ * token — is served in clear text.
+ */
 export function gatewayObject(istio: IstioSpec, t: RouteTarget): IstioObject {
-    const servers: FreeForm[] = [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [...istio.hosts] }];
+    const http: FreeForm = { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [...istio.hosts] };
+    if (istio.tlsCredentialName) http.tls = { httpsRedirect: true };
+    const servers: FreeForm[] = [http];
     if (istio.tlsCredentialName) {
         servers.push({
             port: { number: 443, name: "https", protocol: "HTTPS" },
@@ -240,10 +251,86 @@ export function jwtObjects(jwt: JwtSpec, t: RouteTarget): IstioObject[] {
     ];
 }
 
+/**
+ * Management through the gateway only for tokens carrying `jwt.managementClaims`: an ALLOW policy
+ * on the gateway pods with two rules, everything but `/management/*`, and `/management/*` when
+ * every listed claim has one of its values. Under an ALLOW policy a request that matches no rule
+ * is denied, so a token without the claims (or with a claim missing) gets 403 on management, while
+ * the DENY policy of jwtObjects still refuses requests without a valid token on every path (DENY is
+ * evaluated before ALLOW; istio.io docs/concepts/security, "Authorization policies").
+ * `request.auth.claims[<name>]` is the claim of the validated JWT (istio.io
+ * docs/reference/config/security/conditions).
+ */
+export function managementClaimsObject(claims: Record<string, string[]>, t: RouteTarget): IstioObject {
+    const managementPaths = [`${managementPathPrefix}*`];
+    return {
+        apiVersion: "security.istio.io/v1",
+        kind: "AuthorizationPolicy",
+        metadata: meta(`${gatewayObjectName}-management-claims`, t.gatewayNamespace),
+        spec: {
+            selector: { matchLabels: { ...t.gatewaySelector } },
+            action: "ALLOW",
+            rules: [
+                { to: [{ operation: { notPaths: managementPaths } }] },
+                {
+                    to: [{ operation: { paths: managementPaths } }],
+                    when: Object.entries(claims).map(([claim, values]) => ({
+                        key: `request.auth.claims[${claim}]`,
+                        values: [...values],
+                    })),
+                },
+            ],
+        },
+    };
+}
+
+/**
+ * Who may call TorchServe's pods, by port (an ALLOW policy on the pods, so anything unlisted is
+ * denied):
+ *  - inference (REST, gRPC): the ingress gateway's identity, and pods of `inferenceFromNamespaces`;
+ *  - management (REST, gRPC): pods of TorchServe's own namespace, plus the gateway on the REST
+ *    management port when `exposeManagement`;
+ *  - metrics: any source. Prometheus runs outside the mesh and scrapes in plain text, which carries
+ *    no identity to match; the NetworkPolicy limits this port to the monitoring namespace.
+ * `principals` and `namespaces` come from the peer's mTLS certificate, so plain-text callers never
+ * match them (istio.io news/security/istio-security-2021-004: "These mTLS-only fields will never
+ * match when the traffic is plain text"); used only in ALLOW rules, that denies plain text rather
+ * than letting it through, whether or not `strictMtls` is on. Sidecars send mTLS to sidecars on
+ * their own (auto mTLS), so the gateway and in-mesh callers present their identity. Probes and
+ * `kubectl port-forward` reach the container without passing the sidecar's inbound listener.
+ */
+export function torchServePodPolicy(istio: IstioSpec, t: RouteTarget): IstioObject {
+    const { serving } = t;
+    const ports = (...numbers: number[]) => [{ operation: { ports: numbers.map(String) } }];
+    const gateway = { source: { principals: [workloadPrincipal(t.gatewayNamespace, t.gatewayServiceAccount)] } };
+    const callers = [...new Set(istio.inferenceFromNamespaces ?? [])];
+    const rules: FreeForm[] = [
+        {
+            from: callers.length > 0 ? [gateway, { source: { namespaces: callers } }] : [gateway],
+            to: ports(serving.ports.inference, serving.ports.grpcInference),
+        },
+        {
+            from: [{ source: { namespaces: [serving.namespace] } }],
+            to: ports(serving.ports.management, serving.ports.grpcManagement),
+        },
+    ];
+    if (istio.exposeManagement) rules.push({ from: [gateway], to: ports(serving.ports.management) });
+    rules.push({ to: ports(serving.ports.metrics) });
+    return {
+        apiVersion: "security.istio.io/v1",
+        kind: "AuthorizationPolicy",
+        metadata: meta(gatewayObjectName, serving.namespace),
+        spec: { selector: { matchLabels: { ...serving.podLabels } }, action: "ALLOW", rules },
+    };
+}
+
 /** Every Istio object for the spec, in apply order (Gateway first, policies last). */
 export function inferenceRouteObjects(istio: IstioSpec, t: RouteTarget): IstioObject[] {
     const objects = [gatewayObject(istio, t), virtualServiceObject(istio, t), destinationRuleObject(istio, t)];
     if (istio.strictMtls) objects.push(...peerAuthenticationObjects(t));
+    objects.push(torchServePodPolicy(istio, t));
     if (istio.jwt) objects.push(...jwtObjects(istio.jwt, t));
+    if (istio.jwt?.managementClaims && istio.exposeManagement)
+        objects.push(managementClaimsObject(istio.jwt.managementClaims, t));
     return objects;
 }

@@ -17,6 +17,12 @@ export interface JwtSpec {
     issuer: string;
     /** URL of the issuer's JSON Web Key Set. */
     jwksUri: string;
+    /**
+     * Claims a token must carry to reach the management API through the gateway: claim name →
+     * accepted values (one of them must match; every listed claim must). Required with
+     * `exposeManagement`: a valid token from the issuer alone does not make its holder an operator.
+     */
+    managementClaims?: Record<string, string[]>;
 }
 
 /** The mesh's gateway, routes and policies. */
@@ -35,6 +41,17 @@ export interface IstioSpec {
     exposeManagement: boolean;
     /** PeerAuthentication STRICT in the TorchServe namespace. */
     strictMtls: boolean;
-    /** Require a JWT at the edge for inference. */
+    /** Require a JWT at the edge for every route. */
     jwt?: JwtSpec;
+    /**
+     * Namespaces whose pods may call TorchServe's inference ports directly (in-mesh clients); the
+     * ingress gateway always may.
+     * @default []
+     */
+    inferenceFromNamespaces?: string[];
+    /**
+     * Source CIDRs the gateway's LoadBalancer Service accepts (`loadBalancerSourceRanges`).
+     * Absent = open to all.
+     */
+    loadBalancerSourceRanges?: string[];
 }

@@ -69,6 +69,7 @@ export class Grafana extends pulumi.ComponentResource {
             grafanaValues({
                 adminPassword: password.result,
                 serviceType: args.grafana.serviceType,
+                loadBalancerSourceRanges: args.grafana.loadBalancerSourceRanges,
                 prometheusUrl: args.prometheusUrl,
                 dashboards: { torchserve: dashboard },
                 placement: args.systemPlacement,

@@ -16,6 +16,8 @@ export interface PrometheusSpec {
 export interface GrafanaSpec {
     /** Type of Grafana's Service. */
     serviceType: ServiceType;
+    /** Source CIDRs a LoadBalancer Service accepts (`loadBalancerSourceRanges`). Absent = open to all. */
+    loadBalancerSourceRanges?: string[];
 }
 
 /** The HPA on TorchServe's queue latency per request. */

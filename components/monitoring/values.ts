@@ -117,6 +117,8 @@ export interface GrafanaValuesArgs {
     /** Generated admin password (a secret output). */
     adminPassword: pulumi.Input<string>;
     serviceType: ServiceType;
+    /** Source CIDRs of a LoadBalancer Service; absent = not set (open to all). */
+    loadBalancerSourceRanges?: string[];
     /** URL of the Prometheus the datasource queries. */
     prometheusUrl: pulumi.Input<string>;
     /** Dashboard JSON documents keyed by file name (without `.json`). */
@@ -132,7 +134,12 @@ export function grafanaValues(a: GrafanaValuesArgs): HelmValues {
         ...placed(a.placement),
         adminUser: "admin",
         adminPassword: a.adminPassword,
-        service: { type: a.serviceType },
+        service: {
+            type: a.serviceType,
+            ...(a.serviceType === "LoadBalancer" && a.loadBalancerSourceRanges
+                ? { loadBalancerSourceRanges: [...a.loadBalancerSourceRanges] }
+                : {}),
+        },
         // The chart's `helm test` pod is not part of a deployment.
         testFramework: { enabled: false },
         datasources: {

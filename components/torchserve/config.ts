@@ -45,6 +45,42 @@ export function modelsConfig(spec: Pick<TorchServeSpec, "models">): Record<strin
     return out;
 }
 
+/** A character of a URL origin as a Java regex matches it literally. */
+function javaRegexLiteral(c: string): string {
+    if (/[A-Za-z0-9_~%:-]/.test(c)) return c;
+    if (c === ".") return "\\.";
+    const code = c.charCodeAt(0);
+    // \xHH and \uHHHH mean the same in Java's Pattern as in JavaScript's RegExp; a comma must not
+    // appear as itself, since TorchServe splits the list on commas.
+    return code < 0x80 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * `allowed_urls` for models fetched from `modelUrls`: one Java regex per distinct origin
+ * (`<scheme>://<authority>/.*`, every character literal), so the model registration API accepts
+ * archives only from where the configured models come from, instead of TorchServe's default
+ * `file://.*|http(s)?://.*` (any URL and the server's whole file system). TorchServe splits the
+ * value on commas and tests each regex against the whole URL, case-insensitively
+ * (pytorch/serve v0.12.0 ConfigManager.getAllowedUrls; ArchiveUtils.validateURL:
+ * `Pattern.compile(temp, Pattern.CASE_INSENSITIVE).matcher(url).matches()`). Names of archives
+ * already in the model store are not URLs and are not checked. No models = an empty list, which
+ * refuses every URL. Any scheme works (object-store URLs included): the origin is the text between
+ * `://` and the next `/`.
+ */
+export function allowedUrls(modelUrls: string[]): string[] {
+    const origins: string[] = [];
+    for (const url of modelUrls) {
+        const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/.exec(url);
+        if (!m) continue;
+        // TorchServe matches case-insensitively, so origins differing only in case are one.
+        const origin = `${m[1]}://${m[2]}`.toLowerCase();
+        if (!origins.includes(origin)) origins.push(origin);
+    }
+    // Per UTF-16 unit: a character outside the BMP becomes its two \uHHHH surrogates.
+    const literal = (text: string) => text.split("").map(javaRegexLiteral).join("");
+    return origins.map((o) => `${literal(o.split("://")[0])}://${literal(o.split("://")[1])}/.*`);
+}
+
 /** Frontend netty threads: at least 2, else one per requested core. */
 export function nettyThreads(spec: Pick<TorchServeSpec, "nCpu">): number {
     return Math.max(2, Math.ceil(spec.nCpu));
@@ -82,8 +118,17 @@ export function configEntries(spec: TorchServeSpec): [string, string][] {
         // NetworkPolicy guards management and the edge (Istio) authenticates inference instead.
         ["disable_token_authorization", "true"],
         ["enable_model_api", String(spec.enableModelApi)],
+        ["allowed_urls", allowedUrls(spec.models.map((m) => m.url)).join(",")],
     );
     return entries;
+}
+
+/**
+ * A value as java.util.Properties.load reads it back (TorchServe loads config.properties with
+ * it): a backslash starts an escape, so a literal one is written twice.
+ */
+export function propertiesValue(value: string): string {
+    return value.replace(/\\/g, "\\\\");
 }
 
 /** The config.properties file TorchServe starts with. */
@@ -93,7 +138,7 @@ export function configProperties(spec: TorchServeSpec): string {
     return (
         header +
         configEntries(spec)
-            .map(([k, v]) => `${k}=${v}`)
+            .map(([k, v]) => `${k}=${propertiesValue(v)}`)
             .join("\n") +
         "\n"
     );

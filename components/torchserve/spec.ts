@@ -13,7 +13,7 @@ export interface ModelSpec {
     name: string;
     /** http(s) URL of the `.mar` archive. */
     url: string;
-    /** Optional lowercase hex SHA-256 of the archive; a mismatch fails the pod. */
+    /** Lowercase hex SHA-256 of the archive; a mismatch fails the pod (required on cloud stacks unless opted out). */
     sha256?: string;
     /** Model version inside the archive (per-model settings are keyed by it). */
     version: string;
@@ -77,7 +77,15 @@ export interface TorchServeSpec {
     storageAccessMode: StorageAccessMode;
     /** Type of the inference-only public Service (none for ClusterIP). */
     serviceType: ServiceType;
-    /** Turn on TorchServe's model registration (management) API. */
+    /**
+     * Source CIDRs the public Service accepts when it is a LoadBalancer (`loadBalancerSourceRanges`).
+     * Absent = open to all.
+     */
+    loadBalancerSourceRanges?: string[];
+    /**
+     * Turn on TorchServe's model registration (management) API; the model store is then mounted
+     * writable and `allowed_urls` limits registration to the configured models' origins.
+     */
     enableModelApi: boolean;
     /** Requests TorchServe queues per model before refusing. */
     jobQueueSize: number;

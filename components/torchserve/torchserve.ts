@@ -57,6 +57,13 @@ export interface TorchServeArgs {
     /** Namespaces besides TorchServe's own whose pods may scrape the metrics port (monitoring). */
     metricsNamespaces?: string[];
     /**
+     * Namespaces whose pods may call the inference ports (REST and gRPC). Absent = from anywhere:
+     * whatever authenticates inference sits in front of the Service. With a mesh: the ingress
+     * gateway's namespace plus the namespaces the user lists, so in-cluster callers cannot bypass
+     * the gateway's JWT check.
+     */
+    inferenceNamespaces?: string[];
+    /**
      * Set when an autoscaler owns the stable Deployment's replica count: `spec.replicas` is left
      * out (so `pulumi up` does not fight the HPA) and rollout/PDB decisions use `maxReplicas`.
      */
@@ -129,6 +136,25 @@ export function publicServicePorts(s: TorchServeSpec): k8s.types.input.core.v1.S
     return [httpPort(portNames.inference, s.inferencePort), grpcPort(portNames.grpcInference, s.grpcInferencePort)];
 }
 
+/** The public Service's spec: inference ports only, source ranges when it is a LoadBalancer and they are set. */
+export function publicServiceSpec(s: TorchServeSpec): k8s.types.input.core.v1.ServiceSpec {
+    const ranges = s.serviceType === "LoadBalancer" ? s.loadBalancerSourceRanges : undefined;
+    return {
+        type: s.serviceType,
+        selector: { ...podLabels },
+        ports: publicServicePorts(s),
+        ...(ranges ? { loadBalancerSourceRanges: [...ranges] } : {}),
+    };
+}
+
+/** Peers that are pods of any of `namespaces` (not this one unless listed). */
+function namespacesOnly(namespaces: string[]): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
+    const values = [...new Set(namespaces)];
+    return [
+        { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values }] } },
+    ];
+}
+
 /** Peers that are pods in this namespace or in any of `namespaces`. */
 function namespacePeers(namespaces: string[]): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
     const others = [...new Set(namespaces)];
@@ -144,21 +170,26 @@ function namespacePeers(namespaces: string[]): k8s.types.input.networking.v1.Net
 }
 
 /**
- * Ingress rules: inference (HTTP and gRPC) from anywhere (authentication belongs at the edge);
- * management only from this namespace and `managementNamespaces`, because token auth is off;
- * metrics only from this namespace and `metricsNamespaces`.
+ * Ingress rules: inference (HTTP and gRPC) from anywhere, or only from `inferenceNamespaces` when
+ * given (with a mesh: the gateway's and the listed ones); management only from this namespace and
+ * `managementNamespaces`, because token auth is off; metrics only from this namespace and
+ * `metricsNamespaces`.
  */
 export function networkPolicySpec(
     s: TorchServeSpec,
     managementNamespaces: string[] = [],
     metricsNamespaces: string[] = [],
+    inferenceNamespaces?: string[],
 ): k8s.types.input.networking.v1.NetworkPolicySpec {
     const tcp = (port: number) => ({ protocol: "TCP", port });
+    const inferencePorts = [tcp(s.inferencePort), tcp(s.grpcInferencePort)];
     return {
         podSelector: { matchLabels: { ...podLabels } },
         policyTypes: ["Ingress"],
         ingress: [
-            { ports: [tcp(s.inferencePort), tcp(s.grpcInferencePort)] },
+            inferenceNamespaces === undefined
+                ? { ports: inferencePorts }
+                : { ports: inferencePorts, from: namespacesOnly(inferenceNamespaces) },
             { ports: [tcp(s.managementPort), tcp(s.grpcManagementPort)], from: namespacePeers(managementNamespaces) },
             { ports: [tcp(s.metricsPort)], from: namespacePeers(metricsNamespaces) },
         ],
@@ -338,7 +369,7 @@ export class TorchServe extends pulumi.ComponentResource {
                       `${name}-public-service`,
                       {
                           metadata: { name: publicServiceName, namespace, labels: { ...podLabels } },
-                          spec: { type: s.serviceType, selector: { ...podLabels }, ports: publicServicePorts(s) },
+                          spec: publicServiceSpec(s),
                       },
                       child,
                   );
@@ -347,7 +378,7 @@ export class TorchServe extends pulumi.ComponentResource {
             `${name}-network-policy`,
             {
                 metadata: { name: networkPolicyName, namespace, labels: { ...podLabels } },
-                spec: networkPolicySpec(s, args.managementNamespaces, args.metricsNamespaces),
+                spec: networkPolicySpec(s, args.managementNamespaces, args.metricsNamespaces, args.inferenceNamespaces),
             },
             child,
         );

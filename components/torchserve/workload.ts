@@ -155,7 +155,12 @@ export function torchserveContainer(s: TorchServeSpec, image: string): Container
         terminationMessagePolicy: "FallbackToLogsOnError",
         volumeMounts: [
             { name: "config", mountPath: configMountDir, readOnly: true },
-            { name: "model-store", mountPath: s.modelStorePath },
+            // The server only reads archives from the store (it unpacks them under java.io.tmpdir:
+            // pytorch/serve v0.12.0 ModelArchive.downloadModel → ZipUtils.unzip); only model
+            // registration writes there. The fetcher, a container of its own, still writes.
+            s.enableModelApi
+                ? { name: "model-store", mountPath: s.modelStorePath }
+                : { name: "model-store", mountPath: s.modelStorePath, readOnly: true },
         ],
         startupProbe: {
             httpGet: ping,

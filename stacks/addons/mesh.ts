@@ -31,7 +31,13 @@ export function createInferenceRoutes(
     if (!mesh) return undefined;
     return new InferenceRoutes(
         "torchserve-routes",
-        { istio, serving, gatewayNamespace: mesh.gatewayNamespace, gatewaySelector: mesh.gatewaySelector },
+        {
+            istio,
+            serving,
+            gatewayNamespace: mesh.gatewayNamespace,
+            gatewaySelector: mesh.gatewaySelector,
+            gatewayServiceAccount: mesh.gatewayServiceAccount,
+        },
         { provider: cluster.provider, dependsOn: [...mesh.ready(), ...cluster.torchServeReady] },
     );
 }

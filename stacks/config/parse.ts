@@ -7,6 +7,7 @@ import { RawStackConfig } from "./read";
 import { readAutoscaling, readGrafana, readIstio, readPrometheus } from "./sections/addons";
 import { readCloud, readCluster, readGpuNodePool, readLocation } from "./sections/cluster";
 import { readTorchServe, seedAliases, torchserveKeys } from "./sections/torchserve";
+import { checkSecurity } from "./security";
 import { Settings } from "./settings";
 
 export { ConfigError } from "./problems";
@@ -105,6 +106,7 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
     if (cloud) {
         checkCombinations(settings, problems, raw.project);
         checkCapacity(settings, problems, raw.project);
+        checkSecurity(settings, problems, raw.project);
     }
     if (problems.errors.length > 0) throw new ConfigError(problems.errors);
     return { settings, warnings: problems.warnings };

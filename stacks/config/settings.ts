@@ -52,10 +52,17 @@ export interface GpuNodePoolSettings extends GpuNodePoolSpec {
     gpuType?: string;
 }
 
-/** The `torchserve` section: TorchServe's own spec. */
 export type ModelSettings = ModelSpec;
 export type CanarySettings = CanarySpec;
-export type TorchServeSettings = TorchServeSpec;
+/** The `torchserve` section: TorchServe's spec, plus what only the config checks. */
+export interface TorchServeSettings extends TorchServeSpec {
+    /**
+     * Accept models without `sha256` on cloud stacks (a `.mar` is executable Python, so they are
+     * refused otherwise).
+     * @default false
+     */
+    allowUnverifiedModels?: boolean;
+}
 
 /** The `prometheus` section: Prometheus's spec, and whether the stack installs it. */
 export interface PrometheusSettings extends PrometheusSpec {

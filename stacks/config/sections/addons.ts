@@ -1,8 +1,9 @@
 // The optional add-ons: `prometheus`, `grafana`, `autoscaling`, `istio`. Each accepts true/false
 // or an object with `enabled`.
 import { SectionReader } from "../fields";
-import { isUnset, Problems } from "../problems";
+import { hasInvisible, isUnset, Problems } from "../problems";
 import { AutoscalingSettings, GrafanaSettings, IstioSettings, PrometheusSettings, serviceTypes } from "../settings";
+import { readSourceRanges } from "../sourceRanges";
 
 const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const promDuration = /^\d+(ms|s|m|h|d|w|y)$/;
@@ -26,10 +27,15 @@ export function readPrometheus(problems: Problems, prefix: string, value: unknow
 
 export function readGrafana(problems: Problems, prefix: string, value: unknown): GrafanaSettings {
     const r = new SectionReader(problems, prefix);
-    const { enabled, obj } = r.toggle(value, ["serviceType", "prometheusUrl"], false);
+    const { enabled, obj } = r.toggle(value, ["serviceType", "prometheusUrl", "loadBalancerSourceRanges"], false);
     return {
         enabled,
         serviceType: r.oneOf(obj, "serviceType", "ClusterIP", serviceTypes),
+        loadBalancerSourceRanges: readSourceRanges(
+            problems,
+            r.key("loadBalancerSourceRanges"),
+            obj.loadBalancerSourceRanges,
+        ),
         prometheusUrl: lowercaseScheme(
             r.optionalString(
                 obj,
@@ -74,6 +80,8 @@ export function readIstio(problems: Problems, prefix: string, value: unknown): I
             "exposeManagement",
             "strictMtls",
             "jwt",
+            "inferenceFromNamespaces",
+            "loadBalancerSourceRanges",
         ],
         false,
     );
@@ -85,7 +93,7 @@ export function readIstio(problems: Problems, prefix: string, value: unknown): I
     let jwt: IstioSettings["jwt"];
     if (!isUnset(obj.jwt)) {
         const jwtKey = r.key("jwt");
-        const j = SectionReader.object(problems, jwtKey, obj.jwt, ["issuer", "jwksUri"]) ?? {};
+        const j = SectionReader.object(problems, jwtKey, obj.jwt, ["issuer", "jwksUri", "managementClaims"]) ?? {};
         const jr = new SectionReader(problems, jwtKey);
         const issuer = jr.optionalString(j, "issuer");
         const jwksUri = lowercaseScheme(
@@ -93,7 +101,8 @@ export function readIstio(problems: Problems, prefix: string, value: unknown): I
         );
         if (isUnset(j.issuer)) problems.errorText(`${jwtKey}.issuer`, "required when jwt is set");
         if (isUnset(j.jwksUri)) problems.errorText(`${jwtKey}.jwksUri`, "required when jwt is set");
-        if (issuer && jwksUri) jwt = { issuer, jwksUri };
+        const managementClaims = readClaims(problems, `${jwtKey}.managementClaims`, j.managementClaims);
+        if (issuer && jwksUri) jwt = { issuer, jwksUri, ...(managementClaims ? { managementClaims } : {}) };
     }
     return {
         enabled,
@@ -125,5 +134,51 @@ export function readIstio(problems: Problems, prefix: string, value: unknown): I
         exposeManagement: r.bool(obj, "exposeManagement", false),
         strictMtls: r.bool(obj, "strictMtls", false),
         jwt,
+        inferenceFromNamespaces: r.stringList(
+            obj,
+            "inferenceFromNamespaces",
+            [],
+            dnsLabel,
+            'expected a non-empty list of namespace names such as ["batch-jobs"]',
+        ),
+        loadBalancerSourceRanges: readSourceRanges(
+            problems,
+            r.key("loadBalancerSourceRanges"),
+            obj.loadBalancerSourceRanges,
+        ),
     };
+}
+
+const claimName = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,127}$/;
+
+/**
+ * `istio.jwt.managementClaims`: claim name → the values it may have, e.g. `{groups: [ml-admins]}`.
+ * Values are exact: `*` (an Istio wildcard in condition values) is refused so a value cannot widen
+ * the rule by accident.
+ */
+function readClaims(problems: Problems, key: string, value: unknown): Record<string, string[]> | undefined {
+    if (isUnset(value)) return undefined;
+    const expected = 'expected claim name → list of accepted values, e.g. {groups: ["ml-admins"]}';
+    if (typeof value !== "object" || Array.isArray(value) || Object.keys(value).length === 0) {
+        problems.error(key, value, expected);
+        return undefined;
+    }
+    const claims: Record<string, string[]> = {};
+    for (const [name, values] of Object.entries(value as Record<string, unknown>)) {
+        if (!claimName.test(name)) {
+            problems.error(key, name, "claim names are letters, digits and _ . : / - (no brackets)");
+            continue;
+        }
+        const list = typeof values === "string" ? [values] : values;
+        if (
+            !Array.isArray(list) ||
+            list.length === 0 ||
+            !list.every((v) => typeof v === "string" && v.length > 0 && !v.includes("*") && !hasInvisible(v))
+        ) {
+            problems.error(`${key}.${name}`, values, "expected a non-empty list of exact values (no *)");
+            continue;
+        }
+        claims[name] = list as string[];
+    }
+    return Object.keys(claims).length > 0 ? claims : undefined;
 }

@@ -5,6 +5,7 @@ import { gatewayNamespace, istioSystemNamespace } from "../../../components/mesh
 import { StorageAccessMode } from "../../../components/torchserve/spec";
 import { reservedMountPaths } from "../../../components/torchserve/workload";
 import { SectionReader } from "../fields";
+import { readSourceRanges } from "../sourceRanges";
 import { chartAliasesUnderTorchserve } from "../helmChart";
 import { hasInvisible, isUnset, Problems, show } from "../problems";
 import { CanarySettings, Cloud, ModelSettings, serviceTypes, TorchServeSettings } from "../settings";
@@ -37,6 +38,8 @@ export const torchserveKeys = [
     "enableModelApi",
     "jobQueueSize",
     "canary",
+    "loadBalancerSourceRanges",
+    "allowUnverifiedModels",
 ] as const;
 
 const modelKeys = [
@@ -361,8 +364,14 @@ export function readTorchServe(
         storageClass,
         storageAccessMode,
         serviceType: r.oneOf(obj, "serviceType", "ClusterIP", serviceTypes),
+        loadBalancerSourceRanges: readSourceRanges(
+            problems,
+            r.key("loadBalancerSourceRanges"),
+            obj.loadBalancerSourceRanges,
+        ),
         enableModelApi: r.bool(obj, "enableModelApi", false),
         jobQueueSize: r.int(obj, "jobQueueSize", 100, { min: 1, max: 100000 }),
         canary,
+        allowUnverifiedModels: r.bool(obj, "allowUnverifiedModels", false),
     };
 }
