@@ -1060,3 +1060,210 @@ describe("config: facts kept in step", () => {
         assert.deepStrictEqual([...providerNamespaces].sort(), fromPackages.sort());
     });
 });
+
+// Issue 10, workload side: combinations that would leave TorchServe open to unauthenticated
+// callers. Each row: one error line naming the key to change.
+describe("config: security rules (issue 10) → one line naming the key", () => {
+    const jwt = { issuer: "https://issuer.example.com", jwksUri: "https://issuer.example.com/jwks" };
+    const claims = { groups: ["ml-admins"] };
+    const model = { name: "squeezenet1_1", url: "https://torchserve.pytorch.org/mar_files/squeezenet1_1.mar" };
+    const sha256 = "0".repeat(64);
+    const rows: [string, RawStackConfig, string, string][] = [
+        [
+            "istio.exposeManagement without jwt",
+            existing({}, { istio: { enabled: true, exposeManagement: true } }),
+            `${P}:istio.exposeManagement`,
+            "istio.jwt",
+        ],
+        [
+            "istio.exposeMetrics without jwt",
+            existing({}, { istio: { enabled: true, exposeMetrics: true } }),
+            `${P}:istio.exposeMetrics`,
+            "istio.jwt",
+        ],
+        [
+            "istio.exposeManagement with jwt but no claims rule",
+            existing({}, { istio: { enabled: true, exposeManagement: true, jwt } }),
+            `${P}:istio.jwt.managementClaims`,
+            "required",
+        ],
+        [
+            "a public TorchServe Service beside the JWT gateway",
+            existing({ serviceType: "LoadBalancer" }, { istio: { enabled: true, jwt } }),
+            `${P}:torchserve.serviceType`,
+            "bypassing",
+        ],
+        [
+            "a NodePort TorchServe Service with the mesh",
+            existing({ serviceType: "NodePort" }, { istio: true }),
+            `${P}:torchserve.serviceType`,
+            "bypassing",
+        ],
+        [
+            "enableModelApi without the mesh",
+            existing({ enableModelApi: true }),
+            `${P}:torchserve.enableModelApi`,
+            "istio.jwt",
+        ],
+        [
+            "enableModelApi with the mesh but no jwt",
+            existing({ enableModelApi: true }, { istio: true }),
+            `${P}:torchserve.enableModelApi`,
+            "istio.jwt",
+        ],
+        [
+            "a model without sha256 on a cloud stack",
+            aws({ torchserve: { ...gpuTorchserve, models: [model] } }),
+            `${P}:torchserve.models[0].sha256`,
+            "allowUnverifiedModels",
+        ],
+        [
+            "a source range that is not a CIDR",
+            existing({}, { istio: { enabled: true, loadBalancerSourceRanges: ["office"] } }),
+            `${P}:istio.loadBalancerSourceRanges[0]`,
+            "CIDR",
+        ],
+        [
+            "a source range with host bits set",
+            existing({}, { istio: { enabled: true, loadBalancerSourceRanges: ["10.1.2.3/8"] } }),
+            `${P}:istio.loadBalancerSourceRanges[0]`,
+            "10.0.0.0/8",
+        ],
+        [
+            "a source range that is a bare address",
+            existing({}, { istio: { enabled: true, loadBalancerSourceRanges: ["203.0.113.7"] } }),
+            `${P}:istio.loadBalancerSourceRanges[0]`,
+            "203.0.113.7/32",
+        ],
+        [
+            "a source range with a leading-zero octet",
+            existing({}, { istio: { enabled: true, loadBalancerSourceRanges: ["010.0.0.0/8"] } }),
+            `${P}:istio.loadBalancerSourceRanges[0]`,
+            "CIDR",
+        ],
+        [
+            "an IPv4 prefix beyond 32",
+            existing({}, { istio: { enabled: true, loadBalancerSourceRanges: ["10.0.0.0/33"] } }),
+            `${P}:istio.loadBalancerSourceRanges[0]`,
+            "32",
+        ],
+        [
+            "an empty source-range list",
+            existing({ serviceType: "LoadBalancer", loadBalancerSourceRanges: [] }),
+            `${P}:torchserve.loadBalancerSourceRanges`,
+            "leave the key out",
+        ],
+        [
+            "source ranges on a ClusterIP TorchServe",
+            existing({ loadBalancerSourceRanges: ["203.0.113.0/24"] }),
+            `${P}:torchserve.loadBalancerSourceRanges`,
+            "LoadBalancer",
+        ],
+        [
+            "source ranges on a NodePort Grafana",
+            existing(
+                {},
+                {
+                    prometheus: true,
+                    grafana: { enabled: true, serviceType: "NodePort", loadBalancerSourceRanges: ["203.0.113.0/24"] },
+                },
+            ),
+            `${P}:grafana.loadBalancerSourceRanges`,
+            "NodePort",
+        ],
+        [
+            "a wildcard in a management claim value",
+            existing(
+                {},
+                {
+                    istio: {
+                        enabled: true,
+                        exposeManagement: true,
+                        jwt: { ...jwt, managementClaims: { groups: ["*"] } },
+                    },
+                },
+            ),
+            `${P}:istio.jwt.managementClaims.groups`,
+            "no *",
+        ],
+        [
+            "an inference namespace that is not a namespace name",
+            existing({}, { istio: { enabled: true, inferenceFromNamespaces: ["Batch Jobs"] } }),
+            `${P}:istio.inferenceFromNamespaces`,
+            "namespace",
+        ],
+    ];
+    for (const [what, config, key, word] of rows) {
+        it(what, () => {
+            const errors = errorsOf(config);
+            assert.strictEqual(errors.length, 1, `expected exactly one problem, got:\n${errors.join("\n")}`);
+            assert.ok(errors[0].startsWith(`${key}:`), `"${errors[0]}" should start with ${key}:`);
+            assert.ok(errors[0].includes(word), `"${errors[0]}" should mention ${word}`);
+            assert.ok(!errors[0].includes("\n"), "one line");
+        });
+    }
+
+    const accepted: [string, RawStackConfig][] = [
+        ["a cloud model with sha256", aws({ torchserve: { ...gpuTorchserve, models: [{ ...model, sha256 }] } })],
+        [
+            "a cloud model without sha256, opted out",
+            aws({ torchserve: { ...gpuTorchserve, allowUnverifiedModels: true, models: [model] } }),
+        ],
+        ["a model without sha256 on an existing cluster", existing({ models: [model] })],
+        [
+            "management and metrics at the gateway with jwt and a claims rule",
+            existing(
+                {},
+                {
+                    istio: {
+                        enabled: true,
+                        exposeManagement: true,
+                        exposeMetrics: true,
+                        jwt: { ...jwt, managementClaims: claims },
+                    },
+                },
+            ),
+        ],
+        [
+            "enableModelApi behind the JWT gateway",
+            existing({ enableModelApi: true }, { istio: { enabled: true, jwt } }),
+        ],
+        [
+            "IPv4 and IPv6 source ranges",
+            existing({}, { istio: { enabled: true, loadBalancerSourceRanges: ["203.0.113.0/24", "2001:db8::/32"] } }),
+        ],
+        ["a public TorchServe Service without the mesh", existing({ serviceType: "LoadBalancer" })],
+    ];
+    for (const [what, config] of accepted) it(`accepts ${what}`, () => assert.deepStrictEqual(errorsOf(config), []));
+
+    it("warns, naming the key, for each LoadBalancer without source ranges, and not once they are set", () => {
+        const open = parseStackConfig(
+            existing(
+                { serviceType: "LoadBalancer" },
+                { prometheus: true, grafana: { enabled: true, serviceType: "LoadBalancer" } },
+            ),
+        ).warnings.filter((w) => w.includes("loadBalancerSourceRanges"));
+        assert.deepStrictEqual(
+            open.map((w) => w.split(":").slice(0, 2).join(":")),
+            [`${P}:torchserve.loadBalancerSourceRanges`, `${P}:grafana.loadBalancerSourceRanges`],
+        );
+        const gateway = parseStackConfig(existing({}, { istio: true })).warnings;
+        assert.ok(
+            gateway.some((w) => w.startsWith(`${P}:istio.loadBalancerSourceRanges:`)),
+            gateway.join("\n"),
+        );
+        const closed = parseStackConfig(
+            existing({}, { istio: { enabled: true, loadBalancerSourceRanges: ["0.0.0.0/0"] } }),
+        ).warnings;
+        assert.ok(!closed.some((w) => w.includes("loadBalancerSourceRanges")), closed.join("\n"));
+        const clusterIp = parseStackConfig(existing({})).warnings;
+        assert.ok(!clusterIp.some((w) => w.includes("loadBalancerSourceRanges")), clusterIp.join("\n"));
+    });
+
+    it("every example cloud stack opts out of sha256 explicitly (the archives were not hashed here)", () => {
+        for (const stack of ["aks", "eks", "gke"]) {
+            const text = fs.readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8");
+            assert.match(text, /^\s+allowUnverifiedModels: true$/m, stack);
+        }
+    });
+});

@@ -25,6 +25,7 @@ import { all, one } from "./support/match";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { destinationPort, routeRequest } from "./support/virtualService";
 import { istioSpec, torchServeSpec } from "./support/specs";
+import { allowed, Request } from "./support/authorization";
 
 const ports = { inference: 8080, management: 8081, metrics: 8082, grpcInference: 7070 };
 
@@ -260,9 +261,9 @@ describe("Istio routes (pure)", () => {
     });
 
     describe("security", () => {
-        it("no PeerAuthentication or JWT policy unless asked for", () => {
+        it("no PeerAuthentication or JWT policy unless asked for; always the pods' AuthorizationPolicy", () => {
             const kinds = objectsOf(meshCase()).map((o) => o.kind);
-            assert.deepStrictEqual(kinds, ["Gateway", "VirtualService", "DestinationRule"]);
+            assert.deepStrictEqual(kinds, ["Gateway", "VirtualService", "DestinationRule", "AuthorizationPolicy"]);
         });
 
         it("strictMtls: STRICT in the TorchServe namespace, metrics port PERMISSIVE on TorchServe pods", () => {
@@ -287,7 +288,7 @@ describe("Istio routes (pure)", () => {
             };
             const objects = objectsOf(meshCase({ jwt }));
             const ra = one(objects, "RequestAuthentication");
-            const ap = one(objects, "AuthorizationPolicy");
+            const ap = one(objects, "AuthorizationPolicy", "torchserve-require-jwt");
             const gw = one(objects, "Gateway");
             for (const o of [ra, ap]) {
                 assert.strictEqual(o.metadata.namespace, gatewayNamespace);
@@ -297,6 +298,122 @@ describe("Istio routes (pure)", () => {
             assert.strictEqual(ap.spec.action, "DENY");
             assert.deepStrictEqual(ap.spec.rules, [{ from: [{ source: { notRequestPrincipals: ["*"] } }] }]);
         });
+    });
+});
+
+describe("Istio authorization (pure, interpreted as Istio evaluates AuthorizationPolicies)", () => {
+    const gatewayPrincipal = `cluster.local/ns/${gatewayNamespace}/sa/istio-ingressgateway`;
+    const fromGateway = { principal: gatewayPrincipal, namespace: gatewayNamespace };
+    const inNamespace = { principal: "cluster.local/ns/torchserve/sa/default", namespace: "torchserve" };
+    const fromBatch = { principal: "cluster.local/ns/batch/sa/default", namespace: "batch" };
+    const fromOther = { principal: "cluster.local/ns/other/sa/default", namespace: "other" };
+    const plainText = {};
+    const jwt = { issuer: "https://i.example.com", jwksUri: "https://i.example.com/jwks" };
+
+    /** The AuthorizationPolicies on TorchServe's pods (by their namespace) for a mesh spec. */
+    const podPolicies = (istio: Partial<IstioSpec>) =>
+        objectsOf(meshCase(istio))
+            .filter((o) => o.kind === "AuthorizationPolicy" && o.metadata.namespace === "torchserve")
+            .map((o) => o.spec);
+
+    it("the gateway's principal is its chart's ServiceAccount (the release name) in its namespace", () => {
+        const spec = podPolicies({})[0];
+        assert.deepStrictEqual(spec.selector.matchLabels, podLabels);
+        assert.deepStrictEqual(spec.rules[0].from[0].source.principals, [gatewayPrincipal]);
+        assert.strictEqual(gatewayServiceAccountName, "istio-ingressgateway");
+    });
+
+    /** [who, port, allowed with inferenceFromNamespaces: [batch], exposeManagement off] */
+    const rows: [string, Omit<Request, "port">, number, boolean][] = [
+        ["gateway → REST inference", fromGateway, ports.inference, true],
+        ["gateway → gRPC inference", fromGateway, ports.grpcInference, true],
+        ["listed namespace → REST inference", fromBatch, ports.inference, true],
+        ["other namespace → REST inference", fromOther, ports.inference, false],
+        ["TorchServe's namespace → REST inference (not listed)", inNamespace, ports.inference, false],
+        ["plain text → REST inference", plainText, ports.inference, false],
+        ["TorchServe's namespace → management", inNamespace, ports.management, true],
+        ["TorchServe's namespace → gRPC management", inNamespace, 7071, true],
+        ["gateway → management (not exposed)", fromGateway, ports.management, false],
+        ["listed namespace → management", fromBatch, ports.management, false],
+        ["plain text → management", plainText, ports.management, false],
+        ["plain text → gRPC management", plainText, 7071, false],
+        ["plain text → metrics (Prometheus outside the mesh)", plainText, ports.metrics, true],
+    ];
+    for (const [what, who, port, expected] of rows) {
+        it(`pods: ${what} → ${expected ? "allowed" : "denied"}`, () => {
+            const policies = podPolicies({ inferenceFromNamespaces: ["batch"] });
+            assert.strictEqual(allowed(policies, { ...who, port }), expected);
+        });
+    }
+
+    it("pods: with exposeManagement the gateway reaches REST management, never gRPC management", () => {
+        const policies = podPolicies({ exposeManagement: true, jwt });
+        assert.strictEqual(allowed(policies, { ...fromGateway, port: ports.management }), true);
+        assert.strictEqual(allowed(policies, { ...fromGateway, port: 7071 }), false);
+    });
+
+    it("the interpreter catches a policy that lets plain text reach inference", () => {
+        // A broken variant of the pods' policy: the inference rule without `from`.
+        const broken = podPolicies({}).map((spec) => ({
+            ...spec,
+            rules: [{ to: spec.rules[0].to }, ...spec.rules.slice(1)],
+        }));
+        assert.strictEqual(allowed(broken, { port: ports.inference }), true);
+        assert.strictEqual(allowed(podPolicies({}), { port: ports.inference }), false);
+    });
+
+    /** Policies on the gateway pods (by the gateway namespace). */
+    const gatewayPolicies = (istio: Partial<IstioSpec>) =>
+        objectsOf(meshCase(istio))
+            .filter((o) => o.kind === "AuthorizationPolicy" && o.metadata.namespace === gatewayNamespace)
+            .map((o) => o.spec);
+    const token = (groups?: string[]) => ({
+        requestPrincipal: "https://i.example.com/alice",
+        ...(groups ? { claims: { groups } } : {}),
+    });
+    const gatewayRows: [string, Omit<Request, "port">, boolean][] = [
+        ["/management/models with the claim", { path: "/management/models", ...token(["ml-admins", "x"]) }, true],
+        ["/management/models with another group", { path: "/management/models", ...token(["viewers"]) }, false],
+        ["/management/models without the claim", { path: "/management/models", ...token() }, false],
+        ["/management/models without a token", { path: "/management/models" }, false],
+        ["/predictions/m with any valid token", { path: "/predictions/m", ...token() }, true],
+        ["/predictions/m without a token", { path: "/predictions/m" }, false],
+    ];
+    for (const [what, request, expected] of gatewayRows) {
+        it(`gateway with managementClaims: ${what} → ${expected ? "allowed" : "denied"}`, () => {
+            const policies = gatewayPolicies({
+                exposeManagement: true,
+                jwt: { ...jwt, managementClaims: { groups: ["ml-admins"] } },
+            });
+            assert.strictEqual(policies.length, 2);
+            assert.strictEqual(allowed(policies, { ...request, port: 80 }), expected);
+        });
+    }
+
+    it("the interpreter catches a gateway that lets any token reach management", () => {
+        // Without the claims policy (only the JWT DENY), any valid token passes.
+        const onlyJwt = gatewayPolicies({ exposeManagement: true, jwt }).filter((p) => p.action === "DENY");
+        assert.strictEqual(allowed(onlyJwt, { port: 80, path: "/management/models", ...token() }), true);
+    });
+
+    it("gateway with exposeManagement and no claims named: management closed to every token", () => {
+        const policies = gatewayPolicies({ exposeManagement: true, jwt });
+        assert.strictEqual(allowed(policies, { port: 80, path: "/management/models", ...token(["ml-admins"]) }), false);
+        assert.strictEqual(allowed(policies, { port: 80, path: "/predictions/m", ...token() }), true);
+    });
+
+    it("with TLS the port-80 server only redirects to HTTPS; without TLS it serves", () => {
+        const withTls = one(objectsOf(meshCase({ tlsCredentialName: "models-tls" })), "Gateway").spec.servers;
+        const http = withTls.filter((s: any) => s.port.protocol === "HTTP");
+        assert.deepStrictEqual(
+            http.map((s: any) => s.tls),
+            [{ httpsRedirect: true }],
+        );
+        const plain = one(objectsOf(meshCase()), "Gateway").spec.servers;
+        assert.deepStrictEqual(
+            plain.map((s: any) => s.tls),
+            [undefined],
+        );
     });
 });
 
@@ -363,8 +480,19 @@ const istioGroups = /^kubernetes:(networking|security)\.istio\.io\//;
 
 for (const preview of [true, false]) {
     describe(`Istio mesh under ${preview ? "preview" : "update"} mocks`, function () {
+        // Every optional object on: mTLS, JWT with a management claims rule, TLS.
         const c = meshCase(
-            { strictMtls: true, jwt: { issuer: "https://i.example.com", jwksUri: "https://i.example.com/jwks" } },
+            {
+                strictMtls: true,
+                exposeManagement: true,
+                tlsCredentialName: "models-tls",
+                inferenceFromNamespaces: ["batch"],
+                jwt: {
+                    issuer: "https://i.example.com",
+                    jwksUri: "https://i.example.com/jwks",
+                    managementClaims: { groups: ["ml-admins"] },
+                },
+            },
             10,
         );
         let ev: Evaluation;
@@ -415,7 +543,7 @@ for (const preview of [true, false]) {
             assert.ok(istiod.dependencies.includes(base.urn), "istiod after base (CRDs)");
             assert.ok(gateway.dependencies.includes(istiod.urn), "gateway after istiod (injection)");
             const istioObjects = ev.resources.filter((r) => istioGroups.test(r.type));
-            assert.strictEqual(istioObjects.length, 3 + 2 + 2);
+            assert.strictEqual(istioObjects.length, 3 + 2 + 1 + 2 + 1);
             const tsNs = one(ev, "kubernetes:core/v1:Namespace", "torchserve");
             for (const o of istioObjects) {
                 for (const dep of [base, istiod, gateway, tsNs]) {
@@ -427,6 +555,8 @@ for (const preview of [true, false]) {
         it("every Istio object passes Istio's schema", async () => {
             const objects = kubernetesObjects(ev.resources).filter((r) => istioGroups.test(r.type));
             assert.deepStrictEqual(objects.map((o) => o.type.split(":")[2]).sort(), [
+                "AuthorizationPolicy",
+                "AuthorizationPolicy",
                 "AuthorizationPolicy",
                 "DestinationRule",
                 "Gateway",
@@ -445,7 +575,7 @@ for (const preview of [true, false]) {
             // The components hand dependsOn to their children and register without it themselves.
             assert.deepStrictEqual([mesh.dependencies, routes.dependencies], [[], []]);
             const ours = ev.resources.filter((r) => r.parent === mesh.urn || r.parent === routes.urn);
-            assert.strictEqual(ours.length, 2 + 3 + 7, ours.map((r) => r.name).join(", "));
+            assert.strictEqual(ours.length, 2 + 3 + 9, ours.map((r) => r.name).join(", "));
             for (const r of ours)
                 assert.ok(r.provider.startsWith(`${provider.urn}::`), `${r.type} ${r.name}: ${r.provider}`);
             for (const r of ev.resources.filter((x) => istioGroups.test(x.type)))
@@ -453,14 +583,14 @@ for (const preview of [true, false]) {
         });
 
         it("ingressUrl comes from the gateway Service's load balancer", () => {
-            assert.strictEqual(ev.outputs.ingressUrl, preview ? UNKNOWN : `http://${loadBalancerHost}`);
+            assert.strictEqual(ev.outputs.ingressUrl, preview ? UNKNOWN : `https://${loadBalancerHost}`);
         });
     });
 }
 
 describe("Istio mesh: outputs", () => {
-    it("ingressUrl is https when TLS is configured", async () => {
-        const ev = await evaluateMesh(meshCase({ tlsCredentialName: "models-tls" }), false);
-        assert.strictEqual(ev.outputs.ingressUrl, `https://${loadBalancerHost}`);
+    it("ingressUrl is http without TLS", async () => {
+        const ev = await evaluateMesh(meshCase(), false);
+        assert.strictEqual(ev.outputs.ingressUrl, `http://${loadBalancerHost}`);
     });
 });

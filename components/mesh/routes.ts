@@ -261,8 +261,10 @@ export function jwtObjects(jwt: JwtSpec, t: RouteTarget): IstioObject[] {
  * `request.auth.claims[<name>]` is the claim of the validated JWT (istio.io
  * docs/reference/config/security/conditions).
  */
-export function managementClaimsObject(claims: Record<string, string[]>, t: RouteTarget): IstioObject {
+export function managementClaimsObject(claims: Record<string, string[]> | undefined, t: RouteTarget): IstioObject {
     const managementPaths = [`${managementPathPrefix}*`];
+    // No claims named = no token is enough: management stays closed rather than open to any token.
+    const entries = Object.entries(claims ?? {});
     return {
         apiVersion: "security.istio.io/v1",
         kind: "AuthorizationPolicy",
@@ -272,13 +274,17 @@ export function managementClaimsObject(claims: Record<string, string[]>, t: Rout
             action: "ALLOW",
             rules: [
                 { to: [{ operation: { notPaths: managementPaths } }] },
-                {
-                    to: [{ operation: { paths: managementPaths } }],
-                    when: Object.entries(claims).map(([claim, values]) => ({
-                        key: `request.auth.claims[${claim}]`,
-                        values: [...values],
-                    })),
-                },
+                ...(entries.length === 0
+                    ? []
+                    : [
+                          {
+                              to: [{ operation: { paths: managementPaths } }],
+                              when: entries.map(([claim, values]) => ({
+                                  key: `request.auth.claims[${claim}]`,
+                                  values: [...values],
+                              })),
+                          },
+                      ]),
             ],
         },
     };
@@ -330,7 +336,6 @@ export function inferenceRouteObjects(istio: IstioSpec, t: RouteTarget): IstioOb
     if (istio.strictMtls) objects.push(...peerAuthenticationObjects(t));
     objects.push(torchServePodPolicy(istio, t));
     if (istio.jwt) objects.push(...jwtObjects(istio.jwt, t));
-    if (istio.jwt?.managementClaims && istio.exposeManagement)
-        objects.push(managementClaimsObject(istio.jwt.managementClaims, t));
+    if (istio.jwt && istio.exposeManagement) objects.push(managementClaimsObject(istio.jwt.managementClaims, t));
     return objects;
 }

@@ -161,7 +161,7 @@ function readClaims(problems: Problems, key: string, value: unknown): Record<str
     const expected = 'expected claim name → list of accepted values, e.g. {groups: ["ml-admins"]}';
     if (typeof value !== "object" || Array.isArray(value) || Object.keys(value).length === 0) {
         problems.error(key, value, expected);
-        return undefined;
+        return {};
     }
     const claims: Record<string, string[]> = {};
     for (const [name, values] of Object.entries(value as Record<string, unknown>)) {
@@ -180,5 +180,7 @@ function readClaims(problems: Problems, key: string, value: unknown): Record<str
         }
         claims[name] = list as string[];
     }
-    return Object.keys(claims).length > 0 ? claims : undefined;
+    // Given but partly wrong: the error is reported; returning what is valid keeps a second
+    // "required" line away. (Any error stops the program before a resource is registered.)
+    return claims;
 }
