@@ -93,9 +93,9 @@ describe("allowed_urls: the model API registers archives only from the configure
 describe("TorchServe workload hardening (pure)", () => {
     it("mounts the model store read-only unless the model API is on", () => {
         const store = (enableModelApi: boolean) =>
-            torchserveContainer(torchServeSpec({ enableModelApi }), "img").volumeMounts!.find(
+            (torchserveContainer(torchServeSpec({ enableModelApi }), "img").volumeMounts as any[]).find(
                 (m: any) => m.name === "model-store",
-            ) as any;
+            );
         assert.strictEqual(store(false).readOnly, true);
         assert.ok(!store(true).readOnly);
     });

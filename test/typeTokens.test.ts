@@ -89,6 +89,14 @@ const cases: { key: string; stack: string; override?: Record<string, unknown> }[
     { key: "eks+addons", stack: "eks", override: previous.addonsOverride },
 ];
 
+/**
+ * Resources the program gained after the move (qualified type and name, as in `urns`): new, so no
+ * earlier URN to keep. Issue 10: the AuthorizationPolicy on TorchServe's pods when the mesh is on.
+ */
+const addedSinceMove = [
+    "torchserve-platform:index:InferenceRoutes$kubernetes:security.istio.io/v1:AuthorizationPolicy::torchserve-authorizationpolicy-torchserve",
+];
+
 const oldUrnsOf = (key: string, stack: string): string[] =>
     (previous.urns as Record<string, string[]>)[key].map((id) => `urn:pulumi:${stack}::${projectName}::${id}`);
 
@@ -130,7 +138,12 @@ describe("component type tokens", function () {
     for (const c of cases) {
         it(`${c.key}: every resource keeps its URN from before the move, directly or through an alias`, () => {
             const result = matchPreviousUrns(runs.get(c.key)!.resources, c.stack, oldUrnsOf(c.key, c.stack));
-            assert.deepStrictEqual(result, { unmatched: [], unclaimed: [] });
+            const isNew = (urn: string) =>
+                addedSinceMove.some((id) => urn === `urn:pulumi:${c.stack}::${projectName}::${id}`);
+            assert.deepStrictEqual(
+                { unmatched: result.unmatched.filter((u) => !isNew(u)), unclaimed: result.unclaimed },
+                { unmatched: [], unclaimed: [] },
+            );
         });
     }
 
