@@ -1,7 +1,8 @@
 // One evaluation harness (harness/), shared by tests and tools: tools/ holds CLIs built on it, and
 // neither harness/ nor the tests use tools/ as their harness. A test may import the tool it tests
-// (test/plan.test.ts → tools/plan/..., test/build.test.ts → tools/build-stamp.ts); type-only
-// imports (erased at run time) are allowed.
+// (test/plan.test.ts → tools/plan/..., test/build.test.ts → tools/build-stamp.ts), and a test of one
+// part of a tool that tool (test/plan-diff.test.ts → tools/plan/...); type-only imports (erased at
+// run time) are allowed.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -20,10 +21,13 @@ export function runtimeImports(text: string): string[] {
 export function harnessViolations(file: string, text: string): string[] {
     const dir = path.posix.dirname(file);
     const testedTool = /^test\/([^/]+)\.test\.ts$/.exec(file)?.[1];
+    const toolOfPart = testedTool?.split("-")[0];
+    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     return runtimeImports(text)
         .map((spec) => path.posix.normalize(path.posix.join(dir, spec)))
         .filter((target) => target.startsWith("tools/"))
-        .filter((target) => !(testedTool && new RegExp(`^tools/${testedTool}(?:$|[/-])`).test(target)))
+        .filter((target) => !(testedTool && new RegExp(`^tools/${escape(testedTool)}(?:$|[/-])`).test(target)))
+        .filter((target) => !(toolOfPart && toolOfPart !== testedTool && target.startsWith(`tools/${toolOfPart}/`)))
         .map((target) => `${file} imports ${target}`);
 }
 
@@ -45,6 +49,8 @@ describe("the evaluation harness", () => {
         ["a test importing its own tool", "test/plan.test.ts", 'import { Plan } from "../tools/plan/model";', 0],
         ["… or its tool's part", "test/build.test.ts", 'import { buildStamp } from "../tools/build-stamp";', 0],
         ["… not a tool that merely starts alike", "test/plan.test.ts", 'import { x } from "../tools/planner";', 1],
+        ["a test of a tool's part", "test/plan-diff.test.ts", 'import { diffPlans } from "../tools/plan/diff";', 0],
+        ["… not of another tool", "test/plan-diff.test.ts", 'import { bench } from "../tools/bench";', 1],
         ["a type-only import", "test/support/x.ts", 'import type { T } from "../../tools/chart-value-keys";', 0],
         ["the harness", "test/eks.test.ts", 'import { runCluster } from "../harness/cluster";', 0],
     ];

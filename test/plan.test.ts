@@ -12,6 +12,7 @@ import { kubernetesKind, kubernetesManifests } from "../tools/plan/manifests";
 import { Plan, PlanResource } from "../tools/plan/model";
 import { planProgram, planStack } from "../tools/plan/planner";
 import { planPath, renderPlan } from "../tools/plan/render";
+import { renderSummary, summaryPath } from "../tools/plan/summary";
 import { COMPUTED, SECRET } from "../tools/plan/wire";
 import { exampleStacks, projectRoot, stackConfig } from "../harness/stackFiles";
 
@@ -192,32 +193,43 @@ describe("plan of a stand-in program", () => {
 
 const regenerate = "run `npm run plan -- --all` and commit plans/";
 
-describe("committed plans (plans/<stack>.json)", function () {
+/** Fails with the first differing line when a committed file is not what the program produces now. */
+function assertCommitted(file: string, fresh: string): void {
+    const committed = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    if (fresh === committed) return;
+    const a = fresh.split("\n");
+    const b = committed.split("\n");
+    const line = a.findIndex((l, i) => l !== b[i]);
+    assert.fail(
+        `plans/${file.split(/[\\/]/).pop()} is out of date (first difference at line ${line + 1}: ${JSON.stringify(b[line])} → ${JSON.stringify(a[line])}): ${regenerate}`,
+    );
+}
+
+describe("committed plans (plans/<stack>.json and .md)", function () {
     this.timeout(120000);
     const stacks = exampleStacks();
 
-    it("exist for exactly the example stacks", () => {
-        const committed = fs
-            .readdirSync(planPath("x").replace(/x\.json$/, ""))
-            .filter((f) => f.endsWith(".json"))
-            .map((f) => f.slice(0, -5))
-            .sort();
-        assert.deepStrictEqual(committed, stacks, `plans/ does not match the Pulumi.<stack>.yaml files: ${regenerate}`);
-    });
+    for (const ext of ["json", "md"]) {
+        it(`exist for exactly the example stacks (.${ext})`, () => {
+            const committed = fs
+                .readdirSync(planPath("x").replace(/x\.json$/, ""))
+                .filter((f) => f.endsWith(`.${ext}`))
+                .map((f) => f.slice(0, -ext.length - 1))
+                .sort();
+            assert.deepStrictEqual(
+                committed,
+                stacks,
+                `plans/ does not match the Pulumi.<stack>.yaml files: ${regenerate}`,
+            );
+        });
+    }
 
     for (const stack of stacks) {
-        it(`${stack}: the program still produces the committed plan, kubeconfig masked`, async () => {
+        it(`${stack}: the program still produces the committed plan and summary, kubeconfig masked`, async () => {
             const plan = await planStack(stack);
             const fresh = renderPlan(plan);
-            const committed = fs.existsSync(planPath(stack)) ? fs.readFileSync(planPath(stack), "utf8") : "";
-            if (fresh !== committed) {
-                const a = fresh.split("\n");
-                const b = committed.split("\n");
-                const line = a.findIndex((l, i) => l !== b[i]);
-                assert.fail(
-                    `plans/${stack}.json is out of date (first difference at line ${line + 1}: ${JSON.stringify(b[line])} → ${JSON.stringify(a[line])}): ${regenerate}`,
-                );
-            }
+            assertCommitted(planPath(stack), fresh);
+            assertCommitted(summaryPath(stack), renderSummary(plan));
             assert.ok(!fresh.includes(projectRoot), "no absolute paths");
             assert.strictEqual(plan.outputs.kubeconfig, SECRET);
             for (const r of plan.resources.filter((x) => x.type === "pulumi:providers:kubernetes")) {

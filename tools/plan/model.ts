@@ -23,6 +23,8 @@ export interface PlanResource {
     dependencies: string[];
     /** `protect` and `ignoreChanges` where set: what a destroy or a drift will not touch. */
     options?: { protect?: true; ignoreChanges?: string[] };
+    /** Earlier ids it answers to through `aliases` (aliases.ts), where it has any. */
+    aliases?: string[];
     /** Inputs as the provider would receive them; secrets are "[secret]", unknowns "[unknown]". */
     inputs: Record<string, unknown>;
 }

@@ -6,12 +6,14 @@ import { withoutMachineCredentials } from "../../harness/environment";
 import { evaluate, Evaluation, RegisteredResource, UNKNOWN } from "../../harness/evaluate";
 import { runProgram } from "../../harness/program";
 import { projectName } from "../../harness/stackFiles";
+import { aliasIds } from "./aliases";
 import { longestChain } from "./graph";
 import { compare, DEFAULT_PROVIDER, Plan, PlanResource, resourceIds } from "./model";
 import { COMPUTED, presentValue, relativiseRoot, SECRET } from "./wire";
 
 export function planFromEvaluation(ev: Evaluation, stack: string, project = projectName): Plan {
     const id = resourceIds(ev.resources);
+    const aliases = aliasIds(ev.resources, id, project, stack);
     const resources: PlanResource[] = ev.resources.map((r: RegisteredResource) => ({
         id: id(r.urn),
         type: r.type,
@@ -23,6 +25,7 @@ export function planFromEvaluation(ev: Evaluation, stack: string, project = proj
             : {}),
         dependencies: [...new Set(r.dependencies.map(id))].sort(),
         ...(Object.keys(r.options).length ? { options: r.options } : {}),
+        ...(aliases.get(r.urn)?.length ? { aliases: aliases.get(r.urn) } : {}),
         inputs: presentValue(r.serializedInputs ?? r.inputs, id) as Record<string, unknown>,
     }));
     resources.sort((a, b) => compare(a.id, b.id));

@@ -1,5 +1,6 @@
 // A plan as text: the plan file (plans/<stack>.json, sorted keys so diffs are stable) and the
-// summary `npm run plan` prints (resource tree, counts, longest chain, outputs).
+// summary `npm run plan` prints (resource tree, counts, longest chain, outputs; the CLI adds the
+// config warnings on stderr).
 import * as path from "path";
 import { projectRoot } from "../../harness/stackFiles";
 import { compare, DEFAULT_PROVIDER, Plan, PlanResource } from "./model";
@@ -54,7 +55,6 @@ export function formatPlan(plan: Plan): string {
         lines.push("", "Outputs:");
         for (const k of outputs) lines.push(`  ${k}: ${JSON.stringify(plan.outputs[k])}`);
     }
-    for (const w of plan.warnings) lines.push("", w);
     if (plan.unmockedInvokes.length)
         lines.push(
             "",
