@@ -39,7 +39,12 @@ const caKeys = loadChartKeys("cluster-autoscaler-9.59.0.json");
 const clusterName = "torchserve-eks";
 
 function eksSettings(gpu: { spot?: boolean; minNodes?: number } | false = {}, deletionProtection = true): Settings {
-    const cluster = { name: clusterName, deletionProtection, systemNodePool: { minNodes: 1, maxNodes: 3 } };
+    const cluster = {
+        name: clusterName,
+        deletionProtection,
+        systemNodePool: { minNodes: 1, maxNodes: 3 },
+        apiAllowedCidrs: ["203.0.113.0/24", "198.51.100.7/32"],
+    };
     const location = { awsRegion: "us-west-2" };
     if (gpu === false) return testSettings({ cloud: "aws", location, cluster });
     return gpuSettings({
@@ -252,6 +257,26 @@ describe("EKS cluster under mocks (update)", function () {
         assert.deepStrictEqual(c.inputs.privateSubnetIds, privateIds);
         assert.deepStrictEqual(c.inputs.publicSubnetIds, publicIds);
         assert.strictEqual(c.inputs.vpcId, idOf(one(gpu.ev, "aws:ec2/vpc:Vpc")));
+    });
+
+    it("the API server: private endpoint for nodes, public endpoint only for apiAllowedCidrs", () => {
+        const c = one(gpu.ev, "eks:index:Cluster");
+        assert.strictEqual(c.inputs.endpointPrivateAccess, true);
+        assert.strictEqual(c.inputs.endpointPublicAccess, true);
+        assert.deepStrictEqual(c.inputs.publicAccessCidrs, ["203.0.113.0/24", "198.51.100.7/32"]);
+    });
+
+    it("logs API calls, audit events and authentication to CloudWatch", () => {
+        const c = one(gpu.ev, "eks:index:Cluster");
+        assert.deepStrictEqual([...c.inputs.enabledClusterLogTypes].sort(), ["api", "audit", "authenticator"]);
+    });
+
+    it("the EKS cluster enforces NetworkPolicy: its vpc-cni add-on runs the network policy agent", () => {
+        // pulumi-eks turns these into the vpc-cni add-on's configuration value enableNetworkPolicy "true"
+        // (nodejs/eks/addons/cni-addon.ts); the policy pack reads the same inputs.
+        const c = one(gpu.ev, "eks:index:Cluster");
+        assert.strictEqual(c.inputs.useDefaultVpcCni, false);
+        assert.strictEqual(c.inputs.vpcCniOptions.enableNetworkPolicy, true);
     });
 
     it("spreads subnets over distinct zones, tagged for load balancers; nodes egress through NAT", () => {

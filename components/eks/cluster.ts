@@ -13,6 +13,7 @@ import { ec2AssumeRolePolicy, nodeManagedPolicies } from "./iam";
 import { EfsModelStore } from "./modelStore";
 import { EksNetwork } from "./network";
 import { EksNodeGroup, EksNodeGroupSpec, gpuNodeGroupSpec, systemNodeGroupSpec } from "./nodeGroup";
+import { controlPlaneSecurity } from "./security";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface EksClusterArgs {
@@ -30,6 +31,11 @@ export interface EksClusterArgs {
     deletionProtection: boolean;
     /** Owner of the model store's files: the user the model server runs as. */
     modelStoreOwner: VolumeOwner;
+    /**
+     * IPv4 CIDR blocks that may reach the public API server endpoint (`publicAccessCidrs`); nodes use
+     * the private endpoint, which is always on.
+     */
+    apiAllowedCidrs: string[];
     /** Tags on every AWS resource that takes them. */
     tags?: Record<string, string>;
 }
@@ -108,6 +114,8 @@ export class EksCluster extends pulumi.ComponentResource {
                 createOidcProvider: true,
                 // EKS refuses to delete a protected cluster; lift it with `pulumi up` before `pulumi destroy`.
                 deletionProtection: args.deletionProtection,
+                // Private endpoint, allow-listed public endpoint, audit logs, enforced NetworkPolicy.
+                ...controlPlaneSecurity(args.apiAllowedCidrs),
                 tags,
             },
             { parent: this, dependsOn: network.egressReady() },

@@ -6,3 +6,4 @@ export * from "./iam";
 export * from "./modelStore";
 export * from "./network";
 export * from "./nodeGroup";
+export * from "./security";
