@@ -1,6 +1,7 @@
 export * from "./blockStorage";
 export * from "./cluster";
 export * from "./clusterAutoscaler";
+export * from "./cni";
 export * from "./defaults";
 export * from "./iam";
 export * from "./modelStore";
