@@ -7,6 +7,7 @@ import {
     aksKubeconfig,
     azureFileStorageClassArgs,
     clusterAdminRoleDefinitionId,
+    clusterSecurity,
 } from "../components/aks";
 import { createCluster } from "../stacks/azure";
 import { Settings } from "../stacks/config/settings";
@@ -237,6 +238,10 @@ describe("AKS cluster (cloud: azure)", function () {
             assert.strictEqual(mc.disableLocalAccounts, true);
             assert.strictEqual(mc.enableRBAC, true);
             assert.deepStrictEqual(mc.apiServerAccessProfile, { authorizedIPRanges: ["203.0.113.0/24"] });
+            // Any address, in AKS's terms: no ranges.
+            assert.deepStrictEqual(clusterSecurity(["203.0.113.0/24", "0.0.0.0/0"]).apiServerAccessProfile, {
+                authorizedIPRanges: [],
+            });
         });
 
         it("never lists admin credentials: the kubeconfig is kubelogin's, from the user credential's server and CA, secret", async () => {

@@ -10,6 +10,8 @@
 // update of an Azure CNI overlay cluster, but AKS reimages every node pool at once to apply it
 // (learn.microsoft.com/azure/aks/upgrade-aks-ipam-and-dataplane): a short outage, see the README.
 
+import { anyAddress } from "../cluster/apiAccess";
+
 /**
  * Built-in role "Azure Kubernetes Service RBAC Cluster Admin": every Kubernetes action on the cluster
  * (learn.microsoft.com/azure/role-based-access-control/built-in-roles/containers).
@@ -18,12 +20,14 @@ export const clusterAdminRoleDefinitionId = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19
 
 /**
  * ManagedCluster arguments that make Entra ID the only way in, Azure RBAC the authorizer, and the API
- * server reachable only from `apiAllowedCidrs` (at most 200 blocks).
+ * server reachable only from `apiAllowedCidrs` (at most 200 blocks). A list that allows any address
+ * becomes AKS's own spelling of that, no ranges (an empty list turns the feature off), rather than
+ * 0.0.0.0/0, which AKS's documentation does not describe.
  */
 export function clusterSecurity(apiAllowedCidrs: string[]) {
     return {
         aadProfile: { managed: true, enableAzureRBAC: true },
         disableLocalAccounts: true,
-        apiServerAccessProfile: { authorizedIPRanges: apiAllowedCidrs },
+        apiServerAccessProfile: { authorizedIPRanges: apiAllowedCidrs.includes(anyAddress) ? [] : apiAllowedCidrs },
     };
 }
