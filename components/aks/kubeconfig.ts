@@ -65,7 +65,7 @@ export function aksKubeconfig(clusterName: string, endpoint: AksEndpoint): strin
     );
 }
 
-/** The admin kubeconfig AKS returns is base64 text; the first entry is the cluster's. */
+/** A kubeconfig AKS returns (list…Credential) is base64 text; the first entry is the cluster's. */
 export function decodeKubeconfig(kubeconfigs: { name?: string; value: string }[]): string {
     if (kubeconfigs.length === 0) throw new Error("AKS returned no kubeconfig for the cluster");
     return Buffer.from(kubeconfigs[0].value, "base64").toString("utf8");
