@@ -8,6 +8,8 @@ import { fakeAwsAccountId, fakeKubeconfig } from "./cloudMocks";
 /** The issuer of the EKS cluster's OIDC provider (without https://) and that provider's ARN. */
 export const fakeOidcIssuer = "oidc.eks.mock.invalid/id/MOCK";
 export const fakeOidcProviderArn = `arn:aws:iam::${fakeAwsAccountId}:oidc-provider/${fakeOidcIssuer}`;
+/** The security group EKS creates for the cluster and puts on managed nodes. */
+export const fakeEksClusterSecurityGroupId = "sg-eks-cluster-mock";
 /** The GKE control plane's address (RFC 5737 documentation range) and CA certificate (base64). */
 export const fakeGkeEndpoint = "203.0.113.10";
 export const fakeGkeCaCertificate = Buffer.from("mock-ca").toString("base64");
@@ -29,7 +31,11 @@ export function cloudComputed(args: MockResourceArgs): Record<string, any> | und
                 // eks.Cluster's kubeconfig output is an object; kubeconfigJson is the same as text.
                 kubeconfig: yaml.load(fakeKubeconfig(name)),
                 kubeconfigJson: JSON.stringify(yaml.load(fakeKubeconfig(name))),
-                eksCluster: { name, arn: `arn:aws:eks:us-west-2:${fakeAwsAccountId}:cluster/${name}` },
+                eksCluster: {
+                    name,
+                    arn: `arn:aws:eks:us-west-2:${fakeAwsAccountId}:cluster/${name}`,
+                    vpcConfig: { clusterSecurityGroupId: fakeEksClusterSecurityGroupId },
+                },
                 oidcProviderArn: fakeOidcProviderArn,
                 oidcIssuer: fakeOidcIssuer,
                 oidcProviderUrl: `https://${fakeOidcIssuer}`,
@@ -39,6 +45,8 @@ export function cloudComputed(args: MockResourceArgs): Record<string, any> | und
             const name = i.name ?? autoName(args.name);
             return { arn: `arn:aws:iam::${fakeAwsAccountId}:role/${name}`, name };
         }
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { latestVersion: 1 };
         case "aws:eks/nodeGroup:NodeGroup":
             return { resources: [{ autoscalingGroups: [{ name: `${args.name}-asg-mock` }] }] };
         case "azure-native:resources:ResourceGroup":
@@ -46,7 +54,10 @@ export function cloudComputed(args: MockResourceArgs): Record<string, any> | und
         case "azure-native:containerservice:ManagedCluster":
             return { name: i.resourceName ?? args.name };
         case "gcp:compute/network:Network":
+        case "gcp:compute/router:Router":
             return { name: i.name ?? autoName(args.name) };
+        case "gcp:serviceaccount/account:Account":
+            return { email: `${i.accountId}@${i.project}.iam.gserviceaccount.com` };
         case "gcp:container/cluster:Cluster":
             return { endpoint: fakeGkeEndpoint, masterAuth: { clusterCaCertificate: fakeGkeCaCertificate } };
         default:

@@ -8,7 +8,7 @@
 //   aws:index/getAvailabilityZones:getAvailabilityZones  (components/eks/network.ts)
 //   aws:eks/getAddonVersion:getAddonVersion              (components/eks/modelStore.ts)
 // Invoked during an update only (arguments are outputs of resources that must exist first):
-//   azure-native:containerservice:listManagedClusterAdminCredentials (components/aks)
+//   azure-native:containerservice:listManagedClusterUserCredentials (components/aks)
 // The rest are answered because the cloud SDKs commonly ask them; unknown tokens get {} and are
 // reported by the plan as unmocked.
 import { MockCallArgs } from "@pulumi/pulumi/runtime/mocks";
@@ -32,6 +32,40 @@ export function fakeKubeconfig(clusterName: string): string {
     ].join("\n");
 }
 
+/** The CA a mock AKS kubeconfig carries: base64 of "mock-ca" (a placeholder, not a PEM). */
+export const fakeAksCaData = Buffer.from("mock-ca").toString("base64");
+
+/**
+ * What AKS's listClusterUserCredential returns for an Entra ID cluster with `format: exec`: block-style
+ * YAML like the real one (the CA, the server, a kubelogin user), pointing nowhere (.invalid host).
+ */
+export function fakeAksUserKubeconfig(clusterName: string): string {
+    return [
+        "apiVersion: v1",
+        "clusters:",
+        "- cluster:",
+        `    certificate-authority-data: ${fakeAksCaData}`,
+        `    server: https://${clusterName}.mock.invalid:443`,
+        `  name: ${clusterName}`,
+        "contexts:",
+        "- context:",
+        `    cluster: ${clusterName}`,
+        `    user: clusterUser_${clusterName}`,
+        `  name: ${clusterName}`,
+        `current-context: ${clusterName}`,
+        "kind: Config",
+        "preferences: {}",
+        "users:",
+        `- name: clusterUser_${clusterName}`,
+        "  user:",
+        "    exec:",
+        "      apiVersion: client.authentication.k8s.io/v1beta1",
+        "      args: [get-token, --login, devicecode, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630]",
+        "      command: kubelogin",
+        "",
+    ].join("\n");
+}
+
 /** Tokens `cloudCall` answers with something other than `{}`. */
 export const mockedInvokes = [
     "aws:index/getAvailabilityZones:getAvailabilityZones",
@@ -40,7 +74,7 @@ export const mockedInvokes = [
     "aws:index/getRegion:getRegion",
     "aws:eks/getAddonVersion:getAddonVersion",
     "azure-native:authorization:getClientConfig",
-    "azure-native:containerservice:listManagedClusterAdminCredentials",
+    "azure-native:containerservice:listManagedClusterUserCredentials",
     "gcp:organizations/getClientConfig:getClientConfig",
     "gcp:organizations/getProject:getProject",
 ] as const;
@@ -96,12 +130,14 @@ export function cloudCall(config: Record<string, unknown>): (args: MockCallArgs)
                     subscriptionId: fakeAzureSubscriptionId,
                     tenantId: fakeAzureTenantId,
                 };
-            case "azure-native:containerservice:listManagedClusterAdminCredentials":
+            case "azure-native:containerservice:listManagedClusterUserCredentials":
                 return {
                     kubeconfigs: [
                         {
-                            name: "clusterAdmin",
-                            value: Buffer.from(fakeKubeconfig(String(inputs.resourceName ?? "aks"))).toString("base64"),
+                            name: "clusterUser",
+                            value: Buffer.from(fakeAksUserKubeconfig(String(inputs.resourceName ?? "aks"))).toString(
+                                "base64",
+                            ),
                         },
                     ],
                 };

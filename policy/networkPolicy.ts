@@ -1,13 +1,9 @@
 // Network-policy enforcement on every cluster the stack creates: the program's NetworkPolicy
 // objects (TorchServe's management and metrics ports reachable only from where they must be) are
-// inert on a cluster whose network plugin does not enforce them.
-//
-// ADVISORY for now (its enforcementLevel below; the pack's default is mandatory): the program does
-// not enable enforcement yet, so as mandatory this would fail every cloud stack's preview. The
-// pack's tests (test/policyStacks.test.ts) expect exactly one violation per cloud example stack;
-// when the program enables enforcement they fail, and this policy becomes mandatory (drop its
-// enforcementLevel) in the same change. A team that wants it enforced now sets it mandatory in its
-// stack's policy config.
+// inert on a cluster whose network plugin does not enforce them. Mandatory: the program enables
+// enforcement on every cluster it creates (components/eks/security.ts, components/aks/index.ts,
+// components/gke/security.ts), and the pack's tests (test/policyStacks.test.ts) expect no violation
+// on any example stack.
 //
 // A stack policy, because on EKS the setting is not on the cluster but on its vpc-cni add-on.
 // Stack policies see each resource's outputs, which for these resources include their inputs.
@@ -123,8 +119,6 @@ export const clusterNetworkPolicy: StackValidationPolicy = {
     name: "cluster-network-policy-enforced",
     description:
         "Every cluster the stack creates enforces Kubernetes NetworkPolicy (EKS: VPC CNI network policy; AKS: networkProfile.networkPolicy; GKE: Dataplane V2 or network policy enabled).",
-    // Advisory until the program enables enforcement: see the header comment.
-    enforcementLevel: "advisory",
     validateStack: (args, reportViolation) => {
         for (const r of args.resources) {
             const problem =

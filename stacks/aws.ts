@@ -14,6 +14,8 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
         systemPool: settings.cluster.systemNodePool,
         gpuPool: settings.gpuNodePool,
         deletionProtection: settings.cluster.deletionProtection,
+        // Required for cloud: aws by readApiAllowedCidrs (stacks/config/sections/apiAccess.ts).
+        apiAllowedCidrs: settings.cluster.apiAllowedCidrs!,
         // TorchServe writes the models it downloads as its own user.
         modelStoreOwner: { uid: modelServerUid, gid: modelServerUid },
         tags: { "torchserve-platform/stack": `${settings.project}-${settings.stack}` },

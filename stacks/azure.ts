@@ -15,6 +15,8 @@ export function createCluster(settings: Settings): ClusterTarget {
         systemNodePool: cluster.systemNodePool,
         gpuNodePool: settings.gpuNodePool,
         deletionProtection: cluster.deletionProtection,
+        // Required for cloud: azure by readApiAllowedCidrs (stacks/config/sections/apiAccess.ts).
+        apiAllowedCidrs: cluster.apiAllowedCidrs!,
         // TorchServe writes the models it downloads as its own user.
         modelStoreOwner: { uid: modelServerUid, gid: modelServerUid },
     });

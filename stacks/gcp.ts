@@ -21,6 +21,8 @@ export function createCluster(settings: Settings): ClusterTarget {
         systemNodePool: cluster.systemNodePool,
         gpuNodePool: settings.gpuNodePool && gkeGpuNodePool(settings.gpuNodePool),
         deletionProtection: cluster.deletionProtection,
+        // Required for cloud: gcp by readApiAllowedCidrs (stacks/config/sections/apiAccess.ts).
+        apiAllowedCidrs: cluster.apiAllowedCidrs!,
     });
     return gke.clusterTarget();
 }

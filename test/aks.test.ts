@@ -1,15 +1,22 @@
 // AKS cluster (`cloud: azure`) under Pulumi mocks: what it asks Azure for, what it hands the platform.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { azureFileStorageClassArgs } from "../components/aks";
+import {
+    aksEndpoint,
+    aksEntraServerId,
+    aksKubeconfig,
+    azureFileStorageClassArgs,
+    clusterAdminRoleDefinitionId,
+    clusterSecurity,
+} from "../components/aks";
 import { createCluster } from "../stacks/azure";
 import { Settings } from "../stacks/config/settings";
-import { fakeKubeconfig } from "../harness/cloudMocks";
+import { fakeAksCaData, fakeAksUserKubeconfig, fakeAzureSubscriptionId } from "../harness/cloudMocks";
 import { UNKNOWN } from "../harness/evaluate";
 import { stackConfig } from "../harness/stackFiles";
 import { ClusterRun, runCluster } from "../harness/cluster";
 import { one } from "./support/match";
-import { fromStackFile, inspect, modulesLoadedBy, packageFiles, Taint, tolerates } from "./support/resources";
+import { fromStackFile, idOf, inspect, modulesLoadedBy, packageFiles, Taint, tolerates } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
 
@@ -18,7 +25,12 @@ function aksSettings(
     deletionProtection = true,
 ): Settings {
     const location = { azureLocation: "eastus" };
-    const cluster = { name: "torchserve-aks", deletionProtection, systemNodePool: { minNodes: 1, maxNodes: 3 } };
+    const cluster = {
+        name: "torchserve-aks",
+        deletionProtection,
+        systemNodePool: { minNodes: 1, maxNodes: 3 },
+        apiAllowedCidrs: ["203.0.113.0/24"],
+    };
     if (gpu === false) return testSettings({ cloud: "azure", location, cluster });
     return gpuSettings({
         cloud: "azure",
@@ -39,9 +51,9 @@ function aksSettings(
 const secretSig = pulumi.runtime.specialSigKey;
 const secretSigValue = pulumi.runtime.specialSecretSig;
 
-const credentialsToken = "azure-native:containerservice:listManagedClusterAdminCredentials";
+const credentialsToken = "azure-native:containerservice:listManagedClusterUserCredentials";
 
-/** createCluster under mocks; the Azure API (harness/cloudMocks.ts) returns the admin kubeconfig base64-encoded. */
+/** createCluster under mocks; the Azure API (harness/cloudMocks.ts) returns the user kubeconfig base64-encoded. */
 function run(
     settings: Settings | (() => Settings),
     preview: boolean,
@@ -50,7 +62,7 @@ function run(
     return runCluster(createCluster, settings, { stack: "aks", config, preview });
 }
 
-/** The arguments of every admin-credentials invoke. */
+/** The arguments of every user-credentials invoke. */
 const credentialRequests = (r: ClusterRun) =>
     r.invokes.filter((i) => i.token === credentialsToken).map((i) => i.inputs);
 
@@ -73,6 +85,28 @@ describe("Azure Files StorageClass", () => {
             azureFileStorageClassArgs({ retain: false, owner: { uid: 1, gid: 1 } }).reclaimPolicy,
             "Delete",
         );
+    });
+});
+
+describe("AKS Entra ID kubeconfig", () => {
+    it("keeps the server and CA AKS states, and authenticates with kubelogin through the Azure CLI", () => {
+        const endpoint = aksEndpoint(fakeAksUserKubeconfig("c1"));
+        assert.deepStrictEqual(endpoint, { server: "https://c1.mock.invalid:443", caData: fakeAksCaData });
+        const kc = JSON.parse(aksKubeconfig("c1", endpoint));
+        assert.deepStrictEqual(kc.clusters, [
+            { name: "c1", cluster: { server: endpoint.server, "certificate-authority-data": endpoint.caData } },
+        ]);
+        const user = kc.users.find((u: any) => u.name === kc.contexts[0].context.user).user;
+        assert.strictEqual(user.exec.command, "kubelogin");
+        assert.deepStrictEqual(user.exec.args, ["get-token", "--login", "azurecli", "--server-id", aksEntraServerId]);
+        assert.strictEqual(kc["current-context"], "c1");
+        assert.ok(!JSON.stringify(kc).includes("client-key"), "no credential in it");
+    });
+
+    it("refuses a kubeconfig without server or CA rather than writing one that cannot connect", () => {
+        assert.throws(() => aksEndpoint("apiVersion: v1\nclusters: []\n"), /no cluster server or CA/);
+        const noCa = fakeAksUserKubeconfig("c1").replace(/certificate-authority-data:.*\n/, "");
+        assert.throws(() => aksEndpoint(noCa), /no cluster server or CA/);
     });
 });
 
@@ -190,24 +224,53 @@ describe("AKS cluster (cloud: azure)", function () {
             assert.deepStrictEqual(spot.protectedTypes, []);
         });
 
-        it("decodes the admin kubeconfig Azure returns and keeps it secret", async () => {
-            assert.deepStrictEqual(credentialRequests(onDemand), [
-                { resourceGroupName: "torchserve-aks-rg", resourceName: "torchserve-aks" },
-            ]);
-            const rg = one(onDemand.ev, "azure-native:resources:ResourceGroup");
-            assert.strictEqual(rg.inputs.location, "eastus");
-            assert.deepStrictEqual(await inspect(onDemand.target.kubeconfig), {
-                value: fakeKubeconfig("torchserve-aks"),
-                secret: true,
+        it("the AKS cluster enforces NetworkPolicy: Cilium dataplane and policy engine on Azure CNI overlay", () => {
+            const net = one(onDemand.ev, "azure-native:containerservice:ManagedCluster").inputs.networkProfile;
+            assert.deepStrictEqual(
+                [net.networkPlugin, net.networkPluginMode, net.networkDataplane, net.networkPolicy],
+                ["azure", "overlay", "cilium", "cilium"],
+            );
+        });
+
+        it("Entra ID with Azure RBAC is the only way in: no local accounts; API server only from apiAllowedCidrs", () => {
+            const mc = one(onDemand.ev, "azure-native:containerservice:ManagedCluster").inputs;
+            assert.deepStrictEqual(mc.aadProfile, { managed: true, enableAzureRBAC: true });
+            assert.strictEqual(mc.disableLocalAccounts, true);
+            assert.strictEqual(mc.enableRBAC, true);
+            assert.deepStrictEqual(mc.apiServerAccessProfile, { authorizedIPRanges: ["203.0.113.0/24"] });
+            // Any address, in AKS's terms: no ranges.
+            assert.deepStrictEqual(clusterSecurity(["203.0.113.0/24", "0.0.0.0/0"]).apiServerAccessProfile, {
+                authorizedIPRanges: [],
             });
+        });
+
+        it("never lists admin credentials: the kubeconfig is kubelogin's, from the user credential's server and CA, secret", async () => {
+            assert.deepStrictEqual(
+                onDemand.invokes.filter((i) => /listManagedClusterAdminCredentials/.test(i.token)),
+                [],
+            );
+            assert.deepStrictEqual(credentialRequests(onDemand), [
+                { resourceGroupName: "torchserve-aks-rg", resourceName: "torchserve-aks", format: "exec" },
+            ]);
+            const expected = aksKubeconfig("torchserve-aks", aksEndpoint(fakeAksUserKubeconfig("torchserve-aks")));
+            assert.deepStrictEqual(await inspect(onDemand.target.kubeconfig), { value: expected, secret: true });
             assert.deepStrictEqual(await inspect(onDemand.target.name), { value: "torchserve-aks", secret: false });
             const provider = one(onDemand.ev, "pulumi:providers:kubernetes");
             // The provider receives it as a secret (the engine's secret signature wraps the value).
-            assert.deepStrictEqual(provider.inputs.kubeconfig, {
-                [secretSig]: secretSigValue,
-                value: fakeKubeconfig("torchserve-aks"),
-            });
+            assert.deepStrictEqual(provider.inputs.kubeconfig, { [secretSig]: secretSigValue, value: expected });
             assert.strictEqual(provider.inputs.enableServerSideApply, "true");
+        });
+
+        it("makes the deploying identity AKS RBAC Cluster Admin on this cluster; the provider waits for it", () => {
+            const ra = one(onDemand.ev, "azure-native:authorization:RoleAssignment");
+            const mc = one(onDemand.ev, "azure-native:containerservice:ManagedCluster");
+            assert.strictEqual(ra.inputs.scope, idOf(mc));
+            assert.strictEqual(ra.inputs.principalId, "00000000-0000-0000-0000-000000000003");
+            assert.strictEqual(
+                ra.inputs.roleDefinitionId,
+                `/subscriptions/${fakeAzureSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${clusterAdminRoleDefinitionId}`,
+            );
+            assert.ok(one(onDemand.ev, "pulumi:providers:kubernetes").dependencies.includes(ra.urn));
         });
 
         it("creates every Kubernetes object through the cluster's provider", () => {
@@ -266,6 +329,7 @@ describe("AKS cluster (cloud: azure)", function () {
                     .map((x) => x.type)
                     .sort(),
                 [
+                    "azure-native:authorization:RoleAssignment",
                     "azure-native:containerservice:AgentPool",
                     "azure-native:containerservice:ManagedCluster",
                     "azure-native:resources:ResourceGroup",

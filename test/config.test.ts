@@ -16,12 +16,23 @@ import { imageFlavour } from "../stacks/config/sections/torchserve";
 
 const P = "torchserve-platform";
 
+/** What every cloud row allows to reach its API server, unless the row is about that key. */
+const allowedCidrs = ["203.0.113.0/24"];
+
+/**
+ * A stack's raw config. Like the example stacks, a cloud stack (aws, azure, gcp) states its
+ * required `cluster.apiAllowedCidrs` (`allowedCidrs`) unless `values.cluster` has that key itself.
+ */
 function raw(
     values: Record<string, unknown>,
     location: RawStackConfig["location"] = {},
     stack = "t",
     otherKeys: string[] = [],
 ): RawStackConfig {
+    const cluster = values.cluster;
+    const statesCidrs = typeof cluster === "object" && cluster !== null && "apiAllowedCidrs" in cluster;
+    if (["aws", "azure", "gcp"].includes(values.cloud as string) && !statesCidrs && (cluster ?? {}) instanceof Object)
+        values = { ...values, cluster: { ...(cluster as object), apiAllowedCidrs: allowedCidrs } };
     const locationKeys = {
         awsRegion: "aws:region",
         azureLocation: "azure-native:location",
@@ -154,7 +165,40 @@ describe("config: valid stacks", () => {
             warnings.some((w) => w.startsWith(`${P}:grafana: settings given but no "enabled"`)),
             warnings.join("\n"),
         );
-        assert.deepStrictEqual(parseStackConfig(existing({}, { grafana: false })).warnings, []);
+        const off = parseStackConfig(existing({}, { grafana: false })).warnings;
+        assert.deepStrictEqual(
+            off.filter((w) => w.startsWith(`${P}:grafana`)),
+            [],
+        );
+    });
+
+    it("warns once on existing that the cluster must enforce NetworkPolicy, and never on a created cluster", () => {
+        const warned = parseStackConfig(existing({})).warnings.filter((w) => w.includes("NetworkPolic"));
+        assert.strictEqual(warned.length, 1, warned.join("\n"));
+        assert.ok(
+            warned[0].startsWith(
+                `${P}:cloud: existing: the program cannot check that this cluster enforces NetworkPolicy`,
+            ),
+        );
+        for (const r of [aws(), azure(), gcp()])
+            assert.deepStrictEqual(
+                parseStackConfig(r).warnings.filter((w) => w.includes("NetworkPolic")),
+                [],
+            );
+    });
+
+    it("takes cluster.apiAllowedCidrs as given and warns only when it allows any address", () => {
+        const own = parseStackConfig(aws({ cluster: { apiAllowedCidrs: ["203.0.113.0/24", "198.51.100.7/32"] } }));
+        assert.deepStrictEqual(own.settings.cluster.apiAllowedCidrs, ["203.0.113.0/24", "198.51.100.7/32"]);
+        assert.deepStrictEqual(
+            own.warnings.filter((w) => w.includes("apiAllowedCidrs")),
+            [],
+        );
+        const open = parseStackConfig(gcp({ cluster: { apiAllowedCidrs: ["0.0.0.0/0"] } }));
+        const warned = open.warnings.filter((w) => w.includes("apiAllowedCidrs"));
+        assert.strictEqual(warned.length, 1);
+        assert.ok(warned[0].startsWith(`${P}:cluster.apiAllowedCidrs: 0.0.0.0/0 lets any address reach`), warned[0]);
+        assert.strictEqual(parseStackConfig(existing({})).settings.cluster.apiAllowedCidrs, undefined);
     });
 
     it("warns (does not fail) for an unknown instance type and for a GPU image on CPU", () => {
@@ -626,6 +670,60 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         existing({}, { istio: true, cluster: { kubernetesVersion: "1.31" } }),
         `${P}:cluster.kubernetesVersion`,
         "Istio",
+    ],
+    [
+        "apiAllowedCidrs missing on a created cluster",
+        aws({ cluster: { apiAllowedCidrs: undefined } }),
+        `${P}:cluster.apiAllowedCidrs`,
+        "required",
+    ],
+    [
+        "apiAllowedCidrs a single string, not a list",
+        azure({ cluster: { apiAllowedCidrs: "203.0.113.0/24" } }),
+        `${P}:cluster.apiAllowedCidrs`,
+        "a list of 1 to 200",
+    ],
+    [
+        "apiAllowedCidrs empty (would lock everyone out)",
+        gcp({ cluster: { apiAllowedCidrs: [] } }),
+        `${P}:cluster.apiAllowedCidrs`,
+        "a list of 1 to 50",
+    ],
+    [
+        "apiAllowedCidrs more blocks than EKS takes",
+        aws({ cluster: { apiAllowedCidrs: [...Array(41).keys()].map((i) => `198.51.${i}.0/24`) } }),
+        `${P}:cluster.apiAllowedCidrs`,
+        "1 to 40",
+    ],
+    [
+        "apiAllowedCidrs block with host bits set",
+        aws({ cluster: { apiAllowedCidrs: ["203.0.113.7/24"] } }),
+        `${P}:cluster.apiAllowedCidrs`,
+        "the block is 203.0.113.0/24",
+    ],
+    [
+        "apiAllowedCidrs address without prefix length",
+        gcp({ cluster: { apiAllowedCidrs: ["203.0.113.7"] } }),
+        `${P}:cluster.apiAllowedCidrs`,
+        "/32",
+    ],
+    [
+        "apiAllowedCidrs octet out of range",
+        azure({ cluster: { apiAllowedCidrs: ["203.0.113.0/24", "256.1.1.0/24"] } }),
+        `${P}:cluster.apiAllowedCidrs`,
+        "not an IPv4 CIDR block",
+    ],
+    [
+        "apiAllowedCidrs block listed twice",
+        aws({ cluster: { apiAllowedCidrs: ["203.0.113.0/24", "203.0.113.0/24"] } }),
+        `${P}:cluster.apiAllowedCidrs`,
+        "twice",
+    ],
+    [
+        "apiAllowedCidrs on an existing cluster",
+        existing({}, { cluster: { apiAllowedCidrs: ["203.0.113.0/24"] } }),
+        `${P}:cluster.apiAllowedCidrs`,
+        "only used when the program creates the cluster",
     ],
     [
         "istio jwt without jwksUri",

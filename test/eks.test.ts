@@ -6,7 +6,13 @@ import { createCluster } from "../stacks/aws";
 import { Settings } from "../stacks/config/settings";
 import { cloudCall, fakeAwsAccountId } from "../harness/cloudMocks";
 import { UNKNOWN } from "../harness/evaluate";
-import { autoName, cloudComputed, fakeOidcIssuer, fakeOidcProviderArn } from "../harness/cloudComputed";
+import {
+    autoName,
+    cloudComputed,
+    fakeEksClusterSecurityGroupId,
+    fakeOidcIssuer,
+    fakeOidcProviderArn,
+} from "../harness/cloudComputed";
 import { configFor, runProgram } from "../harness/program";
 import { ClusterRun, runCluster } from "../harness/cluster";
 import { all, one } from "./support/match";
@@ -39,7 +45,12 @@ const caKeys = loadChartKeys("cluster-autoscaler-9.59.0.json");
 const clusterName = "torchserve-eks";
 
 function eksSettings(gpu: { spot?: boolean; minNodes?: number } | false = {}, deletionProtection = true): Settings {
-    const cluster = { name: clusterName, deletionProtection, systemNodePool: { minNodes: 1, maxNodes: 3 } };
+    const cluster = {
+        name: clusterName,
+        deletionProtection,
+        systemNodePool: { minNodes: 1, maxNodes: 3 },
+        apiAllowedCidrs: ["203.0.113.0/24", "198.51.100.7/32"],
+    };
     const location = { awsRegion: "us-west-2" };
     if (gpu === false) return testSettings({ cloud: "aws", location, cluster });
     return gpuSettings({
@@ -254,6 +265,26 @@ describe("EKS cluster under mocks (update)", function () {
         assert.strictEqual(c.inputs.vpcId, idOf(one(gpu.ev, "aws:ec2/vpc:Vpc")));
     });
 
+    it("the API server: private endpoint for nodes, public endpoint only for apiAllowedCidrs", () => {
+        const c = one(gpu.ev, "eks:index:Cluster");
+        assert.strictEqual(c.inputs.endpointPrivateAccess, true);
+        assert.strictEqual(c.inputs.endpointPublicAccess, true);
+        assert.deepStrictEqual(c.inputs.publicAccessCidrs, ["203.0.113.0/24", "198.51.100.7/32"]);
+    });
+
+    it("logs API calls, audit events and authentication to CloudWatch", () => {
+        const c = one(gpu.ev, "eks:index:Cluster");
+        assert.deepStrictEqual([...c.inputs.enabledClusterLogTypes].sort(), ["api", "audit", "authenticator"]);
+    });
+
+    it("the EKS cluster enforces NetworkPolicy: its vpc-cni add-on runs the network policy agent", () => {
+        // pulumi-eks turns these into the vpc-cni add-on's configuration value enableNetworkPolicy "true"
+        // (nodejs/eks/addons/cni-addon.ts); the policy pack reads the same inputs.
+        const c = one(gpu.ev, "eks:index:Cluster");
+        assert.strictEqual(c.inputs.useDefaultVpcCni, false);
+        assert.strictEqual(c.inputs.vpcCniOptions.enableNetworkPolicy, true);
+    });
+
     it("spreads subnets over distinct zones, tagged for load balancers; nodes egress through NAT", () => {
         const subnets = all(gpu.ev, "aws:ec2/subnet:Subnet");
         assert.strictEqual(subnets.length, 6);
@@ -286,7 +317,10 @@ describe("EKS cluster under mocks (update)", function () {
         assert.deepStrictEqual(ng.inputs.instanceTypes, ["g5.xlarge"]);
         assert.deepStrictEqual(ng.inputs.scalingConfig, { minSize: 1, maxSize: 2, desiredSize: 1 });
         assert.strictEqual(ng.inputs.capacityType, "ON_DEMAND");
-        assert.strictEqual(ng.inputs.diskSize, 150);
+        // The disk is the launch template's (a node group with one may not set diskSize).
+        assert.strictEqual(ng.inputs.diskSize, undefined);
+        const lt = one(gpu.ev, "aws:ec2/launchTemplate:LaunchTemplate", "eks-gpu");
+        assert.strictEqual(lt.inputs.blockDeviceMappings[0].ebs.volumeSize, 150);
         assert.deepStrictEqual(ng.inputs.taints, [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
         assert.strictEqual(ng.inputs.labels["torchserve.pytorch.org/pool"], "gpu");
         const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet")
@@ -306,8 +340,75 @@ describe("EKS cluster under mocks (update)", function () {
         assert.deepStrictEqual(policies.sort(), [
             "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
             "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-            "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
         ]);
+    });
+
+    it("the node role's attachments keep the names they had when the CNI policy was the second of three", () => {
+        // Renumbering would replace one attachment with a copy of another, then delete the original
+        // and with it the (shared) policy attachment.
+        const names = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((r) => r.name.startsWith("eks-node-"))
+            .map((r) => [r.name, r.inputs.policyArn]);
+        assert.deepStrictEqual(names.sort(), [
+            ["eks-node-0", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"],
+            ["eks-node-2", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"],
+        ]);
+    });
+
+    it("EKS nodes require IMDSv2 with hop limit 1 and boot from encrypted gp3 root volumes", () => {
+        for (const [pool, size] of [
+            ["eks-system", 50],
+            ["eks-gpu", 150],
+        ] as const) {
+            const lt = one(gpu.ev, "aws:ec2/launchTemplate:LaunchTemplate", pool);
+            assert.deepStrictEqual(lt.inputs.metadataOptions, {
+                httpEndpoint: "enabled",
+                httpTokens: "required",
+                httpPutResponseHopLimit: 1,
+            });
+            assert.deepStrictEqual(lt.inputs.blockDeviceMappings, [
+                {
+                    deviceName: "/dev/xvda",
+                    ebs: { volumeSize: size, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+                },
+            ]);
+            const ng = one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", pool);
+            assert.deepStrictEqual(ng.inputs.launchTemplate, { id: idOf(lt), version: "1" });
+        }
+    });
+
+    it("the VPC CNI's permissions are on its own role, given to aws-node through EKS Pod Identity; nodes wait for it", () => {
+        const role = one(gpu.ev, "aws:iam/role:Role", "eks-vpc-cni");
+        const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement;
+        assert.deepStrictEqual(trust, [
+            {
+                Effect: "Allow",
+                Principal: { Service: "pods.eks.amazonaws.com" },
+                Action: ["sts:AssumeRole", "sts:TagSession"],
+            },
+        ]);
+        const attached = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
+            (a) => a.inputs.role === autoName("eks-vpc-cni"),
+        );
+        assert.deepStrictEqual(
+            attached.map((a) => a.inputs.policyArn),
+            ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"],
+        );
+        const assoc = one(gpu.ev, "aws:eks/podIdentityAssociation:PodIdentityAssociation");
+        assert.deepStrictEqual(
+            [assoc.inputs.clusterName, assoc.inputs.namespace, assoc.inputs.serviceAccount, assoc.inputs.roleArn],
+            [
+                clusterName,
+                "kube-system",
+                "aws-node",
+                `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-vpc-cni")}`,
+            ],
+        );
+        const agent = one(gpu.ev, "aws:eks/addon:Addon", "eks-vpc-cni-agent");
+        assert.strictEqual(agent.inputs.addonName, "eks-pod-identity-agent");
+        assert.ok(assoc.dependencies.includes(agent.urn));
+        for (const ng of all(gpu.ev, "aws:eks/nodeGroup:NodeGroup"))
+            assert.ok(ng.dependencies.includes(assoc.urn), `${ng.name} waits for aws-node's identity`);
     });
 
     it("GPU node group on spot scales from zero", () => {
@@ -399,7 +500,7 @@ describe("EKS cluster under mocks (update)", function () {
         assert.ok(rel.dependencies.includes(policy.urn), "the release waits for the role's permissions");
     });
 
-    it("EFS model store: encrypted, protected, NFS 2049 from the VPC, a mount target per private subnet", () => {
+    it("EFS model store: encrypted, protected, NFS 2049 from the cluster's nodes only, a mount target per private subnet", () => {
         const fs = one(gpu.ev, "aws:efs/fileSystem:FileSystem");
         assert.strictEqual(fs.inputs.encrypted, true);
         assert.ok(gpu.protectedTypes.includes("aws:efs/fileSystem:FileSystem"));
@@ -411,7 +512,9 @@ describe("EKS cluster under mocks (update)", function () {
         const rule = one(gpu.ev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
         assert.strictEqual(rule.inputs.securityGroupId, idOf(sg));
         assert.deepStrictEqual([rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort], ["tcp", 2049, 2049]);
-        assert.strictEqual(rule.inputs.cidrIpv4, one(gpu.ev, "aws:ec2/vpc:Vpc").inputs.cidrBlock);
+        // The security group EKS puts on managed nodes (their launch template names none), not the VPC.
+        assert.strictEqual(rule.inputs.referencedSecurityGroupId, fakeEksClusterSecurityGroupId);
+        assert.strictEqual(rule.inputs.cidrIpv4, undefined);
         const mounts = all(gpu.ev, "aws:efs/mountTarget:MountTarget");
         const privateIds = all(gpu.ev, "aws:ec2/subnet:Subnet")
             .filter((s) => s.name.includes("private"))

@@ -10,8 +10,8 @@ import { cloudCall } from "../harness/cloudMocks";
 import { autoName, cloudComputed, fakeGkeCaCertificate, fakeGkeEndpoint } from "../harness/cloudComputed";
 import { configFor, runProgram } from "../harness/program";
 import { ClusterRun, runCluster } from "../harness/cluster";
-import { one } from "./support/match";
-import { fromStackFile, inspect, modulesLoadedBy, packageFiles, Taint, tolerates } from "./support/resources";
+import { all, one } from "./support/match";
+import { fromStackFile, idOf, inspect, modulesLoadedBy, packageFiles, Taint, tolerates } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
 
@@ -22,7 +22,12 @@ function gkeSettings(
     deletionProtection = true,
 ): Settings {
     const location = { gcpProject: project, gcpRegion: "us-central1" };
-    const cluster = { name: "torchserve-gke", deletionProtection, systemNodePool: { minNodes: 1, maxNodes: 3 } };
+    const cluster = {
+        name: "torchserve-gke",
+        deletionProtection,
+        systemNodePool: { minNodes: 1, maxNodes: 3 },
+        apiAllowedCidrs: ["203.0.113.0/24", "198.51.100.0/24"],
+    };
     if (gpu === false) return testSettings({ cloud: "gcp", location, cluster });
     return gpuSettings({
         cloud: "gcp",
@@ -59,6 +64,10 @@ function gkeTaint(taint: { key: string; value: string; effect: string }): Taint 
 
 const types = {
     network: "gcp:compute/network:Network",
+    router: "gcp:compute/router:Router",
+    nat: "gcp:compute/routerNat:RouterNat",
+    serviceAccount: "gcp:serviceaccount/account:Account",
+    iamMember: "gcp:projects/iAMMember:IAMMember",
     subnetwork: "gcp:compute/subnetwork:Subnetwork",
     cluster: "gcp:container/cluster:Cluster",
     nodePool: "gcp:container/nodePool:NodePool",
@@ -100,6 +109,69 @@ describe("GKE cluster (cloud: gcp)", function () {
             assert.strictEqual(c.addonsConfig.gcpFilestoreCsiDriverConfig.enabled, true);
             assert.strictEqual(c.minMasterVersion, "1.35");
             assert.strictEqual(c.releaseChannel.channel, "REGULAR");
+        });
+
+        it("the GKE cluster enforces NetworkPolicy: Calico network policy with its add-on on", () => {
+            const c = one(onDemand.ev, types.cluster).inputs;
+            assert.deepStrictEqual(c.networkPolicy, { enabled: true, provider: "CALICO" });
+            assert.deepStrictEqual(c.addonsConfig.networkPolicyConfig, { disabled: false });
+            // Dataplane V2 is ForceNew (a new cluster): left to GKE's default here.
+            assert.strictEqual(c.datapathProvider, undefined);
+        });
+
+        it("the API server answers only apiAllowedCidrs (not all of Google Cloud); nodes have no external IPs", () => {
+            const c = one(onDemand.ev, types.cluster).inputs;
+            assert.deepStrictEqual(c.masterAuthorizedNetworksConfig, {
+                cidrBlocks: [
+                    { cidrBlock: "203.0.113.0/24", displayName: "cluster.apiAllowedCidrs" },
+                    { cidrBlock: "198.51.100.0/24", displayName: "cluster.apiAllowedCidrs" },
+                ],
+                gcpPublicCidrsAccessEnabled: false,
+            });
+            assert.deepStrictEqual(c.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: false });
+            for (const pool of [
+                one(onDemand.ev, types.nodePool, "torchserve-gke-system"),
+                one(onDemand.ev, types.nodePool, "torchserve-gke-gpu"),
+            ])
+                assert.deepStrictEqual(pool.inputs.networkConfig, { enablePrivateNodes: true }, pool.name);
+        });
+
+        it("private nodes reach the internet through Cloud NAT on the cluster's network; pools wait for it", () => {
+            const router = one(onDemand.ev, types.router);
+            assert.strictEqual(router.inputs.network, idOf(one(onDemand.ev, types.network)));
+            assert.strictEqual(router.inputs.region, "us-central1");
+            const nat = one(onDemand.ev, types.nat);
+            assert.strictEqual(nat.inputs.router, autoName("torchserve-gke"));
+            assert.strictEqual(nat.inputs.region, "us-central1");
+            assert.strictEqual(nat.inputs.natIpAllocateOption, "AUTO_ONLY");
+            assert.strictEqual(nat.inputs.sourceSubnetworkIpRangesToNat, "ALL_SUBNETWORKS_ALL_IP_RANGES");
+            for (const pool of all(onDemand.ev, types.nodePool)) assert.ok(pool.dependencies.includes(nat.urn));
+        });
+
+        it("GKE node pools use the dedicated service account, which has only GKE's node role", () => {
+            const sa = one(onDemand.ev, types.serviceAccount);
+            assert.strictEqual(sa.inputs.accountId, "torchserve-gke-nodes");
+            const email = `torchserve-gke-nodes@${project}.iam.gserviceaccount.com`;
+            const members = all(onDemand.ev, types.iamMember);
+            assert.deepStrictEqual(
+                members.map((m) => [m.inputs.role, m.inputs.member]),
+                [["roles/container.defaultNodeServiceAccount", `serviceAccount:${email}`]],
+            );
+            for (const pool of all(onDemand.ev, types.nodePool)) {
+                assert.strictEqual(pool.inputs.nodeConfig.serviceAccount, email, pool.name);
+                for (const m of members)
+                    assert.ok(pool.dependencies.includes(m.urn), `${pool.name} waits for ${m.name}`);
+            }
+        });
+
+        it("shielded nodes with Secure Boot and integrity monitoring, GPU pool included", () => {
+            assert.strictEqual(one(onDemand.ev, types.cluster).inputs.enableShieldedNodes, true);
+            for (const pool of all(onDemand.ev, types.nodePool))
+                assert.deepStrictEqual(
+                    pool.inputs.nodeConfig.shieldedInstanceConfig,
+                    { enableSecureBoot: true, enableIntegrityMonitoring: true },
+                    pool.name,
+                );
         });
 
         it("turns on GKE deletion protection only when asked", () => {
@@ -269,6 +341,10 @@ describe("GKE cluster (cloud: gcp)", function () {
                     types.cluster,
                     types.nodePool,
                     types.nodePool,
+                    types.router,
+                    types.nat,
+                    types.serviceAccount,
+                    types.iamMember,
                     types.network,
                     types.subnetwork,
                     types.provider,
@@ -321,7 +397,7 @@ describe("GKE cluster (cloud: gcp)", function () {
             assert.deepStrictEqual(packageFiles(loaded, other), []);
         const gcp = packageFiles(loaded, "@pulumi/gcp").length;
         assert.ok(gcp > 0, "stacks/gcp.ts should load @pulumi/gcp");
-        // The compute and container submodules, not the ~160 modules behind the package root.
+        // The compute, container, projects and serviceaccount submodules, not the ~160 behind the package root.
         assert.ok(gcp < 50, `${gcp} @pulumi/gcp modules loaded`);
     });
 });

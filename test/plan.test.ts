@@ -309,7 +309,8 @@ const depth = (plan: Plan, r: PlanResource | undefined) => (r ? chainEndingAt(pl
  *  - GPUs: the GPU pool (after whatever the cloud needs first: VPC, subnets, NAT, cluster) and the
  *    device plugin where the cloud ships none;
  *  - the model store: its StorageClass (on EKS after the EFS CSI add-on, which needs nodes), then the claim;
- *  - its own objects: the cluster's system nodes (or the cluster), then Namespace → ConfigMap;
+ *  - its own objects: the cluster's system nodes (or the cluster) and whatever the Kubernetes provider
+ *    waits for to be let in (AKS: the deployer's Azure RBAC role assignment), then Namespace → ConfigMap;
  *  - with a mesh, istiod's injector: system nodes, then istio-system Namespace → istio-base → istiod.
  * Then the Deployment itself, then at most one object that waits for TorchServe by design (HPA,
  * inference routes). Prometheus, Grafana, the DCGM exporter and the mesh must run beside this path,
@@ -322,7 +323,16 @@ function bound(plan: Plan): { limit: number; terms: Record<string, number> } {
     const systemPool = pools.find((r) => /system/.test(r.name));
     const devicePlugin = releases(plan).find((r) => r.inputs.chart === "nvidia-device-plugin");
     const storeClass = plan.resources.find((r) => r.type === "kubernetes:storage.k8s.io/v1:StorageClass");
-    const systemReady = Math.max(depth(plan, cluster), depth(plan, systemPool));
+    const providerAccess = plan.resources
+        .filter((r) => r.type === "pulumi:providers:kubernetes")
+        .flatMap((p) => p.dependencies)
+        .map((id) =>
+            depth(
+                plan,
+                plan.resources.find((r) => r.id === id),
+            ),
+        );
+    const systemReady = Math.max(depth(plan, cluster), depth(plan, systemPool), ...providerAccess);
     const terms: Record<string, number> = {
         gpu: depth(plan, gpuPool) + (devicePlugin ? 1 : 0),
         modelStore: storeClass ? depth(plan, storeClass) + 1 : 0,

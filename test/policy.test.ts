@@ -49,13 +49,13 @@ const release = (props: Record<string, any>) =>
     crafted("kubernetes:helm.sh/v3:Release", { chart: "grafana", version: "10.1.4", ...props });
 
 describe("policy pack", () => {
-    it("serves every policy once, all mandatory but network-policy enforcement (advisory until the program enables it)", () => {
+    it("serves every policy once, all mandatory (network-policy enforcement included, now that the program enables it)", () => {
         const names = packArgs.policies.map((p) => p.name);
         assert.strictEqual(new Set(names).size, names.length);
         assert.strictEqual(packArgs.enforcementLevel, "mandatory");
         assert.deepStrictEqual(
             packArgs.policies.filter((p) => p.enforcementLevel).map((p) => [p.name, p.enforcementLevel]),
-            [["cluster-network-policy-enforced", "advisory"]],
+            [],
         );
     });
 });

@@ -1,6 +1,6 @@
 // The policy pack (policy/) over every example stack's program, evaluated once each under update
-// mocks: no mandatory policy is violated, and the advisory violations are exactly the known
-// ones. And the pack as Pulumi starts it (PulumiPolicy.yaml, ts-node, gRPC) reports the same.
+// mocks: no policy is violated (advisory ones included), and the pack as Pulumi starts it
+// (PulumiPolicy.yaml, ts-node, gRPC) reports the same.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -29,15 +29,6 @@ const devConfig: PackConfig = JSON.parse(
     fs.readFileSync(path.join(__dirname, "..", "policy", "config", "dev.json"), "utf8"),
 );
 
-// Cluster network-policy enforcement is advisory until the program enables it (policy/networkPolicy.ts):
-// these are the violations it reports today, one per created cluster. When one disappears, make
-// the policy mandatory.
-const networkPolicyNotEnforced: Record<string, string> = {
-    eks: "advisory cluster-network-policy-enforced eks",
-    aks: "advisory cluster-network-policy-enforced torchserve-aks",
-    gke: "advisory cluster-network-policy-enforced torchserve-gke",
-};
-
 describe("policy pack on the example stacks", () => {
     // Pulumi's runner compiles the pack with ts-node in a process of its own: started as mocha
     // collects the tests, it is ready by the time they reach it.
@@ -50,13 +41,9 @@ describe("policy pack on the example stacks", () => {
     after(async () => (await served.catch(() => undefined))?.close());
 
     for (const stack of ["eks", "aks", "gke"]) {
-        it(`${stack}: passes every mandatory policy; only network-policy enforcement is advised`, async () => {
+        it(`${stack}: passes every policy, cluster network-policy enforcement included`, async () => {
             const found = await runPack(stacks[stack]);
-            assert.deepStrictEqual(
-                found.map(summary),
-                [networkPolicyNotEnforced[stack]],
-                found.map((d) => d.message).join("\n"),
-            );
+            assert.deepStrictEqual(found.map(summary), [], found.map((d) => d.message).join("\n"));
         });
     }
 

@@ -1,5 +1,6 @@
 // An AKS cluster with a system pool, an optional GPU pool and an Azure Files model store, handed to
 // the platform as a ClusterTarget.
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
@@ -9,11 +10,15 @@ import { VolumeOwner } from "../cluster/storage";
 import { ClusterTarget, Placement } from "../cluster/target";
 import { keepProvider, providerOf } from "../cluster/provider";
 import { defaultKubernetesVersion, gpuPlacement, systemPlacement } from "./defaults";
+import { aksEndpoint, aksKubeconfig, decodeKubeconfig } from "./kubeconfig";
 import { gpuAgentPoolArgs, systemAgentPoolProfile } from "./pools";
+import { clusterAdminRoleDefinitionId, clusterSecurity } from "./security";
 import { azureFileStorageClassArgs } from "./storage";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./defaults";
+export * from "./kubeconfig";
+export * from "./security";
 export { gpuAgentPoolArgs, gpuPoolTaints, systemAgentPoolProfile } from "./pools";
 export { azureFileStorageClassArgs, modelStoreClassName } from "./storage";
 
@@ -35,12 +40,8 @@ export interface AksClusterArgs {
     deletionProtection: boolean;
     /** Owner of the model store's files (fixed by mount options: SMB has no POSIX ownership). */
     modelStoreOwner: VolumeOwner;
-}
-
-/** The admin kubeconfig AKS returns is base64 text; the first entry is the cluster's. */
-export function decodeKubeconfig(kubeconfigs: { name?: string; value: string }[]): string {
-    if (kubeconfigs.length === 0) throw new Error("AKS returned no kubeconfig for the cluster");
-    return Buffer.from(kubeconfigs[0].value, "base64").toString("utf8");
+    /** IPv4 CIDR blocks that may reach the API server (its authorized IP ranges). */
+    apiAllowedCidrs: string[];
 }
 
 /**
@@ -55,8 +56,10 @@ export class AksCluster extends pulumi.ComponentResource {
     readonly cluster: containerservice.ManagedCluster;
     /** Agent pool of the GPU pool, when there is one. */
     readonly gpuPool?: containerservice.AgentPool;
-    /** Admin kubeconfig (secret). */
+    /** Entra ID kubeconfig (kubelogin with the Azure CLI login; no credential in it, kept secret anyway). */
     readonly kubeconfig: pulumi.Output<string>;
+    /** Makes whoever runs `pulumi up` cluster admin through Azure RBAC (local accounts are off). */
+    readonly deployerAccess: authorization.RoleAssignment;
     /** ReadWriteMany StorageClass of the model store (Azure Files). */
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
     /** Where GPU pods go: the GPU pool's label, tolerating its taints (Spot's too on a Spot pool). */
@@ -89,6 +92,8 @@ export class AksCluster extends pulumi.ComponentResource {
                 kubernetesVersion: args.kubernetesVersion ?? defaultKubernetesVersion,
                 identity: { type: containerservice.ResourceIdentityType.SystemAssigned },
                 enableRBAC: true,
+                // Entra ID and Azure RBAC only, no local accounts; API server allow-list (./security.ts).
+                ...clusterSecurity(args.apiAllowedCidrs),
                 // AKS creates the cluster with this pool but takes later pool changes only through the
                 // agent pool API: resize the system pool with `az aks nodepool update`, then refresh.
                 agentPoolProfiles: [systemAgentPoolProfile(args.systemNodePool)],
@@ -100,6 +105,9 @@ export class AksCluster extends pulumi.ComponentResource {
                 networkProfile: {
                     networkPlugin: containerservice.NetworkPlugin.Azure,
                     networkPluginMode: containerservice.NetworkPluginMode.Overlay,
+                    // Cilium enforces NetworkPolicy (./security.ts for what this changes on older clusters).
+                    networkDataplane: containerservice.NetworkDataplane.Cilium,
+                    networkPolicy: containerservice.NetworkPolicy.Cilium,
                     podCidr: "10.244.0.0/16",
                     serviceCidr: "10.0.0.0/16",
                     dnsServiceIP: "10.0.0.10",
@@ -133,20 +141,40 @@ export class AksCluster extends pulumi.ComponentResource {
             );
         }
 
-        const credentials = containerservice.listManagedClusterAdminCredentialsOutput(
-            { resourceGroupName: this.resourceGroup.name, resourceName: this.cluster.name },
+        // Local accounts are disabled, so there is no admin credential to list: the user credential of
+        // an Entra ID cluster carries only the endpoint and CA (Reader-like identities may list it).
+        const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+            { resourceGroupName: this.resourceGroup.name, resourceName: this.cluster.name, format: "exec" },
             parent,
         );
-        this.kubeconfig = pulumi.secret(credentials.kubeconfigs.apply(decodeKubeconfig));
+        this.kubeconfig = pulumi.secret(
+            pulumi
+                .all([this.cluster.name, credentials.kubeconfigs])
+                .apply(([clusterName, kubeconfigs]) =>
+                    aksKubeconfig(clusterName, aksEndpoint(decodeKubeconfig(kubeconfigs))),
+                ),
+        );
+
+        // Azure RBAC authorizes Kubernetes calls: whoever deploys gets cluster admin on this cluster.
+        const client = authorization.getClientConfigOutput(parent);
+        this.deployerAccess = new authorization.RoleAssignment(
+            `${name}-deployer`,
+            {
+                scope: this.cluster.id,
+                principalId: client.objectId,
+                roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${clusterAdminRoleDefinitionId}`,
+            },
+            parent,
+        );
 
         // The kubeconfig comes from an invoke, whose unknown arguments in a preview drop the cluster
-        // from the provider's dependencies: state it explicitly.
+        // from the provider's dependencies: state it explicitly, with the deployer's access.
         const provider = keepProvider(
             this,
             new k8s.Provider(
                 name,
                 { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-                { ...parent, dependsOn: [this.cluster] },
+                { ...parent, dependsOn: [this.cluster, this.deployerAccess] },
             ),
         );
 

@@ -9,10 +9,12 @@ import { keepProvider, providerOf } from "../cluster/provider";
 import { EbsBlockStorage } from "./blockStorage";
 import { ClusterAutoscaler } from "./clusterAutoscaler";
 import { clusterAutoscalerImageTag, eksDefaults, gpuPlacement, systemPlacement } from "./defaults";
+import { vpcCniIdentity } from "./cni";
 import { ec2AssumeRolePolicy, nodeManagedPolicies } from "./iam";
 import { EfsModelStore } from "./modelStore";
 import { EksNetwork } from "./network";
 import { EksNodeGroup, EksNodeGroupSpec, gpuNodeGroupSpec, systemNodeGroupSpec } from "./nodeGroup";
+import { controlPlaneSecurity } from "./security";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface EksClusterArgs {
@@ -30,6 +32,11 @@ export interface EksClusterArgs {
     deletionProtection: boolean;
     /** Owner of the model store's files: the user the model server runs as. */
     modelStoreOwner: VolumeOwner;
+    /**
+     * IPv4 CIDR blocks that may reach the public API server endpoint (`publicAccessCidrs`); nodes use
+     * the private endpoint, which is always on.
+     */
+    apiAllowedCidrs: string[];
     /** Tags on every AWS resource that takes them. */
     tags?: Record<string, string>;
 }
@@ -54,8 +61,14 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     /** kubeconfig for the cluster (secret). */
     readonly kubeconfig: pulumi.Output<string>;
-    /** IAM role of every node. */
+    /** IAM role of every node (no VPC CNI permissions: see `vpcCniRole`). */
     readonly nodeRole: aws.iam.Role;
+    /** The VPC CNI's own role, given to the aws-node service account through EKS Pod Identity. */
+    readonly vpcCniRole: aws.iam.Role;
+    /** The EKS Pod Identity Agent add-on (serves the CNI's credentials on every node). */
+    readonly podIdentityAgent: aws.eks.Addon;
+    /** Binds `vpcCniRole` to kube-system/aws-node. */
+    readonly vpcCniPodIdentity: aws.eks.PodIdentityAssociation;
     /** Managed node group of the system pool. */
     readonly systemNodeGroup: aws.eks.NodeGroup;
     /** Managed node group of the GPU pool, when there is one. */
@@ -108,6 +121,8 @@ export class EksCluster extends pulumi.ComponentResource {
                 createOidcProvider: true,
                 // EKS refuses to delete a protected cluster; lift it with `pulumi up` before `pulumi destroy`.
                 deletionProtection: args.deletionProtection,
+                // Private endpoint, allow-listed public endpoint, audit logs, enforced NetworkPolicy.
+                ...controlPlaneSecurity(args.apiAllowedCidrs),
                 tags,
             },
             { parent: this, dependsOn: network.egressReady() },
@@ -133,10 +148,10 @@ export class EksCluster extends pulumi.ComponentResource {
             { assumeRolePolicy: ec2AssumeRolePolicy(), tags },
             { parent: this },
         );
-        const nodePolicies = nodeManagedPolicies.map(
-            (policyArn, i) =>
+        const nodePolicies = Object.entries(nodeManagedPolicies).map(
+            ([suffix, policyArn]) =>
                 new aws.iam.RolePolicyAttachment(
-                    `${name}-node-${i}`,
+                    `${name}-node-${suffix}`,
                     {
                         role: this.nodeRole.name,
                         policyArn,
@@ -144,7 +159,16 @@ export class EksCluster extends pulumi.ComponentResource {
                     { parent: this },
                 ),
         );
-        const nodeDeps = [...nodePolicies, ...network.egressReady()];
+        const cni = vpcCniIdentity(
+            `${name}-vpc-cni`,
+            { clusterName: this.clusterName, kubernetesVersion: args.kubernetesVersion, tags },
+            this,
+        );
+        this.vpcCniRole = cni.role;
+        this.podIdentityAgent = cni.agent;
+        this.vpcCniPodIdentity = cni.association;
+        // Nodes boot once their role has its policies, egress works and aws-node has its own identity.
+        const nodeDeps = [...nodePolicies, ...network.egressReady(), cni.association];
         const nodeGroup = (pool: string, spec: EksNodeGroupSpec) =>
             new EksNodeGroup(
                 `${name}-${pool}`,
@@ -169,7 +193,9 @@ export class EksCluster extends pulumi.ComponentResource {
                 clusterName: this.clusterName,
                 kubernetesVersion: args.kubernetesVersion,
                 vpcId: network.vpcId,
-                vpcCidr: network.cidrBlock,
+                // Managed nodes carry the cluster security group EKS creates (no custom groups in
+                // their launch template): NFS is allowed from it only.
+                nodeSecurityGroupId: this.cluster.eksCluster.vpcConfig.clusterSecurityGroupId,
                 subnetIds: network.privateSubnetIds,
                 oidcProviderArn: this.cluster.oidcProviderArn,
                 oidcIssuer: this.cluster.oidcIssuer,

@@ -3,12 +3,37 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { aliasPreviousType } from "../cluster/typeToken";
 
-/** Managed policies every EKS node needs: join the cluster, run the VPC CNI, pull from ECR. */
-export const nodeManagedPolicies = [
-    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-    "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
-    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-] as const;
+/**
+ * Managed policies every EKS node needs (join the cluster, serve EKS Pod Identity credentials, pull
+ * from ECR), keyed by their attachment's name suffix. The keys are the positions they held in a list
+ * that also had the VPC CNI's policy at "1": unchanged names keep the attachments in place on existing
+ * stacks (renumbering would replace one with a copy of another and then delete the original, detaching
+ * that policy). The CNI's policy is on the CNI's own role now (`vpcCniPolicyArn`).
+ */
+export const nodeManagedPolicies: Record<string, string> = {
+    "0": "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+    "2": "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+};
+
+/** What the VPC CNI (the aws-node service account) needs to give pods VPC addresses (IPv4 clusters). */
+export const vpcCniPolicyArn = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy";
+
+/**
+ * Trust policy of a role for EKS Pod Identity: the EKS Auth service assumes it for the service
+ * account an association names (awsdocs/amazon-eks-user-guide, manage-access/aws-access/service-accounts.adoc).
+ */
+export function podIdentityTrustPolicy(): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "pods.eks.amazonaws.com" },
+                Action: ["sts:AssumeRole", "sts:TagSession"],
+            },
+        ],
+    });
+}
 
 /** AWS-managed policy the EFS CSI controller needs to create and delete access points. */
 export const efsCsiDriverPolicyArn = "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy";

@@ -37,8 +37,8 @@ export function efsStorageClass(fileSystemId: pulumi.Input<string>, retain: bool
 export interface EfsModelStoreArgs extends CsiClusterArgs {
     /** VPC of the cluster. */
     vpcId: pulumi.Input<string>;
-    /** VPC CIDR; NFS is allowed from it. */
-    vpcCidr: string;
+    /** Security group of the cluster's nodes; NFS is allowed from it only. */
+    nodeSecurityGroupId: pulumi.Input<string>;
     /** Subnets the nodes run in; one mount target each (one per zone). */
     subnetIds: pulumi.Input<string>[];
     /** Protect the file system and retain volumes (models survive `pulumi destroy` attempts). */
@@ -49,7 +49,7 @@ export interface EfsModelStoreArgs extends CsiClusterArgs {
 
 /**
  * Shared model store on EFS: encrypted file system with a mount target per node subnet, NFS allowed from
- * the VPC, the EFS CSI driver as an EKS add-on (IAM through IRSA) and the `efs-sc` StorageClass, created
+ * the nodes' security group only, the EFS CSI driver as an EKS add-on (IAM through IRSA) and the `efs-sc` StorageClass, created
  * through the Kubernetes provider given as `opts.provider`.
  */
 export class EfsModelStore extends pulumi.ComponentResource {
@@ -89,6 +89,7 @@ export class EfsModelStore extends pulumi.ComponentResource {
             `${name}-nfs`,
             {
                 vpcId: args.vpcId,
+                // Kept as first written: a security group's description cannot change without replacing it.
                 description: "NFS from the cluster VPC to the EFS model store",
                 tags: { ...tags, Name: `${name}-nfs` },
             },
@@ -102,7 +103,7 @@ export class EfsModelStore extends pulumi.ComponentResource {
                 ipProtocol: "tcp",
                 fromPort: 2049,
                 toPort: 2049,
-                cidrIpv4: args.vpcCidr,
+                referencedSecurityGroupId: args.nodeSecurityGroupId,
             },
             parent,
         );

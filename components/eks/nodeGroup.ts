@@ -123,13 +123,33 @@ export function autoscalerTags(clusterName: string, spec: EksNodeGroupSpec): Rec
     return tags;
 }
 
-/** The managed node group's arguments for a spec (everything but cluster, role and subnets). */
+/**
+ * The nodes' launch template: IMDSv2 only with a hop limit of 1 (containers outside the host network
+ * cannot reach the node role's credentials), and an encrypted gp3 root volume (`diskSizeGb`; with a
+ * launch template the node group may not set a disk size itself). AL2023 AMIs boot from /dev/xvda.
+ * EKS cannot add a launch template to a node group created without one: on stacks created before,
+ * the node groups are replaced (create, then delete the old one; see the README).
+ */
+export function nodeLaunchTemplateArgs(spec: EksNodeGroupSpec, tags: Record<string, string>) {
+    return {
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        blockDeviceMappings: [
+            {
+                deviceName: "/dev/xvda",
+                ebs: { volumeSize: spec.diskSizeGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+            },
+        ],
+        tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags })),
+        tags,
+    };
+}
+
+/** The managed node group's arguments for a spec (everything but cluster, role, subnets, launch template). */
 export function nodeGroupArgs(spec: EksNodeGroupSpec, clusterName: string, tags: Record<string, string>) {
     return {
         amiType: spec.amiType,
         instanceTypes: [spec.instanceType],
         capacityType: spec.capacityType,
-        diskSize: spec.diskSizeGb,
         // desiredSize starts at min; afterwards cluster-autoscaler owns it (see ignoreChanges).
         scalingConfig: { minSize: spec.minNodes, maxSize: spec.maxNodes, desiredSize: spec.minNodes },
         labels: spec.labels,
@@ -167,6 +187,8 @@ export interface EksNodeGroupOptions extends pulumi.ComponentResourceOptions {
 
 /** An EKS managed node group whose Auto Scaling group is tagged for cluster-autoscaler. */
 export class EksNodeGroup extends pulumi.ComponentResource {
+    /** IMDSv2 and the encrypted root volume of the group's nodes. */
+    readonly launchTemplate: aws.ec2.LaunchTemplate;
     readonly nodeGroup: aws.eks.NodeGroup;
     readonly asgTags: aws.autoscaling.Tag[];
 
@@ -177,6 +199,9 @@ export class EksNodeGroup extends pulumi.ComponentResource {
             {},
             aliasPreviousType(opts, "torchserve-platform:eks:NodeGroup"),
         );
+        this.launchTemplate = new aws.ec2.LaunchTemplate(name, nodeLaunchTemplateArgs(args.spec, args.tags ?? {}), {
+            parent: this,
+        });
         this.nodeGroup = new aws.eks.NodeGroup(
             name,
             {
@@ -184,6 +209,11 @@ export class EksNodeGroup extends pulumi.ComponentResource {
                 nodeRoleArn: args.nodeRoleArn,
                 subnetIds: args.subnetIds,
                 ...nodeGroupArgs(args.spec, args.clusterNameForTags, args.tags ?? {}),
+                // A new template version rolls the group's nodes onto it.
+                launchTemplate: {
+                    id: this.launchTemplate.id,
+                    version: this.launchTemplate.latestVersion.apply(String),
+                },
             },
             {
                 parent: this,

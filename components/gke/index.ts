@@ -2,6 +2,8 @@
 // store, handed to the platform as a ClusterTarget.
 import * as compute from "@pulumi/gcp/compute";
 import * as container from "@pulumi/gcp/container";
+import * as projects from "@pulumi/gcp/projects";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SystemNodePoolSpec } from "../cluster/nodePool";
@@ -10,6 +12,13 @@ import { keepProvider, providerOf } from "../cluster/provider";
 import { addressPlan, defaultKubernetesVersion, gpuPlacement, releaseChannel, systemPlacement } from "./defaults";
 import { gkeKubeconfig } from "./kubeconfig";
 import { GkeGpuNodePoolSpec, gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
+import {
+    clusterSecurity,
+    networkPolicyAddon,
+    nodePoolSecurity,
+    nodeServiceAccountId,
+    nodeServiceAccountRoles,
+} from "./security";
 import { filestoreStorageClassArgs } from "./storage";
 import { aliasPreviousType } from "../cluster/typeToken";
 
@@ -17,6 +26,7 @@ export * from "./defaults";
 export { gkeContextName, gkeKubeconfig } from "./kubeconfig";
 export { GkeGpuNodePoolSpec, gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
 export { filestoreStorageClassArgs, modelStoreClassName } from "./storage";
+export * from "./security";
 
 export interface GkeClusterArgs {
     /** GCP project (`gcp:project`); also names the Workload Identity pool. */
@@ -33,6 +43,8 @@ export interface GkeClusterArgs {
     gpuNodePool?: GkeGpuNodePoolSpec;
     /** GKE deletion protection on the cluster; Filestore model stores are Retained. */
     deletionProtection: boolean;
+    /** IPv4 CIDR blocks that may reach the API server (its master authorized networks). */
+    apiAllowedCidrs: string[];
 }
 
 /**
@@ -45,6 +57,14 @@ export class GkeCluster extends pulumi.ComponentResource {
     readonly network: compute.Network;
     /** Its subnetwork, with the pods' and Services' secondary ranges. */
     readonly subnetwork: compute.Subnetwork;
+    /** Cloud NAT's router: the private nodes' only way out (image pulls, model downloads). */
+    readonly router: compute.Router;
+    /** Cloud NAT for every range of the subnetwork. */
+    readonly nat: compute.RouterNat;
+    /** The nodes' own service account (not the Compute Engine default account). */
+    readonly nodeServiceAccount: serviceaccount.Account;
+    /** Its project roles (`nodeServiceAccountRoles`). */
+    readonly nodeServiceAccountRoles: projects.IAMMember[];
     /** The regional GKE cluster. */
     readonly cluster: container.Cluster;
     /** Node pool of the system pool. */
@@ -85,6 +105,41 @@ export class GkeCluster extends pulumi.ComponentResource {
             parent,
         );
 
+        // Nodes have no external addresses: they reach registries and model URLs through Cloud NAT.
+        this.router = new compute.Router(name, { project, region, network: this.network.id }, parent);
+        this.nat = new compute.RouterNat(
+            name,
+            {
+                project,
+                region,
+                router: this.router.name,
+                natIpAllocateOption: "AUTO_ONLY",
+                sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+                logConfig: { enable: true, filter: "ERRORS_ONLY" },
+            },
+            parent,
+        );
+
+        // Nodes run as their own account with GKE's node role only, not as the Compute Engine default
+        // account (which older projects give Editor on the whole project).
+        this.nodeServiceAccount = new serviceaccount.Account(
+            name,
+            {
+                project,
+                accountId: nodeServiceAccountId(args.clusterName),
+                displayName: `GKE nodes of ${args.clusterName}`,
+            },
+            parent,
+        );
+        this.nodeServiceAccountRoles = nodeServiceAccountRoles.map(
+            (role) =>
+                new projects.IAMMember(
+                    `${name}-nodes-${role.split("/")[1]}`,
+                    { project, role, member: pulumi.interpolate`serviceAccount:${this.nodeServiceAccount.email}` },
+                    parent,
+                ),
+        );
+
         this.cluster = new container.Cluster(
             name,
             {
@@ -107,24 +162,38 @@ export class GkeCluster extends pulumi.ComponentResource {
                 addonsConfig: {
                     gcpFilestoreCsiDriverConfig: { enabled: true },
                     gcePersistentDiskCsiDriverConfig: { enabled: true },
+                    ...networkPolicyAddon,
                 },
                 deletionProtection: args.deletionProtection,
+                // Calico NetworkPolicy, authorized networks, private nodes, shielded nodes (./security.ts).
+                ...clusterSecurity(args.apiAllowedCidrs),
             },
             parent,
         );
 
         // Pools have fixed names (the system placement selects on it): replace by delete-then-create.
-        const poolOpts = { ...parent, deleteBeforeReplace: true };
+        // Their nodes boot with a way out (NAT) and their account's roles in place.
+        const poolOpts = {
+            ...parent,
+            deleteBeforeReplace: true,
+            dependsOn: [this.nat, ...this.nodeServiceAccountRoles],
+        };
         const poolTarget = { project, location: this.cluster.location, cluster: this.cluster.name };
+        const security = nodePoolSecurity(this.nodeServiceAccount.email);
+        const secured = (pool: ReturnType<typeof systemNodePoolArgs>) => ({
+            ...pool,
+            nodeConfig: { ...pool.nodeConfig, ...security.nodeConfig },
+            networkConfig: security.networkConfig,
+        });
         this.systemPool = new container.NodePool(
             `${name}-system`,
-            { ...poolTarget, ...systemNodePoolArgs(args.systemNodePool) },
+            { ...poolTarget, ...secured(systemNodePoolArgs(args.systemNodePool)) },
             poolOpts,
         );
         if (args.gpuNodePool) {
             this.gpuPool = new container.NodePool(
                 `${name}-gpu`,
-                { ...poolTarget, ...gpuNodePoolArgs(args.gpuNodePool) },
+                { ...poolTarget, ...secured(gpuNodePoolArgs(args.gpuNodePool)) },
                 poolOpts,
             );
         }

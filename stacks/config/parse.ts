@@ -5,6 +5,7 @@ import { chartKeysUnder } from "./helmChart";
 import { ConfigError, didYouMean, Problems, show } from "./problems";
 import { RawStackConfig } from "./read";
 import { readAutoscaling, readGrafana, readIstio, readPrometheus } from "./sections/addons";
+import { warnNetworkPolicyUnchecked } from "./sections/apiAccess";
 import { readCloud, readCluster, readGpuNodePool, readLocation } from "./sections/cluster";
 import { readTorchServe, seedAliases, torchserveKeys } from "./sections/torchserve";
 import { checkSecurity } from "./security";
@@ -90,6 +91,7 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         );
     }
     const cloud = readCloud(problems, key("cloud"), v.cloud);
+    warnNetworkPolicyUnchecked(problems, key("cloud"), cloud);
     const settings: Settings = {
         project: raw.project,
         stack: raw.stack,

@@ -44,6 +44,11 @@ export interface ClusterSettings {
      * (GKE deletion protection) from accidental deletion. Default true.
      */
     deletionProtection: boolean;
+    /**
+     * IPv4 CIDR blocks that may reach the API server of a cluster the program creates (required on
+     * aws, azure and gcp; absent on `existing`).
+     */
+    apiAllowedCidrs?: string[];
 }
 
 /** `gpuNodePool`: the node-pool model's GPU pool, plus the accelerator type GKE needs. */

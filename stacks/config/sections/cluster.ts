@@ -4,6 +4,7 @@ import { newestKubernetesMinor } from "../../../components/cluster/kubernetesRel
 import { eksSupportedMinors } from "../../../components/eks/versions";
 import { gkeRegularChannelMinors } from "../../../components/gke/versions";
 import { Raw, SectionReader } from "../fields";
+import { readApiAllowedCidrs } from "./apiAccess";
 import { catalogs, cloudOfInstanceType } from "../gpuCatalog";
 import { didYouMean, isUnset, Problems } from "../problems";
 import { RawStackConfig } from "../read";
@@ -169,6 +170,7 @@ export function readCluster(
         "kubeconfig",
         "context",
         "deletionProtection",
+        "apiAllowedCidrs",
     ];
     const obj = SectionReader.object(problems, prefix, value, allowed) ?? {};
     const r = new SectionReader(problems, prefix);
@@ -235,6 +237,7 @@ export function readCluster(
         kubeconfig,
         context,
         deletionProtection: r.bool(obj, "deletionProtection", true),
+        apiAllowedCidrs: readApiAllowedCidrs(problems, prefix, obj, cloud),
     };
 }
 

@@ -1,0 +1,53 @@
+// The GKE cluster's and node pools' security settings, as pure functions so tests read exactly what
+// they get. What each does to a cluster created before it (hashicorp/terraform-provider-google, the
+// provider @pulumi/gcp wraps: google/services/container/resource_container_cluster.go, node_config.go):
+// - network policy and its add-on: in place (UpdateCluster for the add-on, then SetNetworkPolicy,
+//   in that order as GKE requires); GKE recreates the nodes to start the Calico agents. Dataplane V2
+//   (`datapathProvider`) would be ForceNew, i.e. a new cluster: not used here, see the README;
+// - master authorized networks, private nodes (cluster default and node pool network config): in place;
+// - the node service account and shielded-instance settings are ForceNew on a node pool: an existing
+//   pool is replaced (deleted first: pools have fixed names), see the README.
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Roles of the nodes' own service account: GKE's least-privilege role for nodes (logs, metrics). */
+export const nodeServiceAccountRoles = ["roles/container.defaultNodeServiceAccount"];
+
+/**
+ * Account ID of the nodes' service account: 6-30 characters, `[a-z][a-z0-9-]*[a-z0-9]`. Cluster names
+ * (1-40 characters, starting with a letter) are cut to fit; two clusters in one project whose names
+ * share their first 24 characters would need distinct names.
+ */
+export function nodeServiceAccountId(clusterName: string): string {
+    return `${clusterName.slice(0, 24).replace(/-+$/, "")}-nodes`;
+}
+
+/**
+ * Cluster arguments: NetworkPolicy enforced (Calico, with the network-policy add-on that must be on
+ * for it), the public endpoint open only to `apiAllowedCidrs` (Google Cloud's own public addresses
+ * included only if listed), nodes without external addresses, shielded nodes.
+ */
+export function clusterSecurity(apiAllowedCidrs: string[]) {
+    return {
+        networkPolicy: { enabled: true, provider: "CALICO" },
+        masterAuthorizedNetworksConfig: {
+            cidrBlocks: apiAllowedCidrs.map((cidrBlock) => ({ cidrBlock, displayName: "cluster.apiAllowedCidrs" })),
+            gcpPublicCidrsAccessEnabled: false,
+        },
+        privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false },
+        enableShieldedNodes: true,
+    };
+}
+
+/** The add-on `clusterSecurity`'s network policy needs (merged into the cluster's addonsConfig). */
+export const networkPolicyAddon = { networkPolicyConfig: { disabled: false } };
+
+/** Node pool arguments: the dedicated service account, Secure Boot and integrity monitoring, no external IPs. */
+export function nodePoolSecurity(serviceAccountEmail: pulumi.Input<string>) {
+    return {
+        nodeConfig: {
+            serviceAccount: serviceAccountEmail,
+            shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        },
+        networkConfig: { enablePrivateNodes: true },
+    };
+}
