@@ -213,6 +213,52 @@ describe("config: valid stacks", () => {
     });
 });
 
+describe("config: object-store model URLs", () => {
+    const model = (url: string) => ({ name: "m", url });
+    it("accepts each cloud's own object URL", () => {
+        const cases: [RawStackConfig, string][] = [
+            [
+                aws({ torchserve: { ...gpuTorchserve, models: [model("s3://my-models/resnet/1.mar")] } }),
+                "s3://my-models/resnet/1.mar",
+            ],
+            [
+                gcp({
+                    torchserve: { ...gpuTorchserve, persistenceSize: "1Ti", models: [model("gs://my_models/r.mar")] },
+                }),
+                "gs://my_models/r.mar",
+            ],
+            [
+                azure({
+                    torchserve: {
+                        ...gpuTorchserve,
+                        storageResourceGroup: "models-rg",
+                        models: [model("https://MyAcct.blob.core.windows.net/models/r.mar")],
+                    },
+                }),
+                "https://myacct.blob.core.windows.net/models/r.mar",
+            ],
+            [existing({ serviceAccount: {}, models: [model("s3://my-models/r.mar")] }), "s3://my-models/r.mar"],
+        ];
+        for (const [config, url] of cases)
+            assert.equal(parseStackConfig(config).settings.torchserve.models[0].url, url);
+    });
+
+    it("keeps a pre-signed (SAS) Blob URL an http URL on any cloud", () => {
+        const sas = "https://acct.blob.core.windows.net/models/r.mar?sv=2022-11-02&sig=abc";
+        const s = parseStackConfig(aws({ torchserve: { ...gpuTorchserve, models: [model(sas)] } })).settings;
+        assert.equal(s.torchserve.models[0].url, sas);
+    });
+
+    it("reads an existing cluster's identity annotations and pod labels", () => {
+        const serviceAccount = {
+            annotations: { "azure.workload.identity/client-id": "00000000-0000-0000-0000-000000000001" },
+            podLabels: { "azure.workload.identity/use": "true" },
+        };
+        const s = parseStackConfig(existing({ serviceAccount })).settings;
+        assert.deepEqual(s.torchserve.serviceAccount, serviceAccount);
+    });
+});
+
 describe("config: GPU pod capacity (rollout surge room)", () => {
     it("counts CPU and memory, not only GPUs", () => {
         // g5.12xlarge: 4 GPUs, 48 vCPU; 16 CPUs per pod fit twice per node, so 2 nodes hold 4 pods, not 8.
@@ -422,10 +468,140 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         "model name",
     ],
     [
-        "model url on s3",
+        "model url on s3 on an existing cluster without an identity",
         existing({ models: [{ name: "m", url: "s3://bucket/m.mar" }] }),
         `${P}:torchserve.models[0].url`,
-        "credentials",
+        'model "m" is an S3 object, and on an existing cluster the pods need an identity',
+    ],
+    [
+        "gs:// model on aws",
+        aws({ torchserve: { ...gpuTorchserve, models: [{ name: "bert", url: "gs://models/bert.mar" }] } }),
+        `${P}:torchserve.models[0].url`,
+        `model "bert" is a Cloud Storage object, read with Google Cloud's workload identity, but this stack's cloud is aws: use s3://`,
+    ],
+    [
+        "s3:// model on gcp",
+        gcp({
+            torchserve: {
+                ...gpuTorchserve,
+                persistenceSize: "1Ti",
+                models: [{ name: "bert", url: "s3://models/bert.mar" }],
+            },
+        }),
+        `${P}:torchserve.models[0].url`,
+        `model "bert" is an S3 object, read with AWS's workload identity, but this stack's cloud is gcp: use gs://`,
+    ],
+    [
+        "Azure Blob model on aws",
+        aws({
+            torchserve: {
+                ...gpuTorchserve,
+                models: [{ name: "bert", url: "https://acct.blob.core.windows.net/models/bert.mar" }],
+            },
+        }),
+        `${P}:torchserve.models[0].url`,
+        `model "bert" is an Azure Blob object, read with Azure's workload identity, but this stack's cloud is aws`,
+    ],
+    [
+        "S3 bucket with capitals",
+        aws({ torchserve: { ...gpuTorchserve, models: [{ name: "m", url: "s3://My-Models/m.mar" }] } }),
+        `${P}:torchserve.models[0].url`,
+        "S3 bucket names use lowercase letters",
+    ],
+    [
+        "S3 bucket with a reserved prefix",
+        aws({ torchserve: { ...gpuTorchserve, models: [{ name: "m", url: "s3://xn--models/m.mar" }] } }),
+        `${P}:torchserve.models[0].url`,
+        "reserved prefix xn--",
+    ],
+    [
+        "S3 bucket without a key",
+        aws({ torchserve: { ...gpuTorchserve, models: [{ name: "m", url: "s3://models" }] } }),
+        `${P}:torchserve.models[0].url`,
+        "names no object",
+    ],
+    [
+        "GCS bucket starting with goog",
+        gcp({
+            torchserve: {
+                ...gpuTorchserve,
+                persistenceSize: "1Ti",
+                models: [{ name: "m", url: "gs://goog-models/m.mar" }],
+            },
+        }),
+        `${P}:torchserve.models[0].url`,
+        "do not begin with goog",
+    ],
+    [
+        "GCS bucket spelling google",
+        gcp({
+            torchserve: {
+                ...gpuTorchserve,
+                persistenceSize: "1Ti",
+                models: [{ name: "m", url: "gs://my-g00gle-models/m.mar" }],
+            },
+        }),
+        `${P}:torchserve.models[0].url`,
+        "google",
+    ],
+    [
+        "Azure storage account with a dash",
+        azure({
+            torchserve: {
+                ...gpuTorchserve,
+                storageResourceGroup: "models-rg",
+                models: [{ name: "m", url: "https://my-acct.blob.core.windows.net/models/m.mar" }],
+            },
+        }),
+        `${P}:torchserve.models[0].url`,
+        "Azure storage account names are 3-24 lowercase letters and digits",
+    ],
+    [
+        "Azure container with a double dash",
+        azure({
+            torchserve: {
+                ...gpuTorchserve,
+                storageResourceGroup: "models-rg",
+                models: [{ name: "m", url: "https://acct.blob.core.windows.net/my--models/m.mar" }],
+            },
+        }),
+        `${P}:torchserve.models[0].url`,
+        "Azure container names",
+    ],
+    [
+        "Azure Blob model without the storage accounts' resource group",
+        azure({
+            torchserve: {
+                ...gpuTorchserve,
+                models: [{ name: "m", url: "https://acct.blob.core.windows.net/models/m.mar" }],
+            },
+        }),
+        `${P}:torchserve.storageResourceGroup`,
+        'required: model "m" is an Azure Blob object',
+    ],
+    [
+        "serviceAccount on a cloud stack",
+        aws({ torchserve: { ...gpuTorchserve, serviceAccount: { annotations: {} } } }),
+        `${P}:torchserve.serviceAccount`,
+        "cloud: existing only",
+    ],
+    [
+        "serviceAccount pod label not a string",
+        existing({ serviceAccount: { podLabels: { "azure.workload.identity/use": true } } }),
+        `${P}:torchserve.serviceAccount.podLabels.azure.workload.identity/use`,
+        "label value",
+    ],
+    [
+        "kmsKeyArn on gcp",
+        gcp({
+            torchserve: {
+                ...gpuTorchserve,
+                persistenceSize: "1Ti",
+                kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/abc",
+            },
+        }),
+        `${P}:torchserve.kmsKeyArn`,
+        "cloud: aws only",
     ],
     [
         "model url not a url",

@@ -11,7 +11,10 @@ export type StorageAccessMode = (typeof StorageAccessMode)[keyof typeof StorageA
 export interface ModelSpec {
     /** TorchServe model name (letters, digits, `_`, `-`, `.`; starts with a letter or digit). */
     name: string;
-    /** http(s) URL of the `.mar` archive. */
+    /**
+     * URL of the `.mar` archive: http(s), or an object the pod reads with its workload identity
+     * (`s3://`, `gs://`, `https://<account>.blob.core.windows.net/…`; see objectUrl.ts).
+     */
     url: string;
     /** Lowercase hex SHA-256 of the archive; a mismatch fails the pod (required on cloud stacks unless opted out). */
     sha256?: string;
@@ -27,6 +30,14 @@ export interface ModelSpec {
     maxBatchDelay: number;
     /** Seconds before a request times out. */
     responseTimeout: number;
+}
+
+/** How TorchServe's pods present a workload identity the cluster already has (adopted clusters). */
+export interface ServiceAccountSpec {
+    /** Annotations of the `torchserve` ServiceAccount (e.g. `iam.gke.io/gcp-service-account`, `azure.workload.identity/client-id`). */
+    annotations: Record<string, string>;
+    /** Labels of the pods (e.g. `azure.workload.identity/use: "true"`). */
+    podLabels: Record<string, string>;
 }
 
 /** A second TorchServe Deployment receiving `weight` percent of mesh traffic (requires Istio). */
@@ -89,6 +100,15 @@ export interface TorchServeSpec {
     enableModelApi: boolean;
     /** Requests TorchServe queues per model before refusing. */
     jobQueueSize: number;
+    /**
+     * An identity the user already has, for object-store model URLs on adopted clusters (cloud
+     * stacks create their own and pass it as TorchServeArgs.identity). Absent = none.
+     */
+    serviceAccount?: ServiceAccountSpec;
+    /** ARN of the KMS key the S3 model objects are encrypted with (SSE-KMS): the identity may decrypt with it. */
+    kmsKeyArn?: string;
+    /** Resource group of the storage accounts Azure Blob model URLs name (cloud: azure). */
+    storageResourceGroup?: string;
     /** Optional canary Deployment. */
     canary?: CanarySpec;
 }

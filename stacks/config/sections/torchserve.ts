@@ -2,7 +2,8 @@
 import { imagePopulatedDirs, imageSystemTrees } from "../../../components/torchserve/imagePaths";
 import { kubernetesNamespaces } from "../../../components/cluster/kubernetes";
 import { gatewayNamespace, istioSystemNamespace } from "../../../components/mesh/charts";
-import { StorageAccessMode } from "../../../components/torchserve/spec";
+import { objectLocations, parseModelUrl, storeCloud } from "../../../components/torchserve/objectUrl";
+import { ServiceAccountSpec, StorageAccessMode } from "../../../components/torchserve/spec";
 import { reservedMountPaths } from "../../../components/torchserve/workload";
 import { SectionReader } from "../fields";
 import { readSourceRanges } from "../sourceRanges";
@@ -40,6 +41,9 @@ export const torchserveKeys = [
     "canary",
     "loadBalancerSourceRanges",
     "allowUnverifiedModels",
+    "serviceAccount",
+    "kmsKeyArn",
+    "storageResourceGroup",
 ] as const;
 
 const modelKeys = [
@@ -141,14 +145,35 @@ function maskCredentials(url: string): string {
     });
 }
 
+const cloudNames = { aws: "AWS", gcp: "Google Cloud", azure: "Azure" } as const;
+const storeName = { s3: "an S3", gcs: "a Cloud Storage", azureBlob: "an Azure Blob" } as const;
+const cloudScheme = {
+    aws: "s3://<bucket>/<key>",
+    gcp: "gs://<bucket>/<key>",
+    azure: "https://<account>.blob.core.windows.net/<container>/<blob>",
+} as const;
+
+/** Where the model's URL is read from: the cloud's object store needs an identity (see objectUrl.ts). */
+export interface ModelUrlContext {
+    cloud: Cloud | undefined;
+    /** `torchserve.serviceAccount` is set (an adopted cluster's identity). */
+    hasIdentity: boolean;
+    /** The model's name, for the one line a refused URL gets. */
+    model: string;
+}
+
 /**
- * A model's http(s) URL. The scheme may be written in any case (RFC 3986 3.1) and is lowercased,
- * as the fetcher compares it literally; credentials in it are refused, since the URL is stored in a
- * ConfigMap and in plans.
+ * A model's URL: http(s) (the scheme may be written in any case, RFC 3986 3.1, and is lowercased,
+ * as the fetcher compares it literally), or an object of the stack's own cloud, read with the
+ * workload identity the program creates (on `existing`, the one `torchserve.serviceAccount`
+ * names). Credentials in it are refused, since the URL is stored in a ConfigMap and in plans.
  */
-function readModelUrl(problems: Problems, key: string, url: unknown): string | undefined {
+function readModelUrl(problems: Problems, key: string, url: unknown, ctx: ModelUrlContext): string | undefined {
     if (isUnset(url)) {
-        problems.errorText(key, "required: the http(s) URL of the model's .mar archive");
+        problems.errorText(
+            key,
+            "required: the URL of the model's .mar archive (http(s), or an object URL of the stack's cloud)",
+        );
         return undefined;
     }
     if (typeof url === "string" && /^https?:\/\/[^/?#]*@/i.test(url)) {
@@ -159,21 +184,47 @@ function readModelUrl(problems: Problems, key: string, url: unknown): string | u
         );
         return undefined;
     }
-    if (typeof url !== "string" || !/^https?:\/\/[^\s/]+\/\S*$/i.test(url) || hasInvisible(url)) {
-        const objectStore = typeof url === "string" && /^(s3|gs|az|abfss?|wasbs?):\/\//i.test(url);
-        problems.error(
-            key,
-            typeof url === "string" ? maskCredentials(url) : url,
-            objectStore
-                ? "object-store URLs need cloud credentials inside the pod, which this program does not set up yet; use an http(s) URL (for example a pre-signed URL)"
-                : "expected an http(s) URL of a .mar archive",
-        );
-        return undefined;
+    const parsed = typeof url === "string" && !hasInvisible(url) ? parseModelUrl(url) : undefined;
+    if (parsed && "kind" in parsed && parsed.kind === "object") {
+        const { store } = parsed.location;
+        const owner = storeCloud[store];
+        const named = ctx.model ? `model ${show(ctx.model)}` : "this model";
+        if (ctx.cloud && ctx.cloud !== "existing" && ctx.cloud !== owner) {
+            problems.error(
+                key,
+                url,
+                `${named} is ${storeName[store]} object, read with ${cloudNames[owner]}'s workload identity, but this stack's cloud is ${ctx.cloud}: use ${cloudScheme[ctx.cloud]} or an http(s) URL`,
+            );
+            return undefined;
+        }
+        if (ctx.cloud === "existing" && !ctx.hasIdentity) {
+            problems.error(
+                key,
+                url,
+                `${named} is ${storeName[store]} object, and on an existing cluster the pods need an identity you set up: set torchserve.serviceAccount {annotations, podLabels} (see README), or use an http(s) URL`,
+            );
+            return undefined;
+        }
+        return parsed.url;
     }
-    return url.replace(/^https?/i, (scheme) => scheme.toLowerCase());
+    if (parsed && "kind" in parsed && /^https?:\/\/[^\s/]+\/\S*$/i.test(url as string)) return parsed.url;
+    problems.error(
+        key,
+        typeof url === "string" ? maskCredentials(url) : url,
+        parsed && "error" in parsed && /^(s3|gs|https?):\/\//i.test(url as string)
+            ? parsed.error
+            : "expected an http(s) URL of a .mar archive, or an object URL of the stack's cloud (s3://, gs://, https://<account>.blob.core.windows.net/…)",
+    );
+    return undefined;
 }
 
-function readModels(problems: Problems, key: string, value: unknown): ModelSettings[] {
+function readModels(
+    problems: Problems,
+    key: string,
+    value: unknown,
+    cloud: Cloud | undefined,
+    hasIdentity: boolean,
+): ModelSettings[] {
     if (isUnset(value)) return [];
     if (!Array.isArray(value)) {
         problems.error(key, value, "expected a list of {name, url, ...} entries");
@@ -203,7 +254,7 @@ function readModels(problems: Problems, key: string, value: unknown): ModelSetti
                     : `models[${earlier.index}] is ${show(earlier.name)}: model names must differ in more than case (<name>.mar files collide on case-insensitive stores such as Azure Files)`,
             );
         else if (name) seen.set(name.toLowerCase(), { index: i, name });
-        const url = readModelUrl(problems, `${prefix}.url`, obj.url);
+        const url = readModelUrl(problems, `${prefix}.url`, obj.url, { cloud, hasIdentity, model: name });
         const minWorkers = r.int(obj, "minWorkers", 1, { min: 0, max: 64 });
         const maxWorkers = r.int(obj, "maxWorkers", Math.max(1, minWorkers), { min: 1, max: 64 });
         if (maxWorkers < minWorkers)
@@ -246,6 +297,60 @@ function readNamespace(r: SectionReader, obj: Record<string, unknown>): string {
         );
     }
     return namespace;
+}
+
+/** Kubernetes label/annotation keys: optional DNS-subdomain prefix and a name of up to 63 characters. */
+const metadataKey = /^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+const labelValue = /^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/;
+
+function readStringMap(
+    r: SectionReader,
+    obj: Record<string, unknown>,
+    name: string,
+    values: RegExp,
+    what: string,
+): Record<string, string> {
+    const v = obj[name];
+    if (isUnset(v)) return {};
+    if (typeof v !== "object" || Array.isArray(v)) {
+        r.problems.error(r.key(name), v, `expected a map of ${what}`);
+        return {};
+    }
+    const out: Record<string, string> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        if (!metadataKey.test(k))
+            r.problems.error(r.key(`${name}.${k}`), k, "expected a Kubernetes label/annotation key");
+        else if (typeof x !== "string" || !values.test(x))
+            r.problems.error(
+                r.key(`${name}.${k}`),
+                x,
+                `expected a string ${what === "labels" ? 'label value (quote "true")' : "value"}`,
+            );
+        else out[k] = x;
+    }
+    return out;
+}
+
+/** `serviceAccount`: an identity an adopted cluster already has (cloud stacks create their own). */
+function readServiceAccount(
+    r: SectionReader,
+    value: unknown,
+    cloud: Cloud | undefined,
+): ServiceAccountSpec | undefined {
+    if (isUnset(value)) return undefined;
+    const obj = SectionReader.object(r.problems, r.prefix, value, ["annotations", "podLabels"]);
+    if (!obj) return undefined;
+    if (cloud !== "existing") {
+        r.problems.errorText(
+            r.prefix,
+            `applies to cloud: existing only; on ${cloud} the program creates the workload identity for object-store models itself`,
+        );
+        return undefined;
+    }
+    return {
+        annotations: readStringMap(r, obj, "annotations", /^[\s\S]{0,4096}$/, "annotations"),
+        podLabels: readStringMap(r, obj, "podLabels", labelValue, "labels"),
+    };
 }
 
 function readCanary(r: SectionReader, value: unknown): CanarySettings | undefined {
@@ -344,6 +449,38 @@ export function readTorchServe(
         );
     }
 
+    const serviceAccount = readServiceAccount(r.child("serviceAccount"), obj.serviceAccount, cloud);
+    const kmsKeyArn = r.optionalString(
+        obj,
+        "kmsKeyArn",
+        /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/,
+        "expected the ARN of the KMS key the S3 model objects are encrypted with (arn:aws:kms:<region>:<account>:key/<id>)",
+    );
+    if (kmsKeyArn && cloud !== "aws")
+        problems.errorText(
+            r.key("kmsKeyArn"),
+            `applies to s3:// models on cloud: aws only (this stack's cloud is ${cloud})`,
+        );
+
+    const models = readModels(problems, `${prefix}.models`, obj.models, cloud, serviceAccount !== undefined);
+    const storageResourceGroup = r.optionalString(
+        obj,
+        "storageResourceGroup",
+        /^[-\w._()]{0,89}[-\w_()]$/u,
+        "expected an Azure resource group name (letters, digits, '-', '_', '.', '(', ')'; 1-90 characters, not ending in '.')",
+    );
+    if (storageResourceGroup !== undefined && cloud !== "azure")
+        problems.errorText(
+            r.key("storageResourceGroup"),
+            `applies to Azure Blob models on cloud: azure only (this stack's cloud is ${cloud})`,
+        );
+    const blobModel = models.find((m) => objectLocations([m.url]).some((l) => l.store === "azureBlob"));
+    if (cloud === "azure" && blobModel && storageResourceGroup === undefined)
+        problems.errorText(
+            r.key("storageResourceGroup"),
+            `required: model ${show(blobModel.name)} is an Azure Blob object, and its reader role is assigned on the container inside the storage account's resource group: name that group`,
+        );
+
     return {
         image,
         ...ports,
@@ -360,7 +497,10 @@ export function readTorchServe(
         memoryLimit: r.quantity(obj, "memoryLimit", "4Gi"),
         memoryRequest: r.quantity(obj, "memoryRequest", "1Gi"),
         namespace: readNamespace(r, obj),
-        models: readModels(problems, `${prefix}.models`, obj.models),
+        models,
+        serviceAccount,
+        kmsKeyArn,
+        storageResourceGroup,
         storageClass,
         storageAccessMode,
         serviceType: r.oneOf(obj, "serviceType", "ClusterIP", serviceTypes),
