@@ -206,7 +206,10 @@ describe("model fetcher script (python3, local http.server)", function () {
     it("rejects URLs that are not http(s)", async () => {
         const r = await run([{ name: "local", url: "file:///etc/passwd" }]);
         assert.equal(r.code, 1);
-        assert.equal(r.stderr.trim(), "model local: unsupported URL, need http:// or https:// (file:///etc/passwd)");
+        assert.equal(
+            r.stderr.trim(),
+            "model local: unsupported URL, need http://, https://, s3:// or gs:// (file:///etc/passwd)",
+        );
     });
 
     it("reads the models.json the component writes (sha256 normalised to lowercase)", () => {
