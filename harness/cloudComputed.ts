@@ -11,6 +11,11 @@ export const fakeOidcProviderArn = `arn:aws:iam::${fakeAwsAccountId}:oidc-provid
 /** The security group EKS creates for the cluster and puts on managed nodes. */
 export const fakeEksClusterSecurityGroupId = "sg-eks-cluster-mock";
 /** The GKE control plane's address (RFC 5737 documentation range) and CA certificate (base64). */
+/** AKS's OIDC issuer URL (https://<region>.oic.prod-aks.azure.com/<tenant>/<guid>/). */
+export const fakeAksOidcIssuer = "https://eastus.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000001/mock/";
+/** Client and principal (object) IDs Entra gives a user-assigned identity. */
+export const fakeIdentityClientId = "00000000-0000-0000-0000-0000000000c1";
+export const fakeIdentityPrincipalId = "00000000-0000-0000-0000-0000000000f1";
 export const fakeGkeEndpoint = "203.0.113.10";
 export const fakeGkeCaCertificate = Buffer.from("mock-ca").toString("base64");
 
@@ -52,7 +57,23 @@ export function cloudComputed(args: MockResourceArgs): Record<string, any> | und
         case "azure-native:resources:ResourceGroup":
             return { name: i.resourceGroupName ?? args.name };
         case "azure-native:containerservice:ManagedCluster":
-            return { name: i.resourceName ?? args.name };
+            return {
+                name: i.resourceName ?? args.name,
+                ...(i.oidcIssuerProfile?.enabled
+                    ? { oidcIssuerProfile: { enabled: true, issuerURL: fakeAksOidcIssuer } }
+                    : {}),
+            };
+        case "azure-native:managedidentity:UserAssignedIdentity":
+            return {
+                name: i.resourceName ?? autoName(args.name),
+                clientId: fakeIdentityClientId,
+                principalId: fakeIdentityPrincipalId,
+            };
+        case "gcp:serviceaccount/account:Account": {
+            // https://cloud.google.com/iam/docs/service-account-overview: <id>@<project>.iam.gserviceaccount.com
+            const email = `${i.accountId}@${i.project}.iam.gserviceaccount.com`;
+            return { email, name: `projects/${i.project}/serviceAccounts/${email}` };
+        }
         case "gcp:compute/network:Network":
         case "gcp:compute/router:Router":
             return { name: i.name ?? autoName(args.name) };

@@ -2,8 +2,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
 import { eksDefaults, EksCluster, EksClusterArgs } from "../components/eks";
+import { EksModelReader } from "../components/eks/modelReader";
 import { modelServerUid } from "../components/torchserve/conventions";
+import { objectLocations } from "../components/torchserve/objectUrl";
+import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
 import { Settings } from "./config/settings";
+import type { CloudCluster } from "./program";
 
 /** The EKS component's arguments for a stack's settings. */
 export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>): EksClusterArgs {
@@ -22,8 +26,31 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
     };
 }
 
-export function createCluster(settings: Settings): ClusterTarget {
+/** EKS Pod Identity reading the s3:// models, when there are any. */
+export function eksModelIdentity(settings: Settings, eks: EksCluster, region: string): WorkloadIdentity | undefined {
+    const objects = objectLocations(settings.torchserve.models.map((m) => m.url)).filter((l) => l.store === "s3");
+    if (objects.length === 0) return undefined;
+    new EksModelReader(
+        "torchserve-models",
+        {
+            clusterName: eks.clusterName,
+            namespace: settings.torchserve.namespace,
+            serviceAccount: serviceAccountName,
+            objects: objects.map(({ bucket, key }) => ({ bucket, key })),
+            kmsKeyArn: settings.torchserve.kmsKeyArn,
+            tags: { "torchserve-platform/stack": `${settings.project}-${settings.stack}` },
+        },
+        { dependsOn: [eks.podIdentityAgent] },
+    );
+    // The association needs no ServiceAccount annotation; the fetcher signs for the stack's region.
+    return { fetchEnv: { AWS_REGION: region } };
+}
+
+export function createCluster(settings: Settings): CloudCluster {
     // `aws:region` (what the AWS provider uses) is required for cloud: aws by readLocation
     // (stacks/config/sections/cluster.ts), so validated Settings always carry it.
-    return new EksCluster("eks", eksClusterArgs(settings, settings.location.awsRegion!)).clusterTarget();
+    const region = settings.location.awsRegion!;
+    const eks = new EksCluster("eks", eksClusterArgs(settings, region));
+    const target: ClusterTarget = eks.clusterTarget();
+    return { ...target, modelIdentity: eksModelIdentity(settings, eks, region) };
 }

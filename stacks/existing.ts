@@ -4,8 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { gpuTaintKey } from "../components/cluster/nodePool";
-import { ClusterTarget } from "../components/cluster/target";
 import { Settings } from "./config/settings";
+import type { CloudCluster } from "./program";
 
 /** Text that is a kubeconfig itself rather than a path to one. */
 function isInlineKubeconfig(value: string): boolean {
@@ -33,7 +33,7 @@ export function readConfiguredKubeconfig(value: string, key: string): string {
  * GPU pods are expected to land on nodes carrying the usual NVIDIA taint; the device plugin is
  * assumed installed (GPU operators and managed clusters ship one).
  */
-export function createCluster(settings: Settings): ClusterTarget {
+export function createCluster(settings: Settings): CloudCluster {
     const { cluster } = settings;
     const configured =
         cluster.kubeconfig === undefined
@@ -61,5 +61,7 @@ export function createCluster(settings: Settings): ClusterTarget {
         gpuPoolReady: [],
         systemReady: [],
         clusterReady: [],
+        // An identity the user set up (torchserve.serviceAccount): its annotations and pod labels.
+        modelIdentity: settings.torchserve.serviceAccount,
     };
 }

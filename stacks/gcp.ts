@@ -2,7 +2,12 @@
 // the package root costs ~50 ms and ~160 modules more.
 import { GkeCluster, GkeGpuNodePoolSpec } from "../components/gke";
 import { ClusterTarget } from "../components/cluster/target";
+import { createHash } from "crypto";
+import { GkeModelReader } from "../components/gke/modelReader";
+import { objectLocations } from "../components/torchserve/objectUrl";
+import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
 import { GpuNodePoolSettings, Settings } from "./config/settings";
+import type { CloudCluster } from "./program";
 
 /** The GKE GPU pool for a stack's pool: its `gpuType` is the accelerator GKE attaches. */
 export function gkeGpuNodePool(pool: GpuNodePoolSettings): GkeGpuNodePoolSpec {
@@ -10,7 +15,27 @@ export function gkeGpuNodePool(pool: GpuNodePoolSettings): GkeGpuNodePoolSpec {
     return { ...pool, accelerator: pool.gpuType! };
 }
 
-export function createCluster(settings: Settings): ClusterTarget {
+/**
+ * GKE Workload Identity reading the gs:// models, when there are any. The Google service account's
+ * ID is unique per project and cluster (IDs are 6-30 characters, so the cluster name is hashed).
+ */
+export function gkeModelIdentity(settings: Settings): WorkloadIdentity | undefined {
+    const buckets = objectLocations(settings.torchserve.models.map((m) => m.url))
+        .filter((l) => l.store === "gcs")
+        .map((l) => l.bucket);
+    if (buckets.length === 0) return undefined;
+    const hash = createHash("sha256").update(settings.cluster.name).digest("hex").slice(0, 8);
+    const reader = new GkeModelReader("torchserve-models", {
+        project: settings.location.gcpProject!,
+        accountId: `torchserve-models-${hash}`,
+        namespace: settings.torchserve.namespace,
+        serviceAccount: serviceAccountName,
+        buckets,
+    });
+    return { annotations: reader.annotations };
+}
+
+export function createCluster(settings: Settings): CloudCluster {
     const { cluster, location } = settings;
     const gke = new GkeCluster(cluster.name, {
         // Both required for cloud: gcp by readLocation (stacks/config/sections/cluster.ts).
@@ -24,5 +49,6 @@ export function createCluster(settings: Settings): ClusterTarget {
         // Required for cloud: gcp by readApiAllowedCidrs (stacks/config/sections/apiAccess.ts).
         apiAllowedCidrs: cluster.apiAllowedCidrs!,
     });
-    return gke.clusterTarget();
+    const target: ClusterTarget = gke.clusterTarget();
+    return { ...target, modelIdentity: gkeModelIdentity(settings) };
 }

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
 import { NvidiaDevicePlugin } from "../components/devicePlugin";
-import { servingEndpoints, TorchServe } from "../components/torchserve";
+import { servingEndpoints, TorchServe, WorkloadIdentity } from "../components/torchserve";
 import { gpuPodCapacity } from "./config/capacity";
 import { Settings } from "./config/settings";
 import { createInferenceRoutes, createMesh } from "./addons/mesh";
@@ -26,7 +26,11 @@ export interface PlatformOutputs {
  * never the cloud: each add-on gets the target's provider and placement. Add-ons wait for the
  * cluster, not for each other, so they install side by side.
  */
-export function createPlatform(settings: Settings, cluster: ClusterTarget): PlatformOutputs {
+export function createPlatform(
+    settings: Settings,
+    cluster: ClusterTarget,
+    modelIdentity?: WorkloadIdentity,
+): PlatformOutputs {
     const pool = settings.gpuNodePool;
     // Where the cloud ships no device plugin, GPUs are not schedulable until this one runs.
     const devicePlugin =
@@ -60,6 +64,7 @@ export function createPlatform(settings: Settings, cluster: ClusterTarget): Plat
             gpuPodCapacity: gpuPodCapacity(settings),
             modelStoreNeedsOwnership: cluster.modelStoreNeedsOwnership,
             protectModelStore: settings.cluster.deletionProtection,
+            identity: modelIdentity,
         },
         {
             provider: cluster.provider,

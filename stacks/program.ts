@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
+import { WorkloadIdentity } from "../components/torchserve";
 import { ConfigError, parseStackConfig } from "./config/parse";
 import { readRawConfig } from "./config/read";
 import { Cloud, Settings } from "./config/settings";
@@ -12,8 +13,11 @@ export interface StackOutputs extends PlatformOutputs {
     kubeconfig: pulumi.Output<string>;
 }
 
+/** A cluster and, when models come from the cloud's object store, the identity that reads them. */
+export type CloudCluster = ClusterTarget & { modelIdentity?: WorkloadIdentity };
+
 /** Each cloud module exports one function that builds (or adopts) the cluster. */
-export type CreateCluster = (settings: Settings) => ClusterTarget;
+export type CreateCluster = (settings: Settings) => CloudCluster;
 
 /**
  * Loads only the selected cloud's module, so an aws stack never loads @pulumi/azure-native or
@@ -38,7 +42,7 @@ export function loadCloud(cloud: Cloud): CreateCluster {
 /** Validated settings → cluster → provider → platform; returns the stack outputs. */
 export function deploy(settings: Settings): StackOutputs {
     const cluster = loadCloud(settings.cloud)(settings);
-    const platform = createPlatform(settings, cluster);
+    const platform = createPlatform(settings, cluster, cluster.modelIdentity);
     return {
         cloud: settings.cloud,
         clusterName: cluster.name,

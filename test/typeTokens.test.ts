@@ -12,6 +12,16 @@ const previousTypes: Record<string, string> = previous.previousTypes;
 
 const stackType = "pulumi:pulumi:Stack";
 
+/**
+ * Resources added since the move, which no old stack holds (`<type>::<name>` of the URN's end):
+ * they are created, not matched. Components added since then register under `index` with no alias.
+ */
+const addedSinceMove = ["kubernetes:core/v1:ServiceAccount::torchserve-service-account"];
+const componentsSinceMove = ["EksModelReader", "GkeModelReader", "AksModelReader"];
+const isAdded = (urn: string) =>
+    addedSinceMove.some((a) => urn.endsWith(`$${a}`) || urn.endsWith(`::${a}`)) ||
+    componentsSinceMove.some((c) => urn.includes(`torchserve-platform:index:${c}`));
+
 /** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` and its parts. */
 const urnOf = (stack: string, qualifiedType: string, name: string) =>
     `urn:pulumi:${stack}::${projectName}::${qualifiedType}::${name}`;
@@ -160,6 +170,7 @@ describe("component type tokens", function () {
         for (const ev of runs.values()) {
             for (const r of ev.resources.filter((x) => x.type.startsWith("torchserve-platform:"))) {
                 const className = /^torchserve-platform:index:(\w+)$/.exec(r.type)?.[1];
+                if (className && componentsSinceMove.includes(className)) continue;
                 assert.ok(className && className in previousTypes, `unexpected component type ${r.type}`);
                 seen.add(className);
                 assert.deepStrictEqual(
@@ -184,7 +195,10 @@ describe("component type tokens", function () {
     for (const c of cases) {
         it(`${c.key}: every resource keeps its URN from before the move, directly or through an alias`, () => {
             const result = matchPreviousUrns(runs.get(c.key)!.resources, c.stack, oldUrnsOf(c.key, c.stack));
-            assert.deepStrictEqual(withoutChanges(c.key, result), { unmatched: [], unclaimed: [] });
+            assert.deepStrictEqual(
+                withoutChanges(c.key, { ...result, unmatched: result.unmatched.filter((u) => !isAdded(u)) }),
+                { unmatched: [], unclaimed: [] },
+            );
         });
     }
 
@@ -204,7 +218,7 @@ describe("component type tokens", function () {
         const none = without(() => undefined);
         const underComponents = resources.filter((r) => r.type.startsWith("torchserve-platform:")).length;
         assert.ok(none.unmatched.length > underComponents, `${none.unmatched.length} unmatched`);
-        assert.strictEqual(none.unclaimed.length, none.unmatched.length);
+        assert.strictEqual(none.unclaimed.length, none.unmatched.filter((u) => !isAdded(u)).length);
         // The node group component's alias only: its children (node groups, ASG tags) lose their URNs.
         const nodeGroups = without((r) => (r.type.endsWith(":EksNodeGroup") ? undefined : r.aliases));
         assert.ok(nodeGroups.unmatched.some((u) => u.endsWith("aws:eks/nodeGroup:NodeGroup::eks-gpu")));

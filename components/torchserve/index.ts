@@ -6,7 +6,7 @@ export * from "./conventions";
 export * from "./config";
 export * from "./fetchModels";
 export * from "./workload";
-export type { ReplicaRange, TorchServeArgs, TorchServeOptions } from "./torchserve";
+export type { ReplicaRange, TorchServeArgs, TorchServeOptions, WorkloadIdentity } from "./torchserve";
 export { TorchServe, inferenceHost, servicePorts, publicServicePorts, networkPolicySpec } from "./torchserve";
 export {
     configMapName,
@@ -14,4 +14,6 @@ export {
     modelStoreClaimName,
     networkPolicyName,
     disruptionBudgetName,
+    serviceAccountName,
 } from "./torchserve";
+export * from "./objectUrl";

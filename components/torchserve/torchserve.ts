@@ -28,6 +28,18 @@ export const fetchConfigMapName = "torchserve-model-fetch";
 export const modelStoreClaimName = "torchserve-model-store";
 export const networkPolicyName = "torchserve";
 export const disruptionBudgetName = "torchserve";
+/** The pods' ServiceAccount: workload identities for object-store models are bound to it. */
+export const serviceAccountName = "torchserve";
+
+/** A workload identity the pods present (object-store model URLs; see objectUrl.ts). */
+export interface WorkloadIdentity {
+    /** Annotations of TorchServe's ServiceAccount (e.g. the Google service account, the Azure client ID). */
+    annotations?: Record<string, pulumi.Input<string>>;
+    /** Labels of the pods (e.g. `azure.workload.identity/use: "true"`). */
+    podLabels?: Record<string, string>;
+    /** Environment of the model fetcher (e.g. AWS_REGION). */
+    fetchEnv?: Record<string, pulumi.Input<string>>;
+}
 
 /** Replica bounds an autoscaler keeps the stable Deployment within. */
 export interface ReplicaRange {
@@ -78,6 +90,8 @@ export interface TorchServeArgs {
     modelStoreNeedsOwnership?: boolean;
     /** Pulumi `protect` on the model-store claim, so a destroy or replace cannot drop the models. */
     protectModelStore?: boolean;
+    /** Workload identity of the pods' ServiceAccount; absent = a plain ServiceAccount. */
+    identity?: WorkloadIdentity;
 }
 
 /**
@@ -262,6 +276,21 @@ export class TorchServe extends pulumi.ComponentResource {
             child,
         );
 
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-service-account`,
+            {
+                metadata: {
+                    name: serviceAccountName,
+                    namespace,
+                    labels: { ...podLabels },
+                    annotations: args.identity?.annotations,
+                },
+                // TorchServe never calls the Kubernetes API.
+                automountServiceAccountToken: false,
+            },
+            child,
+        );
+
         const claim = new k8s.core.v1.PersistentVolumeClaim(
             `${name}-model-store`,
             {
@@ -316,6 +345,8 @@ export class TorchServe extends pulumi.ComponentResource {
                             annotations,
                             meshInjection: args.meshInjection,
                             modelStoreNeedsOwnership: args.modelStoreNeedsOwnership,
+                            serviceAccountName: serviceAccount.metadata.name,
+                            identity: args.identity,
                         }),
                     },
                 },

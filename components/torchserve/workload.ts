@@ -91,6 +91,10 @@ export interface PodTemplateOptions {
     meshInjection?: boolean;
     /** The store arrives root-owned and fsGroup is not applied: hand it to the server's user first. */
     modelStoreNeedsOwnership?: boolean;
+    /** The pods' ServiceAccount (carries the workload identity for object-store models). */
+    serviceAccountName?: pulumi.Input<string>;
+    /** Workload-identity pod labels and fetcher environment (TorchServeArgs.identity). */
+    identity?: { podLabels?: Record<string, string>; fetchEnv?: Record<string, pulumi.Input<string>> };
 }
 
 /**
@@ -119,10 +123,17 @@ export function prepareModelStoreContainer(s: TorchServeSpec, image: string): Co
 }
 
 /** The init container that fills the model store (see fetchModels.ts). */
-export function fetchModelsContainer(s: TorchServeSpec, image: string, meshInjection = false): Container {
+export function fetchModelsContainer(
+    s: TorchServeSpec,
+    image: string,
+    meshInjection = false,
+    env: Record<string, pulumi.Input<string>> = {},
+): Container {
+    const vars = Object.entries(env).map(([name, value]) => ({ name, value }));
     return {
         name: "fetch-models",
         image,
+        ...(vars.length > 0 ? { env: vars } : {}),
         command: [
             "python3",
             `${fetchMountDir}/${fetchScriptFile}`,
@@ -194,8 +205,13 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
     const s = o.spec;
     const gpu = s.nGpu > 0;
     return {
-        metadata: { labels: trackLabels(o.track), annotations: o.annotations },
+        // Identity labels first: they can never replace the labels Services select on.
+        metadata: { labels: { ...o.identity?.podLabels, ...trackLabels(o.track) }, annotations: o.annotations },
         spec: {
+            serviceAccountName: o.serviceAccountName,
+            // Workload identity needs no API token: EKS Pod Identity and the Azure webhook project
+            // their own audience-bound tokens; GKE's metadata server needs none.
+            automountServiceAccountToken: false,
             securityContext: {
                 runAsNonRoot: true,
                 runAsUser: modelServerUid,
@@ -210,7 +226,7 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
             terminationGracePeriodSeconds,
             initContainers: [
                 ...(o.modelStoreNeedsOwnership ? [prepareModelStoreContainer(s, o.image)] : []),
-                fetchModelsContainer(s, o.image, o.meshInjection),
+                fetchModelsContainer(s, o.image, o.meshInjection, o.identity?.fetchEnv),
             ],
             containers: [torchserveContainer(s, o.image)],
             volumes: [

@@ -1,0 +1,108 @@
+// Read access to the S3 objects TorchServe's models come from, through EKS Pod Identity: no keys
+// in the cluster, and the role can read exactly the named objects.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { allDependsOn, splitDependsOn } from "../cluster/options";
+
+/** One S3 object a model is read from. */
+export interface S3Object {
+    /** Bucket name. */
+    bucket: string;
+    /** Object key. */
+    key: string;
+}
+
+/**
+ * Trust policy of a role EKS Pod Identity hands to pods
+ * (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html): the EKS Pod Identity service
+ * principal may assume it and tag the session (the association's cluster/namespace/account tags).
+ */
+export function podIdentityTrustPolicy(): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "pods.eks.amazonaws.com" },
+                Action: ["sts:AssumeRole", "sts:TagSession"],
+            },
+        ],
+    });
+}
+
+/**
+ * The read policy: `s3:GetObject` on exactly the named objects (nothing listable, nothing else in
+ * the bucket), plus `kms:Decrypt` on the key SSE-KMS objects are encrypted with, only when used
+ * through S3 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html).
+ */
+export function modelReadPolicy(objects: S3Object[], kmsKeyArn?: string): string {
+    const arns = [...new Set(objects.map((o) => `arn:aws:s3:::${o.bucket}/${o.key}`))].sort();
+    const statements: object[] = [{ Sid: "ReadModels", Effect: "Allow", Action: "s3:GetObject", Resource: arns }];
+    if (kmsKeyArn) {
+        statements.push({
+            Sid: "DecryptModels",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: kmsKeyArn,
+            Condition: { StringLike: { "kms:ViaService": "s3.*.amazonaws.com" } },
+        });
+    }
+    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+export interface EksModelReaderArgs {
+    /** EKS cluster name (an output of the cluster, so the add-on and association wait for it). */
+    clusterName: pulumi.Input<string>;
+    /** Namespace of TorchServe's ServiceAccount. */
+    namespace: string;
+    /** TorchServe's ServiceAccount name. */
+    serviceAccount: string;
+    /** The S3 objects the models are read from. */
+    objects: S3Object[];
+    /** KMS key the objects are encrypted with (SSE-KMS); absent = S3-managed keys. */
+    kmsKeyArn?: string;
+    /** Tags on AWS resources. */
+    tags?: Record<string, string>;
+}
+
+/**
+ * An IAM role reading the model objects and the association that hands it to TorchServe's
+ * ServiceAccount. Pods need no annotation: EKS injects AWS_CONTAINER_CREDENTIALS_FULL_URI and the
+ * token file into pods of associated ServiceAccounts, and the eks-pod-identity-agent add-on (which
+ * EksCluster installs, EksCluster.podIdentityAgent) serves the credentials. `dependsOn` is what the
+ * association waits for: that add-on.
+ */
+export class EksModelReader extends pulumi.ComponentResource {
+    public readonly role: aws.iam.Role;
+    public readonly association: aws.eks.PodIdentityAssociation;
+
+    constructor(name: string, args: EksModelReaderArgs, opts?: pulumi.ComponentResourceOptions) {
+        const { own, dependsOn } = splitDependsOn(opts);
+        super("torchserve-platform:index:EksModelReader", name, {}, own);
+        const parent = { parent: this };
+        const tags = args.tags ?? {};
+        this.role = new aws.iam.Role(
+            name,
+            { assumeRolePolicy: podIdentityTrustPolicy(), description: "TorchServe reads its model archives", tags },
+            parent,
+        );
+        const policy = new aws.iam.RolePolicy(
+            name,
+            { role: this.role.name, policy: modelReadPolicy(args.objects, args.kmsKeyArn) },
+            parent,
+        );
+        this.association = new aws.eks.PodIdentityAssociation(
+            name,
+            {
+                clusterName: args.clusterName,
+                namespace: args.namespace,
+                serviceAccount: args.serviceAccount,
+                roleArn: this.role.arn,
+                tags,
+            },
+            // Pods started before the agent or the policy would fail their first fetch.
+            { ...parent, dependsOn: allDependsOn(dependsOn, [policy]) },
+        );
+        this.registerOutputs({ roleArn: this.role.arn });
+    }
+}

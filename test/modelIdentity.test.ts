@@ -1,0 +1,218 @@
+// The workload identity each cloud stack creates for object-store models, under mocks: exact policy
+// documents, role scopes and the ServiceAccount / pod wiring that hands it to TorchServe's pods.
+import { strict as assert } from "assert";
+import { Evaluation } from "../harness/evaluate";
+import { fakeAksOidcIssuer, fakeIdentityClientId, fakeIdentityPrincipalId } from "../harness/cloudComputed";
+import { fakeAzureSubscriptionId } from "../harness/cloudMocks";
+import { configFor, runProgram } from "../harness/program";
+import { modelReadPolicy } from "../components/eks/modelReader";
+import { trackLabels } from "../components/torchserve/workload";
+import { all, one } from "./support/match";
+
+const P = "torchserve-platform";
+const torchserveOf = (stack: string) => configFor(stack)[`${P}:torchserve`] as Record<string, unknown>;
+/** Cloud stacks require each archive's SHA-256 (stacks/config/security.ts). */
+const sha256 = "a".repeat(64);
+const withModels = (
+    stack: string,
+    models: { name: string; url: string; sha256: string }[],
+    extra: Record<string, unknown> = {},
+) => ({
+    torchserve: { ...torchserveOf(stack), models, ...extra },
+});
+
+describe("model identities (object-store URLs)", function () {
+    this.timeout(60000);
+    const runs: Record<string, Evaluation> = {};
+    before(async () => {
+        const kms = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        const cases: [string, string, Record<string, unknown>][] = [
+            [
+                "eks",
+                "eks",
+                withModels(
+                    "eks",
+                    [
+                        { name: "resnet", url: "s3://acme-models/resnet/v1/resnet.mar", sha256 },
+                        { name: "bert", url: "s3://acme-models/bert.mar", sha256 },
+                        { name: "public", url: "https://example.com/m.mar", sha256 },
+                    ],
+                    { kmsKeyArn: kms },
+                ),
+            ],
+            [
+                "gke",
+                "gke",
+                withModels("gke", [
+                    { name: "resnet", url: "gs://acme-models/resnet/v1/resnet.mar", sha256 },
+                    { name: "bert", url: "gs://acme-more/bert.mar", sha256 },
+                ]),
+            ],
+            [
+                "aks",
+                "aks",
+                withModels(
+                    "aks",
+                    [
+                        {
+                            name: "resnet",
+                            url: "https://acmemodels.blob.core.windows.net/models/resnet/v1/resnet.mar",
+                            sha256,
+                        },
+                    ],
+                    {
+                        storageResourceGroup: "models-rg",
+                    },
+                ),
+            ],
+            [
+                "existing",
+                "dev",
+                withModels("dev", [{ name: "resnet", url: "gs://acme-models/resnet.mar", sha256 }], {
+                    serviceAccount: {
+                        annotations: { "iam.gke.io/gcp-service-account": "reader@p.iam.gserviceaccount.com" },
+                        podLabels: { team: "ml" },
+                    },
+                }),
+            ],
+        ];
+        for (const [key, stack, override] of cases) runs[key] = await runProgram({ stack, override, preview: false });
+    });
+
+    const serviceAccount = (ev: Evaluation) => one(ev, "ServiceAccount", "torchserve").inputs;
+    const podSpec = (ev: Evaluation) => one(ev, "Deployment", "torchserve").inputs.spec.template;
+
+    it("EKS: a role only EKS Pod Identity assumes, associated with TorchServe's ServiceAccount once the cluster's agent add-on exists", () => {
+        const ev = runs.eks;
+        const agent = all(ev, "aws:eks/addon:Addon").filter((a) => a.inputs.addonName === "eks-pod-identity-agent");
+        assert.equal(agent.length, 1, "one agent add-on per cluster (EksCluster's)");
+        const role = one(ev, "aws:iam/role:Role", "torchserve-models").inputs;
+        assert.deepEqual(JSON.parse(role.assumeRolePolicy), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "pods.eks.amazonaws.com" },
+                    Action: ["sts:AssumeRole", "sts:TagSession"],
+                },
+            ],
+        });
+        const association = one(
+            ev,
+            "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+            "torchserve-models",
+        ).inputs;
+        assert.equal(association.namespace, "torchserve");
+        assert.equal(association.serviceAccount, "torchserve");
+        assert.equal(association.clusterName, "torchserve-eks");
+        assert.ok(
+            one(ev, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "torchserve-models").dependencies.includes(
+                agent[0].urn,
+            ),
+        );
+    });
+
+    it("EKS: s3:GetObject on exactly the named objects, kms:Decrypt on the configured key through S3 only", () => {
+        const policy = one(runs.eks, "aws:iam/rolePolicy:RolePolicy", "torchserve-models").inputs.policy;
+        assert.deepEqual(JSON.parse(policy), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "ReadModels",
+                    Effect: "Allow",
+                    Action: "s3:GetObject",
+                    Resource: ["arn:aws:s3:::acme-models/bert.mar", "arn:aws:s3:::acme-models/resnet/v1/resnet.mar"],
+                },
+                {
+                    Sid: "DecryptModels",
+                    Effect: "Allow",
+                    Action: "kms:Decrypt",
+                    Resource: "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                    Condition: { StringLike: { "kms:ViaService": "s3.*.amazonaws.com" } },
+                },
+            ],
+        });
+        // Without a KMS key, no kms statement; a broken policy (another bucket) is told apart.
+        assert.deepEqual(JSON.parse(modelReadPolicy([{ bucket: "b", key: "k" }])).Statement, [
+            { Sid: "ReadModels", Effect: "Allow", Action: "s3:GetObject", Resource: ["arn:aws:s3:::b/k"] },
+        ]);
+        assert.notDeepEqual(JSON.parse(policy), JSON.parse(modelReadPolicy([{ bucket: "other", key: "bert.mar" }])));
+    });
+
+    it("EKS: the fetcher signs for the stack's region", () => {
+        const fetch = podSpec(runs.eks).spec.initContainers.find((c: { name: string }) => c.name === "fetch-models");
+        assert.deepEqual(fetch.env, [{ name: "AWS_REGION", value: "us-west-2" }]);
+    });
+
+    it("GKE: a Google service account with storage.objectViewer on each bucket, usable by TorchServe's ServiceAccount only", () => {
+        const ev = runs.gke;
+        const account = one(ev, "gcp:serviceaccount/account:Account", "torchserve-models").inputs;
+        assert.match(account.accountId, /^torchserve-models-[0-9a-f]{8}$/);
+        const grants = all(ev, "gcp:storage/bucketIAMMember:BucketIAMMember").map((r) => r.inputs);
+        const email = `${account.accountId}@${account.project}.iam.gserviceaccount.com`;
+        assert.deepEqual(
+            grants.map((g) => [g.bucket, g.role, g.member]),
+            [
+                ["acme-models", "roles/storage.objectViewer", `serviceAccount:${email}`],
+                ["acme-more", "roles/storage.objectViewer", `serviceAccount:${email}`],
+            ],
+        );
+        const wi = one(ev, "gcp:serviceaccount/iAMMember:IAMMember", "torchserve-models-workload-identity").inputs;
+        assert.equal(wi.role, "roles/iam.workloadIdentityUser");
+        assert.equal(
+            wi.member,
+            "serviceAccount:my-gcp-project.svc.id.goog[torchserve/torchserve]".replace(
+                "my-gcp-project",
+                account.project,
+            ),
+        );
+        assert.deepEqual(serviceAccount(ev).metadata.annotations, { "iam.gke.io/gcp-service-account": email });
+    });
+
+    it("AKS: a user-assigned identity, federated for TorchServe's ServiceAccount, Storage Blob Data Reader on the container only", () => {
+        const ev = runs.aks;
+        const credential = one(
+            ev,
+            "azure-native:managedidentity:FederatedIdentityCredential",
+            "torchserve-models",
+        ).inputs;
+        assert.equal(credential.subject, "system:serviceaccount:torchserve:torchserve");
+        assert.deepEqual(credential.audiences, ["api://AzureADTokenExchange"]);
+        const assignment = one(
+            ev,
+            "azure-native:authorization:RoleAssignment",
+            "torchserve-models-acmemodels-models",
+        ).inputs;
+        assert.equal(
+            assignment.scope,
+            `/subscriptions/${fakeAzureSubscriptionId}/resourceGroups/models-rg/providers/Microsoft.Storage/storageAccounts/acmemodels/blobServices/default/containers/models`,
+        );
+        assert.equal(
+            assignment.roleDefinitionId,
+            `/subscriptions/${fakeAzureSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1`,
+        );
+        assert.equal(assignment.principalType, "ServicePrincipal");
+        assert.equal(credential.issuer, fakeAksOidcIssuer);
+        assert.equal(assignment.principalId, fakeIdentityPrincipalId);
+        assert.deepEqual(serviceAccount(ev).metadata.annotations, {
+            "azure.workload.identity/client-id": fakeIdentityClientId,
+        });
+        assert.equal(podSpec(ev).metadata.labels["azure.workload.identity/use"], "true");
+    });
+
+    it("existing: the configured annotations and pod labels; the ServiceAccount mounts no API token", () => {
+        const ev = runs.existing;
+        assert.deepEqual(serviceAccount(ev).metadata.annotations, {
+            "iam.gke.io/gcp-service-account": "reader@p.iam.gserviceaccount.com",
+        });
+        assert.equal(serviceAccount(ev).automountServiceAccountToken, false);
+        const pod = podSpec(ev);
+        assert.equal(pod.metadata.labels.team, "ml");
+        assert.equal(pod.spec.serviceAccountName, "torchserve");
+        assert.equal(pod.spec.automountServiceAccountToken, false);
+        assert.deepEqual(pod.metadata.labels, { team: "ml", ...trackLabels("stable") });
+        // No cloud identity is created on an adopted cluster.
+        assert.deepEqual(all(ev, "aws:iam/role:Role"), []);
+        assert.deepEqual(all(ev, "gcp:serviceaccount/account:Account"), []);
+    });
+});
