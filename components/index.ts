@@ -5,12 +5,18 @@
 // stack loads only its own cloud's SDK.
 export { AksCluster } from "./aks";
 export type { AksClusterArgs } from "./aks";
+export { AksModelReader } from "./aks/modelReader";
+export type { AksModelReaderArgs } from "./aks/modelReader";
 export { NvidiaDevicePlugin } from "./devicePlugin";
 export type { NvidiaDevicePluginArgs } from "./devicePlugin";
 export { EksCluster } from "./eks";
 export type { EksClusterArgs } from "./eks";
+export { EksModelReader } from "./eks/modelReader";
+export type { EksModelReaderArgs } from "./eks/modelReader";
 export { GkeCluster } from "./gke";
 export type { GkeClusterArgs } from "./gke";
+export { GkeModelReader } from "./gke/modelReader";
+export type { GkeModelReaderArgs } from "./gke/modelReader";
 export { InferenceRoutes, IstioMesh } from "./mesh";
 export type { InferenceRoutesArgs, IstioMeshArgs } from "./mesh";
 export { Autoscaling, Grafana, Monitoring } from "./monitoring";

@@ -24,6 +24,9 @@ const components: Record<string, string[]> = {
     IstioMesh: ["istio"],
     InferenceRoutes: ["istio"],
     NvidiaDevicePlugin: ["placement"],
+    EksModelReader: ["clusterName", "namespace", "serviceAccount", "objects"],
+    GkeModelReader: ["project", "accountId", "namespace", "serviceAccount", "buckets"],
+    AksModelReader: ["oidcIssuerUrl", "storageResourceGroup", "namespace", "serviceAccount", "containers"],
 };
 
 const report: Promise<PackageReport> = new Promise((resolve, reject) => {
