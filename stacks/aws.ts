@@ -30,7 +30,7 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
 export function eksModelIdentity(settings: Settings, eks: EksCluster, region: string): WorkloadIdentity | undefined {
     const objects = objectLocations(settings.torchserve.models.map((m) => m.url)).filter((l) => l.store === "s3");
     if (objects.length === 0) return undefined;
-    new EksModelReader(
+    const reader = new EksModelReader(
         "torchserve-models",
         {
             clusterName: eks.clusterName,
@@ -43,7 +43,8 @@ export function eksModelIdentity(settings: Settings, eks: EksCluster, region: st
         { dependsOn: [eks.podIdentityAgent] },
     );
     // The association needs no ServiceAccount annotation; the fetcher signs for the stack's region.
-    return { fetchEnv: { AWS_REGION: region } };
+    // As an output of the association, so pods start only once the webhook will inject credentials.
+    return { fetchEnv: { AWS_REGION: reader.association.id.apply(() => region) } };
 }
 
 export function createCluster(settings: Settings): CloudCluster {

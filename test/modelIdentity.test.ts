@@ -139,9 +139,20 @@ describe("model identities (object-store URLs)", function () {
         assert.notDeepEqual(JSON.parse(policy), JSON.parse(modelReadPolicy([{ bucket: "other", key: "bert.mar" }])));
     });
 
-    it("EKS: the fetcher signs for the stack's region", () => {
+    it("every cloud: the fetcher's pods wait for the identity (association, or grants and federation)", () => {
         const fetch = podSpec(runs.eks).spec.initContainers.find((c: { name: string }) => c.name === "fetch-models");
         assert.deepEqual(fetch.env, [{ name: "AWS_REGION", value: "us-west-2" }]);
+        const waits = (ev: Evaluation, type: string, name: string) => {
+            const target = one(ev, type, name).urn;
+            const deployment = one(ev, "Deployment", "torchserve");
+            const sa = one(ev, "ServiceAccount", "torchserve");
+            return deployment.dependencies.includes(target) || sa.dependencies.includes(target);
+        };
+        assert.ok(waits(runs.eks, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "torchserve-models"));
+        assert.ok(waits(runs.gke, "gcp:serviceaccount/iAMMember:IAMMember", "torchserve-models-workload-identity"));
+        assert.ok(waits(runs.gke, "gcp:storage/bucketIAMMember:BucketIAMMember", "torchserve-models-acme-more"));
+        assert.ok(waits(runs.aks, "azure-native:authorization:RoleAssignment", "torchserve-models-acmemodels-models"));
+        assert.ok(waits(runs.aks, "azure-native:managedidentity:FederatedIdentityCredential", "torchserve-models"));
     });
 
     it("GKE: a Google service account with storage.objectViewer on each bucket, usable by TorchServe's ServiceAccount only", () => {
