@@ -213,8 +213,11 @@ describe("config: valid stacks", () => {
     });
 });
 
+/** A SHA-256, which cloud stacks require of every model (stacks/config/security.ts). */
+const hash = "a".repeat(64);
+
 describe("config: object-store model URLs", () => {
-    const model = (url: string) => ({ name: "m", url });
+    const model = (url: string) => ({ name: "m", url, sha256: hash });
     it("accepts each cloud's own object URL", () => {
         const cases: [RawStackConfig, string][] = [
             [
@@ -475,7 +478,9 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
     ],
     [
         "gs:// model on aws",
-        aws({ torchserve: { ...gpuTorchserve, models: [{ name: "bert", url: "gs://models/bert.mar" }] } }),
+        aws({
+            torchserve: { ...gpuTorchserve, models: [{ name: "bert", url: "gs://models/bert.mar", sha256: hash }] },
+        }),
         `${P}:torchserve.models[0].url`,
         `model "bert" is a Cloud Storage object, read with Google Cloud's workload identity, but this stack's cloud is aws: use s3://`,
     ],
@@ -485,7 +490,7 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
             torchserve: {
                 ...gpuTorchserve,
                 persistenceSize: "1Ti",
-                models: [{ name: "bert", url: "s3://models/bert.mar" }],
+                models: [{ name: "bert", url: "s3://models/bert.mar", sha256: hash }],
             },
         }),
         `${P}:torchserve.models[0].url`,
@@ -496,7 +501,7 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         aws({
             torchserve: {
                 ...gpuTorchserve,
-                models: [{ name: "bert", url: "https://acct.blob.core.windows.net/models/bert.mar" }],
+                models: [{ name: "bert", url: "https://acct.blob.core.windows.net/models/bert.mar", sha256: hash }],
             },
         }),
         `${P}:torchserve.models[0].url`,
@@ -504,19 +509,19 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
     ],
     [
         "S3 bucket with capitals",
-        aws({ torchserve: { ...gpuTorchserve, models: [{ name: "m", url: "s3://My-Models/m.mar" }] } }),
+        aws({ torchserve: { ...gpuTorchserve, models: [{ name: "m", url: "s3://My-Models/m.mar", sha256: hash }] } }),
         `${P}:torchserve.models[0].url`,
         "S3 bucket names use lowercase letters",
     ],
     [
         "S3 bucket with a reserved prefix",
-        aws({ torchserve: { ...gpuTorchserve, models: [{ name: "m", url: "s3://xn--models/m.mar" }] } }),
+        aws({ torchserve: { ...gpuTorchserve, models: [{ name: "m", url: "s3://xn--models/m.mar", sha256: hash }] } }),
         `${P}:torchserve.models[0].url`,
         "reserved prefix xn--",
     ],
     [
         "S3 bucket without a key",
-        aws({ torchserve: { ...gpuTorchserve, models: [{ name: "m", url: "s3://models" }] } }),
+        aws({ torchserve: { ...gpuTorchserve, models: [{ name: "m", url: "s3://models", sha256: hash }] } }),
         `${P}:torchserve.models[0].url`,
         "names no object",
     ],
@@ -526,7 +531,7 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
             torchserve: {
                 ...gpuTorchserve,
                 persistenceSize: "1Ti",
-                models: [{ name: "m", url: "gs://goog-models/m.mar" }],
+                models: [{ name: "m", url: "gs://goog-models/m.mar", sha256: hash }],
             },
         }),
         `${P}:torchserve.models[0].url`,
@@ -538,7 +543,7 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
             torchserve: {
                 ...gpuTorchserve,
                 persistenceSize: "1Ti",
-                models: [{ name: "m", url: "gs://my-g00gle-models/m.mar" }],
+                models: [{ name: "m", url: "gs://my-g00gle-models/m.mar", sha256: hash }],
             },
         }),
         `${P}:torchserve.models[0].url`,
@@ -550,7 +555,7 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
             torchserve: {
                 ...gpuTorchserve,
                 storageResourceGroup: "models-rg",
-                models: [{ name: "m", url: "https://my-acct.blob.core.windows.net/models/m.mar" }],
+                models: [{ name: "m", url: "https://my-acct.blob.core.windows.net/models/m.mar", sha256: hash }],
             },
         }),
         `${P}:torchserve.models[0].url`,
@@ -562,7 +567,7 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
             torchserve: {
                 ...gpuTorchserve,
                 storageResourceGroup: "models-rg",
-                models: [{ name: "m", url: "https://acct.blob.core.windows.net/my--models/m.mar" }],
+                models: [{ name: "m", url: "https://acct.blob.core.windows.net/my--models/m.mar", sha256: hash }],
             },
         }),
         `${P}:torchserve.models[0].url`,
@@ -573,7 +578,7 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         azure({
             torchserve: {
                 ...gpuTorchserve,
-                models: [{ name: "m", url: "https://acct.blob.core.windows.net/models/m.mar" }],
+                models: [{ name: "m", url: "https://acct.blob.core.windows.net/models/m.mar", sha256: hash }],
             },
         }),
         `${P}:torchserve.storageResourceGroup`,
