@@ -77,8 +77,6 @@ export function cloudComputed(args: MockResourceArgs): Record<string, any> | und
         case "gcp:compute/network:Network":
         case "gcp:compute/router:Router":
             return { name: i.name ?? autoName(args.name) };
-        case "gcp:serviceaccount/account:Account":
-            return { email: `${i.accountId}@${i.project}.iam.gserviceaccount.com` };
         case "gcp:container/cluster:Cluster":
             return { endpoint: fakeGkeEndpoint, masterAuth: { clusterCaCertificate: fakeGkeCaCertificate } };
         default:
