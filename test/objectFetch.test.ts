@@ -202,7 +202,8 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
     let blobEndpoint: string;
     let fake: http.Server;
     let fakeBase: string;
-    const state = { gcsToken: "reader-token" };
+    let stranger: http.Server;
+    let strangerBase: string;
 
     before(async () => {
         root = fs.mkdtempSync(path.join(os.tmpdir(), "ts-objfetch-"));
@@ -291,8 +292,16 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
             s3 = server;
             return port as number;
         })();
-        fake = fakes(state);
-        const [azPort, s3Port, fakePort] = await Promise.all([startAzurite, startS3, listen(fake)]);
+        fake = fakes({ gcsToken: "reader-token" });
+        // A second metadata server, whose Google service account may read no bucket.
+        stranger = fakes({ gcsToken: "stranger-token" });
+        const [azPort, s3Port, fakePort, strangerPort] = await Promise.all([
+            startAzurite,
+            startS3,
+            listen(fake),
+            listen(stranger),
+        ]);
+        strangerBase = `127.0.0.1:${strangerPort}`;
         s3Endpoint = `http://127.0.0.1:${s3Port}`;
         blobEndpoint = `https://127.0.0.1:${azPort}`;
         fakeBase = `127.0.0.1:${fakePort}`;
@@ -331,20 +340,22 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
     after(async () => {
         azurite?.kill();
         fake?.close();
+        stranger?.close();
         await s3?.close();
         fs.rmSync(root, { recursive: true, force: true });
     });
 
-    let store: string;
-    beforeEach(() => {
-        store = fs.mkdtempSync(path.join(root, "store-"));
-        state.gcsToken = "reader-token";
-    });
+    interface Run extends RunResult {
+        /** The model store the run filled. */
+        store: string;
+    }
 
+    /** Runs the fetcher with its own model store (so runs can overlap). */
     function run(
         models: { name: string; url: string; sha256?: string }[],
         env: Record<string, string>,
-    ): Promise<RunResult> {
+        store = fs.mkdtempSync(path.join(root, "store-")),
+    ): Promise<Run> {
         const list = path.join(store, `models-${Math.random().toString(36).slice(2)}.json`);
         fs.writeFileSync(list, JSON.stringify(models));
         const childEnv: Record<string, string | undefined> = {
@@ -362,7 +373,7 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
                 [script, list, path.join(store, "model-store")],
                 { env: childEnv, timeout: 20000 },
                 (err, stdout, stderr) =>
-                    resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+                    resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr, store }),
             );
         });
     }
@@ -381,7 +392,8 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
         AWS_ENDPOINT_URL_STS: `http://${fakeBase}`,
         AWS_ENDPOINT_URL_S3: s3Endpoint,
     });
-    const gke = () => ({ GCE_METADATA_HOST: fakeBase, STORAGE_EMULATOR_HOST: `http://${fakeBase}` });
+    // The metadata server of `base` hands out its own token; the JSON API is the first fake's.
+    const gke = (base = fakeBase) => ({ GCE_METADATA_HOST: base, STORAGE_EMULATOR_HOST: `http://${fakeBase}` });
     const aks = (token = "federated") => ({
         AZURE_CLIENT_ID: azureClient,
         AZURE_TENANT_ID: tenant,
@@ -393,24 +405,15 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
     const s3Url = "s3://models/resnet/v1/m.mar";
     const gsUrl = "gs://models/resnet/v1/m.mar";
     const blobUrl = `https://${azuriteAccount}.blob.core.windows.net/models/resnet/v1/m.mar`;
-    const stored = () => fs.readFileSync(path.join(store, "model-store", "m.mar"));
+    const stored = (r: Run, name = "m") => fs.readFileSync(path.join(r.store, "model-store", `${name}.mar`));
     const oneLine = (r: RunResult) => {
         const lines = r.stderr.trim().split("\n");
         assert.equal(lines.length, 1, r.stderr);
         return lines[0];
     };
-
-    /**
-     * One run per identity: a good object (with its sha256), a missing one and one with a wrong
-     * sha256 side by side, so each cloud's three outcomes cost one fetcher start.
-     */
-    async function successMissingWrongChecksum(
-        url: string,
-        missing: string,
-        notFound: string,
-        env: Record<string, string>,
-    ) {
-        const r = await run(
+    /** A good object (with its sha256), a missing one and a wrong sha256 side by side: one fetcher start. */
+    const threeOutcomes = (url: string, missing: string, env: Record<string, string>) =>
+        run(
             [
                 { name: "good", url, sha256: archiveSha },
                 { name: "missing", url: missing },
@@ -418,31 +421,60 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
             ],
             env,
         );
+    function assertThreeOutcomes(r: Run, url: string, missing: string, notFound: string) {
         assert.equal(r.code, 1);
-        assert.deepEqual(fs.readFileSync(path.join(store, "model-store", "good.mar")), archive);
+        assert.deepEqual(stored(r, "good"), archive);
         assert.deepEqual(r.stderr.trim().split("\n"), [
             `model missing: not found (HTTP 404 ${notFound}) (${missing})`,
             `model tampered: sha256 mismatch: expected ${"0".repeat(64)}, got ${archiveSha} (${url})`,
         ]);
-        assert.deepEqual(fs.readdirSync(path.join(store, "model-store")).sort(), [".good.mar.source", "good.mar"]);
+        assert.deepEqual(fs.readdirSync(path.join(r.store, "model-store")).sort(), [".good.mar.source", "good.mar"]);
     }
+
+    /**
+     * Every fetcher run starts as soon as the servers are up, side by side (each with its own store),
+     * and each test awaits its own: the file costs about as long as its slowest run.
+     */
+    const scenarios = {
+        s3: () => threeOutcomes(s3Url, "s3://models/resnet/v2/m.mar", podIdentity()),
+        irsaTwice: async () => {
+            const first = await run([{ name: "m", url: s3Url }], irsa());
+            return [first, await run([{ name: "m", url: s3Url }], {}, first.store)];
+        },
+        s3UnknownKey: () => run([{ name: "m", url: s3Url }], podIdentity("unknown-key")),
+        s3BadPod: () => run([{ name: "m", url: s3Url }], podIdentity("bad-pod")),
+        s3IrsaExpired: () => run([{ name: "m", url: s3Url }], irsa("irsa-expired")),
+        s3NoIdentity: () => run([{ name: "m", url: s3Url }], { AWS_ENDPOINT_URL_S3: s3Endpoint }),
+        blob: () => threeOutcomes(blobUrl, blobUrl.replace("v1", "v2"), aks()),
+        blobOtherAccount: () => run([{ name: "m", url: blobUrl }], aks("other-account")),
+        blobStale: () => run([{ name: "m", url: blobUrl }], aks("stale")),
+        blobExpiredFederated: () => run([{ name: "m", url: blobUrl }], aks("expired-federated")),
+        gcs: () => threeOutcomes(gsUrl, "gs://models/nope.mar", gke()),
+        gcsStranger: () => run([{ name: "m", url: gsUrl }], gke(strangerBase)),
+    };
+    type Scenarios = typeof scenarios;
+    const started: { [K in keyof Scenarios]?: ReturnType<Scenarios[K]> } = {};
+    before(() => {
+        for (const k of Object.keys(scenarios) as (keyof Scenarios)[])
+            (started as Record<string, unknown>)[k] = scenarios[k]();
+    });
+    const result = <K extends keyof Scenarios>(k: K) => started[k]! as ReturnType<Scenarios[K]>;
 
     describe("S3 (s3rver)", () => {
         it("EKS Pod Identity: downloads and checks the sha256; a missing object and a wrong checksum get one line each", async () => {
-            await successMissingWrongChecksum(s3Url, "s3://models/resnet/v2/m.mar", "NoSuchKey", podIdentity());
+            assertThreeOutcomes(await result("s3"), s3Url, "s3://models/resnet/v2/m.mar", "NoSuchKey");
         });
 
         it("IRSA (AssumeRoleWithWebIdentity): downloads; present and unchanged on the next run", async () => {
-            const r = await run([{ name: "m", url: s3Url }], irsa());
+            const [r, again] = await result("irsaTwice");
             assert.equal(r.code, 0, r.stderr);
-            assert.deepEqual(stored(), archive);
-            const again = await run([{ name: "m", url: s3Url }], {});
+            assert.deepEqual(stored(r), archive);
             assert.equal(again.code, 0, again.stderr);
             assert.match(again.stdout, /model m: present/);
         });
 
         it("credentials S3 does not know: one line, access denied", async () => {
-            const r = await run([{ name: "m", url: s3Url }], podIdentity("unknown-key"));
+            const r = await result("s3UnknownKey");
             assert.equal(r.code, 1);
             assert.match(
                 oneLine(r),
@@ -451,61 +483,61 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
         });
 
         it("refused or expired identity tokens, or none: one line each naming the identity", async () => {
-            const cases: [Record<string, string>, string][] = [
+            const cases: [Run, string][] = [
                 [
-                    podIdentity("bad-pod"),
+                    await result("s3BadPod"),
                     `model m: EKS Pod Identity credentials: refused (HTTP 401 invalid token) (${s3Url})`,
                 ],
                 [
-                    irsa("irsa-expired"),
+                    await result("s3IrsaExpired"),
                     `model m: IRSA AssumeRoleWithWebIdentity: identity token expired (HTTP 400 ExpiredTokenException) (${s3Url})`,
                 ],
                 [
-                    { AWS_ENDPOINT_URL_S3: s3Endpoint },
+                    await result("s3NoIdentity"),
                     `model m: no AWS workload identity in the pod (neither EKS Pod Identity nor IRSA variables are set) (${s3Url})`,
                 ],
             ];
-            const results = await Promise.all(cases.map(([env]) => run([{ name: "m", url: s3Url }], env)));
-            results.forEach((r, i) => {
+            for (const [r, line] of cases) {
                 assert.equal(r.code, 1);
-                assert.equal(oneLine(r), cases[i][1]);
-            });
+                assert.equal(oneLine(r), line);
+            }
         });
     });
 
     describe("Azure Blob (Azurite, OAuth)", () => {
         it("an Entra token exchanged for the federated token: downloads; missing blob and wrong checksum get one line each", async () => {
-            await successMissingWrongChecksum(blobUrl, blobUrl.replace("v1", "v2"), "BlobNotFound", aks());
+            assertThreeOutcomes(await result("blob"), blobUrl, blobUrl.replace("v1", "v2"), "BlobNotFound");
         });
 
         it("denied, expired access token, expired federated token: one line each", async () => {
-            const cases: [string, string][] = [
+            const cases: [Run, string][] = [
                 [
-                    "other-account",
+                    await result("blobOtherAccount"),
                     `model m: access denied (HTTP 403 AuthenticationFailed): the pod's identity may not read this object (${blobUrl})`,
                 ],
-                ["stale", `model m: access denied: token expired (HTTP 403 AuthenticationFailed) (${blobUrl})`],
                 [
-                    "expired-federated",
+                    await result("blobStale"),
+                    `model m: access denied: token expired (HTTP 403 AuthenticationFailed) (${blobUrl})`,
+                ],
+                [
+                    await result("blobExpiredFederated"),
                     `model m: Entra token exchange: identity token expired (HTTP 400 invalid_client) (${blobUrl})`,
                 ],
             ];
-            const results = await Promise.all(cases.map(([token]) => run([{ name: "m", url: blobUrl }], aks(token))));
-            results.forEach((r, i) => {
+            for (const [r, line] of cases) {
                 assert.equal(r.code, 1);
-                assert.equal(oneLine(r), cases[i][1]);
-            });
+                assert.equal(oneLine(r), line);
+            }
         });
     });
 
     describe("Cloud Storage (fake JSON API)", () => {
         it("the metadata server's token: downloads; missing object and wrong checksum get one line each", async () => {
-            await successMissingWrongChecksum(gsUrl, "gs://models/nope.mar", "notFound", gke());
+            assertThreeOutcomes(await result("gcs"), gsUrl, "gs://models/nope.mar", "notFound");
         });
 
         it("an account without access to the bucket: one line, access denied", async () => {
-            state.gcsToken = "stranger-token";
-            const r = await run([{ name: "m", url: gsUrl }], gke());
+            const r = await result("gcsStranger");
             assert.equal(r.code, 1);
             assert.equal(
                 oneLine(r),
