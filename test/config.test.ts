@@ -133,6 +133,36 @@ describe("config: valid stacks", () => {
         assert.strictEqual(settings.istio.enabled, false);
     });
 
+    it("logs by default: the cloud's sink on cloud stacks, Loki on existing; true/false accepted", () => {
+        for (const [config, backend] of [
+            [aws(), "cloud"],
+            [azure(), "cloud"],
+            [gcp(), "cloud"],
+            [existing({}), "loki"],
+        ] as const) {
+            const { logging } = parseStackConfig(config).settings;
+            assert.deepStrictEqual(
+                [logging.enabled, logging.backend, logging.retentionDays],
+                [true, backend, 30],
+                config.values.cloud as string,
+            );
+        }
+        assert.strictEqual(parseStackConfig(aws({ logging: false })).settings.logging.enabled, false);
+        assert.strictEqual(parseStackConfig(existing({}, { logging: true })).settings.logging.backend, "loki");
+        const loki = parseStackConfig(
+            aws({ logging: { enabled: true, backend: "loki", retentionDays: 10, storageSize: "20Gi" } }),
+        ).settings.logging;
+        assert.deepStrictEqual([loki.backend, loki.retentionDays, loki.storageSize], ["loki", 10, "20Gi"]);
+        assert.strictEqual(
+            parseStackConfig(azure({ logging: { enabled: true, retentionDays: 90 } })).settings.logging.retentionDays,
+            90,
+        );
+        assert.strictEqual(
+            parseStackConfig(aws({ logging: { enabled: true, retentionDays: 14 } })).settings.logging.retentionDays,
+            14,
+        );
+    });
+
     it("takes GPUs per node from the instance type", () => {
         const { settings } = parseStackConfig(
             aws({ gpuNodePool: { instanceType: "g5.12xlarge" }, torchserve: { ...gpuTorchserve, nGpu: 4 } }),
@@ -911,6 +941,60 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         existing({}, { istio: { enabled: true, jwt: { issuer: "https://issuer" } } }),
         `${P}:istio.jwt.jwksUri`,
         "required",
+    ],
+    [
+        "logging backend unknown",
+        existing({}, { logging: { enabled: true, backend: "efk" } }),
+        `${P}:logging.backend`,
+        "loki",
+    ],
+    [
+        "logging to a cloud sink on an existing cluster",
+        existing({}, { logging: { enabled: true, backend: "cloud" } }),
+        `${P}:logging.backend`,
+        "loki",
+    ],
+    [
+        "CloudWatch retention not one it offers",
+        aws({ logging: { enabled: true, retentionDays: 10 } }),
+        `${P}:logging.retentionDays`,
+        "CloudWatch",
+    ],
+    [
+        "Log Analytics retention below 30 days",
+        azure({ logging: { enabled: true, retentionDays: 7 } }),
+        `${P}:logging.retentionDays`,
+        "30 to 730",
+    ],
+    [
+        "Cloud Logging retention (the project's bucket)",
+        gcp({ logging: { enabled: true, retentionDays: 90 } }),
+        `${P}:logging.retentionDays`,
+        "_Default",
+    ],
+    [
+        "logging retention not a whole number of days",
+        existing({}, { logging: { enabled: true, retentionDays: 1.5 } }),
+        `${P}:logging.retentionDays`,
+        "integer",
+    ],
+    [
+        "Loki volume size on the cloud backend",
+        aws({ logging: { enabled: true, storageSize: "20Gi" } }),
+        `${P}:logging.storageSize`,
+        "loki",
+    ],
+    [
+        "Loki volume size malformed",
+        existing({}, { logging: { enabled: true, storageSize: "lots" } }),
+        `${P}:logging.storageSize`,
+        "quantity",
+    ],
+    [
+        "logging key misspelt",
+        existing({}, { logging: { enabled: true, retention: 7 } }),
+        `${P}:logging.retention`,
+        "retentionDays",
     ],
 ];
 

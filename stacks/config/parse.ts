@@ -6,6 +6,7 @@ import { ConfigError, didYouMean, Problems, show } from "./problems";
 import { RawStackConfig } from "./read";
 import { readAutoscaling, readGrafana, readIstio, readPrometheus } from "./sections/addons";
 import { warnNetworkPolicyUnchecked } from "./sections/apiAccess";
+import { readLogging } from "./sections/logging";
 import { readCloud, readCluster, readGpuNodePool, readLocation } from "./sections/cluster";
 import { readTorchServe, seedAliases, torchserveKeys } from "./sections/torchserve";
 import { checkSecurity } from "./security";
@@ -22,6 +23,7 @@ export const topLevelKeys = [
     "grafana",
     "autoscaling",
     "istio",
+    "logging",
 ] as const;
 
 /**
@@ -104,6 +106,7 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         grafana: readGrafana(problems, key("grafana"), v.grafana),
         autoscaling: readAutoscaling(problems, key("autoscaling"), v.autoscaling),
         istio: readIstio(problems, key("istio"), v.istio),
+        logging: readLogging(problems, key("logging"), v.logging, cloud),
     };
     if (cloud) {
         checkCombinations(settings, problems, raw.project);

@@ -4,6 +4,7 @@
 // whether an add-on is installed at all.
 import { ServiceType } from "../../components/cluster/kubernetes";
 import type { GpuNodePoolSpec, SystemNodePoolSpec } from "../../components/cluster/nodePool";
+import { LoggingBackend, LokiSpec } from "../../components/logging/spec";
 import { IstioSpec } from "../../components/mesh/spec";
 import { AutoscalingSpec, GrafanaSpec, PrometheusSpec } from "../../components/monitoring/spec";
 import { CanarySpec, ModelSpec, TorchServeSpec } from "../../components/torchserve/spec";
@@ -91,6 +92,15 @@ export interface IstioSettings extends IstioSpec {
     enabled: boolean;
 }
 
+/**
+ * The `logging` section: whether and where logs go. `retentionDays` applies to the backend chosen;
+ * `storageSize` and `namespace` to Loki only.
+ */
+export interface LoggingSettings extends LokiSpec {
+    enabled: boolean;
+    backend: LoggingBackend;
+}
+
 export interface Settings {
     project: string;
     stack: string;
@@ -104,4 +114,5 @@ export interface Settings {
     grafana: GrafanaSettings;
     autoscaling: AutoscalingSettings;
     istio: IstioSettings;
+    logging: LoggingSettings;
 }
