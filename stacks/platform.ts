@@ -7,6 +7,7 @@ import { servingEndpoints, TorchServe, WorkloadIdentity } from "../components/to
 import { gpuPodCapacity } from "./config/capacity";
 import { Settings } from "./config/settings";
 import { createInferenceRoutes, createMesh } from "./addons/mesh";
+import { createLogging } from "./addons/logging";
 import { createMonitoringStack } from "./addons/monitoring";
 
 /** Outputs the cloud-neutral platform adds to the stack. */
@@ -80,7 +81,14 @@ export function createPlatform(
         torchServeReady: [torchserve.namespaceResource],
     });
     // Prometheus, Grafana and the DCGM exporter wait for the cluster only; the HPA waits for TorchServe.
-    const monitoring = createMonitoringStack({ settings, cluster, serving, torchServe: torchserve });
+    const loki = createLogging(settings.logging, cluster, serving);
+    const monitoring = createMonitoringStack({
+        settings,
+        cluster,
+        serving,
+        torchServe: torchserve,
+        lokiUrl: loki?.url,
+    });
 
     return {
         ...(mesh ? { ingressUrl: mesh.ingressUrl } : {}),

@@ -26,6 +26,8 @@ function everyAddOn(stack: string): Record<string, unknown> {
         prometheus: true,
         grafana: true,
         autoscaling: true,
+        // Loki and its shipper on every stack (cloud stacks log to the cloud by default).
+        logging: { enabled: true, backend: "loki" },
         istio: {
             enabled: true,
             strictMtls: true,
@@ -59,6 +61,9 @@ function expectations(s: RenderedStack): SchedulingExpectations {
                 p.object.metadata.labels?.["app.kubernetes.io/name"] === "prometheus-node-exporter"
             ) {
                 return { pool: () => true, because: "node metrics come from every node" };
+            }
+            if (chart === "alloy" && p.object.kind === "DaemonSet") {
+                return { pool: () => true, because: "every node's container logs are shipped" };
             }
             return undefined;
         },
@@ -131,6 +136,9 @@ describe("Helm releases rendered by helm", function () {
                             (r) => `${describeObject(p.object)} -> ${r.namespace}/${r.name}:${r.port}`,
                         ),
                     );
+                    for (const from of ["ConfigMap monitoring/grafana", "ConfigMap logging/alloy"]) {
+                        assert.ok(refs.includes(`${from} -> logging/loki:3100`), `${from} in ${refs.join("; ")}`);
+                    }
                     for (const from of ["ConfigMap monitoring/grafana", "Deployment monitoring/prometheus-adapter"]) {
                         assert.ok(
                             refs.includes(`${from} -> monitoring/kube-prometheus-stack-prometheus:9090`),

@@ -8,6 +8,7 @@ import * as path from "path";
 import { nvidiaDevicePluginChart } from "../components/devicePlugin";
 import { clusterAutoscalerChart } from "../components/eks/defaults";
 import { chartNames, istioChartRepo, istioVersion } from "../components/mesh/charts";
+import { loggingCharts } from "../components/logging/charts";
 import { charts } from "../components/monitoring/charts";
 import { expectedHelmVersion, helmBinary } from "./support/helm";
 import { chartPackage, chartsDir, vendoredCharts } from "./support/render/charts";
@@ -16,6 +17,7 @@ import { chartPackage, chartsDir, vendoredCharts } from "./support/render/charts
 function pins(): { chart: string; version: string; repo: string }[] {
     return [
         ...Object.values(charts),
+        ...Object.values(loggingCharts),
         ...Object.values(chartNames).map((chart) => ({ chart, version: istioVersion, repo: istioChartRepo })),
         {
             chart: nvidiaDevicePluginChart.name,

@@ -129,6 +129,13 @@ export const CHARTS: ChartSpec[] = [
         },
     },
     {
+        file: "loki-18.11.0.json",
+        dir: "loki",
+        note: "tag loki-18.11.0; values.schema.json marks Loki's own config sections (limits_config, commonConfig …) free-form",
+        schema: true,
+    },
+    { file: "alloy-1.11.1.json", dir: "alloy", note: "tag helm-chart/1.11.1" },
+    {
         file: "istio-base-1.31.1.json",
         dir: "istio-base",
         version: "1.31.1",

@@ -3,6 +3,7 @@
 // Imported (not read from disk) so the compiled program in bin/ carries it: tsc emits imported JSON.
 import { FreeForm } from "../cluster/freeform";
 import torchserveDashboard from "./dashboards/torchserve.json";
+import { grafanaLokiDatasourceUid } from "./values";
 
 const dashboards = { torchserve: torchserveDashboard } as const;
 
@@ -14,13 +15,58 @@ export function loadDashboard(name: keyof typeof dashboards): FreeForm {
     return JSON.parse(JSON.stringify(dashboards[name]));
 }
 
-/** The TorchServe dashboard with `$namespace` defaulting to the namespace TorchServe runs in. */
-export function torchServeDashboard(torchServeNamespace: string): FreeForm {
+/**
+ * The TorchServe dashboard with `$namespace` defaulting to the namespace TorchServe runs in; with
+ * `logs`, also the access-log panels (errors per model, error lines) on the Loki datasource.
+ */
+export function torchServeDashboard(torchServeNamespace: string, options: { logs?: boolean } = {}): FreeForm {
     const dashboard = loadDashboard("torchserve");
     for (const v of dashboard.templating?.list ?? []) {
         if (v.name === "namespace") v.current = { text: torchServeNamespace, value: torchServeNamespace };
     }
+    if (options.logs) dashboard.panels = [...(dashboard.panels ?? []), ...logsPanels(dashboard.panels ?? [])];
     return dashboard;
+}
+
+/**
+ * LogQL of the logs panels. `model` and `status` are labels the shipper sets on TorchServe's access
+ * log lines (components/logging/alloy.ts); gRPC calls carry gRPC codes, never 4xx/5xx.
+ */
+export const logsQueries = {
+    errorsPerModel: 'sum by (model, status) (count_over_time({namespace="$namespace", status=~"[45].."}[$__auto]))',
+    errorLines: '{namespace="$namespace", status=~"5.."}',
+} as const;
+
+/** Below every existing panel: a time series of errors per model and the 5xx lines themselves. */
+function logsPanels(existing: FreeForm[]): FreeForm[] {
+    const bottom = Math.max(0, ...existing.map((p) => (p.gridPos?.y ?? 0) + (p.gridPos?.h ?? 0)));
+    const maxId = Math.max(0, ...existing.map((p) => p.id ?? 0));
+    const loki = { type: "loki", uid: grafanaLokiDatasourceUid };
+    return [
+        {
+            id: maxId + 1,
+            type: "timeseries",
+            title: "Errors per model (access log, 4xx/5xx)",
+            datasource: loki,
+            gridPos: { x: 0, y: bottom, w: 12, h: 8 },
+            targets: [
+                {
+                    refId: "A",
+                    datasource: loki,
+                    expr: logsQueries.errorsPerModel,
+                    legendFormat: "{{model}} {{status}}",
+                },
+            ],
+        },
+        {
+            id: maxId + 2,
+            type: "logs",
+            title: "5xx responses (access log)",
+            datasource: loki,
+            gridPos: { x: 12, y: bottom, w: 12, h: 8 },
+            targets: [{ refId: "A", datasource: loki, expr: logsQueries.errorLines }],
+        },
+    ];
 }
 
 /** Every PromQL expression of a dashboard's panels (rows included), as written (with variables). */

@@ -24,6 +24,11 @@ export interface GrafanaArgs {
      * charts.ts) or any other reachable from the cluster.
      */
     prometheusUrl: pulumi.Input<string>;
+    /**
+     * In-cluster URL of Loki (`lokiUrl(<namespace>)` from components/logging): adds the Loki
+     * datasource and the dashboard's logs panels. Absent = metrics only.
+     */
+    lokiUrl?: string;
     /** TorchServe's endpoints (the dashboard's default namespace). */
     serving: ServingEndpoints;
     /** Where Grafana runs (system pool). */
@@ -59,7 +64,9 @@ export class Grafana extends pulumi.ComponentResource {
         );
         this.adminPassword = pulumi.secret(password.result);
 
-        const dashboard = JSON.stringify(torchServeDashboard(args.serving.namespace));
+        const dashboard = JSON.stringify(
+            torchServeDashboard(args.serving.namespace, { logs: args.lokiUrl !== undefined }),
+        );
         this.release = pinnedRelease(
             releaseNames.grafana,
             charts.grafana,
@@ -71,6 +78,7 @@ export class Grafana extends pulumi.ComponentResource {
                 serviceType: args.grafana.serviceType,
                 loadBalancerSourceRanges: args.grafana.loadBalancerSourceRanges,
                 prometheusUrl: args.prometheusUrl,
+                lokiUrl: args.lokiUrl,
                 dashboards: { torchserve: dashboard },
                 placement: args.systemPlacement,
             }),

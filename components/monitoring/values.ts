@@ -110,6 +110,9 @@ function hostDriverValues(hostPath: string): HelmValues {
 /** Grafana's provisioning file for the Prometheus datasource. */
 export const grafanaDatasourceUid = "prometheus";
 
+/** Grafana's provisioning uid of the Loki datasource (the logs panels refer to it). */
+export const grafanaLokiDatasourceUid = "loki";
+
 /** Provider name; the chart mounts its dashboards at /var/lib/grafana/dashboards/<provider>. */
 export const grafanaDashboardProvider = "torchserve";
 
@@ -121,6 +124,8 @@ export interface GrafanaValuesArgs {
     loadBalancerSourceRanges?: string[];
     /** URL of the Prometheus the datasource queries. */
     prometheusUrl: pulumi.Input<string>;
+    /** URL of Loki, when the stack has one: a second datasource for the logs panels. */
+    lokiUrl?: string;
     /** Dashboard JSON documents keyed by file name (without `.json`). */
     dashboards: Record<string, string>;
     placement: Placement;
@@ -155,6 +160,18 @@ export function grafanaValues(a: GrafanaValuesArgs): HelmValues {
                         isDefault: true,
                         editable: false,
                     },
+                    ...(a.lokiUrl
+                        ? [
+                              {
+                                  name: "Loki",
+                                  type: "loki",
+                                  uid: grafanaLokiDatasourceUid,
+                                  url: a.lokiUrl,
+                                  access: "proxy",
+                                  editable: false,
+                              },
+                          ]
+                        : []),
                 ],
             },
         },

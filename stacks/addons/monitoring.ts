@@ -30,6 +30,8 @@ export interface MonitoringStackArgs {
     serving: ServingEndpoints;
     /** The TorchServe component (the HPA waits for its namespace and Deployment). */
     torchServe?: pulumi.Resource;
+    /** In-cluster URL of the stack's Loki, when it has one (Grafana's logs datasource). */
+    lokiUrl?: string;
     /** Parent of the components (e.g. a platform component); the stack when absent. */
     parent?: pulumi.Resource;
 }
@@ -81,6 +83,7 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
                   grafana: s.grafana,
                   namespace: s.prometheus.namespace,
                   prometheusUrl: grafanaDatasourceUrl(s.prometheus, s.grafana),
+                  lokiUrl: a.lokiUrl,
                   serving,
                   systemPlacement: cluster.systemPlacement,
               },
