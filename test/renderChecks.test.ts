@@ -2,6 +2,8 @@
 // and fails, naming the object, on a broken one; schema validation, selectors, release reading
 // and pool reading likewise.
 import * as assert from "assert";
+import * as yaml from "js-yaml";
+import { separateDocuments } from "./support/helm";
 import { NodePool, nodePools } from "./support/render/cluster";
 import { crdOrderProblems } from "./support/render/checks/crdOrder";
 import { monitorProblems } from "./support/render/checks/monitors";
@@ -624,5 +626,17 @@ describe("render: reading releases and pools from registrations", () => {
         assert.strictEqual(pools[1].labels["kubernetes.azure.com/agentpool"], "gpu");
         assert.strictEqual(pools[2].labels["kubernetes.io/arch"], "arm64");
         assert.strictEqual(pools[2].labels["cloud.google.com/gke-nodepool"], "system");
+    });
+});
+
+describe("render: CRD files joined by helm show crds", () => {
+    it("each top-level apiVersion starts a document, separators already there are kept", () => {
+        const joined =
+            "apiVersion: v1\nkind: A\nspec:\n  apiVersion: nested\n\napiVersion: v1\nkind: B\n---\n# c\napiVersion: v1\nkind: C\n";
+        assert.deepStrictEqual(
+            yaml.loadAll(separateDocuments(joined)).map((d) => (d as { kind: string }).kind),
+            ["A", "B", "C"],
+        );
+        assert.throws(() => yaml.loadAll(joined), /duplicated mapping key/);
     });
 });

@@ -120,6 +120,23 @@ export function helmTemplate(a: TemplateArgs): Promise<string> {
 }
 
 /** The CRDs in the chart's (and its subcharts') crds/ directories, which Helm installs before rendering. */
-export function helmShowCrds(chart: string): Promise<string> {
-    return runHelm(["show", "crds", chart]);
+export async function helmShowCrds(chart: string): Promise<string> {
+    return separateDocuments(await runHelm(["show", "crds", chart]));
+}
+
+/**
+ * `helm show crds` joins the charts' CRD files as they are; a file without a leading `---` then runs
+ * into the previous one (loki 18.11.0's rollout-operator CRDs). One object has one top-level
+ * apiVersion, so each such line starts a document.
+ */
+export function separateDocuments(text: string): string {
+    const out: string[] = [];
+    // Last line that is neither blank nor a comment; the text starts a document.
+    let previous = "---";
+    for (const line of text.split("\n")) {
+        if (line.startsWith("apiVersion:") && previous.trim() !== "---") out.push("---");
+        out.push(line);
+        if (line.trim() !== "" && !line.startsWith("#")) previous = line;
+    }
+    return out.join("\n");
 }
