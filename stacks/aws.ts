@@ -22,6 +22,10 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
         apiAllowedCidrs: settings.cluster.apiAllowedCidrs!,
         // TorchServe writes the models it downloads as its own user.
         modelStoreOwner: { uid: modelServerUid, gid: modelServerUid },
+        cloudWatchLogs:
+            settings.logging.enabled && settings.logging.backend === "cloud"
+                ? { retentionDays: settings.logging.retentionDays }
+                : undefined,
         tags: { "torchserve-platform/stack": `${settings.project}-${settings.stack}` },
     };
 }

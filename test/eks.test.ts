@@ -53,10 +53,13 @@ function eksSettings(gpu: { spot?: boolean; minNodes?: number } | false = {}, de
     };
     const location = { awsRegion: "us-west-2" };
     if (gpu === false) return testSettings({ cloud: "aws", location, cluster });
+    // The default GPU stack logs to CloudWatch; the spot one to Loki (nothing on AWS's side).
+    const logging = { enabled: true, backend: gpu.spot ? "loki" : "cloud", retentionDays: 14 } as const;
     return gpuSettings({
         cloud: "aws",
         location,
         cluster,
+        logging,
         gpuNodePool: {
             instanceType: "g5.xlarge",
             gpusPerNode: 1,
@@ -242,6 +245,59 @@ describe("EKS cluster under mocks (update)", function () {
         gpu = await run(eksSettings(), false);
         spot = await run(eksSettings({ spot: true, minNodes: 0 }, false), false);
         cpuOnly = await run(eksSettings(false), false);
+    });
+
+    it("CloudWatch logging (backend cloud): pinned add-on with its IRSA role, log groups with retention, control-plane logs", () => {
+        const logged = gpu; // eksSettings() logs to CloudWatch, 14 days
+        const c = one(logged.ev, "eks:index:Cluster");
+        assert.deepStrictEqual(c.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator"]);
+        const groups = all(logged.ev, "aws:cloudwatch/logGroup:LogGroup");
+        assert.deepStrictEqual(
+            groups.map((g) => [g.inputs.name, g.inputs.retentionInDays]).sort(),
+            [
+                [`/aws/containerinsights/${clusterName}/application`, 14],
+                [`/aws/containerinsights/${clusterName}/dataplane`, 14],
+                [`/aws/containerinsights/${clusterName}/host`, 14],
+                [`/aws/containerinsights/${clusterName}/performance`, 14],
+                [`/aws/eks/${clusterName}/cluster`, 14],
+            ].sort(),
+        );
+        // Created first, so they are the program's (with retention), not Fluent Bit's or EKS's.
+        assert.ok(c.dependencies.includes(one(logged.ev, "aws:cloudwatch/logGroup:LogGroup", "eks-control-plane").urn));
+        const addon = one(logged.ev, "aws:eks/addon:Addon", "eks-logs");
+        assert.deepStrictEqual(
+            [addon.inputs.addonName, addon.inputs.addonVersion, addon.inputs.clusterName],
+            ["amazon-cloudwatch-observability", "v6.4.0-eksbuild.1", clusterName],
+        );
+        for (const g of groups.filter((g) => g.inputs.name.startsWith("/aws/containerinsights/")))
+            assert.ok(addon.dependencies.includes(g.urn), g.inputs.name);
+        assert.strictEqual(
+            addon.inputs.serviceAccountRoleArn,
+            `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-logs-agent")}`,
+        );
+        const trust = JSON.parse(one(logged.ev, "aws:iam/role:Role", "eks-logs-agent").inputs.assumeRolePolicy)
+            .Statement[0];
+        assert.strictEqual(
+            trust.Condition.StringEquals?.[`${fakeOidcIssuer}:sub`] ??
+                trust.Condition.StringLike?.[`${fakeOidcIssuer}:sub`],
+            "system:serviceaccount:amazon-cloudwatch:cloudwatch-agent",
+        );
+        assert.deepStrictEqual(
+            all(logged.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                .filter((a) => a.inputs.role === autoName("eks-logs-agent"))
+                .map((a) => a.inputs.policyArn),
+            ["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"],
+        );
+        assert.ok(addon.dependencies.includes(one(logged.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system").urn));
+    });
+
+    it("logging off or on Loki: no CloudWatch add-on or log groups (control-plane logs stay on, EKS's group)", () => {
+        for (const r of [spot, cpuOnly]) {
+            assert.deepStrictEqual(all(r.ev, "aws:cloudwatch/logGroup:LogGroup"), []);
+            assert.ok(
+                !all(r.ev, "aws:eks/addon:Addon").some((a) => a.inputs.addonName === "amazon-cloudwatch-observability"),
+            );
+        }
     });
 
     it("creates the control plane with access entries, an OIDC provider, no default node group, private nodes", () => {

@@ -11,6 +11,8 @@ import { ClusterAutoscaler } from "./clusterAutoscaler";
 import { clusterAutoscalerImageTag, eksDefaults, gpuPlacement, systemPlacement } from "./defaults";
 import { vpcCniIdentity } from "./cni";
 import { ec2AssumeRolePolicy, nodeManagedPolicies } from "./iam";
+import { CloudWatchLogging } from "./cloudWatchLogging";
+import { cloudWatchLogGroupNames } from "./logging";
 import { EfsModelStore } from "./modelStore";
 import { EksNetwork } from "./network";
 import { EksNodeGroup, EksNodeGroupSpec, gpuNodeGroupSpec, systemNodeGroupSpec } from "./nodeGroup";
@@ -37,6 +39,12 @@ export interface EksClusterArgs {
      * the private endpoint, which is always on.
      */
     apiAllowedCidrs: string[];
+    /**
+     * Container logs to CloudWatch through the CloudWatch Observability add-on, and `retentionDays`
+     * on its log groups and on the control plane's (whose logs are always on, controlPlaneSecurity).
+     * Absent = no add-on; the control-plane group is then EKS's own, never expiring.
+     */
+    cloudWatchLogs?: { retentionDays: number };
     /** Tags on every AWS resource that takes them. */
     tags?: Record<string, string>;
 }
@@ -81,6 +89,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
     /** Name of the default `gp3` class; whatever takes it as an input waits for the class and its CSI driver. */
     readonly blockStorageClassName: pulumi.Output<string>;
+    /** CloudWatch logging (add-on, role, log groups), when `cloudWatchLogs` is set. */
+    readonly cloudWatchLogging?: CloudWatchLogging;
     /** cluster-autoscaler's Helm release. */
     readonly autoscalerRelease: k8s.helm.v3.Release;
 
@@ -104,6 +114,18 @@ export class EksCluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // EKS writes control-plane logs to this group; created before the cluster, it keeps the program's retention.
+        const controlPlaneLogs = args.cloudWatchLogs
+            ? new aws.cloudwatch.LogGroup(
+                  `${name}-control-plane`,
+                  {
+                      name: cloudWatchLogGroupNames(args.clusterName).controlPlane,
+                      retentionInDays: args.cloudWatchLogs.retentionDays,
+                      tags,
+                  },
+                  { parent: this },
+              )
+            : undefined;
         this.cluster = new eks.Cluster(
             name,
             {
@@ -125,7 +147,10 @@ export class EksCluster extends pulumi.ComponentResource {
                 ...controlPlaneSecurity(args.apiAllowedCidrs),
                 tags,
             },
-            { parent: this, dependsOn: network.egressReady() },
+            {
+                parent: this,
+                dependsOn: [...network.egressReady(), ...(controlPlaneLogs ? [controlPlaneLogs] : [])],
+            },
         );
         this.vpcId = network.vpcId;
         this.clusterName = this.cluster.eksCluster.name;
@@ -222,6 +247,21 @@ export class EksCluster extends pulumi.ComponentResource {
             },
             { parent: this, provider, addonDependsOn: systemNodes },
         ).storageClassName;
+
+        if (args.cloudWatchLogs) {
+            this.cloudWatchLogging = new CloudWatchLogging(
+                `${name}-logs`,
+                {
+                    clusterName: this.clusterName,
+                    clusterNameForLogGroups: args.clusterName,
+                    retentionDays: args.cloudWatchLogs.retentionDays,
+                    oidcProviderArn: this.cluster.oidcProviderArn,
+                    oidcIssuer: this.cluster.oidcIssuer,
+                    tags,
+                },
+                { parent: this, addonDependsOn: systemNodes },
+            );
+        }
 
         const imageTag = clusterAutoscalerImageTag(args.kubernetesVersion);
         if (imageTag === undefined) {

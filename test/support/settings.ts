@@ -64,6 +64,8 @@ export function baseSettings(): Settings {
             exposeManagement: false,
             strictMtls: false,
         },
+        // Off here: component tests turn it on where they test it.
+        logging: { enabled: false, backend: "loki", retentionDays: 30, storageSize: "10Gi", namespace: "logging" },
     };
 }
 
