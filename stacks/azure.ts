@@ -44,6 +44,10 @@ export function createCluster(settings: Settings): CloudCluster {
         apiAllowedCidrs: cluster.apiAllowedCidrs!,
         // TorchServe writes the models it downloads as its own user.
         modelStoreOwner: { uid: modelServerUid, gid: modelServerUid },
+        azureMonitorLogs:
+            settings.logging.enabled && settings.logging.backend === "cloud"
+                ? { retentionDays: settings.logging.retentionDays }
+                : undefined,
     });
     const target: ClusterTarget = aks.clusterTarget();
     return { ...target, modelIdentity: aksModelIdentity(settings, aks) };

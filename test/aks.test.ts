@@ -15,7 +15,7 @@ import { fakeAksCaData, fakeAksUserKubeconfig, fakeAzureSubscriptionId } from ".
 import { UNKNOWN } from "../harness/evaluate";
 import { stackConfig } from "../harness/stackFiles";
 import { ClusterRun, runCluster } from "../harness/cluster";
-import { one } from "./support/match";
+import { all, one } from "./support/match";
 import { fromStackFile, idOf, inspect, modulesLoadedBy, packageFiles, Taint, tolerates } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
@@ -359,6 +359,51 @@ describe("AKS cluster (cloud: azure)", function () {
             one(r.ev, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.provisioner,
             "file.csi.azure.com",
         );
+    });
+
+    it("logs to Azure Monitor (backend cloud): workspace with retention, managed-identity Container Insights, its rule, kube-audit", async () => {
+        const s = aksSettings({});
+        s.logging = { ...s.logging, enabled: true, backend: "cloud", retentionDays: 90 };
+        const r = await run(s, false);
+        const ws = one(r.ev, "azure-native:operationalinsights:Workspace");
+        assert.deepStrictEqual(
+            [ws.inputs.workspaceName, ws.inputs.retentionInDays, ws.inputs.sku.name],
+            ["torchserve-aks-logs", 90, "PerGB2018"],
+        );
+        const wsId = idOf(ws);
+        const mc = one(r.ev, "azure-native:containerservice:ManagedCluster");
+        assert.deepStrictEqual(mc.inputs.addonProfiles, {
+            omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: wsId, useAADAuth: "true" } },
+        });
+        const rule = one(r.ev, "azure-native:monitor:DataCollectionRule").inputs;
+        assert.deepStrictEqual(rule.destinations.logAnalytics, [{ name: "workspace", workspaceResourceId: wsId }]);
+        assert.deepStrictEqual(rule.dataFlows, [
+            { streams: ["Microsoft-ContainerInsights-Group-Default"], destinations: ["workspace"] },
+        ]);
+        const ext = rule.dataSources.extensions[0];
+        assert.deepStrictEqual(
+            [ext.extensionName, ext.extensionSettings.dataCollectionSettings.enableContainerLogV2],
+            ["ContainerInsights", true],
+        );
+        const assoc = one(r.ev, "azure-native:monitor:DataCollectionRuleAssociation").inputs;
+        assert.deepStrictEqual(
+            [assoc.resourceUri, assoc.dataCollectionRuleId, assoc.associationName],
+            [idOf(mc), idOf(one(r.ev, "azure-native:monitor:DataCollectionRule")), "ContainerInsightsExtension"],
+        );
+        const diag = one(r.ev, "azure-native:monitor:DiagnosticSetting").inputs;
+        assert.deepStrictEqual(
+            [diag.resourceUri, diag.workspaceId, diag.logs],
+            [idOf(mc), wsId, [{ category: "kube-audit", enabled: true }]],
+        );
+    });
+
+    it("logging off or on Loki: no workspace, no monitoring add-on", async () => {
+        const s = aksSettings(false);
+        s.logging = { ...s.logging, enabled: true, backend: "loki" };
+        const r = await run(s, false);
+        assert.deepStrictEqual(all(r.ev, "azure-native:operationalinsights:Workspace"), []);
+        assert.strictEqual(one(r.ev, "azure-native:containerservice:ManagedCluster").inputs.addonProfiles, undefined);
+        assert.deepStrictEqual(all(r.ev, "azure-native:monitor:DiagnosticSetting"), []);
     });
 
     it("loads neither @pulumi/gcp nor @pulumi/aws", () => {

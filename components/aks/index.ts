@@ -2,6 +2,7 @@
 // the platform as a ClusterTarget.
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
+import type * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,6 +15,7 @@ import { aksEndpoint, aksKubeconfig, decodeKubeconfig } from "./kubeconfig";
 import { gpuAgentPoolArgs, systemAgentPoolProfile } from "./pools";
 import { clusterAdminRoleDefinitionId, clusterSecurity } from "./security";
 import { azureFileStorageClassArgs } from "./storage";
+import { ContainerInsights, logAnalyticsWorkspace, monitoringAddonProfile } from "./azureMonitorLogs";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./defaults";
@@ -21,6 +23,8 @@ export * from "./kubeconfig";
 export * from "./security";
 export { gpuAgentPoolArgs, gpuPoolTaints, systemAgentPoolProfile } from "./pools";
 export { azureFileStorageClassArgs, modelStoreClassName } from "./storage";
+export * from "./azureMonitorLogs";
+export * from "./logging";
 
 export interface AksClusterArgs {
     /** Azure region (`azure-native:location`), e.g. `eastus`. */
@@ -42,6 +46,11 @@ export interface AksClusterArgs {
     modelStoreOwner: VolumeOwner;
     /** IPv4 CIDR blocks that may reach the API server (its authorized IP ranges). */
     apiAllowedCidrs: string[];
+    /**
+     * Logs to Azure Monitor: a Log Analytics workspace keeping `retentionDays`, Container Insights
+     * (container logs) and kube-audit into it. Absent = none.
+     */
+    azureMonitorLogs?: { retentionDays: number };
 }
 
 /**
@@ -62,6 +71,8 @@ export class AksCluster extends pulumi.ComponentResource {
     readonly deployerAccess: authorization.RoleAssignment;
     /** ReadWriteMany StorageClass of the model store (Azure Files). */
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
+    /** The Log Analytics workspace, when `azureMonitorLogs` is set. */
+    readonly logWorkspace?: operationalinsights.Workspace;
     /** Where GPU pods go: the GPU pool's label, tolerating its taints (Spot's too on a Spot pool). */
     readonly gpuPlacement: Placement;
 
@@ -81,6 +92,19 @@ export class AksCluster extends pulumi.ComponentResource {
             { resourceGroupName: `${args.clusterName}-rg`, location: args.location },
             parent,
         );
+
+        this.logWorkspace = args.azureMonitorLogs
+            ? logAnalyticsWorkspace(
+                  `${name}-logs`,
+                  {
+                      resourceGroupName: this.resourceGroup.name,
+                      location: this.resourceGroup.location,
+                      workspaceName: `${args.clusterName}-logs`,
+                      retentionDays: args.azureMonitorLogs.retentionDays,
+                  },
+                  parent,
+              )
+            : undefined;
 
         this.cluster = new containerservice.ManagedCluster(
             name,
@@ -114,6 +138,9 @@ export class AksCluster extends pulumi.ComponentResource {
                     loadBalancerSku: containerservice.LoadBalancerSku.Standard,
                     outboundType: containerservice.OutboundType.LoadBalancer,
                 },
+                // Container Insights; enabling it on an existing cluster updates it in place (as
+                // `az aks enable-addons -a monitoring` does).
+                ...(this.logWorkspace ? { addonProfiles: monitoringAddonProfile(this.logWorkspace.id) } : {}),
                 // Patch upgrades only, so the pinned minor version stays pinned.
                 autoUpgradeProfile: {
                     upgradeChannel: containerservice.UpgradeChannel.Patch,
@@ -138,6 +165,20 @@ export class AksCluster extends pulumi.ComponentResource {
                 },
                 // The autoscaler owns the node count once the pool exists.
                 { ...parent, ignoreChanges: ["count"] },
+            );
+        }
+
+        if (this.logWorkspace) {
+            new ContainerInsights(
+                `${name}-insights`,
+                {
+                    resourceGroupName: this.resourceGroup.name,
+                    location: this.resourceGroup.location,
+                    clusterId: this.cluster.id,
+                    clusterName: args.clusterName,
+                    workspaceId: this.logWorkspace.id,
+                },
+                parent,
             );
         }
 
