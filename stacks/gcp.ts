@@ -48,6 +48,7 @@ export function createCluster(settings: Settings): CloudCluster {
         deletionProtection: cluster.deletionProtection,
         // Required for cloud: gcp by readApiAllowedCidrs (stacks/config/sections/apiAccess.ts).
         apiAllowedCidrs: cluster.apiAllowedCidrs!,
+        cloudLogging: settings.logging.enabled && settings.logging.backend === "cloud",
     });
     const target: ClusterTarget = gke.clusterTarget();
     return { ...target, modelIdentity: gkeModelIdentity(settings) };

@@ -391,6 +391,38 @@ describe("GKE cluster (cloud: gcp)", function () {
         ]);
     });
 
+    it("logs to Cloud Logging (backend cloud): system components and workloads, nodes' account may write logs", async () => {
+        const s = gkeSettings({});
+        s.logging = { ...s.logging, enabled: true, backend: "cloud" };
+        const r = await run(s, false);
+        assert.deepStrictEqual(one(r.ev, types.cluster).inputs.loggingConfig, {
+            enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"],
+        });
+        // The nodes' own account (GKE's node role already covers logs; the binding says so explicitly).
+        const email = `torchserve-gke-nodes@${project}.iam.gserviceaccount.com`;
+        const writer = all(r.ev, "gcp:projects/iAMMember:IAMMember").filter(
+            (m) => m.inputs.role === "roles/logging.logWriter",
+        );
+        assert.deepStrictEqual(
+            writer.map((m) => [m.inputs.project, m.inputs.member]),
+            [[project, `serviceAccount:${email}`]],
+        );
+        assert.ok(all(r.ev, types.nodePool).every((p) => p.inputs.nodeConfig.serviceAccount === email));
+    });
+
+    it("logging on Loki or off: workloads' logs stay out of Cloud Logging, no IAM binding", async () => {
+        const s = gkeSettings(false);
+        s.logging = { ...s.logging, enabled: true, backend: "loki" };
+        const r = await run(s, false);
+        assert.deepStrictEqual(one(r.ev, types.cluster).inputs.loggingConfig, {
+            enableComponents: ["SYSTEM_COMPONENTS"],
+        });
+        assert.deepStrictEqual(
+            all(r.ev, "gcp:projects/iAMMember:IAMMember").filter((m) => m.inputs.role === "roles/logging.logWriter"),
+            [],
+        );
+    });
+
     it("loads neither @pulumi/azure-native nor @pulumi/aws", () => {
         const loaded = modulesLoadedBy("./stacks/gcp");
         for (const other of ["@pulumi/azure-native", "@pulumi/aws", "@pulumi/eks"])

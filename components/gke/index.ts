@@ -20,6 +20,7 @@ import {
     nodeServiceAccountRoles,
 } from "./security";
 import { filestoreStorageClassArgs } from "./storage";
+import { gkeLoggingComponents, nodeLogWriter } from "./logging";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./defaults";
@@ -27,6 +28,7 @@ export { gkeContextName, gkeKubeconfig } from "./kubeconfig";
 export { GkeGpuNodePoolSpec, gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
 export { filestoreStorageClassArgs, modelStoreClassName } from "./storage";
 export * from "./security";
+export * from "./logging";
 
 export interface GkeClusterArgs {
     /** GCP project (`gcp:project`); also names the Workload Identity pool. */
@@ -45,6 +47,11 @@ export interface GkeClusterArgs {
     deletionProtection: boolean;
     /** IPv4 CIDR blocks that may reach the API server (its master authorized networks). */
     apiAllowedCidrs: string[];
+    /**
+     * Workloads' logs to Cloud Logging (system components' always), and the nodes' service account
+     * allowed to write them.
+     */
+    cloudLogging: boolean;
 }
 
 /**
@@ -167,9 +174,17 @@ export class GkeCluster extends pulumi.ComponentResource {
                 deletionProtection: args.deletionProtection,
                 // Calico NetworkPolicy, authorized networks, private nodes, shielded nodes (./security.ts).
                 ...clusterSecurity(args.apiAllowedCidrs),
+                // Updated in place: google.container.v1 ClusterUpdate carries desired_logging_config (field 64),
+                // so changing it is an UpdateCluster call, never a new cluster.
+                loggingConfig: { enableComponents: gkeLoggingComponents(args.cloudLogging) },
             },
             parent,
         );
+        if (args.cloudLogging) {
+            // GKE's node role already lets the nodes write logs; stated explicitly, so collecting
+            // workloads' logs does not rest on what that role happens to contain.
+            nodeLogWriter(`${name}-nodes-log-writer`, project, this.nodeServiceAccount.email, this);
+        }
 
         // Pools have fixed names (the system placement selects on it): replace by delete-then-create.
         // Their nodes boot with a way out (NAT) and their account's roles in place.
