@@ -215,7 +215,9 @@ describe("program: secret config", () => {
 describe("program: Istio toggle", () => {
     const meshTypes =
         /^(kubernetes:helm\.sh\/v3:Release|kubernetes:(networking|security)\.istio\.io\/v1:|torchserve-platform:index:(IstioMesh|InferenceRoutes)$)/;
+    // Logging off: its releases are not the mesh's.
     const withIstio = {
+        logging: false,
         istio: { enabled: true },
         torchserve: {
             image: "pytorch/torchserve:0.12.0-cpu",
@@ -244,7 +246,7 @@ describe("program: Istio toggle", () => {
     });
 
     it("istio off: none of it", async () => {
-        const ev = await runProgram({ stack: "dev", preview: false });
+        const ev = await runProgram({ stack: "dev", override: { logging: false }, preview: false });
         assert.deepStrictEqual(
             ev.resources.filter((r) => meshTypes.test(r.type)).map((r) => r.type),
             [],
@@ -282,8 +284,14 @@ describe("program: monitoring toggles", () => {
         full = await runProgram({ stack: "dev", override: everyAddon, preview: false });
     });
 
-    it("all on: Prometheus, Grafana, adapter releases, an HPA and the Grafana outputs", () => {
-        assert.deepStrictEqual(charts(full), ["grafana", "kube-prometheus-stack", "prometheus-adapter"]);
+    it("all on: Prometheus, Grafana, adapter releases, an HPA and the Grafana outputs (and Loki, on by default)", () => {
+        assert.deepStrictEqual(charts(full), [
+            "alloy",
+            "grafana",
+            "kube-prometheus-stack",
+            "loki",
+            "prometheus-adapter",
+        ]);
         assert.strictEqual(all(full, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length, 1);
         assert.ok("grafanaUrl" in full.outputs && "grafanaAdminPassword" in full.outputs);
         assert.ok(full.secretOutputs.includes("grafanaAdminPassword"));
@@ -305,6 +313,7 @@ describe("program: monitoring toggles", () => {
     const toggles: [string, Record<string, unknown>, string[], string[]][] = [
         ["grafana off", { grafana: false }, ["grafana"], ["grafanaUrl", "grafanaAdminPassword"]],
         ["autoscaling off", { autoscaling: false }, ["prometheus-adapter"], []],
+        ["logging off", { logging: false }, ["alloy", "loki"], []],
         [
             "prometheus off (and what needs it)",
             { prometheus: false, grafana: false, autoscaling: false },

@@ -94,9 +94,10 @@ function matchPreviousUrns(
 }
 
 /** The example stacks, and the EKS one with every add-on (the other components only appear then). */
+// Logging came after the move: its resources are new (no URN to keep), so the stacks run without it.
 const cases: { key: string; stack: string; override?: Record<string, unknown> }[] = [
-    ...["aks", "dev", "eks", "gke"].map((stack) => ({ key: stack, stack })),
-    { key: "eks+addons", stack: "eks", override: previous.addonsOverride },
+    ...["aks", "dev", "eks", "gke"].map((stack) => ({ key: stack, stack, override: { logging: false } })),
+    { key: "eks+addons", stack: "eks", override: { ...previous.addonsOverride, logging: false } },
 ];
 
 /**
