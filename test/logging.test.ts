@@ -11,12 +11,16 @@ import {
     loggingCharts,
     lokiUrl,
     lokiValues,
+    modelAccessLogPattern,
     modelUriPattern,
     parseAccessLog,
+    serverErrorLineRegex,
 } from "../components/logging";
 import { grafanaLokiDatasourceUid, logsQueries } from "../components/monitoring";
 import { runProgram } from "../harness/program";
 import { Evaluation } from "../harness/evaluate";
+import * as fs from "fs";
+import * as path from "path";
 import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
 
 // Real lines: pytorch/serve v0.12.0 (commit 6bdb1baf7254c2bfc40a6669b0d922c08ba5f37a)
@@ -112,6 +116,32 @@ const parsed: [string, string, ReturnType<typeof parseAccessLog>][] = [
         '2024-05-30T21:50:00.004000000Z stdout F 2024-05-30T21:50:00,004 [INFO ] epollEventLoopGroup-3-1 ACCESS_LOG - /10.0.3.7:41240 "GET /ping HTTP/1.1" 200 1',
         { remote: "/10.0.3.7:41240", method: "GET", uri: "/ping", protocol: "HTTP/1.1", status: 200, latencyMs: 1 },
     ],
+    [
+        "another model whose name starts with the same letters",
+        '2024-05-30T21:50:00,005 [INFO ] epollEventLoopGroup-3-1 ACCESS_LOG - /10.0.3.7:41242 "POST /predictions/squeezenet1_1_v2 HTTP/1.1" 500 3',
+        {
+            remote: "/10.0.3.7:41242",
+            method: "POST",
+            uri: "/predictions/squeezenet1_1_v2",
+            protocol: "HTTP/1.1",
+            status: 500,
+            latencyMs: 3,
+            model: "squeezenet1_1_v2",
+        },
+    ],
+    [
+        "the same model succeeding",
+        '2024-05-30T21:50:00,006 [INFO ] epollEventLoopGroup-3-1 ACCESS_LOG - /10.0.3.7:41244 "POST /predictions/squeezenet1_1 HTTP/1.1" 200 41',
+        {
+            remote: "/10.0.3.7:41244",
+            method: "POST",
+            uri: "/predictions/squeezenet1_1",
+            protocol: "HTTP/1.1",
+            status: 200,
+            latencyMs: 41,
+            model: "squeezenet1_1",
+        },
+    ],
     // Lines that are not access log lines (log4j2.xml's other loggers) and near misses.
     [
         "ts_log line",
@@ -139,6 +169,89 @@ describe("logging: TorchServe 0.12 access log parser", () => {
             ["/models/resnet-18/2.0/set-default", "/explanations/bert", "/models?url=x", "/ping", "/metrics"].map(m),
             ["resnet-18", "bert", undefined, undefined, undefined],
         );
+    });
+});
+
+/** What a query's pattern extracts from a line, in the parser's terms (undefined: no match). */
+function extracted(re: RegExp, line: string): { model: string; status: number; latencyMs: number } | undefined {
+    const g = re.exec(line)?.groups;
+    return g && { model: g.model, status: Number(g.status), latencyMs: Number(g.latency_ms) };
+}
+
+/** What the parser finds of the same, for lines with a model. */
+function expectedFields(line: string): { model: string; status: number; latencyMs: number } | undefined {
+    const e = parseAccessLog(line);
+    return e?.model === undefined ? undefined : { model: e.model, status: e.status, latencyMs: e.latencyMs };
+}
+
+describe("logging: README queries agree with the parser", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    const block = (name: string): string => {
+        const m = new RegExp("<!-- query:" + name + " -->\\n```\\n([\\s\\S]*?)```").exec(readme);
+        assert.ok(m, `README has the ${name} query`);
+        return m[1];
+    };
+    const lines = parsed.map(([, line]) => line);
+
+    it("the one-match pattern finds model, status and latency exactly where the parser does", () => {
+        const re = jsRegExp(modelAccessLogPattern);
+        for (const line of lines) assert.deepStrictEqual(extracted(re, line), expectedFields(line), line);
+    });
+
+    it("CloudWatch Logs Insights: its parse pattern", () => {
+        const q = block("cloudwatch");
+        const pattern = /\| parse log \/(.*)\/\n/.exec(q)![1];
+        const re = new RegExp(pattern);
+        for (const line of lines) assert.deepStrictEqual(extracted(re, line), expectedFields(line), line);
+        assert.ok(q.includes('filter model = "squeezenet1_1" and status >= 500'));
+    });
+
+    it("KQL: its extract pattern (groups 1 and 2 are model and status)", () => {
+        const q = block("kql");
+        const patterns = [...q.matchAll(/extract\(@'([^']*)', (\d)/g)];
+        assert.deepStrictEqual(
+            patterns.map((m) => m[2]),
+            ["1", "2"],
+        );
+        for (const [, pattern] of patterns) {
+            assert.strictEqual(pattern, modelAccessLogPattern);
+            const re = jsRegExp(pattern);
+            for (const line of lines) {
+                const m = re.exec(line);
+                const want = expectedFields(line);
+                assert.deepStrictEqual(m ? [m[1], Number(m[2])] : undefined, want && [want.model, want.status], line);
+            }
+        }
+    });
+
+    it("Cloud Logging: its regex matches exactly the model's 5xx lines", () => {
+        const q = block("cloudlogging");
+        const pattern = /textPayload=~"([^"]*)"/.exec(q)![1];
+        assert.strictEqual(pattern, serverErrorLineRegex("squeezenet1_1"));
+        const re = new RegExp(pattern);
+        const matched = lines.filter((l) => re.test(l));
+        const wanted = lines.filter((l) => {
+            const f = expectedFields(l);
+            return f?.model === "squeezenet1_1" && f.status >= 500;
+        });
+        assert.ok(wanted.length > 0);
+        assert.deepStrictEqual(matched, wanted);
+        assert.throws(() => serverErrorLineRegex('a"b'), /escaping/);
+    });
+
+    it("LogQL: it selects on the labels the shipper sets", () => {
+        const q = block("logql");
+        const selector = /\{([^}]*)\}/.exec(q)![1];
+        const labels = [...selector.matchAll(/(\w+)=~?"/g)].map((m) => m[1]);
+        assert.deepStrictEqual(labels, ["namespace", "model", "status"]);
+        const pipeline = alloyPipeline({ pushUrl: "http://x", torchServeNamespace: "torchserve" });
+        assert.ok(/values = \{ model = "", status = "" \}/.test(pipeline));
+        assert.ok(pipeline.includes('target_label  = "namespace"'));
+        // The label values the pipeline sets for a 5xx line of that model satisfy the selector.
+        const line = lines.find(
+            (l) => expectedFields(l)?.model === "squeezenet1_1" && parseAccessLog(l)!.status >= 500,
+        )!;
+        assert.ok(/status=~"5\.\."/.test(selector) && /^5..$/.test(String(parseAccessLog(line)!.status)));
     });
 });
 
