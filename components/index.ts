@@ -17,6 +17,8 @@ export { GkeCluster } from "./gke";
 export type { GkeClusterArgs } from "./gke";
 export { GkeModelReader } from "./gke/modelReader";
 export type { GkeModelReaderArgs } from "./gke/modelReader";
+export { Loki } from "./logging";
+export type { LokiArgs } from "./logging";
 export { InferenceRoutes, IstioMesh } from "./mesh";
 export type { InferenceRoutesArgs, IstioMeshArgs } from "./mesh";
 export { Autoscaling, Grafana, Monitoring } from "./monitoring";

@@ -27,6 +27,7 @@ const components: Record<string, string[]> = {
     EksModelReader: ["clusterName", "namespace", "serviceAccount", "objects"],
     GkeModelReader: ["project", "accountId", "namespace", "serviceAccount", "buckets"],
     AksModelReader: ["oidcIssuerUrl", "storageResourceGroup", "namespace", "serviceAccount", "containers"],
+    Loki: ["loki", "serving"],
 };
 
 const report: Promise<PackageReport> = new Promise((resolve, reject) => {

@@ -6,6 +6,7 @@ import type * as operationalinsights from "@pulumi/azure-native/operationalinsig
 import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { CloudLogsSpec } from "../logging/spec";
 import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
 import { VolumeOwner } from "../cluster/storage";
 import { ClusterTarget, Placement } from "../cluster/target";
@@ -50,7 +51,7 @@ export interface AksClusterArgs {
      * Logs to Azure Monitor: a Log Analytics workspace keeping `retentionDays`, Container Insights
      * (container logs) and kube-audit into it. Absent = none.
      */
-    azureMonitorLogs?: { retentionDays: number };
+    azureMonitorLogs?: CloudLogsSpec;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { CloudLogsSpec } from "../logging/spec";
 import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
 import { VolumeOwner } from "../cluster/storage";
 import { ClusterTarget } from "../cluster/target";
@@ -44,7 +45,7 @@ export interface EksClusterArgs {
      * on its log groups and on the control plane's (whose logs are always on, controlPlaneSecurity).
      * Absent = no add-on; the control-plane group is then EKS's own, never expiring.
      */
-    cloudWatchLogs?: { retentionDays: number };
+    cloudWatchLogs?: CloudLogsSpec;
     /** Tags on every AWS resource that takes them. */
     tags?: Record<string, string>;
 }
@@ -89,8 +90,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
     /** Name of the default `gp3` class; whatever takes it as an input waits for the class and its CSI driver. */
     readonly blockStorageClassName: pulumi.Output<string>;
-    /** CloudWatch logging (add-on, role, log groups), when `cloudWatchLogs` is set. */
-    readonly cloudWatchLogging?: CloudWatchLogging;
+    /** The CloudWatch Observability add-on (container logs), when `cloudWatchLogs` is set. */
+    readonly cloudWatchAddon?: aws.eks.Addon;
     /** cluster-autoscaler's Helm release. */
     readonly autoscalerRelease: k8s.helm.v3.Release;
 
@@ -249,7 +250,7 @@ export class EksCluster extends pulumi.ComponentResource {
         ).storageClassName;
 
         if (args.cloudWatchLogs) {
-            this.cloudWatchLogging = new CloudWatchLogging(
+            this.cloudWatchAddon = new CloudWatchLogging(
                 `${name}-logs`,
                 {
                     clusterName: this.clusterName,
@@ -260,7 +261,7 @@ export class EksCluster extends pulumi.ComponentResource {
                     tags,
                 },
                 { parent: this, addonDependsOn: systemNodes },
-            );
+            ).addon;
         }
 
         const imageTag = clusterAutoscalerImageTag(args.kubernetesVersion);

@@ -22,3 +22,9 @@ export interface LokiSpec {
 
 /** Namespace Loki and the shipper run in. */
 export const loggingNamespace = "logging";
+
+/** The cloud's own log sink, as a cluster component sets it up (backend `cloud`). */
+export interface CloudLogsSpec {
+    /** Days the sink keeps log entries (CloudWatch log groups, the Log Analytics workspace). */
+    retentionDays: number;
+}
