@@ -990,6 +990,7 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         `${P}:logging.storageSize`,
         "quantity",
     ],
+    ["TorchServe in Loki's namespace", existing({ namespace: "logging" }), `${P}:torchserve.namespace`, "Loki"],
     [
         "logging key misspelt",
         existing({}, { logging: { enabled: true, retention: 7 } }),

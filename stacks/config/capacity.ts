@@ -254,6 +254,14 @@ export function checkCombinations(s: Settings, p: Problems, project: string): vo
             "must be a namespace of its own: not TorchServe's, the mesh's or Kubernetes' own",
         );
     }
+    // Loki and its shipper live in a fixed namespace (components/logging/spec.ts).
+    if (s.logging.enabled && s.logging.backend === "loki" && s.torchserve.namespace === s.logging.namespace) {
+        p.error(
+            k("torchserve.namespace"),
+            s.torchserve.namespace,
+            `is where logging's Loki runs; pick another namespace for TorchServe or set logging.backend: cloud`,
+        );
+    }
     const minor = Number(s.cluster.kubernetesVersion?.split(".")[1]);
     if (
         s.istio.enabled &&
