@@ -16,6 +16,7 @@ import {
 } from "../components/torchserve/conventions";
 import { servingEndpoints } from "../components/torchserve/endpoints";
 import { fetchModelsJson, fetchScript } from "../components/torchserve/fetchModels";
+import { log4j2Xml } from "../components/torchserve/logging";
 import { TorchServeSpec } from "../components/torchserve/spec";
 import {
     configChecksumAnnotation,
@@ -511,12 +512,14 @@ for (const preview of [true, false]) {
         });
 
         it("ships config.properties and the fetcher exactly as the builders make them", () => {
-            assert.equal(one(e, "ConfigMap", configMapName).inputs.data["config.properties"], configProperties(rich));
+            const configData = one(e, "ConfigMap", configMapName).inputs.data;
+            assert.equal(configData["config.properties"], configProperties(rich));
+            assert.equal(configData["log4j2.xml"], log4j2Xml());
             const fetch = one(e, "ConfigMap", fetchConfigMapName).inputs.data;
             assert.equal(fetch["models.json"], fetchModelsJson(rich));
             assert.equal(fetch["fetch_models.py"], fetchScript);
             const annotations = deploymentOf(e).inputs.spec.template.metadata.annotations;
-            assert.equal(annotations[configChecksumAnnotation], checksum(configProperties(rich)));
+            assert.equal(annotations[configChecksumAnnotation], checksum(configProperties(rich) + log4j2Xml()));
         });
 
         it("builds the pods with the mesh and store options it was given", () => {

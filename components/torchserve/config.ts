@@ -3,12 +3,15 @@
 // Key names checked against pytorch/serve v0.12.0 (ConfigManager.java, docs/configuration.md).
 import { createHash } from "crypto";
 import * as path from "path";
+import { logConfigFileName } from "./logging";
 import { TorchServeSpec } from "./spec";
 
 /** Where the ConfigMap with config.properties is mounted in the TorchServe container. */
 export const configMountDir = "/etc/torchserve";
 export const configFileName = "config.properties";
 export const configFilePath = `${configMountDir}/${configFileName}`;
+/** The log4j2 configuration (logging.ts), mounted from the same ConfigMap. */
+export const logConfigFilePath = `${configMountDir}/${logConfigFileName}`;
 
 /** Largest request/response TorchServe accepts (default 6.5 MB is too small for large images). */
 export const maxMessageBytes = 64 * 1024 * 1024;
@@ -86,6 +89,14 @@ export function nettyThreads(spec: Pick<TorchServeSpec, "nCpu">): number {
     return Math.max(2, Math.ceil(spec.nCpu));
 }
 
+/**
+ * `vmargs`: JVM options ts/model_server.py (v0.12.0) appends to the java command line; the log4j2
+ * file there replaces the image's file-writing default (logging.ts).
+ */
+export function jvmArgs(): string[] {
+    return [`-Dlog4j.configurationFile=file://${logConfigFilePath}`];
+}
+
 /** config.properties as key → value, in file order. */
 export function configEntries(spec: TorchServeSpec): [string, string][] {
     const entries: [string, string][] = [
@@ -119,6 +130,7 @@ export function configEntries(spec: TorchServeSpec): [string, string][] {
         ["disable_token_authorization", "true"],
         ["enable_model_api", String(spec.enableModelApi)],
         ["allowed_urls", allowedUrls(spec.models.map((m) => m.url)).join(",")],
+        ["vmargs", jvmArgs().join(" ")],
     );
     return entries;
 }

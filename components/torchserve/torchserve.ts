@@ -9,6 +9,7 @@ import { checksum, configFileName, configProperties } from "./config";
 import { podLabels, portNames, publicServiceName } from "./conventions";
 import { servingEndpoints, ServingEndpoints } from "./endpoints";
 import { fetchModelsJson, fetchModelsFile, fetchScript, fetchScriptFile } from "./fetchModels";
+import { log4j2Xml, logConfigFileName } from "./logging";
 import {
     configChecksumAnnotation,
     fetchChecksumAnnotation,
@@ -258,11 +259,12 @@ export class TorchServe extends pulumi.ComponentResource {
         const namespace = ns.metadata.name;
 
         const config = configProperties(s);
+        const logConfig = log4j2Xml();
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-config`,
             {
                 metadata: { name: configMapName, namespace, labels: { ...podLabels } },
-                data: { [configFileName]: config },
+                data: { [configFileName]: config, [logConfigFileName]: logConfig },
             },
             child,
         );
@@ -318,7 +320,7 @@ export class TorchServe extends pulumi.ComponentResource {
             modelStoreClaimName: claim.metadata.name,
         };
         const annotations = {
-            [configChecksumAnnotation]: checksum(config),
+            [configChecksumAnnotation]: checksum(config + logConfig),
             [fetchChecksumAnnotation]: checksum(fetchScript + modelsJson),
         };
         const deploymentDependsOn = allDependsOn(dependsOn, workloadDependsOn, s.nGpu > 0 ? gpuDependsOn : []);
