@@ -668,6 +668,24 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         `${P}:torchserve.models[0].maxWorkers`,
         "minWorkers",
     ],
+    [
+        "minWorkers 0 (TorchServe reads <= 0 as unset)",
+        existing({ models: [{ name: "m", url: "https://e.com/a.mar", minWorkers: 0 }] }),
+        `${P}:torchserve.models[0].minWorkers`,
+        "treats values <= 0 as unset",
+    ],
+    [
+        "maxBatchDelay 0 (TorchServe reads <= 0 as unset)",
+        existing({ models: [{ name: "m", url: "https://e.com/a.mar", maxBatchDelay: 0 }] }),
+        `${P}:torchserve.models[0].maxBatchDelay`,
+        "treats values <= 0 as unset",
+    ],
+    [
+        "startupTimeout 0",
+        existing({ models: [{ name: "m", url: "https://e.com/a.mar", startupTimeout: 0 }] }),
+        `${P}:torchserve.models[0].startupTimeout`,
+        "treats values <= 0 as unset",
+    ],
     ["image tagged latest", existing({ image: "pytorch/torchserve:latest" }), `${P}:torchserve.image`, "pinned"],
     ["image untagged", existing({ image: "pytorch/torchserve" }), `${P}:torchserve.image`, "pinned"],
     [

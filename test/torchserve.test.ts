@@ -4,6 +4,7 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
 import { checksum, configFilePath, configProperties, torchserveCommand } from "../components/torchserve/config";
 import {
     canaryDeploymentName,
@@ -17,13 +18,15 @@ import {
 import { servingEndpoints } from "../components/torchserve/endpoints";
 import { fetchModelsJson, fetchScript } from "../components/torchserve/fetchModels";
 import { log4j2Xml } from "../components/torchserve/logging";
-import { TorchServeSpec } from "../components/torchserve/spec";
+import { readinessJson, readinessScript } from "../components/torchserve/readiness";
+import { ModelSpec, TorchServeSpec } from "../components/torchserve/spec";
 import {
     configChecksumAnnotation,
     containerPorts,
     fetchMountDir,
     podTemplate,
     PodTemplateOptions,
+    progressDeadlineSeconds,
     rolloutStrategy,
 } from "../components/torchserve/workload";
 import {
@@ -84,6 +87,7 @@ const moved = torchServeSpec({
             batchSize: 8,
             maxBatchDelay: 50,
             responseTimeout: 300,
+            startupTimeout: 600,
         },
         { ...squeezenet, name: "resnet-18", url: "https://example.com/r.mar" },
     ],
@@ -113,6 +117,7 @@ describe("config.properties (pure)", () => {
                     batchSize: 1,
                     maxBatchDelay: 100,
                     responseTimeout: 120,
+                    startupTimeout: 120,
                 },
             },
         });
@@ -149,6 +154,7 @@ describe("config.properties (pure)", () => {
             batchSize: 8,
             maxBatchDelay: 50,
             responseTimeout: 300,
+            startupTimeout: 600,
         });
         assert.equal(models["resnet-18"]["1.0"].marName, "resnet-18.mar");
         // The fetcher's list: same models, checksums lowercased.
@@ -218,18 +224,31 @@ describe("TorchServe pod (pure)", () => {
             c.model_store,
         ]);
         assert.equal(init.volumeMounts.find((m: any) => m.name === "model-store").mountPath, "/mnt/models");
-        assert.equal(resolvePort(serverOf(pod), serverOf(pod).readinessProbe.httpGet.port), 9080);
+        assert.equal(resolvePort(serverOf(pod), serverOf(pod).livenessProbe.httpGet.port), 9080);
     });
 
-    it("probes GET /ping on the inference container port, with a generous startup budget", () => {
+    it("is ready when the models are loaded (mounted check), live while /ping answers", () => {
         const container = serverOf(podOf(torchServeSpec()));
-        for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
-            const get = container[probe].httpGet;
-            assert.equal(get.path, "/ping", probe);
-            assert.equal(resolvePort(container, get.port), 8080, probe);
-        }
-        const startup = container.startupProbe;
-        assert.ok(startup.periodSeconds * startup.failureThreshold >= 600, "at least 10 minutes to load models");
+        const check = ["python3", "/etc/torchserve/ready.py", "/etc/torchserve/ready.json"];
+        assert.deepEqual(container.readinessProbe.exec.command, check);
+        assert.deepEqual(container.startupProbe.exec.command, check);
+        const mounted = container.volumeMounts.find((m: any) => m.name === "config").mountPath;
+        assert.ok(check.slice(1).every((f) => path.posix.dirname(f) === mounted));
+        assert.equal(container.livenessProbe.httpGet.path, "/ping");
+        assert.equal(resolvePort(container, container.livenessProbe.httpGet.port), 8080);
+    });
+
+    it("gives model loading a startup budget of two of the slowest model's startupTimeout plus server start", () => {
+        const budget = (models: ModelSpec[]) => {
+            const p = serverOf(podOf(torchServeSpec({ models }))).startupProbe;
+            return p.periodSeconds * p.failureThreshold;
+        };
+        assert.equal(budget([squeezenet]), 120 + 2 * 120);
+        const slow = { ...squeezenet, name: "llm", startupTimeout: 900 };
+        assert.equal(budget([squeezenet, slow]), 120 + 2 * 900);
+        assert.equal(budget([]), 120);
+        // The Deployment's progress deadline outlasts the budget (plus a GPU node scale-up).
+        assert.ok(progressDeadlineSeconds(torchServeSpec({ models: [slow] })) > 120 + 2 * 900);
     });
 
     it("runs as the image's non-root user with no privileges", () => {
@@ -519,7 +538,12 @@ for (const preview of [true, false]) {
             assert.equal(fetch["models.json"], fetchModelsJson(rich));
             assert.equal(fetch["fetch_models.py"], fetchScript);
             const annotations = deploymentOf(e).inputs.spec.template.metadata.annotations;
-            assert.equal(annotations[configChecksumAnnotation], checksum(configProperties(rich) + log4j2Xml()));
+            assert.equal(configData["ready.py"], readinessScript);
+            assert.equal(configData["ready.json"], readinessJson(rich));
+            assert.equal(
+                annotations[configChecksumAnnotation],
+                checksum(configProperties(rich) + log4j2Xml() + readinessScript + readinessJson(rich)),
+            );
         });
 
         it("builds the pods with the mesh and store options it was given", () => {

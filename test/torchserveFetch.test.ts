@@ -226,6 +226,7 @@ describe("model fetcher script (python3, local http.server)", function () {
                         batchSize: 1,
                         maxBatchDelay: 1,
                         responseTimeout: 1,
+                        startupTimeout: 1,
                     },
                 ],
             }),

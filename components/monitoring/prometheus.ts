@@ -139,6 +139,7 @@ export function monitoringAlertRules(
         errorRatio: 0.05,
         expectedGpuNodes: args.gpuPool?.minNodes,
         gpuMemoryRatio: 0.95,
+        startupBudgetSeconds: args.serving.startupBudgetSeconds,
     });
 }
 

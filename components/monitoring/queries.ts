@@ -96,11 +96,15 @@ export interface AlertRuleArgs {
     expectedGpuNodes?: number;
     /** GPU framebuffer used share that is alarming (0-1). */
     gpuMemoryRatio: number;
+    /** Seconds a TorchServe pod may take to load its models (ServingEndpoints.startupBudgetSeconds). */
+    startupBudgetSeconds: number;
 }
 
 /** Alert rules for TorchServe and, where the cluster has one, the GPU pool. */
 export function alertRules(a: AlertRuleArgs): AlertRule[] {
     const ns = `namespace="${a.torchServeNamespace}"`;
+    // Longer than a pod may take to start, so a slow but healthy start never alerts.
+    const notReadyFor = `${Math.ceil(a.startupBudgetSeconds / 60) + 5}m`;
     const rules: AlertRule[] = [
         {
             alert: "TorchServeDown",
@@ -114,7 +118,10 @@ export function alertRules(a: AlertRuleArgs): AlertRule[] {
         },
         {
             alert: "TorchServeNoReadyPods",
-            expr: `kube_deployment_status_replicas_available{${ns},deployment="${a.deploymentName}"} == 0`,
+            // Not when parked or scaled to zero: then no pod is meant to run.
+            expr:
+                `kube_deployment_status_replicas_available{${ns},deployment="${a.deploymentName}"} == 0` +
+                ` and on (namespace, deployment) kube_deployment_spec_replicas{${ns},deployment="${a.deploymentName}"} > 0`,
             for: "5m",
             labels: { severity: "critical" },
             annotations: {
@@ -148,18 +155,19 @@ export function alertRules(a: AlertRuleArgs): AlertRule[] {
             },
         },
         {
-            // TorchServe's /ping (the readiness probe) fails when no worker of a model runs, while
-            // the frontend keeps serving metrics: scraped but not ready = no healthy workers.
+            // Readiness is "every model has minWorkers READY workers" (components/torchserve/
+            // readiness.ts). Judged on the pod object (kube-state-metrics), which outlives container
+            // restarts: a pod whose models never load stays Running and unready through the liveness
+            // restarts that would reset a condition on the container's own metrics.
             alert: "TorchServeNoHealthyWorkers",
             expr:
-                `max by (namespace, pod) (up{job="${a.scrapeJob}",${ns}} == 1)` +
-                ` unless on (namespace, pod) (kube_pod_status_ready{${ns},condition="true"} == 1)`,
-            for: "10m",
+                `kube_pod_status_ready{${ns},condition="true"} == 0` +
+                ` and on (namespace, pod) kube_pod_status_phase{${ns},phase="Running"} == 1`,
+            for: notReadyFor,
             labels: { severity: "critical" },
             annotations: {
-                summary: "TorchServe pod runs without healthy workers",
-                description:
-                    "{{ $labels.pod }} answers scrapes but has failed its /ping readiness check for 10 minutes: no model worker is running.",
+                summary: "TorchServe pod runs without its models loaded",
+                description: `{{ $labels.pod }} has been running but not ready for ${notReadyFor} (longer than its startup budget): some model has fewer than minWorkers workers READY. kubectl describe pod shows the readiness check's reason.`,
             },
         },
     ];

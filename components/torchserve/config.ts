@@ -28,7 +28,10 @@ export function marName(modelName: string): string {
 
 /**
  * `models=` value: per-model worker and batching settings keyed by model name, then version
- * (TorchServe looks them up by the name and version inside the archive).
+ * (TorchServe looks them up by the name and version inside the archive). Keys as pytorch/serve
+ * v0.12.0 reads them (ConfigManager.getJsonIntValue: a value ≤ 0 counts as unset; values in the
+ * archive's own model-config.yaml win when > 0). `maxRetryTimeoutInSec` is read only from that
+ * model-config.yaml (ModelConfig), never from here, so it is not offered.
  */
 export function modelsConfig(spec: Pick<TorchServeSpec, "models">): Record<string, Record<string, object>> {
     const out: Record<string, Record<string, object>> = {};
@@ -42,6 +45,7 @@ export function modelsConfig(spec: Pick<TorchServeSpec, "models">): Record<strin
                 batchSize: m.batchSize,
                 maxBatchDelay: m.maxBatchDelay,
                 responseTimeout: m.responseTimeout,
+                startupTimeout: m.startupTimeout,
             },
         };
     }

@@ -11,6 +11,7 @@ import {
     trackLabel,
     tracks,
 } from "./conventions";
+import { startupBudgetSeconds } from "./readiness";
 import { TorchServeSpec } from "./spec";
 
 /** TorchServe's port numbers, as on the container and the in-cluster Service. */
@@ -73,6 +74,11 @@ export interface ServingEndpoints {
     stable: ServingTrack;
     /** The canary Deployment, when the spec has one. */
     canary?: CanaryTrack;
+    /**
+     * Seconds a new pod may take to load every model before its startup probe gives up; a pod not
+     * ready for longer than this is failing, not starting (alerts wait this long).
+     */
+    startupBudgetSeconds: number;
 }
 
 /** The endpoints the TorchServe component creates for `spec`. */
@@ -86,6 +92,7 @@ export function servingEndpoints(
         | "grpcInferencePort"
         | "grpcManagementPort"
         | "canary"
+        | "models"
     >,
 ): ServingEndpoints {
     return {
@@ -101,6 +108,7 @@ export function servingEndpoints(
             grpcManagement: spec.grpcManagementPort,
         },
         portNames: { ...portNames },
+        startupBudgetSeconds: startupBudgetSeconds(spec),
         stable: { deploymentName: stableDeploymentName, track: tracks.stable },
         ...(spec.canary
             ? { canary: { deploymentName: canaryDeploymentName, track: tracks.canary, weight: spec.canary.weight } }

@@ -18,9 +18,13 @@ export interface ModelSpec {
     url: string;
     /** Lowercase hex SHA-256 of the archive; a mismatch fails the pod (required on cloud stacks unless opted out). */
     sha256?: string;
-    /** Model version inside the archive (per-model settings are keyed by it). */
+    /**
+     * Model version inside the archive (its MANIFEST's `modelVersion`). TorchServe keys the per-model
+     * settings below by archive name and this version; a mismatch silently falls back to defaults,
+     * so readiness asks for the model at exactly this version and names a mismatch.
+     */
     version: string;
-    /** Workers TorchServe starts for the model. */
+    /** Workers TorchServe starts for the model; readiness waits for this many READY (≥ 1: TorchServe reads ≤ 0 as unset). */
     minWorkers: number;
     /** Workers TorchServe may scale the model to. */
     maxWorkers: number;
@@ -30,6 +34,11 @@ export interface ModelSpec {
     maxBatchDelay: number;
     /** Seconds before a request times out. */
     responseTimeout: number;
+    /**
+     * Seconds a worker may take to load the model before TorchServe kills and retries it
+     * (`startupTimeout`; TorchServe's own default is 120). The pod's startup budget follows it.
+     */
+    startupTimeout: number;
 }
 
 /** How TorchServe's pods present a workload identity the cluster already has (adopted clusters). */

@@ -10,6 +10,7 @@ import { podLabels, portNames, publicServiceName } from "./conventions";
 import { servingEndpoints, ServingEndpoints } from "./endpoints";
 import { fetchModelsJson, fetchModelsFile, fetchScript, fetchScriptFile } from "./fetchModels";
 import { log4j2Xml, logConfigFileName } from "./logging";
+import { readinessJson, readinessModelsFile, readinessScript, readinessScriptFile } from "./readiness";
 import {
     configChecksumAnnotation,
     fetchChecksumAnnotation,
@@ -260,11 +261,17 @@ export class TorchServe extends pulumi.ComponentResource {
 
         const config = configProperties(s);
         const logConfig = log4j2Xml();
+        const readyJson = readinessJson(s);
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-config`,
             {
                 metadata: { name: configMapName, namespace, labels: { ...podLabels } },
-                data: { [configFileName]: config, [logConfigFileName]: logConfig },
+                data: {
+                    [configFileName]: config,
+                    [logConfigFileName]: logConfig,
+                    [readinessScriptFile]: readinessScript,
+                    [readinessModelsFile]: readyJson,
+                },
             },
             child,
         );
@@ -320,7 +327,7 @@ export class TorchServe extends pulumi.ComponentResource {
             modelStoreClaimName: claim.metadata.name,
         };
         const annotations = {
-            [configChecksumAnnotation]: checksum(config + logConfig),
+            [configChecksumAnnotation]: checksum(config + logConfig + readinessScript + readyJson),
             [fetchChecksumAnnotation]: checksum(fetchScript + modelsJson),
         };
         const deploymentDependsOn = allDependsOn(dependsOn, workloadDependsOn, s.nGpu > 0 ? gpuDependsOn : []);
@@ -337,7 +344,7 @@ export class TorchServe extends pulumi.ComponentResource {
                             maxReplicas: args.autoscaling?.maxReplicas ?? s.replicas,
                             gpuPodCapacity: args.gpuPodCapacity,
                         }),
-                        progressDeadlineSeconds,
+                        progressDeadlineSeconds: progressDeadlineSeconds(s),
                         template: podTemplate({
                             spec: s,
                             image,

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/target";
 import { configMountDir, cpuQuantity, modelStoreDir, torchserveCommand } from "./config";
+import { readinessModelsFile, readinessScriptFile, startupBudgetSeconds } from "./readiness";
 import { fetchModelsFile, fetchScriptFile } from "./fetchModels";
 import { modelServerGid, modelServerUid, podLabels, portNames, trackLabel, tracks } from "./conventions";
 import { TorchServeSpec } from "./spec";
@@ -35,9 +36,12 @@ export const fetchChecksumAnnotation = "torchserve.pytorch.org/model-fetch-check
 export const drainSeconds = 15;
 /** Drain, then the in-flight requests TorchServe finishes on `torchserve --stop`. */
 export const terminationGracePeriodSeconds = 60;
-/** Startup budget: model loading (and GPU warm-up) may take this long before liveness applies. */
+/** Startup and readiness probes run the readiness check this often. */
 export const startupProbePeriodSeconds = 10;
-export const startupProbeFailureThreshold = 90;
+/** The exec command of the readiness check (readiness.ts), run with the image's python3. */
+export function readinessCommand(): string[] {
+    return ["python3", `${configMountDir}/${readinessScriptFile}`, `${configMountDir}/${readinessModelsFile}`];
+}
 
 /** Labels of one track's pods: the shared podLabels (the Service selects on them) plus the track. */
 export function trackLabels(track: Track): Record<string, string> {
@@ -156,6 +160,9 @@ export function fetchModelsContainer(
 /** The TorchServe container. */
 export function torchserveContainer(s: TorchServeSpec, image: string): Container {
     const ping = { path: "/ping", port: portNames.inference, scheme: "HTTP" };
+    // Ready = every model has minWorkers READY workers (readiness.ts); /ping says only that the
+    // frontend runs, which is what liveness needs.
+    const modelsLoaded = { exec: { command: readinessCommand() } };
     return {
         name: "torchserve",
         image,
@@ -173,13 +180,14 @@ export function torchserveContainer(s: TorchServeSpec, image: string): Container
                 ? { name: "model-store", mountPath: s.modelStorePath }
                 : { name: "model-store", mountPath: s.modelStorePath, readOnly: true },
         ],
+        // Liveness starts only once the models are loaded, so a slow load is not restarted early.
         startupProbe: {
-            httpGet: ping,
+            ...modelsLoaded,
             periodSeconds: startupProbePeriodSeconds,
             timeoutSeconds: 5,
-            failureThreshold: startupProbeFailureThreshold,
+            failureThreshold: Math.ceil(startupBudgetSeconds(s) / startupProbePeriodSeconds),
         },
-        readinessProbe: { httpGet: ping, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+        readinessProbe: { ...modelsLoaded, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 2 },
         // Generous: a pod busy on a long batch should not be restarted for a slow ping.
         livenessProbe: { httpGet: ping, periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 6 },
         lifecycle: {
@@ -268,4 +276,6 @@ export function rolloutStrategy(r: RolloutInputs): DeploymentStrategy {
 }
 
 /** Deployment progress deadline: longer than the startup budget plus a GPU node scale-up. */
-export const progressDeadlineSeconds = startupProbePeriodSeconds * startupProbeFailureThreshold + 600;
+export function progressDeadlineSeconds(s: Pick<TorchServeSpec, "models">): number {
+    return startupBudgetSeconds(s) + 600;
+}

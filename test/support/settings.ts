@@ -39,6 +39,7 @@ export function baseSettings(): Settings {
                     batchSize: 1,
                     maxBatchDelay: 100,
                     responseTimeout: 120,
+                    startupTimeout: 120,
                 },
             ],
             storageAccessMode: "ReadWriteOnce",

@@ -25,6 +25,7 @@ export const squeezenet: ModelSpec = {
     batchSize: 1,
     maxBatchDelay: 100,
     responseTimeout: 120,
+    startupTimeout: 120,
 };
 
 /** A one-replica CPU TorchServe with SqueezeNet on a ReadWriteOnce store, `over` replacing fields. */

@@ -56,6 +56,7 @@ const modelKeys = [
     "batchSize",
     "maxBatchDelay",
     "responseTimeout",
+    "startupTimeout",
 ];
 
 /** TorchServe model names: letters, digits, '_', '-', '.'; starting with a letter or digit. */
@@ -255,7 +256,10 @@ function readModels(
             );
         else if (name) seen.set(name.toLowerCase(), { index: i, name });
         const url = readModelUrl(problems, `${prefix}.url`, obj.url, { cloud, hasIdentity, model: name });
-        const minWorkers = r.int(obj, "minWorkers", 1, { min: 0, max: 64 });
+        // TorchServe reads a per-model value <= 0 as unset and uses its default instead
+        // (ConfigManager.getJsonIntValue, v0.12.0), so 0 would be accepted here and do nothing.
+        const unset = "TorchServe treats values <= 0 as unset and would use its default";
+        const minWorkers = r.int(obj, "minWorkers", 1, { min: 1, max: 64, note: unset });
         const maxWorkers = r.int(obj, "maxWorkers", Math.max(1, minWorkers), { min: 1, max: 64 });
         if (maxWorkers < minWorkers)
             problems.error(`${prefix}.maxWorkers`, maxWorkers, `must be >= minWorkers (${minWorkers})`);
@@ -275,8 +279,9 @@ function readModels(
             minWorkers,
             maxWorkers,
             batchSize: r.int(obj, "batchSize", 1, { min: 1, max: 1024 }),
-            maxBatchDelay: r.int(obj, "maxBatchDelay", 100, { min: 0, max: 60000 }),
-            responseTimeout: r.int(obj, "responseTimeout", 120, { min: 1, max: 3600 }),
+            maxBatchDelay: r.int(obj, "maxBatchDelay", 100, { min: 1, max: 60000, note: unset }),
+            responseTimeout: r.int(obj, "responseTimeout", 120, { min: 1, max: 3600, note: unset }),
+            startupTimeout: r.int(obj, "startupTimeout", 120, { min: 1, max: 3600, note: unset }),
         };
     });
 }
