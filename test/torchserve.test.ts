@@ -17,6 +17,7 @@ import {
 } from "../components/torchserve/conventions";
 import { servingEndpoints } from "../components/torchserve/endpoints";
 import { fetchModelsJson, fetchScript } from "../components/torchserve/fetchModels";
+import { drainJson, drainScript } from "../components/torchserve/drain";
 import { log4j2Xml } from "../components/torchserve/logging";
 import { readinessJson, readinessScript } from "../components/torchserve/readiness";
 import { ModelSpec, TorchServeSpec } from "../components/torchserve/spec";
@@ -272,9 +273,16 @@ describe("TorchServe pod (pure)", () => {
 
     it("drains before stopping and spreads pods across nodes and zones without blocking scheduling", () => {
         const pod = podOf(torchServeSpec());
-        const preStop = serverOf(pod).lifecycle.preStop.exec.command.join(" ");
-        const sleep = Number(/sleep (\d+)/.exec(preStop)![1]);
-        assert.ok(sleep >= 5 && pod.terminationGracePeriodSeconds > sleep);
+        assert.deepEqual(serverOf(pod).lifecycle.preStop.exec.command, [
+            "python3",
+            "/etc/torchserve/drain.py",
+            "/etc/torchserve/drain.json",
+        ]);
+        // Grace: endpoint drain (15) + the slowest model's responseTimeout and batch delay + server stop (30).
+        assert.equal(pod.terminationGracePeriodSeconds, 15 + 120 + 1 + 30);
+        const slow = { ...squeezenet, name: "slow", responseTimeout: 600, maxBatchDelay: 2500 };
+        const slowPod = podOf(torchServeSpec({ models: [squeezenet, slow] }));
+        assert.equal(slowPod.terminationGracePeriodSeconds, 15 + 600 + 3 + 30);
         assert.deepEqual(
             pod.topologySpreadConstraints.map((t: any) => [t.topologyKey, t.whenUnsatisfiable]),
             [
@@ -540,9 +548,18 @@ for (const preview of [true, false]) {
             const annotations = deploymentOf(e).inputs.spec.template.metadata.annotations;
             assert.equal(configData["ready.py"], readinessScript);
             assert.equal(configData["ready.json"], readinessJson(rich));
+            assert.equal(configData["drain.py"], drainScript);
+            assert.equal(configData["drain.json"], drainJson(rich));
             assert.equal(
                 annotations[configChecksumAnnotation],
-                checksum(configProperties(rich) + log4j2Xml() + readinessScript + readinessJson(rich)),
+                checksum(
+                    configProperties(rich) +
+                        log4j2Xml() +
+                        readinessScript +
+                        readinessJson(rich) +
+                        drainScript +
+                        drainJson(rich),
+                ),
             );
         });
 

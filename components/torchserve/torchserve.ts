@@ -9,6 +9,7 @@ import { checksum, configFileName, configProperties } from "./config";
 import { podLabels, portNames, publicServiceName } from "./conventions";
 import { servingEndpoints, ServingEndpoints } from "./endpoints";
 import { fetchModelsJson, fetchModelsFile, fetchScript, fetchScriptFile } from "./fetchModels";
+import { drainConfigFile, drainJson, drainScript, drainScriptFile } from "./drain";
 import { log4j2Xml, logConfigFileName } from "./logging";
 import { readinessJson, readinessModelsFile, readinessScript, readinessScriptFile } from "./readiness";
 import {
@@ -262,6 +263,7 @@ export class TorchServe extends pulumi.ComponentResource {
         const config = configProperties(s);
         const logConfig = log4j2Xml();
         const readyJson = readinessJson(s);
+        const drain = drainJson(s);
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-config`,
             {
@@ -271,6 +273,8 @@ export class TorchServe extends pulumi.ComponentResource {
                     [logConfigFileName]: logConfig,
                     [readinessScriptFile]: readinessScript,
                     [readinessModelsFile]: readyJson,
+                    [drainScriptFile]: drainScript,
+                    [drainConfigFile]: drain,
                 },
             },
             child,
@@ -327,7 +331,9 @@ export class TorchServe extends pulumi.ComponentResource {
             modelStoreClaimName: claim.metadata.name,
         };
         const annotations = {
-            [configChecksumAnnotation]: checksum(config + logConfig + readinessScript + readyJson),
+            [configChecksumAnnotation]: checksum(
+                config + logConfig + readinessScript + readyJson + drainScript + drain,
+            ),
             [fetchChecksumAnnotation]: checksum(fetchScript + modelsJson),
         };
         const deploymentDependsOn = allDependsOn(dependsOn, workloadDependsOn, s.nGpu > 0 ? gpuDependsOn : []);

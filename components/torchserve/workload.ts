@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/target";
 import { configMountDir, cpuQuantity, modelStoreDir, torchserveCommand } from "./config";
+import { drainConfigFile, drainScriptFile, terminationGracePeriodSeconds } from "./drain";
 import { readinessModelsFile, readinessScriptFile, startupBudgetSeconds } from "./readiness";
 import { fetchModelsFile, fetchScriptFile } from "./fetchModels";
 import { modelServerGid, modelServerUid, podLabels, portNames, trackLabel, tracks } from "./conventions";
@@ -32,12 +33,13 @@ export const reservedMountPaths = [configMountDir, fetchMountDir];
 export const configChecksumAnnotation = "torchserve.pytorch.org/config-checksum";
 export const fetchChecksumAnnotation = "torchserve.pytorch.org/model-fetch-checksum";
 
-/** Seconds a terminating pod keeps serving while endpoints and load balancers drop it. */
-export const drainSeconds = 15;
-/** Drain, then the in-flight requests TorchServe finishes on `torchserve --stop`. */
-export const terminationGracePeriodSeconds = 60;
 /** Startup and readiness probes run the readiness check this often. */
 export const startupProbePeriodSeconds = 10;
+/** The preStop command: the drain script (drain.ts) with the image's python3. */
+export function drainCommand(): string[] {
+    return ["python3", `${configMountDir}/${drainScriptFile}`, `${configMountDir}/${drainConfigFile}`];
+}
+
 /** The exec command of the readiness check (readiness.ts), run with the image's python3. */
 export function readinessCommand(): string[] {
     return ["python3", `${configMountDir}/${readinessScriptFile}`, `${configMountDir}/${readinessModelsFile}`];
@@ -191,9 +193,10 @@ export function torchserveContainer(s: TorchServeSpec, image: string): Container
         // Generous: a pod busy on a long batch should not be restarted for a slow ping.
         livenessProbe: { httpGet: ping, periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 6 },
         lifecycle: {
-            // Keep serving while endpoints drop the pod, then stop the Java server (the python
-            // wrapper is PID 1 and ignores SIGTERM, so without this the pod waits for SIGKILL).
-            preStop: { exec: { command: ["/bin/sh", "-c", `sleep ${drainSeconds}; torchserve --stop`] } },
+            // Keep serving while endpoints drop the pod, wait for in-flight requests, then stop the
+            // Java server (drain.ts; the python wrapper is PID 1 and ignores SIGTERM, and the JVM's
+            // own SIGTERM handling closes client connections mid-request).
+            preStop: { exec: { command: drainCommand() } },
         },
     };
 }
@@ -231,7 +234,7 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
             },
             // The Service is called `torchserve`; its TORCHSERVE_* link variables are noise here.
             enableServiceLinks: false,
-            terminationGracePeriodSeconds,
+            terminationGracePeriodSeconds: terminationGracePeriodSeconds(s),
             initContainers: [
                 ...(o.modelStoreNeedsOwnership ? [prepareModelStoreContainer(s, o.image)] : []),
                 fetchModelsContainer(s, o.image, o.meshInjection, o.identity?.fetchEnv),

@@ -1,0 +1,153 @@
+// Graceful drain: the preStop hook of the TorchServe container. TorchServe itself does not drain:
+// SIGTERM runs ModelServer.stop() (pytorch/serve v0.12.0), which closes every channel, client
+// connections with in-flight requests included (ServerGroups.closeAllChannels), and `torchserve
+// --stop` only sends that SIGTERM and returns. So before stopping, the hook
+//   1. keeps serving while the Service's endpoints, the mesh and load balancers drop the
+//      terminating pod (new requests stop arriving), then
+//   2. waits until nothing is left: every model's job queue is empty (management API,
+//      jobQueueStatus.pendingRequests) and no request has arrived for that model
+//      (`ts_inference_requests_total`, counted on arrival for REST and gRPC) for its
+//      responseTimeout + maxBatchDelay: TorchServe ends a request in a worker within its
+//      responseTimeout (it kills the worker otherwise), and it exposes no count of requests
+//      inside workers, so that wait is the only bound that holds for both protocols;
+//   3. stops the server.
+// The pod's grace period covers all of it (terminationGracePeriodSeconds below).
+import { ModelSpec, TorchServeSpec } from "./spec";
+
+/** File names in the config ConfigMap (mounted at configMountDir). */
+export const drainScriptFile = "drain.py";
+export const drainConfigFile = "drain.json";
+
+/** Seconds a terminating pod keeps serving while endpoints and load balancers drop it. */
+export const endpointDrainSeconds = 15;
+/** Seconds `torchserve --stop` and the JVM's shutdown (unregistering models, stopping workers) may take. */
+export const serverStopSeconds = 30;
+
+/** Seconds after a model's last request arrival until that request has surely finished. */
+export function settleSeconds(m: Pick<ModelSpec, "responseTimeout" | "maxBatchDelay">): number {
+    return m.responseTimeout + Math.ceil(m.maxBatchDelay / 1000);
+}
+
+/** Longest drain: endpoint drain plus the slowest model's settle time. */
+export function drainDeadlineSeconds(s: Pick<TorchServeSpec, "models">): number {
+    return endpointDrainSeconds + Math.max(0, ...s.models.map(settleSeconds));
+}
+
+/** Pod grace period: the longest drain plus the server's stop, so SIGKILL never cuts a drain short. */
+export function terminationGracePeriodSeconds(s: Pick<TorchServeSpec, "models">): number {
+    return drainDeadlineSeconds(s) + serverStopSeconds;
+}
+
+/** What the drain script reads. */
+export interface DrainConfig {
+    managementUrl: string;
+    metricsUrl: string;
+    endpointDrainSeconds: number;
+    deadlineSeconds: number;
+    pollSeconds: number;
+    models: { name: string; version: string; settleSeconds: number }[];
+    /** Run once drained (or at the deadline). */
+    stopCommand: string[];
+}
+
+/** The drain configuration of a spec: loopback APIs, per-model settle times, `torchserve --stop`. */
+export function drainConfig(spec: Pick<TorchServeSpec, "managementPort" | "metricsPort" | "models">): DrainConfig {
+    return {
+        managementUrl: `http://127.0.0.1:${spec.managementPort}`,
+        metricsUrl: `http://127.0.0.1:${spec.metricsPort}/metrics`,
+        endpointDrainSeconds,
+        deadlineSeconds: drainDeadlineSeconds(spec),
+        pollSeconds: 1,
+        models: spec.models.map((m) => ({ name: m.name, version: m.version, settleSeconds: settleSeconds(m) })),
+        // --foreground: wait (up to 60 s) for the JVM to exit, inside the grace period.
+        stopCommand: ["torchserve", "--stop", "--foreground"],
+    };
+}
+
+/** `drain.json` as written into the ConfigMap. */
+export function drainJson(spec: Pick<TorchServeSpec, "managementPort" | "metricsPort" | "models">): string {
+    return JSON.stringify(drainConfig(spec), null, 2) + "\n";
+}
+
+/**
+ * Usage: `python3 drain.py <drain.json>`. Prints one line when it stops the server, saying why
+ * (drained, deadline, or server already unreachable). Python 3.9, standard library only.
+ */
+export const drainScript = String.raw`#!/usr/bin/env python3
+"""TorchServe preStop: wait for endpoints to drop the pod and for in-flight requests, then stop."""
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+TIMEOUT_SECONDS = 2
+COUNTER = re.compile(r'^ts_inference_requests_total\{([^}]*)\}\s+([0-9.eE+-]+)')
+MODEL_LABEL = re.compile(r'model_name="([^"]*)"')
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as r:
+        return r.read().decode("utf-8")
+
+
+def arrivals(metrics_url):
+    """Requests counted on arrival, per model name (REST and gRPC)."""
+    out = {}
+    for line in get(metrics_url).splitlines():
+        m = COUNTER.match(line)
+        if m:
+            name = MODEL_LABEL.search(m.group(1))
+            if name:
+                out[name.group(1)] = out.get(name.group(1), 0.0) + float(m.group(2))
+    return out
+
+
+def pending(management_url, model):
+    """Requests waiting in the model's job queue."""
+    path = "/models/%s/%s" % (urllib.parse.quote(model["name"], safe=""), urllib.parse.quote(model["version"], safe=""))
+    try:
+        body = json.loads(get(management_url + path))
+    except urllib.error.HTTPError:
+        return 0
+    return int(((body[0] if body else {}).get("jobQueueStatus") or {}).get("pendingRequests", 0))
+
+
+def drain(cfg, now=time.monotonic, sleep=time.sleep):
+    start = now()
+    last_activity = {m["name"]: start for m in cfg["models"]}
+    previous = None
+    while True:
+        t = now()
+        elapsed = t - start
+        try:
+            counts = arrivals(cfg["metricsUrl"])
+            for m in cfg["models"]:
+                busy = pending(cfg["managementUrl"], m) > 0
+                if busy or (previous is not None and counts.get(m["name"], 0.0) != previous.get(m["name"], 0.0)):
+                    last_activity[m["name"]] = t
+            previous = counts
+        except (OSError, ValueError) as e:
+            return "server unreachable after %.1fs (%s)" % (elapsed, e)
+        settled = all(t - last_activity[m["name"]] >= m["settleSeconds"] for m in cfg["models"])
+        if elapsed >= cfg["endpointDrainSeconds"] and settled:
+            return "drained after %.1fs" % elapsed
+        if elapsed >= cfg["deadlineSeconds"]:
+            return "deadline of %ss reached with requests still arriving or queued" % cfg["deadlineSeconds"]
+        sleep(cfg["pollSeconds"])
+
+
+def main(argv):
+    with open(argv[1]) as f:
+        cfg = json.load(f)
+    why = drain(cfg)
+    print("torchserve drain: %s; stopping" % why, flush=True)
+    return subprocess.call(cfg["stopCommand"])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
+`;
