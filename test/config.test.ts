@@ -686,6 +686,24 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         `${P}:torchserve.models[0].startupTimeout`,
         "treats values <= 0 as unset",
     ],
+    [
+        "memoryLimit too small for the JVM heap",
+        existing({ memoryLimit: "512Mi", memoryRequest: "256Mi" }),
+        `${P}:torchserve.memoryLimit`,
+        "heap",
+    ],
+    [
+        "a queue whose requests cannot fit in the heap",
+        existing({ jobQueueSize: 5000 }),
+        `${P}:torchserve.jobQueueSize`,
+        "less than 1 MiB per request",
+    ],
+    [
+        "bad ephemeralStorage",
+        existing({ ephemeralStorage: "ten gigs" }),
+        `${P}:torchserve.ephemeralStorage`,
+        "quantity",
+    ],
     ["image tagged latest", existing({ image: "pytorch/torchserve:latest" }), `${P}:torchserve.image`, "pinned"],
     ["image untagged", existing({ image: "pytorch/torchserve" }), `${P}:torchserve.image`, "pinned"],
     [

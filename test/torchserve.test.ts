@@ -123,7 +123,10 @@ describe("config.properties (pure)", () => {
             },
         });
         assert.equal(c.job_queue_size, "100");
-        assert.ok(Number(c.max_request_size) > 6553500 && Number(c.max_response_size) > 6553500);
+        // 4Gi limit → 1638 MiB heap; half of it for 100 queued requests → 8 MiB each.
+        assert.equal(c.max_request_size, String(8 * 2 ** 20));
+        assert.equal(c.max_response_size, String(8 * 2 ** 20));
+        assert.deepEqual(c.vmargs.split(" ").slice(0, 2), ["-Xmx1638m", "-XX:+ExitOnOutOfMemoryError"]);
     });
 
     it("turns token auth off and the model API off by default", () => {
@@ -294,8 +297,9 @@ describe("TorchServe pod (pure)", () => {
 
     it("requests no GPU and sets no GPU placement when nGpu is 0", () => {
         const pod = podOf(torchServeSpec());
-        assert.deepEqual(serverOf(pod).resources.requests, { cpu: "1", memory: "1Gi" });
-        assert.deepEqual(serverOf(pod).resources.limits, { cpu: "1", memory: "4Gi" });
+        const ephemeral = { "ephemeral-storage": "10Gi" };
+        assert.deepEqual(serverOf(pod).resources.requests, { cpu: "1", memory: "1Gi", ...ephemeral });
+        assert.deepEqual(serverOf(pod).resources.limits, { cpu: "1", memory: "4Gi", ...ephemeral });
         assert.equal(pod.tolerations, undefined);
         assert.equal(pod.nodeSelector, undefined);
     });

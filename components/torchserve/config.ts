@@ -4,6 +4,7 @@
 import { createHash } from "crypto";
 import * as path from "path";
 import { logConfigFileName } from "./logging";
+import { heapJvmArgs, maxMessageBytes } from "./memory";
 import { TorchServeSpec } from "./spec";
 
 /** Where the ConfigMap with config.properties is mounted in the TorchServe container. */
@@ -12,9 +13,6 @@ export const configFileName = "config.properties";
 export const configFilePath = `${configMountDir}/${configFileName}`;
 /** The log4j2 configuration (logging.ts), mounted from the same ConfigMap. */
 export const logConfigFilePath = `${configMountDir}/${logConfigFileName}`;
-
-/** Largest request/response TorchServe accepts (default 6.5 MB is too small for large images). */
-export const maxMessageBytes = 64 * 1024 * 1024;
 
 /** `model_store`: the `model-store` directory on the mounted volume. */
 export function modelStoreDir(spec: Pick<TorchServeSpec, "modelStorePath">): string {
@@ -94,11 +92,11 @@ export function nettyThreads(spec: Pick<TorchServeSpec, "nCpu">): number {
 }
 
 /**
- * `vmargs`: JVM options ts/model_server.py (v0.12.0) appends to the java command line; the log4j2
- * file there replaces the image's file-writing default (logging.ts).
+ * `vmargs`: JVM options ts/model_server.py (v0.12.0) appends to the java command line: the heap
+ * (memory.ts), and the log4j2 file that replaces the image's file-writing default (logging.ts).
  */
-export function jvmArgs(): string[] {
-    return [`-Dlog4j.configurationFile=file://${logConfigFilePath}`];
+export function jvmArgs(spec: Pick<TorchServeSpec, "memoryLimit">): string[] {
+    return [...heapJvmArgs(spec), `-Dlog4j.configurationFile=file://${logConfigFilePath}`];
 }
 
 /** config.properties as key → value, in file order. */
@@ -127,14 +125,15 @@ export function configEntries(spec: TorchServeSpec): [string, string][] {
         ["job_queue_size", String(spec.jobQueueSize)],
         ["number_of_netty_threads", String(nettyThreads(spec))],
         ["netty_client_threads", String(nettyThreads(spec))],
-        ["max_request_size", String(maxMessageBytes)],
-        ["max_response_size", String(maxMessageBytes)],
+        // Derived from the heap so that full queues of the largest requests fit (memory.ts).
+        ["max_request_size", String(maxMessageBytes(spec))],
+        ["max_response_size", String(maxMessageBytes(spec))],
         // Token auth would make /ping and every client need a key file from inside the pod; the
         // NetworkPolicy guards management and the edge (Istio) authenticates inference instead.
         ["disable_token_authorization", "true"],
         ["enable_model_api", String(spec.enableModelApi)],
         ["allowed_urls", allowedUrls(spec.models.map((m) => m.url)).join(",")],
-        ["vmargs", jvmArgs().join(" ")],
+        ["vmargs", jvmArgs(spec).join(" ")],
     );
     return entries;
 }

@@ -118,6 +118,12 @@ export interface TorchServeSpec {
     kmsKeyArn?: string;
     /** Resource group of the storage accounts Azure Blob model URLs name (cloud: azure). */
     storageResourceGroup?: string;
+    /**
+     * Ephemeral storage per pod, requested and limited (Kubernetes quantity). TorchServe unpacks
+     * every model archive under the container's temp directory (ZipUtils, java.io.tmpdir), so this
+     * must hold the unpacked models.
+     */
+    ephemeralStorage: string;
     /** Optional canary Deployment. */
     canary?: CanarySpec;
 }

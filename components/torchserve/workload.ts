@@ -65,8 +65,13 @@ export function containerPorts(s: TorchServeSpec): k8s.types.input.core.v1.Conta
 export function resources(s: TorchServeSpec): k8s.types.input.core.v1.ResourceRequirements {
     const gpu: Record<string, string> = s.nGpu > 0 ? { "nvidia.com/gpu": String(s.nGpu) } : {};
     return {
-        requests: { cpu: cpuQuantity(s.nCpu), memory: s.memoryRequest, ...gpu },
-        limits: { cpu: cpuQuantity(s.nCpu), memory: s.memoryLimit, ...gpu },
+        requests: {
+            cpu: cpuQuantity(s.nCpu),
+            memory: s.memoryRequest,
+            "ephemeral-storage": s.ephemeralStorage,
+            ...gpu,
+        },
+        limits: { cpu: cpuQuantity(s.nCpu), memory: s.memoryLimit, "ephemeral-storage": s.ephemeralStorage, ...gpu },
     };
 }
 

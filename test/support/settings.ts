@@ -46,6 +46,7 @@ export function baseSettings(): Settings {
             serviceType: "ClusterIP",
             enableModelApi: false,
             jobQueueSize: 100,
+            ephemeralStorage: "10Gi",
         },
         prometheus: { enabled: false, retention: "15d", storageSize: "50Gi", namespace: "monitoring" },
         grafana: { enabled: false, serviceType: "ClusterIP" },

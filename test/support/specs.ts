@@ -50,6 +50,7 @@ export function torchServeSpec(over: Partial<TorchServeSpec> = {}): TorchServeSp
         serviceType: "ClusterIP",
         enableModelApi: false,
         jobQueueSize: 100,
+        ephemeralStorage: "10Gi",
         ...over,
     };
 }

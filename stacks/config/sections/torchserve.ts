@@ -3,9 +3,17 @@ import { imagePopulatedDirs, imageSystemTrees } from "../../../components/torchs
 import { kubernetesNamespaces } from "../../../components/cluster/kubernetes";
 import { gatewayNamespace, istioSystemNamespace } from "../../../components/mesh/charts";
 import { objectLocations, parseModelUrl, storeCloud } from "../../../components/torchserve/objectUrl";
-import { ServiceAccountSpec, StorageAccessMode } from "../../../components/torchserve/spec";
+import {
+    jvmHeapMiB,
+    jvmHeapShare,
+    maxMessageBytes,
+    minHeapMiB,
+    minMessageBytes,
+    queuedRequestsMax,
+} from "../../../components/torchserve/memory";
+import { ServiceAccountSpec, StorageAccessMode, TorchServeSpec } from "../../../components/torchserve/spec";
 import { reservedMountPaths } from "../../../components/torchserve/workload";
-import { SectionReader } from "../fields";
+import { parseQuantity, SectionReader } from "../fields";
 import { readSourceRanges } from "../sourceRanges";
 import { chartAliasesUnderTorchserve } from "../helmChart";
 import { hasInvisible, isUnset, Problems, show } from "../problems";
@@ -38,6 +46,7 @@ export const torchserveKeys = [
     "serviceType",
     "enableModelApi",
     "jobQueueSize",
+    "ephemeralStorage",
     "canary",
     "loadBalancerSourceRanges",
     "allowUnverifiedModels",
@@ -486,7 +495,7 @@ export function readTorchServe(
             `required: model ${show(blobModel.name)} is an Azure Blob object, and its reader role is assigned on the container inside the storage account's resource group: name that group`,
         );
 
-    return {
+    const spec = {
         image,
         ...ports,
         replicas,
@@ -516,7 +525,35 @@ export function readTorchServe(
         ),
         enableModelApi: r.bool(obj, "enableModelApi", false),
         jobQueueSize: r.int(obj, "jobQueueSize", 100, { min: 1, max: 100000 }),
+        ephemeralStorage: r.quantity(obj, "ephemeralStorage", "10Gi", true),
         canary,
         allowUnverifiedModels: r.bool(obj, "allowUnverifiedModels", false),
     };
+    checkMemory(r, spec);
+    return spec;
+}
+
+/**
+ * The JVM heap is a share of memoryLimit and the message limit is derived from it so that full
+ * queues fit (components/torchserve/memory.ts); refuse what leaves either too small.
+ */
+function checkMemory(r: SectionReader, s: Pick<TorchServeSpec, "memoryLimit" | "jobQueueSize" | "models">): void {
+    if (parseQuantity(s.memoryLimit) === undefined) return; // already reported
+    const heap = jvmHeapMiB(s);
+    if (heap < minHeapMiB) {
+        r.problems.error(
+            r.key("memoryLimit"),
+            s.memoryLimit,
+            `gives the JVM a ${heap} MiB heap (${jvmHeapShare * 100}% of the limit); TorchServe needs at least ${minHeapMiB} MiB: raise memoryLimit`,
+        );
+        return;
+    }
+    const bytes = maxMessageBytes(s);
+    if (bytes < minMessageBytes) {
+        r.problems.error(
+            r.key("jobQueueSize"),
+            s.jobQueueSize,
+            `${queuedRequestsMax(s)} queued requests (jobQueueSize × models) in a ${heap} MiB heap leave less than 1 MiB per request: lower jobQueueSize or raise memoryLimit`,
+        );
+    }
 }
