@@ -388,7 +388,19 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
     ["privileged port", existing({ inferencePort: 80 }), `${P}:torchserve.inferencePort`, "from 1024"],
     ["port not a number", existing({ managementPort: "8081x" }), `${P}:torchserve.managementPort`, "integer"],
     ["ports colliding", existing({ grpcInferencePort: 8080 }), `${P}:torchserve.grpcInferencePort`, "inferencePort"],
-    ["replicas zero", existing({ replicas: 0 }), `${P}:torchserve.replicas`, "from 1"],
+    ["replicas negative", existing({ replicas: -1 }), `${P}:torchserve.replicas`, "from 0"],
+    [
+        "scale to zero without the mesh (no wake-up signal)",
+        existing({}, { prometheus: true, autoscaling: { enabled: true, minReplicas: 0, maxReplicas: 1 } }),
+        `${P}:autoscaling.minReplicas`,
+        "wake-up signal",
+    ],
+    [
+        "the retired queue-latency target",
+        existing({}, { prometheus: true, autoscaling: { enabled: true, maxReplicas: 1, targetQueueLatencyMs: 50 } }),
+        `${P}:autoscaling.targetQueueLatencyMs`,
+        "targetRequestsPerSecond",
+    ],
     ["nCpu zero", existing({ nCpu: 0 }), `${P}:torchserve.nCpu`, "> 0"],
     ["nCpu negative", existing({ nCpu: -1 }), `${P}:torchserve.nCpu`, "> 0"],
     ["malformed memory quantity", existing({ memoryLimit: "4Gb" }), `${P}:torchserve.memoryLimit`, "quantity"],
@@ -1047,7 +1059,7 @@ describe("config: each mistake fails with one line naming the key", () => {
     }
 
     it("reports every problem of a config at once", () => {
-        const errors = errorsOf(existing({ replicas: 0, nCpu: 0, image: "x:latest" }));
+        const errors = errorsOf(existing({ replicas: -1, nCpu: 0, image: "x:latest" }));
         assert.strictEqual(errors.length, 3, errors.join("\n"));
     });
 
@@ -1358,7 +1370,7 @@ describe("config holes: unclear messages → one clear line", () => {
             "replicas: 1e309",
             existing({ replicas: JSON.parse("1e309") }),
             `${P}:torchserve.replicas`,
-            ["Infinity (too large a number) is not allowed", "from 1 to 1000"],
+            ["Infinity (too large a number) is not allowed", "from 0 to 1000"],
             ["null"],
         ],
         [
@@ -1665,5 +1677,23 @@ describe("config: security rules (issue 10) → one line naming the key", () => 
             const text = fs.readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8");
             assert.match(text, /^\s+allowUnverifiedModels: true$/m, stack);
         }
+
+describe("config: parking and scaling to zero", () => {
+    it("accepts torchserve.replicas 0 (parked: no pod, no GPU)", () => {
+        assert.strictEqual(parseStackConfig(existing({ replicas: 0 })).settings.torchserve.replicas, 0);
+    });
+
+    it("accepts autoscaling.minReplicas 0 with the mesh, whose gateway counts requests while no pod runs", () => {
+        const { settings } = parseStackConfig(
+            existing(
+                {},
+                { prometheus: true, istio: true, autoscaling: { enabled: true, minReplicas: 0, maxReplicas: 1 } },
+            ),
+        );
+        assert.strictEqual(settings.autoscaling.minReplicas, 0);
+        assert.deepStrictEqual(
+            errorsOf(existing({}, { prometheus: true, istio: true, autoscaling: { minReplicas: 0, maxReplicas: 1 } })),
+            [],
+        );
     });
 });

@@ -81,7 +81,7 @@ describe("monitoring chart values", () => {
                 const autoscaling = {
                     minReplicas: 1,
                     maxReplicas: 2,
-                    targetQueueLatencyMs: 50,
+                    targetRequestsPerSecond: 5,
                     scaleDownStabilizationSeconds: 300,
                 };
                 new Autoscaling(
@@ -132,8 +132,8 @@ describe("monitoring chart values", () => {
             unknownValueKeys({ datasources: { "datasources.yaml": { apiVersion: 1 } } }, grafana),
             [],
         );
-        const adapter = loadKeys(charts.prometheusAdapter);
-        assert.deepStrictEqual(unknownValueKeys({ prometheus: { uri: "http://x" } }, adapter), ["prometheus.uri"]);
+        const keda = loadKeys(charts.keda);
+        assert.deepStrictEqual(unknownValueKeys({ crds: { instal: true } }, keda), ["crds.instal"]);
         const dcgm = loadKeys(charts.dcgmExporter);
         assert.deepStrictEqual(unknownValueKeys({ serviceMonitor: { enable: true } }, dcgm), ["serviceMonitor.enable"]);
     });

@@ -17,8 +17,8 @@ import {
     PrometheusSpec,
     prometheusRule,
     prometheusUrl,
-    queueLatencyMetricName,
-    torchServeHpa,
+    servingRequestRateQuery,
+    torchServeScaledObject,
 } from "../components/monitoring";
 import { grafanaLoadBalancerUrl } from "../components/monitoring/grafana";
 import { servingEndpoints } from "../components/torchserve/endpoints";
@@ -39,7 +39,7 @@ const prometheus: PrometheusSpec = { retention: "7d", storageSize: "20Gi", names
 const autoscaling: AutoscalingSpec = {
     minReplicas: 1,
     maxReplicas: 3,
-    targetQueueLatencyMs: 50,
+    targetRequestsPerSecond: 5,
     scaleDownStabilizationSeconds: 300,
 };
 const gpuPool: MonitoredGpuPool = { placement: gpuPlacement, minNodes: 1 };
@@ -142,7 +142,7 @@ for (const preview of [true, false]) {
             }
         });
 
-        it("puts Prometheus, operator, Alertmanager, kube-state-metrics, Grafana and the adapter on the system pool", () => {
+        it("puts Prometheus, operator, Alertmanager, kube-state-metrics, Grafana and KEDA on the system pool", () => {
             const kps = release(ev, "kube-prometheus-stack").inputs.values;
             const placed = [
                 kps.prometheus.prometheusSpec,
@@ -151,7 +151,7 @@ for (const preview of [true, false]) {
                 kps.alertmanager.alertmanagerSpec,
                 kps["kube-state-metrics"],
                 release(ev, "grafana").inputs.values,
-                release(ev, "prometheus-adapter").inputs.values,
+                release(ev, "keda").inputs.values,
             ];
             for (const v of placed) {
                 assert.deepStrictEqual(v.nodeSelector, systemPlacement.nodeSelector);
@@ -228,10 +228,10 @@ for (const preview of [true, false]) {
         it("makes the releases wait for what dependsOn names, and not for TorchServe", () => {
             const ts = urnOf(ev, "test:index:TorchServe", "torchserve");
             const ready = urnOf(ev, "test:index:ClusterReady", "cluster-ready");
-            for (const chart of ["kube-prometheus-stack", "grafana", "dcgm-exporter", "prometheus-adapter"]) {
+            for (const chart of ["kube-prometheus-stack", "grafana", "dcgm-exporter", "keda"]) {
                 assert.ok(!release(ev, chart).dependencies.includes(ts), `${chart} waits for TorchServe`);
             }
-            for (const chart of ["kube-prometheus-stack", "grafana", "prometheus-adapter"]) {
+            for (const chart of ["kube-prometheus-stack", "grafana", "keda"]) {
                 assert.ok(release(ev, chart).dependencies.includes(ready), `${chart} does not wait for the cluster`);
             }
             // The components hand dependsOn to their children and register without it themselves.
@@ -239,47 +239,42 @@ for (const preview of [true, false]) {
                 assert.deepStrictEqual(c.dependencies, [], c.type);
         });
 
-        it("points prometheus-adapter at the in-cluster Prometheus with a rate()-based rule", () => {
-            const v = release(ev, "prometheus-adapter").inputs.values;
-            assert.strictEqual(`${v.prometheus.url}:${v.prometheus.port}`, prometheusUrl(prometheus.namespace));
-            assert.strictEqual(v.rules.default, false);
-            const [rule] = v.rules.custom;
-            assert.strictEqual(rule.name.as, queueLatencyMetricName);
-            assert.match(rule.metricsQuery, /rate\(<<\.Series>>\{<<\.LabelMatchers>>\}\[2m\]\)/);
-            assert.match(rule.metricsQuery, /rate\(ts_inference_requests_total\{<<\.LabelMatchers>>\}\[2m\]\)/);
-            assert.deepStrictEqual(rule.resources.overrides.pod, { resource: "pod" });
+        it("installs KEDA with its CRDs, next to Prometheus", () => {
+            const keda = release(ev, "keda");
+            assert.strictEqual(keda.inputs.namespace, prometheus.namespace);
+            assert.strictEqual(keda.inputs.version, charts.keda.version);
+            assert.strictEqual(keda.inputs.values.crds.install, true);
         });
 
-        it("scales the stable TorchServe Deployment on queue latency per request with an autoscaling/v2 HPA", () => {
-            const [hpa] = all(ev, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
-            const spec = hpa.inputs.spec;
+        it("scales the stable TorchServe Deployment with a KEDA ScaledObject on its REST+gRPC request rate", () => {
+            const so = one(ev, "ScaledObject", serving.stable.deploymentName);
+            const spec = so.inputs.spec;
+            assert.strictEqual(so.inputs.apiVersion, "keda.sh/v1alpha1");
             assert.deepStrictEqual(spec.scaleTargetRef, {
                 apiVersion: "apps/v1",
                 kind: "Deployment",
                 name: serving.stable.deploymentName,
             });
-            assert.strictEqual(hpa.inputs.metadata.namespace, serving.namespace);
-            assert.strictEqual(spec.minReplicas, autoscaling.minReplicas);
-            assert.strictEqual(spec.maxReplicas, autoscaling.maxReplicas);
-            assert.strictEqual(spec.metrics[0].type, "Pods");
-            assert.strictEqual(spec.metrics[0].pods.metric.name, queueLatencyMetricName);
-            assert.notStrictEqual(spec.metrics[0].pods.metric.name, "ts_queue_latency_microseconds");
-            assert.deepStrictEqual(spec.metrics[0].pods.target, {
-                type: "AverageValue",
-                averageValue: String(autoscaling.targetQueueLatencyMs),
-            });
+            assert.strictEqual(so.inputs.metadata.namespace, serving.namespace);
+            assert.strictEqual(spec.minReplicaCount, autoscaling.minReplicas);
+            assert.strictEqual(spec.maxReplicaCount, autoscaling.maxReplicas);
+            assert.strictEqual(spec.triggers.length, 1, "no gateway trigger without the mesh");
+            const [t] = spec.triggers;
+            assert.strictEqual(t.type, "prometheus");
+            assert.strictEqual(t.metricType, "AverageValue");
+            assert.strictEqual(t.metadata.serverAddress, prometheusUrl(prometheus.namespace));
+            assert.strictEqual(t.metadata.query, servingRequestRateQuery(serving));
+            assert.match(t.metadata.query, /rate\(ts_inference_requests_total\{[^}]*track="stable"[^}]*\}\[2m\]\)/);
+            assert.strictEqual(t.metadata.threshold, String(autoscaling.targetRequestsPerSecond));
             assert.strictEqual(
-                spec.behavior.scaleDown.stabilizationWindowSeconds,
+                spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds,
                 autoscaling.scaleDownStabilizationSeconds,
             );
             assert.ok(
-                hpa.dependencies.includes(urnOf(ev, "test:index:TorchServe", "torchserve")),
-                "HPA must wait for TorchServe",
+                so.dependencies.includes(urnOf(ev, "test:index:TorchServe", "torchserve")),
+                "ScaledObject must wait for TorchServe",
             );
-            assert.ok(
-                hpa.dependencies.includes(release(ev, "prometheus-adapter").urn),
-                "HPA must wait for the adapter",
-            );
+            assert.ok(so.dependencies.includes(release(ev, "keda").urn), "ScaledObject must wait for KEDA");
         });
 
         it("passes the upstream schemas for every Kubernetes object (HPA, PodMonitor, PrometheusRule)", async () => {
@@ -287,12 +282,14 @@ for (const preview of [true, false]) {
             assert.deepStrictEqual(
                 objects.map((o) => o.type).sort(),
                 [
-                    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+                    "kubernetes:keda.sh/v1alpha1:ScaledObject",
                     "kubernetes:monitoring.coreos.com/v1:PodMonitor",
                     "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
                 ].sort(),
             );
-            for (const o of objects) await validateKubernetesObject(o);
+            // KEDA's CRD is no kubernetes-models package: the render tests validate the ScaledObject
+            // against the CRD in the vendored chart.
+            for (const o of objects.filter((x) => !x.type.includes("keda.sh"))) await validateKubernetesObject(o);
         });
 
         it("provisions the Prometheus datasource and the TorchServe dashboard in Grafana", () => {
@@ -415,17 +412,35 @@ describe("monitoring variants", () => {
         assert.strictEqual(grafanaLoadBalancerUrl(undefined), undefined);
     });
 
-    it("turns a fractional latency target into a milli-quantity (pure)", () => {
-        const hpa = torchServeHpa(serving, {
-            targetQueueLatencyMs: 2.5,
-            minReplicas: 2,
-            maxReplicas: 6,
-            scaleDownStabilizationSeconds: 120,
+    it("scales to zero only with the gateway trigger, whose target carries the canary's share (pure)", () => {
+        const canarySpec = torchServeSpec({
+            canary: { image: "pytorch/torchserve:0.12.0-cpu", weight: 20, replicas: 1 },
         });
-        assert.strictEqual(hpa.spec.metrics[0].pods.target.averageValue, "2500m");
-        assert.strictEqual(hpa.spec.minReplicas, 2);
-        assert.strictEqual(hpa.spec.maxReplicas, 6);
-        assert.strictEqual(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds, 120);
+        const withCanary = servingEndpoints(canarySpec);
+        const zero = { ...autoscaling, minReplicas: 0, targetRequestsPerSecond: 2.5 };
+        const wakeUp = { namespace: "istio-ingress", podLabels: { istio: "ingress" } };
+        const so = torchServeScaledObject({
+            autoscaling: zero,
+            serving: withCanary,
+            prometheusNamespace: "monitoring",
+            wakeUp,
+        });
+        assert.strictEqual(so.spec.minReplicaCount, 0);
+        assert.strictEqual(so.spec.cooldownPeriod, autoscaling.scaleDownStabilizationSeconds);
+        const [own, gateway] = so.spec.triggers;
+        assert.strictEqual(own.metadata.threshold, "2.5");
+        // 80 % of gateway traffic reaches the stable pods: 2.5 per pod there = 3.125 gateway requests.
+        assert.strictEqual(gateway.metadata.threshold, "3.125");
+        assert.match(
+            gateway.metadata.query,
+            /istio_requests_total\{reporter="source",source_workload_namespace="istio-ingress"/,
+        );
+        assert.match(gateway.metadata.query, /destination_service_name="torchserve"/);
+        for (const t of so.spec.triggers) assert.strictEqual(t.metadata.activationThreshold, "0");
+        assert.throws(
+            () => new Autoscaling("a", { autoscaling: zero, serving, prometheusNamespace: "m", systemPlacement }),
+            /minReplicas 0 needs a wake-up signal/,
+        );
     });
 });
 

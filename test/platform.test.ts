@@ -42,18 +42,18 @@ function runMonitoringStack(settings: Settings): Promise<Evaluation> {
 }
 
 describe("monitoring composition", () => {
-    it("installs Prometheus and Grafana after the system nodes, side by side with TorchServe; the HPA after it", async () => {
+    it("installs Prometheus, Grafana and KEDA after the system nodes, side by side with TorchServe; the ScaledObject after it", async () => {
         const ev = await runMonitoringStack(gpuSettings(allOn));
         const ready = urnOf(ev, "test:index:ClusterReady");
         const ts = urnOf(ev, "test:index:TorchServe");
-        for (const chart of ["kube-prometheus-stack", "grafana", "prometheus-adapter"]) {
+        for (const chart of ["kube-prometheus-stack", "grafana", "keda"]) {
             assert.ok(release(ev, chart)!.dependencies.includes(ready), `${chart} does not wait for the cluster`);
             assert.ok(!release(ev, chart)!.dependencies.includes(ts), `${chart} waits for TorchServe`);
         }
-        const adapter = release(ev, "prometheus-adapter")!;
-        assert.ok(adapter.dependencies.includes(release(ev, "kube-prometheus-stack")!.urn));
-        const hpa = ev.resources.find((r) => r.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")!;
-        assert.ok(hpa.dependencies.includes(ts), "HPA must wait for TorchServe");
+        const keda = release(ev, "keda")!;
+        assert.ok(keda.dependencies.includes(release(ev, "kube-prometheus-stack")!.urn));
+        const so = ev.resources.find((r) => r.type === "kubernetes:keda.sh/v1alpha1:ScaledObject")!;
+        assert.ok(so.dependencies.includes(ts), "ScaledObject must wait for TorchServe");
     });
 
     it("points Grafana at the stack's Prometheus, else at grafana.prometheusUrl", async () => {

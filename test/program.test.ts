@@ -170,7 +170,7 @@ describe("program: invalid config", () => {
             try {
                 await runProgram({
                     stack: "dev",
-                    override: { torchserve: { nGpu: 0, replicas: 0, inferencePort: 99999 } },
+                    override: { torchserve: { nGpu: 0, replicas: -1, inferencePort: 99999 } },
                     preview,
                 });
             } catch (e) {
@@ -284,15 +284,10 @@ describe("program: monitoring toggles", () => {
         full = await runProgram({ stack: "dev", override: everyAddon, preview: false });
     });
 
-    it("all on: Prometheus, Grafana, adapter releases, an HPA and the Grafana outputs (and Loki, on by default)", () => {
-        assert.deepStrictEqual(charts(full), [
-            "alloy",
-            "grafana",
-            "kube-prometheus-stack",
-            "loki",
-            "prometheus-adapter",
-        ]);
-        assert.strictEqual(all(full, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length, 1);
+    it("all on: Prometheus, Grafana, KEDA releases, a ScaledObject and the Grafana outputs (and Loki, on by default)", () => {
+        assert.deepStrictEqual(charts(full), ["alloy", "grafana", "keda", "kube-prometheus-stack", "loki"]);
+        assert.strictEqual(all(full, "kubernetes:keda.sh/v1alpha1:ScaledObject").length, 1);
+        assert.strictEqual(all(full, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length, 0);
         assert.ok("grafanaUrl" in full.outputs && "grafanaAdminPassword" in full.outputs);
         assert.ok(full.secretOutputs.includes("grafanaAdminPassword"));
         const policy = one(full, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
@@ -312,12 +307,12 @@ describe("program: monitoring toggles", () => {
 
     const toggles: [string, Record<string, unknown>, string[], string[]][] = [
         ["grafana off", { grafana: false }, ["grafana"], ["grafanaUrl", "grafanaAdminPassword"]],
-        ["autoscaling off", { autoscaling: false }, ["prometheus-adapter"], []],
+        ["autoscaling off", { autoscaling: false }, ["keda"], []],
         ["logging off", { logging: false }, ["alloy", "loki"], []],
         [
             "prometheus off (and what needs it)",
             { prometheus: false, grafana: false, autoscaling: false },
-            ["grafana", "kube-prometheus-stack", "prometheus-adapter"],
+            ["grafana", "kube-prometheus-stack", "keda"],
             ["grafanaUrl", "grafanaAdminPassword"],
         ],
     ];

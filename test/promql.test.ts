@@ -1,6 +1,6 @@
 // Every PromQL expression the program emits, parsed by Prometheus itself (`promtool check rules`):
-// the alert rules as shipped, and the prometheus-adapter query and the dashboard queries with their
-// template placeholders filled in as the adapter and Grafana would, each wrapped as a recording rule.
+// the alert rules as shipped, KEDA's trigger queries, and the dashboard queries with their
+// template placeholders filled in as Grafana would, each wrapped as a recording rule.
 //
 // promtool comes from Debian's `prometheus` package. Locally the test skips when it is missing;
 // under CI (process.env.CI set) a missing promtool is a failure.
@@ -12,10 +12,9 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import {
     dashboardExpressions,
-    expandAdapterTemplate,
     monitoringAlertRules,
     prometheusRule,
-    queueLatencyAdapterRule,
+    torchServeScaledObject,
     torchServeDashboard,
 } from "../components/monitoring";
 import { servingEndpoints } from "../components/torchserve/endpoints";
@@ -67,16 +66,22 @@ const alertRules = monitoringAlertRules({
     serving,
     gpuPool: { placement: gpuPlacement, minNodes: 1 },
 });
-const adapterRules = [queueLatencyAdapterRule(serving.namespace)];
+// KEDA's triggers with the gateway's wake-up trigger too (the mesh case), canary included.
+const canaryServing = servingEndpoints(
+    torchServeSpec({ canary: { image: "pytorch/torchserve:0.12.0-cpu", weight: 10, replicas: 1 } }),
+);
+const kedaTriggers = torchServeScaledObject({
+    autoscaling: { minReplicas: 0, maxReplicas: 4, targetRequestsPerSecond: 5, scaleDownStabilizationSeconds: 300 },
+    serving: canaryServing,
+    prometheusNamespace: "monitoring",
+    wakeUp: { namespace: "istio-ingress", podLabels: { istio: "ingress" } },
+}).spec.triggers;
 
 /** Every expression emitted, with placeholders as shipped. */
 function emittedExpressions(): { name: string; expr: string }[] {
     return [
         ...alertRules.map((r) => ({ name: r.alert, expr: r.expr })),
-        ...adapterRules.flatMap((r) => [
-            { name: "adapter series", expr: r.seriesQuery },
-            { name: "adapter metrics", expr: r.metricsQuery },
-        ]),
+        ...kedaTriggers.map((t) => ({ name: `keda ${t.name}`, expr: t.metadata.query })),
         ...dashboardExpressions(torchServeDashboard(serving.namespace)).map((p) => ({ name: p.panel, expr: p.expr })),
     ];
 }
@@ -104,8 +109,7 @@ describe("metrics the PromQL reads exist upstream", () => {
     });
 
     it("rate() is only taken of counters, and the counters are only read through rate()", () => {
-        // The adapter's seriesQuery only discovers series; its value is never used.
-        for (const e of emittedExpressions().filter((x) => x.name !== "adapter series")) {
+        for (const e of emittedExpressions()) {
             for (const m of e.expr.matchAll(/rate\(([A-Za-z_:][A-Za-z0-9_:]*)/g)) {
                 if (m[1] in known)
                     assert.strictEqual(
@@ -150,22 +154,12 @@ describe("PromQL emitted by the program parses (promtool)", function () {
         assert.match(out, /SUCCESS: \d+ rules found/);
     });
 
-    it("the prometheus-adapter series and metrics queries, placeholders substituted", () => {
-        const exprs = adapterRules.flatMap((r, i) => {
-            const metric = /^([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(r.seriesQuery)![1];
-            const query = expandAdapterTemplate(
-                r.metricsQuery,
-                metric,
-                'namespace="torchserve",pod=~"torchserve-7d9f-abcde|torchserve-7d9f-fghij"',
-                "pod",
-            );
-            assert.ok(!query.includes("<<"), `unsubstituted placeholder in ${query}`);
-            return [
-                { name: `adapter-${i}-series`, expr: r.seriesQuery },
-                { name: `adapter-${i}-metrics`, expr: query },
-            ];
-        });
-        checkRules(asRecordingRules(exprs));
+    it("the KEDA trigger queries (TorchServe's own and the gateway's)", () => {
+        assert.deepStrictEqual(
+            kedaTriggers.map((t) => t.name),
+            ["torchserve-requests", "gateway-requests"],
+        );
+        checkRules(asRecordingRules(kedaTriggers.map((t) => ({ name: t.name, expr: t.metadata.query }))));
     });
 
     it("every dashboard panel query and variable selector, Grafana variables substituted", () => {

@@ -139,7 +139,7 @@ describe("Helm releases rendered by helm", function () {
                     for (const from of ["ConfigMap monitoring/grafana", "ConfigMap logging/alloy"]) {
                         assert.ok(refs.includes(`${from} -> logging/loki:3100`), `${from} in ${refs.join("; ")}`);
                     }
-                    for (const from of ["ConfigMap monitoring/grafana", "Deployment monitoring/prometheus-adapter"]) {
+                    for (const from of ["ConfigMap monitoring/grafana", "ScaledObject torchserve/torchserve"]) {
                         assert.ok(
                             refs.includes(`${from} -> monitoring/kube-prometheus-stack-prometheus:9090`),
                             `${from} in ${refs.join("; ")}`,

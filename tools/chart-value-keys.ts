@@ -116,7 +116,7 @@ export const CHARTS: ChartSpec[] = [
     // securityContext is the container's SecurityContext, passed through whole (toYaml).
     { file: "dcgm-exporter-4.8.2.json", dir: "dcgm-exporter", userMaps: ["securityContext"] },
     { file: "grafana-12.11.1.json", dir: "grafana", fromComments: ["adminPassword"] },
-    { file: "prometheus-adapter-5.3.0.json", dir: "prometheus-adapter" },
+    { file: "keda-2.20.2.json", dir: "keda", note: "tag v2.20.2" },
     {
         file: "kube-prometheus-stack-88.5.3.json",
         dir: "kube-prometheus-stack",

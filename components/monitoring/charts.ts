@@ -27,10 +27,11 @@ export const charts = {
         version: "4.8.2",
         repo: "https://nvidia.github.io/dcgm-exporter/helm-charts",
     },
-    prometheusAdapter: {
-        chart: "prometheus-adapter",
-        version: "5.3.0",
-        repo: "https://prometheus-community.github.io/helm-charts",
+    /** KEDA: ScaledObjects, their HPAs, external metrics, scaling to and from zero. */
+    keda: {
+        chart: "keda",
+        version: "2.20.2",
+        repo: "https://kedacore.github.io/charts",
     },
 } as const satisfies Record<string, PinnedChart>;
 
@@ -39,7 +40,7 @@ export const releaseNames = {
     kubePrometheusStack: "kube-prometheus-stack",
     grafana: "grafana",
     dcgmExporter: "dcgm-exporter",
-    prometheusAdapter: "prometheus-adapter",
+    keda: "keda",
 } as const;
 
 /** kube-prometheus-stack names its Prometheus Service `<fullname>-prometheus`. */

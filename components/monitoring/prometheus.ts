@@ -6,7 +6,7 @@ import { Placement } from "../cluster/kubernetes";
 import { splitDependsOn } from "../cluster/options";
 import type { ServingEndpoints } from "../torchserve/endpoints";
 import { charts, podMonitorJob, prometheusUrl, releaseNames, torchServePodMonitorName } from "./charts";
-import { alertRules, AlertRule } from "./queries";
+import { alertRules, AlertRule, trackMetricLabel } from "./queries";
 import { pinnedRelease } from "./release";
 import { PrometheusSpec } from "./spec";
 import { dcgmExporterValues, kubePrometheusStackValues } from "./values";
@@ -122,9 +122,28 @@ export function torchServePodMonitor(monitorNamespace: string, serving: ServingE
         spec: {
             namespaceSelector: { matchNames: [serving.namespace] },
             selector: { matchLabels: { ...serving.podLabels } },
-            podMetricsEndpoints: [{ port: serving.portNames.metrics, path: "/metrics", interval: "15s" }],
+            podMetricsEndpoints: [
+                {
+                    port: serving.portNames.metrics,
+                    path: "/metrics",
+                    interval: "15s",
+                    // Every series gets the pod's track, so stable and canary can be told apart.
+                    relabelings: [
+                        {
+                            sourceLabels: [podLabelMetaName(serving.trackLabel)],
+                            targetLabel: trackMetricLabel,
+                            action: "replace",
+                        },
+                    ],
+                },
+            ],
         },
     };
+}
+
+/** Prometheus's Kubernetes discovery label for pod label `key` (non-alphanumerics become `_`). */
+export function podLabelMetaName(key: string): string {
+    return `__meta_kubernetes_pod_label_${key.replace(/[^a-zA-Z0-9_]/g, "_")}`;
 }
 
 /** The alerts Monitoring ships: TorchServe's, and the GPU pool's when there is one. */

@@ -6,6 +6,14 @@
 // TorchServe's latency metrics are cumulative counters: only a ratio of rates is a latency.
 // (Scaling on the raw ts_queue_latency_microseconds would scale on uptime.)
 
+import type { ServingEndpoints } from "../torchserve/endpoints";
+
+/**
+ * Label the TorchServe PodMonitor puts on every series: the pod's track (stable or canary), copied
+ * from the pod label ServingEndpoints.trackLabel.
+ */
+export const trackMetricLabel = "track";
+
 /** TorchServe frontend metric names. */
 export const tsMetrics = {
     requests: "ts_inference_requests_total",
@@ -24,52 +32,38 @@ export const dcgmMetrics = {
     fbFree: "DCGM_FI_DEV_FB_FREE",
 } as const;
 
-/** Name under which prometheus-adapter serves mean queue latency per request (ms), per pod. */
-export const queueLatencyMetricName = "ts_queue_latency_per_request_milliseconds";
-
-/** Rate window of the autoscaling metric: 8 scrapes at the PodMonitor's 15s interval. */
+/** Rate window of the autoscaling queries: 8 scrapes at the PodMonitor's 15s interval. */
 export const autoscalingRateWindow = "2m";
 
-/** One prometheus-adapter discovery rule (the chart's `rules.custom[]`). */
-export interface AdapterRule {
-    seriesQuery: string;
-    resources: { overrides: Record<string, { resource: string }> };
-    name: { matches: string; as: string };
-    metricsQuery: string;
+/** Istio's standard request counter (Envoy's stats filter; `reporter="source"` at a gateway). */
+export const istioRequestsTotal = "istio_requests_total";
+
+/**
+ * Inference requests per second reaching the stable pods, REST and gRPC together. Why this signal:
+ * `ts_inference_requests_total` is incremented on arrival by both frontends (pytorch/serve v0.12.0
+ * InferenceRequestHandler for REST, grpcimpl/InferenceImpl for gRPC), while the queue and inference
+ * latency counters are recorded only for REST jobs (RestJob), so a gRPC-only load never moves them.
+ * Only the stable track: the ScaledObject scales the stable Deployment (the `track` label comes from
+ * the PodMonitor's relabeling). `or vector(0)`: no pods, no series, still a number.
+ */
+export function servingRequestRateQuery(serving: Pick<ServingEndpoints, "namespace" | "stable">): string {
+    const sel = `namespace="${serving.namespace}",${trackMetricLabel}="${serving.stable.track}"`;
+    return `sum(rate(${tsMetrics.requests}{${sel}}[${autoscalingRateWindow}])) or vector(0)`;
 }
 
 /**
- * Mean queue latency per request over the last 2 minutes, per pod, in milliseconds:
- * rate(ts_queue_latency_microseconds) / rate(ts_inference_requests_total) / 1000. An idle pod
- * reports 0 (not NaN from 0/0), so the HPA can scale down.
+ * Requests per second the mesh's ingress gateway sends towards TorchServe's Service. The gateway
+ * counts them whether or not a TorchServe pod runs (no pod: Envoy answers 503 and still counts), so
+ * this is the wake-up signal that makes scaling to zero possible.
  */
-export function queueLatencyAdapterRule(torchServeNamespace: string): AdapterRule {
-    const w = autoscalingRateWindow;
-    const requests = `sum by (<<.GroupBy>>) (rate(${tsMetrics.requests}{<<.LabelMatchers>>}[${w}]))`;
-    const queued = `sum by (<<.GroupBy>>) (rate(<<.Series>>{<<.LabelMatchers>>}[${w}]))`;
-    return {
-        seriesQuery: `${tsMetrics.queueLatencyUs}{namespace="${torchServeNamespace}",pod!=""}`,
-        resources: { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } },
-        name: { matches: `^${tsMetrics.queueLatencyUs}$`, as: queueLatencyMetricName },
-        metricsQuery: `(${queued} / 1000) / (${requests} > 0) or (${requests} * 0)`,
-    };
-}
-
-/** What prometheus-adapter substitutes into a metricsQuery, for checking the result as PromQL. */
-export function expandAdapterTemplate(query: string, series: string, labelMatchers: string, groupBy: string): string {
-    return query
-        .replaceAll("<<.Series>>", series)
-        .replaceAll("<<.LabelMatchers>>", labelMatchers)
-        .replaceAll("<<.GroupBy>>", groupBy);
-}
-
-/**
- * `targetQueueLatencyMs` as a Kubernetes quantity for the HPA's averageValue (the metric is in ms):
- * 50 → "50", 2.5 → "2500m".
- */
-export function latencyTargetQuantity(ms: number): string {
-    if (!(ms > 0) || !Number.isFinite(ms)) throw new Error(`targetQueueLatencyMs must be a positive number, got ${ms}`);
-    return Number.isInteger(ms) ? String(ms) : `${Math.round(ms * 1000)}m`;
+export function gatewayRequestRateQuery(
+    serving: Pick<ServingEndpoints, "namespace" | "serviceName">,
+    gatewayNamespace: string,
+): string {
+    const sel =
+        `reporter="source",source_workload_namespace="${gatewayNamespace}",` +
+        `destination_service_namespace="${serving.namespace}",destination_service_name="${serving.serviceName}"`;
+    return `sum(rate(${istioRequestsTotal}{${sel}}[${autoscalingRateWindow}])) or vector(0)`;
 }
 
 /** A Prometheus alerting rule as PrometheusRule's spec takes it. */

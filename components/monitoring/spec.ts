@@ -20,14 +20,14 @@ export interface GrafanaSpec {
     loadBalancerSourceRanges?: string[];
 }
 
-/** The HPA on TorchServe's queue latency per request. */
+/** KEDA scaling the stable TorchServe Deployment on its request rate (REST and gRPC). */
 export interface AutoscalingSpec {
-    /** Fewest stable TorchServe replicas. */
+    /** Fewest stable TorchServe replicas; 0 (scale to zero) only with a wake-up signal (AutoscalingArgs.wakeUp). */
     minReplicas: number;
     /** Most stable TorchServe replicas. */
     maxReplicas: number;
-    /** Target mean queue latency per request (ms), from rate() over TorchServe's counters. */
-    targetQueueLatencyMs: number;
+    /** Inference requests per second one pod should take (REST and gRPC together). */
+    targetRequestsPerSecond: number;
     /** Scale-down stabilisation window, seconds. */
     scaleDownStabilizationSeconds: number;
 }

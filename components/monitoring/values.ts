@@ -3,8 +3,6 @@
 import { HelmValues } from "../cluster/freeform";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement, ServiceType } from "../cluster/kubernetes";
-import { AdapterRule } from "./queries";
-import { prometheusBaseUrl, prometheusPort } from "./charts";
 import { PrometheusSpec } from "./spec";
 
 /** nodeSelector + tolerations as every chart spells them. */
@@ -195,14 +193,7 @@ export function grafanaValues(a: GrafanaValuesArgs): HelmValues {
     };
 }
 
-/**
- * prometheus-adapter serving custom.metrics.k8s.io from the in-cluster Prometheus, with only our
- * rule (the chart's default rules would expose hundreds of metrics nobody scales on).
- */
-export function prometheusAdapterValues(prometheusNamespace: string, rule: AdapterRule, system: Placement): HelmValues {
-    return {
-        ...placed(system),
-        prometheus: { url: prometheusBaseUrl(prometheusNamespace), port: prometheusPort },
-        rules: { default: false, custom: [rule] },
-    };
+/** KEDA (operator, metrics server, admission webhooks) on the system pool, with its CRDs. */
+export function kedaValues(system: Placement): HelmValues {
+    return { ...placed(system), crds: { install: true } };
 }

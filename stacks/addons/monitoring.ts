@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../../components/cluster/target";
 import { Autoscaling, Grafana, Monitoring, prometheusUrl } from "../../components/monitoring";
+import { gatewayNamespace, gatewaySelectorLabels } from "../../components/mesh/charts";
 import { ServingEndpoints } from "../../components/torchserve/endpoints";
 import { GrafanaSettings, PrometheusSettings, Settings } from "../config/settings";
 
@@ -15,7 +16,7 @@ export interface MonitoringOutputs {
 
 export interface MonitoringStackArgs {
     /** Validated settings; reads prometheus, grafana, autoscaling and gpuNodePool. */
-    settings: Pick<Settings, "prometheus" | "grafana" | "autoscaling" | "gpuNodePool">;
+    settings: Pick<Settings, "prometheus" | "grafana" | "autoscaling" | "gpuNodePool" | "istio">;
     /** The cluster: provider, placements and what workloads wait for. */
     cluster: Pick<
         ClusterTarget,
@@ -94,7 +95,7 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
     if (s.autoscaling.enabled) {
         if (!monitoring)
             throw new Error(
-                "autoscaling.enabled requires prometheus.enabled (the adapter reads the in-cluster Prometheus)",
+                "autoscaling.enabled requires prometheus.enabled (KEDA's triggers read the in-cluster Prometheus)",
             );
         autoscaling = new Autoscaling(
             "autoscaling",
@@ -103,10 +104,14 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
                 prometheusNamespace: s.prometheus.namespace,
                 serving,
                 systemPlacement: cluster.systemPlacement,
+                // The mesh gateway counts requests even while no TorchServe pod runs.
+                wakeUp: s.istio.enabled
+                    ? { namespace: gatewayNamespace, podLabels: gatewaySelectorLabels() }
+                    : undefined,
             },
             {
                 ...opts,
-                // Prometheus's release only: the adapter needs nothing of dcgm-exporter or the rules.
+                // Prometheus's release only: KEDA needs nothing of dcgm-exporter or the rules.
                 dependsOn: [...cluster.systemReady, monitoring.release],
                 workloadDependsOn: a.torchServe ? [a.torchServe] : [],
             },

@@ -232,7 +232,14 @@ export function checkCombinations(s: Settings, p: Problems, project: string): vo
     if (s.autoscaling.enabled && !s.prometheus.enabled) {
         p.errorText(
             k("autoscaling"),
-            "enabled, but the HPA's metric comes from Prometheus through prometheus-adapter; enable prometheus too",
+            "enabled, but KEDA's triggers query the in-cluster Prometheus; enable prometheus too",
+        );
+    }
+    if (s.autoscaling.enabled && s.autoscaling.minReplicas === 0 && !s.istio.enabled) {
+        p.error(
+            k("autoscaling.minReplicas"),
+            0,
+            "scale to zero needs a wake-up signal while no pod runs, and only the mesh gateway's request metrics give one: enable istio or set minReplicas >= 1",
         );
     }
     if (
@@ -241,7 +248,7 @@ export function checkCombinations(s: Settings, p: Problems, project: string): vo
     ) {
         p.warn(
             k("torchserve.replicas"),
-            `${s.torchserve.replicas} is outside autoscaling's ${s.autoscaling.minReplicas}-${s.autoscaling.maxReplicas}; the HPA owns the replica count`,
+            `${s.torchserve.replicas} is outside autoscaling's ${s.autoscaling.minReplicas}-${s.autoscaling.maxReplicas}; KEDA owns the replica count`,
         );
     }
     if (

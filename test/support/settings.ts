@@ -54,7 +54,7 @@ export function baseSettings(): Settings {
             enabled: false,
             minReplicas: 1,
             maxReplicas: 2,
-            targetQueueLatencyMs: 50,
+            targetRequestsPerSecond: 5,
             scaleDownStabilizationSeconds: 300,
         },
         istio: {

@@ -51,10 +51,16 @@ export function readAutoscaling(problems: Problems, prefix: string, value: unkno
     const r = new SectionReader(problems, prefix);
     const { enabled, obj } = r.toggle(
         value,
-        ["minReplicas", "maxReplicas", "targetQueueLatencyMs", "scaleDownStabilizationSeconds"],
+        ["minReplicas", "maxReplicas", "targetRequestsPerSecond", "targetQueueLatencyMs", "scaleDownStabilizationSeconds"],
         false,
     );
-    const minReplicas = r.int(obj, "minReplicas", 1, { min: 1, max: 1000 });
+    if (!isUnset(obj.targetQueueLatencyMs))
+        problems.errorText(
+            r.key("targetQueueLatencyMs"),
+            "replaced by targetRequestsPerSecond: TorchServe records queue latency for REST requests only, so gRPC load never scaled",
+        );
+    // 0 = scale to zero; allowed only with a wake-up signal (checkCombinations).
+    const minReplicas = r.int(obj, "minReplicas", 1, { min: 0, max: 1000 });
     const maxReplicas = r.int(obj, "maxReplicas", Math.max(2, minReplicas), { min: 1, max: 1000 });
     if (maxReplicas < minReplicas)
         problems.error(r.key("maxReplicas"), maxReplicas, `must be >= minReplicas (${minReplicas})`);
@@ -62,7 +68,7 @@ export function readAutoscaling(problems: Problems, prefix: string, value: unkno
         enabled,
         minReplicas,
         maxReplicas,
-        targetQueueLatencyMs: r.number(obj, "targetQueueLatencyMs", 50, { above: 0, max: 600000 }),
+        targetRequestsPerSecond: r.number(obj, "targetRequestsPerSecond", 5, { above: 0, max: 100000 }),
         scaleDownStabilizationSeconds: r.int(obj, "scaleDownStabilizationSeconds", 300, { min: 0, max: 3600 }),
     };
 }

@@ -439,12 +439,13 @@ export function readTorchServe(
     const canary = readCanary(r.child("canary"), obj.canary);
     if (canary?.image) checkFlavour(r.child("canary"), "image", canary.image, nGpu);
 
-    const replicas = r.int(obj, "replicas", 1, { min: 1, max: 1000 });
+    // 0 parks the stack: no pod, no GPU; the model store and the rest stay.
+    const replicas = r.int(obj, "replicas", 1, { min: 0, max: 1000 });
     // Cloud clusters always offer an RWX class; on `existing`, RWX only when more than one pod may mount it.
     const storageAccessMode = r.oneOf(
         obj,
         "storageAccessMode",
-        cloud === "existing" && replicas === 1 && !canary ? "ReadWriteOnce" : "ReadWriteMany",
+        cloud === "existing" && replicas <= 1 && !canary ? "ReadWriteOnce" : "ReadWriteMany",
         Object.values(StorageAccessMode),
     );
 
