@@ -51,7 +51,13 @@ export function readAutoscaling(problems: Problems, prefix: string, value: unkno
     const r = new SectionReader(problems, prefix);
     const { enabled, obj } = r.toggle(
         value,
-        ["minReplicas", "maxReplicas", "targetRequestsPerSecond", "targetQueueLatencyMs", "scaleDownStabilizationSeconds"],
+        [
+            "minReplicas",
+            "maxReplicas",
+            "targetRequestsPerSecond",
+            "targetQueueLatencyMs",
+            "scaleDownStabilizationSeconds",
+        ],
         false,
     );
     if (!isUnset(obj.targetQueueLatencyMs))
