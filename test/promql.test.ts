@@ -196,3 +196,68 @@ describe("PromQL emitted by the program parses (promtool)", function () {
         );
     });
 });
+
+/** Runs `promtool test rules` with expression tests only; returns whether they passed and the output. */
+function testExpressions(tests: unknown[]): { ok: boolean; out: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promql-expr-"));
+    try {
+        const file = path.join(dir, "tests.yaml");
+        fs.writeFileSync(file, yaml.dump({ rule_files: [], evaluation_interval: "15s", tests }, { lineWidth: -1 }));
+        const r = spawnSync("promtool", ["test", "rules", file], { encoding: "utf8" });
+        return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+describe("KEDA trigger values (promtool test rules)", function () {
+    before(function () {
+        if (!findPromtool()) {
+            if (process.env.CI) throw new Error("promtool is required under CI (Debian package `prometheus`)");
+            this.skip();
+        }
+    });
+    const [torchserveTrigger, gatewayTrigger] = kedaTriggers;
+    const gatewaySeries = (code: string) =>
+        `istio_requests_total{reporter="source",source_workload_namespace="istio-ingress",destination_service_namespace="torchserve",destination_service_name="torchserve",response_code="${code}"}`;
+    const run = (expr: string, series: { series: string; values: string }[], at: string, value: number) =>
+        testExpressions([
+            {
+                interval: "15s",
+                input_series: series,
+                promql_expr_test: [{ expr, eval_time: at, exp_samples: [{ labels: "{}", value }] }],
+            },
+        ]);
+
+    it("the gateway trigger wakes on a single first request (a new series), where rate() alone reads 0", () => {
+        // No series for 3 minutes, then one request answered 503 (no pod): the counter appears at 1.
+        const first = [{ series: gatewaySeries("503"), values: "_x12 1x8" }];
+        const r = run(gatewayTrigger.metadata.query, first, "3m30s", 1);
+        assert.ok(r.ok, r.out);
+        const rateOnly = `sum(rate(${gatewaySeries("503")}[2m]))`;
+        assert.ok(!run(rateOnly, first, "3m30s", 1).ok, "rate() alone would have seen the first request");
+    });
+
+    it("the gateway trigger reads 0 when nothing arrives, and the request rate when requests flow", () => {
+        assert.ok(run(gatewayTrigger.metadata.query, [{ series: gatewaySeries("503"), values: "5x40" }], "9m", 0).ok);
+        // +15 per 15 s scrape = 1 request/s, on an old series.
+        const flowing = [{ series: gatewaySeries("200"), values: "0+15x40" }];
+        const r = run(gatewayTrigger.metadata.query, flowing, "9m", 1);
+        assert.ok(r.ok, r.out);
+    });
+
+    it("TorchServe's trigger counts the stable track only, REST and gRPC alike, and reads 0 with no pods", () => {
+        const series = (track: string, v: string) => ({
+            series: `ts_inference_requests_total{namespace="torchserve",track="${track}",model_name="m",pod="p-${track}"}`,
+            values: v,
+        });
+        const r = run(
+            torchserveTrigger.metadata.query,
+            [series("stable", "0+30x40"), series("canary", "0+300x40")],
+            "9m",
+            2,
+        );
+        assert.ok(r.ok, r.out);
+        assert.ok(run(torchserveTrigger.metadata.query, [], "9m", 0).ok);
+    });
+});

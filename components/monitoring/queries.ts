@@ -54,7 +54,9 @@ export function servingRequestRateQuery(serving: Pick<ServingEndpoints, "namespa
 /**
  * Requests per second the mesh's ingress gateway sends towards TorchServe's Service. The gateway
  * counts them whether or not a TorchServe pod runs (no pod: Envoy answers 503 and still counts), so
- * this is the wake-up signal that makes scaling to zero possible.
+ * this is the wake-up signal that makes scaling to zero possible. rate() misses the first request of
+ * a label set (a series' first sample has nothing to rise from; and with no pod the gateway's first
+ * 503 is such a new series), so series born within the window count one each.
  */
 export function gatewayRequestRateQuery(
     serving: Pick<ServingEndpoints, "namespace" | "serviceName">,
@@ -63,7 +65,9 @@ export function gatewayRequestRateQuery(
     const sel =
         `reporter="source",source_workload_namespace="${gatewayNamespace}",` +
         `destination_service_namespace="${serving.namespace}",destination_service_name="${serving.serviceName}"`;
-    return `sum(rate(${istioRequestsTotal}{${sel}}[${autoscalingRateWindow}])) or vector(0)`;
+    const m = `${istioRequestsTotal}{${sel}}`;
+    const w = autoscalingRateWindow;
+    return `(sum(rate(${m}[${w}])) or vector(0)) + (count(${m} unless ${m} offset ${w}) or vector(0))`;
 }
 
 /** A Prometheus alerting rule as PrometheusRule's spec takes it. */
