@@ -241,7 +241,7 @@ describe("committed plans (plans/<stack>.json and .md)", function () {
 
 describe("plan of an invalid configuration", () => {
     it("fails with the config problems, one per line, and no stack trace", async () => {
-        const error = await planStack("dev", { torchserve: { nGpu: 0, replicas: 0, inferencePort: 99999 } }).then(
+        const error = await planStack("dev", { torchserve: { nGpu: 0, replicas: -1, inferencePort: 99999 } }).then(
             () => undefined,
             (e) => e,
         );
