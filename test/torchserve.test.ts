@@ -35,6 +35,7 @@ import {
     fetchConfigMapName,
     modelStoreClaimName,
     networkPolicySpec,
+    publicServiceAnnotations,
     publicServicePorts,
     servicePorts,
     TorchServe,
@@ -407,6 +408,23 @@ describe("Services and NetworkPolicy (pure)", () => {
         }
     });
 
+    it("gives the public Service's load balancer a probe TorchServe answers (Azure: HTTP /ping, TCP for gRPC)", () => {
+        const a = publicServiceAnnotations(moved);
+        assert.deepEqual(a, {
+            "service.beta.kubernetes.io/port_9080_health-probe_protocol": "http",
+            "service.beta.kubernetes.io/port_9080_health-probe_request-path": "/ping",
+            "service.beta.kubernetes.io/port_9070_health-probe_protocol": "tcp",
+        });
+        // The annotated ports are exactly the public Service's ports.
+        const annotated = new Set(Object.keys(a).map((k) => Number(/port_(\d+)_/.exec(k)![1])));
+        assert.deepEqual(
+            [...annotated].sort(),
+            publicServicePorts(moved)
+                .map((p) => p.port)
+                .sort(),
+        );
+    });
+
     it("publishes inference only (REST and gRPC) on the public Service", () => {
         assert.deepEqual(
             publicServicePorts(torchServeSpec()).map((p: any) => [p.name, p.port]),
@@ -642,6 +660,7 @@ for (const preview of [true, false]) {
             assert.equal(pub.inputs.spec.type, "LoadBalancer");
             assert.deepEqual(pub.inputs.spec.ports, publicServicePorts(rich));
             assert.deepEqual(pub.inputs.spec.selector, { ...podLabels });
+            assert.deepEqual(pub.inputs.metadata.annotations, publicServiceAnnotations(rich));
             assert.deepEqual(one(e, "NetworkPolicy").inputs.spec, networkPolicySpec(rich, ["ops"], ["monitoring"]));
             assert.equal(all(gpu, "Service").length, 1, "no public Service for ClusterIP");
         });

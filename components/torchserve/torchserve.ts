@@ -172,6 +172,24 @@ function namespacesOnly(namespaces: string[]): k8s.types.input.networking.v1.Net
     ];
 }
 
+/**
+ * Annotations of the public Service that give its load balancer a health probe TorchServe answers.
+ * Azure's cloud provider probes a port with `appProtocol: http` by HTTP GET `/`, which TorchServe
+ * answers 405, so no backend is ever healthy; these annotations make it probe `/ping` on the REST
+ * port and TCP on the gRPC port (cloud-provider-azure, "Custom Load Balancer health probe":
+ * https://kubernetes-sigs.github.io/cloud-provider-azure/topics/loadbalancer/#custom-load-balancer-health-probe).
+ * Other clouds ignore them: AWS load balancers for a Service probe TCP by default, and GKE's probe
+ * the nodes (kube-proxy), not TorchServe.
+ */
+export function publicServiceAnnotations(s: TorchServeSpec): Record<string, string> {
+    const port = (p: number, key: string) => `service.beta.kubernetes.io/port_${p}_health-probe_${key}`;
+    return {
+        [port(s.inferencePort, "protocol")]: "http",
+        [port(s.inferencePort, "request-path")]: "/ping",
+        [port(s.grpcInferencePort, "protocol")]: "tcp",
+    };
+}
+
 /** Peers that are pods in this namespace or in any of `namespaces`. */
 function namespacePeers(namespaces: string[]): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
     const others = [...new Set(namespaces)];
@@ -414,7 +432,12 @@ export class TorchServe extends pulumi.ComponentResource {
                 : new k8s.core.v1.Service(
                       `${name}-public-service`,
                       {
-                          metadata: { name: publicServiceName, namespace, labels: { ...podLabels } },
+                          metadata: {
+                              name: publicServiceName,
+                              namespace,
+                              labels: { ...podLabels },
+                              annotations: publicServiceAnnotations(s),
+                          },
                           spec: publicServiceSpec(s),
                       },
                       child,
