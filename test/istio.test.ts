@@ -90,6 +90,25 @@ describe("Istio routes (pure)", () => {
             );
         });
 
+        it("content-type application/grpc (grpcurl, generated stubs: no protocol header) → gRPC inference port", () => {
+            const path = "/org.pytorch.serve.grpc.inference.InferenceAPIsService/Predictions";
+            for (const ct of ["application/grpc", "application/grpc+proto"]) {
+                assert.strictEqual(
+                    destinationPort(vs, { path, headers: { "Content-Type": ct } }),
+                    ports.grpcInference,
+                    ct,
+                );
+            }
+            // REST bodies keep their content types and their port.
+            for (const ct of ["application/json", "image/jpeg", "application/octet-stream"]) {
+                assert.strictEqual(
+                    destinationPort(vs, { path: "/predictions/squeezenet1_1", headers: { "content-type": ct } }),
+                    ports.inference,
+                    ct,
+                );
+            }
+        });
+
         it("no protocol header → inference port", () => {
             assert.strictEqual(destinationPort(vs, { path: "/predictions/squeezenet1_1" }), ports.inference);
             assert.strictEqual(destinationPort(vs, { path: "/ping" }), ports.inference);

@@ -104,6 +104,12 @@ export function destinations(t: RouteTarget, port: number): FreeForm[] {
     ];
 }
 
+/**
+ * gRPC requests carry `content-type: application/grpc` (or `application/grpc+proto`, …) by the gRPC
+ * over HTTP/2 spec; grpcurl and generated stubs send only that, no `protocol` header.
+ */
+export const grpcContentTypePrefix = "application/grpc";
+
 /** Case-insensitive full match of the `protocol` header (Envoy regexes are RE2, matched in full). */
 function protocolIs(value: string) {
     return { headers: { [protocolHeader]: { regex: `(?i)${value}` } } };
@@ -113,7 +119,7 @@ function protocolIs(value: string) {
  * HTTP routes, first match wins:
  *  1. `/metrics…`      → metrics port if `exposeMetrics`, else 404 at the gateway;
  *  2. `/management/…`  → management port (prefix stripped) if `exposeManagement`, else 404;
- *  3. `protocol: grpc` (any case) → gRPC inference port;
+ *  3. `protocol: grpc` (any case), or `content-type: application/grpc…` → gRPC inference port;
  *  4. `protocol: rest` (any case) → inference port;
  *  5. anything else (no header) → inference port.
  * The gRPC management port is never exposed at the edge.
@@ -149,7 +155,7 @@ export function httpRoutes(istio: IstioSpec, t: RouteTarget): FreeForm[] {
     );
     routes.push({
         name: "grpc-inference",
-        match: [protocolIs("grpc")],
+        match: [protocolIs("grpc"), { headers: { "content-type": { prefix: grpcContentTypePrefix } } }],
         route: destinations(t, t.serving.ports.grpcInference),
     });
     routes.push({
