@@ -8,6 +8,7 @@ import {
     Autoscaling,
     AutoscalingSpec,
     charts,
+    dashboardExpressions,
     Grafana,
     GrafanaSpec,
     kubePrometheusStackValues,
@@ -18,6 +19,7 @@ import {
     prometheusRule,
     prometheusUrl,
     servingRequestRateQuery,
+    torchServeDashboard,
     torchServeScaledObject,
 } from "../components/monitoring";
 import { grafanaLoadBalancerUrl } from "../components/monitoring/grafana";
@@ -457,5 +459,29 @@ describe("Prometheus's volume", () => {
         const spec = claimSpec(kubePrometheusStackValues(prometheus, systemPlacement));
         assert.ok(!("storageClassName" in spec), JSON.stringify(spec));
         assert.strictEqual(spec.resources.requests.storage, prometheus.storageSize);
+    });
+});
+
+describe("TorchServe dashboard (pure)", () => {
+    const dashboard = torchServeDashboard("serving");
+    const exprs = dashboardExpressions(dashboard);
+
+    it("offers the namespace before the first request: the variable reads the scrape's up series", () => {
+        const ns = dashboard.templating.list.find((v: any) => v.name === "namespace");
+        assert.strictEqual(ns.definition, 'label_values(up{track=~".+"}, namespace)');
+        assert.deepStrictEqual(ns.current, { text: "serving", value: "serving" });
+    });
+
+    it("counts ready pods, not WorkerLoadTime series (renamed on every worker restart)", () => {
+        assert.ok(!exprs.some((e) => e.expr.includes("WorkerLoadTime")), "WorkerLoadTime still charted");
+        assert.ok(exprs.some((e) => /kube_pod_status_ready\{[^}]*condition="true"/.test(e.expr)));
+    });
+
+    it("compares stable and canary: a row whose panels split by the PodMonitor's track label", () => {
+        const row = dashboard.panels.findIndex((p: any) => p.type === "row" && p.title === "Stable vs canary");
+        assert.ok(row >= 0);
+        const after = dashboard.panels.slice(row + 1).filter((p: any) => p.type !== "row");
+        assert.strictEqual(after.length, 3);
+        for (const p of after) for (const t of p.targets) assert.match(t.expr, /sum by \(track\)/, p.title);
     });
 });

@@ -22,7 +22,6 @@ export const tsMetrics = {
     responses2xx: "Requests2XX",
     responses4xx: "Requests4XX",
     responses5xx: "Requests5XX",
-    workerLoadTime: "WorkerLoadTime",
 } as const;
 
 /** dcgm-exporter default counters used here. */
