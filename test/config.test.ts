@@ -1677,6 +1677,8 @@ describe("config: security rules (issue 10) → one line naming the key", () => 
             const text = fs.readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8");
             assert.match(text, /^\s+allowUnverifiedModels: true$/m, stack);
         }
+    });
+});
 
 describe("config: parking and scaling to zero", () => {
     it("accepts torchserve.replicas 0 (parked: no pod, no GPU)", () => {
