@@ -37,7 +37,9 @@ describe("plan summary of the dev stack", function () {
         );
         has("`kubernetes:apps/v1:Deployment` **torchserve** (torchserve/torchserve)");
         has("- image [torchserve]: `pytorch/torchserve:0.12.0-cpu`");
-        has("- resources [torchserve]: `limits.cpu=1, limits.memory=2Gi, requests.cpu=1, requests.memory=1Gi`");
+        has(
+            "- resources [torchserve]: `limits.cpu=1, limits.ephemeral-storage=10Gi, limits.memory=2Gi, requests.cpu=1, requests.ephemeral-storage=10Gi, requests.memory=1Gi`",
+        );
         has("- port [http-inference]: `8080`");
     });
 

@@ -124,8 +124,16 @@ const changedSince: Record<string, { added: string[]; removed: string[] }> = {
         added: [
             ...eksSecurity.added,
             "kubernetes:security.istio.io/v1:AuthorizationPolicy::torchserve-authorizationpolicy-torchserve",
+            // Issue 12: KEDA, its ScaledObject and the gateway's PodMonitor replaced prometheus-adapter and the HPA.
+            "kubernetes:helm.sh/v3:Release::keda",
+            "kubernetes:keda.sh/v1alpha1:ScaledObject::autoscaling-scaled-object",
+            "kubernetes:monitoring.coreos.com/v1:PodMonitor::autoscaling-gateway-monitor",
         ],
-        removed: eksSecurity.removed,
+        removed: [
+            ...eksSecurity.removed,
+            "kubernetes:helm.sh/v3:Release::prometheus-adapter",
+            "kubernetes:autoscaling/v2:HorizontalPodAutoscaler::autoscaling-hpa",
+        ],
     },
     gke: {
         added: [

@@ -55,7 +55,8 @@ export const envoyPrometheusPortName = "http-envoy-prom";
 /** KEDA and a ScaledObject on the stable Deployment. */
 export class Autoscaling extends pulumi.ComponentResource {
     readonly keda: k8s.helm.v3.Release;
-    readonly scaledObject: k8s.apiextensions.CustomResource;
+    /** Name of the ScaledObject (in TorchServe's namespace). */
+    readonly scaledObjectName: pulumi.Output<string>;
 
     constructor(name: string, args: AutoscalingArgs, options?: AutoscalingOptions) {
         if (args.autoscaling.minReplicas === 0 && !args.wakeUp)
@@ -84,13 +85,14 @@ export class Autoscaling extends pulumi.ComponentResource {
                 { ...childOpts, dependsOn: dependsOn ?? [] },
             );
         }
-        this.scaledObject = new k8s.apiextensions.CustomResource(
+        const scaledObject = new k8s.apiextensions.CustomResource(
             `${name}-scaled-object`,
             { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", ...torchServeScaledObject(args) },
             // KEDA's CRDs and admission webhook come with its release.
             { ...childOpts, dependsOn: [this.keda, ...(workloadDependsOn ?? [])] },
         );
-        this.registerOutputs({});
+        this.scaledObjectName = scaledObject.metadata.name;
+        this.registerOutputs({ scaledObjectName: this.scaledObjectName });
     }
 }
 
