@@ -97,7 +97,105 @@ const available = (values: string) => ({
 });
 const desired = (values: string) => ({ series: `kube_deployment_spec_replicas${sel(deployment)}`, values });
 
+const job = "monitoring/torchserve";
+const up = (values: string) => ({ series: `up${sel({ ...pod, job })}`, values });
+const responses = (cls: string, values: string) => ({
+    series: `Requests${cls}XX${sel({ ...pod, Level: "Host" })}`,
+    values,
+});
+const tsCounter = (name: string, values: string) => ({
+    series: `${name}${sel({ ...pod, model_name: "squeezenet1_1", model_version: "1.0" })}`,
+    values,
+});
+const gpu = { Hostname: "gpu-node-1", gpu: "0" };
+const dcgm = (name: string, values: string) => ({ series: `${name}${sel(gpu)}`, values });
+
 const cases: AlertCase[] = [
+    {
+        name: "no TorchServe pod answers scrapes while replicas are wanted: fires",
+        series: [up("0x20"), desired("1x20")],
+        at: "8m",
+        alert: "TorchServeDown",
+        fires: [{}],
+    },
+    {
+        name: "scrapes answered: quiet",
+        series: [up("1x20"), desired("1x20")],
+        at: "8m",
+        alert: "TorchServeDown",
+        fires: [],
+    },
+    {
+        name: "parked or scaled to zero (no pod, no up series): quiet",
+        series: [desired("0x20")],
+        at: "8m",
+        alert: "TorchServeDown",
+        fires: [],
+    },
+    {
+        name: "half the responses are 5xx for 15 minutes: fires",
+        // +60 per 30 s step = 2 responses/s of each class.
+        series: [responses("2", "0+60x40"), responses("5", "0+60x40"), responses("4", "0x40")],
+        at: "18m",
+        alert: "TorchServeHigh5xxRatio",
+        fires: [{}],
+    },
+    {
+        name: "no 5xx: quiet",
+        series: [responses("2", "0+60x40"), responses("5", "0x40"), responses("4", "0+6x40")],
+        at: "18m",
+        alert: "TorchServeHigh5xxRatio",
+        fires: [],
+    },
+    {
+        name: "2 s mean queue latency per request for 15 minutes: fires",
+        // 1 request/s, each waiting 2 s in the queue (2e6 µs per second of wall time).
+        series: [
+            tsCounter("ts_inference_requests_total", "0+30x40"),
+            tsCounter("ts_queue_latency_microseconds", "0+60000000x40"),
+        ],
+        at: "18m",
+        alert: "TorchServeQueueLatencyHigh",
+        fires: [{ ...pod, model_name: "squeezenet1_1" }],
+    },
+    {
+        name: "0.5 s mean queue latency: quiet",
+        series: [
+            tsCounter("ts_inference_requests_total", "0+30x40"),
+            tsCounter("ts_queue_latency_microseconds", "0+15000000x40"),
+        ],
+        at: "18m",
+        alert: "TorchServeQueueLatencyHigh",
+        fires: [],
+    },
+    {
+        name: "no GPU node reports for 20 minutes while the pool's minimum is 1: fires",
+        series: [desired("1x60")],
+        at: "20m",
+        alert: "GpuNodeMissing",
+        fires: [{}],
+    },
+    {
+        name: "the GPU node reports: quiet",
+        series: [dcgm("DCGM_FI_DEV_GPU_UTIL", "30x60")],
+        at: "20m",
+        alert: "GpuNodeMissing",
+        fires: [],
+    },
+    {
+        name: "GPU memory 99 % used for 15 minutes: fires",
+        series: [dcgm("DCGM_FI_DEV_FB_USED", "15000x40"), dcgm("DCGM_FI_DEV_FB_FREE", "100x40")],
+        at: "18m",
+        alert: "GpuMemoryNearFull",
+        fires: [gpu],
+    },
+    {
+        name: "GPU memory 7 % used: quiet",
+        series: [dcgm("DCGM_FI_DEV_FB_USED", "1000x40"), dcgm("DCGM_FI_DEV_FB_FREE", "14000x40")],
+        at: "18m",
+        alert: "GpuMemoryNearFull",
+        fires: [],
+    },
     {
         name: "models never load: Running, unready past the startup budget (through container restarts)",
         series: [ready("0x60"), running("1x60")],
@@ -148,6 +246,20 @@ const cases: AlertCase[] = [
         if (!promtool && process.env.CI) throw new Error("promtool is required under CI");
     });
 
+    it("covers every shipped alert, each shown to fire and to stay quiet", () => {
+        for (const r of rules) {
+            const mine = cases.filter((c) => c.alert === r.alert);
+            assert.ok(
+                mine.some((c) => c.fires.length > 0),
+                `${r.alert}: no case where it fires`,
+            );
+            assert.ok(
+                mine.some((c) => c.fires.length === 0),
+                `${r.alert}: no case where it stays quiet`,
+            );
+        }
+    });
+
     it("every case fires or stays quiet as expected, on the rules as shipped", () => {
         assert.deepEqual(prometheusRule("monitoring", rules).spec.groups[0].rules, rules);
         const r = testRules(rules, cases);
@@ -155,7 +267,8 @@ const cases: AlertCase[] = [
     });
 
     it("the harness fails a wrong expectation (an alert that does not fire, claimed to fire)", () => {
-        const wrong = { ...cases[1], fires: [{ ...pod, condition: "true" }] };
+        const quiet = cases.find((c) => c.name.startsWith("slow start within the budget"))!;
+        const wrong = { ...quiet, fires: [{ ...pod, condition: "true" }] };
         const r = testRules(rules, [wrong]);
         assert.ok(!r.ok, "promtool accepted a wrong expectation");
         assert.match(r.out, /FAILED/);
@@ -169,12 +282,30 @@ const cases: AlertCase[] = [
                 ' unless on (namespace, pod) (kube_pod_status_ready{namespace="torchserve",condition="true"} == 1)',
             for: "10m",
         };
-        const up = (values: string) => ({ series: `up${sel({ ...pod, job: "monitoring/torchserve" })}`, values });
-        const claim = (values: string) => ({ ...cases[0], series: [...cases[0].series, up(values)], fires: [pod] });
+        const neverLoads = cases.find((c) => c.name.startsWith("models never load"))!;
+        const claim = (values: string) => ({
+            ...neverLoads,
+            series: [...neverLoads.series, up(values)],
+            fires: [pod],
+        });
         // Control: without restarts the old rule fires, so the case below fails for the restarts alone.
         const steady = testRules([old], [claim("1x60")]);
         assert.ok(steady.ok, steady.out);
         // Liveness restarts the JVM every ~7 minutes: one failed scrape (up 0) each time.
         assert.ok(!testRules([old], [claim("1x13 0 1x13 0 1x13 0 1x13")]).ok, "the old rule fired through restarts");
+    });
+
+    it("the old TorchServeHigh5xxRatio (rate over {__name__=~…}) could not be evaluated at all", () => {
+        const fires = cases.find((c) => c.alert === "TorchServeHigh5xxRatio" && c.fires.length > 0)!;
+        const shipped = rules.find((x) => x.alert === "TorchServeHigh5xxRatio")!;
+        const old: AlertRule = {
+            ...shipped,
+            expr:
+                'sum(rate(Requests5XX{namespace="torchserve"}[5m]))' +
+                ' / sum(rate({__name__=~"Requests(2|4|5)XX",namespace="torchserve"}[5m])) > 0.05',
+        };
+        const r = testRules([old], [fires]);
+        assert.ok(!r.ok);
+        assert.match(r.out, /same labelset/);
     });
 });

@@ -69,6 +69,16 @@ export function gatewayRequestRateQuery(
     return `(sum(rate(${m}[${w}])) or vector(0)) + (count(${m} unless ${m} offset ${w}) or vector(0))`;
 }
 
+/**
+ * Share of TorchServe's responses that were 5xx over `window`, `by` the given labels: each status
+ * class summed separately (a class that never occurred counts 0).
+ */
+export function responseShare5xx(selector: string, window: string, by = ""): string {
+    const s = (m: string) => `(sum${by ? ` by (${by})` : ""} (rate(${m}{${selector}}[${window}])) or vector(0))`;
+    const r5 = s(tsMetrics.responses5xx);
+    return `${r5} / (${s(tsMetrics.responses2xx)} + ${s(tsMetrics.responses4xx)} + ${r5})`;
+}
+
 /** A Prometheus alerting rule as PrometheusRule's spec takes it. */
 export interface AlertRule {
     alert: string;
@@ -105,7 +115,10 @@ export function alertRules(a: AlertRuleArgs): AlertRule[] {
     const rules: AlertRule[] = [
         {
             alert: "TorchServeDown",
-            expr: `absent(up{job="${a.scrapeJob}",${ns}} == 1)`,
+            // Not when parked or scaled to zero: then no pod is meant to answer.
+            expr:
+                `absent(up{job="${a.scrapeJob}",${ns}} == 1)` +
+                ` and on () (sum(kube_deployment_spec_replicas{${ns},deployment="${a.deploymentName}"}) > 0)`,
             for: "5m",
             labels: { severity: "critical" },
             annotations: {
@@ -128,9 +141,9 @@ export function alertRules(a: AlertRuleArgs): AlertRule[] {
         },
         {
             alert: "TorchServeHigh5xxRatio",
-            expr:
-                `sum(rate(${tsMetrics.responses5xx}{${ns}}[5m]))` +
-                ` / sum(rate({__name__=~"Requests(2|4|5)XX",${ns}}[5m])) > ${a.errorRatio}`,
+            // Each class summed on its own: rate() over a {__name__=~…} selector drops the names,
+            // leaving series with equal label sets, which Prometheus refuses to evaluate.
+            expr: `${responseShare5xx(ns, "5m")} > ${a.errorRatio}`,
             for: "10m",
             labels: { severity: "warning" },
             annotations: {
