@@ -1699,3 +1699,77 @@ describe("config: parking and scaling to zero", () => {
         );
     });
 });
+
+describe("config: alertReceivers, the one secret key", () => {
+    const hook = "https://hooks.slack.com/services/T000/B000/SECRETVALUE";
+    const secret = (values: Record<string, unknown>, secretKeys: string[] = ["alertReceivers"]) => ({
+        ...existing({}, { prometheus: true, ...values }),
+        secretKeys,
+    });
+
+    it("accepts the receivers as a secret, with prometheus", () => {
+        const { settings } = parseStackConfig(
+            secret({
+                alertReceivers: {
+                    slackWebhookUrl: hook,
+                    slackChannel: "#ml-alerts",
+                    pagerDutyRoutingKey: "a".repeat(32),
+                },
+            }),
+        );
+        assert.deepStrictEqual(settings.alertReceivers, {
+            webhookUrl: undefined,
+            slackWebhookUrl: hook,
+            slackChannel: "#ml-alerts",
+            pagerDutyRoutingKey: "a".repeat(32),
+        });
+    });
+
+    const rows: [string, RawStackConfig, string, string][] = [
+        [
+            "receivers in clear text",
+            secret({ alertReceivers: { webhookUrl: hook } }, []),
+            `${P}:alertReceivers`,
+            "--secret",
+        ],
+        [
+            "any other key as a secret",
+            secret({ alertReceivers: { webhookUrl: hook } }, ["alertReceivers", "torchserve"]),
+            `${P}:torchserve`,
+            "is set as a secret",
+        ],
+        [
+            "a receiver URL that is not https",
+            secret({ alertReceivers: { webhookUrl: "http://x" } }),
+            `${P}:alertReceivers.webhookUrl`,
+            "https://",
+        ],
+        [
+            "a malformed PagerDuty key",
+            secret({ alertReceivers: { pagerDutyRoutingKey: "short" } }),
+            `${P}:alertReceivers.pagerDutyRoutingKey`,
+            "32-character",
+        ],
+        [
+            "no receiver named",
+            secret({ alertReceivers: { slackChannel: "#x" } }),
+            `${P}:alertReceivers`,
+            "names no receiver",
+        ],
+        [
+            "receivers without prometheus",
+            { ...existing({}, { alertReceivers: { webhookUrl: hook } }), secretKeys: ["alertReceivers"] },
+            `${P}:alertReceivers`,
+            "enable prometheus",
+        ],
+    ];
+    for (const [what, config, key, text] of rows) {
+        it(`refuses ${what}, naming the key and never the value`, () => {
+            const errors = errorsOf(config);
+            const line = errors.find((e) => e.startsWith(`${key}:`));
+            assert.ok(line, errors.join("\n"));
+            assert.ok(line.includes(text), line);
+            for (const e of errors) assert.ok(!e.includes("SECRETVALUE") && !e.includes("short"), e);
+        });
+    }
+});

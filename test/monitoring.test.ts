@@ -5,6 +5,8 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
+    alertmanagerConfig,
+    alertmanagerConfigSecretName,
     Autoscaling,
     AutoscalingSpec,
     charts,
@@ -483,5 +485,30 @@ describe("TorchServe dashboard (pure)", () => {
         const after = dashboard.panels.slice(row + 1).filter((p: any) => p.type !== "row");
         assert.strictEqual(after.length, 3);
         for (const p of after) for (const t of p.targets) assert.match(t.expr, /sum by \(track\)/, p.title);
+    });
+});
+
+describe("Alertmanager receivers (pure)", () => {
+    it("routes every alert to the configured integrations, Watchdog nowhere", () => {
+        const c = alertmanagerConfig({ webhookUrl: "https://hooks.example.com/a" }) as any;
+        assert.strictEqual(c.route.receiver, "platform");
+        assert.deepStrictEqual(
+            c.route.routes.map((r: any) => [r.receiver, r.matchers[0]]),
+            [
+                ["null", 'alertname = "Watchdog"'],
+                ["null", 'alertname = "InfoInhibitor"'],
+            ],
+        );
+        const platform = c.receivers.find((r: any) => r.name === "platform");
+        assert.deepStrictEqual(platform.webhook_configs, [{ url: "https://hooks.example.com/a", send_resolved: true }]);
+        assert.strictEqual(platform.slack_configs, undefined);
+        assert.strictEqual(alertmanagerConfigSecretName, "alertmanager-kube-prometheus-stack-alertmanager");
+    });
+
+    it("leaves the chart's own Alertmanager Secret alone unless the program writes one", () => {
+        const without = kubePrometheusStackValues(prometheus, systemPlacement) as any;
+        assert.strictEqual(without.alertmanager.alertmanagerSpec.useExistingSecret, undefined);
+        const withOwn = kubePrometheusStackValues(prometheus, systemPlacement, undefined, true) as any;
+        assert.strictEqual(withOwn.alertmanager.alertmanagerSpec.useExistingSecret, true);
     });
 });

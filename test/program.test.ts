@@ -212,6 +212,40 @@ describe("program: secret config", () => {
     });
 });
 
+describe("program: alertReceivers (the one secret config key)", () => {
+    it("puts the receivers' credentials into Alertmanager's config Secret and nowhere else", async () => {
+        const hook = "https://hooks.slack.com/services/T000/B000/SECRETVALUE";
+        const key = "b".repeat(32);
+        const ev = await runProgram({
+            stack: "dev",
+            preview: false,
+            override: { prometheus: true, alertReceivers: { slackWebhookUrl: hook, pagerDutyRoutingKey: key } },
+            secretKeys: ["torchserve-platform:alertReceivers"],
+        });
+        const [secret] = all(ev, "kubernetes:core/v1:Secret").filter(
+            (r) => r.inputs.metadata.name === "alertmanager-kube-prometheus-stack-alertmanager",
+        );
+        assert.ok(secret, "Alertmanager's config Secret");
+        assert.strictEqual(secret.inputs.metadata.namespace, "monitoring");
+        // Recorded in Pulumi's wire form: a secret carries the SDK's secret signature.
+        const secretSig = "4dabf18193072939515e22adb298388d";
+        const stringData = secret.inputs.stringData;
+        assert.strictEqual(stringData[secretSig], "1b47061264138c4ac30d75fd1eb44270", "stringData is a Pulumi secret");
+        const config = JSON.parse(stringData.value["alertmanager.yaml"]);
+        const platform = config.receivers.find((r: any) => r.name === "platform");
+        assert.strictEqual(platform.slack_configs[0].api_url, hook);
+        assert.strictEqual(platform.pagerduty_configs[0].routing_key, key);
+        const release = ev.resources.find((r) => r.inputs.chart === "kube-prometheus-stack")!;
+        assert.strictEqual(release.inputs.values.alertmanager.alertmanagerSpec.useExistingSecret, true);
+        for (const r of ev.resources.filter((x) => x !== secret)) {
+            const text = JSON.stringify(r.inputs);
+            assert.ok(!text.includes("SECRETVALUE") && !text.includes(key), `${r.type} ${r.name} carries a credential`);
+        }
+        for (const [k, v] of Object.entries(ev.outputs))
+            assert.ok(!JSON.stringify(v ?? "").includes("SECRETVALUE"), `output ${k} carries a credential`);
+    });
+});
+
 describe("program: Istio toggle", () => {
     const meshTypes =
         /^(kubernetes:helm\.sh\/v3:Release|kubernetes:(networking|security)\.istio\.io\/v1:|torchserve-platform:index:(IstioMesh|InferenceRoutes)$)/;

@@ -16,3 +16,4 @@ export * from "./dashboard";
 export * from "./prometheus";
 export * from "./grafana";
 export * from "./autoscaling";
+export * from "./alerting";

@@ -1,5 +1,12 @@
 // Monitoring: kube-prometheus-stack (Prometheus, operator, Alertmanager, kube-state-metrics), the
 // TorchServe PodMonitor, alert rules, and dcgm-exporter where there are GPUs.
+import {
+    AlertReceiversSpec,
+    alertmanagerConfig,
+    alertmanagerConfigKey,
+    alertmanagerConfigSecretName,
+    hasReceivers,
+} from "./alerting";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/kubernetes";
@@ -38,6 +45,8 @@ export interface MonitoringArgs {
      * @default 1000
      */
     queueLatencyAlertMs?: number;
+    /** Where alerts go; absent or empty = Alertmanager keeps the chart's receiver-less configuration. */
+    alertReceivers?: AlertReceiversSpec;
 }
 
 /** Prometheus (kube-prometheus-stack), TorchServe's PodMonitor and alerts, GPU metrics. */
@@ -70,11 +79,34 @@ export class Monitoring extends pulumi.ComponentResource {
             releaseNames.kubePrometheusStack,
             charts.kubePrometheusStack,
             ns,
-            kubePrometheusStackValues(args.prometheus, args.systemPlacement, args.storageClassName),
+            kubePrometheusStackValues(
+                args.prometheus,
+                args.systemPlacement,
+                args.storageClassName,
+                hasReceivers(args.alertReceivers),
+            ),
             { ...childOpts, dependsOn: dependsOn ?? [] },
         );
         // Custom resources need the CRDs the release installs.
         const crdOpts = { ...childOpts, dependsOn: [this.release] };
+
+        if (hasReceivers(args.alertReceivers)) {
+            // The receivers' URLs and keys are credentials: a Secret only, its data a Pulumi secret.
+            new k8s.core.v1.Secret(
+                `${name}-alertmanager-config`,
+                {
+                    metadata: { name: alertmanagerConfigSecretName, namespace: ns },
+                    stringData: {
+                        // JSON is YAML: no YAML library in the program's dependencies.
+                        [alertmanagerConfigKey]: pulumi.secret(
+                            JSON.stringify(alertmanagerConfig(args.alertReceivers), null, 2),
+                        ),
+                    },
+                },
+                // The release creates the namespace.
+                crdOpts,
+            );
+        }
 
         // The PodMonitor and PrometheusRule are children only: their class (CustomResource) has no
         // fixed type token, so the component analyzer cannot describe them as outputs.

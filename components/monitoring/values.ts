@@ -21,6 +21,8 @@ export function kubePrometheusStackValues(
     prometheus: PrometheusSpec,
     system: Placement,
     storageClassName?: pulumi.Input<string>,
+    /** The program writes Alertmanager's configuration Secret itself (alerting.ts). */
+    ownAlertmanagerConfig = false,
 ): HelmValues {
     return {
         fullnameOverride: "kube-prometheus-stack",
@@ -34,7 +36,9 @@ export function kubePrometheusStackValues(
             ...placed(system),
             admissionWebhooks: { patch: { ...placed(system) } },
         },
-        alertmanager: { alertmanagerSpec: { ...placed(system) } },
+        alertmanager: {
+            alertmanagerSpec: { ...placed(system), ...(ownAlertmanagerConfig ? { useExistingSecret: true } : {}) },
+        },
         "kube-state-metrics": { ...placed(system) },
         prometheus: {
             prometheusSpec: {

@@ -16,7 +16,7 @@ export interface MonitoringOutputs {
 
 export interface MonitoringStackArgs {
     /** Validated settings; reads prometheus, grafana, autoscaling and gpuNodePool. */
-    settings: Pick<Settings, "prometheus" | "grafana" | "autoscaling" | "gpuNodePool" | "istio">;
+    settings: Pick<Settings, "prometheus" | "grafana" | "autoscaling" | "gpuNodePool" | "istio" | "alertReceivers">;
     /** The cluster: provider, placements and what workloads wait for. */
     cluster: Pick<
         ClusterTarget,
@@ -66,6 +66,7 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
                   serving,
                   systemPlacement: cluster.systemPlacement,
                   storageClassName: cluster.blockStorageClassName,
+                  alertReceivers: s.alertReceivers,
                   gpuPool: pool
                       ? {
                             placement: cluster.gpuPlacement,

@@ -229,6 +229,9 @@ export function checkCombinations(s: Settings, p: Problems, project: string): vo
     if (s.grafana.enabled && !s.prometheus.enabled && !s.grafana.prometheusUrl) {
         p.errorText(k("grafana"), "enabled without a datasource; enable prometheus or set grafana.prometheusUrl");
     }
+    if (s.alertReceivers && !s.prometheus.enabled) {
+        p.errorText(k("alertReceivers"), "set, but Alertmanager comes with prometheus; enable prometheus too");
+    }
     if (s.autoscaling.enabled && !s.prometheus.enabled) {
         p.errorText(
             k("autoscaling"),

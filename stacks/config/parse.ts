@@ -4,7 +4,7 @@ import { checkCapacity, checkCombinations } from "./capacity";
 import { chartKeysUnder } from "./helmChart";
 import { ConfigError, didYouMean, Problems, show } from "./problems";
 import { RawStackConfig } from "./read";
-import { readAutoscaling, readGrafana, readIstio, readPrometheus } from "./sections/addons";
+import { readAlertReceivers, readAutoscaling, readGrafana, readIstio, readPrometheus } from "./sections/addons";
 import { warnNetworkPolicyUnchecked } from "./sections/apiAccess";
 import { readLogging } from "./sections/logging";
 import { readCloud, readCluster, readGpuNodePool, readLocation } from "./sections/cluster";
@@ -24,7 +24,11 @@ export const topLevelKeys = [
     "autoscaling",
     "istio",
     "logging",
+    "alertReceivers",
 ] as const;
+
+/** The only keys that may (and must) be Pulumi secrets: credentials that end up in Kubernetes Secrets only. */
+export const secretTopLevelKeys: readonly string[] = ["alertReceivers"];
 
 /**
  * Config namespaces read by the providers this program uses (package.json's @pulumi/* packages, and
@@ -86,7 +90,7 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         if (!(topLevelKeys as readonly string[]).includes(k)) problems.errorText(key(k), unknownTopLevelKey(k, v[k]));
     }
     // Settings flow into ConfigMaps, Helm values and plans in clear text: refuse rather than leak.
-    for (const k of raw.secretKeys ?? []) {
+    for (const k of (raw.secretKeys ?? []).filter((x) => !secretTopLevelKeys.includes(x))) {
         problems.errorText(
             key(k),
             "is set as a secret, but this program would store it in clear text (ConfigMaps, Helm values, plans); secret config is not supported yet: set it without --secret (model URLs: use URLs that carry no credentials)",
@@ -107,7 +111,15 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         autoscaling: readAutoscaling(problems, key("autoscaling"), v.autoscaling),
         istio: readIstio(problems, key("istio"), v.istio),
         logging: readLogging(problems, key("logging"), v.logging, cloud),
+        alertReceivers: readAlertReceivers(problems, key("alertReceivers"), v.alertReceivers),
     };
+    for (const k of secretTopLevelKeys) {
+        if (v[k] !== undefined && !(raw.secretKeys ?? []).includes(k))
+            problems.errorText(
+                key(k),
+                `holds credentials but is not a secret: set it with \`pulumi config set --secret --path '${k}.<name>' <value>\``,
+            );
+    }
     if (cloud) {
         checkCombinations(settings, problems, raw.project);
         checkCapacity(settings, problems, raw.project);

@@ -2,6 +2,7 @@
 // `parseStackConfig` reads these types and never looks at raw Pulumi config again. Sections that
 // configure a component are that component's spec plus what only the config needs, such as
 // whether an add-on is installed at all.
+import type { AlertReceiversSpec } from "../../components/monitoring/alerting";
 import { ServiceType } from "../../components/cluster/kubernetes";
 import type { GpuNodePoolSpec, SystemNodePoolSpec } from "../../components/cluster/nodePool";
 import { LoggingBackend, LokiSpec } from "../../components/logging/spec";
@@ -115,4 +116,6 @@ export interface Settings {
     autoscaling: AutoscalingSettings;
     istio: IstioSettings;
     logging: LoggingSettings;
+    /** Alertmanager receivers (secret config); absent = none. */
+    alertReceivers?: AlertReceiversSpec;
 }

@@ -1,5 +1,6 @@
 // The optional add-ons: `prometheus`, `grafana`, `autoscaling`, `istio`. Each accepts true/false
 // or an object with `enabled`.
+import type { AlertReceiversSpec } from "../../../components/monitoring/alerting";
 import { SectionReader } from "../fields";
 import { hasInvisible, isUnset, Problems } from "../problems";
 import { AutoscalingSettings, GrafanaSettings, IstioSettings, PrometheusSettings, serviceTypes } from "../settings";
@@ -195,4 +196,52 @@ function readClaims(problems: Problems, key: string, value: unknown): Record<str
     // Given but partly wrong: the error is reported; returning what is valid keeps a second
     // "required" line away. (Any error stops the program before a resource is registered.)
     return claims;
+}
+
+/** `alertReceivers`: where Alertmanager sends alerts. Every value is a credential (secret config). */
+export function readAlertReceivers(problems: Problems, prefix: string, value: unknown): AlertReceiversSpec | undefined {
+    if (isUnset(value)) return undefined;
+    const obj = SectionReader.object(problems, prefix, value, [
+        "webhookUrl",
+        "slackWebhookUrl",
+        "slackChannel",
+        "pagerDutyRoutingKey",
+    ]);
+    if (!obj) return undefined; // reported
+    const r = new SectionReader(problems, prefix);
+    // Values are not echoed in errors: they are credentials.
+    const url = (name: string): string | undefined => {
+        const v = obj[name];
+        if (isUnset(v)) return undefined;
+        if (typeof v !== "string" || !/^https:\/\/\S+$/i.test(v)) {
+            problems.errorText(r.key(name), "expected an https:// URL (value not shown: it is a credential)");
+            return undefined;
+        }
+        return v;
+    };
+    const receivers: AlertReceiversSpec = {
+        webhookUrl: url("webhookUrl"),
+        slackWebhookUrl: url("slackWebhookUrl"),
+        slackChannel: r.optionalString(
+            obj,
+            "slackChannel",
+            /^[#@]?[\w.-]{1,80}$/,
+            "expected a Slack channel such as #ml-alerts",
+        ),
+        pagerDutyRoutingKey: undefined,
+    };
+    const key = obj.pagerDutyRoutingKey;
+    if (!isUnset(key)) {
+        if (typeof key === "string" && /^[A-Za-z0-9]{32}$/.test(key)) receivers.pagerDutyRoutingKey = key;
+        else
+            problems.errorText(
+                r.key("pagerDutyRoutingKey"),
+                "expected a 32-character PagerDuty routing key (value not shown: it is a credential)",
+            );
+    }
+    if (!receivers.webhookUrl && !receivers.slackWebhookUrl && !receivers.pagerDutyRoutingKey)
+        problems.errorText(prefix, "names no receiver: set webhookUrl, slackWebhookUrl or pagerDutyRoutingKey");
+    if (receivers.slackChannel && !receivers.slackWebhookUrl)
+        problems.errorText(r.key("slackChannel"), "needs slackWebhookUrl");
+    return receivers;
 }
