@@ -1,7 +1,7 @@
 // Runs the model fetcher script the init container ships, with python3, against Python's own
 // http.server on 127.0.0.1 serving files from a temp dir. Loopback only; every run is time-bounded.
 import { strict as assert } from "assert";
-import { ChildProcess, execFile, spawn } from "child_process";
+import { ChildProcess, execFile, spawn, spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -232,5 +232,46 @@ describe("model fetcher script (python3, local http.server)", function () {
             }),
             [{ name: "a", url: "https://x/a.mar", sha256: "abc" }],
         );
+    });
+});
+
+describe("model fetcher as another uid on a share that fixes owner and mode (python3)", () => {
+    // A CIFS mount with uid=1000,file_mode=0664 (Azure Files) shows every file as the server's and
+    // 0664; chmod by the fetcher's uid (1337 with the mesh) fails with EPERM. Simulated by making
+    // chmod raise as the kernel would, on files whose mode the "mount" already sets or does not.
+    const driver = String.raw`
+import importlib.util, json, os, sys, tempfile
+spec = importlib.util.spec_from_file_location("fetch", sys.argv[1])
+fetch = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fetch)
+real_chmod = os.chmod
+def eperm(path, mode):
+    raise PermissionError(1, "Operation not permitted", path)
+os.chmod = eperm
+out = {}
+d = tempfile.mkdtemp()
+for name, mode in (("mounted-0664", 0o664), ("private-0600", 0o600)):
+    p = os.path.join(d, name)
+    open(p, "w").close()
+    real_chmod(p, mode)  # what the mount shows
+    try:
+        fetch.ensure_mode(p, 0o664)
+        out[name] = "ok"
+    except PermissionError:
+        out[name] = "EPERM"
+print(json.dumps(out))
+`;
+    it("skips chmod where the mount already grants the mode, and still fails where it does not", function () {
+        if (spawnSync("python3", ["--version"]).status !== 0) this.skip();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fetch-mode-"));
+        try {
+            const script = path.join(dir, "fetch_models.py");
+            fs.writeFileSync(script, fetchScript);
+            const r = spawnSync("python3", ["-c", driver, script], { encoding: "utf8" });
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual(JSON.parse(r.stdout), { "mounted-0664": "ok", "private-0600": "EPERM" });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

@@ -332,12 +332,21 @@ def is_present(store, model):
         return False
 
 
+def ensure_mode(path, mode):
+    """chmod unless the file already has at least these permission bits. On a CIFS share (Azure
+    Files) mounted with uid=/file_mode=, every file shows the mount's owner and mode, so the fetcher
+    running as another uid (Istio's 1337) may not chmod (EPERM), while the mount already grants it."""
+    if os.stat(path).st_mode & mode == mode:
+        return
+    os.chmod(path, mode)
+
+
 def write_atomically(store, final_path, data):
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=store)
     try:
         with os.fdopen(fd, "w") as f:
             f.write(data)
-        os.chmod(tmp, 0o664)
+        ensure_mode(tmp, 0o664)
         os.replace(tmp, final_path)
     finally:
         if os.path.exists(tmp):
@@ -400,7 +409,7 @@ def download(store, model, credentials):
         got = digest.hexdigest()
         if want and got != want:
             raise Failure("sha256 mismatch: expected %s, got %s" % (want, got))
-        os.chmod(tmp, 0o664)
+        ensure_mode(tmp, 0o664)
         os.replace(tmp, archive_path(store, name))
         write_atomically(store, source_path(store, name), url + "\n")
         return size, got
