@@ -80,7 +80,7 @@ export function createPlatform(
         provider: cluster.provider,
         torchServeReady: [torchserve.namespaceResource],
     });
-    // Prometheus, Grafana and the DCGM exporter wait for the cluster only; the HPA waits for TorchServe.
+    // Prometheus, Grafana and the DCGM exporter wait for the cluster only; the ScaledObject waits for TorchServe.
     const loki = createLogging(settings.logging, cluster, serving);
     const monitoring = createMonitoringStack({
         settings,

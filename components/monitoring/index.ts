@@ -4,7 +4,7 @@
 //   Monitoring   kube-prometheus-stack (Prometheus, operator, Alertmanager, kube-state-metrics),
 //                the TorchServe PodMonitor, alert rules, and dcgm-exporter where there are GPUs.
 //   Grafana      Grafana with the Prometheus datasource and the TorchServe dashboard.
-//   Autoscaling  prometheus-adapter serving queue latency per request, and the HPA on it.
+//   Autoscaling  KEDA and a ScaledObject on TorchServe's request rate (REST and gRPC).
 //
 // One file per component (prometheus.ts, grafana.ts, autoscaling.ts); this module re-exports them
 // with their specs and pure builders.

@@ -53,7 +53,7 @@ export interface MonitoringArgs {
 export class Monitoring extends pulumi.ComponentResource {
     /** Namespace of the monitoring stack. */
     readonly namespace: pulumi.Output<string>;
-    /** In-cluster URL of Prometheus (for Grafana, prometheus-adapter). */
+    /** In-cluster URL of Prometheus (for Grafana, KEDA). */
     readonly prometheusUrl: pulumi.Output<string>;
     /** kube-prometheus-stack (with the CRDs); what Prometheus's clients wait for. */
     readonly release: k8s.helm.v3.Release;

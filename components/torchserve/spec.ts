@@ -73,7 +73,7 @@ export interface TorchServeSpec {
     grpcInferencePort: number;
     /** gRPC management port. */
     grpcManagementPort: number;
-    /** Replicas of the stable Deployment (the HPA's to decide when autoscaled). */
+    /** Replicas of the stable Deployment (KEDA's to decide when autoscaled; 0 parks it). */
     replicas: number;
     /** Absolute mount path of the model-store volume; `model_store` is `<this>/model-store`. */
     modelStorePath: string;

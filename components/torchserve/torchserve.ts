@@ -80,7 +80,7 @@ export interface TorchServeArgs {
     inferenceNamespaces?: string[];
     /**
      * Set when an autoscaler owns the stable Deployment's replica count: `spec.replicas` is left
-     * out (so `pulumi up` does not fight the HPA) and rollout/PDB decisions use `maxReplicas`.
+     * out (so `pulumi up` does not fight KEDA's HPA) and rollout/PDB decisions use `maxReplicas`.
      */
     autoscaling?: ReplicaRange;
     /**

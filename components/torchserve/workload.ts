@@ -261,7 +261,7 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
 /** Inputs of the rollout decision. */
 export interface RolloutInputs {
     spec: TorchServeSpec;
-    /** Most stable replicas there will be (the HPA's maxReplicas when autoscaled). */
+    /** Most stable replicas there will be (autoscaling's maxReplicas when autoscaled). */
     maxReplicas: number;
     /** TorchServe GPU pods the GPU pool can hold at most (GPUs, CPU and memory counted); undefined = unknown. */
     gpuPodCapacity?: number;

@@ -29,7 +29,7 @@ export interface MonitoringStackArgs {
     >;
     /** TorchServe's endpoints (servingEndpoints(settings.torchserve)): scraped, charted and scaled. */
     serving: ServingEndpoints;
-    /** The TorchServe component (the HPA waits for its namespace and Deployment). */
+    /** The TorchServe component (the ScaledObject waits for its namespace and Deployment). */
     torchServe?: pulumi.Resource;
     /** In-cluster URL of the stack's Loki, when it has one (Grafana's logs datasource). */
     lokiUrl?: string;
@@ -47,7 +47,7 @@ export function grafanaDatasourceUrl(prometheus: PrometheusSettings, grafana: Gr
 /**
  * Creates what settings enable. Prometheus and Grafana wait for the system nodes only, so they
  * install while TorchServe does; Autoscaling requires Prometheus (which the config parser
- * validates) and its HPA waits for TorchServe.
+ * validates) and its ScaledObject waits for TorchServe.
  */
 export function createMonitoringStack(a: MonitoringStackArgs): {
     monitoring?: Monitoring;

@@ -83,7 +83,7 @@ export interface GrafanaSettings extends GrafanaSpec {
     prometheusUrl?: string;
 }
 
-/** The `autoscaling` section: the HPA's spec, and whether the stack installs it. */
+/** The `autoscaling` section: KEDA's spec, and whether the stack installs it. */
 export interface AutoscalingSettings extends AutoscalingSpec {
     enabled: boolean;
 }
