@@ -5,6 +5,7 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import { configMountDir, configProperties, logConfigFilePath } from "../components/torchserve/config";
+import { parseAccessLog } from "../components/logging/accessLog";
 import { log4j2Xml, logConfigFileName, logLayout } from "../components/torchserve/logging";
 import { parseProperties } from "./support/properties";
 import { torchServeSpec } from "./support/specs";
@@ -147,5 +148,28 @@ describe("TorchServe log configuration wiring", () => {
         assert.equal(logConfigFilePath, `${configMountDir}/${logConfigFileName}`);
         const vmargs = parseProperties(configProperties(torchServeSpec())).vmargs.split(" ");
         assert.ok(vmargs.includes(`-Dlog4j.configurationFile=file://${logConfigFilePath}`), vmargs.join(" "));
+    });
+});
+
+describe("TorchServe log layout and the access-log parser (components/logging)", () => {
+    it("an ACCESS_LOG line in logLayout parses into its fields", () => {
+        // logLayout with its conversions filled in as log4j2 would for one request.
+        const rendered = logLayout
+            .replace("%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z'}{UTC}", "2026-01-02T03:04:05.678Z")
+            .replace("%-5p", "INFO ")
+            .replace("%c", "ACCESS_LOG")
+            .replace("%t", "epollEventLoopGroup-3-2")
+            .replace("%m", '/10.0.0.7:51234 "POST /predictions/squeezenet1_1 HTTP/1.1" 200 41')
+            .replace("%n", "");
+        assert.doesNotMatch(rendered, /%/, "every conversion filled in");
+        assert.deepEqual(parseAccessLog(rendered), {
+            remote: "/10.0.0.7:51234",
+            method: "POST",
+            uri: "/predictions/squeezenet1_1",
+            protocol: "HTTP/1.1",
+            status: 200,
+            latencyMs: 41,
+            model: "squeezenet1_1",
+        });
     });
 });
