@@ -30,7 +30,26 @@ export function configFor(stack: string, override: Record<string, unknown> = {})
     return config;
 }
 
+/**
+ * Evaluations of the default program with default mocks, by options: several test files evaluate the
+ * same example stack, and each evaluation costs a second of CPU. Callers get their own copy.
+ */
+const evaluations = new Map<string, Promise<Evaluation>>();
+
 export async function runProgram(opts: RunOptions): Promise<Evaluation> {
+    if (opts.program || opts.computed || opts.call) return runUncached(opts);
+    const key = JSON.stringify([opts.stack, opts.override ?? {}, opts.preview, opts.secretKeys ?? []]);
+    let evaluation = evaluations.get(key);
+    if (!evaluation) {
+        evaluation = runUncached(opts);
+        evaluations.set(key, evaluation);
+        // A failed run (a config error a test expects) is not kept: the next caller runs it again.
+        evaluation.catch(() => evaluations.delete(key));
+    }
+    return structuredClone(await evaluation);
+}
+
+async function runUncached(opts: RunOptions): Promise<Evaluation> {
     // Loaded lazily so a test file that only parses config never pays for the SDKs.
     const program =
         opts.program ??
