@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { allDependsOn, splitDependsOn } from "../cluster/options";
+import { podIdentityTrustPolicy } from "./iam";
 
 /** One S3 object a model is read from. */
 export interface S3Object {
@@ -10,24 +11,6 @@ export interface S3Object {
     bucket: string;
     /** Object key. */
     key: string;
-}
-
-/**
- * Trust policy of a role EKS Pod Identity hands to pods
- * (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html): the EKS Pod Identity service
- * principal may assume it and tag the session (the association's cluster/namespace/account tags).
- */
-export function podIdentityTrustPolicy(): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Service: "pods.eks.amazonaws.com" },
-                Action: ["sts:AssumeRole", "sts:TagSession"],
-            },
-        ],
-    });
 }
 
 /**

@@ -9,15 +9,8 @@ import {
     gpuTaint,
     systemPoolLabels,
 } from "./defaults";
+import { TaintEffect } from "../cluster/kubernetes";
 import { aliasPreviousType } from "../cluster/typeToken";
-
-/** Effect of a node taint, in Kubernetes' spelling. */
-export const NodeTaintEffect = {
-    NoSchedule: "NoSchedule",
-    PreferNoSchedule: "PreferNoSchedule",
-    NoExecute: "NoExecute",
-} as const;
-export type NodeTaintEffect = (typeof NodeTaintEffect)[keyof typeof NodeTaintEffect];
 
 /** A Kubernetes taint as nodes carry it. */
 export interface NodeTaint {
@@ -26,7 +19,7 @@ export interface NodeTaint {
     /** Taint value. */
     value: string;
     /** What the taint does to pods that do not tolerate it. */
-    effect: NodeTaintEffect;
+    effect: TaintEffect;
 }
 
 /**
@@ -98,7 +91,7 @@ export function gpuNodeGroupSpec(pool: GpuNodePoolSpec): EksNodeGroupSpec {
 }
 
 /** Kubernetes taint effect → the EKS API's spelling. */
-export function eksTaintEffect(effect: NodeTaintEffect): "NO_SCHEDULE" | "PREFER_NO_SCHEDULE" | "NO_EXECUTE" {
+export function eksTaintEffect(effect: TaintEffect): "NO_SCHEDULE" | "PREFER_NO_SCHEDULE" | "NO_EXECUTE" {
     return ({ NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const)[
         effect
     ];
