@@ -18,6 +18,8 @@ export const fakeIdentityClientId = "00000000-0000-0000-0000-0000000000c1";
 export const fakeIdentityPrincipalId = "00000000-0000-0000-0000-0000000000f1";
 export const fakeGkeEndpoint = "203.0.113.10";
 export const fakeGkeCaCertificate = Buffer.from("mock-ca").toString("base64");
+/** The address of the model store's Filestore share (RFC 5737 documentation range). */
+export const fakeFilestoreIp = "192.0.2.2";
 
 /**
  * The name a cloud resource gets when the program sets none: Pulumi auto-names it after the
@@ -77,6 +79,12 @@ export function cloudComputed(args: MockResourceArgs): Record<string, any> | und
         case "gcp:compute/network:Network":
         case "gcp:compute/router:Router":
             return { name: i.name ?? autoName(args.name) };
+        case "gcp:filestore/instance:Instance":
+            return {
+                name: i.name ?? autoName(args.name),
+                // RFC 5737 documentation address: the share's export as the cluster would mount it.
+                networks: (i.networks ?? []).map((n: object) => ({ ...n, ipAddresses: [fakeFilestoreIp] })),
+            };
         case "gcp:container/cluster:Cluster":
             return { endpoint: fakeGkeEndpoint, masterAuth: { clusterCaCertificate: fakeGkeCaCertificate } };
         default:

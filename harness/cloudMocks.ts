@@ -6,7 +6,11 @@
 //
 // Invoked during a preview (their arguments are known before anything exists):
 //   aws:index/getAvailabilityZones:getAvailabilityZones  (components/eks/network.ts)
-//   aws:eks/getAddonVersion:getAddonVersion              (components/eks/modelStore.ts)
+//   aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings (components/eks/network.ts: zones offering the GPU type)
+//   aws:autoscaling/getAmiIds:getAmiIds                  (components/eks/nodeGroup.ts: the node groups'
+//                                                         Auto Scaling groups; none in a fresh account)
+//   aws:autoscaling/getGroup:getGroup                    (their current desired size, when there are any)
+//   gcp:compute/getZones:getZones                        (components/gke: the Filestore instance's zone)
 // Invoked during an update only (arguments are outputs of resources that must exist first):
 //   azure-native:containerservice:listManagedClusterUserCredentials (components/aks)
 // The rest are answered because the cloud SDKs commonly ask them; unknown tokens get {} and are
@@ -73,8 +77,11 @@ export const mockedInvokes = [
     "aws:index/getPartition:getPartition",
     "aws:index/getRegion:getRegion",
     "aws:eks/getAddonVersion:getAddonVersion",
+    "aws:autoscaling/getAmiIds:getAmiIds",
+    "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings",
     "azure-native:authorization:getClientConfig",
     "azure-native:containerservice:listManagedClusterUserCredentials",
+    "gcp:compute/getZones:getZones",
     "gcp:organizations/getClientConfig:getClientConfig",
     "gcp:organizations/getProject:getProject",
 ] as const;
@@ -116,6 +123,20 @@ export function cloudCall(config: Record<string, unknown>): (args: MockCallArgs)
                     endpoint: `ec2.${awsRegion}.amazonaws.com`,
                     description: "mock",
                 };
+            case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+                // Every mock zone offers every type.
+                const ids = ["a", "b", "c"].map((_, i) => `mock-az${i + 1}`);
+                const type = inputs.filters?.[0]?.values?.[0] ?? "mock";
+                return {
+                    id: awsRegion,
+                    locations: ids,
+                    locationTypes: ids.map(() => "availability-zone-id"),
+                    instanceTypes: ids.map(() => type),
+                };
+            }
+            case "aws:autoscaling/getAmiIds:getAmiIds":
+                // A stack's first deployment: no Auto Scaling groups yet.
+                return { id: awsRegion, names: [], arns: [] };
             case "aws:eks/getAddonVersion:getAddonVersion":
                 return {
                     id: inputs.addonName,
@@ -141,6 +162,10 @@ export function cloudCall(config: Record<string, unknown>): (args: MockCallArgs)
                         },
                     ],
                 };
+            case "gcp:compute/getZones:getZones": {
+                const region = String(inputs.region ?? gcpRegion);
+                return { id: region, names: ["a", "b", "c"].map((z) => `${region}-${z}`), project: gcpProject, region };
+            }
             case "gcp:organizations/getClientConfig:getClientConfig":
                 return {
                     id: "mock",

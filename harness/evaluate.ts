@@ -16,8 +16,13 @@ export interface RegisteredResource {
     provider: string;
     /** URNs this resource waits for: explicit `dependsOn` plus those flowing in through inputs. */
     dependencies: string[];
-    /** Resource options a reviewer must see: `protect`, `ignoreChanges` (only when set). */
-    options: { protect?: true; ignoreChanges?: string[] };
+    /** Per top-level input property, the URNs its value came from (the register request's propertyDependencies). */
+    propertyDependencies?: Record<string, string[]>;
+    /**
+     * Resource options a reviewer must see, and that decide what the engine does on a change
+     * (harness/transitions): each only when set.
+     */
+    options: RecordedOptions;
     /** `aliases` as the engine receives them, when any (the engine adds those children inherit). */
     aliases?: RecordedAlias[];
     /** Input properties as the provider receives them (unknowns are absent). */
@@ -29,6 +34,17 @@ export interface RegisteredResource {
      * property; `npm run plan` masks from this instead.
      */
     serializedInputs?: Record<string, any>;
+}
+
+/** The resource options the engine's diff and delete honour, as the register request carries them. */
+export interface RecordedOptions {
+    protect?: true;
+    ignoreChanges?: string[];
+    replaceOnChanges?: string[];
+    deleteBeforeReplace?: true;
+    retainOnDelete?: true;
+    /** URN of the resource whose deletion deletes this one (`deletedWith`). */
+    deletedWith?: string;
 }
 
 /**
@@ -64,6 +80,11 @@ export interface EvaluateOptions {
     computed?: (args: MockResourceArgs) => Record<string, any> | undefined;
     /** Results of provider functions (invokes). */
     call?: (args: MockCallArgs) => Record<string, any>;
+    /**
+     * With `preview`: the resources (by type and name) the preview would create or replace. Only they
+     * get no id and unknown computed outputs; the rest answer as after an update (they exist).
+     */
+    pending?: (args: MockResourceArgs) => boolean;
 }
 
 /** The id an update under these mocks gives a resource named `name`: what references to it resolve to. */
@@ -85,16 +106,19 @@ class RecordingMonitor extends MockMonitor {
             parent: req.getParent(),
             provider: req.getProvider(),
             dependencies: [],
-            options: {
-                ...(req.getProtect() ? { protect: true as const } : {}),
-                ...(req.getIgnorechangesList().length ? { ignoreChanges: [...req.getIgnorechangesList()].sort() } : {}),
-            },
+            options: recordOptions(req),
             inputs: {},
         };
         const aliases = req.getAliasesList().map(recordAlias);
         if (aliases.length) record.aliases = aliases;
         const deps = new Set<string>(req.getDependenciesList());
-        req.getPropertydependenciesMap().forEach((v: any) => v.getUrnsList().forEach((u: string) => deps.add(u)));
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((v: any, key: string) => {
+            const urns: string[] = v.getUrnsList();
+            urns.forEach((u) => deps.add(u));
+            if (urns.length) propertyDependencies[key] = [...urns].sort();
+        });
+        if (Object.keys(propertyDependencies).length) record.propertyDependencies = propertyDependencies;
         record.dependencies = [...deps].sort();
         record.inputs = await pulumi.runtime.deserializeProperties(req.getObject());
         record.serializedInputs = req.getObject()?.toJavaScript() ?? {};
@@ -109,6 +133,18 @@ class RecordingMonitor extends MockMonitor {
         this.callTokens.push(req.getTok());
         return super.invoke(req, callback);
     }
+}
+
+/** The options of a register request (proto pulumirpc.RegisterResourceRequest) that change what the engine does. */
+function recordOptions(req: any): RecordedOptions {
+    const options: RecordedOptions = {};
+    if (req.getProtect()) options.protect = true;
+    if (req.getIgnorechangesList().length) options.ignoreChanges = [...req.getIgnorechangesList()].sort();
+    if (req.getReplaceonchangesList().length) options.replaceOnChanges = [...req.getReplaceonchangesList()].sort();
+    if (req.getDeletebeforereplace()) options.deleteBeforeReplace = true;
+    if (req.getRetainondelete()) options.retainOnDelete = true;
+    if (req.getDeletedwith()) options.deletedWith = req.getDeletedwith();
+    return options;
 }
 
 /** An alias from the register request (proto pulumirpc.Alias, @pulumi/pulumi proto/alias_pb.js). */
@@ -151,7 +187,7 @@ export async function evaluate(
     const mocks: Mocks = {
         newResource: (args) => {
             const inputs = stripUnknowns(args.inputs);
-            if (opts.preview) {
+            if (opts.preview && (!opts.pending || opts.pending(args))) {
                 return { id: undefined, state: inputs };
             }
             const extra = opts.computed?.(args) ?? {};

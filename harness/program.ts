@@ -19,6 +19,8 @@ export interface RunOptions {
     computed?: EvaluateOptions["computed"];
     /** Invoke results. @default cloudCall(config) (cloudMocks.ts) */
     call?: EvaluateOptions["call"];
+    /** Resources whose outputs stay unknown, as a preview of their creation has them (EvaluateOptions.pending). */
+    pending?: EvaluateOptions["pending"];
     /** The program to run, e.g. the compiled bin/index.js. @default stacks/program.ts main */
     program?: () => Promise<unknown>;
 }
@@ -65,6 +67,7 @@ async function runUncached(opts: RunOptions): Promise<Evaluation> {
             secretKeys: opts.secretKeys,
             computed: opts.computed ?? cloudComputed,
             call: opts.call ?? cloudCall(config),
+            pending: opts.pending,
         },
         async () => program() as Promise<Record<string, pulumi.Output<unknown>>>,
     );

@@ -5,7 +5,8 @@ import { eksDefaults, EksCluster, EksClusterArgs } from "../components/eks";
 import { EksModelReader } from "../components/eks/modelReader";
 import { modelServerUid } from "../components/torchserve/conventions";
 import { objectLocations } from "../components/torchserve/objectUrl";
-import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
+import { modelStoreClaimName, serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
+import { addonVersionsFor } from "../components/eks/versions";
 import { Settings } from "./config/settings";
 import type { CloudCluster } from "./program";
 
@@ -26,6 +27,18 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
             settings.logging.enabled && settings.logging.backend === "cloud"
                 ? { retentionDays: settings.logging.retentionDays }
                 : undefined,
+        // The model store's volume is Pulumi's when TorchServe claims it from the cluster's class.
+        modelStoreClaim: settings.torchserve.storageClass
+            ? undefined
+            : {
+                  namespace: settings.torchserve.namespace,
+                  name: modelStoreClaimName,
+                  size: settings.torchserve.persistenceSize,
+              },
+        // The parser resolves the pins (readAddonVersions, stacks/config/sections/cluster.ts).
+        addonVersions:
+            settings.cluster.addonVersions ??
+            addonVersionsFor(settings.cluster.kubernetesVersion ?? eksDefaults.kubernetesVersion),
         tags: { "torchserve-platform/stack": `${settings.project}-${settings.stack}` },
     };
 }

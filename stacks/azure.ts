@@ -48,6 +48,7 @@ export function createCluster(settings: Settings): CloudCluster {
             settings.logging.enabled && settings.logging.backend === "cloud"
                 ? { retentionDays: settings.logging.retentionDays }
                 : undefined,
+        maintenanceWindow: cluster.maintenanceWindow,
     });
     const target: ClusterTarget = aks.clusterTarget();
     return { ...target, modelIdentity: aksModelIdentity(settings, aks) };

@@ -1,18 +1,21 @@
 // `cloud: gcp`: a GKE cluster. Loads only the @pulumi/gcp submodules it uses (compute, container):
 // the package root costs ~50 ms and ~160 modules more.
-import { GkeCluster, GkeGpuNodePoolSpec } from "../components/gke";
+import { acceleratorZones, GkeCluster, GkeGpuNodePoolSpec } from "../components/gke";
 import { ClusterTarget } from "../components/cluster/target";
 import { createHash } from "crypto";
 import { GkeModelReader } from "../components/gke/modelReader";
 import { objectLocations } from "../components/torchserve/objectUrl";
-import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
+import { modelStoreClaimName, serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
 import { GpuNodePoolSettings, Settings } from "./config/settings";
 import type { CloudCluster } from "./program";
 
 /** The GKE GPU pool for a stack's pool: its `gpuType` is the accelerator GKE attaches. */
-export function gkeGpuNodePool(pool: GpuNodePoolSettings): GkeGpuNodePoolSpec {
+export function gkeGpuNodePool(pool: GpuNodePoolSettings, region?: string): GkeGpuNodePoolSpec {
     // The config parser requires gpuType on gcp (checkGkeAccelerator, stacks/config/capacity.ts).
-    return { ...pool, accelerator: pool.gpuType! };
+    const accelerator = pool.gpuType!;
+    const zones = pool.zones ?? (region ? acceleratorZones[accelerator]?.[region] : undefined);
+    const { zones: _omit, ...rest } = pool;
+    return { ...rest, accelerator, ...(zones ? { zones } : {}) };
 }
 
 /**
@@ -44,11 +47,20 @@ export function createCluster(settings: Settings): CloudCluster {
         clusterName: cluster.name,
         kubernetesVersion: cluster.kubernetesVersion,
         systemNodePool: cluster.systemNodePool,
-        gpuNodePool: settings.gpuNodePool && gkeGpuNodePool(settings.gpuNodePool),
+        gpuNodePool: settings.gpuNodePool && gkeGpuNodePool(settings.gpuNodePool, location.gcpRegion),
         deletionProtection: cluster.deletionProtection,
         // Required for cloud: gcp by readApiAllowedCidrs (stacks/config/sections/apiAccess.ts).
         apiAllowedCidrs: cluster.apiAllowedCidrs!,
         cloudLogging: settings.logging.enabled && settings.logging.backend === "cloud",
+        maintenanceWindow: cluster.maintenanceWindow,
+        // The model store's instance is Pulumi's when TorchServe claims it from the cluster's class.
+        modelStoreClaim: settings.torchserve.storageClass
+            ? undefined
+            : {
+                  namespace: settings.torchserve.namespace,
+                  name: modelStoreClaimName,
+                  size: settings.torchserve.persistenceSize,
+              },
     });
     const target: ClusterTarget = gke.clusterTarget();
     return { ...target, modelIdentity: gkeModelIdentity(settings) };

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     aksEndpoint,
     aksEntraServerId,
+    agentPoolLabel,
     aksKubeconfig,
     azureFileStorageClassArgs,
     clusterAdminRoleDefinitionId,
@@ -163,9 +164,10 @@ describe("AKS cluster (cloud: azure)", function () {
             assert.deepStrictEqual(pool.nodeTaints, ["nvidia.com/gpu=true:NoSchedule"]);
             assert.deepStrictEqual(pool.gpuProfile, { driver: "Install" });
             assert.strictEqual(pool.scaleSetPriority, undefined);
-            // GPU pods select the pool's label and tolerate every taint it has.
+            // GPU pods select the pool's label and its name (AKS labels nodes with it), and tolerate every taint it has.
             for (const [k, v] of Object.entries(onDemand.target.gpuPlacement.nodeSelector))
-                assert.strictEqual(pool.nodeLabels[k], v);
+                assert.strictEqual(k === agentPoolLabel ? pool.agentPoolName : pool.nodeLabels[k], v);
+            assert.match(pool.agentPoolName, /^gpu[0-9a-f]{8}$/);
             for (const taint of pool.nodeTaints) {
                 assert.ok(
                     onDemand.target.gpuPlacement.tolerations.some((t) => tolerates(t, aksTaint(taint))),
@@ -331,6 +333,8 @@ describe("AKS cluster (cloud: azure)", function () {
                 [
                     "azure-native:authorization:RoleAssignment",
                     "azure-native:containerservice:AgentPool",
+                    "azure-native:containerservice:MaintenanceConfiguration",
+                    "azure-native:containerservice:MaintenanceConfiguration",
                     "azure-native:containerservice:ManagedCluster",
                     "azure-native:resources:ResourceGroup",
                     "kubernetes:storage.k8s.io/v1:StorageClass",

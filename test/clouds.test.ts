@@ -26,7 +26,11 @@ const clouds = {
             ev.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.inputs.taints?.length),
         taints: (r: RegisteredResource): Taint[] =>
             r.inputs.taints.map((t: any) => ({ key: t.key, value: t.value, effect: effect(t.effect) })),
-        labels: (r: RegisteredResource): Record<string, string> => r.inputs.labels ?? {},
+        // EKS labels each node with its managed node group's name.
+        labels: (r: RegisteredResource): Record<string, string> => ({
+            ...(r.inputs.labels ?? {}),
+            ...(r.inputs.nodeGroupName ? { "eks.amazonaws.com/nodegroup": r.inputs.nodeGroupName } : {}),
+        }),
     },
     aks: {
         sdkRoots: ["@pulumi/azure-native"],
@@ -37,7 +41,11 @@ const clouds = {
                 const m = /^([^=]+)=([^:]*):(.+)$/.exec(t)!;
                 return { key: m[1], value: m[2], effect: m[3] };
             }),
-        labels: (r: RegisteredResource): Record<string, string> => r.inputs.nodeLabels ?? {},
+        // AKS labels each node with its agent pool's name.
+        labels: (r: RegisteredResource): Record<string, string> => ({
+            ...(r.inputs.nodeLabels ?? {}),
+            "kubernetes.azure.com/agentpool": r.inputs.agentPoolName,
+        }),
     },
     gke: {
         sdkRoots: ["@pulumi/gcp"],
@@ -48,9 +56,10 @@ const clouds = {
             ),
         taints: (r: RegisteredResource): Taint[] =>
             r.inputs.nodeConfig.taints.map((t: any) => ({ key: t.key, value: t.value, effect: effect(t.effect) })),
-        // GKE labels accelerator nodes itself; the pool's own labels come on top.
+        // GKE labels nodes with their pool's name and accelerator; the pool's own labels come on top.
         labels: (r: RegisteredResource): Record<string, string> => ({
             ...r.inputs.nodeConfig.labels,
+            "cloud.google.com/gke-nodepool": r.inputs.name,
             "cloud.google.com/gke-accelerator": r.inputs.nodeConfig.guestAccelerators[0].type,
         }),
     },

@@ -5,7 +5,7 @@ import * as path from "path";
 import { defaultKubernetesVersion as aksDefaultVersion } from "../components/aks/defaults";
 import { aksSupportedMinors } from "../components/aks/versions";
 import { eksDefaults } from "../components/eks/defaults";
-import { eksSupportedMinors } from "../components/eks/versions";
+import { eksAddonVersions, eksSupportedMinors } from "../components/eks/versions";
 import { defaultKubernetesVersion as gkeDefaultVersion } from "../components/gke/defaults";
 import { gkeRegularChannelMinors } from "../components/gke/versions";
 import { gpuPodCapacity } from "../stacks/config/capacity";
@@ -289,6 +289,46 @@ describe("config: object-store model URLs", () => {
         };
         const s = parseStackConfig(existing({ serviceAccount })).settings;
         assert.deepEqual(s.torchserve.serviceAccount, serviceAccount);
+    });
+});
+
+describe("config: day-2 keys and their defaults", () => {
+    it("pins the EKS add-ons for the cluster's minor, with overrides", () => {
+        const { settings } = parseStackConfig(
+            aws({ cluster: { kubernetesVersion: "1.35", addonVersions: { coredns: "v1.99.0-eksbuild.1" } } }),
+        );
+        assert.deepStrictEqual(settings.cluster.addonVersions, {
+            ...eksAddonVersions["1.35"],
+            coredns: "v1.99.0-eksbuild.1",
+        });
+        assert.deepStrictEqual(parseStackConfig(azure()).settings.cluster.addonVersions, {});
+    });
+    it("warns, and leaves the add-on to EKS, on a minor with no pinned versions", () => {
+        const { warnings } = parseStackConfig(
+            aws({ cluster: { kubernetesVersion: "1.38", allowUnlistedKubernetesVersion: true } }),
+        );
+        assert.strictEqual(warnings.filter((w) => w.includes("cluster.addonVersions.")).length, 5);
+    });
+    it("defaults the maintenance window and the GPU pool's upgrade surge", () => {
+        const { settings } = parseStackConfig(gcp());
+        assert.deepStrictEqual(settings.cluster.maintenanceWindow, { day: "Saturday", startHour: 3, durationHours: 4 });
+        assert.deepStrictEqual(settings.gpuNodePool!.upgrade, { maxSurge: 1, maxUnavailable: 0 });
+        assert.strictEqual(settings.gpuNodePool!.zones, undefined);
+    });
+    it("warns on gcp when where the accelerator is offered is unknown", () => {
+        const known = parseStackConfig(gcp()).warnings;
+        assert.ok(!known.some((w) => w.includes("gpuNodePool.zones")), known.join("\n"));
+        const l4 = parseStackConfig(
+            gcp({ gpuNodePool: { instanceType: "g2-standard-8", gpuType: "nvidia-l4" } }),
+        ).warnings;
+        assert.ok(
+            l4.some((w) => w.startsWith(`${P}:gpuNodePool.zones`)),
+            l4.join("\n"),
+        );
+        const set = parseStackConfig(
+            gcp({ gpuNodePool: { instanceType: "g2-standard-8", gpuType: "nvidia-l4", zones: ["us-central1-a"] } }),
+        );
+        assert.deepStrictEqual(set.settings.gpuNodePool!.zones, ["us-central1-a"]);
     });
 });
 
@@ -989,6 +1029,66 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         existing({}, { istio: { enabled: true, jwt: { issuer: "https://issuer" } } }),
         `${P}:istio.jwt.jwksUri`,
         "required",
+    ], // Day-2 keys (issue 11).
+    [
+        "add-on versions on azure",
+        azure({ cluster: { addonVersions: { coredns: "v1.14.2-eksbuild.4" } } }),
+        `${P}:cluster.addonVersions`,
+        "only used with cloud: aws",
+    ],
+    [
+        "kube-proxy pinned for another minor",
+        aws({ cluster: { kubernetesVersion: "1.35", addonVersions: { kubeProxy: "v1.34.6-eksbuild.13" } } }),
+        `${P}:cluster.addonVersions.kubeProxy`,
+        "built for the cluster's Kubernetes 1.35",
+    ],
+    [
+        "add-on version malformed",
+        aws({ cluster: { addonVersions: { coredns: "latest" } } }),
+        `${P}:cluster.addonVersions.coredns`,
+        "eksbuild",
+    ],
+    [
+        "maintenance day misspelt",
+        aws({ cluster: { maintenanceWindow: { day: "Caturday" } } }),
+        `${P}:cluster.maintenanceWindow.day`,
+        "Saturday",
+    ],
+    [
+        "maintenance window too short",
+        gcp({ cluster: { maintenanceWindow: { durationHours: 2 } } }),
+        `${P}:cluster.maintenanceWindow.durationHours`,
+        "4 hours",
+    ],
+    [
+        "maintenance hour out of range",
+        azure({ cluster: { maintenanceWindow: { startHour: 24 } } }),
+        `${P}:cluster.maintenanceWindow.startHour`,
+        "UTC",
+    ],
+    [
+        "GPU upgrades that can replace no node",
+        aws({ gpuNodePool: { instanceType: "g5.xlarge", upgrade: { maxSurge: 0, maxUnavailable: 0 } } }),
+        `${P}:gpuNodePool.upgrade`,
+        "both 0",
+    ],
+    [
+        "GPU surge negative",
+        azure({ gpuNodePool: { instanceType: "Standard_NC4as_T4_v3", upgrade: { maxSurge: -1 } } }),
+        `${P}:gpuNodePool.upgrade.maxSurge`,
+        "from 0 to 10",
+    ],
+    [
+        "GPU zones on aws",
+        aws({ gpuNodePool: { instanceType: "g5.xlarge", zones: ["us-west-2a"] } }),
+        `${P}:gpuNodePool.zones`,
+        "only used on gcp",
+    ],
+    [
+        "GPU zones outside the region",
+        gcp({ gpuNodePool: { instanceType: "n1-standard-8", gpuType: "nvidia-tesla-t4", zones: ["europe-west4-a"] } }),
+        `${P}:gpuNodePool.zones`,
+        "us-central1",
     ],
     [
         "logging backend unknown",

@@ -39,6 +39,8 @@ import {
 } from "../components/eks";
 import { devicePluginValues } from "../components/devicePlugin";
 import { modelServerUid } from "../components/torchserve/conventions";
+import { eksNodeGroupLabel } from "../components/eks/cluster";
+import { eksAddonVersions } from "../components/eks/versions";
 import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
 
 const caKeys = loadChartKeys("cluster-autoscaler-9.59.0.json");
@@ -89,7 +91,9 @@ function run(settings: Settings, preview: boolean): Promise<ClusterRun> {
                       zoneIds: ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"],
                       groupNames: ["us-west-2"],
                   }
-                : awsCall(args),
+                : args.token === "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings"
+                  ? { id: "us-west-2", locations: ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"] }
+                  : awsCall(args),
     });
 }
 
@@ -475,8 +479,10 @@ describe("EKS cluster under mocks (update)", function () {
 
     it("GPU placement selects the GPU nodes' label and tolerates their taint", () => {
         const ng = one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu");
+        // Our pool label, and the label EKS gives every node of a group: the group's name.
         for (const [k, v] of Object.entries(gpu.target.gpuPlacement.nodeSelector))
-            assert.strictEqual(ng.inputs.labels[k], v);
+            assert.strictEqual(k === eksNodeGroupLabel ? ng.inputs.nodeGroupName : ng.inputs.labels[k], v);
+        assert.ok(eksNodeGroupLabel in gpu.target.gpuPlacement.nodeSelector);
         for (const taint of ng.inputs.taints) {
             assert.ok(
                 gpu.target.gpuPlacement.tolerations.some(
@@ -487,6 +493,7 @@ describe("EKS cluster under mocks (update)", function () {
         // The device plugin, given this placement, lands on the same nodes.
         assert.deepStrictEqual(devicePluginValues(gpu.target.gpuPlacement).nodeSelector, {
             "torchserve.pytorch.org/pool": "gpu",
+            [eksNodeGroupLabel]: ng.inputs.nodeGroupName,
         });
         assert.strictEqual(gpu.target.needsDevicePlugin, true);
         assert.deepStrictEqual(
@@ -585,17 +592,13 @@ describe("EKS cluster under mocks (update)", function () {
         }
     });
 
-    it("EFS CSI driver add-on at the cluster version's default, with its IRSA role and policy", () => {
+    it("EFS CSI driver add-on at the version pinned for the cluster's minor, with its IRSA role and policy", () => {
         const addon = one(gpu.ev, "aws:eks/addon:Addon", "eks-models-efs-csi");
         assert.strictEqual(addon.inputs.addonName, "aws-efs-csi-driver");
         assert.strictEqual(addon.inputs.clusterName, clusterName);
-        const asked = gpu.invokes.find(
-            (i) => i.token === "aws:eks/getAddonVersion:getAddonVersion" && i.inputs.addonName === "aws-efs-csi-driver",
-        )!;
-        assert.deepStrictEqual(
-            [asked.inputs.addonName, asked.inputs.kubernetesVersion, asked.inputs.mostRecent],
-            ["aws-efs-csi-driver", "1.35", false],
-        );
+        // Pinned, never looked up at run time (AWS's default changes between two runs).
+        assert.strictEqual(addon.inputs.addonVersion, eksAddonVersions["1.35"].efsCsiDriver);
+        assert.ok(!gpu.invokes.some((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion"));
         const role = one(gpu.ev, "aws:iam/role:Role", "eks-models-efs-csi");
         assert.strictEqual(
             addon.inputs.serviceAccountRoleArn,
@@ -638,15 +641,11 @@ describe("EKS cluster under mocks (update)", function () {
         for (const m of all(gpu.ev, "aws:efs/mountTarget:MountTarget")) assert.ok(sc.dependencies.includes(m.urn));
     });
 
-    it("EBS CSI driver add-on at the cluster version's default, its controller's IRSA role with the EBS policy", () => {
+    it("EBS CSI driver add-on at the version pinned for the cluster's minor, its controller's IRSA role with the EBS policy", () => {
         const addon = one(gpu.ev, "aws:eks/addon:Addon", "eks-block-ebs-csi");
         assert.strictEqual(addon.inputs.addonName, "aws-ebs-csi-driver");
         assert.strictEqual(addon.inputs.clusterName, clusterName);
-        const asked = gpu.invokes.find(
-            (i) => i.token === "aws:eks/getAddonVersion:getAddonVersion" && i.inputs.addonName === "aws-ebs-csi-driver",
-        )!;
-        assert.ok(asked, "the add-on version is looked up");
-        assert.deepStrictEqual([asked.inputs.kubernetesVersion, asked.inputs.mostRecent], ["1.35", false]);
+        assert.strictEqual(addon.inputs.addonVersion, eksAddonVersions["1.35"].ebsCsiDriver);
         const role = one(gpu.ev, "aws:iam/role:Role", "eks-block-ebs-csi");
         assert.strictEqual(
             addon.inputs.serviceAccountRoleArn,
@@ -727,7 +726,8 @@ describe("EKS cluster under mocks (update)", function () {
             ["eks-system"],
         );
         assert.deepStrictEqual(cpuOnly.target.gpuPoolReady, []);
-        assert.strictEqual(cpuOnly.target.clusterReady.length, 3);
+        // System nodes, the class, its driver, and the model server's volume.
+        assert.strictEqual(cpuOnly.target.clusterReady.length, 4);
     });
 
     it("every resource sits under a torchserve-platform component", () => {
@@ -799,8 +799,11 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
                 (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "nvidia-device-plugin",
             )!;
             assert.ok(plugin, "the device plugin is installed on EKS");
-            assert.deepStrictEqual(plugin.inputs.values.nodeSelector, { "torchserve.pytorch.org/pool": "gpu" });
             const gpuGroup = one(ev, "aws:eks/nodeGroup:NodeGroup", "eks-gpu");
+            assert.deepStrictEqual(plugin.inputs.values.nodeSelector, {
+                "torchserve.pytorch.org/pool": "gpu",
+                [eksNodeGroupLabel]: gpuGroup.inputs.nodeGroupName,
+            });
             assert.ok(plugin.dependencies.includes(gpuGroup.urn));
             assert.deepStrictEqual(gpuGroup.inputs.instanceTypes, ["g5.xlarge"]);
             if (!preview) assert.strictEqual(ev.outputs.clusterName, "torchserve-eks");

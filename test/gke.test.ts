@@ -215,7 +215,9 @@ describe("GKE cluster (cloud: gcp)", function () {
 
         it("attaches the GPUs with a GKE-installed driver and taints and labels the GPU pool", () => {
             const pool = one(onDemand.ev, types.nodePool, "torchserve-gke-gpu").inputs;
-            assert.strictEqual(pool.name, "gpu");
+            // Named by its create-only settings (blue/green on a change), selected by that name.
+            assert.match(pool.name, /^gpu-[0-9a-f]{8}$/);
+            assert.strictEqual(onDemand.target.gpuPlacement.nodeSelector["cloud.google.com/gke-nodepool"], pool.name);
             assert.strictEqual(pool.nodeConfig.machineType, "n1-standard-8");
             assert.deepStrictEqual(pool.nodeConfig.guestAccelerators, [
                 { type: "nvidia-tesla-t4", count: 2, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } },
@@ -235,7 +237,7 @@ describe("GKE cluster (cloud: gcp)", function () {
             ]);
             assert.strictEqual(pool.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA");
             for (const [k, v] of Object.entries(onDemand.target.gpuPlacement.nodeSelector))
-                assert.strictEqual(pool.nodeConfig.labels[k], v);
+                if (k !== "cloud.google.com/gke-nodepool") assert.strictEqual(pool.nodeConfig.labels[k], v);
             for (const taint of pool.nodeConfig.taints) {
                 assert.ok(
                     onDemand.target.gpuPlacement.tolerations.some((t) => tolerates(t, gkeTaint(taint))),
@@ -262,6 +264,8 @@ describe("GKE cluster (cloud: gcp)", function () {
                 [
                     one(onDemand.ev, types.nodePool, "torchserve-gke-system").urn,
                     one(onDemand.ev, types.storageClass).urn,
+                    // The model server's volume on its Filestore instance.
+                    one(onDemand.ev, "kubernetes:core/v1:PersistentVolume").urn,
                 ].sort(),
             );
         });
@@ -349,6 +353,9 @@ describe("GKE cluster (cloud: gcp)", function () {
                     types.subnetwork,
                     types.provider,
                     types.storageClass,
+                    "gcp:filestore/instance:Instance",
+                    "kubernetes:core/v1:PersistentVolume",
+                    ...Array(3).fill("gcp:projects/service:Service"),
                 ].sort(),
             );
             assert.deepStrictEqual(await inspect(r.target.kubeconfig), { value: UNKNOWN, secret: true });

@@ -308,7 +308,8 @@ const depth = (plan: Plan, r: PlanResource | undefined) => (r ? chainEndingAt(pl
  * the Deployment inherently waits for the last of:
  *  - GPUs: the GPU pool (after whatever the cloud needs first: VPC, subnets, NAT, cluster) and the
  *    device plugin where the cloud ships none;
- *  - the model store: its StorageClass (on EKS after the EFS CSI add-on, which needs nodes), then the claim;
+ *  - the model store: its StorageClass (on EKS after the EFS CSI add-on, which needs nodes), the
+ *    PersistentVolume where the cluster provisions the model server's volume itself, then the claim;
  *  - its own objects: the cluster's system nodes (or the cluster) and whatever the Kubernetes provider
  *    waits for to be let in (AKS: the deployer's Azure RBAC role assignment), then Namespace → ConfigMap;
  *  - with a mesh, istiod's injector: system nodes, then istio-system Namespace → istio-base → istiod.
@@ -323,6 +324,7 @@ function bound(plan: Plan): { limit: number; terms: Record<string, number> } {
     const systemPool = pools.find((r) => /system/.test(r.name));
     const devicePlugin = releases(plan).find((r) => r.inputs.chart === "nvidia-device-plugin");
     const storeClass = plan.resources.find((r) => r.type === "kubernetes:storage.k8s.io/v1:StorageClass");
+    const storeVolume = plan.resources.find((r) => r.type === "kubernetes:core/v1:PersistentVolume");
     const providerAccess = plan.resources
         .filter((r) => r.type === "pulumi:providers:kubernetes")
         .flatMap((p) => p.dependencies)
@@ -335,7 +337,7 @@ function bound(plan: Plan): { limit: number; terms: Record<string, number> } {
     const systemReady = Math.max(depth(plan, cluster), depth(plan, systemPool), ...providerAccess);
     const terms: Record<string, number> = {
         gpu: depth(plan, gpuPool) + (devicePlugin ? 1 : 0),
-        modelStore: storeClass ? depth(plan, storeClass) + 1 : 0,
+        modelStore: storeVolume ? depth(plan, storeVolume) + 1 : storeClass ? depth(plan, storeClass) + 1 : 0,
         ownObjects: systemReady + 2,
         mesh: releases(plan).some((r) => r.inputs.chart === "istiod") ? systemReady + 3 : 0,
     };
@@ -415,9 +417,11 @@ describe("plans show what is protected from deletion", function () {
             .map((r) => r.type)
             .sort();
 
-    it("the EKS model store (EFS and its claim) is protected by default, the dev stack's is not", async () => {
+    it("the EKS model store (EFS, its access point, volume and claim) is protected by default, the dev stack's is not", async () => {
         assert.deepStrictEqual(protectedTypes(await planStack("eks")), [
+            "aws:efs/accessPoint:AccessPoint",
             "aws:efs/fileSystem:FileSystem",
+            "kubernetes:core/v1:PersistentVolume",
             "kubernetes:core/v1:PersistentVolumeClaim",
         ]);
         assert.deepStrictEqual(protectedTypes(await planStack("dev")), []);

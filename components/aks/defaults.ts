@@ -31,16 +31,25 @@ export function taintString(t: { key: string; value: string; effect: string }): 
     return `${t.key}=${t.value}:${t.effect}`;
 }
 
-/** Where GPU pods go: our GPU label, tolerating the GPU taint and, on Spot pools, the Spot taint. */
-export function gpuPlacement(spot: boolean): Placement {
+/** Label AKS puts on every node: the name of its agent pool. */
+export const agentPoolLabel = "kubernetes.azure.com/agentpool";
+
+/**
+ * Where GPU pods go: our GPU label and the current GPU pool (by name: during a blue/green swap the
+ * pods roll onto the new pool), tolerating the GPU taint and, on Spot pools, the Spot taint.
+ */
+export function gpuPlacement(spot: boolean, poolName?: string): Placement {
     const tolerations: Toleration[] = [{ key: gpuTaint.key, operator: "Exists", effect: gpuTaint.effect }];
     if (spot)
         tolerations.push({ key: spotTaint.key, operator: "Equal", value: spotTaint.value, effect: spotTaint.effect });
-    return { nodeSelector: { [gpuNodeLabel.key]: gpuNodeLabel.value }, tolerations };
+    return {
+        nodeSelector: { [gpuNodeLabel.key]: gpuNodeLabel.value, ...(poolName ? { [agentPoolLabel]: poolName } : {}) },
+        tolerations,
+    };
 }
 
 /** Where system add-ons go: the system pool (AKS labels nodes with their pool name). */
 export const systemPlacement: Placement = {
-    nodeSelector: { "kubernetes.azure.com/agentpool": systemPoolName },
+    nodeSelector: { [agentPoolLabel]: systemPoolName },
     tolerations: [],
 };

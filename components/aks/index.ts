@@ -7,13 +7,13 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudLogsSpec } from "../logging/spec";
-import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
-import { VolumeOwner } from "../cluster/storage";
+import { GpuNodePoolSpec, MaintenanceWindowSpec, SystemNodePoolSpec } from "../cluster/nodePool";
+import { storageClassReplacement, VolumeOwner } from "../cluster/storage";
 import { ClusterTarget, Placement } from "../cluster/target";
 import { keepProvider, providerOf } from "../cluster/provider";
 import { defaultKubernetesVersion, gpuPlacement, systemPlacement } from "./defaults";
 import { aksEndpoint, aksKubeconfig, decodeKubeconfig } from "./kubeconfig";
-import { gpuAgentPoolArgs, systemAgentPoolProfile } from "./pools";
+import { gpuAgentPoolArgs, gpuAgentPoolName, systemAgentPoolProfile } from "./pools";
 import { clusterAdminRoleDefinitionId, clusterSecurity } from "./security";
 import { azureFileStorageClassArgs } from "./storage";
 import { ContainerInsights, logAnalyticsWorkspace, monitoringAddonProfile } from "./azureMonitorLogs";
@@ -22,7 +22,7 @@ import { aliasPreviousType } from "../cluster/typeToken";
 export * from "./defaults";
 export * from "./kubeconfig";
 export * from "./security";
-export { gpuAgentPoolArgs, gpuPoolTaints, systemAgentPoolProfile } from "./pools";
+export { gpuAgentPoolArgs, gpuAgentPoolName, gpuPoolTaints, systemAgentPoolProfile } from "./pools";
 export { azureFileStorageClassArgs, modelStoreClassName } from "./storage";
 export * from "./azureMonitorLogs";
 export * from "./logging";
@@ -52,6 +52,27 @@ export interface AksClusterArgs {
      * (container logs) and kube-audit into it. Absent = none.
      */
     azureMonitorLogs?: CloudLogsSpec;
+    /**
+     * Weekly window (UTC) for AKS's automatic patch upgrades and node-image updates.
+     * @default Saturday 03:00 for 4 hours
+     */
+    maintenanceWindow?: MaintenanceWindowSpec;
+}
+
+/** AKS's default-off upgrade schedules, both confined to the maintenance window. */
+export const aksMaintenanceConfigurations = [
+    "aksManagedAutoUpgradeSchedule",
+    "aksManagedNodeOSUpgradeSchedule",
+] as const;
+
+/** A maintenance configuration's window for a weekly spec (AKS MaintenanceWindow). */
+export function aksMaintenanceWindow(w: MaintenanceWindowSpec) {
+    return {
+        schedule: { weekly: { dayOfWeek: w.day, intervalWeeks: 1 } },
+        durationHours: w.durationHours,
+        startTime: `${String(w.startHour).padStart(2, "0")}:00`,
+        utcOffset: "+00:00",
+    };
 }
 
 /**
@@ -74,8 +95,10 @@ export class AksCluster extends pulumi.ComponentResource {
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
     /** The Log Analytics workspace, when `azureMonitorLogs` is set. */
     readonly logWorkspace?: operationalinsights.Workspace;
-    /** Where GPU pods go: the GPU pool's label, tolerating its taints (Spot's too on a Spot pool). */
+    /** Where GPU pods go: the GPU pool's label and name, tolerating its taints (Spot's too on a Spot pool). */
     readonly gpuPlacement: Placement;
+    /** When AKS may upgrade patch versions and node images on its own. */
+    readonly maintenanceConfigurations: containerservice.MaintenanceConfiguration[];
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super(
@@ -121,7 +144,9 @@ export class AksCluster extends pulumi.ComponentResource {
                 ...clusterSecurity(args.apiAllowedCidrs),
                 // AKS creates the cluster with this pool but takes later pool changes only through the
                 // agent pool API: resize the system pool with `az aks nodepool update`, then refresh.
-                agentPoolProfiles: [systemAgentPoolProfile(args.systemNodePool)],
+                agentPoolProfiles: [
+                    systemAgentPoolProfile(args.systemNodePool, args.kubernetesVersion ?? defaultKubernetesVersion),
+                ],
                 // Workload identity lets pods get Azure tokens without secrets (e.g. private model stores).
                 oidcIssuerProfile: { enabled: true },
                 securityProfile: { workloadIdentity: { enabled: true } },
@@ -162,7 +187,7 @@ export class AksCluster extends pulumi.ComponentResource {
                 {
                     resourceGroupName: this.resourceGroup.name,
                     resourceName: this.cluster.name,
-                    ...gpuAgentPoolArgs(args.gpuNodePool),
+                    ...gpuAgentPoolArgs(args.gpuNodePool, args.kubernetesVersion ?? defaultKubernetesVersion),
                 },
                 // The autoscaler owns the node count once the pool exists.
                 { ...parent, ignoreChanges: ["count"] },
@@ -223,10 +248,30 @@ export class AksCluster extends pulumi.ComponentResource {
         this.modelStoreClass = new k8s.storage.v1.StorageClass(
             `${name}-model-store`,
             azureFileStorageClassArgs({ retain: args.deletionProtection, owner: args.modelStoreOwner }),
-            { ...parent, provider },
+            { ...parent, provider, ...storageClassReplacement },
         );
 
-        this.gpuPlacement = gpuPlacement(args.gpuNodePool?.spot ?? false);
+        this.gpuPlacement = gpuPlacement(
+            args.gpuNodePool?.spot ?? false,
+            args.gpuNodePool ? gpuAgentPoolName(args.gpuNodePool) : undefined,
+        );
+
+        const window = aksMaintenanceWindow(
+            args.maintenanceWindow ?? { day: "Saturday", startHour: 3, durationHours: 4 },
+        );
+        this.maintenanceConfigurations = aksMaintenanceConfigurations.map(
+            (configName) =>
+                new containerservice.MaintenanceConfiguration(
+                    `${name}-${configName}`,
+                    {
+                        resourceGroupName: this.resourceGroup.name,
+                        resourceName: this.cluster.name,
+                        configName,
+                        maintenanceWindow: window,
+                    },
+                    parent,
+                ),
+        );
 
         this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
     }

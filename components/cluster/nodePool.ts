@@ -44,4 +44,41 @@ export interface GpuNodePoolSpec {
     spot: boolean;
     /** Root (OS) disk size of each node, GiB: room for the TorchServe GPU image. */
     diskSizeGb: number;
+    /** How the pool's nodes are replaced during upgrades. @default {maxSurge: 1, maxUnavailable: 0} */
+    upgrade?: NodePoolUpgradeSpec;
+}
+
+/**
+ * A short, stable fingerprint of a pool's create-only settings (instance type, capacity type, disk,
+ * taints…: whatever the cloud cannot change in place). It goes into the GPU pool's name, so a change
+ * to any of them names a new pool: the engine creates it before deleting the old one (blue/green),
+ * and GPU pods, which select the pool by name, roll onto it while the old pool still serves.
+ */
+export function poolGeneration(createOnly: Record<string, unknown>): string {
+    // FNV-1a over the canonical JSON: 8 hex characters, no crypto module needed in the program.
+    const text = JSON.stringify(createOnly, Object.keys(createOnly).sort());
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) {
+        h ^= text.charCodeAt(i);
+        h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h.toString(16).padStart(8, "0");
+}
+
+/** Surge and unavailability while a pool's nodes are replaced (image or version upgrades). */
+export interface NodePoolUpgradeSpec {
+    /** Extra nodes created during an upgrade: each needs spare quota (GPUs on the GPU pool). */
+    maxSurge: number;
+    /** Nodes that may be down at once during an upgrade. */
+    maxUnavailable: number;
+}
+
+/** A weekly window (UTC) in which the cloud may upgrade the control plane and node images. */
+export interface MaintenanceWindowSpec {
+    /** Day of the week, e.g. `Saturday`. */
+    day: string;
+    /** Hour the window opens, 0-23 UTC. */
+    startHour: number;
+    /** Length of the window in hours (at least 4). */
+    durationHours: number;
 }

@@ -10,3 +10,29 @@ export interface VolumeOwner {
     /** Numeric group id the files belong to. */
     gid: number;
 }
+
+/**
+ * The claim the model server makes on the model store. A cluster component that knows it provisions
+ * the volume ahead of the claim (a PersistentVolume bound to exactly this claim, backed by storage
+ * Pulumi owns), so `pulumi destroy` deletes what holds the models in order instead of leaving it to
+ * a CSI driver's asynchronous clean-up.
+ */
+export interface ModelStoreClaim {
+    /** Namespace of the claim. */
+    namespace: string;
+    /** Name of the claim. */
+    name: string;
+    /** Size the claim requests (a Kubernetes quantity); the volume offers exactly this. */
+    size: string;
+}
+
+/**
+ * Resource options for a StorageClass whose reclaim policy follows deletion protection: the API
+ * refuses to change `reclaimPolicy` (or `volumeBindingMode`) in place, and pulumi-kubernetes replaces
+ * a class only for `parameters`/`provisioner`, so the class is replaced (deleted first: it keeps its
+ * name) when they change. Deleting a class leaves its volumes and claims as they are.
+ */
+export const storageClassReplacement: { replaceOnChanges: string[]; deleteBeforeReplace: boolean } = {
+    replaceOnChanges: ["reclaimPolicy", "volumeBindingMode"],
+    deleteBeforeReplace: true,
+};

@@ -5,6 +5,10 @@ import { Placement } from "./kubernetes";
 // The shared Kubernetes vocabulary lives in kubernetes.ts; re-exported for existing imports.
 export type { Placement, Toleration } from "./kubernetes";
 
+/** The cluster's DNS server: what monitoring scrapes (GKE runs kube-dns, the others CoreDNS). */
+export const ClusterDns = { CoreDns: "coredns", KubeDns: "kube-dns" } as const;
+export type ClusterDns = (typeof ClusterDns)[keyof typeof ClusterDns];
+
 /**
  * What every cluster component (EKS, AKS, GKE, existing) hands the platform. Platform code reads
  * only this, so it never branches on the cloud.
@@ -38,6 +42,8 @@ export interface ClusterTarget {
      * driver's libraries are where the NVIDIA container runtime finds them.
      */
     nvidiaDriverHostPath?: string;
+    /** The cluster's DNS server. @default coredns */
+    clusterDns?: ClusterDns;
     /** True when the platform must install the NVIDIA device plugin (the cloud does not). */
     needsDevicePlugin: boolean;
     /** Resources GPU workloads must wait for (the GPU node pool). */

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { csiAddon, CsiClusterArgs, CsiStorageOptions } from "./csiAddon";
 import { ebsCsiDriverPolicyArn } from "./iam";
+import { storageClassReplacement } from "../cluster/storage";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 /** StorageClass for ReadWriteOnce volumes on EKS (Prometheus); the cluster's default class. */
@@ -73,6 +74,7 @@ export class EbsBlockStorage extends pulumi.ComponentResource {
         this.storageClass = new k8s.storage.v1.StorageClass(`${name}-gp3`, gp3StorageClass(), {
             parent: this,
             dependsOn: [this.csiDriver],
+            ...storageClassReplacement,
         });
         // The name we gave it, known in a preview (a URN always is) and carrying the class as a dependency.
         this.storageClassName = this.storageClass.urn.apply(() => ebsStorageClassName);

@@ -4,8 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudLogsSpec } from "../logging/spec";
 import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
-import { VolumeOwner } from "../cluster/storage";
-import { ClusterTarget } from "../cluster/target";
+import { ModelStoreClaim, VolumeOwner } from "../cluster/storage";
+import { ClusterTarget, Placement } from "../cluster/target";
 import { keepProvider, providerOf } from "../cluster/provider";
 import { EbsBlockStorage } from "./blockStorage";
 import { ClusterAutoscaler } from "./clusterAutoscaler";
@@ -16,8 +16,9 @@ import { CloudWatchLogging } from "./cloudWatchLogging";
 import { cloudWatchLogGroupNames } from "./logging";
 import { EfsModelStore } from "./modelStore";
 import { EksNetwork } from "./network";
-import { EksNodeGroup, EksNodeGroupSpec, gpuNodeGroupSpec, systemNodeGroupSpec } from "./nodeGroup";
+import { EksNodeGroup, EksNodeGroupSpec, gpuNodeGroupName, gpuNodeGroupSpec, systemNodeGroupSpec } from "./nodeGroup";
 import { controlPlaneSecurity } from "./security";
+import { EksAddonVersions } from "./versions";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface EksClusterArgs {
@@ -46,9 +47,22 @@ export interface EksClusterArgs {
      * Absent = no add-on; the control-plane group is then EKS's own, never expiring.
      */
     cloudWatchLogs?: CloudLogsSpec;
+    /**
+     * The model server's claim on the model store: its volume (an EFS access point) is then Pulumi's,
+     * deleted in order on destroy. Absent = claims are provisioned by the EFS CSI driver.
+     */
+    modelStoreClaim?: ModelStoreClaim;
+    /**
+     * Pinned versions of the EKS add-ons (components/eks/versions.ts `addonVersionsFor`); an absent
+     * one is EKS's default at creation, which EKS may move.
+     */
+    addonVersions: Partial<EksAddonVersions>;
     /** Tags on every AWS resource that takes them. */
     tags?: Record<string, string>;
 }
+
+/** Label EKS puts on every node of a managed node group: the group's name. */
+export const eksNodeGroupLabel = "eks.amazonaws.com/nodegroup";
 
 /** eks.Cluster's kubeconfig output is an object; the Kubernetes provider and stack output want text. */
 export function kubeconfigText(kubeconfig: unknown): string {
@@ -88,12 +102,18 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly modelStoreCsiDriver: aws.eks.Addon;
     /** ReadWriteMany StorageClass of the model store (`efs-sc`). */
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
+    /** The volume bound to the model server's claim, when `modelStoreClaim` is given. */
+    readonly modelStoreVolume?: k8s.core.v1.PersistentVolume;
     /** Name of the default `gp3` class; whatever takes it as an input waits for the class and its CSI driver. */
     readonly blockStorageClassName: pulumi.Output<string>;
     /** The CloudWatch Observability add-on (container logs), when `cloudWatchLogs` is set. */
     readonly cloudWatchAddon?: aws.eks.Addon;
     /** cluster-autoscaler's Helm release. */
     readonly autoscalerRelease: k8s.helm.v3.Release;
+    /** CoreDNS as a managed add-on at a pinned version (EKS starts clusters with a self-managed copy). */
+    readonly coredns: aws.eks.Addon;
+    /** Where GPU pods go: the GPU pool's label and its current node group (see `gpuNodeGroupName`). */
+    readonly gpuPlacement: Placement;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super(
@@ -110,6 +130,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 clusterName: args.clusterName,
                 cidrBlock: eksDefaults.vpcCidr,
                 zoneCount: eksDefaults.zoneCount,
+                gpuInstanceType: args.gpuPool?.instanceType,
                 tags,
             },
             { parent: this },
@@ -127,6 +148,7 @@ export class EksCluster extends pulumi.ComponentResource {
                   { parent: this },
               )
             : undefined;
+        const security = controlPlaneSecurity(args.apiAllowedCidrs);
         this.cluster = new eks.Cluster(
             name,
             {
@@ -145,7 +167,12 @@ export class EksCluster extends pulumi.ComponentResource {
                 // EKS refuses to delete a protected cluster; lift it with `pulumi up` before `pulumi destroy`.
                 deletionProtection: args.deletionProtection,
                 // Private endpoint, allow-listed public endpoint, audit logs, enforced NetworkPolicy.
-                ...controlPlaneSecurity(args.apiAllowedCidrs),
+                ...security,
+                // Pinned add-on versions: an upgrade is a reviewed change, not AWS's latest at run time.
+                vpcCniOptions: { ...security.vpcCniOptions, addonVersion: args.addonVersions.vpcCni },
+                kubeProxyAddonOptions: { version: args.addonVersions.kubeProxy },
+                // pulumi-eks manages CoreDNS only with its default node group; ours is below.
+                corednsAddonOptions: { enabled: false },
                 tags,
             },
             {
@@ -187,7 +214,12 @@ export class EksCluster extends pulumi.ComponentResource {
         );
         const cni = vpcCniIdentity(
             `${name}-vpc-cni`,
-            { clusterName: this.clusterName, kubernetesVersion: args.kubernetesVersion, tags },
+            {
+                clusterName: this.clusterName,
+                kubernetesVersion: args.kubernetesVersion,
+                agentVersion: args.addonVersions.podIdentityAgent,
+                tags,
+            },
             this,
         );
         this.vpcCniRole = cni.role;
@@ -195,7 +227,7 @@ export class EksCluster extends pulumi.ComponentResource {
         this.vpcCniPodIdentity = cni.association;
         // Nodes boot once their role has its policies, egress works and aws-node has its own identity.
         const nodeDeps = [...nodePolicies, ...network.egressReady(), cni.association];
-        const nodeGroup = (pool: string, spec: EksNodeGroupSpec) =>
+        const nodeGroup = (pool: string, spec: EksNodeGroupSpec, nodeGroupName?: string) =>
             new EksNodeGroup(
                 `${name}-${pool}`,
                 {
@@ -204,20 +236,41 @@ export class EksCluster extends pulumi.ComponentResource {
                     spec,
                     nodeRoleArn: this.nodeRole.arn,
                     subnetIds: network.privateSubnetIds,
+                    kubernetesVersion: args.kubernetesVersion,
+                    nodeGroupName,
                     tags,
                 },
                 { parent: this, nodeGroupDependsOn: nodeDeps },
             ).nodeGroup;
         this.systemNodeGroup = nodeGroup("system", systemNodeGroupSpec(args.systemPool));
-        this.gpuNodeGroup = args.gpuPool ? nodeGroup("gpu", gpuNodeGroupSpec(args.gpuPool)) : undefined;
+        const gpuSpec = args.gpuPool ? gpuNodeGroupSpec(args.gpuPool) : undefined;
+        const gpuName = gpuSpec ? gpuNodeGroupName(args.clusterName, gpuSpec) : undefined;
+        this.gpuNodeGroup = gpuSpec ? nodeGroup("gpu", gpuSpec, gpuName) : undefined;
+        this.gpuPlacement = {
+            ...gpuPlacement,
+            nodeSelector: { ...gpuPlacement.nodeSelector, ...(gpuName ? { [eksNodeGroupLabel]: gpuName } : {}) },
+        };
         // The storage add-ons' pods and cluster-autoscaler run on the system nodes.
         const systemNodes = [this.systemNodeGroup];
+        this.coredns = new aws.eks.Addon(
+            `${name}-coredns`,
+            {
+                clusterName: this.clusterName,
+                addonName: "coredns",
+                addonVersion: args.addonVersions.coredns,
+                // Takes over the Deployment EKS created (same objects, now updated by EKS add-on upgrades).
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                tags,
+            },
+            { parent: this, dependsOn: systemNodes },
+        );
 
         const modelStore = new EfsModelStore(
             `${name}-models`,
             {
                 clusterName: this.clusterName,
-                kubernetesVersion: args.kubernetesVersion,
+                addonVersion: args.addonVersions.efsCsiDriver,
                 vpcId: network.vpcId,
                 // Managed nodes carry the cluster security group EKS creates (no custom groups in
                 // their launch template): NFS is allowed from it only.
@@ -227,11 +280,13 @@ export class EksCluster extends pulumi.ComponentResource {
                 oidcIssuer: this.cluster.oidcIssuer,
                 deletionProtection: args.deletionProtection,
                 owner: args.modelStoreOwner,
+                claim: args.modelStoreClaim,
                 tags,
             },
             { parent: this, provider, addonDependsOn: systemNodes },
         );
         this.modelStoreFileSystem = modelStore.fileSystem;
+        this.modelStoreVolume = modelStore.volume;
         this.modelStoreCsiDriver = modelStore.csiDriver;
         this.modelStoreClass = modelStore.storageClass;
 
@@ -241,7 +296,7 @@ export class EksCluster extends pulumi.ComponentResource {
             `${name}-block`,
             {
                 clusterName: this.clusterName,
-                kubernetesVersion: args.kubernetesVersion,
+                addonVersion: args.addonVersions.ebsCsiDriver,
                 oidcProviderArn: this.cluster.oidcProviderArn,
                 oidcIssuer: this.cluster.oidcIssuer,
                 tags,
@@ -294,7 +349,7 @@ export class EksCluster extends pulumi.ComponentResource {
             name: this.clusterName,
             kubeconfig: this.kubeconfig,
             provider: providerOf(this),
-            gpuPlacement,
+            gpuPlacement: this.gpuPlacement,
             systemPlacement,
             modelStoreClassName: this.modelStoreClass.metadata.name,
             blockStorageClassName: this.blockStorageClassName,
@@ -302,7 +357,12 @@ export class EksCluster extends pulumi.ComponentResource {
             needsDevicePlugin: true,
             gpuPoolReady: this.gpuNodeGroup ? [this.gpuNodeGroup] : [],
             systemReady: [this.systemNodeGroup],
-            clusterReady: [this.systemNodeGroup, this.modelStoreClass, this.modelStoreCsiDriver],
+            clusterReady: [
+                this.systemNodeGroup,
+                this.modelStoreClass,
+                this.modelStoreCsiDriver,
+                ...(this.modelStoreVolume ? [this.modelStoreVolume] : []),
+            ],
         };
     }
 }

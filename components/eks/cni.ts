@@ -16,6 +16,8 @@ export interface VpcCniIdentityArgs {
     clusterName: pulumi.Input<string>;
     /** Kubernetes version, for the Pod Identity Agent add-on version EKS marks default for it. */
     kubernetesVersion: string;
+    /** The Pod Identity Agent add-on's pinned version (components/eks/versions.ts); absent = EKS's default. */
+    agentVersion?: string;
     /** Tags on AWS resources. */
     tags?: Record<string, string>;
 }
@@ -30,10 +32,14 @@ export function vpcCniIdentity(name: string, args: VpcCniIdentityArgs, parent: p
     const tags = args.tags ?? {};
     const role = new aws.iam.Role(name, { assumeRolePolicy: podIdentityTrustPolicy(), tags }, { parent });
     const policy = new aws.iam.RolePolicyAttachment(name, { role: role.name, policyArn: vpcCniPolicyArn }, { parent });
-    const agentVersion = aws.eks.getAddonVersionOutput(
-        { addonName: "eks-pod-identity-agent", kubernetesVersion: args.kubernetesVersion, mostRecent: false },
-        { parent },
-    );
+    // Pinned: an upgrade is a reviewed change, never a default AWS moves between two runs.
+    const agentVersion =
+        args.agentVersion !== undefined
+            ? { version: pulumi.output(args.agentVersion) }
+            : aws.eks.getAddonVersionOutput(
+                  { addonName: "eks-pod-identity-agent", kubernetesVersion: args.kubernetesVersion, mostRecent: false },
+                  { parent },
+              );
     const agent = new aws.eks.Addon(
         `${name}-agent`,
         {

@@ -6,8 +6,11 @@ import { IrsaRole } from "./iam";
 export interface CsiClusterArgs {
     /** EKS cluster name (an output of the cluster, so the add-on waits for it). */
     clusterName: pulumi.Input<string>;
-    /** Kubernetes version, to pick the add-on version EKS marks default for it. */
-    kubernetesVersion: string;
+    /**
+     * The add-on version, pinned (components/eks/versions.ts): a new version is an update the plan
+     * shows, never a default AWS changes between two runs. Absent = EKS's default at creation.
+     */
+    addonVersion?: string;
     /** The cluster's OIDC provider, for the CSI controller's IAM role. */
     oidcProviderArn: pulumi.Input<string>;
     /** OIDC issuer without `https://`. */
@@ -37,9 +40,7 @@ export interface CsiAddonArgs extends CsiClusterArgs {
 
 /**
  * The role and the add-on, as children of `parent` named `<name>`; the add-on waits for `dependsOn`
- * and the role's permissions. The add-on version is the one EKS marks default for the Kubernetes
- * version (not "most recent"), resolved once and recorded in state; a preview shows it if AWS
- * changes the default.
+ * and the role's permissions. The add-on version is the pinned `addonVersion`.
  */
 export function csiAddon(
     name: string,
@@ -59,20 +60,12 @@ export function csiAddon(
         },
         { parent },
     );
-    const version = aws.eks.getAddonVersionOutput(
-        {
-            addonName: args.addonName,
-            kubernetesVersion: args.kubernetesVersion,
-            mostRecent: false,
-        },
-        { parent },
-    );
     const addon = new aws.eks.Addon(
         name,
         {
             clusterName: args.clusterName,
             addonName: args.addonName,
-            addonVersion: version.version,
+            addonVersion: args.addonVersion,
             serviceAccountRoleArn: role.arn,
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",

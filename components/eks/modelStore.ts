@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { VolumeOwner } from "../cluster/storage";
+import { ModelStoreClaim, storageClassReplacement, VolumeOwner } from "../cluster/storage";
 import { csiAddon, CsiClusterArgs, CsiStorageOptions } from "./csiAddon";
 import { efsCsiDriverPolicyArn } from "./iam";
 import { aliasPreviousType } from "../cluster/typeToken";
@@ -34,6 +34,32 @@ export function efsStorageClass(fileSystemId: pulumi.Input<string>, retain: bool
     };
 }
 
+/**
+ * The model server's volume: its access point on the file system, bound to exactly its claim. Retain:
+ * the access point is Pulumi's to delete, never the driver's.
+ */
+export function efsVolume(
+    fileSystemId: pulumi.Input<string>,
+    accessPointId: pulumi.Input<string>,
+    claim: ModelStoreClaim,
+): k8s.core.v1.PersistentVolumeArgs {
+    return {
+        metadata: { name: `${claim.namespace}-${claim.name}` },
+        spec: {
+            capacity: { storage: claim.size },
+            // Whichever mode the claim asks for: EFS serves both.
+            accessModes: ["ReadWriteMany", "ReadWriteOnce"],
+            persistentVolumeReclaimPolicy: "Retain",
+            storageClassName: efsStorageClassName,
+            claimRef: { namespace: claim.namespace, name: claim.name },
+            csi: {
+                driver: "efs.csi.aws.com",
+                volumeHandle: pulumi.interpolate`${fileSystemId}::${accessPointId}`,
+            },
+        },
+    };
+}
+
 export interface EfsModelStoreArgs extends CsiClusterArgs {
     /** VPC of the cluster. */
     vpcId: pulumi.Input<string>;
@@ -45,7 +71,15 @@ export interface EfsModelStoreArgs extends CsiClusterArgs {
     deletionProtection: boolean;
     /** Who owns each claim's directory: the user the model server runs as. */
     owner: VolumeOwner;
+    /**
+     * The model server's claim: its volume is an access point and a PersistentVolume created here
+     * (Pulumi deletes them, in order, on destroy). Absent = claims are provisioned by the CSI driver.
+     */
+    claim?: ModelStoreClaim;
 }
+
+/** Directory of the model server's access point, created owned by it. */
+export const modelStoreDirectory = "/models";
 
 /**
  * Shared model store on EFS: encrypted file system with a mount target per node subnet, NFS allowed from
@@ -62,6 +96,10 @@ export class EfsModelStore extends pulumi.ComponentResource {
     readonly csiDriver: aws.eks.Addon;
     readonly storageClass: k8s.storage.v1.StorageClass;
     readonly storageClassName: pulumi.Output<string>;
+    /** The model server's access point (with `claim`). */
+    readonly accessPoint?: aws.efs.AccessPoint;
+    /** The PersistentVolume bound to the model server's claim (with `claim`). */
+    readonly volume?: k8s.core.v1.PersistentVolume;
 
     constructor(name: string, args: EfsModelStoreArgs, opts?: CsiStorageOptions) {
         super(
@@ -144,9 +182,40 @@ export class EfsModelStore extends pulumi.ComponentResource {
                 parent: this,
                 // Claims bind immediately; volumes mount only once a mount target exists in the node's zone.
                 dependsOn: [this.csiDriver, ...this.mountTargets],
+                ...storageClassReplacement,
             },
         );
         this.storageClassName = this.storageClass.metadata.name;
+
+        if (args.claim) {
+            // The access point the driver would create for the claim, owned by Pulumi: a destroy
+            // deletes the volume, then the access point, then mount targets and the file system,
+            // instead of racing the driver's clean-up (a file system with access points is busy).
+            this.accessPoint = new aws.efs.AccessPoint(
+                `${name}-ap`,
+                {
+                    fileSystemId: this.fileSystem.id,
+                    posixUser: { uid: args.owner.uid, gid: args.owner.gid },
+                    rootDirectory: {
+                        path: modelStoreDirectory,
+                        creationInfo: { ownerUid: args.owner.uid, ownerGid: args.owner.gid, permissions: "700" },
+                    },
+                    tags: { ...tags, Name: `${name}-models` },
+                },
+                { parent: this, protect: args.deletionProtection },
+            );
+            this.volume = new k8s.core.v1.PersistentVolume(
+                `${name}-pv`,
+                efsVolume(this.fileSystem.id, this.accessPoint.id, args.claim),
+                // The driver mounts it; the claim binds once mount targets exist in the nodes' zones.
+                {
+                    parent: this,
+                    dependsOn: [this.storageClass, ...this.mountTargets],
+                    // Like the claim: a destroy or replacement while protected must not touch the models.
+                    protect: args.deletionProtection,
+                },
+            );
+        }
         this.registerOutputs({ fileSystemId: this.fileSystem.id, storageClassName: this.storageClassName });
     }
 }

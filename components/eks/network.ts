@@ -11,6 +11,45 @@ export interface EksNetworkArgs {
     zoneCount: number;
     /** Tags on every network resource. */
     tags?: Record<string, string>;
+    /** The GPU pool's instance type: at least one chosen zone must offer it. Absent = no GPU pool. */
+    gpuInstanceType?: string;
+}
+
+/**
+ * Zone IDs in which EKS cannot place a cluster's subnets (UnsupportedAvailabilityZoneException):
+ * awsdocs/amazon-eks-user-guide latest/ug/networking/network-reqs.adoc@f60041409f8255b59682a2ca39382a2278e0e38b,
+ * "Subnet requirements for clusters".
+ */
+export const eksUnsupportedZoneIds: readonly string[] = ["use1-az3", "usw1-az2", "cac1-az3"];
+
+/** The region's zones EKS accepts, in the region's order (names and their IDs side by side). */
+export function eksZones(names: string[], zoneIds: string[]): string[] {
+    return names.filter((_, i) => !eksUnsupportedZoneIds.includes(zoneIds[i]));
+}
+
+/**
+ * Problems with the zones the VPC spans for a GPU instance type offered in `offeredZoneIds`: an
+ * error when none of them offers it (GPU nodes could never start), a warning naming those that do
+ * not (the group's nodes start only in the others).
+ */
+export function gpuZoneProblems(
+    chosen: string[],
+    names: string[],
+    zoneIds: string[],
+    instanceType: string,
+    offeredZoneIds: string[],
+): { error?: string; warning?: string } {
+    const idOf = (zone: string) => zoneIds[names.indexOf(zone)];
+    const missing = chosen.filter((z) => !offeredZoneIds.includes(idOf(z)));
+    if (missing.length === chosen.length)
+        return {
+            error: `gpuNodePool.instanceType: ${instanceType} is offered in none of the zones the cluster uses (${chosen.join(", ")}); pick a type the region offers (aws ec2 describe-instance-type-offerings --location-type availability-zone --filters Name=instance-type,Values=${instanceType})`,
+        };
+    if (missing.length > 0)
+        return {
+            warning: `gpuNodePool.instanceType: ${instanceType} is not offered in ${missing.join(", ")}; GPU nodes start only in ${chosen.filter((z) => !missing.includes(z)).join(", ")}`,
+        };
+    return {};
 }
 
 /**
@@ -85,11 +124,38 @@ export class EksNetwork extends pulumi.ComponentResource {
         const parent = { parent: this };
         const tags = args.tags ?? {};
         const cidrs = subnetCidrs(args.cidrBlock, args.zoneCount);
-        // Regular zones only: local and wavelength zones lack EKS and most instance types.
-        const zones = aws.getAvailabilityZonesOutput(
+        // Regular zones only: local and wavelength zones lack EKS and most instance types; and only
+        // zones EKS accepts, in the region's order (existing stacks keep the zones they have).
+        const regionZones = aws.getAvailabilityZonesOutput(
             { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
             parent,
         );
+        const offered = args.gpuInstanceType
+            ? aws.ec2.getInstanceTypeOfferingsOutput(
+                  {
+                      locationType: "availability-zone-id",
+                      filters: [{ name: "instance-type", values: [args.gpuInstanceType] }],
+                  },
+                  parent,
+              ).locations
+            : pulumi.output(undefined);
+        // The check runs where the subnets read their zone, so a failure ends the run cleanly.
+        const names = pulumi.all([regionZones, offered]).apply(([z, locations]) => {
+            const supported = eksZones(z.names, z.zoneIds);
+            if (args.gpuInstanceType && locations) {
+                const p = gpuZoneProblems(
+                    supported.slice(0, args.zoneCount),
+                    z.names,
+                    z.zoneIds,
+                    args.gpuInstanceType,
+                    locations,
+                );
+                if (p.error) throw new pulumi.RunError(p.error);
+                if (p.warning) pulumi.log.warn(p.warning, this);
+            }
+            return supported;
+        });
+        const zones = { names };
 
         this.cidrBlock = args.cidrBlock;
         this.vpc = new aws.ec2.Vpc(

@@ -41,14 +41,59 @@ export const addressPlan = {
     services: { rangeName: "services", ipCidrRange: "10.20.0.0/20" },
 } as const;
 
+/** Label GKE puts on every node: the name of its node pool. */
+export const nodePoolLabel = "cloud.google.com/gke-nodepool";
+
 /** Where GPU pods go: our GPU label, tolerating the GPU taint (GKE Spot nodes carry no taint). */
 export const gpuPlacement: Placement = {
     nodeSelector: { [gpuNodeLabel.key]: gpuNodeLabel.value },
     tolerations: [{ key: gpuTaint.key, operator: "Exists", effect: "NoSchedule" }],
 };
 
+/** GPU placement on the pool named `poolName` (during a blue/green swap, the new pool). */
+export function gpuPlacementOn(poolName: string): Placement {
+    return { ...gpuPlacement, nodeSelector: { ...gpuPlacement.nodeSelector, [nodePoolLabel]: poolName } };
+}
+
 /** Where system add-ons go: the system pool. */
 export const systemPlacement: Placement = {
-    nodeSelector: { "cloud.google.com/gke-nodepool": systemPoolName },
+    nodeSelector: { [nodePoolLabel]: systemPoolName },
     tolerations: [],
+};
+
+/**
+ * APIs the cluster, its network and the Filestore model store need (enabled by the stack; left
+ * enabled on destroy, since other things in the project may use them).
+ */
+export const requiredServices = [
+    "compute.googleapis.com",
+    "container.googleapis.com",
+    "file.googleapis.com",
+    "iam.googleapis.com",
+] as const;
+
+/**
+ * GKE's recurring maintenance window for a weekly spec: RFC 3339 times on a reference week
+ * (2024-01-01 was a Monday) and an RRULE for the day (https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions).
+ */
+export function gkeMaintenanceWindow(w: { day: string; startHour: number; durationHours: number }) {
+    const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    const index = Math.max(0, days.indexOf(w.day));
+    const start = new Date(Date.UTC(2024, 0, 1 + index, w.startHour));
+    const end = new Date(start.getTime() + w.durationHours * 3600_000);
+    const iso = (d: Date) => d.toISOString().replace(".000Z", "Z");
+    return {
+        startTime: iso(start),
+        endTime: iso(end),
+        recurrence: `FREQ=WEEKLY;BYDAY=${w.day.slice(0, 2).toUpperCase()}`,
+    };
+}
+
+/**
+ * Zones of a region that offer an accelerator, where this program knows them (the README's
+ * prerequisites: T4s in us-central1-a, -b, -c and -f). Elsewhere set `gpuNodePool.zones` from
+ * `gcloud compute accelerator-types list --filter="name=<type>"`.
+ */
+export const acceleratorZones: Record<string, Record<string, string[]>> = {
+    "nvidia-tesla-t4": { "us-central1": ["us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f"] },
 };

@@ -2,16 +2,27 @@
 // store, handed to the platform as a ClusterTarget.
 import * as compute from "@pulumi/gcp/compute";
 import * as container from "@pulumi/gcp/container";
+import * as filestore from "@pulumi/gcp/filestore";
 import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SystemNodePoolSpec } from "../cluster/nodePool";
-import { ClusterTarget } from "../cluster/target";
+import { MaintenanceWindowSpec, SystemNodePoolSpec } from "../cluster/nodePool";
+import { ModelStoreClaim, storageClassReplacement } from "../cluster/storage";
+import { ClusterTarget, Placement } from "../cluster/target";
 import { keepProvider, providerOf } from "../cluster/provider";
-import { addressPlan, defaultKubernetesVersion, gpuPlacement, releaseChannel, systemPlacement } from "./defaults";
+import {
+    addressPlan,
+    defaultKubernetesVersion,
+    gkeMaintenanceWindow,
+    gpuPlacement,
+    gpuPlacementOn,
+    releaseChannel,
+    requiredServices,
+    systemPlacement,
+} from "./defaults";
 import { gkeKubeconfig } from "./kubeconfig";
-import { GkeGpuNodePoolSpec, gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
+import { GkeGpuNodePoolSpec, gpuNodePoolArgs, gpuNodePoolName, systemNodePoolArgs } from "./pools";
 import {
     clusterSecurity,
     networkPolicyAddon,
@@ -19,14 +30,14 @@ import {
     nodeServiceAccountId,
     nodeServiceAccountRoles,
 } from "./security";
-import { filestoreStorageClassArgs } from "./storage";
+import { filestoreCapacityGb, filestoreStorageClassArgs, filestoreVolume, modelStoreShareName } from "./storage";
 import { gkeLoggingComponents, nodeLogWriter } from "./logging";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./defaults";
 export { gkeContextName, gkeKubeconfig } from "./kubeconfig";
-export { GkeGpuNodePoolSpec, gpuNodePoolArgs, systemNodePoolArgs } from "./pools";
-export { filestoreStorageClassArgs, modelStoreClassName } from "./storage";
+export { GkeGpuNodePoolSpec, gpuNodePoolArgs, gpuNodePoolName, systemNodePoolArgs } from "./pools";
+export { filestoreCapacityGb, filestoreStorageClassArgs, filestoreVolume, modelStoreClassName } from "./storage";
 export * from "./security";
 export * from "./logging";
 
@@ -43,7 +54,7 @@ export interface GkeClusterArgs {
     systemNodePool: SystemNodePoolSpec;
     /** The GPU pool, with the accelerator to attach; absent = a cluster without GPUs. */
     gpuNodePool?: GkeGpuNodePoolSpec;
-    /** GKE deletion protection on the cluster; Filestore model stores are Retained. */
+    /** GKE deletion protection on the cluster; Filestore model stores are Retained (and protected). */
     deletionProtection: boolean;
     /** IPv4 CIDR blocks that may reach the API server (its master authorized networks). */
     apiAllowedCidrs: string[];
@@ -52,6 +63,16 @@ export interface GkeClusterArgs {
      * allowed to write them.
      */
     cloudLogging: boolean;
+    /**
+     * The model server's claim on the model store: its Filestore instance is then Pulumi's, deleted
+     * before the network it peers with. Absent = claims are provisioned by the Filestore CSI driver.
+     */
+    modelStoreClaim?: ModelStoreClaim;
+    /**
+     * Weekly window (UTC) for GKE's automatic upgrades.
+     * @default Saturday 03:00 for 4 hours
+     */
+    maintenanceWindow?: MaintenanceWindowSpec;
 }
 
 /**
@@ -82,6 +103,14 @@ export class GkeCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     /** ReadWriteMany StorageClass of the model store (Filestore). */
     readonly modelStoreClass: k8s.storage.v1.StorageClass;
+    /** The APIs the stack enables (left enabled on destroy). */
+    readonly services: projects.Service[];
+    /** The model server's Filestore instance (with `modelStoreClaim`). */
+    readonly modelStoreInstance?: filestore.Instance;
+    /** The PersistentVolume bound to the model server's claim (with `modelStoreClaim`). */
+    readonly modelStoreVolume?: k8s.core.v1.PersistentVolume;
+    /** Where GPU pods go: the GPU pool's label and its current pool's name. */
+    readonly gpuPlacement: Placement;
 
     constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super(
@@ -93,10 +122,21 @@ export class GkeCluster extends pulumi.ComponentResource {
         const parent = { parent: this };
         const { project, region } = args;
 
+        // APIs enabled here rather than by hand; kept enabled when the stack is destroyed.
+        this.services = requiredServices.map(
+            (service) =>
+                new projects.Service(
+                    `${name}-${service.split(".")[0]}`,
+                    { project, service, disableOnDestroy: false, disableDependentServices: false },
+                    parent,
+                ),
+        );
+        const apis = { ...parent, dependsOn: this.services };
+
         this.network = new compute.Network(
             name,
             { project, autoCreateSubnetworks: false, routingMode: "REGIONAL" },
-            parent,
+            apis,
         );
         this.subnetwork = new compute.Subnetwork(
             name,
@@ -177,8 +217,13 @@ export class GkeCluster extends pulumi.ComponentResource {
                 // Updated in place: google.container.v1 ClusterUpdate carries desired_logging_config (field 64),
                 // so changing it is an UpdateCluster call, never a new cluster.
                 loggingConfig: { enableComponents: gkeLoggingComponents(args.cloudLogging) },
+                maintenancePolicy: {
+                    recurringWindow: gkeMaintenanceWindow(
+                        args.maintenanceWindow ?? { day: "Saturday", startHour: 3, durationHours: 4 },
+                    ),
+                },
             },
-            parent,
+            apis,
         );
         if (args.cloudLogging) {
             // GKE's node role already lets the nodes write logs; stated explicitly, so collecting
@@ -186,13 +231,8 @@ export class GkeCluster extends pulumi.ComponentResource {
             nodeLogWriter(`${name}-nodes-log-writer`, project, this.nodeServiceAccount.email, this);
         }
 
-        // Pools have fixed names (the system placement selects on it): replace by delete-then-create.
-        // Their nodes boot with a way out (NAT) and their account's roles in place.
-        const poolOpts = {
-            ...parent,
-            deleteBeforeReplace: true,
-            dependsOn: [this.nat, ...this.nodeServiceAccountRoles],
-        };
+        // Nodes boot with a way out (NAT) and their account's roles in place.
+        const poolOpts = { ...parent, dependsOn: [this.nat, ...this.nodeServiceAccountRoles] };
         const poolTarget = { project, location: this.cluster.location, cluster: this.cluster.name };
         const security = nodePoolSecurity(this.nodeServiceAccount.email);
         const secured = (pool: ReturnType<typeof systemNodePoolArgs>) => ({
@@ -203,15 +243,19 @@ export class GkeCluster extends pulumi.ComponentResource {
         this.systemPool = new container.NodePool(
             `${name}-system`,
             { ...poolTarget, ...secured(systemNodePoolArgs(args.systemNodePool)) },
-            poolOpts,
+            // A fixed name (the system placement selects on it): replaced delete-first.
+            { ...poolOpts, deleteBeforeReplace: true },
         );
         if (args.gpuNodePool) {
+            // Named by its create-only settings: a change creates the new pool before the old one goes.
             this.gpuPool = new container.NodePool(
                 `${name}-gpu`,
                 { ...poolTarget, ...secured(gpuNodePoolArgs(args.gpuNodePool)) },
+                // Named by its create-only settings: a change creates the new pool before the old one goes.
                 poolOpts,
             );
         }
+        this.gpuPlacement = args.gpuNodePool ? gpuPlacementOn(gpuNodePoolName(args.gpuNodePool)) : gpuPlacement;
 
         this.kubeconfig = pulumi.secret(
             pulumi
@@ -234,8 +278,44 @@ export class GkeCluster extends pulumi.ComponentResource {
         this.modelStoreClass = new k8s.storage.v1.StorageClass(
             `${name}-model-store`,
             filestoreStorageClassArgs({ network: this.network.name, retain: args.deletionProtection }),
-            { ...parent, provider },
+            { ...parent, provider, ...storageClassReplacement },
         );
+
+        if (args.modelStoreClaim) {
+            // The instance the driver would create for the claim, owned by Pulumi: it depends on the
+            // network, so a destroy deletes it (and waits for that) before the peered network.
+            const zone = compute.getZonesOutput({ project, region, status: "UP" }, parent).names.apply((z) => z[0]);
+            this.modelStoreInstance = new filestore.Instance(
+                `${name}-models`,
+                {
+                    project,
+                    location: zone,
+                    tier: "BASIC_HDD",
+                    fileShares: {
+                        name: modelStoreShareName,
+                        capacityGb: filestoreCapacityGb(args.modelStoreClaim.size),
+                    },
+                    networks: [{ network: this.network.name, modes: ["MODE_IPV4"] }],
+                },
+                { ...apis, protect: args.deletionProtection },
+            );
+            this.modelStoreVolume = new k8s.core.v1.PersistentVolume(
+                `${name}-models`,
+                filestoreVolume(
+                    zone,
+                    this.modelStoreInstance.name,
+                    this.modelStoreInstance.networks.apply((n) => n[0]?.ipAddresses?.[0] ?? ""),
+                    args.modelStoreClaim,
+                ),
+                // Like the claim: a destroy or replacement while protected must not touch the models.
+                {
+                    ...parent,
+                    provider,
+                    dependsOn: [this.modelStoreClass],
+                    protect: args.deletionProtection,
+                },
+            );
+        }
 
         this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
     }
@@ -246,7 +326,7 @@ export class GkeCluster extends pulumi.ComponentResource {
             name: this.cluster.name,
             kubeconfig: this.kubeconfig,
             provider: providerOf(this),
-            gpuPlacement,
+            gpuPlacement: this.gpuPlacement,
             systemPlacement,
             modelStoreClassName: this.modelStoreClass.metadata.name,
             // Filestore shares are NFS exports whose root is root-owned, and the driver does not
@@ -256,9 +336,16 @@ export class GkeCluster extends pulumi.ComponentResource {
             nvidiaDriverHostPath: "/home/kubernetes/bin/nvidia",
             // GKE installs the driver and runs the NVIDIA device plugin on GPU nodes itself.
             needsDevicePlugin: false,
+            // GKE Standard clusters resolve names with kube-dns, not CoreDNS
+            // (https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns).
+            clusterDns: "kube-dns",
             gpuPoolReady: this.gpuPool ? [this.gpuPool] : [],
             systemReady: [this.systemPool],
-            clusterReady: [this.systemPool, this.modelStoreClass],
+            clusterReady: [
+                this.systemPool,
+                this.modelStoreClass,
+                ...(this.modelStoreVolume ? [this.modelStoreVolume] : []),
+            ],
         };
     }
 }

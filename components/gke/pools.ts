@@ -1,6 +1,6 @@
 // Node pool arguments as pure functions of the pool model, so tests can read them without a cluster.
 import type * as container from "@pulumi/gcp/container";
-import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
+import { GpuNodePoolSpec, poolGeneration, SystemNodePoolSpec } from "../cluster/nodePool";
 import {
     defaultSystemMachineType,
     gpuNodeLabel,
@@ -16,6 +16,46 @@ type PoolArgs = Omit<container.NodePoolArgs, "cluster" | "location" | "project">
 export interface GkeGpuNodePoolSpec extends GpuNodePoolSpec {
     /** Accelerator type attached to each node (`gpusPerNode` of them), e.g. `nvidia-tesla-t4`, `nvidia-l4`. */
     accelerator: string;
+    /** Zones of the region where the accelerator is offered; absent = the cluster's zones. */
+    zones?: string[];
+}
+
+/**
+ * The GPU pool's name: `gpu-` and the fingerprint of what GKE cannot change on a pool
+ * (terraform-provider-google node_config.go ForceNew: machine type, accelerators, disk, Spot, taints).
+ * A change to any of them names a new pool, created before the old one is deleted; GPU pods select
+ * the pool by GKE's `cloud.google.com/gke-nodepool` label, so they roll onto it first.
+ */
+export function gpuNodePoolName(pool: GkeGpuNodePoolSpec): string {
+    const c = gpuNodeConfig(pool);
+    return `${gpuPoolName}-${poolGeneration({
+        machineType: c.machineType,
+        guestAccelerators: c.guestAccelerators,
+        diskType: c.diskType,
+        diskSizeGb: c.diskSizeGb,
+        spot: c.spot,
+        taints: c.taints,
+    })}`;
+}
+
+function gpuNodeConfig(pool: GkeGpuNodePoolSpec) {
+    return {
+        ...commonNodeConfig,
+        machineType: pool.instanceType,
+        diskType: "pd-balanced",
+        diskSizeGb: pool.diskSizeGb,
+        spot: pool.spot,
+        guestAccelerators: [
+            {
+                type: pool.accelerator,
+                count: pool.gpusPerNode,
+                // The driver GKE pins for the node version (LATEST tracks newer branches).
+                gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" },
+            },
+        ],
+        labels: { [gpuNodeLabel.key]: gpuNodeLabel.value },
+        taints: [{ ...gpuTaint }],
+    };
 }
 
 /** What every node shares: Workload Identity's metadata server, API scopes, auto repair/upgrade. */
@@ -56,8 +96,10 @@ export function systemNodePoolArgs(pool: SystemNodePoolSpec): PoolArgs {
  * GPUs (quota) than the workload needs; `minNodes` keeps that many once up.
  */
 export function gpuNodePoolArgs(pool: GkeGpuNodePoolSpec): PoolArgs {
+    const upgrade = pool.upgrade ?? { maxSurge: 1, maxUnavailable: 0 };
     return {
-        name: gpuPoolName,
+        name: gpuNodePoolName(pool),
+        ...(pool.zones?.length ? { nodeLocations: pool.zones } : {}),
         initialNodeCount: 0,
         autoscaling: {
             totalMinNodeCount: pool.minNodes,
@@ -66,22 +108,8 @@ export function gpuNodePoolArgs(pool: GkeGpuNodePoolSpec): PoolArgs {
             locationPolicy: "ANY",
         },
         management,
-        nodeConfig: {
-            ...commonNodeConfig,
-            machineType: pool.instanceType,
-            diskType: "pd-balanced",
-            diskSizeGb: pool.diskSizeGb,
-            spot: pool.spot,
-            guestAccelerators: [
-                {
-                    type: pool.accelerator,
-                    count: pool.gpusPerNode,
-                    // The driver GKE pins for the node version (LATEST tracks newer branches).
-                    gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" },
-                },
-            ],
-            labels: { [gpuNodeLabel.key]: gpuNodeLabel.value },
-            taints: [{ ...gpuTaint }],
-        },
+        // Node upgrades: each surge node needs a spare GPU of quota (README).
+        upgradeSettings: { strategy: "SURGE", maxSurge: upgrade.maxSurge, maxUnavailable: upgrade.maxUnavailable },
+        nodeConfig: gpuNodeConfig(pool),
     };
 }

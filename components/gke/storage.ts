@@ -1,6 +1,7 @@
 // The model store's StorageClass on GKE: Filestore through the GKE-managed Filestore CSI driver.
 import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { ModelStoreClaim } from "../cluster/storage";
 
 /** Name of the StorageClass the TorchServe model store claims from. */
 export const modelStoreClassName = "torchserve-filestore";
@@ -36,5 +37,44 @@ export function filestoreStorageClassArgs(opts: FilestoreClassOptions): k8s.stor
         // Basic Filestore instances are zonal: create each in the zone of the first pod using it.
         volumeBindingMode: "WaitForFirstConsumer",
         allowVolumeExpansion: true,
+    };
+}
+
+/** Name of the file share on the model server's Filestore instance. */
+export const modelStoreShareName = "models";
+
+/** GiB of a size such as `1Ti` or `1024Gi` (Filestore sizes its shares in GiB), at least the 1 TiB minimum. */
+export function filestoreCapacityGb(size: string): number {
+    const m = /^(\d+)(Gi|Ti)$/.exec(size);
+    if (!m) throw new Error(`Filestore share size must be whole Gi or Ti, got ${size}`);
+    const gib = Number(m[1]) * (m[2] === "Ti" ? 1024 : 1);
+    return Math.max(gib, filestoreMinimumBytes / 2 ** 30);
+}
+
+/**
+ * The model server's volume: its Filestore instance's share, bound to exactly its claim (GKE docs,
+ * "Access pre-existing Filestore instances": volumeHandle modeInstance/<zone>/<instance>/<share>).
+ * Retain: the instance is Pulumi's to delete, after the volume and before the network it peers with.
+ */
+export function filestoreVolume(
+    zone: pulumi.Input<string>,
+    instanceName: pulumi.Input<string>,
+    ip: pulumi.Input<string>,
+    claim: ModelStoreClaim,
+): k8s.core.v1.PersistentVolumeArgs {
+    return {
+        metadata: { name: `${claim.namespace}-${claim.name}` },
+        spec: {
+            capacity: { storage: claim.size },
+            accessModes: ["ReadWriteMany", "ReadWriteOnce"],
+            persistentVolumeReclaimPolicy: "Retain",
+            storageClassName: modelStoreClassName,
+            claimRef: { namespace: claim.namespace, name: claim.name },
+            csi: {
+                driver: "filestore.csi.storage.gke.io",
+                volumeHandle: pulumi.interpolate`modeInstance/${zone}/${instanceName}/${modelStoreShareName}`,
+                volumeAttributes: { ip, volume: modelStoreShareName },
+            },
+        },
     };
 }

@@ -18,6 +18,7 @@ import { pinnedRelease } from "./release";
 import { PrometheusSpec } from "./spec";
 import { dcgmExporterValues, kubePrometheusStackValues } from "./values";
 import { aliasPreviousType } from "../cluster/typeToken";
+import { ClusterDns } from "../cluster/target";
 
 /** The GPU pool, whose GPUs dcgm-exporter reports. */
 export interface MonitoredGpuPool {
@@ -44,6 +45,8 @@ export interface MonitoringArgs {
      * Alert when mean queue latency per request stays above this many ms.
      * @default 1000
      */
+    /** The cluster's DNS server, whose metrics Prometheus scrapes (ClusterTarget.clusterDns). @default coredns */
+    clusterDns?: ClusterDns;
     queueLatencyAlertMs?: number;
     /** Where alerts go; absent or empty = Alertmanager keeps the chart's receiver-less configuration. */
     alertReceivers?: AlertReceiversSpec;
@@ -84,6 +87,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 args.systemPlacement,
                 args.storageClassName,
                 hasReceivers(args.alertReceivers),
+                args.clusterDns,
             ),
             { ...childOpts, dependsOn: dependsOn ?? [] },
         );

@@ -3,6 +3,7 @@
 import { HelmValues } from "../cluster/freeform";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement, ServiceType } from "../cluster/kubernetes";
+import { ClusterDns } from "../cluster/target";
 import { PrometheusSpec } from "./spec";
 
 /** nodeSelector + tolerations as every chart spells them. */
@@ -23,10 +24,13 @@ export function kubePrometheusStackValues(
     storageClassName?: pulumi.Input<string>,
     /** The program writes Alertmanager's configuration Secret itself (alerting.ts). */
     ownAlertmanagerConfig = false,
+    clusterDns?: ClusterDns,
 ): HelmValues {
     return {
         fullnameOverride: "kube-prometheus-stack",
         grafana: { enabled: false },
+        // Scrape the DNS server the cluster runs: a CoreDNS job on kube-dns would be down forever.
+        ...(clusterDns === "kube-dns" ? { coreDns: { enabled: false }, kubeDns: { enabled: true } } : {}),
         // Managed control planes (EKS, AKS, GKE) do not expose these; scraping them only raises
         // TargetDown alerts that nobody can fix.
         kubeControllerManager: { enabled: false },

@@ -26,6 +26,7 @@ export interface MonitoringStackArgs {
         | "systemReady"
         | "blockStorageClassName"
         | "nvidiaDriverHostPath"
+        | "clusterDns"
     >;
     /** TorchServe's endpoints (servingEndpoints(settings.torchserve)): scraped, charted and scaled. */
     serving: ServingEndpoints;
@@ -67,6 +68,7 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
                   systemPlacement: cluster.systemPlacement,
                   storageClassName: cluster.blockStorageClassName,
                   alertReceivers: s.alertReceivers,
+                  clusterDns: cluster.clusterDns,
                   gpuPool: pool
                       ? {
                             placement: cluster.gpuPlacement,

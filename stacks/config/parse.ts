@@ -7,7 +7,7 @@ import { RawStackConfig } from "./read";
 import { readAlertReceivers, readAutoscaling, readGrafana, readIstio, readPrometheus } from "./sections/addons";
 import { warnNetworkPolicyUnchecked } from "./sections/apiAccess";
 import { readLogging } from "./sections/logging";
-import { readCloud, readCluster, readGpuNodePool, readLocation } from "./sections/cluster";
+import { checkGpuZones, readCloud, readCluster, readGpuNodePool, readLocation } from "./sections/cluster";
 import { readTorchServe, seedAliases, torchserveKeys } from "./sections/torchserve";
 import { checkSecurity } from "./security";
 import { Settings } from "./settings";
@@ -124,6 +124,7 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         checkCombinations(settings, problems, raw.project);
         checkCapacity(settings, problems, raw.project);
         checkSecurity(settings, problems, raw.project);
+        checkGpuZones(settings, problems, raw.project);
     }
     if (problems.errors.length > 0) throw new ConfigError(problems.errors);
     return { settings, warnings: problems.warnings };

@@ -4,7 +4,8 @@
 // whether an add-on is installed at all.
 import type { AlertReceiversSpec } from "../../components/monitoring/alerting";
 import { ServiceType } from "../../components/cluster/kubernetes";
-import type { GpuNodePoolSpec, SystemNodePoolSpec } from "../../components/cluster/nodePool";
+import type { GpuNodePoolSpec, MaintenanceWindowSpec, SystemNodePoolSpec } from "../../components/cluster/nodePool";
+import type { EksAddonVersions } from "../../components/eks/versions";
 import { LoggingBackend, LokiSpec } from "../../components/logging/spec";
 import { IstioSpec } from "../../components/mesh/spec";
 import { AutoscalingSpec, GrafanaSpec, PrometheusSpec } from "../../components/monitoring/spec";
@@ -51,12 +52,18 @@ export interface ClusterSettings {
      * aws, azure and gcp; absent on `existing`).
      */
     apiAllowedCidrs?: string[];
+    /** `aws` only: pinned EKS add-on versions, over components/eks/versions.ts's row for the minor. */
+    addonVersions?: Partial<EksAddonVersions>;
+    /** Weekly window (UTC) for the cloud's automatic upgrades (AKS, GKE); the parser always sets it. */
+    maintenanceWindow?: MaintenanceWindowSpec;
 }
 
 /** `gpuNodePool`: the node-pool model's GPU pool, plus the accelerator type GKE needs. */
 export interface GpuNodePoolSettings extends GpuNodePoolSpec {
     /** GKE accelerator type, e.g. `nvidia-tesla-t4`; required on gcp, refused elsewhere (the instance type decides). */
     gpuType?: string;
+    /** gcp only: zones of the region offering the accelerator (the GPU pool's node locations). */
+    zones?: string[];
 }
 
 export type ModelSettings = ModelSpec;

@@ -1,14 +1,17 @@
 // `cloud`, the provider location keys, `cluster` and `gpuNodePool`.
 import { aksSupportedMinors } from "../../../components/aks/versions";
 import { newestKubernetesMinor } from "../../../components/cluster/kubernetesReleases";
-import { eksSupportedMinors } from "../../../components/eks/versions";
+import type { MaintenanceWindowSpec, NodePoolUpgradeSpec } from "../../../components/cluster/nodePool";
+import { eksDefaults } from "../../../components/eks/defaults";
+import { acceleratorZones } from "../../../components/gke/defaults";
+import { addonVersionsFor, EksAddonVersions, eksSupportedMinors } from "../../../components/eks/versions";
 import { gkeRegularChannelMinors } from "../../../components/gke/versions";
 import { Raw, SectionReader } from "../fields";
 import { readApiAllowedCidrs } from "./apiAccess";
 import { catalogs, cloudOfInstanceType } from "../gpuCatalog";
 import { didYouMean, isUnset, Problems } from "../problems";
 import { RawStackConfig } from "../read";
-import { Cloud, clouds, ClusterSettings, GpuNodePoolSettings, Location } from "../settings";
+import { Cloud, clouds, ClusterSettings, GpuNodePoolSettings, Location, Settings } from "../settings";
 
 const clusterNamePattern = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 /** Managed clouds take a minor version (patches are theirs); none still offers anything older than 1.30. */
@@ -171,6 +174,8 @@ export function readCluster(
         "context",
         "deletionProtection",
         "apiAllowedCidrs",
+        "addonVersions",
+        "maintenanceWindow",
     ];
     const obj = SectionReader.object(problems, prefix, value, allowed) ?? {};
     const r = new SectionReader(problems, prefix);
@@ -238,6 +243,89 @@ export function readCluster(
         context,
         deletionProtection: r.bool(obj, "deletionProtection", true),
         apiAllowedCidrs: readApiAllowedCidrs(problems, prefix, obj, cloud),
+        addonVersions: readAddonVersions(
+            problems,
+            `${prefix}.addonVersions`,
+            obj.addonVersions,
+            cloud,
+            kubernetesVersion,
+        ),
+        maintenanceWindow: readMaintenanceWindow(problems, `${prefix}.maintenanceWindow`, obj.maintenanceWindow),
+    };
+}
+
+/** EKS add-on names, by `cluster.addonVersions` key. */
+export const eksAddonNames: Record<keyof EksAddonVersions, string> = {
+    vpcCni: "vpc-cni",
+    kubeProxy: "kube-proxy",
+    coredns: "coredns",
+    efsCsiDriver: "aws-efs-csi-driver",
+    ebsCsiDriver: "aws-ebs-csi-driver",
+    podIdentityAgent: "eks-pod-identity-agent",
+};
+
+/**
+ * `cluster.addonVersions`: pins over the table's row for the cluster's minor (aws only). An add-on
+ * left unpinned (a minor the table does not know) is a warning; kube-proxy must be built for the
+ * cluster's own minor.
+ */
+function readAddonVersions(
+    problems: Problems,
+    key: string,
+    value: unknown,
+    cloud: Cloud | undefined,
+    kubernetesVersion: string | undefined,
+): Partial<EksAddonVersions> {
+    const keys = Object.keys(eksAddonNames) as (keyof EksAddonVersions)[];
+    const obj = SectionReader.object(problems, key, value, keys) ?? {};
+    if (cloud !== "aws") {
+        if (!isUnset(value) && cloud) problems.errorText(key, `only used with cloud: aws (EKS add-ons)`);
+        return {};
+    }
+    const r = new SectionReader(problems, key);
+    const overrides: Partial<EksAddonVersions> = {};
+    for (const k of keys) {
+        const v = r.optionalString(
+            obj,
+            k,
+            /^v\d+\.\d+\.\d+-eksbuild\.\d+$/,
+            "expected an EKS add-on version such as v1.35.3-eksbuild.13",
+        );
+        if (v) overrides[k] = v;
+    }
+    const version = kubernetesVersion ?? eksDefaults.kubernetesVersion;
+    const pinned = addonVersionsFor(version, overrides);
+    // A minor newer than the table (allowUnlistedKubernetesVersion): AWS's default until pinned.
+    for (const k of keys) {
+        if (pinned[k] === undefined)
+            problems.warn(
+                `${key}.${k}`,
+                `no pinned ${eksAddonNames[k]} version is known for Kubernetes ${version}: EKS installs its default and may move it; pin one (aws eks describe-addon-versions --addon-name ${eksAddonNames[k]} --kubernetes-version ${version})`,
+            );
+    }
+    const proxyMinor = /^v(\d+\.\d+)\./.exec(pinned.kubeProxy ?? "")?.[1];
+    if (overrides.kubeProxy && proxyMinor !== version)
+        problems.error(
+            `${key}.kubeProxy`,
+            overrides.kubeProxy,
+            `kube-proxy must be built for the cluster's Kubernetes ${version} (v${version}.x-eksbuild.N)`,
+        );
+    return pinned;
+}
+
+const weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+
+/**
+ * `cluster.maintenanceWindow`: when AKS and GKE may upgrade on their own (patch versions, node
+ * images). Default Saturday 03:00 UTC for 4 hours, the shortest window both clouds accept.
+ */
+function readMaintenanceWindow(problems: Problems, key: string, value: unknown): MaintenanceWindowSpec {
+    const obj = SectionReader.object(problems, key, value, ["day", "startHour", "durationHours"]) ?? {};
+    const r = new SectionReader(problems, key);
+    return {
+        day: r.oneOf(obj, "day", "Saturday", weekdays),
+        startHour: r.int(obj, "startHour", 3, { min: 0, max: 23, note: "UTC" }),
+        durationHours: r.int(obj, "durationHours", 4, { min: 4, max: 24, note: "AKS and GKE need at least 4 hours" }),
     };
 }
 
@@ -252,7 +340,17 @@ export function readGpuNodePool(
     cloud: Cloud | undefined,
 ): GpuNodePoolSettings | undefined {
     if (isUnset(value)) return undefined;
-    const allowed = ["instanceType", "gpuType", "gpusPerNode", "minNodes", "maxNodes", "spot", "diskSizeGb"];
+    const allowed = [
+        "instanceType",
+        "gpuType",
+        "gpusPerNode",
+        "minNodes",
+        "maxNodes",
+        "spot",
+        "diskSizeGb",
+        "upgrade",
+        "zones",
+    ];
     const obj: Raw | undefined = SectionReader.object(problems, prefix, value, allowed);
     if (!obj) return undefined;
     const r = new SectionReader(problems, prefix);
@@ -286,6 +384,67 @@ export function readGpuNodePool(
         maxNodes,
         spot: r.bool(obj, "spot", false),
         diskSizeGb: r.int(obj, "diskSizeGb", 100, { min: 50, max: 16384 }),
+        upgrade: readPoolUpgrade(problems, `${prefix}.upgrade`, obj.upgrade),
+        zones: readGpuZones(r, obj, cloud),
     };
     return maxNodes === 0 ? undefined : pool;
+}
+
+/** `gpuNodePool.zones` (gcp): zones such as us-central1-a; the region is checked with the location. */
+function readGpuZones(r: SectionReader, obj: Raw, cloud: Cloud | undefined): string[] | undefined {
+    if (isUnset(obj.zones)) return undefined;
+    if (cloud && cloud !== "gcp") {
+        r.problems.errorText(
+            r.key("zones"),
+            `only used on gcp (the GPU pool's node locations); on ${cloud} the cluster's zones are used`,
+        );
+        return undefined;
+    }
+    const zones = r.stringList(
+        obj,
+        "zones",
+        [],
+        /^[a-z]+-[a-z]+\d+-[a-z]$/,
+        "expected a list of zones such as [us-central1-a, us-central1-b]",
+    );
+    return zones.length ? zones : undefined;
+}
+
+/**
+ * The GPU pool's zones on gcp: in the cluster's region, and known (set, or from the built-in list
+ * of where the accelerator is offered); unknown is a warning (GKE then uses every cluster zone,
+ * and creating the pool fails in one that lacks the accelerator).
+ */
+export function checkGpuZones(s: Settings, problems: Problems, project: string): void {
+    const pool = s.gpuNodePool;
+    if (s.cloud !== "gcp" || !pool || !s.location.gcpRegion) return;
+    const key = `${project}:gpuNodePool.zones`;
+    const region = s.location.gcpRegion;
+    const outside = (pool.zones ?? []).filter((z) => !z.startsWith(`${region}-`));
+    if (outside.length) problems.error(key, pool.zones, `zones must be in gcp:region ${region}`);
+    if (!pool.zones && pool.gpuType && !acceleratorZones[pool.gpuType]?.[region])
+        problems.warn(
+            key,
+            `where ${pool.gpuType} is offered in ${region} is not known to this program: set the zones (gcloud compute accelerator-types list --filter="name=${pool.gpuType} AND zone~${region}")`,
+        );
+}
+
+/**
+ * `gpuNodePool.upgrade`: nodes added (maxSurge, each needing a spare GPU of quota) and taken down
+ * (maxUnavailable) while the cloud replaces nodes for a version or image upgrade. Default one surge
+ * node and none down: the quota recipe in the README counts that node.
+ */
+function readPoolUpgrade(problems: Problems, key: string, value: unknown): NodePoolUpgradeSpec {
+    const obj = SectionReader.object(problems, key, value, ["maxSurge", "maxUnavailable"]) ?? {};
+    const r = new SectionReader(problems, key);
+    const upgrade = {
+        maxSurge: r.int(obj, "maxSurge", 1, { min: 0, max: 10 }),
+        maxUnavailable: r.int(obj, "maxUnavailable", 0, { min: 0, max: 10 }),
+    };
+    if (upgrade.maxSurge === 0 && upgrade.maxUnavailable === 0)
+        problems.errorText(
+            key,
+            "maxSurge and maxUnavailable are both 0: an upgrade could never replace a node; allow one of them",
+        );
+    return upgrade;
 }

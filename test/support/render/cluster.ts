@@ -59,7 +59,12 @@ export function nodePools(resources: ProgramResource[]): NodePool[] {
             pools.push({
                 name: `eks ${r.name}`,
                 gpu: /NVIDIA/.test(ami),
-                labels: { ...kubeletLabels(/ARM/.test(ami) ? "arm64" : "amd64"), ...(i.labels ?? {}) },
+                labels: {
+                    ...kubeletLabels(/ARM/.test(ami) ? "arm64" : "amd64"),
+                    // EKS labels each node with its managed node group's name (when the program names it).
+                    ...(i.nodeGroupName ? { "eks.amazonaws.com/nodegroup": i.nodeGroupName } : {}),
+                    ...(i.labels ?? {}),
+                },
                 taints: (i.taints ?? []).map((t: any) => taint(t.key, t.value, t.effect)),
             });
         } else if (

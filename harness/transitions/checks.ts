@@ -1,0 +1,220 @@
+// Rules every transition must satisfy, and what a `pulumi destroy` from a state would leave behind.
+// Each check returns violations (empty = the rule holds); tests assert none and prove each check
+// fails on a broken transition.
+import type { Evaluation, RegisteredResource } from "../evaluate";
+import { getPath, parsePath } from "./paths";
+import type { Transition } from "./plan";
+import { AddonView, minorOf, NodePoolView, rulesFor } from "./rules";
+
+export interface Violation {
+    rule:
+        | "refused-update"
+        | "protected"
+        | "name-collision"
+        | "invalid-input"
+        | "serving-capacity"
+        | "version-reach"
+        | "unpinned-addon";
+    urn: string;
+    message: string;
+}
+
+const label = (s: { type: string; name: string }) => `${s.type} ${s.name}`;
+
+/** No in-place update of a field the API refuses. */
+export function refusedUpdates(t: Transition): Violation[] {
+    return t.steps.flatMap((s) =>
+        s.refused.map((r) => ({
+            rule: "refused-update" as const,
+            urn: s.urn,
+            message: `${label(s)}: ${r.path} ${JSON.stringify(r.before)} → ${JSON.stringify(r.after)} is refused: ${r.message} (${r.source})`,
+        })),
+    );
+}
+
+/** No replacement or deletion of a resource the state marks `protect`. */
+export function protectedChanges(t: Transition): Violation[] {
+    return t.steps
+        .filter((s) => (s.action === "replace" || s.action === "delete") && s.old?.options.protect)
+        .map((s) => ({
+            rule: "protected" as const,
+            urn: s.urn,
+            message: `${label(s)} is protected but would be ${s.action === "delete" ? "deleted" : `replaced (${s.replaceBecause.map((b) => b.path).join(", ")})`}`,
+        }));
+}
+
+/** A create-first replacement must not take the physical name the old resource still holds. */
+export function nameCollisions(t: Transition): Violation[] {
+    return t.steps
+        .filter((s) => s.nameCollision !== undefined)
+        .map((s) => ({
+            rule: "name-collision" as const,
+            urn: s.urn,
+            message: `${label(s)} is replaced create-first under the same name ${s.nameCollision}: the create fails while the old one exists`,
+        }));
+}
+
+/** Inputs the provider would send (ignoreChanges values merged in) must be valid for the API. */
+export function invalidInputs(t: Transition): Violation[] {
+    const out: Violation[] = [];
+    for (const s of t.steps) {
+        if (s.action === "delete" || s.action === "same") continue;
+        const v = rulesFor(s.type)?.validate;
+        if (!v) continue;
+        for (const problem of v.check(s.inputs)) {
+            const kept = s.kept.length
+                ? ` (kept by ignoreChanges: ${s.kept.map((k) => `${k.path}=${JSON.stringify(k.value)}`).join(", ")})`
+                : "";
+            out.push({ rule: "invalid-input", urn: s.urn, message: `${label(s)}: ${problem}${kept} (${v.source})` });
+        }
+    }
+    return out;
+}
+
+function poolOf(r: RegisteredResource | undefined, inputs?: any): NodePoolView | undefined {
+    if (!r) return undefined;
+    return rulesFor(r.type)?.nodePool?.(inputs ?? r.inputs);
+}
+
+/** Deployments whose pods request GPUs: what serves. */
+function servingDeployments(ev: Evaluation): RegisteredResource[] {
+    return ev.resources.filter(
+        (r) =>
+            r.type === "kubernetes:apps/v1:Deployment" &&
+            ((getPath(r.inputs, parsePath("spec.template.spec.containers")) as any[]) ?? []).some(
+                (c) => c?.resources?.limits?.["nvidia.com/gpu"] !== undefined,
+            ),
+    );
+}
+
+/**
+ * Serving capacity never drops to zero when a GPU pool is replaced or swapped: the new pool exists
+ * before the old one is deleted (create-first, and under another name), and the GPU workload is
+ * rolled onto it — its pod template changes, it waits for the new pool, and its rollout keeps a
+ * replica up — before the old pool goes (Pulumi deletes replaced and removed resources last).
+ */
+export function servingCapacity(t: Transition): Violation[] {
+    const out: Violation[] = [];
+    const gone = t.steps.filter((s) => {
+        const p = poolOf(s.old);
+        return p?.role === "gpu" && p.maxNodes > 0 && (s.action === "replace" || s.action === "delete");
+    });
+    if (gone.length === 0) return out;
+    const serving = servingDeployments(t.to);
+    const newPools = t.steps.filter(
+        (s) => (s.action === "replace" || s.action === "create") && poolOf(s.resource, s.inputs)?.role === "gpu",
+    );
+    for (const s of gone) {
+        if (s.action === "replace" && s.deleteBeforeReplace) {
+            out.push({
+                rule: "serving-capacity",
+                urn: s.urn,
+                message: `${label(s)} is deleted before its replacement exists (deleteBeforeReplace): no GPU nodes until the new pool is up`,
+            });
+            continue;
+        }
+        if (serving.length === 0) continue;
+        if (newPools.length === 0) {
+            out.push({
+                rule: "serving-capacity",
+                urn: s.urn,
+                message: `${label(s)} is deleted and no GPU pool replaces it`,
+            });
+            continue;
+        }
+        for (const d of serving) {
+            const step = t.steps.find((x) => x.resource === d);
+            const rolled = step?.action === "update" && step.changed.some((c) => c.startsWith("spec.template"));
+            const waits = newPools.some((p) => d.dependencies.includes(p.resource!.urn));
+            const strategy = getPath(d.inputs, parsePath("spec.strategy.rollingUpdate")) as any;
+            const replicas = (getPath(d.inputs, parsePath("spec.replicas")) as number | undefined) ?? 1;
+            const keepsOne = strategy?.maxUnavailable === 0 || replicas > Number(strategy?.maxUnavailable ?? 1);
+            const why = [
+                rolled ? "" : "its pod template does not change, so its pods stay on the old pool until it is drained",
+                waits ? "" : "it does not wait for the new pool",
+                keepsOne
+                    ? ""
+                    : `its rollout may take every replica down (maxUnavailable ${strategy?.maxUnavailable}, replicas ${replicas})`,
+            ].filter(Boolean);
+            if (why.length)
+                out.push({
+                    rule: "serving-capacity",
+                    urn: s.urn,
+                    message: `${label(s)} goes away while ${label(d)} still serves from it: ${why.join("; ")}`,
+                });
+        }
+    }
+    return out;
+}
+
+function addonsOf(r: RegisteredResource, inputs: any): AddonView[] {
+    return rulesFor(r.type)?.addons?.(inputs) ?? [];
+}
+
+/** Versions a run time lookup resolved rather than the program pinned (the mocks answer v0.0.0-mock). */
+const pinnedAddonVersion = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+
+/** Every managed add-on version is pinned in the program: a routine `up` cannot roll the data plane. */
+export function unpinnedAddons(ev: Evaluation): Violation[] {
+    return ev.resources.flatMap((r) =>
+        addonsOf(r, r.inputs)
+            .filter((a) => !pinnedAddonVersion.test(String(a.version ?? "")))
+            .map((a) => ({
+                rule: "unpinned-addon" as const,
+                urn: r.urn,
+                message: `${r.type} ${r.name}: add-on ${a.addon} version ${a.version === undefined ? "left to the cloud's default" : JSON.stringify(a.version)} is not pinned`,
+            })),
+    );
+}
+
+/**
+ * A Kubernetes version change reaches every node pool (pinned to the new minor, or upgraded by the
+ * cloud with the control plane) and every managed add-on (kube-proxy on the new minor; every add-on
+ * moved to the version pinned for it).
+ */
+export function versionReach(t: Transition): Violation[] {
+    const out: Violation[] = [];
+    const minors = (ev: Evaluation) =>
+        ev.resources.map((r) => rulesFor(r.type)?.controlPlaneVersion?.(r.inputs)).filter((v): v is string => !!v);
+    const before = minors(t.from)[0];
+    const after = minors(t.to)[0];
+    if (!before || !after || before === after) return out;
+    for (const s of t.steps) {
+        if (s.action === "delete" || !s.resource) continue;
+        const pool = poolOf(s.resource, s.inputs);
+        if (pool && pool.version !== "follows" && minorOf(pool.version) !== after)
+            out.push({
+                rule: "version-reach",
+                urn: s.urn,
+                message: `${label(s)}: the control plane moves to ${after} but the pool stays on ${pool.version ?? "the version it was created with"}`,
+            });
+        for (const a of addonsOf(s.resource, s.inputs)) {
+            // kube-proxy is versioned with Kubernetes itself: it must follow the control plane's minor.
+            if (a.addon === "kube-proxy" && minorOf(a.version) !== after)
+                out.push({
+                    rule: "version-reach",
+                    urn: s.urn,
+                    message: `${label(s)}: kube-proxy ${a.version} on a ${after} control plane`,
+                });
+        }
+    }
+    return out;
+}
+
+/** Every transition rule at once. */
+export function checkTransition(t: Transition): Violation[] {
+    return [
+        ...refusedUpdates(t),
+        ...protectedChanges(t),
+        ...nameCollisions(t),
+        ...invalidInputs(t),
+        ...servingCapacity(t),
+        ...versionReach(t),
+        ...unpinnedAddons(t.to),
+    ];
+}
+
+/** A readable list, for assertion messages. */
+export function describe(violations: Violation[]): string {
+    return violations.map((v) => `[${v.rule}] ${v.message}`).join("\n");
+}

@@ -1,0 +1,709 @@
+// What each provider and API does with a change to each input of every resource type the program
+// registers: which fields make the provider replace the resource, which fields the provider updates
+// in place but the API refuses to change, how the replacement is ordered, and what the day-2 rules
+// (checks.ts) need to know about node pools, control planes and managed add-ons. Every entry names
+// the source it comes from. The authoritative table for the repository: tools that explain plan diffs
+// should read this one.
+//
+// Paths are input paths in Pulumi's spelling (camelCase, `a.b[0]`, `*` for any key or index).
+import { poolLabelKey, eksLegacyPoolLabelKey, poolNames } from "../../components/cluster/nodePool";
+import { getPath, parsePath } from "./paths";
+
+/** A field whose change has a consequence, and where that is documented. */
+export interface FieldRule {
+    path: string;
+    source: string;
+}
+
+/** A field the provider would update in place but the API refuses to change (the update fails). */
+export interface RefusedField extends FieldRule {
+    /** The API's answer. */
+    message: string;
+    /** Refused only for some changes (e.g. a downgrade); absent = every change. */
+    refuses?: (before: unknown, after: unknown) => boolean;
+}
+
+/** How the provider orders a replacement when the program sets no `deleteBeforeReplace`. */
+export type ReplacementOrder =
+    /** pulumi-kubernetes: delete first when the object keeps a name the program chose (provider.go Diff). */
+    | "kubernetes"
+    /** Never on its own (helm_release.go Diff: `DeleteBeforeReplace: false`). */
+    | "create-first"
+    /**
+     * pulumi-terraform-bridge: delete first when an auto-named field was set explicitly and keeps its
+     * value (pkg/tfbridge/provider.go Diff, nameRequiresDeleteBeforeReplace).
+     */
+    | "bridge-name";
+
+/** A node pool as the day-2 rules see it. */
+export interface NodePoolView {
+    /** Which pool it is, from its labels (GPU pools carry the pool label with value `gpu`). */
+    role: "gpu" | "system";
+    minNodes: number;
+    maxNodes: number;
+    /** Nodes the pool has as soon as it exists (before any autoscaling). */
+    initialNodes: number;
+    /** The Kubernetes version the pool is pinned to; "follows" = the cloud upgrades it with the control plane. */
+    version: string | "follows" | undefined;
+}
+
+/** A managed add-on (EKS add-ons): its name and the version the program pins. */
+export interface AddonView {
+    addon: string;
+    version: string | undefined;
+}
+
+export interface TypeRules {
+    /** The provider whose diff semantics apply. */
+    provider: "kubernetes" | "helm" | "aws" | "gcp" | "azure-native" | "random" | "eks" | "pulumi";
+    /** Input paths whose change makes the provider replace the resource. */
+    replaceOn: FieldRule[];
+    /** Input paths updated in place that the API refuses to change. */
+    refused?: RefusedField[];
+    order: ReplacementOrder;
+    /** The input holding the physical name; `autonamed` when Pulumi generates one if it is absent. */
+    name?: { path: string; autonamed: boolean };
+    /** Constraints a single set of inputs must meet for the API to accept it. */
+    validate?: { source: string; check: (inputs: any) => string[] };
+    nodePool?: (inputs: any) => NodePoolView | undefined;
+    /** The control plane's Kubernetes minor, for control-plane resources. */
+    controlPlaneVersion?: (inputs: any) => string | undefined;
+    /** Managed add-ons this resource installs, with their pinned versions. */
+    addons?: (inputs: any) => AddonView[];
+}
+
+// ---- sources --------------------------------------------------------------------------------
+
+const k8sForceNew =
+    "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go@cafe8c4ac4de156415093291bffc63b6e1c97d1e (forceNew)";
+const storageValidation = "kubernetes/kubernetes pkg/apis/storage/validation/validation.go ValidateStorageClassUpdate";
+const coreValidation =
+    "kubernetes/kubernetes pkg/apis/core/validation/validation.go ValidatePersistentVolumeClaimUpdate / ValidatePersistentVolumeUpdate";
+const helmDiff =
+    "pulumi/pulumi-kubernetes provider/pkg/provider/helm_release.go@47f3819e8ff42681e4670ee7a90d0ca4b897202a Diff (forceNewFields .name, .namespace)";
+const awsNodeGroup =
+    "hashicorp/terraform-provider-aws internal/service/eks/node_group.go@012e0a32f0686212f447447fd3d81c3d0ce256ad (ForceNew)";
+const awsSrc = (path: string) => `hashicorp/terraform-provider-aws ${path} (ForceNew)`;
+const gcpNodeConfig =
+    "hashicorp/terraform-provider-google google/services/container/node_config.go@8da4e91560e76da82f5cb52bc4c4d16dcd034bf8 (ForceNew)";
+const gcpSrc = (path: string) => `hashicorp/terraform-provider-google ${path} (ForceNew)`;
+const azurePath =
+    "pulumi/pulumi-azure-native: a change of a resource-ID path parameter (or location) replaces the resource";
+const eksVersions =
+    "EKS User Guide, Update existing cluster to new Kubernetes version (https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html): one minor version at a time, no downgrades";
+const aksVersions =
+    "AKS docs, Upgrade an AKS cluster (https://learn.microsoft.com/azure/aks/upgrade-aks-cluster): minor versions can't be skipped; downgrades aren't supported";
+const gkeVersions =
+    "GKE docs, Manually upgrading a cluster (https://cloud.google.com/kubernetes-engine/docs/how-to/upgrading-a-cluster): the control plane upgrades one minor version at a time; no minor downgrades";
+const eksScaling =
+    'EKS API UpdateNodegroupConfig (InvalidParameterException "Minimum capacity 1 can\'t be greater than desired size 0"; terraform-aws-modules/terraform-aws-eks#748, hashicorp/terraform-provider-aws#18310)';
+
+// ---- helpers --------------------------------------------------------------------------------
+
+const fields = (source: string, ...paths: string[]): FieldRule[] => paths.map((path) => ({ path, source }));
+
+/** `1.35` from `1.35`, `v1.35.2-eksbuild.3` or `1.35.1-gke.100`. */
+export function minorOf(version: unknown): string | undefined {
+    if (typeof version !== "string") return undefined;
+    return /^v?(\d+\.\d+)/.exec(version)?.[1];
+}
+const minorNumber = (v: unknown) => Number(minorOf(v)?.split(".")[1] ?? NaN);
+
+/** Refused: a Kubernetes minor skipped, or a downgrade. */
+const versionStep = (path: string, source: string): RefusedField => ({
+    path,
+    source,
+    message: "the control plane moves one Kubernetes minor version up at a time (no skips, no downgrades)",
+    refuses: (before, after) => {
+        const a = minorNumber(before);
+        const b = minorNumber(after);
+        return Number.isFinite(a) && Number.isFinite(b) && (b < a || b > a + 1);
+    },
+});
+
+/** Metadata every Kubernetes object is replaced on (forceNewProperties: .metadata.name, .metadata.namespace). */
+const k8sMetadata = fields(k8sForceNew, "metadata.name", "metadata.namespace");
+const k8s = (replaceOn: FieldRule[] = [], refused: RefusedField[] = []): TypeRules => ({
+    provider: "kubernetes",
+    replaceOn: [...k8sMetadata, ...replaceOn],
+    refused,
+    order: "kubernetes",
+    name: { path: "metadata.name", autonamed: true },
+});
+
+const labelOf = (labels: unknown): string | undefined => {
+    const l = (labels ?? {}) as Record<string, string>;
+    return l[poolLabelKey] ?? l[eksLegacyPoolLabelKey];
+};
+const roleOf = (label: string | undefined, fallbackName?: unknown): "gpu" | "system" =>
+    label === poolNames.gpu || (label === undefined && fallbackName === poolNames.gpu) ? "gpu" : "system";
+
+// ---- the table --------------------------------------------------------------------------------
+
+export const rules: Record<string, TypeRules> = {
+    // Kubernetes (pulumi-kubernetes replaces on forceNew paths; the API server refuses the rest).
+    "kubernetes:core/v1:Namespace": k8s(),
+    "kubernetes:core/v1:ConfigMap": k8s(
+        // pulumi-kubernetes v4 replaces a ConfigMap on data changes unless enableConfigMapMutable is set.
+        fields(`${k8sForceNew}; forceNewProperties for ConfigMap when !enableConfigMapMutable`, "data", "binaryData"),
+    ),
+    "kubernetes:core/v1:Secret": k8s(fields(k8sForceNew, "type")),
+    "kubernetes:core/v1:Service": k8s(fields(k8sForceNew, "spec.clusterIP")),
+    "kubernetes:core/v1:PersistentVolumeClaim": k8s(
+        fields(k8sForceNew, "spec.accessModes", "spec.selector", "spec.storageClassName", "spec.volumeName"),
+        [
+            {
+                path: "spec.resources.requests.storage",
+                source: coreValidation,
+                message: "spec.resources.requests.storage: field can not be less than previous value",
+                refuses: (before, after) => quantityBytes(after) < quantityBytes(before),
+            },
+            {
+                path: "spec.volumeMode",
+                source: coreValidation,
+                message: "spec is immutable after creation except resources.requests and volumeAttributesClassName",
+            },
+        ],
+    ),
+    "kubernetes:core/v1:PersistentVolume": k8s(fields(k8sForceNew, "spec.csi", "spec.nfs", "spec.azureFile"), [
+        {
+            path: "spec.capacity",
+            source: coreValidation,
+            message: "spec.persistentvolumesource is immutable after creation; capacity changes only through expansion",
+        },
+        {
+            path: "spec.storageClassName",
+            source: coreValidation,
+            message: "spec.storageClassName: field is immutable once bound",
+        },
+    ]),
+    "kubernetes:storage.k8s.io/v1:StorageClass": k8s(fields(k8sForceNew, "parameters", "provisioner"), [
+        {
+            path: "reclaimPolicy",
+            source: storageValidation,
+            message: "reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden.",
+        },
+        {
+            path: "volumeBindingMode",
+            source: storageValidation,
+            message: "volumeBindingMode: Invalid value: field is immutable",
+        },
+    ]),
+    "kubernetes:apps/v1:Deployment": k8s(fields(k8sForceNew, "spec.selector")),
+    "kubernetes:apps/v1:DaemonSet": k8s(fields(k8sForceNew, "spec.selector")),
+    "kubernetes:apps/v1:StatefulSet": k8s(
+        fields(
+            k8sForceNew,
+            "spec.selector",
+            "spec.serviceName",
+            "spec.volumeClaimTemplates",
+            "spec.podManagementPolicy",
+        ),
+    ),
+    // policy/v1 PodDisruptionBudget is mutable (forceNew lists only policy/v1beta1's .spec).
+    "kubernetes:policy/v1:PodDisruptionBudget": k8s(),
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": k8s(),
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": k8s(),
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": k8s(fields(k8sForceNew, "roleRef")),
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": k8s(fields(k8sForceNew, "roleRef")),
+    // Custom resources: their CRDs (test/data/chart-values, the vendored charts) declare no immutable fields.
+    "kubernetes:monitoring.coreos.com/v1:PodMonitor": k8s(),
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": k8s(),
+    "kubernetes:monitoring.coreos.com/v1:PrometheusRule": k8s(),
+    "kubernetes:networking.istio.io/v1:Gateway": k8s(),
+    "kubernetes:networking.istio.io/v1:VirtualService": k8s(),
+    "kubernetes:networking.istio.io/v1:DestinationRule": k8s(),
+    "kubernetes:security.istio.io/v1:PeerAuthentication": k8s(),
+    "kubernetes:security.istio.io/v1:RequestAuthentication": k8s(),
+    "kubernetes:security.istio.io/v1:AuthorizationPolicy": k8s(),
+    "kubernetes:helm.sh/v3:Release": {
+        provider: "helm",
+        replaceOn: fields(helmDiff, "name", "namespace"),
+        order: "create-first",
+        // A release named by the program: a create-first replacement collides with the old release.
+        name: { path: "name", autonamed: true },
+    },
+    "pulumi:providers:kubernetes": { provider: "pulumi", replaceOn: [], order: "create-first" },
+
+    // AWS (pulumi-aws bridges terraform-provider-aws: ForceNew → replace).
+    "aws:eks/nodeGroup:NodeGroup": {
+        provider: "aws",
+        replaceOn: fields(
+            awsNodeGroup,
+            "amiType",
+            "capacityType",
+            "clusterName",
+            "diskSize",
+            "instanceTypes",
+            "launchTemplate.id",
+            "launchTemplate.name",
+            "nodeGroupName",
+            "nodeGroupNamePrefix",
+            "nodeRoleArn",
+            "remoteAccess",
+            "subnetIds",
+        ),
+        order: "bridge-name",
+        name: { path: "nodeGroupName", autonamed: true },
+        validate: {
+            source: eksScaling,
+            check: (i) => {
+                const s = i.scalingConfig ?? {};
+                const out: string[] = [];
+                if (s.desiredSize < s.minSize)
+                    out.push(`Minimum capacity ${s.minSize} can't be greater than desired size ${s.desiredSize}`);
+                if (s.desiredSize > s.maxSize)
+                    out.push(`Desired capacity ${s.desiredSize} can't be greater than max size ${s.maxSize}`);
+                if (s.maxSize < 1) out.push(`maxSize ${s.maxSize} must be at least 1`);
+                return out;
+            },
+        },
+        nodePool: (i) => ({
+            role: roleOf(labelOf(i.labels)),
+            minNodes: i.scalingConfig?.minSize ?? 0,
+            maxNodes: i.scalingConfig?.maxSize ?? 0,
+            initialNodes: i.scalingConfig?.desiredSize ?? 0,
+            version: i.version,
+        }),
+    },
+    "aws:eks/addon:Addon": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/eks/addon.go"), "addonName", "clusterName"),
+        order: "create-first",
+        addons: (i) => [{ addon: i.addonName, version: i.addonVersion }],
+    },
+    "aws:efs/fileSystem:FileSystem": {
+        provider: "aws",
+        replaceOn: fields(
+            awsSrc("internal/service/efs/file_system.go"),
+            "availabilityZoneName",
+            "creationToken",
+            "encrypted",
+            "kmsKeyId",
+            "performanceMode",
+        ),
+        order: "bridge-name",
+    },
+    "aws:efs/mountTarget:MountTarget": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/efs/mount_target.go"), "fileSystemId", "subnetId", "ipAddress"),
+        order: "create-first",
+    },
+    "aws:efs/accessPoint:AccessPoint": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/efs/access_point.go"), "fileSystemId", "posixUser", "rootDirectory"),
+        order: "create-first",
+    },
+    "aws:ec2/vpc:Vpc": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/ec2/vpc_.go"), "cidrBlock", "ipv4IpamPoolId"),
+        order: "create-first",
+    },
+    "aws:ec2/subnet:Subnet": {
+        provider: "aws",
+        replaceOn: fields(
+            awsSrc("internal/service/ec2/vpc_subnet.go"),
+            "vpcId",
+            "cidrBlock",
+            "availabilityZone",
+            "availabilityZoneId",
+        ),
+        order: "create-first",
+    },
+    "aws:ec2/internetGateway:InternetGateway": { provider: "aws", replaceOn: [], order: "create-first" },
+    "aws:ec2/eip:Eip": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/ec2/ec2_eip.go"), "domain", "networkBorderGroup", "publicIpv4Pool"),
+        order: "create-first",
+    },
+    "aws:ec2/natGateway:NatGateway": {
+        provider: "aws",
+        replaceOn: fields(
+            awsSrc("internal/service/ec2/vpc_nat_gateway.go"),
+            "allocationId",
+            "subnetId",
+            "connectivityType",
+        ),
+        order: "create-first",
+    },
+    "aws:ec2/routeTable:RouteTable": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/ec2/vpc_route_table.go"), "vpcId"),
+        order: "create-first",
+    },
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/ec2/vpc_route_table_association.go"), "subnetId", "gatewayId"),
+        order: "create-first",
+    },
+    "aws:ec2/securityGroup:SecurityGroup": {
+        provider: "aws",
+        replaceOn: fields(
+            awsSrc("internal/service/ec2/vpc_security_group.go"),
+            "name",
+            "namePrefix",
+            "description",
+            "vpcId",
+        ),
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
+    },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+        provider: "aws",
+        replaceOn: fields(
+            "hashicorp/terraform-provider-aws internal/service/ec2/vpc_security_group_ingress_rule.go (RequiresReplace)",
+            "securityGroupId",
+        ),
+        order: "create-first",
+    },
+    "aws:iam/role:Role": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/iam/role.go"), "name", "namePrefix", "path"),
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
+    },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/iam/role_policy_attachment.go"), "role", "policyArn"),
+        order: "create-first",
+    },
+    "aws:iam/rolePolicy:RolePolicy": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/iam/role_policy.go"), "name", "namePrefix", "role"),
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
+    },
+    "aws:autoscaling/tag:Tag": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/autoscaling/tag.go"), "autoscalingGroupName", "tag"),
+        order: "create-first",
+    },
+    // pulumi-eks's Cluster is a multi-language component: its children are invisible under mocks, so
+    // its inputs are read for what its children (aws.eks.Cluster, the EKS add-ons) would do.
+    "eks:index:Cluster": {
+        provider: "eks",
+        replaceOn: fields(awsSrc("internal/service/eks/cluster.go (name → aws.eks.Cluster)"), "name"),
+        refused: [versionStep("version", eksVersions)],
+        order: "create-first",
+        controlPlaneVersion: (i) => minorOf(i.version),
+        addons: (i) => [
+            // pulumi-eks installs vpc-cni and kube-proxy as EKS add-ons; CoreDNS only when managed by it.
+            { addon: "vpc-cni", version: i.vpcCniOptions?.addonVersion },
+            { addon: "kube-proxy", version: i.kubeProxyAddonOptions?.version },
+            ...(i.corednsAddonOptions?.enabled === false
+                ? []
+                : [{ addon: "coredns", version: i.corednsAddonOptions?.version }]),
+        ],
+    },
+
+    // Azure (pulumi-azure-native: resource-ID path parameters and location replace; the AKS API
+    // refuses create-only properties on update).
+    "azure-native:resources:ResourceGroup": {
+        provider: "azure-native",
+        replaceOn: fields(azurePath, "resourceGroupName", "location"),
+        order: "create-first",
+        name: { path: "resourceGroupName", autonamed: true },
+    },
+    "azure-native:containerservice:ManagedCluster": {
+        provider: "azure-native",
+        replaceOn: fields(azurePath, "resourceGroupName", "resourceName", "location"),
+        refused: [
+            versionStep("kubernetesVersion", aksVersions),
+            ...[
+                "dnsPrefix",
+                "networkProfile.networkPlugin",
+                "networkProfile.podCidr",
+                "networkProfile.serviceCidr",
+            ].map((path): RefusedField => ({
+                path,
+                source: "AKS ManagedCluster API (create-only property; https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update)",
+                message: `Changing property '${path}' is not allowed`,
+            })),
+            {
+                path: "agentPoolProfiles[*].vmSize",
+                source: "AKS docs, Resize node pools (https://learn.microsoft.com/azure/aks/resize-node-pool): a pool's VM size can't change; add a pool",
+                message: "Changing property 'vmSize' is not allowed",
+            },
+        ],
+        order: "create-first",
+        name: { path: "resourceName", autonamed: true },
+        controlPlaneVersion: (i) => minorOf(i.kubernetesVersion),
+    },
+    "azure-native:containerservice:AgentPool": {
+        provider: "azure-native",
+        replaceOn: fields(azurePath, "resourceGroupName", "resourceName", "agentPoolName"),
+        refused: [
+            ...[
+                ["vmSize", "https://learn.microsoft.com/azure/aks/resize-node-pool"],
+                ["osType", "https://learn.microsoft.com/rest/api/aks/agent-pools/create-or-update"],
+                ["osDiskSizeGB", "https://learn.microsoft.com/azure/aks/resize-node-pool"],
+                ["scaleSetPriority", "https://learn.microsoft.com/azure/aks/spot-node-pool"],
+                ["scaleSetEvictionPolicy", "https://learn.microsoft.com/azure/aks/spot-node-pool"],
+            ].map(([path, doc]): RefusedField => ({
+                path,
+                source: `AKS agent pool API, create-only (${doc})`,
+                message: `Changing property '${path}' is not allowed`,
+            })),
+            {
+                path: "orchestratorVersion",
+                source: aksVersions,
+                message: "a node pool moves one minor up at a time and never past the control plane",
+                refuses: (before, after) =>
+                    minorNumber(after) < minorNumber(before) || minorNumber(after) > minorNumber(before) + 1,
+            },
+        ],
+        order: "create-first",
+        name: { path: "agentPoolName", autonamed: false },
+        // With the autoscaler on, AKS accepts minCount/maxCount whatever the current count
+        // (Azure/AKS#1758, Azure/azure-cli-extensions#1606): no constraint on the kept `count`.
+        nodePool: (i) => ({
+            role: roleOf(labelOf(i.nodeLabels), i.agentPoolName),
+            minNodes: i.minCount ?? i.count ?? 0,
+            maxNodes: i.maxCount ?? i.count ?? 0,
+            initialNodes: i.count ?? 0,
+            version: i.orchestratorVersion,
+        }),
+    },
+
+    "azure-native:containerservice:MaintenanceConfiguration": {
+        provider: "azure-native",
+        replaceOn: fields(azurePath, "resourceGroupName", "resourceName", "configName"),
+        order: "create-first",
+        name: { path: "configName", autonamed: false },
+    },
+
+    // Google Cloud (pulumi-gcp bridges terraform-provider-google).
+    "gcp:compute/network:Network": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/services/compute/resource_compute_network.go"),
+            "name",
+            "project",
+            "autoCreateSubnetworks",
+        ),
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
+    },
+    "gcp:compute/subnetwork:Subnetwork": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/services/compute/resource_compute_subnetwork.go"),
+            "name",
+            "project",
+            "region",
+            "network",
+        ),
+        refused: [
+            {
+                path: "ipCidrRange",
+                source: "Compute Engine API subnetworks.expandIpCidrRange: a subnet's primary range can only grow",
+                message: "the primary IP range of a subnet can only be expanded",
+            },
+        ],
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
+    },
+    "gcp:container/cluster:Cluster": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/services/container/resource_container_cluster.go"),
+            "name",
+            "location",
+            "project",
+            "network",
+            "subnetwork",
+            "networkingMode",
+            "ipAllocationPolicy",
+        ),
+        refused: [versionStep("minMasterVersion", gkeVersions)],
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
+        controlPlaneVersion: (i) => minorOf(i.minMasterVersion),
+    },
+    "gcp:container/nodePool:NodePool": {
+        provider: "gcp",
+        replaceOn: [
+            ...fields(
+                gcpSrc(
+                    "google/services/container/resource_container_node_pool.go@8da4e91560e76da82f5cb52bc4c4d16dcd034bf8",
+                ),
+                "name",
+                "namePrefix",
+                "cluster",
+                "location",
+                "project",
+                "initialNodeCount",
+            ),
+            ...fields(
+                gcpNodeConfig,
+                "nodeConfig.machineType",
+                "nodeConfig.diskSizeGb",
+                "nodeConfig.diskType",
+                "nodeConfig.guestAccelerators",
+                "nodeConfig.spot",
+                "nodeConfig.preemptible",
+                "nodeConfig.taints",
+                "nodeConfig.oauthScopes",
+                "nodeConfig.metadata",
+                "nodeConfig.serviceAccount",
+            ),
+        ],
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
+        nodePool: (i) => {
+            const zones = Array.isArray(i.nodeLocations) ? i.nodeLocations.length : 3;
+            return {
+                role: roleOf(labelOf(i.nodeConfig?.labels), i.name),
+                minNodes: i.autoscaling?.totalMinNodeCount ?? 0,
+                maxNodes: i.autoscaling?.totalMaxNodeCount ?? 0,
+                // initialNodeCount is per zone of the pool.
+                initialNodes: (i.initialNodeCount ?? 0) * zones,
+                // Auto-upgrade under a release channel keeps nodes on the control plane's minor
+                // (https://cloud.google.com/kubernetes-engine/docs/concepts/node-auto-upgrades).
+                version: i.version ?? (i.management?.autoUpgrade ? "follows" : undefined),
+            };
+        },
+    },
+    "gcp:filestore/instance:Instance": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/services/filestore/resource_filestore_instance.go"),
+            "name",
+            "project",
+            "location",
+            "zone",
+            "tier",
+            "networks",
+            "fileShares.name",
+        ),
+        refused: [
+            {
+                path: "fileShares.capacityGb",
+                source: "Filestore docs, Edit instances (https://cloud.google.com/filestore/docs/edit-instances): basic tiers can't shrink",
+                message: "capacity of a basic-tier instance can only grow",
+                refuses: (before, after) => Number(after) < Number(before),
+            },
+        ],
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
+    },
+    "gcp:projects/service:Service": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/services/resourcemanager/resource_google_project_service.go"),
+            "service",
+            "project",
+        ),
+        order: "create-first",
+    },
+
+    // random: every argument of a random value forces a new one (terraform-provider-random resource_password.go, RequiresReplace).
+    "random:index/randomPassword:RandomPassword": {
+        provider: "random",
+        replaceOn: fields(
+            "hashicorp/terraform-provider-random internal/provider/resource_password.go (RequiresReplace on every attribute)",
+            "*",
+        ),
+        order: "create-first",
+    },
+};
+
+/** Bytes of a Kubernetes quantity such as `10Gi` (NaN when not one). */
+function quantityBytes(q: unknown): number {
+    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/.exec(String(q));
+    if (!m) return NaN;
+    const f: Record<string, number> = {
+        "": 1,
+        Ki: 2 ** 10,
+        Mi: 2 ** 20,
+        Gi: 2 ** 30,
+        Ti: 2 ** 40,
+        Pi: 2 ** 50,
+        k: 1e3,
+        M: 1e6,
+        G: 1e9,
+        T: 1e12,
+        P: 1e15,
+    };
+    return Number(m[1]) * f[m[2] ?? ""];
+}
+
+/** The rules of a type; our own components and the stack carry no inputs and have none. */
+export function rulesFor(type: string): TypeRules | undefined {
+    return rules[type];
+}
+
+/** Whether a registration is one of this program's components (or the stack): nothing to diff. */
+export function isLocalComponent(type: string): boolean {
+    return type === "pulumi:pulumi:Stack" || type.startsWith("torchserve-platform:");
+}
+
+/** The value at a rule's path (first match of `*`), for messages. */
+export function valueAt(inputs: unknown, path: string): unknown {
+    return getPath(
+        inputs,
+        parsePath(path).map((s) => (s === "*" ? 0 : s)),
+    );
+}
+
+/**
+ * What a CSI driver creates outside Pulumi for a dynamically provisioned volume, and what that
+ * means for a teardown: `blocks` = a Pulumi resource whose deletion fails while it exists;
+ * `deletedWith` = a Pulumi resource whose deletion removes it too.
+ */
+export interface DynamicVolume {
+    backing: string;
+    blocks?: string;
+    deletedWith?: string;
+    source: string;
+}
+
+export const dynamicVolumes: Record<string, DynamicVolume> = {
+    "efs.csi.aws.com": {
+        backing: "an EFS access point",
+        blocks: "aws:efs/fileSystem:FileSystem",
+        source: "kubernetes-sigs/aws-efs-csi-driver docs/README.md (efs-ap provisioning: the controller creates an access point per volume and deletes it with the PV, after the claim is gone)",
+    },
+    "filestore.csi.storage.gke.io": {
+        backing: "a Filestore instance peered with the cluster's VPC",
+        blocks: "gcp:compute/network:Network",
+        source: "GKE docs, Filestore CSI driver (https://cloud.google.com/filestore/docs/csi-driver): an instance per volume, deleted by the driver after the claim; a network with a peering cannot be deleted",
+    },
+    "file.csi.azure.com": {
+        backing: "an Azure Files share",
+        deletedWith: "azure-native:containerservice:ManagedCluster",
+        source: "AKS docs, Azure Files CSI (https://learn.microsoft.com/azure/aks/azure-csi-files-storage-provision): shares live in the node resource group, deleted with the cluster",
+    },
+    "disk.csi.azure.com": {
+        backing: "an Azure managed disk",
+        deletedWith: "azure-native:containerservice:ManagedCluster",
+        source: "AKS docs, node resource group (https://learn.microsoft.com/azure/aks/node-resource-group)",
+    },
+    "ebs.csi.aws.com": {
+        backing: "an EBS volume",
+        source: "kubernetes-sigs/aws-ebs-csi-driver (dynamic provisioning)",
+    },
+    "pd.csi.storage.gke.io": {
+        backing: "a Compute Engine persistent disk",
+        source: "GKE docs, persistent volumes (https://cloud.google.com/kubernetes-engine/docs/concepts/persistent-volumes)",
+    },
+};
+
+/**
+ * Pulumi-owned resources whose existence blocks another's deletion: the engine deletes dependents
+ * first, so each must depend (directly or through others) on what it blocks.
+ */
+export const blocksDeletionOf: Record<string, { blocks: string; source: string }> = {
+    "gcp:filestore/instance:Instance": {
+        blocks: "gcp:compute/network:Network",
+        source: "Filestore peers with the VPC; a network with a peering cannot be deleted (https://cloud.google.com/filestore/docs/creating-instances)",
+    },
+    "aws:efs/accessPoint:AccessPoint": {
+        blocks: "aws:efs/fileSystem:FileSystem",
+        source: "an EFS file system is deleted only once nothing uses it (https://docs.aws.amazon.com/efs/latest/ug/delete-efs-fs.html)",
+    },
+    "aws:efs/mountTarget:MountTarget": {
+        blocks: "aws:efs/fileSystem:FileSystem",
+        source: "DeleteFileSystem fails while mount targets exist (https://docs.aws.amazon.com/efs/latest/ug/API_DeleteFileSystem.html)",
+    },
+};

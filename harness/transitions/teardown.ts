@@ -1,0 +1,101 @@
+// What `pulumi destroy` from a state does and leaves behind: protected resources stop it, and
+// volumes a CSI driver provisioned outside Pulumi either outlive the destroy (Retain: billed until
+// someone deletes them) or are deleted by the driver while Pulumi goes on deleting what they block
+// (an EFS file system with access points, a network peered with a Filestore instance).
+import type { Evaluation, RegisteredResource } from "../evaluate";
+import { getPath, parsePath } from "./paths";
+import { blocksDeletionOf, dynamicVolumes } from "./rules";
+
+export interface Teardown {
+    /** Why the destroy fails or leaves the cloud in a state it cannot clean up. */
+    violations: string[];
+    /** What stays behind (and is billed) after a successful destroy. */
+    leftovers: string[];
+}
+
+const at = (r: RegisteredResource, path: string) => getPath(r.inputs, parsePath(path));
+
+/** Whether a helm values tree asks for a StatefulSet claim template (volumes Helm never deletes). */
+function claimTemplates(values: unknown, path: string[] = []): string[] {
+    if (!values || typeof values !== "object") return [];
+    return Object.entries(values).flatMap(([k, v]) =>
+        k === "volumeClaimTemplate" ? [[...path, k].join(".")] : claimTemplates(v, [...path, k]),
+    );
+}
+
+export function checkTeardown(ev: Evaluation): Teardown {
+    const violations: string[] = [];
+    const leftovers: string[] = [];
+    const byType = (t: string) => ev.resources.filter((r) => r.type === t);
+    for (const r of ev.resources) {
+        if (r.options.protect) violations.push(`${r.type} ${r.name} is protected: pulumi destroy refuses to delete it`);
+        if (r.options.retainOnDelete) leftovers.push(`${r.type} ${r.name} (retainOnDelete)`);
+    }
+    const classes = byType("kubernetes:storage.k8s.io/v1:StorageClass");
+    const volumes = byType("kubernetes:core/v1:PersistentVolume");
+    for (const claim of byType("kubernetes:core/v1:PersistentVolumeClaim")) {
+        const ns = at(claim, "metadata.namespace");
+        const name = at(claim, "metadata.name");
+        const pv = volumes.find((v) => at(v, "spec.claimRef.name") === name && at(v, "spec.claimRef.namespace") === ns);
+        if (pv) {
+            // A volume Pulumi created: what backs it must be Pulumi's too, so the destroy deletes it.
+            const owned = pv.dependencies.some((d) =>
+                ev.resources.some((x) => x.urn === d && x.custom && !x.type.startsWith("kubernetes:")),
+            );
+            if (!owned)
+                violations.push(`PersistentVolume ${pv.name} for claim ${ns}/${name} is backed by nothing Pulumi owns`);
+            continue;
+        }
+        const className = at(claim, "spec.storageClassName");
+        const sc = classes.find((c) => at(c, "metadata.name") === className);
+        if (!sc) {
+            leftovers.push(
+                `claim ${ns}/${name}: a volume of class ${className ?? "(default)"}, provisioned outside this program`,
+            );
+            continue;
+        }
+        const provisioner = String(at(sc, "provisioner"));
+        const facts = dynamicVolumes[provisioner];
+        const what = facts?.backing ?? `a ${provisioner} volume`;
+        const owner = facts?.deletedWith && ev.resources.some((x) => x.type === facts.deletedWith);
+        if (owner) continue;
+        if (at(sc, "reclaimPolicy") === "Retain") {
+            violations.push(
+                `claim ${ns}/${name} (class ${className}, reclaimPolicy Retain) leaves ${what} behind after the destroy`,
+            );
+            continue;
+        }
+        if (facts?.blocks && ev.resources.some((x) => x.type === facts.blocks)) {
+            violations.push(
+                `claim ${ns}/${name}: ${what} is deleted by the ${provisioner} driver after the claim, while Pulumi goes on to delete the ${facts.blocks} it blocks (${facts.source})`,
+            );
+        }
+    }
+    // Deletion order: what blocks a resource's deletion must depend on it (so it goes first).
+    const byUrn = new Map(ev.resources.map((r) => [r.urn, r]));
+    const reaches = (from: RegisteredResource, target: string, seen = new Set<string>()): boolean =>
+        from.dependencies.some((d) => {
+            if (d === target) return true;
+            if (seen.has(d)) return false;
+            seen.add(d);
+            const next = byUrn.get(d);
+            return next !== undefined && reaches(next, target, seen);
+        });
+    for (const r of ev.resources) {
+        const rule = blocksDeletionOf[r.type];
+        if (!rule) continue;
+        for (const blocked of byType(rule.blocks)) {
+            if (!reaches(r, blocked.urn))
+                violations.push(
+                    `${r.type} ${r.name} does not depend on ${blocked.type} ${blocked.name}: a destroy may delete that first, which fails while ${r.name} exists (${rule.source})`,
+                );
+        }
+    }
+    for (const rel of byType("kubernetes:helm.sh/v3:Release")) {
+        for (const p of claimTemplates(rel.inputs.values))
+            leftovers.push(
+                `${rel.name}: the volumes of its StatefulSet claim template (${p}), which neither Helm nor Pulumi deletes`,
+            );
+    }
+    return { violations, leftovers };
+}

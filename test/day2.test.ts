@@ -1,0 +1,452 @@
+// Day-2 operations (README "Day-2 operations"): each row is a config change applied to an example
+// stack's state, planned as the engine would (harness/transitions) and held to the rules every
+// transition must satisfy (harness/transitions/checks.ts). The README's table lists these rows by id.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { MockCallArgs } from "@pulumi/pulumi/runtime/mocks";
+import { cloudCall } from "../harness/cloudMocks";
+import { Evaluation } from "../harness/evaluate";
+import { configFor } from "../harness/program";
+import { checkTransition, describe as describeViolations, Violation } from "../harness/transitions/checks";
+import { patchedConfig } from "../harness/transitions/config";
+import { Action, Step, Transition } from "../harness/transitions/plan";
+import { cacheKey, runTransition } from "../harness/transitions/run";
+import { checkTeardown } from "../harness/transitions/teardown";
+
+/** What a row expects of one resource: its action, and (for updates) a path that must change. */
+interface Expect {
+    type: string;
+    name?: string;
+    action: Action;
+    changed?: string;
+}
+
+interface Row {
+    id: string;
+    stack: "eks" | "aks" | "gke";
+    /** Config A (edits of the stack file); absent = the stack file as is. */
+    from?: Record<string, unknown>;
+    /** Config B. */
+    to: Record<string, unknown>;
+    expect: Expect[];
+    /** Rules the engine's answer breaks on purpose (operations the clouds refuse). */
+    refused?: Violation["rule"][];
+    /** Node groups' current desired size, as the cloud would answer (EKS). */
+    liveDesired?: number;
+    /** Resources replaced on request (`pulumi up --replace`). */
+    replace?: string[];
+    /** Also check what `pulumi destroy` from state B leaves. */
+    teardown?: boolean;
+}
+
+const addons = { prometheus: { enabled: true }, grafana: { enabled: true } };
+
+const rows: Row[] = [
+    {
+        id: "gpu-max-nodes",
+        stack: "eks",
+        to: { gpuNodePool: { maxNodes: 3 } },
+        expect: [
+            {
+                type: "aws:eks/nodeGroup:NodeGroup",
+                name: "eks-gpu",
+                action: "update",
+                changed: "scalingConfig.maxSize",
+            },
+        ],
+    },
+    {
+        id: "gpu-min-nodes-from-zero",
+        stack: "eks",
+        from: { gpuNodePool: { minNodes: 0 } },
+        to: { gpuNodePool: { minNodes: 1 } },
+        liveDesired: 0,
+        expect: [
+            {
+                type: "aws:eks/nodeGroup:NodeGroup",
+                name: "eks-gpu",
+                action: "update",
+                changed: "scalingConfig.minSize",
+            },
+        ],
+    },
+    {
+        id: "gpu-max-below-current",
+        stack: "eks",
+        from: { gpuNodePool: { maxNodes: 3 } },
+        to: { gpuNodePool: { maxNodes: 2 } },
+        liveDesired: 3,
+        expect: [
+            {
+                type: "aws:eks/nodeGroup:NodeGroup",
+                name: "eks-gpu",
+                action: "update",
+                changed: "scalingConfig.desiredSize",
+            },
+        ],
+    },
+    {
+        id: "gpu-type-eks",
+        stack: "eks",
+        to: { gpuNodePool: { instanceType: "g6.xlarge" } },
+        expect: [
+            { type: "aws:eks/nodeGroup:NodeGroup", name: "eks-gpu", action: "replace" },
+            { type: "kubernetes:apps/v1:Deployment", name: "torchserve", action: "update", changed: "spec.template" },
+        ],
+    },
+    {
+        id: "gpu-type-aks",
+        stack: "aks",
+        to: { gpuNodePool: { instanceType: "Standard_NC8as_T4_v3" } },
+        expect: [
+            { type: "azure-native:containerservice:AgentPool", action: "replace" },
+            { type: "kubernetes:apps/v1:Deployment", name: "torchserve", action: "update", changed: "spec.template" },
+        ],
+    },
+    {
+        id: "gpu-type-gke",
+        stack: "gke",
+        to: {
+            gpuNodePool: {
+                instanceType: "g2-standard-8",
+                gpuType: "nvidia-l4",
+                zones: ["us-central1-a", "us-central1-b"],
+            },
+        },
+        expect: [
+            { type: "gcp:container/nodePool:NodePool", name: "torchserve-gke-gpu", action: "replace" },
+            { type: "kubernetes:apps/v1:Deployment", name: "torchserve", action: "update", changed: "spec.template" },
+        ],
+    },
+    {
+        id: "spot-on-eks",
+        stack: "eks",
+        to: { gpuNodePool: { spot: true } },
+        expect: [{ type: "aws:eks/nodeGroup:NodeGroup", name: "eks-gpu", action: "replace" }],
+    },
+    {
+        id: "spot-off-aks",
+        stack: "aks",
+        from: { gpuNodePool: { spot: true } },
+        to: { gpuNodePool: { spot: false } },
+        expect: [{ type: "azure-native:containerservice:AgentPool", action: "replace" }],
+    },
+    {
+        id: "gpu-upgrade-surge",
+        stack: "gke",
+        to: { gpuNodePool: { upgrade: { maxSurge: 0, maxUnavailable: 1 } } },
+        expect: [
+            {
+                type: "gcp:container/nodePool:NodePool",
+                name: "torchserve-gke-gpu",
+                action: "update",
+                changed: "upgradeSettings",
+            },
+        ],
+    },
+    {
+        id: "k8s-upgrade-eks",
+        stack: "eks",
+        from: { cluster: { kubernetesVersion: "1.34" } },
+        to: { cluster: { kubernetesVersion: "1.35" } },
+        expect: [
+            { type: "eks:index:Cluster", action: "update", changed: "version" },
+            { type: "aws:eks/nodeGroup:NodeGroup", name: "eks-system", action: "update", changed: "version" },
+            { type: "aws:eks/nodeGroup:NodeGroup", name: "eks-gpu", action: "update", changed: "version" },
+            { type: "aws:eks/addon:Addon", name: "eks-coredns", action: "update", changed: "addonVersion" },
+        ],
+    },
+    {
+        id: "k8s-upgrade-aks",
+        stack: "aks",
+        from: { cluster: { kubernetesVersion: "1.34" } },
+        to: { cluster: { kubernetesVersion: "1.35" } },
+        expect: [
+            { type: "azure-native:containerservice:ManagedCluster", action: "update", changed: "kubernetesVersion" },
+            { type: "azure-native:containerservice:AgentPool", action: "update", changed: "orchestratorVersion" },
+        ],
+    },
+    {
+        id: "k8s-upgrade-gke",
+        stack: "gke",
+        to: { cluster: { kubernetesVersion: "1.36" } },
+        expect: [{ type: "gcp:container/cluster:Cluster", action: "update", changed: "minMasterVersion" }],
+    },
+    {
+        id: "k8s-skip-minor",
+        stack: "eks",
+        from: { cluster: { kubernetesVersion: "1.34" } },
+        to: { cluster: { kubernetesVersion: "1.36" } },
+        refused: ["refused-update"],
+        expect: [{ type: "eks:index:Cluster", action: "update", changed: "version" }],
+    },
+    {
+        id: "maintenance-window",
+        stack: "aks",
+        to: { cluster: { maintenanceWindow: { day: "Sunday", startHour: 1 } } },
+        expect: [{ type: "azure-native:containerservice:MaintenanceConfiguration", action: "update" }],
+    },
+    {
+        id: "prometheus-on",
+        stack: "aks",
+        to: { prometheus: { enabled: true } },
+        expect: [{ type: "kubernetes:helm.sh/v3:Release", action: "create" }],
+    },
+    {
+        id: "prometheus-on-gke",
+        stack: "gke",
+        to: { prometheus: { enabled: true } },
+        expect: [{ type: "kubernetes:helm.sh/v3:Release", name: "kube-prometheus-stack", action: "create" }],
+    },
+    {
+        id: "prometheus-off",
+        stack: "aks",
+        from: { prometheus: { enabled: true } },
+        to: { prometheus: { enabled: false } },
+        expect: [{ type: "kubernetes:helm.sh/v3:Release", action: "delete" }],
+    },
+    {
+        id: "grafana-on",
+        stack: "aks",
+        from: { prometheus: { enabled: true } },
+        to: addons,
+        expect: [{ type: "random:index/randomPassword:RandomPassword", action: "create" }],
+    },
+    {
+        id: "grafana-off",
+        stack: "aks",
+        from: addons,
+        to: { ...addons, grafana: { enabled: false } },
+        expect: [{ type: "random:index/randomPassword:RandomPassword", action: "delete" }],
+    },
+    {
+        id: "autoscaling-on",
+        stack: "aks",
+        from: { prometheus: { enabled: true } },
+        to: { prometheus: { enabled: true }, autoscaling: { enabled: true } },
+        expect: [{ type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", action: "create" }],
+    },
+    {
+        id: "autoscaling-off",
+        stack: "aks",
+        from: { prometheus: { enabled: true }, autoscaling: { enabled: true } },
+        to: { prometheus: { enabled: true }, autoscaling: { enabled: false } },
+        expect: [{ type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", action: "delete" }],
+    },
+    {
+        id: "istio-on",
+        stack: "aks",
+        to: { istio: { enabled: true } },
+        expect: [
+            { type: "kubernetes:networking.istio.io/v1:Gateway", action: "create" },
+            { type: "kubernetes:apps/v1:Deployment", name: "torchserve", action: "update", changed: "spec.template" },
+        ],
+    },
+    {
+        id: "istio-off",
+        stack: "aks",
+        from: { istio: { enabled: true } },
+        to: { istio: { enabled: false } },
+        expect: [{ type: "kubernetes:networking.istio.io/v1:Gateway", action: "delete" }],
+    },
+    {
+        id: "canary-on",
+        stack: "aks",
+        from: { istio: { enabled: true } },
+        to: {
+            istio: { enabled: true },
+            torchserve: { canary: { image: "pytorch/torchserve:0.12.0-gpu", weight: 10 } },
+        },
+        expect: [{ type: "kubernetes:apps/v1:Deployment", name: "torchserve-canary", action: "create" }],
+    },
+    {
+        id: "canary-off",
+        stack: "aks",
+        from: {
+            istio: { enabled: true },
+            torchserve: { canary: { image: "pytorch/torchserve:0.12.0-gpu", weight: 10 } },
+        },
+        to: { istio: { enabled: true }, torchserve: { canary: null } },
+        expect: [{ type: "kubernetes:apps/v1:Deployment", name: "torchserve-canary", action: "delete" }],
+    },
+    {
+        id: "model-add",
+        stack: "aks",
+        to: {
+            torchserve: {
+                models: [
+                    {
+                        name: "squeezenet1_1",
+                        url: "https://torchserve.pytorch.org/mar_files/squeezenet1_1.mar",
+                        minWorkers: 1,
+                        maxWorkers: 1,
+                    },
+                    {
+                        name: "resnet-18",
+                        url: "https://torchserve.pytorch.org/mar_files/resnet-18.mar",
+                        minWorkers: 1,
+                        maxWorkers: 1,
+                    },
+                ],
+            },
+        },
+        expect: [
+            { type: "kubernetes:apps/v1:Deployment", name: "torchserve", action: "update", changed: "spec.template" },
+        ],
+    },
+    {
+        id: "model-remove",
+        stack: "aks",
+        from: {
+            torchserve: {
+                models: [
+                    {
+                        name: "squeezenet1_1",
+                        url: "https://torchserve.pytorch.org/mar_files/squeezenet1_1.mar",
+                        minWorkers: 1,
+                        maxWorkers: 1,
+                    },
+                    {
+                        name: "resnet-18",
+                        url: "https://torchserve.pytorch.org/mar_files/resnet-18.mar",
+                        minWorkers: 1,
+                        maxWorkers: 1,
+                    },
+                ],
+            },
+        },
+        to: {},
+        expect: [
+            { type: "kubernetes:apps/v1:Deployment", name: "torchserve", action: "update", changed: "spec.template" },
+        ],
+    },
+    {
+        id: "rotate-grafana-password",
+        stack: "aks",
+        from: addons,
+        to: addons,
+        replace: ["random:index/randomPassword:RandomPassword::grafana-admin-password"],
+        expect: [
+            { type: "random:index/randomPassword:RandomPassword", action: "replace" },
+            { type: "kubernetes:helm.sh/v3:Release", name: "grafana", action: "update" },
+        ],
+    },
+    ...(["eks", "aks", "gke"] as const).map((stack): Row => ({
+        id: `teardown-${stack}`,
+        stack,
+        to: { cluster: { deletionProtection: false } },
+        expect: [{ type: "kubernetes:storage.k8s.io/v1:StorageClass", action: "replace", changed: "reclaimPolicy" }],
+        teardown: true,
+    })),
+];
+
+/** Invoke answers with the node groups' Auto Scaling groups at `desired` nodes (EKS). */
+function withLiveSize(stack: string, config: Record<string, unknown>, desired: number | undefined) {
+    const base = cloudCall(configFor(stack, config));
+    if (desired === undefined) return base;
+    return (args: MockCallArgs) => {
+        if (args.token === "aws:autoscaling/getAmiIds:getAmiIds") return { names: ["eks-gpu-asg"], arns: [] };
+        if (args.token === "aws:autoscaling/getGroup:getGroup")
+            return { name: args.inputs.name, desiredCapacity: desired };
+        return base(args);
+    };
+}
+
+const find = (t: Transition, e: Expect): Step | undefined =>
+    t.steps.find((s) => s.type === e.type && (e.name === undefined || s.name === e.name) && s.action === e.action);
+
+/** Evaluations shared by the rows (one row's config B is often another's A). */
+const cache = new Map<string, Promise<Evaluation>>();
+
+describe("day-2 operations: every documented change planned against the stack's state", function () {
+    this.timeout(120000);
+    for (const row of rows) {
+        it(`${row.id}: ${row.stack} ${JSON.stringify(row.to)}`, async () => {
+            const from = row.from ? patchedConfig(row.stack, row.from) : undefined;
+            const to = patchedConfig(row.stack, row.to);
+            const t = await runTransition({
+                stack: row.stack,
+                from,
+                to,
+                fromCall: withLiveSize(row.stack, from ?? {}, row.liveDesired),
+                toCall: withLiveSize(row.stack, to, row.liveDesired),
+                replace: row.replace,
+                cache,
+                callKey: `desired=${row.liveDesired}`,
+            });
+            const summary = t.steps
+                .filter((s) => s.action !== "same")
+                .map((s) => `${s.action} ${s.type} ${s.name} ${s.changed.join(",")}`)
+                .join("\n");
+            for (const e of row.expect) {
+                const step = find(t, e);
+                assert.ok(step, `expected ${e.action} of ${e.type} ${e.name ?? ""}; the plan:\n${summary}`);
+                if (e.changed)
+                    assert.ok(
+                        step.changed.some((c) => c.startsWith(e.changed!)),
+                        `${e.changed} changes:\n${summary}`,
+                    );
+            }
+            const violations = checkTransition(t);
+            assert.deepStrictEqual(
+                [...new Set(violations.map((v) => v.rule))].sort(),
+                [...(row.refused ?? [])].sort(),
+                describeViolations(violations),
+            );
+            if (row.teardown) {
+                const teardown = checkTeardown(t.to);
+                assert.deepStrictEqual(teardown.violations, [], teardown.violations.join("\n"));
+                assert.deepStrictEqual(teardown.leftovers, []);
+            }
+        });
+    }
+
+    it("with every add-on on, the destroy leaves only what the README names: Prometheus's volume", async () => {
+        const t = await runTransition({
+            stack: "eks",
+            from: patchedConfig("eks", { ...addons, autoscaling: { enabled: true }, istio: { enabled: true } }),
+            to: patchedConfig("eks", {
+                ...addons,
+                autoscaling: { enabled: true },
+                istio: { enabled: true },
+                cluster: { deletionProtection: false },
+            }),
+        });
+        assert.deepStrictEqual(checkTransition(t), []);
+        const teardown = checkTeardown(t.to);
+        assert.deepStrictEqual(teardown.violations, []);
+        assert.strictEqual(teardown.leftovers.length, 1, teardown.leftovers.join("\n"));
+        assert.match(teardown.leftovers[0], /kube-prometheus-stack.*volumeClaimTemplate/);
+    });
+
+    it("Prometheus scrapes the DNS server each cloud runs: kube-dns on GKE, CoreDNS elsewhere", async () => {
+        for (const [stack, dns] of [
+            ["gke", { coreDns: { enabled: false }, kubeDns: { enabled: true } }],
+            ["aks", {}],
+        ] as const) {
+            // Evaluated by the prometheus-on rows above.
+            const e = await cache.get(
+                cacheKey(stack, patchedConfig(stack, { prometheus: { enabled: true } }), "desired=undefined"),
+            )!;
+            const values = e.resources.find((r) => r.name === "kube-prometheus-stack")!.inputs.values;
+            assert.deepStrictEqual(
+                { coreDns: values.coreDns, kubeDns: values.kubeDns },
+                { coreDns: undefined, kubeDns: undefined, ...dns },
+            );
+        }
+    });
+
+    it("the README's Day-2 table lists exactly these rows", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        const section = readme.split("## Day-2 operations")[1]?.split("\n## ")[0] ?? "";
+        const ids = [...section.matchAll(/`day2:([a-z0-9-]+)`/g)].map((m) => m[1]);
+        assert.deepStrictEqual(
+            [...new Set(ids)].sort(),
+            rows
+                .map((r) => r.id)
+                .concat("all-addons-teardown")
+                .sort(),
+        );
+    });
+});

@@ -1,0 +1,344 @@
+// The transition harness itself (harness/transitions): the engine emulation on hand-made states,
+// each day-2 rule shown failing on a broken transition, and the rules table covering every type
+// the program registers.
+import * as assert from "assert";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { Evaluation, RegisteredResource } from "../harness/evaluate";
+import { runProgram } from "../harness/program";
+import { projectName } from "../harness/stackFiles";
+import {
+    invalidInputs,
+    nameCollisions,
+    protectedChanges,
+    refusedUpdates,
+    servingCapacity,
+    unpinnedAddons,
+    versionReach,
+} from "../harness/transitions/checks";
+import { diffPaths, formatPath, parsePath, touches } from "../harness/transitions/paths";
+import { planTransition, Step, Transition } from "../harness/transitions/plan";
+import { isLocalComponent, rules } from "../harness/transitions/rules";
+import { checkTeardown } from "../harness/transitions/teardown";
+
+const stack = "t";
+const urnOf = (type: string, name: string) => `urn:pulumi:${stack}::${projectName}::${type}::${name}`;
+
+/** A registration as the recording monitor would make it (no parent: directly under the stack). */
+function res(type: string, name: string, inputs: Record<string, any>, extra: Partial<RegisteredResource> = {}) {
+    return {
+        urn: urnOf(type, name),
+        type,
+        name,
+        custom: true,
+        parent: "",
+        provider: "",
+        dependencies: [],
+        options: {},
+        inputs,
+        serializedInputs: inputs,
+        ...extra,
+    } as RegisteredResource;
+}
+
+const ev = (...resources: RegisteredResource[]): Evaluation => ({
+    resources,
+    outputs: {},
+    secretOutputs: [],
+    calls: [],
+    logs: [],
+});
+const plan = (a: RegisteredResource[], b: RegisteredResource[], replace: string[] = []): Transition =>
+    planTransition(ev(...a), ev(...b), stack, projectName, replace);
+const step = (t: Transition, name: string): Step => t.steps.find((s) => s.name === name)!;
+
+const sc = "kubernetes:storage.k8s.io/v1:StorageClass";
+const storageClass = (reclaimPolicy: string, options = {}) =>
+    res(
+        sc,
+        "store",
+        { metadata: { name: "efs-sc" }, provisioner: "efs.csi.aws.com", parameters: { a: "1" }, reclaimPolicy },
+        { options },
+    );
+const nodeGroup = (min: number, desired: number, extra: Record<string, unknown> = {}, options = {}) =>
+    res(
+        "aws:eks/nodeGroup:NodeGroup",
+        "gpu",
+        {
+            labels: { "torchserve.pytorch.org/pool": "gpu" },
+            instanceTypes: ["g5.xlarge"],
+            scalingConfig: { minSize: min, maxSize: 2, desiredSize: desired },
+            version: "1.35",
+            ...extra,
+        },
+        { options },
+    );
+
+describe("transition harness: property paths", () => {
+    it("parses and prints Pulumi's path syntax", () => {
+        for (const p of ["scalingConfig.desiredSize", "agentPoolProfiles[0].count", 'labels["a.b/c"]', "a[*].b"])
+            assert.strictEqual(formatPath(parsePath(p)), p);
+    });
+    it("finds leaf changes and matches them against fields", () => {
+        const changed = diffPaths({ a: { b: 1, c: [1, 2] } }, { a: { b: 2, c: [1] } }).map(formatPath);
+        assert.deepStrictEqual(changed, ["a.b", "a.c[1]"]);
+        assert.ok(touches(parsePath("spec.selector.matchLabels.x"), parsePath("spec.selector")));
+        assert.ok(touches(parsePath("spec"), parsePath("spec.selector")), "a whole object replaced touches its fields");
+        assert.ok(touches(parsePath("p[3].vmSize"), parsePath("p[*].vmSize")));
+        assert.ok(!touches(parsePath("metadata.labels"), parsePath("metadata.name")));
+    });
+});
+
+describe("transition harness: what the engine does", () => {
+    it("same, update (changed paths), replace (and why), create and delete", () => {
+        const a = [
+            storageClass("Delete"),
+            res("aws:iam/role:Role", "r", { path: "/" }),
+            res("aws:ec2/vpc:Vpc", "v", {}),
+        ];
+        const b = [
+            { ...storageClass("Delete"), inputs: { ...storageClass("Delete").inputs, allowVolumeExpansion: true } },
+            res("aws:iam/role:Role", "r", { path: "/x/" }),
+            res("aws:ec2/eip:Eip", "e", {}),
+        ];
+        const t = plan(a, b);
+        assert.deepStrictEqual(
+            t.steps.map((s) => [s.name, s.action, s.changed.join(",")]),
+            [
+                ["store", "update", "allowVolumeExpansion"],
+                ["r", "replace", "path"],
+                ["e", "create", ""],
+                ["v", "delete", ""],
+            ],
+        );
+        assert.match(step(t, "r").replaceBecause[0].source, /terraform-provider-aws .*role\.go/);
+        assert.strictEqual(plan(a, a).steps.filter((s) => s.action !== "same").length, 0);
+    });
+
+    it("ignoreChanges keeps the old value (and says so), replaceOnChanges replaces", () => {
+        const t = plan([nodeGroup(0, 0)], [nodeGroup(1, 1, {}, { ignoreChanges: ["scalingConfig.desiredSize"] })]);
+        assert.deepStrictEqual(step(t, "gpu").kept, [{ path: "scalingConfig.desiredSize", value: 0 }]);
+        assert.strictEqual(step(t, "gpu").inputs.scalingConfig.desiredSize, 0);
+        assert.deepStrictEqual(step(t, "gpu").changed, ["scalingConfig.minSize"]);
+        const r = plan([storageClass("Retain")], [storageClass("Delete", { replaceOnChanges: ["reclaimPolicy"] })]);
+        assert.strictEqual(step(r, "store").action, "replace");
+        // pulumi-kubernetes does not delete first for a replacement only the engine asked for: collision.
+        assert.strictEqual(step(r, "store").nameCollision, "/efs-sc");
+        const dbr = plan(
+            [storageClass("Retain")],
+            [storageClass("Delete", { replaceOnChanges: ["reclaimPolicy"], deleteBeforeReplace: true })],
+        );
+        assert.deepStrictEqual(
+            [step(dbr, "store").deleteBeforeReplace, step(dbr, "store").nameCollision],
+            [true, undefined],
+        );
+    });
+
+    it("a named Kubernetes object replaced by its provider goes delete-first; a Helm release does not", () => {
+        const a = storageClass("Delete");
+        const t = plan([a], [{ ...a, inputs: { ...a.inputs, parameters: { a: "2" } } }]);
+        assert.deepStrictEqual([step(t, "store").action, step(t, "store").deleteBeforeReplace], ["replace", true]);
+        const rel = (ns: string) =>
+            res("kubernetes:helm.sh/v3:Release", "rel", { name: "x", namespace: ns, values: {} });
+        const moved = plan(
+            [rel("a")],
+            [
+                {
+                    ...rel("a"),
+                    options: { replaceOnChanges: ["values"] },
+                    inputs: { ...rel("a").inputs, values: { v: 1 } },
+                },
+            ],
+        );
+        assert.strictEqual(step(moved, "rel").nameCollision, "a/x");
+    });
+
+    it("aliases carry a renamed resource over; without one it is created and the old one deleted", () => {
+        const old = res("aws:ec2/vpc:Vpc", "old", { cidrBlock: "10.0.0.0/16" });
+        const renamed = res("aws:ec2/vpc:Vpc", "new", { cidrBlock: "10.0.0.0/16" });
+        assert.deepStrictEqual(
+            plan([old], [renamed]).steps.map((s) => s.action),
+            ["create", "delete"],
+        );
+        const aliased = { ...renamed, aliases: [{ urn: old.urn }] };
+        assert.deepStrictEqual(
+            plan([old], [aliased]).steps.map((s) => s.action),
+            ["same"],
+        );
+    });
+
+    it("an input that reads a pending resource's output is unknown, so it counts as changed", () => {
+        const tag = (asg: unknown) =>
+            res(
+                "aws:autoscaling/tag:Tag",
+                "t",
+                { autoscalingGroupName: "asg-1", tag: {} },
+                {
+                    serializedInputs: { autoscalingGroupName: asg, tag: {} },
+                },
+            );
+        const t = plan([tag("asg-1")], [{ ...tag(unknownValue), inputs: { tag: {} } }]);
+        assert.deepStrictEqual([step(t, "t").action, step(t, "t").unknown], ["replace", ["autoscalingGroupName"]]);
+    });
+
+    it("pulumi up --replace replaces what did not change", () => {
+        const p = res("random:index/randomPassword:RandomPassword", "pw", { length: 24 });
+        assert.strictEqual(
+            step(plan([p], [p], ["random:index/randomPassword:RandomPassword::pw"]), "pw").action,
+            "replace",
+        );
+    });
+});
+
+describe("transition harness: each rule fails on a broken transition", () => {
+    it("refused update: a StorageClass's reclaimPolicy changed in place", () => {
+        const v = refusedUpdates(plan([storageClass("Retain")], [storageClass("Delete")]));
+        assert.strictEqual(v.length, 1);
+        assert.match(v[0].message, /updates to reclaimPolicy are forbidden/);
+        assert.deepStrictEqual(
+            refusedUpdates(
+                plan(
+                    [storageClass("Retain")],
+                    [storageClass("Delete", { replaceOnChanges: ["reclaimPolicy"], deleteBeforeReplace: true })],
+                ),
+            ),
+            [],
+        );
+    });
+
+    it("refused update: a Kubernetes minor skipped or downgraded", () => {
+        const cluster = (version: string) => res("eks:index:Cluster", "c", { version });
+        assert.strictEqual(refusedUpdates(plan([cluster("1.34")], [cluster("1.36")])).length, 1);
+        assert.strictEqual(refusedUpdates(plan([cluster("1.35")], [cluster("1.34")])).length, 1);
+        assert.deepStrictEqual(refusedUpdates(plan([cluster("1.34")], [cluster("1.35")])), []);
+    });
+
+    it("protected: a protected file system deleted, or replaced", () => {
+        const fs = res("aws:efs/fileSystem:FileSystem", "fs", { encrypted: true }, { options: { protect: true } });
+        assert.strictEqual(protectedChanges(plan([fs], [])).length, 1);
+        assert.strictEqual(protectedChanges(plan([fs], [{ ...fs, inputs: { encrypted: false } }])).length, 1);
+        assert.deepStrictEqual(protectedChanges(plan([fs], [fs])), []);
+    });
+
+    it("name collision: a release replaced create-first under its own name", () => {
+        const rel = res(
+            "kubernetes:helm.sh/v3:Release",
+            "rel",
+            { name: "x", namespace: "a", chart: "c" },
+            { options: { replaceOnChanges: ["chart"] } },
+        );
+        assert.strictEqual(nameCollisions(plan([rel], [{ ...rel, inputs: { ...rel.inputs, chart: "d" } }])).length, 1);
+    });
+
+    it("invalid input: a desired size kept by ignoreChanges below the new minimum", () => {
+        const v = invalidInputs(
+            plan([nodeGroup(0, 0)], [nodeGroup(1, 1, {}, { ignoreChanges: ["scalingConfig.desiredSize"] })]),
+        );
+        assert.strictEqual(v.length, 1);
+        assert.match(v[0].message, /Minimum capacity 1 can't be greater than desired size 0/);
+        assert.deepStrictEqual(invalidInputs(plan([nodeGroup(0, 0)], [nodeGroup(1, 1)])), []);
+    });
+
+    it("serving capacity: a GPU pool deleted first, or swapped while the workload stays on it", () => {
+        const gpuPod = (selector: string, deps: string[] = []) =>
+            res(
+                "kubernetes:apps/v1:Deployment",
+                "ts",
+                {
+                    metadata: { name: "ts" },
+                    spec: {
+                        replicas: 1,
+                        strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+                        template: {
+                            spec: {
+                                nodeSelector: { pool: selector },
+                                containers: [{ resources: { limits: { "nvidia.com/gpu": 1 } } }],
+                            },
+                        },
+                    },
+                },
+                { dependencies: deps },
+            );
+        const oldPool = nodeGroup(1, 1, { nodeGroupName: "gpu-a" });
+        const newPool = nodeGroup(1, 1, { nodeGroupName: "gpu-b", instanceTypes: ["g6.xlarge"] });
+        // Swapped properly: create-first, the workload rolls onto the new pool and waits for it.
+        const good = plan([oldPool, gpuPod("gpu-a")], [newPool, gpuPod("gpu-b", [newPool.urn])]);
+        assert.strictEqual(step(good, "gpu").action, "replace");
+        assert.deepStrictEqual(servingCapacity(good), []);
+        // The workload does not move: evicted only when the old pool is drained.
+        const stays = servingCapacity(plan([oldPool, gpuPod("gpu-a")], [newPool, gpuPod("gpu-a", [newPool.urn])]));
+        assert.match(stays[0].message, /pod template does not change/);
+        // Delete first.
+        const dbr = servingCapacity(
+            plan(
+                [oldPool, gpuPod("gpu-a")],
+                [{ ...newPool, options: { deleteBeforeReplace: true } }, gpuPod("gpu-b", [newPool.urn])],
+            ),
+        );
+        assert.match(dbr[0].message, /deleted before its replacement exists/);
+    });
+
+    it("version reach: a pool or kube-proxy left behind by a control-plane upgrade", () => {
+        const cluster = (version: string, proxy: string) =>
+            res("eks:index:Cluster", "c", {
+                version,
+                kubeProxyAddonOptions: { version: proxy },
+                vpcCniOptions: { addonVersion: "v1.20.1-eksbuild.3" },
+                corednsAddonOptions: { enabled: false },
+            });
+        const a = [cluster("1.34", "v1.34.6-eksbuild.13"), nodeGroup(1, 1, { version: "1.34" })];
+        const v = versionReach(plan(a, [cluster("1.35", "v1.34.6-eksbuild.13"), nodeGroup(1, 1, { version: "1.34" })]));
+        assert.deepStrictEqual(
+            v.map((x) => x.rule),
+            ["version-reach", "version-reach"],
+        );
+        assert.deepStrictEqual(
+            versionReach(plan(a, [cluster("1.35", "v1.35.3-eksbuild.13"), nodeGroup(1, 1, { version: "1.35" })])),
+            [],
+        );
+    });
+
+    it("unpinned add-on: a version left to the cloud, or looked up at run time", () => {
+        const addon = (version?: string) =>
+            res("aws:eks/addon:Addon", "a", { addonName: "aws-ebs-csi-driver", addonVersion: version });
+        assert.strictEqual(unpinnedAddons(ev(addon("v0.0.0-mock"))).length, 1);
+        assert.strictEqual(unpinnedAddons(ev(addon())).length, 1);
+        assert.deepStrictEqual(unpinnedAddons(ev(addon("v1.44.0-eksbuild.1"))), []);
+    });
+
+    it("teardown: protection, a retained or racing dynamic volume, a deletion out of order", () => {
+        const claim = res("kubernetes:core/v1:PersistentVolumeClaim", "c", {
+            metadata: { name: "c", namespace: "n" },
+            spec: { storageClassName: "efs-sc" },
+        });
+        const fs = res("aws:efs/fileSystem:FileSystem", "fs", {});
+        assert.match(
+            checkTeardown(ev(storageClass("Retain"), claim)).violations[0],
+            /Retain.*leaves an EFS access point/,
+        );
+        assert.match(
+            checkTeardown(ev(storageClass("Delete"), claim, fs)).violations[0],
+            /deleted by the efs.csi.aws.com driver after the claim/,
+        );
+        assert.match(checkTeardown(ev({ ...fs, options: { protect: true } })).violations[0], /protected/);
+        const ap = res("aws:efs/accessPoint:AccessPoint", "ap", {});
+        assert.match(checkTeardown(ev(fs, ap)).violations[0], /does not depend on aws:efs\/fileSystem/);
+        assert.deepStrictEqual(checkTeardown(ev(fs, { ...ap, dependencies: [fs.urn] })).violations, []);
+    });
+});
+
+describe("transition harness: the rules table", function () {
+    this.timeout(60000);
+    it("has an entry, with sources, for every type the program registers on every cloud with every add-on", async () => {
+        const everything = { prometheus: true, grafana: true, autoscaling: true, istio: true };
+        const types = new Set<string>();
+        for (const s of ["eks", "aks", "gke", "dev"]) {
+            const e = await runProgram({ stack: s, override: s === "dev" ? {} : everything, preview: true });
+            for (const r of e.resources) if (!isLocalComponent(r.type)) types.add(r.type);
+        }
+        const missing = [...types].filter((t) => !rules[t]).sort();
+        assert.deepStrictEqual(missing, []);
+        for (const [type, r] of Object.entries(rules))
+            for (const f of [...r.replaceOn, ...(r.refused ?? [])])
+                assert.ok(f.source.length > 10, `${type} ${f.path} cites a source`);
+    });
+});
