@@ -355,7 +355,7 @@ describe("GKE cluster (cloud: gcp)", function () {
                     types.storageClass,
                     "gcp:filestore/instance:Instance",
                     "kubernetes:core/v1:PersistentVolume",
-                    ...Array(3).fill("gcp:projects/service:Service"),
+                    ...Array(4).fill("gcp:projects/service:Service"),
                 ].sort(),
             );
             assert.deepStrictEqual(await inspect(r.target.kubeconfig), { value: UNKNOWN, secret: true });

@@ -92,7 +92,8 @@ describe("plan diff of real changes to the eks stack", function () {
     });
 
     it("counts what changes, under the component that creates it; nothing is created or deleted", () => {
-        assert.match(lines[0], /^### `eks`: 3 to replace, 2 to update \(\d+ resources, \d+ unchanged\)$/);
+        // Updates: the Deployment, and the device plugin following the GPU group by name (blue/green).
+        assert.match(lines[0], /^### `eks`: 3 to replace, 3 to update \(\d+ resources, \d+ unchanged\)$/);
         // Headings name the component chain, then the component's type token (whatever it is today).
         assert.ok(
             lines.some((l) => /^#### eks › eks-gpu — `torchserve-platform:[^`]+`$/.test(l)),

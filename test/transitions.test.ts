@@ -18,6 +18,7 @@ import {
 import { diffPaths, formatPath, parsePath, touches } from "../harness/transitions/paths";
 import { planTransition, Step, Transition } from "../harness/transitions/plan";
 import { isLocalComponent, rules } from "../harness/transitions/rules";
+import { poolGeneration } from "../components/cluster/nodePool";
 import { checkTeardown } from "../harness/transitions/teardown";
 
 const stack = "t";
@@ -340,5 +341,19 @@ describe("transition harness: the rules table", function () {
         for (const [type, r] of Object.entries(rules))
             for (const f of [...r.replaceOn, ...(r.refused ?? [])])
                 assert.ok(f.source.length > 10, `${type} ${f.path} cites a source`);
+    });
+});
+
+describe("pool generation (blue/green names)", () => {
+    it("changes with any create-only setting, nested ones included, and not with key order", () => {
+        const a = poolGeneration({ accelerators: [{ type: "nvidia-tesla-t4", count: 1 }], spot: false });
+        assert.match(a, /^[0-9a-f]{8}$/);
+        assert.notStrictEqual(a, poolGeneration({ accelerators: [{ type: "nvidia-l4", count: 1 }], spot: false }));
+        assert.notStrictEqual(
+            a,
+            poolGeneration({ accelerators: [{ type: "nvidia-tesla-t4", count: 2 }], spot: false }),
+        );
+        assert.notStrictEqual(a, poolGeneration({ accelerators: [{ type: "nvidia-tesla-t4", count: 1 }], spot: true }));
+        assert.strictEqual(a, poolGeneration({ spot: false, accelerators: [{ count: 1, type: "nvidia-tesla-t4" }] }));
     });
 });

@@ -55,8 +55,18 @@ export interface GpuNodePoolSpec {
  * and GPU pods, which select the pool by name, roll onto it while the old pool still serves.
  */
 export function poolGeneration(createOnly: Record<string, unknown>): string {
-    // FNV-1a over the canonical JSON: 8 hex characters, no crypto module needed in the program.
-    const text = JSON.stringify(createOnly, Object.keys(createOnly).sort());
+    // FNV-1a over canonical JSON (keys sorted at every level): 8 hex characters, no crypto module.
+    const canonical = (v: unknown): unknown =>
+        Array.isArray(v)
+            ? v.map(canonical)
+            : v && typeof v === "object"
+              ? Object.fromEntries(
+                    Object.keys(v)
+                        .sort()
+                        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+                )
+              : v;
+    const text = JSON.stringify(canonical(createOnly));
     let h = 0x811c9dc5;
     for (let i = 0; i < text.length; i++) {
         h ^= text.charCodeAt(i);

@@ -22,20 +22,14 @@ export interface GkeGpuNodePoolSpec extends GpuNodePoolSpec {
 
 /**
  * The GPU pool's name: `gpu-` and the fingerprint of what GKE cannot change on a pool
- * (terraform-provider-google node_config.go ForceNew: machine type, accelerators, disk, Spot, taints).
+ * (terraform-provider-google node_config.go ForceNew at 7fcbe29aa035: accelerators, Spot).
  * A change to any of them names a new pool, created before the old one is deleted; GPU pods select
  * the pool by GKE's `cloud.google.com/gke-nodepool` label, so they roll onto it first.
  */
 export function gpuNodePoolName(pool: GkeGpuNodePoolSpec): string {
     const c = gpuNodeConfig(pool);
-    return `${gpuPoolName}-${poolGeneration({
-        machineType: c.machineType,
-        guestAccelerators: c.guestAccelerators,
-        diskType: c.diskType,
-        diskSizeGb: c.diskSizeGb,
-        spot: c.spot,
-        taints: c.taints,
-    })}`;
+    // Machine type and disk change in place (GKE recreates the pool's nodes with its surge settings).
+    return `${gpuPoolName}-${poolGeneration({ guestAccelerators: c.guestAccelerators, spot: c.spot })}`;
 }
 
 function gpuNodeConfig(pool: GkeGpuNodePoolSpec) {

@@ -41,12 +41,12 @@ export interface MonitoringArgs {
     storageClassName?: pulumi.Input<string>;
     /** The GPU pool; absent = none: no dcgm-exporter and no GPU alerts. */
     gpuPool?: MonitoredGpuPool;
+    /** The cluster's DNS server, whose metrics Prometheus scrapes (ClusterTarget.clusterDns). @default coredns */
+    clusterDns?: ClusterDns;
     /**
      * Alert when mean queue latency per request stays above this many ms.
      * @default 1000
      */
-    /** The cluster's DNS server, whose metrics Prometheus scrapes (ClusterTarget.clusterDns). @default coredns */
-    clusterDns?: ClusterDns;
     queueLatencyAlertMs?: number;
     /** Where alerts go; absent or empty = Alertmanager keeps the chart's receiver-less configuration. */
     alertReceivers?: AlertReceiversSpec;

@@ -60,6 +60,8 @@ export interface TypeRules {
     replaceOn: FieldRule[];
     /** Input paths updated in place that the API refuses to change. */
     refused?: RefusedField[];
+    /** Input paths updated in place whose change recreates the resource's nodes (no replacement). */
+    recreatesNodes?: FieldRule[];
     order: ReplacementOrder;
     /** The input holding the physical name; `autonamed` when Pulumi generates one if it is absent. */
     name?: { path: string; autonamed: boolean };
@@ -85,10 +87,13 @@ const awsNodeGroup =
     "hashicorp/terraform-provider-aws internal/service/eks/node_group.go@012e0a32f0686212f447447fd3d81c3d0ce256ad (ForceNew)";
 const awsSrc = (path: string) => `hashicorp/terraform-provider-aws ${path} (ForceNew)`;
 const gcpNodeConfig =
-    "hashicorp/terraform-provider-google google/services/container/node_config.go@8da4e91560e76da82f5cb52bc4c4d16dcd034bf8 (ForceNew)";
+    "hashicorp/terraform-provider-google google/services/container/node_config.go@7fcbe29aa035 schemaNodeConfig (ForceNew)";
 const gcpSrc = (path: string) => `hashicorp/terraform-provider-google ${path} (ForceNew)`;
 const azurePath =
     "pulumi/pulumi-azure-native: a change of a resource-ID path parameter (or location) replaces the resource";
+const azureForceNew = "pulumi/pulumi-azure-native provider/pkg/gen/replacement.go forceNewMap @1b7112af33c6";
+const gcpNodeConfigNow =
+    "hashicorp/terraform-provider-google google/services/container/node_config.go @7fcbe29aa035: machine type and disk update in place (nodePoolNodeConfigUpdate; GKE recreates the nodes)";
 const eksVersions =
     "EKS User Guide, Update existing cluster to new Kubernetes version (https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html): one minor version at a time, no downgrades";
 const aksVersions =
@@ -223,6 +228,7 @@ export const rules: Record<string, TypeRules> = {
         // A release named by the program: a create-first replacement collides with the old release.
         name: { path: "name", autonamed: true },
     },
+    "kubernetes:core/v1:ServiceAccount": k8s(),
     "pulumi:providers:kubernetes": { provider: "pulumi", replaceOn: [], order: "create-first" },
 
     // AWS (pulumi-aws bridges terraform-provider-aws: ForceNew → replace).
@@ -292,6 +298,23 @@ export const rules: Record<string, TypeRules> = {
     "aws:efs/accessPoint:AccessPoint": {
         provider: "aws",
         replaceOn: fields(awsSrc("internal/service/efs/access_point.go"), "fileSystemId", "posixUser", "rootDirectory"),
+        order: "create-first",
+    },
+    "aws:ec2/launchTemplate:LaunchTemplate": {
+        // Other changes make a new template version, which node groups roll onto.
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/ec2/ec2_launch_template.go"), "name", "namePrefix"),
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
+    },
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
+        provider: "aws",
+        replaceOn: fields(
+            "hashicorp/terraform-provider-aws internal/service/eks/pod_identity_association.go (RequiresReplace)",
+            "clusterName",
+            "namespace",
+            "serviceAccount",
+        ),
         order: "create-first",
     },
     "aws:ec2/vpc:Vpc": {
@@ -406,19 +429,30 @@ export const rules: Record<string, TypeRules> = {
     },
     "azure-native:containerservice:ManagedCluster": {
         provider: "azure-native",
-        replaceOn: fields(azurePath, "resourceGroupName", "resourceName", "location"),
+        replaceOn: [
+            ...fields(azurePath, "resourceGroupName", "resourceName", "location"),
+            ...fields(
+                azureForceNew,
+                "diskEncryptionSetID",
+                "dnsPrefix",
+                "fqdnSubdomain",
+                "linuxProfile",
+                "nodeResourceGroup",
+                "windowsProfile",
+                "networkProfile.serviceCidr",
+                "networkProfile.serviceCidrs",
+                "networkProfile.dnsServiceIP",
+                "networkProfile.networkMode",
+                "networkProfile.networkPlugin",
+                "networkProfile.networkPluginMode",
+                "networkProfile.podCidr",
+                "networkProfile.networkDataplane",
+                "networkProfile.networkPolicy",
+                "networkProfile.outboundType",
+            ),
+        ],
         refused: [
             versionStep("kubernetesVersion", aksVersions),
-            ...[
-                "dnsPrefix",
-                "networkProfile.networkPlugin",
-                "networkProfile.podCidr",
-                "networkProfile.serviceCidr",
-            ].map((path): RefusedField => ({
-                path,
-                source: "AKS ManagedCluster API (create-only property; https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update)",
-                message: `Changing property '${path}' is not allowed`,
-            })),
             {
                 path: "agentPoolProfiles[*].vmSize",
                 source: "AKS docs, Resize node pools (https://learn.microsoft.com/azure/aks/resize-node-pool): a pool's VM size can't change; add a pool",
@@ -431,10 +465,12 @@ export const rules: Record<string, TypeRules> = {
     },
     "azure-native:containerservice:AgentPool": {
         provider: "azure-native",
-        replaceOn: fields(azurePath, "resourceGroupName", "resourceName", "agentPoolName"),
+        replaceOn: [
+            ...fields(azurePath, "resourceGroupName", "resourceName", "agentPoolName"),
+            ...fields(azureForceNew, "vmSize", "gpuInstanceProfile", "networkProfile.nodePublicIPTags"),
+        ],
         refused: [
             ...[
-                ["vmSize", "https://learn.microsoft.com/azure/aks/resize-node-pool"],
                 ["osType", "https://learn.microsoft.com/rest/api/aks/agent-pools/create-or-update"],
                 ["osDiskSizeGB", "https://learn.microsoft.com/azure/aks/resize-node-pool"],
                 ["scaleSetPriority", "https://learn.microsoft.com/azure/aks/spot-node-pool"],
@@ -465,6 +501,17 @@ export const rules: Record<string, TypeRules> = {
         }),
     },
 
+    "azure-native:authorization:RoleAssignment": {
+        provider: "azure-native",
+        replaceOn: fields(azurePath, "scope", "roleAssignmentName"),
+        refused: ["principalId", "roleDefinitionId"].map((path): RefusedField => ({
+            path,
+            source: "Azure RBAC: role assignments are immutable (RoleAssignmentUpdateNotPermitted; https://learn.microsoft.com/azure/role-based-access-control/troubleshooting)",
+            message: "RoleAssignmentUpdateNotPermitted: principal and role of an assignment cannot change",
+        })),
+        order: "create-first",
+        name: { path: "roleAssignmentName", autonamed: true },
+    },
     "azure-native:containerservice:MaintenanceConfiguration": {
         provider: "azure-native",
         replaceOn: fields(azurePath, "resourceGroupName", "resourceName", "configName"),
@@ -503,6 +550,50 @@ export const rules: Record<string, TypeRules> = {
         order: "bridge-name",
         name: { path: "name", autonamed: true },
     },
+    "gcp:compute/router:Router": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/services/compute/resource_compute_router.go"),
+            "name",
+            "project",
+            "region",
+            "network",
+        ),
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
+    },
+    "gcp:compute/routerNat:RouterNat": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/services/compute/resource_compute_router_nat.go"),
+            "name",
+            "project",
+            "region",
+            "router",
+        ),
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
+    },
+    "gcp:projects/iAMMember:IAMMember": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/services/resourcemanager/resource_google_project_iam_member.go (every argument)"),
+            "project",
+            "role",
+            "member",
+            "condition",
+        ),
+        order: "create-first",
+    },
+    "gcp:serviceaccount/account:Account": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/services/resourcemanager/resource_google_service_account.go"),
+            "accountId",
+            "project",
+        ),
+        order: "create-first",
+    },
     "gcp:container/cluster:Cluster": {
         provider: "gcp",
         replaceOn: fields(
@@ -536,18 +627,21 @@ export const rules: Record<string, TypeRules> = {
             ),
             ...fields(
                 gcpNodeConfig,
-                "nodeConfig.machineType",
-                "nodeConfig.diskSizeGb",
-                "nodeConfig.diskType",
                 "nodeConfig.guestAccelerators",
                 "nodeConfig.spot",
                 "nodeConfig.preemptible",
-                "nodeConfig.taints",
                 "nodeConfig.oauthScopes",
                 "nodeConfig.metadata",
                 "nodeConfig.serviceAccount",
+                "nodeConfig.minCpuPlatform",
             ),
         ],
+        recreatesNodes: fields(
+            gcpNodeConfigNow,
+            "nodeConfig.machineType",
+            "nodeConfig.diskType",
+            "nodeConfig.diskSizeGb",
+        ),
         order: "bridge-name",
         name: { path: "name", autonamed: true },
         nodePool: (i) => {
