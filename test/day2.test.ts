@@ -225,14 +225,14 @@ const rows: Row[] = [
         stack: "aks",
         from: { prometheus: { enabled: true } },
         to: { prometheus: { enabled: true }, autoscaling: { enabled: true } },
-        expect: [{ type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", action: "create" }],
+        expect: [{ type: "kubernetes:keda.sh/v1alpha1:ScaledObject", action: "create" }],
     },
     {
         id: "autoscaling-off",
         stack: "aks",
         from: { prometheus: { enabled: true }, autoscaling: { enabled: true } },
         to: { prometheus: { enabled: true }, autoscaling: { enabled: false } },
-        expect: [{ type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", action: "delete" }],
+        expect: [{ type: "kubernetes:keda.sh/v1alpha1:ScaledObject", action: "delete" }],
     },
     {
         id: "istio-on",

@@ -215,6 +215,7 @@ export const rules: Record<string, TypeRules> = {
     "kubernetes:monitoring.coreos.com/v1:PodMonitor": k8s(),
     "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": k8s(),
     "kubernetes:monitoring.coreos.com/v1:PrometheusRule": k8s(),
+    "kubernetes:keda.sh/v1alpha1:ScaledObject": k8s(),
     "kubernetes:networking.istio.io/v1:Gateway": k8s(),
     "kubernetes:networking.istio.io/v1:VirtualService": k8s(),
     "kubernetes:networking.istio.io/v1:DestinationRule": k8s(),
@@ -316,6 +317,12 @@ export const rules: Record<string, TypeRules> = {
             "serviceAccount",
         ),
         order: "create-first",
+    },
+    "aws:cloudwatch/logGroup:LogGroup": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/logs/group.go"), "name", "namePrefix", "logGroupClass"),
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
     },
     "aws:ec2/vpc:Vpc": {
         provider: "aws",
@@ -511,6 +518,30 @@ export const rules: Record<string, TypeRules> = {
         })),
         order: "create-first",
         name: { path: "roleAssignmentName", autonamed: true },
+    },
+    "azure-native:operationalinsights:Workspace": {
+        provider: "azure-native",
+        replaceOn: fields(azurePath, "resourceGroupName", "workspaceName", "location"),
+        order: "create-first",
+        name: { path: "workspaceName", autonamed: true },
+    },
+    "azure-native:monitor:DataCollectionRule": {
+        provider: "azure-native",
+        replaceOn: fields(azurePath, "resourceGroupName", "dataCollectionRuleName", "location"),
+        order: "create-first",
+        name: { path: "dataCollectionRuleName", autonamed: true },
+    },
+    "azure-native:monitor:DataCollectionRuleAssociation": {
+        provider: "azure-native",
+        replaceOn: fields(azurePath, "resourceUri", "associationName"),
+        order: "create-first",
+        name: { path: "associationName", autonamed: true },
+    },
+    "azure-native:monitor:DiagnosticSetting": {
+        provider: "azure-native",
+        replaceOn: fields(azurePath, "resourceUri", "name"),
+        order: "create-first",
+        name: { path: "name", autonamed: true },
     },
     "azure-native:containerservice:MaintenanceConfiguration": {
         provider: "azure-native",
