@@ -39,7 +39,8 @@ export function configFor(stack: string, override: Record<string, unknown> = {})
 const evaluations = new Map<string, Promise<Evaluation>>();
 
 export async function runProgram(opts: RunOptions): Promise<Evaluation> {
-    if (opts.program || opts.computed || opts.call) return runUncached(opts);
+    // A preview with pending resources (harness/transitions) answers differently for every set.
+    if (opts.program || opts.computed || opts.call || opts.pending) return runUncached(opts);
     const key = JSON.stringify([opts.stack, opts.override ?? {}, opts.preview, opts.secretKeys ?? []]);
     let evaluation = evaluations.get(key);
     if (!evaluation) {
