@@ -336,6 +336,22 @@ describe("config: day-2 keys and their defaults", () => {
     });
 });
 
+describe("config: EKS system pool spans every zone", () => {
+    const pool = (minNodes: number) => ({ cluster: { systemNodePool: { minNodes } } });
+    const cases: [string, ReturnType<typeof aws>, boolean][] = [
+        ["aws, default minNodes 1: warned it is raised to 3", aws(), true],
+        ["aws, minNodes 2: warned", aws(pool(2)), true],
+        ["aws, minNodes 3: as given", aws(pool(3)), false],
+        ["gcp, minNodes 1: as given", gcp(), false],
+    ];
+    for (const [name, input, warned] of cases)
+        it(name, () => {
+            const w = parseStackConfig(input).warnings;
+            const hit = w.some((x) => x.startsWith(`${P}:cluster.systemNodePool.minNodes`));
+            assert.strictEqual(hit, warned, w.join("\n"));
+        });
+});
+
 describe("config: GPU pod capacity (rollout surge room)", () => {
     it("counts CPU and memory, not only GPUs", () => {
         // g5.12xlarge: 4 GPUs, 48 vCPU; 16 CPUs per pod fit twice per node, so 2 nodes hold 4 pods, not 8.

@@ -34,6 +34,7 @@ import {
     nodeGroupArgs,
     subnetCidrs,
     subnetTags,
+    systemNodeGroupSpec,
     systemPlacement,
     zoneAt,
 } from "../components/eks";
@@ -98,6 +99,19 @@ function run(settings: Settings, preview: boolean): Promise<ClusterRun> {
 }
 
 describe("EKS building blocks", () => {
+    // Prometheus's gp3 volume is zonal: the system group keeps a node in every zone the VPC spans.
+    const systemFloor: [string, { minNodes: number; maxNodes: number }, number, [number, number]][] = [
+        ["min 1 of 3 zones: raised to 3", { minNodes: 1, maxNodes: 3 }, 3, [3, 3]],
+        ["max below the zones: raised too", { minNodes: 1, maxNodes: 2 }, 3, [3, 3]],
+        ["min 4 of 3 zones: kept", { minNodes: 4, maxNodes: 6 }, 3, [4, 6]],
+        ["two zones", { minNodes: 1, maxNodes: 5 }, 2, [2, 5]],
+    ];
+    for (const [name, pool, zones, [min, max]] of systemFloor)
+        it(`system node group has a node per zone: ${name}`, () => {
+            const s = systemNodeGroupSpec(pool, zones);
+            assert.deepStrictEqual([s.minNodes, s.maxNodes], [min, max]);
+        });
+
     it("carves private /19s and public /22s in distinct blocks of the VPC", () => {
         const c = subnetCidrs("10.0.0.0/16", 3);
         assert.deepStrictEqual(c.private, ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"]);
@@ -502,11 +516,12 @@ describe("EKS cluster under mocks (update)", function () {
         );
     });
 
-    it("system node group: standard AL2023, default m6i.large, min/max from settings, no taint", () => {
+    it("system node group: standard AL2023, default m6i.large, one node per zone at least, no taint", () => {
         const ng = one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system");
         assert.strictEqual(ng.inputs.amiType, "AL2023_x86_64_STANDARD");
         assert.deepStrictEqual(ng.inputs.instanceTypes, ["m6i.large"]);
-        assert.deepStrictEqual(ng.inputs.scalingConfig, { minSize: 1, maxSize: 3, desiredSize: 1 });
+        // Settings say min 1: raised to the three zones so Prometheus's zonal volume always has a node.
+        assert.deepStrictEqual(ng.inputs.scalingConfig, { minSize: 3, maxSize: 3, desiredSize: 3 });
         assert.deepStrictEqual(ng.inputs.taints ?? [], []);
         assert.deepStrictEqual(ng.inputs.labels, gpu.target.systemPlacement.nodeSelector);
     });

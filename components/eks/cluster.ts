@@ -242,7 +242,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 },
                 { parent: this, nodeGroupDependsOn: nodeDeps },
             ).nodeGroup;
-        this.systemNodeGroup = nodeGroup("system", systemNodeGroupSpec(args.systemPool));
+        this.systemNodeGroup = nodeGroup("system", systemNodeGroupSpec(args.systemPool, eksDefaults.zoneCount));
         const gpuSpec = args.gpuPool ? gpuNodeGroupSpec(args.gpuPool) : undefined;
         const gpuName = gpuSpec ? gpuNodeGroupName(args.clusterName, gpuSpec) : undefined;
         this.gpuNodeGroup = gpuSpec ? nodeGroup("gpu", gpuSpec, gpuName) : undefined;

@@ -61,13 +61,27 @@ export interface EksNodeGroupSpec {
     maxUnavailable: number;
 }
 
-/** The system pool as a node group: standard AL2023, on-demand, labelled, untainted. */
-export function systemNodeGroupSpec(pool: SystemNodePoolSpec): EksNodeGroupSpec {
+/**
+ * The system pool as a node group: standard AL2023, on-demand, labelled, untainted, and at least one
+ * node per zone. Prometheus's EBS volume is zonal (created where its pod first ran, gp3 binds
+ * WaitForFirstConsumer): with fewer nodes than zones, a node replacement can leave no system node in
+ * the volume's zone and the pod Pending for good. The group's Auto Scaling group spreads its minimum
+ * across the subnets' zones (AZ rebalancing), so `minNodes >= zoneCount` keeps one in each. AWS's
+ * remedy for stateful EBS workloads under cluster-autoscaler is one group per zone with
+ * --balance-similar-node-groups (https://docs.aws.amazon.com/eks/latest/userguide/create-managed-node-group.html;
+ * kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md "Common Notes and Gotchas");
+ * the floor is the smaller fix: the volume's zone always has a node, though a scale-up for a pod
+ * that does not fit there may land in another zone.
+ */
+export function systemNodeGroupSpec(
+    pool: SystemNodePoolSpec,
+    zoneCount: number = eksDefaults.zoneCount,
+): EksNodeGroupSpec {
     return {
         instanceType: pool.instanceType ?? eksDefaults.systemInstanceType,
         amiType: EksAmiType.Standard,
-        minNodes: pool.minNodes,
-        maxNodes: pool.maxNodes,
+        minNodes: Math.max(pool.minNodes, zoneCount),
+        maxNodes: Math.max(pool.maxNodes, zoneCount),
         capacityType: EksCapacityType.OnDemand,
         diskSizeGb: eksDefaults.systemDiskSizeGb,
         labels: { ...systemPoolLabels },

@@ -205,6 +205,12 @@ export function readCluster(
     const minNodes = p.int(pool, "minNodes", 1, { min: 1, max: 100 });
     const maxNodes = p.int(pool, "maxNodes", Math.max(3, minNodes), { min: 1, max: 100 });
     if (maxNodes < minNodes) problems.error(`${poolKey}.maxNodes`, maxNodes, `must be >= minNodes (${minNodes})`);
+    // EKS keeps a system node in each zone (Prometheus's EBS volume is zonal; systemNodeGroupSpec).
+    if (cloud === "aws" && minNodes < eksDefaults.zoneCount)
+        problems.warn(
+            `${poolKey}.minNodes`,
+            `${minNodes} is raised to ${eksDefaults.zoneCount} on aws: one system node per availability zone, so a zonal EBS volume (Prometheus) always has a node in its zone`,
+        );
     const instanceType = p.optionalString(
         pool,
         "instanceType",
