@@ -15,15 +15,19 @@ import {
     IstioObject,
     IstioSpec,
     RouteTarget,
+    durationSeconds,
+    sessionHeaders,
+    trackCookieName,
 } from "../components/mesh";
 import { podLabels, serviceName, trackLabel, tracks } from "../components/torchserve/conventions";
 import { servingEndpoints } from "../components/torchserve/endpoints";
 import { TorchServeSpec } from "../components/torchserve/spec";
 import { Placement } from "../components/cluster/kubernetes";
-import { evaluate, Evaluation, UNKNOWN } from "../harness/evaluate";
+import { evaluate, Evaluation, RegisteredResource, UNKNOWN } from "../harness/evaluate";
 import { all, one } from "./support/match";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { destinationPort, routeRequest } from "./support/virtualService";
+import { HashKey, hashKeyFor, subsetLabels } from "./support/destinationRule";
 import { istioSpec, torchServeSpec } from "./support/specs";
 import { allowed, Request } from "./support/authorization";
 
@@ -214,7 +218,57 @@ describe("Istio routes (pure)", () => {
                 ttl: "3600s",
             });
             assert.strictEqual(dr.spec.host, "torchserve.torchserve.svc.cluster.local");
-            assert.strictEqual(dr.spec.subsets, undefined);
+        });
+
+        // Where a request goes (VirtualService interpreter) and what that subset hashes on
+        // (DestinationRule resolution): the session key must be the header the request carries.
+        const affinityRows: [string, Record<string, string>, HashKey][] = [
+            ["ts_request_sequence_id (REST)", { ts_request_sequence_id: "s1" }, { header: "ts_request_sequence_id" }],
+            [
+                "ts_request_sequence_id wins over session_id",
+                { ts_request_sequence_id: "s1", session_id: "a" },
+                { header: "ts_request_sequence_id" },
+            ],
+            ["session_id (REST)", { session_id: "a" }, { header: "session_id" }],
+            [
+                "session_id as gRPC metadata",
+                { session_id: "a", "content-type": "application/grpc" },
+                { header: "session_id" },
+            ],
+            ["no session header → cookie", {}, { cookie: "ts-affinity" }],
+            ["empty session_id → cookie", { session_id: "" }, { cookie: "ts-affinity" }],
+        ];
+        for (const canaryWeight of [undefined, 20]) {
+            const c = meshCase({ sessionCookie: { name: "ts-affinity", ttl: "60s" } }, canaryWeight);
+            const objects = objectsOf(c);
+            const vs = one(objects, "VirtualService").spec;
+            const dr = one(objects, "DestinationRule").spec;
+            for (const [what, headers, key] of affinityRows) {
+                it(`${canaryWeight === undefined ? "no canary" : "canary"}: ${what} → hashed on ${JSON.stringify(key)}`, () => {
+                    const outcome = routeRequest(vs, { path: "/predictions/m", headers });
+                    assert.ok(outcome.kind === "route");
+                    assert.ok(outcome.destinations.length > 0);
+                    for (const d of outcome.destinations) {
+                        assert.deepStrictEqual(hashKeyFor(dr, d.subset), key, d.subset);
+                        const labels = d.subset === undefined ? undefined : subsetLabels(dr, d.subset);
+                        if (canaryWeight === undefined) {
+                            if (labels)
+                                assert.deepStrictEqual(
+                                    labels,
+                                    c.torchserve && servingEndpoints(c.torchserve).podLabels,
+                                );
+                        } else assert.ok(labels && labels[trackLabel] !== undefined, d.subset);
+                    }
+                });
+            }
+        }
+
+        it("the resolution catches a route to a subset hashing on the wrong key", () => {
+            const c = meshCase({ sessionCookie: { name: "ts-affinity", ttl: "60s" } });
+            const dr = one(objectsOf(c), "DestinationRule").spec;
+            // A session_id request sent to the sequence-id subset would hash on the wrong header.
+            assert.notDeepStrictEqual(hashKeyFor(dr, "sequence-id"), { header: "session_id" });
+            assert.throws(() => hashKeyFor(dr, "no-such-subset"), /not declared/);
         });
     });
 
@@ -223,30 +277,36 @@ describe("Istio routes (pure)", () => {
         const objects = objectsOf(s);
         const vs = one(objects, "VirtualService").spec;
         const dr = one(objects, "DestinationRule").spec;
+        const cookie = trackCookieName(s.istio);
 
-        it("subsets stable/canary select pods by the track label", () => {
-            assert.deepStrictEqual(dr.subsets, [
-                { name: tracks.stable, labels: { [trackLabel]: tracks.stable } },
-                { name: tracks.canary, labels: { [trackLabel]: tracks.canary } },
-            ]);
+        it("subsets per track select pods by the track label (cookie-hashed, plus one per session header)", () => {
+            assert.deepStrictEqual(
+                dr.subsets.map((x: any) => [x.name, x.labels[trackLabel]]),
+                [
+                    [tracks.stable, tracks.stable],
+                    ["stable-sequence-id", tracks.stable],
+                    ["stable-session-id", tracks.stable],
+                    [tracks.canary, tracks.canary],
+                    ["canary-sequence-id", tracks.canary],
+                    ["canary-session-id", tracks.canary],
+                ],
+            );
         });
 
-        it("every route splits 80/20 between the subsets, on the same port, summing to 100", () => {
-            const routed = vs.http.filter((r: any) => r.route);
-            assert.strictEqual(routed.length, vs.http.length, "with everything exposed every route has destinations");
-            for (const r of routed) {
-                const split = r.route.map((d: any) => [d.destination.subset, d.weight]);
+        it("every split route splits 80/20 between the tracks, on the same port, summing to 100", () => {
+            const split = vs.http.filter((r: any) => r.route && r.route.length > 1);
+            assert.ok(split.length >= 5);
+            for (const r of split) {
+                const tracksOf = r.route.map((d: any) => [
+                    subsetLabels(dr, d.destination.subset)[trackLabel],
+                    d.weight,
+                ]);
                 assert.deepStrictEqual(
-                    split,
+                    tracksOf,
                     [
                         [tracks.stable, 80],
                         [tracks.canary, 20],
                     ],
-                    r.name,
-                );
-                assert.strictEqual(
-                    r.route.reduce((sum: number, d: any) => sum + d.weight, 0),
-                    100,
                     r.name,
                 );
                 assert.strictEqual(new Set(r.route.map((d: any) => d.destination.port.number)).size, 1, r.name);
@@ -262,20 +322,125 @@ describe("Istio routes (pure)", () => {
             );
         });
 
-        it("subsets inherit the cookie hash (affinity holds within each subset)", () => {
+        it("the split sets the track cookie on the response, per destination", () => {
+            for (const headers of [{}, { session_id: "a" }, { ts_request_sequence_id: "1", protocol: "grpc" }]) {
+                const outcome = routeRequest(vs, { path: "/predictions/m", headers });
+                assert.ok(outcome.kind === "route");
+                assert.deepStrictEqual(
+                    outcome.destinations.map((d) => [d.weight, d.responseHeaders["set-cookie"]]),
+                    [
+                        [80, `${cookie}=stable; Path=/; Max-Age=60`],
+                        [20, `${cookie}=canary; Path=/; Max-Age=60`],
+                    ],
+                    JSON.stringify(headers),
+                );
+            }
+        });
+
+        const pinRows: [string, Record<string, string>, string, string][] = [
+            ["canary cookie alone", { cookie: `${cookie}=canary` }, tracks.canary, ports.inference + ""],
+            [
+                "canary cookie among others",
+                { cookie: `a=1; ${cookie}=canary; b=2` },
+                tracks.canary,
+                ports.inference + "",
+            ],
+            ["stable cookie", { cookie: `ts-affinity=x; ${cookie}=stable` }, tracks.stable, ports.inference + ""],
+            [
+                "canary cookie + session_id",
+                { cookie: `${cookie}=canary`, session_id: "a" },
+                "canary-session-id",
+                ports.inference + "",
+            ],
+            [
+                "canary cookie + ts_request_sequence_id over gRPC",
+                { cookie: `${cookie}=canary`, ts_request_sequence_id: "1", "content-type": "application/grpc" },
+                "canary-sequence-id",
+                ports.grpcInference + "",
+            ],
+        ];
+        for (const [what, headers, subset, port] of pinRows) {
+            it(`a session keeps its track: ${what} → ${subset} only`, () => {
+                for (const path of ["/predictions/a", "/predictions/b", "/"]) {
+                    const outcome = routeRequest(vs, { path, headers });
+                    assert.ok(outcome.kind === "route");
+                    assert.deepStrictEqual(
+                        outcome.destinations.map((d) => [d.subset, d.weight, String(d.port)]),
+                        [[subset, 100, port]],
+                    );
+                }
+            });
+        }
+
+        it("cookies that only look like the track cookie do not pin", () => {
+            for (const c of [`x${cookie}=canary`, `${cookie}=canaryx`, `${cookie}=CANARY`]) {
+                const outcome = routeRequest(vs, { path: "/p", headers: { cookie: c } });
+                assert.ok(outcome.kind === "route");
+                assert.strictEqual(outcome.destinations.length, 2, c);
+            }
+        });
+
+        it("track subsets inherit the cookie hash; header subsets hash on their header", () => {
             assert.ok(dr.trafficPolicy.loadBalancer.consistentHash.httpCookie);
-            for (const subset of dr.subsets) assert.strictEqual(subset.trafficPolicy, undefined, subset.name);
+            for (const t of [tracks.stable, tracks.canary]) {
+                assert.strictEqual(dr.subsets.find((x: any) => x.name === t).trafficPolicy, undefined, t);
+                for (const h of sessionHeaders)
+                    assert.deepStrictEqual(hashKeyFor(dr, `${t}-${h.subsetSuffix}`), { header: h.header });
+            }
         });
 
         it("weights 0 and 100 still give two destinations summing to 100", () => {
             for (const w of [0, 100]) {
-                const routes = vsOf(meshCase({}, w)).http.filter((r: any) => r.route);
+                const routes = vsOf(meshCase({}, w)).http.filter((r: any) => r.route && r.route.length > 1);
+                assert.ok(routes.length > 0);
                 for (const r of routes)
                     assert.deepStrictEqual(
                         r.route.map((d: any) => d.weight),
                         [100 - w, w],
                     );
             }
+        });
+    });
+
+    describe("schema of the affinity and canary objects", () => {
+        /** An IstioObject as the RegisteredResource the schema check reads. */
+        const asResource = (o: IstioObject) =>
+            ({
+                type: `kubernetes:${o.apiVersion}:${o.kind}`,
+                name: o.metadata.name,
+                custom: true,
+                inputs: { metadata: o.metadata, spec: o.spec },
+            }) as unknown as RegisteredResource;
+        for (const w of [undefined, 20]) {
+            it(`${w === undefined ? "no canary" : "canary"}: VirtualService and DestinationRule pass Istio's schema`, async () => {
+                const objects = objectsOf(meshCase({ exposeMetrics: true, exposeManagement: true }, w));
+                for (const kind of ["VirtualService", "DestinationRule"])
+                    await validateKubernetesObject(asResource(one(objects, kind)));
+            });
+        }
+        it("the schema check refuses a subset whose header hash is not a string", async () => {
+            const dr = one(objectsOf(meshCase({}, 20)), "DestinationRule");
+            const broken = JSON.parse(JSON.stringify(dr));
+            broken.spec.subsets[1].trafficPolicy.loadBalancer.consistentHash.httpHeaderName = 5;
+            await assert.rejects(validateKubernetesObject(asResource(broken)), /fails its schema/);
+        });
+    });
+
+    describe("interpreter", () => {
+        it("throws on destination fields it does not implement", () => {
+            const spec = {
+                http: [
+                    { name: "x", route: [{ destination: { host: "h" }, headers: { request: { set: { a: "b" } } } }] },
+                ],
+            };
+            assert.throws(() => routeRequest(spec, { path: "/" }), /unsupported destination headers field request/);
+            const spec2 = { http: [{ name: "x", route: [{ destination: { host: "h" }, mirror: {} }] }] };
+            assert.throws(() => routeRequest(spec2, { path: "/" }), /unsupported destination field mirror/);
+        });
+
+        it("durations become cookie Max-Age seconds", () => {
+            assert.deepStrictEqual(["60s", "1h", "2m", "500ms"].map(durationSeconds), [60, 3600, 120, 1]);
+            assert.throws(() => durationSeconds("1d"));
         });
     });
 

@@ -116,12 +116,121 @@ function protocolIs(value: string) {
 }
 
 /**
+ * Session keys the gateway hashes on, in the order routes test them: TorchServe's stateful-session
+ * header `ts_request_sequence_id`, then `session_id` (the seed's gRPC client sends it as metadata,
+ * i.e. an HTTP/2 header), then the session cookie. Istio hashes on one key per traffic policy, but
+ * each DestinationRule subset may carry its own trafficPolicy (istio.io
+ * docs/reference/config/networking/destination-rule, Subset.trafficPolicy,
+ * LoadBalancerSettings.ConsistentHashLB.httpHeaderName / httpCookie), so every header key gets
+ * subsets of its own and the VirtualService sends requests carrying that header there.
+ */
+export const sessionHeaders = [
+    { header: "ts_request_sequence_id", subsetSuffix: "sequence-id" },
+    { header: "session_id", subsetSuffix: "session-id" },
+] as const;
+
+/** Cookie that pins a session to its canary track; named after the affinity cookie. */
+export function trackCookieName(istio: IstioSpec): string {
+    return `${istio.sessionCookie.name}-track`;
+}
+
+/** An Istio duration (`60s`, `1h`, `500ms`) as whole seconds for a cookie's Max-Age (at least 1). */
+export function durationSeconds(duration: string): number {
+    const m = /^(\d+)(ms|s|m|h)$/.exec(duration);
+    if (!m) throw new Error(`not an Istio duration: ${duration}`);
+    const n = Number(m[1]);
+    const seconds = { ms: n / 1000, s: n, m: n * 60, h: n * 3600 }[m[2] as "ms" | "s" | "m" | "h"];
+    return Math.max(1, Math.ceil(seconds));
+}
+
+/** Subset name for a track (undefined = no canary: all pods) and an optional header key. */
+function subsetName(track: string | undefined, suffix: string | undefined): string | undefined {
+    if (suffix === undefined) return track;
+    return track === undefined ? suffix : `${track}-${suffix}`;
+}
+
+/** The header's presence (any non-empty value); Envoy regexes match the whole value. */
+const present = { regex: ".+" };
+
+/** Request whose `cookie` header carries `<name>=<value>` (anywhere in the list). */
+function cookieIs(name: string, value: string) {
+    const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return { regex: `(^|.*;\\s*)${escape(name)}=${escape(value)}(;.*|$)` };
+}
+
+/** Every entry of `matches` (OR) AND `headers`; no entries = matches everything. */
+function withHeaders(matches: FreeForm[] | undefined, headers: Record<string, FreeForm>): FreeForm[] {
+    const base = matches && matches.length > 0 ? matches : [{}];
+    return base.map((m) => ({ ...m, headers: { ...(m.headers ?? {}), ...headers } }));
+}
+
+/**
+ * The routes of one inference family (same match, same port), most specific first: for each
+ * session key (sequence header, session header, cookie) the track pins then the split.
+ * Without a canary: one route per header key to its hashed subset, then the cookie-hashed route.
+ * With a canary, for each key:
+ *  - track cookie `=canary` → canary subset, `=stable` → stable subset (a session keeps its track);
+ *  - otherwise the weighted split, each destination setting the track cookie on the response.
+ * The track cookie works for any client that returns cookies, and gRPC clients may send it as
+ * `cookie` metadata; a header-keyed session whose client ignores `set-cookie` is split per request.
+ */
+function inferenceFamily(istio: IstioSpec, t: RouteTarget, name: string, match: FreeForm[] | undefined, port: number) {
+    const { stable, canary } = t.serving;
+    const host = serviceHost(t.serving);
+    const keys: { suffix?: string; header?: string }[] = [
+        ...sessionHeaders.map((h) => ({ suffix: h.subsetSuffix, header: h.header })),
+        {},
+    ];
+    const dest = (track: string | undefined, suffix: string | undefined) => {
+        const subset = subsetName(track, suffix);
+        return { host, ...(subset === undefined ? {} : { subset }), port: { number: port } };
+    };
+    const routes: FreeForm[] = [];
+    const cookie = trackCookieName(istio);
+    const maxAge = durationSeconds(istio.sessionCookie.ttl);
+    for (const key of keys) {
+        const keyName = key.suffix === undefined ? name : `${name}-${key.suffix}`;
+        const keyHeaders: Record<string, FreeForm> = key.header === undefined ? {} : { [key.header]: present };
+        if (canary === undefined) {
+            routes.push({
+                name: keyName,
+                ...(key.header === undefined ? (match ? { match } : {}) : { match: withHeaders(match, keyHeaders) }),
+                route: [{ destination: dest(undefined, key.suffix) }],
+            });
+            continue;
+        }
+        for (const track of [canary.track, stable.track]) {
+            routes.push({
+                name: `${keyName}-${track}-pinned`,
+                match: withHeaders(match, { ...keyHeaders, cookie: cookieIs(cookie, track) }),
+                route: [{ destination: dest(track, key.suffix) }],
+            });
+        }
+        const split = [
+            [stable.track, 100 - canary.weight],
+            [canary.track, canary.weight],
+        ] as const;
+        routes.push({
+            name: keyName,
+            ...(key.header === undefined ? (match ? { match } : {}) : { match: withHeaders(match, keyHeaders) }),
+            route: split.map(([track, weight]) => ({
+                destination: dest(track, key.suffix),
+                weight,
+                headers: { response: { add: { "set-cookie": `${cookie}=${track}; Path=/; Max-Age=${maxAge}` } } },
+            })),
+        });
+    }
+    return routes;
+}
+
+/**
  * HTTP routes, first match wins:
  *  1. `/metrics…`      → metrics port if `exposeMetrics`, else 404 at the gateway;
  *  2. `/management/…`  → management port (prefix stripped) if `exposeManagement`, else 404;
  *  3. `protocol: grpc` (any case), or `content-type: application/grpc…` → gRPC inference port;
  *  4. `protocol: rest` (any case) → inference port;
  *  5. anything else (no header) → inference port.
+ * Each of 3–5 is a family of routes (inferenceFamily): session-header affinity and sticky canary.
  * The gRPC management port is never exposed at the edge.
  */
 export function httpRoutes(istio: IstioSpec, t: RouteTarget): FreeForm[] {
@@ -153,17 +262,17 @@ export function httpRoutes(istio: IstioSpec, t: RouteTarget): FreeForm[] {
                   directResponse: { status: 404 },
               },
     );
-    routes.push({
-        name: "grpc-inference",
-        match: [protocolIs("grpc"), { headers: { "content-type": { prefix: grpcContentTypePrefix } } }],
-        route: destinations(t, t.serving.ports.grpcInference),
-    });
-    routes.push({
-        name: "rest-inference",
-        match: [protocolIs("rest")],
-        route: destinations(t, t.serving.ports.inference),
-    });
-    routes.push({ name: "default-inference", route: destinations(t, t.serving.ports.inference) });
+    routes.push(
+        ...inferenceFamily(
+            istio,
+            t,
+            "grpc-inference",
+            [protocolIs("grpc"), { headers: { "content-type": { prefix: grpcContentTypePrefix } } }],
+            t.serving.ports.grpcInference,
+        ),
+    );
+    routes.push(...inferenceFamily(istio, t, "rest-inference", [protocolIs("rest")], t.serving.ports.inference));
+    routes.push(...inferenceFamily(istio, t, "default-inference", undefined, t.serving.ports.inference));
     return routes;
 }
 
@@ -179,10 +288,10 @@ export function virtualServiceObject(istio: IstioSpec, t: RouteTarget): IstioObj
 
 /**
  * DestinationRule: session affinity by cookie (consistent hash on `istio.sessionCookie`; Envoy sets
- * the cookie on the first response when the client has none), and with a canary the stable and
- * canary subsets by the track label. Subsets declare no trafficPolicy of their own, so they inherit
- * the top-level one: the consistent hash applies per subset. With a canary the weighted split picks
- * the subset per request, so a session keeps its pod within each subset, not one pod overall.
+ * the cookie on the first response when the client has none) as the top-level policy, which subsets
+ * without a trafficPolicy inherit; per session header a subset hashing on that header
+ * (`httpHeaderName`), for each track when there is a canary (subsets `<track>` and
+ * `<track>-<key>`, by the track label), else over all TorchServe pods (subsets `<key>`).
  */
 export function destinationRuleObject(istio: IstioSpec, t: RouteTarget): IstioObject {
     const { serving } = t;
@@ -194,12 +303,19 @@ export function destinationRuleObject(istio: IstioSpec, t: RouteTarget): IstioOb
             },
         },
     };
-    if (serving.canary !== undefined) {
-        spec.subsets = [serving.stable, serving.canary].map(({ track }) => ({
-            name: track,
-            labels: { [serving.trackLabel]: track },
+    const headerSubsets = (track: string | undefined, labels: Record<string, string>) =>
+        sessionHeaders.map((h) => ({
+            name: subsetName(track, h.subsetSuffix),
+            labels: { ...labels },
+            trafficPolicy: { loadBalancer: { consistentHash: { httpHeaderName: h.header } } },
         }));
-    }
+    spec.subsets =
+        serving.canary === undefined
+            ? headerSubsets(undefined, serving.podLabels)
+            : [serving.stable, serving.canary].flatMap(({ track }) => [
+                  { name: track, labels: { [serving.trackLabel]: track } },
+                  ...headerSubsets(track, { [serving.trackLabel]: track }),
+              ]);
     return {
         apiVersion: "networking.istio.io/v1",
         kind: "DestinationRule",

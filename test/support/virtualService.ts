@@ -1,7 +1,7 @@
 // A small interpreter of VirtualService HTTP routing, for tests and reviewers: given a request,
 // which route would the gateway's Envoy pick and where would it send it? It implements the subset
 // of the API that components/mesh/routes.ts emits (uri exact/prefix/regex, header exact/prefix/regex, rewrite,
-// directResponse, weighted destinations) and throws on anything else rather than guess.
+// directResponse, weighted destinations, per-destination response headers added) and throws on anything else rather than guess.
 import { FreeForm } from "../../components/cluster/freeform";
 
 /** A request as it reaches the gateway. Header names are case-insensitive, as in HTTP. */
@@ -17,7 +17,14 @@ export type RouteOutcome =
           route: string;
           /** Path the upstream receives (after any rewrite). */
           path: string;
-          destinations: { host: string; port: number; subset?: string; weight: number }[];
+          destinations: {
+              host: string;
+              port: number;
+              subset?: string;
+              weight: number;
+              /** Response headers this destination adds (`headers.response.add`). */
+              responseHeaders: Record<string, string>;
+          }[];
       }
     | { kind: "directResponse"; route: string; status: number }
     /** Envoy answers 404 itself when no route matches. */
@@ -25,6 +32,17 @@ export type RouteOutcome =
 
 const supportedMatchKeys = new Set(["uri", "headers"]);
 const supportedRouteKeys = new Set(["name", "match", "route", "rewrite", "directResponse"]);
+const supportedDestinationKeys = new Set(["destination", "weight", "headers"]);
+
+/** `headers.response.add` of a route destination; anything else under `headers` is not implemented. */
+function responseHeadersAdded(d: FreeForm): Record<string, string> {
+    const headers = d.headers ?? {};
+    for (const key of Object.keys(headers))
+        if (key !== "response") throw new Error(`unsupported destination headers field ${key}`);
+    for (const key of Object.keys(headers.response ?? {}))
+        if (key !== "add") throw new Error(`unsupported response headers operation ${key}`);
+    return { ...(headers.response?.add ?? {}) };
+}
 
 /** Envoy's safe_regex is RE2 matched against the whole value; only the `(?i)` flag is used here. */
 function fullRegex(pattern: string): RegExp {
@@ -85,13 +103,18 @@ export function routeRequest(spec: { http?: FreeForm[] }, req: GatewayRequest): 
             kind: "route",
             route: route.name,
             path: rewritePath(route, matches.length === 0 ? undefined : matched, req.path),
-            destinations: dests.map((d) => ({
-                host: d.destination.host,
-                port: d.destination.port?.number,
-                subset: d.destination.subset,
-                // A lone destination takes all traffic; Istio requires weights to sum to 100 otherwise.
-                weight: d.weight ?? (dests.length === 1 ? 100 : 0),
-            })),
+            destinations: dests.map((d) => {
+                for (const key of Object.keys(d))
+                    if (!supportedDestinationKeys.has(key)) throw new Error(`unsupported destination field ${key}`);
+                return {
+                    host: d.destination.host,
+                    port: d.destination.port?.number,
+                    subset: d.destination.subset,
+                    // A lone destination takes all traffic; Istio requires weights to sum to 100 otherwise.
+                    weight: d.weight ?? (dests.length === 1 ? 100 : 0),
+                    responseHeaders: responseHeadersAdded(d),
+                };
+            }),
         };
     }
     return { kind: "noRoute" };
