@@ -323,7 +323,11 @@ describe("Istio routes (pure)", () => {
         });
 
         it("the split sets the track cookie on the response, per destination", () => {
-            for (const headers of [{}, { session_id: "a" }, { ts_request_sequence_id: "1", protocol: "grpc" }]) {
+            for (const headers of <Record<string, string>[]>[
+                {},
+                { session_id: "a" },
+                { ts_request_sequence_id: "1", protocol: "grpc" },
+            ]) {
                 const outcome = routeRequest(vs, { path: "/predictions/m", headers });
                 assert.ok(outcome.kind === "route");
                 assert.deepStrictEqual(
