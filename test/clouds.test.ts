@@ -175,7 +175,10 @@ for (const [stack, cloud] of Object.entries(clouds)) {
 
             if (!preview) {
                 it("every Kubernetes object passes the upstream schema", async () => {
-                    for (const r of kubernetesObjects(ev.resources)) await validateKubernetesObject(r);
+                    // KEDA's CRD is no kubernetes-models package: the render tests validate the
+                    // ScaledObject against the CRD in the vendored chart.
+                    const objects = kubernetesObjects(ev.resources).filter((r) => !r.type.includes("keda.sh"));
+                    for (const r of objects) await validateKubernetesObject(r);
                 });
             }
         });

@@ -92,8 +92,10 @@ describe("plan diff of real changes to the eks stack", function () {
     });
 
     it("counts what changes, under the component that creates it; nothing is created or deleted", () => {
-        // Updates: the Deployment, and the device plugin following the GPU group by name (blue/green).
-        assert.match(lines[0], /^### `eks`: 3 to replace, 3 to update \(\d+ resources, \d+ unchanged\)$/);
+        // Updates: the Deployment, the device plugin and dcgm-exporter following the GPU group by name
+        // (blue/green).
+        assert.match(lines[0], /^### `eks`: 3 to replace, 4 to update \(\d+ resources, \d+ unchanged\)$/);
+        has("- **update** `kubernetes:helm.sh/v3:Release` **dcgm-exporter**");
         // Headings name the component chain, then the component's type token (whatever it is today).
         assert.ok(
             lines.some((l) => /^#### eks › eks-gpu — `torchserve-platform:[^`]+`$/.test(l)),

@@ -79,7 +79,23 @@ const day2Added: Record<string, string[]> = {
     ],
 };
 const changedSince: Record<string, { added: string[]; removed: string[] }> = {
-    eks: eksSecurity,
+    // The eks example turned on Prometheus and KEDA autoscaling (issue 12): their components and children,
+    // and the PodDisruptionBudget autoscaling puts on TorchServe, are new to a stack of the old example.
+    eks: {
+        added: [
+            ...eksSecurity.added,
+            "torchserve-platform:index:Monitoring::monitoring",
+            "torchserve-platform:index:Autoscaling::autoscaling",
+            "kubernetes:policy/v1:PodDisruptionBudget::torchserve-pdb",
+            "kubernetes:helm.sh/v3:Release::kube-prometheus-stack",
+            "kubernetes:monitoring.coreos.com/v1:PodMonitor::monitoring-torchserve-podmonitor",
+            "kubernetes:monitoring.coreos.com/v1:PrometheusRule::monitoring-alert-rules",
+            "kubernetes:helm.sh/v3:Release::dcgm-exporter",
+            "kubernetes:helm.sh/v3:Release::keda",
+            "kubernetes:keda.sh/v1alpha1:ScaledObject::autoscaling-scaled-object",
+        ],
+        removed: eksSecurity.removed,
+    },
     // With the mesh on (issue 10, workload side): the AuthorizationPolicy on TorchServe's pods.
     "eks+addons": {
         added: [
