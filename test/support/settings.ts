@@ -1,6 +1,7 @@
 // Test fixture: a complete Settings object for a small CPU stack, with overrides merged in.
 // Component tests build on it; whole-program tests go through the real config parser instead.
 import { Settings } from "../../stacks/config/settings";
+import { torchServeSpec } from "./specs";
 
 type DeepPartial<T> = {
     [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K];
@@ -14,40 +15,8 @@ export function baseSettings(): Settings {
         location: {},
         cluster: { name: "torchserve-test", systemNodePool: { minNodes: 1, maxNodes: 3 }, deletionProtection: true },
         gpuNodePool: undefined,
-        torchserve: {
-            image: "pytorch/torchserve:0.12.0-cpu",
-            inferencePort: 8080,
-            managementPort: 8081,
-            metricsPort: 8082,
-            grpcInferencePort: 7070,
-            grpcManagementPort: 7071,
-            replicas: 1,
-            modelStorePath: "/home/model-server/shared/",
-            persistenceSize: "1Gi",
-            nGpu: 0,
-            nCpu: 1,
-            memoryLimit: "4Gi",
-            memoryRequest: "1Gi",
-            namespace: "torchserve",
-            models: [
-                {
-                    name: "squeezenet1_1",
-                    url: "https://torchserve.pytorch.org/mar_files/squeezenet1_1.mar",
-                    version: "1.0",
-                    minWorkers: 1,
-                    maxWorkers: 1,
-                    batchSize: 1,
-                    maxBatchDelay: 100,
-                    responseTimeout: 120,
-                    startupTimeout: 120,
-                },
-            ],
-            storageAccessMode: "ReadWriteOnce",
-            serviceType: "ClusterIP",
-            enableModelApi: false,
-            jobQueueSize: 100,
-            ephemeralStorage: "10Gi",
-        },
+        // The same small CPU TorchServe the component tests use.
+        torchserve: torchServeSpec(),
         prometheus: { enabled: false, retention: "15d", storageSize: "50Gi", namespace: "monitoring" },
         grafana: { enabled: false, serviceType: "ClusterIP" },
         autoscaling: {
