@@ -1,6 +1,6 @@
 // `cloud: gcp`: a GKE cluster. Loads only the @pulumi/gcp submodules it uses (compute, container):
 // the package root costs ~50 ms and ~160 modules more.
-import { acceleratorZones, GkeCluster, GkeGpuNodePoolSpec } from "../components/gke";
+import { GkeCluster, GkeGpuNodePoolSpec, zonesOffering } from "../components/gke";
 import { ClusterTarget } from "../components/cluster/target";
 import { createHash } from "crypto";
 import { GkeModelReader } from "../components/gke/modelReader";
@@ -13,7 +13,9 @@ import type { CloudCluster } from "./program";
 export function gkeGpuNodePool(pool: GpuNodePoolSettings, region?: string): GkeGpuNodePoolSpec {
     // The config parser requires gpuType on gcp (checkGkeAccelerator, stacks/config/capacity.ts).
     const accelerator = pool.gpuType!;
-    const zones = pool.zones ?? (region ? acceleratorZones[accelerator]?.[region] : undefined);
+    // Set by the user, or where the accelerator is offered in the region (components/gke/acceleratorZones.ts).
+    const known = region ? zonesOffering(accelerator, region) : undefined;
+    const zones = pool.zones ?? (known ? [...known] : undefined);
     const { zones: _omit, ...rest } = pool;
     return { ...rest, accelerator, ...(zones ? { zones } : {}) };
 }

@@ -42,6 +42,7 @@ import { devicePluginValues } from "../components/devicePlugin";
 import { modelServerUid } from "../components/torchserve/conventions";
 import { eksNodeGroupLabel } from "../components/eks/cluster";
 import { eksAddonVersions } from "../components/eks/versions";
+import { cloudWatchObservabilityAddon } from "../components/eks/logging";
 import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
 
 const caKeys = loadChartKeys("cluster-autoscaler-9.59.0.json");
@@ -845,6 +846,52 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
             );
         });
     }
+});
+
+describe("EKS add-on versions on the example stack with a private S3 model", function () {
+    this.timeout(60000);
+    it("every EKS add-on, Pod Identity Agent included, is the row pinned for 1.35; one agent serves the CNI and the model reader", async () => {
+        const ev = await runProgram({
+            stack: "eks",
+            override: {
+                logging: { enabled: true, backend: "cloud" },
+                torchserve: {
+                    models: [
+                        {
+                            name: "resnet-18",
+                            url: "s3://my-models/resnet-18/v1/resnet-18.mar",
+                            sha256: "a".repeat(64),
+                        },
+                    ],
+                },
+            },
+            preview: false,
+            computed: cloudComputed,
+            call: cloudCall(configFor("eks")),
+        });
+        const pins = eksAddonVersions["1.35"];
+        const addons = all(ev, "aws:eks/addon:Addon");
+        const byName = new Map(addons.map((a) => [a.inputs.addonName, a]));
+        assert.strictEqual(addons.length, byName.size, "one add-on of each name");
+        assert.deepStrictEqual(
+            [...byName.entries()].map(([n, a]) => [n, a.inputs.addonVersion]).sort(),
+            [
+                ["amazon-cloudwatch-observability", cloudWatchObservabilityAddon.version],
+                ["aws-ebs-csi-driver", pins.ebsCsiDriver],
+                ["aws-efs-csi-driver", pins.efsCsiDriver],
+                ["coredns", pins.coredns],
+                ["eks-pod-identity-agent", pins.podIdentityAgent],
+            ].sort(),
+        );
+        // vpc-cni and kube-proxy are created by pulumi-eks from the cluster's inputs.
+        const cluster = one(ev, "eks:index:Cluster").inputs;
+        assert.strictEqual(cluster.vpcCniOptions.addonVersion, pins.vpcCni);
+        assert.strictEqual(cluster.kubeProxyAddonOptions.version, pins.kubeProxy);
+        const agent = byName.get("eks-pod-identity-agent")!;
+        const associations = all(ev, "aws:eks/podIdentityAssociation:PodIdentityAssociation");
+        assert.strictEqual(associations.length, 2, "aws-node's and the model reader's");
+        for (const a of associations) assert.ok(a.dependencies.includes(agent.urn), `${a.name} waits for the agent`);
+    });
 });
 
 describe("stacks/aws.ts loads only the AWS SDKs", function () {

@@ -1,7 +1,7 @@
 // GKE cluster (`cloud: gcp`) under Pulumi mocks: what it asks GCP for, what it hands the platform.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { GkeGpuNodePoolSpec } from "../components/gke";
+import { GkeGpuNodePoolSpec, zonesOffering } from "../components/gke";
 import { createCluster, gkeGpuNodePool } from "../stacks/gcp";
 import { Settings } from "../stacks/config/settings";
 import { UNKNOWN } from "../harness/evaluate";
@@ -374,6 +374,15 @@ describe("GKE cluster (cloud: gcp)", function () {
             pool.nodeConfig.guestAccelerators.map((g: any) => [g.type, g.count]),
             [["nvidia-tesla-t4", 1]],
         );
+        // No gpuNodePool.zones in the stack: the pool's zones are where T4s are offered in us-central1
+        // (components/gke/acceleratorZones.ts), not every zone of the region.
+        assert.deepStrictEqual(pool.nodeLocations, zonesOffering("nvidia-tesla-t4", "us-central1"));
+        assert.deepStrictEqual(pool.nodeLocations, [
+            "us-central1-a",
+            "us-central1-b",
+            "us-central1-c",
+            "us-central1-f",
+        ]);
         assert.strictEqual(one(r.ev, types.storageClass).inputs.provisioner, "filestore.csi.storage.gke.io");
     });
 

@@ -13,7 +13,11 @@ export const cloudWatchRetentionDays = [
  * The Amazon CloudWatch Observability add-on, pinned: chart amazon-cloudwatch-observability 6.4.0
  * (aws-observability/helm-charts, "release v6.4.0", commit 93a934e8ccfa228fda6a5f653c3da59c5546afcf);
  * EKS publishes it as v<chart version>-eksbuild.<n>. Its Fluent Bit ships container logs, its
- * CloudWatch agent Container Insights metrics.
+ * CloudWatch agent Container Insights metrics. The build exists for the minors the program offers:
+ * describe-addon-versions output in public write-ups lists it, public stacks pin it for 1.31-1.35
+ * (a CDK stack's per-minor add-on map) and validated it on 1.34, and a 1.36 lab record (2026-08-08)
+ * reports it as that account's default build for 1.36 (all found by exact-string search of public
+ * repositories; no AWS document lists add-on builds per minor). Newer builds exist (6.6.0, 6.7.0).
  */
 export const cloudWatchObservabilityAddon = {
     name: "amazon-cloudwatch-observability",

@@ -88,12 +88,3 @@ export function gkeMaintenanceWindow(w: { day: string; startHour: number; durati
         recurrence: `FREQ=WEEKLY;BYDAY=${w.day.slice(0, 2).toUpperCase()}`,
     };
 }
-
-/**
- * Zones of a region that offer an accelerator, where this program knows them (the README's
- * prerequisites: T4s in us-central1-a, -b, -c and -f). Elsewhere set `gpuNodePool.zones` from
- * `gcloud compute accelerator-types list --filter="name=<type>"`.
- */
-export const acceleratorZones: Record<string, Record<string, string[]>> = {
-    "nvidia-tesla-t4": { "us-central1": ["us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f"] },
-};

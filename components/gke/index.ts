@@ -35,6 +35,7 @@ import { gkeLoggingComponents, nodeLogWriter } from "./logging";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./defaults";
+export { acceleratorZones, acceleratorZoneTableProblems, zonesOffering } from "./acceleratorZones";
 export { gkeContextName, gkeKubeconfig } from "./kubeconfig";
 export { GkeGpuNodePoolSpec, gpuNodePoolArgs, gpuNodePoolName, systemNodePoolArgs } from "./pools";
 export { filestoreCapacityGb, filestoreStorageClassArgs, filestoreVolume, modelStoreClassName } from "./storage";

@@ -3,7 +3,7 @@ import { aksSupportedMinors } from "../../../components/aks/versions";
 import { newestKubernetesMinor } from "../../../components/cluster/kubernetesReleases";
 import type { MaintenanceWindowSpec, NodePoolUpgradeSpec } from "../../../components/cluster/nodePool";
 import { eksDefaults } from "../../../components/eks/defaults";
-import { acceleratorZones } from "../../../components/gke/defaults";
+import { zonesOffering } from "../../../components/gke/acceleratorZones";
 import { addonVersionsFor, EksAddonVersions, eksSupportedMinors } from "../../../components/eks/versions";
 import { gkeRegularChannelMinors } from "../../../components/gke/versions";
 import { Raw, SectionReader } from "../fields";
@@ -417,9 +417,10 @@ function readGpuZones(r: SectionReader, obj: Raw, cloud: Cloud | undefined): str
 }
 
 /**
- * The GPU pool's zones on gcp: in the cluster's region, and known (set, or from the built-in list
- * of where the accelerator is offered); unknown is a warning (GKE then uses every cluster zone,
- * and creating the pool fails in one that lacks the accelerator).
+ * The GPU pool's zones on gcp: in the cluster's region, and known (set, or from the built-in table
+ * of where the accelerator is offered, components/gke/acceleratorZones.ts). Unknown is a warning (GKE
+ * then uses every cluster zone, and creating the pool fails in one that lacks the accelerator); so is
+ * a set zone the table says lacks it (the table may be behind Google, so not an error).
  */
 export function checkGpuZones(s: Settings, problems: Problems, project: string): void {
     const pool = s.gpuNodePool;
@@ -428,10 +429,17 @@ export function checkGpuZones(s: Settings, problems: Problems, project: string):
     const region = s.location.gcpRegion;
     const outside = (pool.zones ?? []).filter((z) => !z.startsWith(`${region}-`));
     if (outside.length) problems.error(key, pool.zones, `zones must be in gcp:region ${region}`);
-    if (!pool.zones && pool.gpuType && !acceleratorZones[pool.gpuType]?.[region])
+    const known = pool.gpuType ? zonesOffering(pool.gpuType, region) : undefined;
+    if (!pool.zones && pool.gpuType && !known)
         problems.warn(
             key,
             `where ${pool.gpuType} is offered in ${region} is not known to this program: set the zones (gcloud compute accelerator-types list --filter="name=${pool.gpuType} AND zone~${region}")`,
+        );
+    const lacking = known ? (pool.zones ?? []).filter((z) => z.startsWith(`${region}-`) && !known.includes(z)) : [];
+    if (lacking.length)
+        problems.warn(
+            key,
+            `${lacking.join(", ")}: not listed as offering ${pool.gpuType} (known: ${known!.join(", ")}); creating the pool fails there unless Google added it since (gcloud compute accelerator-types list --filter="name=${pool.gpuType} AND zone~${region}")`,
         );
 }
 
