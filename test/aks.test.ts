@@ -176,6 +176,32 @@ describe("AKS cluster (cloud: azure)", function () {
             }
         });
 
+        it("Kubernetes patch and node-image upgrades only in the weekly window; the GPU pool surges one node, takes none down", () => {
+            const c = one(onDemand.ev, "azure-native:containerservice:ManagedCluster").inputs;
+            assert.deepStrictEqual(c.autoUpgradeProfile, {
+                upgradeChannel: "patch",
+                nodeOSUpgradeChannel: "NodeImage",
+            });
+            const configs = all(onDemand.ev, "azure-native:containerservice:MaintenanceConfiguration");
+            // AKS reads these two names for the auto-upgrade and node-OS channels' schedules.
+            assert.deepStrictEqual(configs.map((m) => m.inputs.configName).sort(), [
+                "aksManagedAutoUpgradeSchedule",
+                "aksManagedNodeOSUpgradeSchedule",
+            ]);
+            for (const m of configs) {
+                assert.strictEqual(m.inputs.resourceName, "torchserve-aks");
+                assert.deepStrictEqual(m.inputs.maintenanceWindow, {
+                    schedule: { weekly: { dayOfWeek: "Saturday", intervalWeeks: 1 } },
+                    durationHours: 4,
+                    startTime: "03:00",
+                    utcOffset: "+00:00",
+                });
+            }
+            // One surge node: the README's GPU quota counts it (maxNodes + maxSurge).
+            const pool = one(onDemand.ev, "azure-native:containerservice:AgentPool").inputs;
+            assert.deepStrictEqual(pool.upgradeSettings, { maxSurge: "1", maxUnavailable: "0" });
+        });
+
         it("makes a Spot GPU pool evict-to-delete at up to the on-demand price, and GPU pods tolerate the Spot taint", () => {
             const pool = one(spot.ev, "azure-native:containerservice:AgentPool").inputs;
             assert.deepStrictEqual(

@@ -430,22 +430,25 @@ describe("day-2 operations: every documented change planned against the stack's 
         });
     }
 
-    it("with every add-on on, the destroy leaves only what the README names: Prometheus's volume", async () => {
+    it("with every add-on on, the destroy leaves only what the README names: Prometheus's and Loki's volumes", async () => {
+        // Every add-on, logs in the cluster (Loki) rather than CloudWatch.
+        const everything = {
+            ...addons,
+            autoscaling: { enabled: true },
+            istio: { enabled: true },
+            logging: { enabled: true, backend: "loki" },
+        };
         const t = await runTransition({
             stack: "eks",
-            from: patchedConfig("eks", { ...addons, autoscaling: { enabled: true }, istio: { enabled: true } }),
-            to: patchedConfig("eks", {
-                ...addons,
-                autoscaling: { enabled: true },
-                istio: { enabled: true },
-                cluster: { deletionProtection: false },
-            }),
+            from: patchedConfig("eks", everything),
+            to: patchedConfig("eks", { ...everything, cluster: { deletionProtection: false } }),
         });
         assert.deepStrictEqual(checkTransition(t), []);
         const teardown = checkTeardown(t.to);
         assert.deepStrictEqual(teardown.violations, []);
-        assert.strictEqual(teardown.leftovers.length, 1, teardown.leftovers.join("\n"));
+        assert.strictEqual(teardown.leftovers.length, 2, teardown.leftovers.join("\n"));
         assert.match(teardown.leftovers[0], /kube-prometheus-stack.*volumeClaimTemplate/);
+        assert.match(teardown.leftovers[1], /loki.*singleBinary\.persistence/);
     });
 
     it("Prometheus scrapes the DNS server each cloud runs: kube-dns on GKE, CoreDNS elsewhere", async () => {

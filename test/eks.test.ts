@@ -42,6 +42,7 @@ import { devicePluginValues } from "../components/devicePlugin";
 import { modelServerUid } from "../components/torchserve/conventions";
 import { eksNodeGroupLabel } from "../components/eks/cluster";
 import { eksAddonVersions } from "../components/eks/versions";
+import { eksUnsupportedZoneIds, eksZones, gpuZoneProblems } from "../components/eks/network";
 import { cloudWatchObservabilityAddon } from "../components/eks/logging";
 import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
 
@@ -255,6 +256,78 @@ describe("EKS building blocks", () => {
     });
 });
 
+describe("EKS zone choice: zones EKS accepts, offering the GPU type", function () {
+    this.timeout(60000);
+    // us-east-1 with use1-az3 (where EKS refuses subnets: UnsupportedAvailabilityZoneException) third.
+    const names = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e"];
+    const ids = ["use1-az1", "use1-az2", "use1-az3", "use1-az4", "use1-az5"];
+
+    it("skips the zone IDs EKS does not support, keeping the region's order", () => {
+        assert.ok(eksUnsupportedZoneIds.includes("use1-az3"));
+        assert.deepStrictEqual(eksZones(names, ids), ["us-east-1a", "us-east-1b", "us-east-1d", "us-east-1e"]);
+        assert.deepStrictEqual(eksZones(zones, ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"]), zones);
+    });
+
+    const chosen = ["us-east-1a", "us-east-1b", "us-east-1d"];
+    const offered: [string, string[], { error?: RegExp; warning?: RegExp }][] = [
+        ["offered in every zone", ["use1-az1", "use1-az2", "use1-az4"], {}],
+        [
+            "offered in two of three",
+            ["use1-az1", "use1-az4"],
+            { warning: /not offered in us-east-1b; GPU nodes start only in us-east-1a, us-east-1d/ },
+        ],
+        [
+            "offered only outside the chosen zones",
+            ["use1-az3", "use1-az5"],
+            { error: /offered in none of the zones the cluster uses/ },
+        ],
+    ];
+    for (const [name, offeredIds, want] of offered)
+        it(`GPU type ${name}`, () => {
+            const p = gpuZoneProblems(chosen, names, ids, "p5.48xlarge", offeredIds);
+            assert.strictEqual(p.error === undefined, want.error === undefined, JSON.stringify(p));
+            assert.strictEqual(p.warning === undefined, want.warning === undefined, JSON.stringify(p));
+            if (want.error) assert.match(p.error!, want.error);
+            if (want.warning) assert.match(p.warning!, want.warning);
+        });
+
+    const eastCall = (gpuOffered: string[]) => (args: Parameters<typeof awsCall>[0]) =>
+        args.token === "aws:index/getAvailabilityZones:getAvailabilityZones"
+            ? { id: "us-east-1", names, zoneIds: ids, groupNames: ["us-east-1"] }
+            : args.token === "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings"
+              ? { id: "us-east-1", locations: gpuOffered }
+              : cloudCall({ "aws:region": "us-east-1" })(args);
+    const eastSettings = () => ({ ...eksSettings(), location: { awsRegion: "us-east-1" } });
+
+    it("the cluster's subnets avoid use1-az3", async () => {
+        const r = await runCluster(createCluster, eastSettings(), {
+            stack: "eks",
+            config: { "aws:region": "us-east-1" },
+            preview: false,
+            call: eastCall(ids),
+        });
+        for (const tier of ["public", "private"])
+            assert.deepStrictEqual(
+                all(r.ev, "aws:ec2/subnet:Subnet")
+                    .filter((s) => s.name.includes(tier))
+                    .map((s) => s.inputs.availabilityZone),
+                chosen,
+            );
+    });
+
+    it("a GPU type offered in none of those zones stops the run", async () => {
+        await assert.rejects(
+            runCluster(createCluster, eastSettings(), {
+                stack: "eks",
+                config: { "aws:region": "us-east-1" },
+                preview: false,
+                call: eastCall(["use1-az3"]),
+            }),
+            /g5\.xlarge is offered in none of the zones the cluster uses \(us-east-1a, us-east-1b, us-east-1d\)/,
+        );
+    });
+});
+
 describe("EKS cluster under mocks (update)", function () {
     this.timeout(60000);
     let gpu: ClusterRun;
@@ -402,6 +475,8 @@ describe("EKS cluster under mocks (update)", function () {
             .filter((s) => s.name.includes("private"))
             .map(idOf);
         assert.deepStrictEqual(ng.inputs.subnetIds, privateIds);
+        // Node upgrades: EKS launches new nodes first and takes at most one GPU node down at a time.
+        assert.deepStrictEqual(ng.inputs.updateConfig, { maxUnavailable: 1 });
         assert.strictEqual(ng.inputs.nodeRoleArn, `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-node")}`);
         // Nodes boot only after their role has its policies.
         for (const a of all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) =>

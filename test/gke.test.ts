@@ -1,7 +1,7 @@
 // GKE cluster (`cloud: gcp`) under Pulumi mocks: what it asks GCP for, what it hands the platform.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { GkeGpuNodePoolSpec, zonesOffering } from "../components/gke";
+import { gkeMaintenanceWindow, GkeGpuNodePoolSpec, requiredServices, zonesOffering } from "../components/gke";
 import { createCluster, gkeGpuNodePool } from "../stacks/gcp";
 import { Settings } from "../stacks/config/settings";
 import { UNKNOWN } from "../harness/evaluate";
@@ -244,6 +244,38 @@ describe("GKE cluster (cloud: gcp)", function () {
                     `nothing tolerates ${taint.key}`,
                 );
             }
+        });
+
+        it("enables the APIs it uses before creating anything that needs them, and leaves them on at destroy", () => {
+            const services = all(onDemand.ev, "gcp:projects/service:Service");
+            assert.deepStrictEqual(services.map((x) => x.inputs.service).sort(), [...requiredServices].sort());
+            for (const x of services) {
+                assert.strictEqual(x.inputs.project, project);
+                // Other things in the project may use them: a destroy must not turn them off.
+                assert.deepStrictEqual([x.inputs.disableOnDestroy, x.inputs.disableDependentServices], [false, false]);
+            }
+            for (const r of [one(onDemand.ev, types.network), one(onDemand.ev, types.cluster)])
+                for (const x of services)
+                    assert.ok(r.dependencies.includes(x.urn), `${r.type} waits for ${x.inputs.service}`);
+            const filestoreApi = services.find((x) => x.inputs.service === "file.googleapis.com")!;
+            assert.ok(one(onDemand.ev, "gcp:filestore/instance:Instance").dependencies.includes(filestoreApi.urn));
+        });
+
+        it("a weekly maintenance window (default Saturday 03:00 UTC, 4 hours); pools surge one node and take none down", () => {
+            const c = one(onDemand.ev, types.cluster).inputs;
+            assert.deepStrictEqual(c.maintenancePolicy.recurringWindow, {
+                startTime: "2024-01-06T03:00:00Z",
+                endTime: "2024-01-06T07:00:00Z",
+                recurrence: "FREQ=WEEKLY;BYDAY=SA",
+            });
+            assert.deepStrictEqual(gkeMaintenanceWindow({ day: "Monday", startHour: 22, durationHours: 4 }), {
+                startTime: "2024-01-01T22:00:00Z",
+                endTime: "2024-01-02T02:00:00Z",
+                recurrence: "FREQ=WEEKLY;BYDAY=MO",
+            });
+            // One surge node: the README's GPU quota counts it (maxNodes + maxSurge).
+            const gpu = one(onDemand.ev, types.nodePool, "torchserve-gke-gpu").inputs;
+            assert.deepStrictEqual(gpu.upgradeSettings, { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 });
         });
 
         it("makes Spot GPU pools on request", () => {

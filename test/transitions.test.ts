@@ -325,6 +325,53 @@ describe("transition harness: each rule fails on a broken transition", () => {
         assert.match(checkTeardown(ev(fs, ap)).violations[0], /does not depend on aws:efs\/fileSystem/);
         assert.deepStrictEqual(checkTeardown(ev(fs, { ...ap, dependencies: [fs.urn] })).violations, []);
     });
+
+    it("teardown leftovers: a chart's StatefulSet claim template, generic or known to this table (Loki)", () => {
+        const release = (chart: string, values: Record<string, unknown>) =>
+            res("kubernetes:helm.sh/v3:Release", chart, { chart, values });
+        const prometheus = release("kube-prometheus-stack", {
+            prometheus: { prometheusSpec: { storageSpec: { volumeClaimTemplate: { spec: {} } } } },
+        });
+        const loki = (persistence: Record<string, unknown>) => release("loki", { singleBinary: { persistence } });
+        assert.deepStrictEqual(checkTeardown(ev(prometheus)).leftovers, [
+            "kube-prometheus-stack: the volumes of its StatefulSet claim template (prometheus.prometheusSpec.storageSpec.volumeClaimTemplate), which neither Helm nor Pulumi deletes",
+        ]);
+        assert.deepStrictEqual(checkTeardown(ev(loki({ enabled: true, size: "10Gi" }))).leftovers, [
+            "loki: the volumes of its StatefulSet claim template (singleBinary.persistence), which neither Helm nor Pulumi deletes",
+        ]);
+        assert.deepStrictEqual(checkTeardown(ev(loki({ enabled: false }))).leftovers, []);
+        assert.deepStrictEqual(
+            checkTeardown(ev(loki({ enabled: true, enableStatefulSetAutoDeletePVC: true }))).leftovers,
+            [],
+        );
+        // On AKS the disks live in the node resource group, deleted with the cluster.
+        const aks = res("azure-native:containerservice:ManagedCluster", "aks", {});
+        assert.deepStrictEqual(checkTeardown(ev(aks, prometheus, loki({ enabled: true }))).leftovers, []);
+    });
+
+    it("teardown on GKE: a Filestore instance the network may outlive, or one the driver deletes late", () => {
+        const network = res("gcp:compute/network:Network", "net", {});
+        const instance = res("gcp:filestore/instance:Instance", "models", {});
+        assert.match(
+            checkTeardown(ev(network, instance)).violations[0],
+            /filestore\/instance:Instance models does not depend on gcp:compute\/network:Network net/,
+        );
+        assert.deepStrictEqual(checkTeardown(ev(network, { ...instance, dependencies: [network.urn] })).violations, []);
+        // A claim the CSI driver provisions: its instance goes after the claim, racing the network's deletion.
+        const filestoreClass = res(sc, "fs", {
+            metadata: { name: "torchserve-filestore" },
+            provisioner: "filestore.csi.storage.gke.io",
+            reclaimPolicy: "Delete",
+        });
+        const claim = res("kubernetes:core/v1:PersistentVolumeClaim", "c", {
+            metadata: { name: "c", namespace: "n" },
+            spec: { storageClassName: "torchserve-filestore" },
+        });
+        assert.match(
+            checkTeardown(ev(network, filestoreClass, claim)).violations[0],
+            /deleted by the filestore.csi.storage.gke.io driver after the claim, while Pulumi goes on to delete the gcp:compute\/network:Network/,
+        );
+    });
 });
 
 describe("transition harness: the rules table", function () {

@@ -832,3 +832,26 @@ export const blocksDeletionOf: Record<string, { blocks: string; source: string }
         source: "DeleteFileSystem fails while mount targets exist (https://docs.aws.amazon.com/efs/latest/ug/API_DeleteFileSystem.html)",
     },
 };
+
+/**
+ * Charts whose StatefulSets claim volumes through a template configured under a values key other
+ * than `volumeClaimTemplate` (found generically): the claims outlive `helm uninstall` unless the
+ * chart sets `persistentVolumeClaimRetentionPolicy.whenDeleted: Delete`.
+ */
+export interface ChartClaimTemplate {
+    /** Values path of the persistence block; the template exists when `<path>.enabled` is true. */
+    path: string;
+    /** Values path of the switch that adds a Delete retention policy, when the chart has one. */
+    autoDelete?: string;
+    source: string;
+}
+
+export const chartClaimTemplates: Record<string, ChartClaimTemplate[]> = {
+    loki: [
+        {
+            path: "singleBinary.persistence",
+            autoDelete: "singleBinary.persistence.enableStatefulSetAutoDeletePVC",
+            source: "grafana loki chart 18.11.0 (test/data/charts/loki-18.11.0.tgz): templates/_workload.tpl adds persistentVolumeClaimRetentionPolicy only with persistence.enableStatefulSetAutoDeletePVC, false by default in values.yaml (singleBinary.persistence)",
+        },
+    ],
+};

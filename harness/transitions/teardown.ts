@@ -4,7 +4,7 @@
 // (an EFS file system with access points, a network peered with a Filestore instance).
 import type { Evaluation, RegisteredResource } from "../evaluate";
 import { getPath, parsePath } from "./paths";
-import { blocksDeletionOf, dynamicVolumes } from "./rules";
+import { blocksDeletionOf, chartClaimTemplates, dynamicVolumes } from "./rules";
 
 export interface Teardown {
     /** Why the destroy fails or leaves the cloud in a state it cannot clean up. */
@@ -91,8 +91,18 @@ export function checkTeardown(ev: Evaluation): Teardown {
                 );
         }
     }
+    // StatefulSets' claims outlive the release; AKS's disks go with the cluster's node resource group.
+    const diskFacts = dynamicVolumes["disk.csi.azure.com"];
+    const disksDeletedWithCluster = ev.resources.some((x) => x.type === diskFacts.deletedWith);
     for (const rel of byType("kubernetes:helm.sh/v3:Release")) {
-        for (const p of claimTemplates(rel.inputs.values))
+        if (disksDeletedWithCluster) continue;
+        const values = rel.inputs.values;
+        const known = (chartClaimTemplates[String(rel.inputs.chart)] ?? []).filter(
+            (t) =>
+                getPath(values, parsePath(`${t.path}.enabled`)) === true &&
+                !(t.autoDelete && getPath(values, parsePath(t.autoDelete)) === true),
+        );
+        for (const p of [...claimTemplates(values), ...known.map((t) => t.path)])
             leftovers.push(
                 `${rel.name}: the volumes of its StatefulSet claim template (${p}), which neither Helm nor Pulumi deletes`,
             );
