@@ -349,6 +349,26 @@ describe("transition harness: each rule fails on a broken transition", () => {
         assert.deepStrictEqual(checkTeardown(ev(aks, prometheus, loki({ enabled: true }))).leftovers, []);
     });
 
+    it("teardown: a cloud load balancer whose deletion Pulumi does not await may outlive the cluster", () => {
+        const release = (inputs: Record<string, unknown>) =>
+            res("kubernetes:helm.sh/v3:Release", "gateway", { chart: "gateway", ...inputs });
+        assert.deepStrictEqual(checkTeardown(ev(release({}))).violations, []);
+        assert.match(checkTeardown(ev(release({ skipAwait: true }))).violations[0], /does not wait for its Services/);
+        // atomic makes the provider wait at uninstall even with skipAwait
+        assert.deepStrictEqual(checkTeardown(ev(release({ skipAwait: true, atomic: true }))).violations, []);
+        const service = (annotations: Record<string, string>, type = "LoadBalancer") =>
+            res("kubernetes:core/v1:Service", "public", { metadata: { annotations }, spec: { type } });
+        assert.deepStrictEqual(checkTeardown(ev(service({}))).violations, []);
+        assert.match(
+            checkTeardown(ev(service({ "pulumi.com/skipAwait": "true" }))).violations[0],
+            /may outlive the cluster/,
+        );
+        assert.deepStrictEqual(
+            checkTeardown(ev(service({ "pulumi.com/skipAwait": "true" }, "ClusterIP"))).violations,
+            [],
+        );
+    });
+
     it("teardown on GKE: a Filestore instance the network may outlive, or one the driver deletes late", () => {
         const network = res("gcp:compute/network:Network", "net", {});
         const instance = res("gcp:filestore/instance:Instance", "models", {});

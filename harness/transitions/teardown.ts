@@ -91,6 +91,27 @@ export function checkTeardown(ev: Evaluation): Teardown {
                 );
         }
     }
+    // Cloud load balancers: the service controller deletes a LoadBalancer Service's balancer before it
+    // lets the Service go (finalizer service.kubernetes.io/load-balancer-cleanup, Kubernetes "Garbage
+    // collecting load balancers"). Pulumi waits for that unless told not to: a Release's uninstall
+    // runs with Helm's wait unless `skipAwait` (pulumi-kubernetes provider/pkg/provider/helm_release.go,
+    // #1742), a typed object's delete unless annotated `pulumi.com/skipAwait`. Without the wait the
+    // cluster can go first and leave the balancer billed (on EKS also blocking its subnets).
+    for (const rel of byType("kubernetes:helm.sh/v3:Release")) {
+        if (rel.inputs.skipAwait === true && !rel.inputs.atomic)
+            violations.push(
+                `${rel.name}: skipAwait, so its uninstall does not wait for its Services' cloud load balancers to be deleted`,
+            );
+    }
+    for (const svc of byType("kubernetes:core/v1:Service")) {
+        if (
+            at(svc, "spec.type") === "LoadBalancer" &&
+            at(svc, 'metadata.annotations["pulumi.com/skipAwait"]') === "true"
+        )
+            violations.push(
+                `Service ${svc.name}: a LoadBalancer whose deletion Pulumi does not await, so its cloud load balancer may outlive the cluster`,
+            );
+    }
     // StatefulSets' claims outlive the release; AKS's disks go with the cluster's node resource group.
     const diskFacts = dynamicVolumes["disk.csi.azure.com"];
     const disksDeletedWithCluster = ev.resources.some((x) => x.type === diskFacts.deletedWith);
