@@ -49,6 +49,7 @@ export function createCluster(settings: Settings): CloudCluster {
                 ? { retentionDays: settings.logging.retentionDays }
                 : undefined,
         maintenanceWindow: cluster.maintenanceWindow,
+        networkDataplane: cluster.aksNetworkDataplane,
     });
     const target: ClusterTarget = aks.clusterTarget();
     return { ...target, modelIdentity: aksModelIdentity(settings, aks) };

@@ -6,6 +6,9 @@ import {
     aksEntraServerId,
     agentPoolLabel,
     aksKubeconfig,
+    aksNetworkProfile,
+    AksNetworkDataplane,
+    dataplaneIgnoreChanges,
     azureFileStorageClassArgs,
     clusterAdminRoleDefinitionId,
     clusterSecurity,
@@ -20,6 +23,7 @@ import { all, one } from "./support/match";
 import { fromStackFile, idOf, inspect, modulesLoadedBy, packageFiles, Taint, tolerates } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
+import { previousNetworkProfile } from "./support/previousAks";
 
 function aksSettings(
     gpu: { spot?: boolean; minNodes?: number; maxNodes?: number } | false = {},
@@ -258,6 +262,19 @@ describe("AKS cluster (cloud: azure)", function () {
                 [net.networkPlugin, net.networkPluginMode, net.networkDataplane, net.networkPolicy],
                 ["azure", "overlay", "cilium", "cilium"],
             );
+        });
+
+        it("a cluster created before Cilium keeps its network profile: aksNetworkDataplane azure registers what earlier versions did", () => {
+            assert.deepStrictEqual(aksNetworkProfile(AksNetworkDataplane.Azure), previousNetworkProfile);
+            // ...and leaves the dataplane to the cluster (migrated outside Pulumi), so neither state replaces it.
+            assert.deepStrictEqual(dataplaneIgnoreChanges(AksNetworkDataplane.Azure), [
+                "networkProfile.networkDataplane",
+                "networkProfile.networkPolicy",
+            ]);
+            assert.deepStrictEqual(dataplaneIgnoreChanges(AksNetworkDataplane.Cilium), []);
+            const mc = one(onDemand.ev, "azure-native:containerservice:ManagedCluster");
+            assert.deepStrictEqual(mc.inputs.networkProfile, aksNetworkProfile(AksNetworkDataplane.Cilium));
+            assert.deepStrictEqual(mc.options.ignoreChanges, ["agentPoolProfiles[0].count"]);
         });
 
         it("Entra ID with Azure RBAC is the only way in: no local accounts; API server only from apiAllowedCidrs", () => {

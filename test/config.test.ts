@@ -313,6 +313,20 @@ describe("config: day-2 keys and their defaults", () => {
             Object.keys(eksAddonNames).length,
         );
     });
+    it("AKS clusters get Cilium unless the stack keeps an older cluster's Azure dataplane, said at every preview", () => {
+        const plain = parseStackConfig(azure());
+        assert.strictEqual(plain.settings.cluster.aksNetworkDataplane, undefined);
+        assert.ok(!plain.warnings.some((w) => w.includes("aksNetworkDataplane")), plain.warnings.join("\n"));
+        const kept = parseStackConfig(azure({ cluster: { aksNetworkDataplane: "azure" } }));
+        assert.strictEqual(kept.settings.cluster.aksNetworkDataplane, "azure");
+        const lines = kept.warnings.filter((w) => w.includes("aksNetworkDataplane"));
+        assert.strictEqual(lines.length, 1, kept.warnings.join("\n"));
+        assert.match(lines[0], /^torchserve-platform:cluster\.aksNetworkDataplane: azure: .*enforces no NetworkPolicy/);
+        assert.ok(!lines[0].includes("\n"));
+        const cilium = parseStackConfig(azure({ cluster: { aksNetworkDataplane: "cilium" } }));
+        assert.strictEqual(cilium.settings.cluster.aksNetworkDataplane, "cilium");
+        assert.ok(!cilium.warnings.some((w) => w.includes("aksNetworkDataplane")));
+    });
     it("defaults the maintenance window and the GPU pool's upgrade surge", () => {
         const { settings } = parseStackConfig(gcp());
         assert.deepStrictEqual(settings.cluster.maintenanceWindow, { day: "Saturday", startHour: 3, durationHours: 4 });
@@ -1050,6 +1064,18 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         `${P}:istio.jwt.jwksUri`,
         "required",
     ], // Day-2 keys (issue 11).
+    [
+        "AKS dataplane on another cloud",
+        gcp({ cluster: { aksNetworkDataplane: "azure" } }),
+        `${P}:cluster.aksNetworkDataplane`,
+        "only used with cloud: azure",
+    ],
+    [
+        "AKS dataplane not one Azure names",
+        azure({ cluster: { aksNetworkDataplane: "calico" } }),
+        `${P}:cluster.aksNetworkDataplane`,
+        "expected one of cilium, azure",
+    ],
     [
         "add-on versions on azure",
         azure({ cluster: { addonVersions: { coredns: "v1.14.2-eksbuild.4" } } }),

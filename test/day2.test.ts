@@ -11,8 +11,9 @@ import { configFor } from "../harness/program";
 import { checkTransition, describe as describeViolations, Violation } from "../harness/transitions/checks";
 import { patchedConfig } from "../harness/transitions/config";
 import { Action, Step, Transition } from "../harness/transitions/plan";
-import { cacheKey, runTransition } from "../harness/transitions/run";
+import { cacheKey, evaluateExisting, runTransition } from "../harness/transitions/run";
 import { checkTeardown } from "../harness/transitions/teardown";
+import { createdBeforeCilium, migratedToCilium } from "./support/previousAks";
 
 /** What a row expects of one resource: its action, and (for updates) a path that must change. */
 interface Expect {
@@ -40,6 +41,13 @@ interface Row {
     teardown?: boolean;
     /** What that destroy leaves behind, as the README names it. @default [] */
     leftovers?: string[];
+    /**
+     * The state is config A's evaluation edited into what an earlier version of the program
+     * registered (test/support/previousAks.ts), instead of A's evaluation itself.
+     */
+    fromState?: (ev: Evaluation) => Evaluation;
+    /** Violations that must be among those reported, when the rest follow from them (e.g. a replaced cluster). */
+    refusedIncludes?: Violation["rule"][];
 }
 
 /**
@@ -50,6 +58,10 @@ interface Row {
 const noAutoscaling = { autoscaling: { enabled: false } };
 
 const addons = { prometheus: { enabled: true }, grafana: { enabled: true } };
+
+/** An AKS stack keeping the Azure dataplane of a cluster created before Cilium (README: before these settings). */
+const keepAzureDataplane = { cluster: { aksNetworkDataplane: "azure" } };
+const managedCluster = "azure-native:containerservice:ManagedCluster";
 
 const rows: Row[] = [
     {
@@ -207,6 +219,39 @@ const rows: Row[] = [
         stack: "aks",
         to: { cluster: { maintenanceWindow: { day: "Sunday", startHour: 1 } } },
         expect: [{ type: "azure-native:containerservice:MaintenanceConfiguration", action: "update" }],
+    },
+    {
+        // Without the key, the program's Cilium settings replace an older cluster: the check fails.
+        id: "aks-cilium-unmigrated",
+        stack: "aks",
+        fromState: createdBeforeCilium,
+        to: {},
+        expect: [{ type: managedCluster, action: "replace", changed: "networkProfile.networkDataplane" }],
+        refusedIncludes: ["protected"],
+    },
+    {
+        id: "aks-keep-dataplane",
+        stack: "aks",
+        fromState: createdBeforeCilium,
+        to: keepAzureDataplane,
+        expect: [{ type: managedCluster, action: "update", changed: "aadProfile" }],
+    },
+    {
+        // Migrated with `az aks update` and refreshed, the key still set: nothing changes either.
+        id: "aks-migrated-key-kept",
+        stack: "aks",
+        from: keepAzureDataplane,
+        fromState: migratedToCilium,
+        to: keepAzureDataplane,
+        expect: [{ type: managedCluster, action: "update", changed: "aadProfile" }],
+    },
+    {
+        id: "aks-migrated-to-cilium",
+        stack: "aks",
+        from: keepAzureDataplane,
+        fromState: migratedToCilium,
+        to: {},
+        expect: [{ type: managedCluster, action: "update", changed: "aadProfile" }],
     },
     {
         id: "prometheus-on",
@@ -393,15 +438,21 @@ describe("day-2 operations: every documented change planned against the stack's 
         it(`${row.id}: ${row.stack} ${JSON.stringify(row.to)}`, async () => {
             const from = row.from ? patchedConfig(row.stack, row.from) : undefined;
             const to = patchedConfig(row.stack, row.to);
+            const fromCall = withLiveSize(row.stack, from ?? {}, row.liveDesired);
+            const callKey = `desired=${row.liveDesired}`;
+            const state = row.fromState
+                ? row.fromState(await evaluateExisting({ stack: row.stack, cache, callKey }, from, fromCall))
+                : undefined;
             const t = await runTransition({
                 stack: row.stack,
                 from,
                 to,
-                fromCall: withLiveSize(row.stack, from ?? {}, row.liveDesired),
+                state,
+                fromCall,
                 toCall: withLiveSize(row.stack, to, row.liveDesired),
                 replace: row.replace,
                 cache,
-                callKey: `desired=${row.liveDesired}`,
+                callKey,
             });
             const summary = t.steps
                 .filter((s) => s.action !== "same")
@@ -417,11 +468,11 @@ describe("day-2 operations: every documented change planned against the stack's 
                     );
             }
             const violations = checkTransition(t);
-            assert.deepStrictEqual(
-                [...new Set(violations.map((v) => v.rule))].sort(),
-                [...(row.refused ?? [])].sort(),
-                describeViolations(violations),
-            );
+            const reported = [...new Set(violations.map((v) => v.rule))].sort();
+            if (row.refusedIncludes)
+                for (const rule of row.refusedIncludes)
+                    assert.ok(reported.includes(rule), `${rule} not reported:\n${describeViolations(violations)}`);
+            else assert.deepStrictEqual(reported, [...(row.refused ?? [])].sort(), describeViolations(violations));
             if (row.teardown) {
                 const teardown = checkTeardown(t.to);
                 assert.deepStrictEqual(teardown.violations, [], teardown.violations.join("\n"));

@@ -8,6 +8,7 @@ import { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { packArgs } from "../policy/policies";
 import { cloudComputed } from "../harness/cloudComputed";
 import { runProgram } from "../harness/program";
+import { patchedConfig } from "../harness/transitions/config";
 import { Diagnostic, PackConfig, PackResource, packResources, runPack, servePack } from "./support/policyPack";
 
 /** Update-mode outputs: the clouds', and a generated password (which values then carry, as in a real update). */
@@ -46,6 +47,13 @@ describe("policy pack on the example stacks", () => {
             assert.deepStrictEqual(found.map(summary), [], found.map((d) => d.message).join("\n"));
         });
     }
+
+    it("aks keeping an older cluster's Azure dataplane (cluster.aksNetworkDataplane: azure): network-policy enforcement blocks", async () => {
+        const found = await runPack(
+            await evaluated("aks", patchedConfig("aks", { cluster: { aksNetworkDataplane: "azure" } })),
+        );
+        assert.deepStrictEqual(found.map(summary), ["mandatory cluster-network-policy-enforced torchserve-aks"]);
+    });
 
     it("dev: passes with its policy config, which lowers the unprotected throwaway model store to advisory", async () => {
         const found = await runPack(stacks.dev, devConfig);

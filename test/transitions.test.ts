@@ -17,6 +17,7 @@ import {
 } from "../harness/transitions/checks";
 import { diffPaths, formatPath, parsePath, touches } from "../harness/transitions/paths";
 import { planTransition, Step, Transition } from "../harness/transitions/plan";
+import { refreshedInputs } from "../harness/transitions/refresh";
 import { isLocalComponent, rules } from "../harness/transitions/rules";
 import { poolGeneration } from "../components/cluster/nodePool";
 import { checkTeardown } from "../harness/transitions/teardown";
@@ -132,6 +133,46 @@ describe("transition harness: what the engine does", () => {
             [step(dbr, "store").deleteBeforeReplace, step(dbr, "store").nameCollision],
             [true, undefined],
         );
+    });
+
+    it("ignoreChanges on a key the old inputs lack removes it, as the engine's PropertyPath.Reset does", () => {
+        const mc = "azure-native:containerservice:ManagedCluster";
+        const old = res(mc, "aks", { networkProfile: { networkPlugin: "azure" } });
+        const next = (options = {}) =>
+            res(mc, "aks", { networkProfile: { networkPlugin: "azure", networkDataplane: "cilium" } }, { options });
+        const ignored = step(plan([old], [next({ ignoreChanges: ["networkProfile.networkDataplane"] })]), "aks");
+        assert.deepStrictEqual([ignored.action, ignored.changed], ["same", []]);
+        assert.deepStrictEqual(ignored.kept, [{ path: "networkProfile.networkDataplane", value: undefined }]);
+        // Without it the added force-new key replaces the cluster (azure-native forceNewMap).
+        const added = step(plan([old], [next()]), "aks");
+        assert.deepStrictEqual([added.action, added.changed], ["replace", ["networkProfile.networkDataplane"]]);
+        // A parent the old inputs lack is left alone (Reset stops there).
+        const noParent = step(
+            plan([res(mc, "aks", {})], [next({ ignoreChanges: ["networkProfile.networkDataplane"] })]),
+            "aks",
+        );
+        assert.strictEqual(noParent.action, "replace");
+    });
+
+    it("azure-native refresh copies into the inputs only what changed in Azure", () => {
+        const inputs = { location: "eastus", networkProfile: { networkPlugin: "azure" }, tags: { a: "1" } };
+        const before = {
+            location: "eastus",
+            networkProfile: { networkPlugin: "azure", networkDataplane: "azure" },
+            tags: { a: "1" },
+            sku: "Base",
+        };
+        const after = {
+            location: "eastus",
+            networkProfile: { networkPlugin: "azure", networkDataplane: "cilium", networkPolicy: "cilium" },
+            sku: "Base",
+        };
+        assert.deepStrictEqual(refreshedInputs(inputs, before, after), {
+            location: "eastus",
+            networkProfile: { networkPlugin: "azure", networkDataplane: "cilium", networkPolicy: "cilium" },
+        });
+        // Nothing changed in Azure: the inputs stay as they are (service defaults are not copied in).
+        assert.deepStrictEqual(refreshedInputs(inputs, before, before), inputs);
     });
 
     it("a named Kubernetes object replaced by its provider goes delete-first; a Helm release does not", () => {

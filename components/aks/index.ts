@@ -13,6 +13,7 @@ import { ClusterTarget, Placement } from "../cluster/target";
 import { keepProvider, providerOf } from "../cluster/provider";
 import { defaultKubernetesVersion, gpuPlacement, systemPlacement } from "./defaults";
 import { aksEndpoint, aksKubeconfig, decodeKubeconfig } from "./kubeconfig";
+import { aksNetworkProfile, AksNetworkDataplane, dataplaneIgnoreChanges } from "./network";
 import { gpuAgentPoolArgs, gpuAgentPoolName, systemAgentPoolProfile } from "./pools";
 import { clusterAdminRoleDefinitionId, clusterSecurity } from "./security";
 import { azureFileStorageClassArgs } from "./storage";
@@ -26,6 +27,7 @@ export { gpuAgentPoolArgs, gpuAgentPoolName, gpuPoolTaints, systemAgentPoolProfi
 export { azureFileStorageClassArgs, modelStoreClassName } from "./storage";
 export * from "./azureMonitorLogs";
 export * from "./logging";
+export * from "./network";
 
 export interface AksClusterArgs {
     /** Azure region (`azure-native:location`), e.g. `eastus`. */
@@ -57,6 +59,13 @@ export interface AksClusterArgs {
      * @default Saturday 03:00 for 4 hours
      */
     maintenanceWindow?: MaintenanceWindowSpec;
+    /**
+     * The cluster's network dataplane. `azure` keeps a cluster created by an earlier version of this
+     * program as it is (no NetworkPolicy enforcement) until it is migrated to Cilium with
+     * `az aks update --network-dataplane cilium` and refreshed (./network.ts).
+     * @default cilium
+     */
+    networkDataplane?: AksNetworkDataplane;
 }
 
 /** AKS's default-off upgrade schedules, both confined to the maintenance window. */
@@ -108,6 +117,7 @@ export class AksCluster extends pulumi.ComponentResource {
             aliasPreviousType(opts, "torchserve-platform:aks:AksCluster"),
         );
         const parent = { parent: this };
+        const dataplane = args.networkDataplane ?? AksNetworkDataplane.Cilium;
 
         // Everything Pulumi creates in Azure lives in this group; the file shares live in the
         // node resource group AKS manages (MC_<group>_<cluster>_<location>).
@@ -151,19 +161,8 @@ export class AksCluster extends pulumi.ComponentResource {
                 oidcIssuerProfile: { enabled: true },
                 securityProfile: { workloadIdentity: { enabled: true } },
                 storageProfile: { fileCSIDriver: { enabled: true }, diskCSIDriver: { enabled: true } },
-                // Azure CNI overlay: pod IPs come from a private range, not the VNet (kubenet is retired).
-                networkProfile: {
-                    networkPlugin: containerservice.NetworkPlugin.Azure,
-                    networkPluginMode: containerservice.NetworkPluginMode.Overlay,
-                    // Cilium enforces NetworkPolicy (./security.ts for what this changes on older clusters).
-                    networkDataplane: containerservice.NetworkDataplane.Cilium,
-                    networkPolicy: containerservice.NetworkPolicy.Cilium,
-                    podCidr: "10.244.0.0/16",
-                    serviceCidr: "10.0.0.0/16",
-                    dnsServiceIP: "10.0.0.10",
-                    loadBalancerSku: containerservice.LoadBalancerSku.Standard,
-                    outboundType: containerservice.OutboundType.LoadBalancer,
-                },
+                // Azure CNI overlay; Cilium unless the cluster predates it (./network.ts).
+                networkProfile: aksNetworkProfile(dataplane),
                 // Container Insights; enabling it on an existing cluster updates it in place (as
                 // `az aks enable-addons -a monitoring` does).
                 ...(this.logWorkspace ? { addonProfiles: monitoringAddonProfile(this.logWorkspace.id) } : {}),
@@ -177,7 +176,7 @@ export class AksCluster extends pulumi.ComponentResource {
                 ...parent,
                 protect: args.deletionProtection,
                 // The autoscaler owns the node count once the pool exists.
-                ignoreChanges: ["agentPoolProfiles[0].count"],
+                ignoreChanges: ["agentPoolProfiles[0].count", ...dataplaneIgnoreChanges(dataplane)],
             },
         );
 

@@ -6,9 +6,8 @@
 // - local accounts are disabled in place (`--disable-local-accounts`): the admin client certificate
 //   stops working (learn.microsoft.com/azure/aks/manage-local-accounts-managed-azure-ad);
 // - authorized IP ranges are set in place (learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges).
-// The Cilium dataplane the network profile asks for (NetworkPolicy enforcement) is also an in-place
-// update of an Azure CNI overlay cluster, but AKS reimages every node pool at once to apply it
-// (learn.microsoft.com/azure/aks/upgrade-aks-ipam-and-dataplane): a short outage, see the README.
+// The Cilium dataplane (NetworkPolicy enforcement) is different: azure-native would replace the
+// cluster to add it, so an older cluster is migrated with `az aks update` instead (./network.ts).
 
 import { anyAddress } from "../cluster/apiAccess";
 

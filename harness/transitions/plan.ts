@@ -108,7 +108,19 @@ export function diffResource(r: RegisteredResource, old: RegisteredResource | un
     for (const p of r.options.ignoreChanges ?? []) {
         const seg = parsePath(p);
         const before = getPath(old.inputs, seg);
-        if (before === undefined) continue;
+        if (before === undefined) {
+            // The engine's PropertyPath.Reset removes a key that the old inputs' object lacks (pulumi/pulumi
+            // sdk/go/common/resource/properties_path.go @507db1651c61, reset: "If the path doesn't exist in
+            // old then we want to delete it from new"); it leaves array slots and missing parents alone.
+            const leaf = seg[seg.length - 1];
+            const oldParent = getPath(old.inputs, seg.slice(0, -1));
+            const isObj = (v: unknown) => !!v && typeof v === "object" && !Array.isArray(v);
+            if (typeof leaf === "string" && leaf !== "*" && isObj(oldParent) && getPath(inputs, seg) !== undefined) {
+                inputs = setPath(inputs, seg, undefined) as Record<string, any>;
+                base.kept.push({ path: p, value: undefined });
+            }
+            continue;
+        }
         inputs = setPath(inputs, seg, before) as Record<string, any>;
         base.kept.push({ path: p, value: before });
     }

@@ -35,16 +35,26 @@ export function cacheKey(stack: string, override?: Record<string, unknown>, call
     return `${stack} ${callKey} ${JSON.stringify(override ?? {})}`;
 }
 
+/**
+ * A config evaluated as if every resource existed (a preview answers then as an update would): the
+ * state `pulumi up` leaves, and the first plan of a config against a state.
+ */
+export function evaluateExisting(
+    opts: Pick<TransitionOptions, "stack" | "cache" | "callKey">,
+    override: Record<string, unknown> | undefined,
+    call: RunOptions["call"],
+): Promise<Evaluation> {
+    const run = () => runProgram({ stack: opts.stack, override, preview: true, call, pending: () => false });
+    if (!opts.cache) return run();
+    const key = cacheKey(opts.stack, override, opts.callKey);
+    if (!opts.cache.has(key)) opts.cache.set(key, run());
+    return opts.cache.get(key)!;
+}
+
 /** Evaluates A (update), then B planned against A's state, with pending outputs unknown. */
 export async function runTransition(opts: TransitionOptions): Promise<Transition> {
-    // A preview in which every resource exists answers as an update would: the state, and B's first plan.
-    const existing = (override: Record<string, unknown> | undefined, call: RunOptions["call"]) => {
-        const run = () => runProgram({ stack: opts.stack, override, preview: true, call, pending: () => false });
-        if (!opts.cache) return run();
-        const key = cacheKey(opts.stack, override, opts.callKey);
-        if (!opts.cache.has(key)) opts.cache.set(key, run());
-        return opts.cache.get(key)!;
-    };
+    const existing = (override: Record<string, unknown> | undefined, call: RunOptions["call"]) =>
+        evaluateExisting(opts, override, call);
     const from = opts.state ?? (await existing(opts.from, opts.fromCall));
     let to = await existing(opts.to, opts.toCall);
     let plan = planTransition(from, to, opts.stack, projectName, opts.replace);

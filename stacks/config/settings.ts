@@ -5,6 +5,7 @@
 import type { AlertReceiversSpec } from "../../components/monitoring/alerting";
 import { ServiceType } from "../../components/cluster/kubernetes";
 import type { GpuNodePoolSpec, MaintenanceWindowSpec, SystemNodePoolSpec } from "../../components/cluster/nodePool";
+import type { AksNetworkDataplane } from "../../components/aks/network";
 import type { EksAddonVersions } from "../../components/eks/versions";
 import { LoggingBackend, LokiSpec } from "../../components/logging/spec";
 import { IstioSpec } from "../../components/mesh/spec";
@@ -56,6 +57,11 @@ export interface ClusterSettings {
     addonVersions?: Partial<EksAddonVersions>;
     /** Weekly window (UTC) for the cloud's automatic upgrades (AKS, GKE); the parser always sets it. */
     maintenanceWindow?: MaintenanceWindowSpec;
+    /**
+     * `azure` only: the AKS cluster's dataplane; `azure` keeps a cluster created before the Cilium
+     * setting as it is until it is migrated (absent = cilium).
+     */
+    aksNetworkDataplane?: AksNetworkDataplane;
 }
 
 /** `gpuNodePool`: the node-pool model's GPU pool, plus the accelerator type GKE needs. */

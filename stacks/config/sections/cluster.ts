@@ -7,6 +7,7 @@ import { zonesOffering } from "../../../components/gke/acceleratorZones";
 import { addonVersionsFor, EksAddonVersions, eksSupportedMinors } from "../../../components/eks/versions";
 import { gkeRegularChannelMinors } from "../../../components/gke/versions";
 import { Raw, SectionReader } from "../fields";
+import { readAksNetworkDataplane } from "./aksNetwork";
 import { readApiAllowedCidrs } from "./apiAccess";
 import { catalogs, cloudOfInstanceType } from "../gpuCatalog";
 import { didYouMean, isUnset, Problems } from "../problems";
@@ -176,6 +177,7 @@ export function readCluster(
         "apiAllowedCidrs",
         "addonVersions",
         "maintenanceWindow",
+        "aksNetworkDataplane",
     ];
     const obj = SectionReader.object(problems, prefix, value, allowed) ?? {};
     const r = new SectionReader(problems, prefix);
@@ -257,6 +259,7 @@ export function readCluster(
             kubernetesVersion,
         ),
         maintenanceWindow: readMaintenanceWindow(problems, `${prefix}.maintenanceWindow`, obj.maintenanceWindow),
+        aksNetworkDataplane: readAksNetworkDataplane(problems, prefix, obj, cloud),
     };
 }
 
