@@ -13,7 +13,8 @@ import { ClusterTarget, Placement } from "../cluster/target";
 import { keepProvider, providerOf } from "../cluster/provider";
 import { defaultKubernetesVersion, gpuPlacement, systemPlacement } from "./defaults";
 import { aksEndpoint, aksKubeconfig, decodeKubeconfig } from "./kubeconfig";
-import { aksNetworkProfile, AksNetworkDataplane, dataplaneIgnoreChanges } from "./network";
+import { AksNetworkDataplane, dataplaneIgnoreChanges } from "./dataplane";
+import { aksNetworkProfile } from "./network";
 import { gpuAgentPoolArgs, gpuAgentPoolName, systemAgentPoolProfile } from "./pools";
 import { clusterAdminRoleDefinitionId, clusterSecurity } from "./security";
 import { azureFileStorageClassArgs } from "./storage";
@@ -27,6 +28,7 @@ export { gpuAgentPoolArgs, gpuAgentPoolName, gpuPoolTaints, systemAgentPoolProfi
 export { azureFileStorageClassArgs, modelStoreClassName } from "./storage";
 export * from "./azureMonitorLogs";
 export * from "./logging";
+export * from "./dataplane";
 export * from "./network";
 
 export interface AksClusterArgs {

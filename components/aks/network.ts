@@ -13,17 +13,7 @@
 // (azure-native provider.go Read applies the change between old and new outputs to the inputs), and
 // then the program asks for what the cluster already has.
 import * as containerservice from "@pulumi/azure-native/containerservice";
-
-/**
- * The cluster's network dataplane, as Azure names it (`az aks show --query
- * networkProfile.networkDataplane`): `cilium` enforces NetworkPolicy; `azure` is what this program
- * created before it set a dataplane, with no network policy engine.
- */
-export const AksNetworkDataplane = { Cilium: "cilium", Azure: "azure" } as const;
-export type AksNetworkDataplane = (typeof AksNetworkDataplane)[keyof typeof AksNetworkDataplane];
-
-/** Input paths the program leaves to the cluster on `azure` (the migration changes them outside Pulumi). */
-export const dataplaneFields = ["networkProfile.networkDataplane", "networkProfile.networkPolicy"] as const;
+import { AksNetworkDataplane } from "./dataplane";
 
 /**
  * The network profile: Azure CNI overlay (pod IPs from a private range, not the VNet), and on
@@ -46,13 +36,4 @@ export function aksNetworkProfile(dataplane: AksNetworkDataplane) {
         loadBalancerSku: containerservice.LoadBalancerSku.Standard,
         outboundType: containerservice.OutboundType.LoadBalancer,
     };
-}
-
-/**
- * `ignoreChanges` for the dataplane: on `azure` the state's values are kept whatever they are, so a
- * stack whose cluster was migrated and refreshed but whose config still says `azure` sees no change
- * (and never a replacement) either. On `cilium` the program owns them.
- */
-export function dataplaneIgnoreChanges(dataplane: AksNetworkDataplane): string[] {
-    return dataplane === AksNetworkDataplane.Azure ? [...dataplaneFields] : [];
 }

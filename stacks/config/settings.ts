@@ -5,7 +5,7 @@
 import type { AlertReceiversSpec } from "../../components/monitoring/alerting";
 import { ServiceType } from "../../components/cluster/kubernetes";
 import type { GpuNodePoolSpec, MaintenanceWindowSpec, SystemNodePoolSpec } from "../../components/cluster/nodePool";
-import type { AksNetworkDataplane } from "../../components/aks/network";
+import type { AksNetworkDataplane } from "../../components/aks/dataplane";
 import type { EksAddonVersions } from "../../components/eks/versions";
 import { LoggingBackend, LokiSpec } from "../../components/logging/spec";
 import { IstioSpec } from "../../components/mesh/spec";

@@ -1,6 +1,6 @@
 // `cluster.aksNetworkDataplane`: keeps an AKS cluster created before the Cilium dataplane as it is
 // until its operator migrates it (README "Stacks created before these settings").
-import { AksNetworkDataplane } from "../../../components/aks/network";
+import { AksNetworkDataplane } from "../../../components/aks/dataplane";
 import { Raw } from "../fields";
 import { isUnset, Problems } from "../problems";
 import { Cloud } from "../settings";
