@@ -2,8 +2,8 @@
 // registers: which fields make the provider replace the resource, which fields the provider updates
 // in place but the API refuses to change, how the replacement is ordered, and what the day-2 rules
 // (checks.ts) need to know about node pools, control planes and managed add-ons. Every entry names
-// the source it comes from. The authoritative table for the repository: tools that explain plan diffs
-// should read this one.
+// the source it comes from. The one table for the repository: the plan diff (tools/plan/effects.ts)
+// reads it too.
 //
 // Paths are input paths in Pulumi's spelling (camelCase, `a.b[0]`, `*` for any key or index).
 import { poolLabelKey, eksLegacyPoolLabelKey, poolNames } from "../../components/cluster/nodePool";
@@ -13,6 +13,8 @@ import { getPath, parsePath } from "./paths";
 export interface FieldRule {
     path: string;
     source: string;
+    /** Only where the consequence depends on how the program configures the provider. */
+    note?: string;
 }
 
 /** A field the provider would update in place but the API refuses to change (the update fails). */
@@ -62,6 +64,8 @@ export interface TypeRules {
     refused?: RefusedField[];
     /** Input paths updated in place whose change recreates the resource's nodes (no replacement). */
     recreatesNodes?: FieldRule[];
+    /** Input paths updated in place whose change replaces the workload's pods by a rollout. */
+    rollsPods?: FieldRule[];
     order: ReplacementOrder;
     /** The input holding the physical name; `autonamed` when Pulumi generates one if it is absent. */
     name?: { path: string; autonamed: boolean };
@@ -100,6 +104,8 @@ const aksVersions =
     "AKS docs, Upgrade an AKS cluster (https://learn.microsoft.com/azure/aks/upgrade-aks-cluster): minor versions can't be skipped; downgrades aren't supported";
 const gkeVersions =
     "GKE docs, Manually upgrading a cluster (https://cloud.google.com/kubernetes-engine/docs/how-to/upgrading-a-cluster): the control plane upgrades one minor version at a time; no minor downgrades";
+const podTemplate =
+    "Kubernetes docs, Deployments: a rollout is triggered if and only if the Pod template (.spec.template) changes (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#updating-a-deployment)";
 const eksScaling =
     'EKS API UpdateNodegroupConfig (InvalidParameterException "Minimum capacity 1 can\'t be greater than desired size 0"; terraform-aws-modules/terraform-aws-eks#748, hashicorp/terraform-provider-aws#18310)';
 
@@ -136,6 +142,15 @@ const k8s = (replaceOn: FieldRule[] = [], refused: RefusedField[] = []): TypeRul
     name: { path: "metadata.name", autonamed: true },
 });
 
+/** A workload: replaced on `replaceOn`, its pods rolled by a change of the pod template. */
+const workload = (replaceOn: FieldRule[]): TypeRules => ({
+    ...k8s(replaceOn),
+    rollsPods: fields(podTemplate, "spec.template"),
+});
+
+/** The same rules, with a note on the provider configuration they depend on. */
+const noted = (note: string, list: FieldRule[]): FieldRule[] => list.map((r) => ({ ...r, note }));
+
 const labelOf = (labels: unknown): string | undefined => {
     const l = (labels ?? {}) as Record<string, string>;
     return l[poolLabelKey] ?? l[eksLegacyPoolLabelKey];
@@ -150,9 +165,22 @@ export const rules: Record<string, TypeRules> = {
     "kubernetes:core/v1:Namespace": k8s(),
     "kubernetes:core/v1:ConfigMap": k8s(
         // pulumi-kubernetes v4 replaces a ConfigMap on data changes unless enableConfigMapMutable is set.
-        fields(`${k8sForceNew}; forceNewProperties for ConfigMap when !enableConfigMapMutable`, "data", "binaryData"),
+        noted(
+            "ConfigMaps are replaced unless the Kubernetes provider sets enableConfigMapMutable (this program's do not)",
+            fields(
+                `${k8sForceNew}; forceNewProperties for ConfigMap when !enableConfigMapMutable`,
+                "data",
+                "binaryData",
+            ),
+        ),
     ),
-    "kubernetes:core/v1:Secret": k8s(fields(k8sForceNew, "type")),
+    "kubernetes:core/v1:Secret": k8s([
+        ...fields(k8sForceNew, "type"),
+        ...noted(
+            "data and stringData only unless the Kubernetes provider sets enableSecretMutable (this program's do not)",
+            fields(`${k8sForceNew}; forceNewProperties for Secret when !enableSecretMutable`, "data", "stringData"),
+        ),
+    ]),
     "kubernetes:core/v1:Service": k8s(fields(k8sForceNew, "spec.clusterIP")),
     "kubernetes:core/v1:PersistentVolumeClaim": k8s(
         fields(k8sForceNew, "spec.accessModes", "spec.selector", "spec.storageClassName", "spec.volumeName"),
@@ -194,15 +222,16 @@ export const rules: Record<string, TypeRules> = {
             message: "volumeBindingMode: Invalid value: field is immutable",
         },
     ]),
-    "kubernetes:apps/v1:Deployment": k8s(fields(k8sForceNew, "spec.selector")),
-    "kubernetes:apps/v1:DaemonSet": k8s(fields(k8sForceNew, "spec.selector")),
-    "kubernetes:apps/v1:StatefulSet": k8s(
+    "kubernetes:apps/v1:Deployment": workload(fields(k8sForceNew, "spec.selector")),
+    "kubernetes:apps/v1:DaemonSet": workload(fields(k8sForceNew, "spec.selector")),
+    "kubernetes:apps/v1:StatefulSet": workload(
         fields(
             k8sForceNew,
             "spec.selector",
             "spec.serviceName",
             "spec.volumeClaimTemplates",
             "spec.podManagementPolicy",
+            "spec.revisionHistoryLimit",
         ),
     ),
     // policy/v1 PodDisruptionBudget is mutable (forceNew lists only policy/v1beta1's .spec).
@@ -405,7 +434,12 @@ export const rules: Record<string, TypeRules> = {
     },
     "aws:autoscaling/tag:Tag": {
         provider: "aws",
-        replaceOn: fields(awsSrc("internal/service/autoscaling/tag.go"), "autoscalingGroupName", "tag"),
+        // tag.value and propagateAtLaunch are updated in place.
+        replaceOn: fields(
+            "hashicorp/terraform-provider-aws internal/service/autoscaling/group_tag.go@050ac11163ca (ForceNew)",
+            "autoscalingGroupName",
+            "tag.key",
+        ),
         order: "create-first",
     },
     // pulumi-eks's Cluster is a multi-language component: its children are invisible under mocks, so

@@ -1,11 +1,13 @@
 // Two plans of one stack → what a reviewer needs to know: per resource added, removed, renamed
 // (through `aliases`) or changed, each change by field path, and which changes replace the resource
-// (replacementRules.ts). Java-properties ConfigMap entries (TorchServe's config.properties) are
+// (effects.ts, from the day-2 rules table). Java-properties ConfigMap entries (TorchServe's config.properties) are
 // compared key by key, and JSON inside them (the `models` value) field by field.
 import { compare, Plan, PlanResource } from "./model";
-import { formatPath, parseRulePath, RulePath, Segment, touches } from "./paths";
+import { formatPath, Segment } from "./paths";
 import { parseProperties } from "./properties";
-import { Effect, ReplacementRule, replacementRules } from "./replacementRules";
+import { Effect, effectsOf, ReplacementRule } from "./effects";
+
+export { effectsOf };
 
 export interface FieldChange {
     path: string;
@@ -61,26 +63,6 @@ export function emptyPlan(stack: string, project = "torchserve-platform"): Plan 
         warnings: [],
         unmockedInvokes: [],
     };
-}
-
-const compiledRules = replacementRules.map((rule) => ({
-    rule,
-    types: rule.types.map((t) => new RegExp(`^${t.split("*").map(escapeRegExp).join(".*")}$`)),
-    paths: rule.paths.map(parseRulePath),
-}));
-
-function escapeRegExp(s: string): string {
-    return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-}
-
-/** The rules a change of `type` at `segments` touches. */
-export function effectsOf(type: string, segments: readonly Segment[]): FieldChange["effects"] {
-    const out: FieldChange["effects"] = [];
-    for (const c of compiledRules) {
-        if (!c.types.some((t) => t.test(type))) continue;
-        if (c.paths.some((p: RulePath) => touches(p, segments))) out.push({ effect: c.rule.effect, rule: c.rule });
-    }
-    return out;
 }
 
 /** Nearest enclosing component of each resource (the stack is ""). */
@@ -250,7 +232,7 @@ function diffValue(a: unknown, b: unknown, segments: Segment[], type: string, ou
             kind,
             ...(kind !== "added" ? { before } : {}),
             ...(kind !== "removed" ? { after } : {}),
-            effects: type ? effectsOf(type, segments) : [],
+            effects: type ? effectsOf(type, segments, before, after) : [],
         });
     };
     if (a === undefined) return push("added", undefined, b);

@@ -4,7 +4,7 @@
 import { FieldChange, PlanDiff, ResourceDiff } from "./diff";
 import { code, inline } from "./markdown";
 import { compare } from "./model";
-import { Effect } from "./replacementRules";
+import { Effect } from "./effects";
 
 /** First line of the document: how CI finds its earlier comment to replace it. */
 export const COMMENT_MARKER = "<!-- torchserve-platform:plan-diff -->";
@@ -141,7 +141,7 @@ export function renderStackDiff(d: PlanDiff): string[] {
 export function renderDiffs(diffs: PlanDiff[], base: string): string {
     const out = [COMMENT_MARKER, `## Plan changes against ${base}`, ""];
     out.push(
-        "Previews of every `Pulumi.<stack>.yaml` under Pulumi mocks (no cloud credentials): `[unknown]` is known only after deployment. Replacements follow tools/plan/replacementRules.ts.",
+        "Previews of every `Pulumi.<stack>.yaml` under Pulumi mocks (no cloud credentials): `[unknown]` is known only after deployment. Replacements follow harness/transitions/rules.ts.",
     );
     for (const d of diffs) out.push("", ...renderStackDiff(d));
     return out.join("\n") + "\n";
