@@ -4,6 +4,7 @@
 // through program.ts. Shared by the tests and by `npm run plan` / `npm run bench`.
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor, Mocks, MockResourceArgs, MockCallArgs } from "@pulumi/pulumi/runtime/mocks";
+import { withProviderName } from "./providerNames";
 
 export interface RegisteredResource {
     urn: string;
@@ -186,7 +187,9 @@ export async function evaluate(
     const logs: Evaluation["logs"] = [];
     const mocks: Mocks = {
         newResource: (args) => {
-            const inputs = stripUnknowns(args.inputs);
+            // A transition's pending resource is being created or replaced: a replacement's name is new.
+            const replacement = !!opts.pending && opts.pending(args);
+            const inputs = withProviderName(args, stripUnknowns(args.inputs), replacement);
             if (opts.preview && (!opts.pending || opts.pending(args))) {
                 return { id: undefined, state: inputs };
             }

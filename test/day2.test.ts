@@ -14,6 +14,7 @@ import { Action, Step, Transition } from "../harness/transitions/plan";
 import { cacheKey, evaluateExisting, runTransition } from "../harness/transitions/run";
 import { checkTeardown } from "../harness/transitions/teardown";
 import { createdBeforeCilium, migratedToCilium } from "./support/previousAks";
+import { withFixedConfigMapNames } from "./support/previousTorchServe";
 
 /** What a row expects of one resource: its action, and (for updates) a path that must change. */
 interface Expect {
@@ -22,6 +23,9 @@ interface Expect {
     action: Action;
     changed?: string;
 }
+
+/** Replacements of ConfigMaps the pods mount go create-first (a new name); checked on every row. */
+const createFirst = ["kubernetes:core/v1:ConfigMap"];
 
 interface Row {
     id: string;
@@ -62,6 +66,7 @@ const addons = { prometheus: { enabled: true }, grafana: { enabled: true } };
 /** An AKS stack keeping the Azure dataplane of a cluster created before Cilium (README: before these settings). */
 const keepAzureDataplane = { cluster: { aksNetworkDataplane: "azure" } };
 const managedCluster = "azure-native:containerservice:ManagedCluster";
+const configMap = "kubernetes:core/v1:ConfigMap";
 
 const rows: Row[] = [
     {
@@ -358,7 +363,15 @@ const rows: Row[] = [
             },
         },
         expect: [
-            { type: "kubernetes:apps/v1:Deployment", name: "torchserve", action: "update", changed: "spec.template" },
+            // A new ConfigMap under a new name, created first; the pods roll onto it.
+            { type: configMap, name: "torchserve-config", action: "replace", changed: "data" },
+            { type: configMap, name: "torchserve-model-fetch", action: "replace", changed: "data" },
+            {
+                type: "kubernetes:apps/v1:Deployment",
+                name: "torchserve",
+                action: "update",
+                changed: "spec.template.spec.volumes",
+            },
         ],
     },
     {
@@ -384,7 +397,30 @@ const rows: Row[] = [
         },
         to: {},
         expect: [
-            { type: "kubernetes:apps/v1:Deployment", name: "torchserve", action: "update", changed: "spec.template" },
+            { type: configMap, name: "torchserve-config", action: "replace", changed: "data" },
+            {
+                type: "kubernetes:apps/v1:Deployment",
+                name: "torchserve",
+                action: "update",
+                changed: "spec.template.spec.volumes",
+            },
+        ],
+    },
+    {
+        // A stack whose ConfigMaps carry the fixed names of earlier versions: replaced once, created first.
+        id: "configmaps-unnamed-upgrade",
+        stack: "aks",
+        fromState: withFixedConfigMapNames,
+        to: {},
+        expect: [
+            { type: configMap, name: "torchserve-config", action: "replace", changed: "metadata.name" },
+            { type: configMap, name: "torchserve-model-fetch", action: "replace", changed: "metadata.name" },
+            {
+                type: "kubernetes:apps/v1:Deployment",
+                name: "torchserve",
+                action: "update",
+                changed: "spec.template.spec.volumes",
+            },
         ],
     },
     {
@@ -458,6 +494,8 @@ describe("day-2 operations: every documented change planned against the stack's 
                 .filter((s) => s.action !== "same")
                 .map((s) => `${s.action} ${s.type} ${s.name} ${s.changed.join(",")}`)
                 .join("\n");
+            for (const s of t.steps.filter((x) => x.action === "replace" && createFirst.includes(x.type)))
+                assert.strictEqual(s.deleteBeforeReplace, false, `${s.type} ${s.name} is replaced delete-first`);
             for (const e of row.expect) {
                 const step = find(t, e);
                 assert.ok(step, `expected ${e.action} of ${e.type} ${e.name ?? ""}; the plan:\n${summary}`);

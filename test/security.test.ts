@@ -286,7 +286,9 @@ describe("security on the evaluated program (dev example stack, preview)", funct
 
     it("config.properties limits allowed_urls to the models' origin; the server mounts the store read-only", () => {
         for (const ev of [meshed, publicLb]) {
-            const properties = one(ev, "ConfigMap", "torchserve-config").inputs.data["config.properties"];
+            const properties = one(ev, "kubernetes:core/v1:ConfigMap", "torchserve-config").inputs.data[
+                "config.properties"
+            ];
             assert.match(properties, /^allowed_urls=https:\/\/torchserve\\\\\.pytorch\\\\\.org\/\.\*$/m);
             const container = one(ev, "Deployment", "torchserve").inputs.spec.template.spec.containers.find(
                 (c: any) => c.name === "torchserve",

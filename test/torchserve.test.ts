@@ -31,8 +31,6 @@ import {
     rolloutStrategy,
 } from "../components/torchserve/workload";
 import {
-    configMapName,
-    fetchConfigMapName,
     modelStoreClaimName,
     networkPolicySpec,
     publicServiceAnnotations,
@@ -50,6 +48,12 @@ import { gpuPlacement, gpuTorchServeSpec, squeezenet, torchServeSpec } from "./s
 // ---- Pure builders -------------------------------------------------------------------------
 
 const config = (s: TorchServeSpec) => parseProperties(configProperties(s));
+
+/** The ConfigMaps' names as pulumi-kubernetes gives them (the component sets none): placeholders here. */
+const configMapName = "torchserve-config-0a1b2c3d";
+const fetchConfigMapName = "torchserve-model-fetch-0a1b2c3d";
+/** The component's ConfigMaps, by their Pulumi (logical) names. */
+const configMapType = "kubernetes:core/v1:ConfigMap";
 
 /** The pod spec of one track, as the component builds it. */
 function podOf(s: TorchServeSpec, o: Partial<PodTemplateOptions> = {}) {
@@ -560,11 +564,27 @@ for (const preview of [true, false]) {
             assert.equal(one(gpu, "Namespace", "torchserve").inputs.metadata.labels?.["istio-injection"], undefined);
         });
 
+        it("leaves the ConfigMaps unnamed, so a config change is a new ConfigMap the pods roll onto", () => {
+            const volumes = deploymentOf(e).inputs.spec.template.spec.volumes;
+            for (const [resource, volume] of [
+                ["torchserve-config", "config"],
+                ["torchserve-model-fetch", "model-fetch"],
+            ]) {
+                const cm = one(e, configMapType, resource);
+                assert.strictEqual(cm.inputs.metadata.name, undefined, `${resource} has a fixed name`);
+                // The name pulumi-kubernetes gives it (harness/providerNames.ts), read by the pod template.
+                assert.match(
+                    volumes.find((v: any) => v.name === volume).configMap.name,
+                    new RegExp(`^${resource}-[0-9a-f]{8}$`),
+                );
+            }
+        });
+
         it("ships config.properties and the fetcher exactly as the builders make them", () => {
-            const configData = one(e, "ConfigMap", configMapName).inputs.data;
+            const configData = one(e, configMapType, "torchserve-config").inputs.data;
             assert.equal(configData["config.properties"], configProperties(rich));
             assert.equal(configData["log4j2.xml"], log4j2Xml());
-            const fetch = one(e, "ConfigMap", fetchConfigMapName).inputs.data;
+            const fetch = one(e, configMapType, "torchserve-model-fetch").inputs.data;
             assert.equal(fetch["models.json"], fetchModelsJson(rich));
             assert.equal(fetch["fetch_models.py"], fetchScript);
             const annotations = deploymentOf(e).inputs.spec.template.metadata.annotations;
@@ -670,7 +690,10 @@ for (const preview of [true, false]) {
             for (const d of [deploymentOf(e), deploymentOf(e, canaryDeploymentName)])
                 assert.ok(d.dependencies.includes(ready), `${d.name} waits for the cluster`);
             assert.ok(one(e, "PersistentVolumeClaim").dependencies.includes(ready), "the claim waits for the cluster");
-            assert.ok(!one(e, "ConfigMap", configMapName).dependencies.includes(ready), "config goes in right away");
+            assert.ok(
+                !one(e, configMapType, "torchserve-config").dependencies.includes(ready),
+                "config goes in right away",
+            );
             assert.ok(deploymentOf(gpu).dependencies.includes(urnOf(gpu, "gpu-pool")));
             const component = e.resources.find((r) => r.type === "torchserve-platform:index:TorchServe")!;
             assert.ok(component && !component.custom);

@@ -10,6 +10,8 @@ import {
     invalidInputs,
     nameCollisions,
     protectedChanges,
+    podReferences,
+    referenceGaps,
     refusedUpdates,
     servingCapacity,
     unpinnedAddons,
@@ -232,6 +234,55 @@ describe("transition harness: what the engine does", () => {
 });
 
 describe("transition harness: each rule fails on a broken transition", () => {
+    it("reference gap: a mounted ConfigMap replaced delete-first under its fixed name; none when autonamed", () => {
+        const cm = "kubernetes:core/v1:ConfigMap";
+        const config = (name: string | undefined, data: string) =>
+            res(cm, "config", { metadata: { ...(name ? { name } : {}), namespace: "ts" }, data: { a: data } });
+        const deployment = (configName: string) =>
+            res("kubernetes:apps/v1:Deployment", "ts", {
+                metadata: { name: "ts", namespace: "ts" },
+                spec: { template: { spec: { volumes: [{ name: "config", configMap: { name: configName } }] } } },
+            });
+        const fixed = plan(
+            [config("ts-config", "1"), deployment("ts-config")],
+            [config("ts-config", "2"), deployment("ts-config")],
+        );
+        assert.deepStrictEqual(
+            [step(fixed, "config").action, step(fixed, "config").deleteBeforeReplace],
+            ["replace", true],
+        );
+        const v = referenceGaps(fixed);
+        assert.deepStrictEqual(
+            v.map((x) => x.rule),
+            ["reference-gap"],
+        );
+        assert.match(v[0].message, /fixed name ts-config, which ts mount/);
+        // Autonamed (the provider's name in the pod template): created first under a new name, no gap.
+        const auto = plan(
+            [config(undefined, "1"), deployment("config-0000aaaa")],
+            [config(undefined, "2"), deployment("config-1111bbbb")],
+        );
+        assert.deepStrictEqual(
+            [step(auto, "config").action, step(auto, "config").deleteBeforeReplace],
+            ["replace", false],
+        );
+        assert.deepStrictEqual(step(auto, "ts").changed, ["spec.template.spec.volumes[0].configMap.name"]);
+        assert.deepStrictEqual(referenceGaps(auto), []);
+        // Env and projected references count too.
+        assert.deepStrictEqual(
+            podReferences({
+                containers: [
+                    {
+                        envFrom: [{ secretRef: { name: "s" } }],
+                        env: [{ valueFrom: { configMapKeyRef: { name: "c" } } }],
+                    },
+                ],
+                volumes: [{ projected: { sources: [{ configMap: { name: "p" } }] } }],
+            }).sort(),
+            ["ConfigMap/c", "ConfigMap/p", "Secret/s"],
+        );
+    });
+
     it("refused update: a StorageClass's reclaimPolicy changed in place", () => {
         const v = refusedUpdates(plan([storageClass("Retain")], [storageClass("Delete")]));
         assert.strictEqual(v.length, 1);

@@ -8,12 +8,5 @@ export * from "./fetchModels";
 export * from "./workload";
 export type { ReplicaRange, TorchServeArgs, TorchServeOptions, WorkloadIdentity } from "./torchserve";
 export { TorchServe, inferenceHost, servicePorts, publicServicePorts, networkPolicySpec } from "./torchserve";
-export {
-    configMapName,
-    fetchConfigMapName,
-    modelStoreClaimName,
-    networkPolicyName,
-    disruptionBudgetName,
-    serviceAccountName,
-} from "./torchserve";
+export { modelStoreClaimName, networkPolicyName, disruptionBudgetName, serviceAccountName } from "./torchserve";
 export * from "./objectUrl";

@@ -26,8 +26,6 @@ import { aliasPreviousType } from "../cluster/typeToken";
 import { TorchServeSpec } from "./spec";
 
 /** Names of the supporting objects (the public ones live in conventions.ts). */
-export const configMapName = "torchserve-config";
-export const fetchConfigMapName = "torchserve-model-fetch";
 export const modelStoreClaimName = "torchserve-model-store";
 export const networkPolicyName = "torchserve";
 export const disruptionBudgetName = "torchserve";
@@ -282,10 +280,16 @@ export class TorchServe extends pulumi.ComponentResource {
         const logConfig = log4j2Xml();
         const readyJson = readinessJson(s);
         const drain = drainJson(s);
+        // The ConfigMaps carry no name: pulumi-kubernetes names them `<resource name>-<random>` and
+        // replaces one whose data changes (ConfigMaps are immutable to it) under a new name, created
+        // before the old is deleted. So a config change gives the pod template a new volume reference
+        // (the Deployment rolls), old pods keep their own config until they are gone, and no pod ever
+        // waits on a ConfigMap between a delete and a create, as a fixed name would make it
+        // (pulumi-kubernetes provider.go Diff: delete first when the object keeps a name the program set).
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-config`,
             {
-                metadata: { name: configMapName, namespace, labels: { ...podLabels } },
+                metadata: { namespace, labels: { ...podLabels } },
                 data: {
                     [configFileName]: config,
                     [logConfigFileName]: logConfig,
@@ -301,7 +305,7 @@ export class TorchServe extends pulumi.ComponentResource {
         const fetchConfigMap = new k8s.core.v1.ConfigMap(
             `${name}-model-fetch`,
             {
-                metadata: { name: fetchConfigMapName, namespace, labels: { ...podLabels } },
+                metadata: { namespace, labels: { ...podLabels } },
                 data: { [fetchScriptFile]: fetchScript, [fetchModelsFile]: modelsJson },
             },
             child,

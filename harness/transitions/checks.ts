@@ -14,7 +14,8 @@ export interface Violation {
         | "invalid-input"
         | "serving-capacity"
         | "version-reach"
-        | "unpinned-addon";
+        | "unpinned-addon"
+        | "reference-gap";
     urn: string;
     message: string;
 }
@@ -211,7 +212,69 @@ export function checkTransition(t: Transition): Violation[] {
         ...servingCapacity(t),
         ...versionReach(t),
         ...unpinnedAddons(t.to),
+        ...referenceGaps(t),
     ];
+}
+
+const workloadTypes = [
+    "kubernetes:apps/v1:Deployment",
+    "kubernetes:apps/v1:DaemonSet",
+    "kubernetes:apps/v1:StatefulSet",
+];
+
+/** `ConfigMap/<name>` and `Secret/<name>` a pod spec reads: volumes (projected too), envFrom, env. */
+export function podReferences(pod: any): string[] {
+    const out: string[] = [];
+    const volumeRefs = (v: any) => {
+        if (v?.configMap?.name) out.push(`ConfigMap/${v.configMap.name}`);
+        if (v?.secret?.secretName) out.push(`Secret/${v.secret.secretName}`);
+        for (const p of v?.projected?.sources ?? [])
+            volumeRefs({ configMap: p.configMap, secret: p.secret && { secretName: p.secret.name } });
+    };
+    for (const v of pod?.volumes ?? []) volumeRefs(v);
+    for (const c of [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])]) {
+        for (const f of c.envFrom ?? []) {
+            if (f.configMapRef?.name) out.push(`ConfigMap/${f.configMapRef.name}`);
+            if (f.secretRef?.name) out.push(`Secret/${f.secretRef.name}`);
+        }
+        for (const e of c.env ?? []) {
+            if (e.valueFrom?.configMapKeyRef?.name) out.push(`ConfigMap/${e.valueFrom.configMapKeyRef.name}`);
+            if (e.valueFrom?.secretKeyRef?.name) out.push(`Secret/${e.valueFrom.secretKeyRef.name}`);
+        }
+    }
+    return out;
+}
+
+/**
+ * A ConfigMap or Secret that pods read is never deleted before its replacement exists: between the
+ * delete and the create, a pod that starts (the rollout, a restart, a rescheduled pod) cannot mount
+ * it and waits, and if the create fails the running pods' config is gone. pulumi-kubernetes deletes
+ * first when the object keeps a name the program set (provider.go Diff), so such objects must be
+ * left to autonaming (a new name, created first) or never replaced.
+ */
+export function referenceGaps(t: Transition): Violation[] {
+    const out: Violation[] = [];
+    for (const s of t.steps) {
+        if (s.action !== "replace" || !s.deleteBeforeReplace || !s.old) continue;
+        const kind = /^kubernetes:core\/v1:(ConfigMap|Secret)$/.exec(s.type)?.[1];
+        const name = s.old.inputs.metadata?.name;
+        if (!kind || name === undefined) continue;
+        const ns = s.old.inputs.metadata?.namespace;
+        const readers = [...t.from.resources, ...t.to.resources].filter(
+            (r) =>
+                workloadTypes.includes(r.type) &&
+                r.inputs.metadata?.namespace === ns &&
+                podReferences(r.inputs.spec?.template?.spec).includes(`${kind}/${name}`),
+        );
+        const names = [...new Set(readers.map((r) => r.name))];
+        if (names.length)
+            out.push({
+                rule: "reference-gap",
+                urn: s.urn,
+                message: `${label(s)} is replaced delete-first under its fixed name ${name}, which ${names.join(", ")} mount(s): pods that start between the delete and the create wait for it, and a failed create leaves them without it`,
+            });
+    }
+    return out;
 }
 
 /** A readable list, for assertion messages. */
