@@ -42,7 +42,8 @@ export interface RecordedOptions {
     protect?: true;
     ignoreChanges?: string[];
     replaceOnChanges?: string[];
-    deleteBeforeReplace?: true;
+    /** Set by the program (either way: `false` overrides a provider that asks to delete first). */
+    deleteBeforeReplace?: boolean;
     retainOnDelete?: true;
     /** URN of the resource whose deletion deletes this one (`deletedWith`). */
     deletedWith?: string;
@@ -142,7 +143,8 @@ function recordOptions(req: any): RecordedOptions {
     if (req.getProtect()) options.protect = true;
     if (req.getIgnorechangesList().length) options.ignoreChanges = [...req.getIgnorechangesList()].sort();
     if (req.getReplaceonchangesList().length) options.replaceOnChanges = [...req.getReplaceonchangesList()].sort();
-    if (req.getDeletebeforereplace()) options.deleteBeforeReplace = true;
+    if (req.getDeletebeforereplacedefined()) options.deleteBeforeReplace = req.getDeletebeforereplace();
+    else if (req.getDeletebeforereplace()) options.deleteBeforeReplace = true;
     if (req.getRetainondelete()) options.retainOnDelete = true;
     if (req.getDeletedwith()) options.deletedWith = req.getDeletedwith();
     return options;

@@ -336,6 +336,15 @@ describe("AKS cluster (cloud: azure)", function () {
             ]);
         });
 
+        it("replaces the GPU pool create-first (a new fingerprinted name), overriding azure-native's delete-first", () => {
+            const pool = one(onDemand.ev, "azure-native:containerservice:AgentPool");
+            assert.strictEqual(pool.options.deleteBeforeReplace, false);
+            assert.strictEqual(
+                one(onDemand.ev, "azure-native:containerservice:ManagedCluster").options.deleteBeforeReplace,
+                undefined,
+            );
+        });
+
         it("asks the platform for the device plugin and waits for the GPU pool, the cluster and the storage class", async () => {
             assert.strictEqual(onDemand.target.needsDevicePlugin, true);
             const urns = async (rs: pulumi.Resource[]) =>

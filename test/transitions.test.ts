@@ -177,6 +177,22 @@ describe("transition harness: what the engine does", () => {
         assert.deepStrictEqual(refreshedInputs(inputs, before, before), inputs);
     });
 
+    it("azure-native deletes first unless it named the resource; the program's deleteBeforeReplace: false wins", () => {
+        const pool = (vmSize: string, inputs: Record<string, unknown>, options = {}) =>
+            res("azure-native:containerservice:AgentPool", "gpu", { vmSize, ...inputs }, { options });
+        const dbr = (a: RegisteredResource, b: RegisteredResource) => step(plan([a], [b]), "gpu").deleteBeforeReplace;
+        // Named by the program, even under a new name: delete first (provider.go Diff).
+        assert.strictEqual(dbr(pool("a", { agentPoolName: "gpu1" }), pool("b", { agentPoolName: "gpu2" })), true);
+        // Named by the provider (random autoname, __createBeforeDelete): create first.
+        assert.strictEqual(dbr(pool("a", {}), pool("b", {})), false);
+        // The resource option overrides the provider (the engine prefers goal.DeleteBeforeReplace).
+        const kept = { deleteBeforeReplace: false };
+        assert.strictEqual(
+            dbr(pool("a", { agentPoolName: "gpu1" }), pool("b", { agentPoolName: "gpu2" }, kept)),
+            false,
+        );
+    });
+
     it("a named Kubernetes object replaced by its provider goes delete-first; a Helm release does not", () => {
         const a = storageClass("Delete");
         const t = plan([a], [{ ...a, inputs: { ...a.inputs, parameters: { a: "2" } } }]);

@@ -190,8 +190,16 @@ export class AksCluster extends pulumi.ComponentResource {
                     resourceName: this.cluster.name,
                     ...gpuAgentPoolArgs(args.gpuNodePool, args.kubernetesVersion ?? defaultKubernetesVersion),
                 },
-                // The autoscaler owns the node count once the pool exists.
-                { ...parent, ignoreChanges: ["count"] },
+                {
+                    ...parent,
+                    // The autoscaler owns the node count once the pool exists.
+                    ignoreChanges: ["count"],
+                    // A replacement is a pool under a new name (gpuAgentPoolName: the settings'
+                    // fingerprint), so it can be created first and the pods moved before the old pool
+                    // goes. azure-native would delete first (provider.go Diff deletes before every
+                    // replacement of a resource it did not name); the option overrides it.
+                    deleteBeforeReplace: false,
+                },
             );
         }
 

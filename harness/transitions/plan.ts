@@ -169,10 +169,13 @@ export function diffResource(r: RegisteredResource, old: RegisteredResource | un
     const sameName = oldName !== undefined && oldName === newName;
     let providerDbr = false;
     if (rules?.order === "kubernetes" || rules?.order === "bridge-name") providerDbr = sameName;
+    // azure-native: every replacement unless the name was generated (absent from the program's inputs).
+    if (rules?.order === "azure-native") providerDbr = oldName !== undefined;
     // The engine forces nothing when the provider only reports replaces via replaceOnChanges:
     // pulumi-kubernetes decides deleteBeforeReplace from its own replaces (provider.go Diff).
     const providerReplaces = step.replaceBecause.some((b) => b.source !== "resource option replaceOnChanges");
-    step.deleteBeforeReplace = !!r.options.deleteBeforeReplace || (providerDbr && providerReplaces);
+    // The program's own deleteBeforeReplace, true or false, wins over the provider's answer.
+    step.deleteBeforeReplace = r.options.deleteBeforeReplace ?? (providerDbr && providerReplaces);
     if (!step.deleteBeforeReplace && sameName) step.nameCollision = newName;
     return step;
 }

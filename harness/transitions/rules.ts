@@ -35,7 +35,15 @@ export type ReplacementOrder =
      * pulumi-terraform-bridge: delete first when an auto-named field was set explicitly and keeps its
      * value (pkg/tfbridge/provider.go Diff, nameRequiresDeleteBeforeReplace).
      */
-    | "bridge-name";
+    | "bridge-name"
+    /**
+     * pulumi-azure-native: delete first unless the provider generated a random name for it
+     * (provider/pkg/provider/provider.go Diff: `deleteBeforeReplace := len(replaces) > 0`, turned off
+     * only by the `__createBeforeDelete` flag Check sets on a random autoname), whether or not the name
+     * changes. The program's `deleteBeforeReplace: false` overrides it (the engine prefers the
+     * resource option: pulumi/pulumi pkg/resource/deploy/step_generator.go).
+     */
+    | "azure-native";
 
 /** A node pool as the day-2 rules see it. */
 export interface NodePoolView {
@@ -465,7 +473,7 @@ export const rules: Record<string, TypeRules> = {
     "azure-native:resources:ResourceGroup": {
         provider: "azure-native",
         replaceOn: fields(azurePath, "resourceGroupName", "location"),
-        order: "create-first",
+        order: "azure-native",
         name: { path: "resourceGroupName", autonamed: true },
     },
     "azure-native:containerservice:ManagedCluster": {
@@ -500,7 +508,7 @@ export const rules: Record<string, TypeRules> = {
                 message: "Changing property 'vmSize' is not allowed",
             },
         ],
-        order: "create-first",
+        order: "azure-native",
         name: { path: "resourceName", autonamed: true },
         controlPlaneVersion: (i) => minorOf(i.kubernetesVersion),
     },
@@ -529,7 +537,7 @@ export const rules: Record<string, TypeRules> = {
                     minorNumber(after) < minorNumber(before) || minorNumber(after) > minorNumber(before) + 1,
             },
         ],
-        order: "create-first",
+        order: "azure-native",
         name: { path: "agentPoolName", autonamed: false },
         // With the autoscaler on, AKS accepts minCount/maxCount whatever the current count
         // (Azure/AKS#1758, Azure/azure-cli-extensions#1606): no constraint on the kept `count`.
@@ -550,37 +558,37 @@ export const rules: Record<string, TypeRules> = {
             source: "Azure RBAC: role assignments are immutable (RoleAssignmentUpdateNotPermitted; https://learn.microsoft.com/azure/role-based-access-control/troubleshooting)",
             message: "RoleAssignmentUpdateNotPermitted: principal and role of an assignment cannot change",
         })),
-        order: "create-first",
+        order: "azure-native",
         name: { path: "roleAssignmentName", autonamed: true },
     },
     "azure-native:operationalinsights:Workspace": {
         provider: "azure-native",
         replaceOn: fields(azurePath, "resourceGroupName", "workspaceName", "location"),
-        order: "create-first",
+        order: "azure-native",
         name: { path: "workspaceName", autonamed: true },
     },
     "azure-native:monitor:DataCollectionRule": {
         provider: "azure-native",
         replaceOn: fields(azurePath, "resourceGroupName", "dataCollectionRuleName", "location"),
-        order: "create-first",
+        order: "azure-native",
         name: { path: "dataCollectionRuleName", autonamed: true },
     },
     "azure-native:monitor:DataCollectionRuleAssociation": {
         provider: "azure-native",
         replaceOn: fields(azurePath, "resourceUri", "associationName"),
-        order: "create-first",
+        order: "azure-native",
         name: { path: "associationName", autonamed: true },
     },
     "azure-native:monitor:DiagnosticSetting": {
         provider: "azure-native",
         replaceOn: fields(azurePath, "resourceUri", "name"),
-        order: "create-first",
+        order: "azure-native",
         name: { path: "name", autonamed: true },
     },
     "azure-native:containerservice:MaintenanceConfiguration": {
         provider: "azure-native",
         replaceOn: fields(azurePath, "resourceGroupName", "resourceName", "configName"),
-        order: "create-first",
+        order: "azure-native",
         name: { path: "configName", autonamed: false },
     },
 
