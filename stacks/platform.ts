@@ -66,6 +66,7 @@ export function createPlatform(
             modelStoreNeedsOwnership: cluster.modelStoreNeedsOwnership,
             protectModelStore: settings.cluster.deletionProtection,
             identity: modelIdentity,
+            modelBucket: cluster.modelBucket,
         },
         {
             provider: cluster.provider,

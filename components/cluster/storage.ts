@@ -1,4 +1,5 @@
 // What a storage class must know of the workload that writes to its volumes.
+import type * as pulumi from "@pulumi/pulumi";
 
 /**
  * The user and group a volume's files belong to, for storage whose ownership is fixed when the volume
@@ -36,3 +37,30 @@ export const storageClassReplacement: { replaceOnChanges: string[]; deleteBefore
     replaceOnChanges: ["reclaimPolicy", "volumeBindingMode"],
     deleteBeforeReplace: true,
 };
+
+/**
+ * A bucket mounted read-only as the model store (static provisioning): the cluster component that
+ * installs the cloud's CSI driver creates a PersistentVolume bound to exactly the model server's
+ * claim, and the model server claims it by name with no StorageClass. The volume holds the
+ * models' directory of the bucket, so the archives sit at its root.
+ */
+export interface ModelBucketVolume {
+    /** The PersistentVolume's name (the claim's `volumeName`); an output, so the claim waits for it. */
+    volumeName: pulumi.Input<string>;
+    /** Pod annotations the driver acts on (GKE's sidecar injection: `gke-gcsfuse/volumes`). */
+    podAnnotations: Record<string, string>;
+    /** Further pod annotations when the pods also get the Istio sidecar (the driver's own mesh advice). */
+    meshPodAnnotations: Record<string, string>;
+}
+
+/** The claim, directory and owner a cluster component needs to mount a bucket as the model store. */
+export interface ModelBucketMount {
+    /** Bucket (S3, Cloud Storage) or container (Azure Blob) holding the archives. */
+    bucket: string;
+    /** Directory inside it holding the archives, without leading or trailing `/` ("" = its root). */
+    directory: string;
+    /** The model server's claim: the volume is bound to exactly this claim. */
+    claim: ModelStoreClaim;
+    /** Who the mounted files appear to belong to: the user the model server runs as. */
+    owner: VolumeOwner;
+}

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "./kubernetes";
+import { ModelBucketVolume } from "./storage";
 
 // The shared Kubernetes vocabulary lives in kubernetes.ts; re-exported for existing imports.
 export type { Placement, Toleration } from "./kubernetes";
@@ -26,6 +27,11 @@ export interface ClusterTarget {
     systemPlacement: Placement;
     /** StorageClass offering ReadWriteMany for the model store; undefined = cluster default class. */
     modelStoreClassName?: pulumi.Input<string>;
+    /**
+     * The bucket mounted read-only as the model store (`torchserve.modelStore: bucket`); the
+     * model server claims this volume instead of one of `modelStoreClassName`.
+     */
+    modelBucket?: ModelBucketVolume;
     /**
      * ReadWriteOnce block storage class for add-ons' volumes (Prometheus); undefined = the cluster's
      * default class. An output of the class's resource makes its consumers wait for it.

@@ -5,6 +5,7 @@ import { createHash } from "crypto";
 import * as path from "path";
 import { logConfigFileName } from "./logging";
 import { heapJvmArgs, maxMessageBytes } from "./memory";
+import { archiveFile } from "./modelBucket";
 import { TorchServeSpec } from "./spec";
 
 /** Where the ConfigMap with config.properties is mounted in the TorchServe container. */
@@ -31,13 +32,15 @@ export function marName(modelName: string): string {
  * archive's own model-config.yaml win when > 0). `maxRetryTimeoutInSec` is read only from that
  * model-config.yaml (ModelConfig), never from here, so it is not offered.
  */
-export function modelsConfig(spec: Pick<TorchServeSpec, "models">): Record<string, Record<string, object>> {
+export function modelsConfig(
+    spec: Pick<TorchServeSpec, "models" | "modelStore">,
+): Record<string, Record<string, object>> {
     const out: Record<string, Record<string, object>> = {};
     for (const m of spec.models) {
         out[m.name] = {
             [m.version]: {
                 defaultVersion: true,
-                marName: marName(m.name),
+                marName: archiveFile(spec, m),
                 minWorkers: m.minWorkers,
                 maxWorkers: m.maxWorkers,
                 batchSize: m.batchSize,
@@ -116,7 +119,7 @@ export function configEntries(spec: TorchServeSpec): [string, string][] {
         ["model_store", modelStoreDir(spec)],
     ];
     if (spec.models.length > 0) {
-        entries.push(["load_models", spec.models.map((m) => `${m.name}=${marName(m.name)}`).join(",")]);
+        entries.push(["load_models", spec.models.map((m) => `${m.name}=${archiveFile(spec, m)}`).join(",")]);
         entries.push(["models", JSON.stringify(modelsConfig(spec))]);
     }
     entries.push(

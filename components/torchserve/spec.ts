@@ -7,6 +7,14 @@ import { ServiceType } from "../cluster/kubernetes";
 export const StorageAccessMode = { ReadWriteMany: "ReadWriteMany", ReadWriteOnce: "ReadWriteOnce" } as const;
 export type StorageAccessMode = (typeof StorageAccessMode)[keyof typeof StorageAccessMode];
 
+/**
+ * What holds the model archives: a shared file system the init container downloads them into
+ * (EFS, Azure Files, Filestore, or a class of your own), or the models' bucket itself, mounted
+ * read-only through the cloud's CSI driver (no download step).
+ */
+export const ModelStore = { FileShare: "fileShare", Bucket: "bucket" } as const;
+export type ModelStore = (typeof ModelStore)[keyof typeof ModelStore];
+
 /** One model TorchServe downloads into its model store and loads at start-up. */
 export interface ModelSpec {
     /** TorchServe model name (letters, digits, `_`, `-`, `.`; starts with a letter or digit). */
@@ -77,6 +85,11 @@ export interface TorchServeSpec {
     replicas: number;
     /** Absolute mount path of the model-store volume; `model_store` is `<this>/model-store`. */
     modelStorePath: string;
+    /**
+     * What holds the archives. With `bucket`, every model URL is an object in one directory of one
+     * bucket, mounted read-only at `model_store` (TorchServeArgs.modelBucket). @default fileShare
+     */
+    modelStore?: ModelStore;
     /** Kubernetes quantity, e.g. `1Gi`. */
     persistenceSize: string;
     /** GPUs per pod (0 = CPU only). */

@@ -23,10 +23,17 @@ import {
     trackLabels,
 } from "./workload";
 import { aliasPreviousType } from "../cluster/typeToken";
+import { ModelBucketVolume } from "../cluster/storage";
+import { usesBucket, verifyModelsJson, verifyModelsFile, verifyScript, verifyScriptFile } from "./modelBucket";
 import { TorchServeSpec } from "./spec";
 
 /** Names of the supporting objects (the public ones live in conventions.ts). */
 export const modelStoreClaimName = "torchserve-model-store";
+/**
+ * The claim on the bucket store's volume: a name of its own, so switching stores creates one claim
+ * and deletes the other (a claim's class and volume cannot change in place).
+ */
+export const modelBucketClaimName = "torchserve-model-bucket";
 export const networkPolicyName = "torchserve";
 export const disruptionBudgetName = "torchserve";
 /** The pods' ServiceAccount: workload identities for object-store models are bound to it. */
@@ -93,6 +100,11 @@ export interface TorchServeArgs {
     protectModelStore?: boolean;
     /** Workload identity of the pods' ServiceAccount; absent = a plain ServiceAccount. */
     identity?: WorkloadIdentity;
+    /**
+     * The bucket volume the cluster provides (ClusterTarget.modelBucket); required when
+     * `spec.modelStore` is `bucket`, which claims it read-only instead of a file share.
+     */
+    modelBucket?: ModelBucketVolume;
 }
 
 /**
@@ -280,6 +292,11 @@ export class TorchServe extends pulumi.ComponentResource {
         const logConfig = log4j2Xml();
         const readyJson = readinessJson(s);
         const drain = drainJson(s);
+        const bucket = usesBucket(s);
+        if (bucket && !args.modelBucket)
+            throw new Error("TorchServe: spec.modelStore is bucket but no modelBucket volume was given");
+        // The bucket store's SHA-256 check runs from this ConfigMap (there is no fetcher's).
+        const verify = bucket ? { [verifyScriptFile]: verifyScript, [verifyModelsFile]: verifyModelsJson(s) } : {};
         // The ConfigMaps carry no name: pulumi-kubernetes names them `<resource name>-<random>` and
         // replaces one whose data changes (ConfigMaps are immutable to it) under a new name, created
         // before the old is deleted. So a config change gives the pod template a new volume reference
@@ -297,19 +314,22 @@ export class TorchServe extends pulumi.ComponentResource {
                     [readinessModelsFile]: readyJson,
                     [drainScriptFile]: drainScript,
                     [drainConfigFile]: drain,
+                    ...verify,
                 },
             },
             child,
         );
         const modelsJson = fetchModelsJson(s);
-        const fetchConfigMap = new k8s.core.v1.ConfigMap(
-            `${name}-model-fetch`,
-            {
-                metadata: { namespace, labels: { ...podLabels } },
-                data: { [fetchScriptFile]: fetchScript, [fetchModelsFile]: modelsJson },
-            },
-            child,
-        );
+        const fetchConfigMap = bucket
+            ? undefined
+            : new k8s.core.v1.ConfigMap(
+                  `${name}-model-fetch`,
+                  {
+                      metadata: { namespace, labels: { ...podLabels } },
+                      data: { [fetchScriptFile]: fetchScript, [fetchModelsFile]: modelsJson },
+                  },
+                  child,
+              );
 
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-service-account`,
@@ -326,37 +346,62 @@ export class TorchServe extends pulumi.ComponentResource {
             child,
         );
 
-        const claim = new k8s.core.v1.PersistentVolumeClaim(
-            `${name}-model-store`,
-            {
-                metadata: {
-                    name: modelStoreClaimName,
-                    namespace,
-                    labels: { ...podLabels },
-                    // With a WaitForFirstConsumer class (the usual cloud default) the claim binds only
-                    // once a pod uses it, and the pods come after the claim: waiting would deadlock.
-                    // The Deployment's own readiness covers the volume.
-                    annotations: { "pulumi.com/skipAwait": "true" },
-                },
-                spec: {
-                    accessModes: [s.storageAccessMode],
-                    storageClassName: s.storageClass ?? args.storageClassName,
-                    resources: { requests: { storage: s.persistenceSize } },
-                },
-            },
-            { ...child, dependsOn: allDependsOn(dependsOn), protect: args.protectModelStore },
-        );
+        const claim =
+            args.modelBucket && bucket
+                ? new k8s.core.v1.PersistentVolumeClaim(
+                      `${name}-model-bucket`,
+                      {
+                          metadata: { name: modelBucketClaimName, namespace, labels: { ...podLabels } },
+                          spec: {
+                              // Static provisioning: exactly the cluster's volume, no class, read-only.
+                              accessModes: ["ReadOnlyMany"],
+                              storageClassName: "",
+                              volumeName: args.modelBucket.volumeName,
+                              // Required by the API; the drivers ignore it (a bucket has no size).
+                              resources: { requests: { storage: s.persistenceSize } },
+                          },
+                      },
+                      // Nothing to protect: the models stay in the bucket whatever happens to the claim.
+                      { ...child, dependsOn: allDependsOn(dependsOn) },
+                  )
+                : new k8s.core.v1.PersistentVolumeClaim(
+                      `${name}-model-store`,
+                      {
+                          metadata: {
+                              name: modelStoreClaimName,
+                              namespace,
+                              labels: { ...podLabels },
+                              // With a WaitForFirstConsumer class (the usual cloud default) the claim binds only
+                              // once a pod uses it, and the pods come after the claim: waiting would deadlock.
+                              // The Deployment's own readiness covers the volume.
+                              annotations: { "pulumi.com/skipAwait": "true" },
+                          },
+                          spec: {
+                              accessModes: [s.storageAccessMode],
+                              storageClassName: s.storageClass ?? args.storageClassName,
+                              resources: { requests: { storage: s.persistenceSize } },
+                          },
+                      },
+                      { ...child, dependsOn: allDependsOn(dependsOn), protect: args.protectModelStore },
+                  );
+        const bucketAnnotations =
+            args.modelBucket && bucket
+                ? {
+                      ...args.modelBucket.podAnnotations,
+                      ...(args.meshInjection ? args.modelBucket.meshPodAnnotations : {}),
+                  }
+                : undefined;
 
         const volumes: PodVolumes = {
             configMapName: configMap.metadata.name,
-            fetchConfigMapName: fetchConfigMap.metadata.name,
+            fetchConfigMapName: fetchConfigMap?.metadata.name,
             modelStoreClaimName: claim.metadata.name,
         };
         const annotations = {
             [configChecksumAnnotation]: checksum(
-                config + logConfig + readinessScript + readyJson + drainScript + drain,
+                config + logConfig + readinessScript + readyJson + drainScript + drain + Object.values(verify).join(""),
             ),
-            [fetchChecksumAnnotation]: checksum(fetchScript + modelsJson),
+            ...(bucket ? {} : { [fetchChecksumAnnotation]: checksum(fetchScript + modelsJson) }),
         };
         const deploymentDependsOn = allDependsOn(dependsOn, workloadDependsOn, s.nGpu > 0 ? gpuDependsOn : []);
         const deployment = (track: Track, deploymentName: string, image: string, replicas: number | undefined) =>
@@ -384,6 +429,7 @@ export class TorchServe extends pulumi.ComponentResource {
                             modelStoreNeedsOwnership: args.modelStoreNeedsOwnership,
                             serviceAccountName: serviceAccount.metadata.name,
                             identity: args.identity,
+                            bucketAnnotations,
                         }),
                     },
                 },

@@ -7,6 +7,7 @@ import { configMountDir, cpuQuantity, modelStoreDir, torchserveCommand } from ".
 import { drainConfigFile, drainScriptFile, terminationGracePeriodSeconds } from "./drain";
 import { readinessModelsFile, readinessScriptFile, startupBudgetSeconds } from "./readiness";
 import { fetchModelsFile, fetchScriptFile } from "./fetchModels";
+import { usesBucket, verifyEntries, verifyModelsFile, verifyScriptFile } from "./modelBucket";
 import { modelServerGid, modelServerUid, podLabels, portNames, trackLabel, tracks } from "./conventions";
 import { TorchServeSpec } from "./spec";
 
@@ -84,7 +85,8 @@ const containerSecurityContext: k8s.types.input.core.v1.SecurityContext = {
 /** Names of the objects a pod mounts (outputs, so the pods wait for them). */
 export interface PodVolumes {
     configMapName: pulumi.Input<string>;
-    fetchConfigMapName: pulumi.Input<string>;
+    /** The fetcher's ConfigMap; absent with a bucket store (nothing to download). */
+    fetchConfigMapName?: pulumi.Input<string>;
     modelStoreClaimName: pulumi.Input<string>;
 }
 
@@ -104,6 +106,8 @@ export interface PodTemplateOptions {
     modelStoreNeedsOwnership?: boolean;
     /** The pods' ServiceAccount (carries the workload identity for object-store models). */
     serviceAccountName?: pulumi.Input<string>;
+    /** Pod annotations the bucket store's CSI driver needs (ModelBucketVolume, mesh ones included). */
+    bucketAnnotations?: Record<string, string>;
     /** Workload-identity pod labels and fetcher environment (TorchServeArgs.identity). */
     identity?: { podLabels?: Record<string, string>; fetchEnv?: Record<string, pulumi.Input<string>> };
 }
@@ -164,6 +168,30 @@ export function fetchModelsContainer(
     };
 }
 
+/**
+ * The init container that checks the archives' SHA-256 on a mounted bucket (modelBucket.ts): the
+ * bucket store has no download step that could. Reads only the mount; run from the config ConfigMap.
+ */
+export function verifyModelsContainer(s: TorchServeSpec, image: string): Container {
+    return {
+        name: "verify-models",
+        image,
+        command: [
+            "python3",
+            `${configMountDir}/${verifyScriptFile}`,
+            `${configMountDir}/${verifyModelsFile}`,
+            modelStoreDir(s),
+        ],
+        resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+        securityContext: containerSecurityContext,
+        terminationMessagePolicy: "FallbackToLogsOnError",
+        volumeMounts: [
+            { name: "config", mountPath: configMountDir, readOnly: true },
+            { name: "model-store", mountPath: modelStoreDir(s), readOnly: true },
+        ],
+    };
+}
+
 /** The TorchServe container. */
 export function torchserveContainer(s: TorchServeSpec, image: string): Container {
     const ping = { path: "/ping", port: portNames.inference, scheme: "HTTP" };
@@ -183,9 +211,12 @@ export function torchserveContainer(s: TorchServeSpec, image: string): Container
             // The server only reads archives from the store (it unpacks them under java.io.tmpdir:
             // pytorch/serve v0.12.0 ModelArchive.downloadModel → ZipUtils.unzip); only model
             // registration writes there. The fetcher, a container of its own, still writes.
-            s.enableModelApi
-                ? { name: "model-store", mountPath: s.modelStorePath }
-                : { name: "model-store", mountPath: s.modelStorePath, readOnly: true },
+            // A bucket store is the archives' directory itself, mounted at model_store and never written.
+            usesBucket(s)
+                ? { name: "model-store", mountPath: modelStoreDir(s), readOnly: true }
+                : s.enableModelApi
+                  ? { name: "model-store", mountPath: s.modelStorePath }
+                  : { name: "model-store", mountPath: s.modelStorePath, readOnly: true },
         ],
         // Liveness starts only once the models are loaded, so a slow load is not restarted early.
         startupProbe: {
@@ -220,9 +251,22 @@ export function topologySpread(track: Track): k8s.types.input.core.v1.TopologySp
 export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
     const s = o.spec;
     const gpu = s.nGpu > 0;
+    const bucket = usesBucket(s);
+    // A bucket store downloads nothing: its archives are checked where they are, when there are hashes.
+    const initContainers = bucket
+        ? verifyEntries(s).length > 0
+            ? [verifyModelsContainer(s, o.image)]
+            : []
+        : [
+              ...(o.modelStoreNeedsOwnership ? [prepareModelStoreContainer(s, o.image)] : []),
+              fetchModelsContainer(s, o.image, o.meshInjection, o.identity?.fetchEnv),
+          ];
     return {
         // Identity labels first: they can never replace the labels Services select on.
-        metadata: { labels: { ...o.identity?.podLabels, ...trackLabels(o.track) }, annotations: o.annotations },
+        metadata: {
+            labels: { ...o.identity?.podLabels, ...trackLabels(o.track) },
+            annotations: { ...o.bucketAnnotations, ...o.annotations },
+        },
         spec: {
             serviceAccountName: o.serviceAccountName,
             // Workload identity needs no API token: EKS Pod Identity and the Azure webhook project
@@ -240,15 +284,19 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
             // The Service is called `torchserve`; its TORCHSERVE_* link variables are noise here.
             enableServiceLinks: false,
             terminationGracePeriodSeconds: terminationGracePeriodSeconds(s),
-            initContainers: [
-                ...(o.modelStoreNeedsOwnership ? [prepareModelStoreContainer(s, o.image)] : []),
-                fetchModelsContainer(s, o.image, o.meshInjection, o.identity?.fetchEnv),
-            ],
+            initContainers: initContainers.length > 0 ? initContainers : undefined,
             containers: [torchserveContainer(s, o.image)],
             volumes: [
                 { name: "config", configMap: { name: o.volumes.configMapName } },
-                { name: "model-fetch", configMap: { name: o.volumes.fetchConfigMapName } },
-                { name: "model-store", persistentVolumeClaim: { claimName: o.volumes.modelStoreClaimName } },
+                ...(o.volumes.fetchConfigMapName
+                    ? [{ name: "model-fetch", configMap: { name: o.volumes.fetchConfigMapName } }]
+                    : []),
+                {
+                    name: "model-store",
+                    persistentVolumeClaim: bucket
+                        ? { claimName: o.volumes.modelStoreClaimName, readOnly: true }
+                        : { claimName: o.volumes.modelStoreClaimName },
+                },
             ],
             nodeSelector:
                 gpu && Object.keys(o.gpuPlacement.nodeSelector).length > 0 ? o.gpuPlacement.nodeSelector : undefined,
@@ -274,7 +322,8 @@ export interface RolloutInputs {
 export function rolloutStrategy(r: RolloutInputs): DeploymentStrategy {
     const s = r.spec;
     const noSurge = { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
-    if (s.storageAccessMode === "ReadWriteOnce") return noSurge;
+    // A bucket store is ReadOnlyMany whatever storageAccessMode says.
+    if (s.storageAccessMode === "ReadWriteOnce" && !usesBucket(s)) return noSurge;
     if (s.nGpu > 0) {
         // Both tracks' pods share the pool, whichever Deployment is rolling.
         const podsDuringSurge = r.maxReplicas + (s.canary?.replicas ?? 0) + 1;
