@@ -5,6 +5,7 @@ import { eksDefaults, EksCluster, EksClusterArgs } from "../components/eks";
 import { EksModelReader } from "../components/eks/modelReader";
 import { modelServerUid } from "../components/torchserve/conventions";
 import { objectLocations } from "../components/torchserve/objectUrl";
+import { modelBucketMount } from "./modelBucket";
 import { modelStoreClaimName, serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
 import { addonVersionsFor } from "../components/eks/versions";
 import { Settings } from "./config/settings";
@@ -27,14 +28,16 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
             settings.logging.enabled && settings.logging.backend === "cloud"
                 ? { retentionDays: settings.logging.retentionDays }
                 : undefined,
+        modelBucket: modelBucketMount(settings, modelServerUid),
         // The model store's volume is Pulumi's when TorchServe claims it from the cluster's class.
-        modelStoreClaim: settings.torchserve.storageClass
-            ? undefined
-            : {
-                  namespace: settings.torchserve.namespace,
-                  name: modelStoreClaimName,
-                  size: settings.torchserve.persistenceSize,
-              },
+        modelStoreClaim:
+            settings.torchserve.storageClass || settings.torchserve.modelStore === "bucket"
+                ? undefined
+                : {
+                      namespace: settings.torchserve.namespace,
+                      name: modelStoreClaimName,
+                      size: settings.torchserve.persistenceSize,
+                  },
         // The parser resolves the pins (readAddonVersions, stacks/config/sections/cluster.ts).
         addonVersions:
             settings.cluster.addonVersions ??
@@ -42,6 +45,9 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
         tags: { "torchserve-platform/stack": `${settings.project}-${settings.stack}` },
     };
 }
+
+/** Names, on TorchServe's ServiceAccount, the IAM role EKS Pod Identity associates with it (informational). */
+export const modelReaderRoleAnnotation = "torchserve.pytorch.org/model-reader-role-arn";
 
 /** EKS Pod Identity reading the s3:// models, when there are any. */
 export function eksModelIdentity(settings: Settings, eks: EksCluster, region: string): WorkloadIdentity | undefined {
@@ -55,13 +61,20 @@ export function eksModelIdentity(settings: Settings, eks: EksCluster, region: st
             serviceAccount: serviceAccountName,
             objects: objects.map(({ bucket, key }) => ({ bucket, key })),
             kmsKeyArn: settings.torchserve.kmsKeyArn,
+            mounted: modelBucketMount(settings, modelServerUid),
             tags: { "torchserve-platform/stack": `${settings.project}-${settings.stack}` },
         },
         { dependsOn: [eks.podIdentityAgent] },
     );
     // The association needs no ServiceAccount annotation; the fetcher signs for the stack's region.
-    // As an output of the association, so pods start only once the webhook will inject credentials.
-    return { fetchEnv: { AWS_REGION: reader.association.id.apply(() => region) } };
+    // As outputs of the association, so pods start only once the webhook will inject credentials
+    // (the fetcher's) or the Mountpoint driver can get them for the pod (a bucket store's). The
+    // annotation only names the role the association gives the ServiceAccount.
+    const afterAssociation = <T>(v: pulumi.Input<T>) => pulumi.all([reader.association.id, v]).apply(([, x]) => x);
+    return {
+        annotations: { [modelReaderRoleAnnotation]: afterAssociation(reader.role.arn) },
+        fetchEnv: { AWS_REGION: afterAssociation(region) },
+    };
 }
 
 export function createCluster(settings: Settings): CloudCluster {

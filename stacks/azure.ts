@@ -4,14 +4,19 @@ import { AksCluster } from "../components/aks";
 import { ClusterTarget } from "../components/cluster/target";
 import { modelServerUid } from "../components/torchserve/conventions";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { AksModelReader } from "../components/aks/modelReader";
+import { AksModelReader, clientIdAnnotation } from "../components/aks/modelReader";
 import { objectLocations } from "../components/torchserve/objectUrl";
 import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
 import { Settings } from "./config/settings";
 import type { CloudCluster } from "./program";
+import { BlobModelBucket } from "../components/aks/modelBucket";
+import { modelBucketMount } from "./modelBucket";
 
-/** AKS workload identity reading the Azure Blob models, when there are any. */
-export function aksModelIdentity(settings: Settings, aks: AksCluster): WorkloadIdentity | undefined {
+/** AKS workload identity reading the Azure Blob models, when there are any (and the reader, for the bucket store). */
+export function aksModelIdentity(
+    settings: Settings,
+    aks: AksCluster,
+): { identity: WorkloadIdentity; reader: AksModelReader } | undefined {
     const containers = objectLocations(settings.torchserve.models.map((m) => m.url))
         .filter((l) => l.store === "azureBlob")
         .map((l) => ({ account: l.account!, container: l.bucket }));
@@ -27,7 +32,7 @@ export function aksModelIdentity(settings: Settings, aks: AksCluster): WorkloadI
         serviceAccount: serviceAccountName,
         containers,
     });
-    return { annotations: reader.annotations, podLabels: reader.podLabels };
+    return { identity: { annotations: reader.annotations, podLabels: reader.podLabels }, reader };
 }
 
 export function createCluster(settings: Settings): CloudCluster {
@@ -50,7 +55,32 @@ export function createCluster(settings: Settings): CloudCluster {
                 : undefined,
         maintenanceWindow: cluster.maintenanceWindow,
         networkDataplane: cluster.aksNetworkDataplane,
+        blobModelStore: settings.torchserve.modelStore === "bucket",
     });
     const target: ClusterTarget = aks.clusterTarget();
-    return { ...target, modelIdentity: aksModelIdentity(settings, aks) };
+    const models = aksModelIdentity(settings, aks);
+    const mount = modelBucketMount(settings, modelServerUid);
+    if (!mount || !models) return { ...target, modelIdentity: models?.identity };
+    // The container's account: the config parser accepts a bucket store only when every model is a
+    // blob of one container (stacks/config/modelStore.ts), so the first one names it.
+    const account = objectLocations(settings.torchserve.models.map((m) => m.url))[0].account!;
+    const bucket = new BlobModelBucket(
+        "torchserve-model-bucket",
+        {
+            mount,
+            location: {
+                account,
+                resourceGroup: settings.torchserve.storageResourceGroup!,
+                // An output of the reader's grants and federated credential (AksModelReader.annotations).
+                clientId: models.reader.annotations[clientIdAnnotation],
+            },
+        },
+        { provider: target.provider, dependsOn: [aks.cluster] },
+    );
+    return {
+        ...target,
+        modelBucket: bucket.modelBucket,
+        clusterReady: [...target.clusterReady, bucket.volume],
+        modelIdentity: models.identity,
+    };
 }

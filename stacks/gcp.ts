@@ -8,6 +8,8 @@ import { objectLocations } from "../components/torchserve/objectUrl";
 import { modelStoreClaimName, serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
 import { GpuNodePoolSettings, Settings } from "./config/settings";
 import type { CloudCluster } from "./program";
+import { modelBucketMount } from "./modelBucket";
+import { modelServerUid } from "../components/torchserve/conventions";
 
 /** The GKE GPU pool for a stack's pool: its `gpuType` is the accelerator GKE attaches. */
 export function gkeGpuNodePool(pool: GpuNodePoolSettings, region?: string): GkeGpuNodePoolSpec {
@@ -55,14 +57,16 @@ export function createCluster(settings: Settings): CloudCluster {
         apiAllowedCidrs: cluster.apiAllowedCidrs!,
         cloudLogging: settings.logging.enabled && settings.logging.backend === "cloud",
         maintenanceWindow: cluster.maintenanceWindow,
+        modelBucket: modelBucketMount(settings, modelServerUid),
         // The model store's instance is Pulumi's when TorchServe claims it from the cluster's class.
-        modelStoreClaim: settings.torchserve.storageClass
-            ? undefined
-            : {
-                  namespace: settings.torchserve.namespace,
-                  name: modelStoreClaimName,
-                  size: settings.torchserve.persistenceSize,
-              },
+        modelStoreClaim:
+            settings.torchserve.storageClass || settings.torchserve.modelStore === "bucket"
+                ? undefined
+                : {
+                      namespace: settings.torchserve.namespace,
+                      name: modelStoreClaimName,
+                      size: settings.torchserve.persistenceSize,
+                  },
     });
     const target: ClusterTarget = gke.clusterTarget();
     return { ...target, modelIdentity: gkeModelIdentity(settings) };

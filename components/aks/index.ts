@@ -68,6 +68,11 @@ export interface AksClusterArgs {
      * @default cilium
      */
     networkDataplane?: AksNetworkDataplane;
+    /**
+     * The model store is a Blob container (BlobModelBucket): the AKS-managed Blob CSI driver is turned
+     * on and no Azure Files class is created. @default false
+     */
+    blobModelStore?: boolean;
 }
 
 /** AKS's default-off upgrade schedules, both confined to the maintenance window. */
@@ -102,8 +107,8 @@ export class AksCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     /** Makes whoever runs `pulumi up` cluster admin through Azure RBAC (local accounts are off). */
     readonly deployerAccess: authorization.RoleAssignment;
-    /** ReadWriteMany StorageClass of the model store (Azure Files). */
-    readonly modelStoreClass: k8s.storage.v1.StorageClass;
+    /** ReadWriteMany StorageClass of the model store (Azure Files; not with `blobModelStore`). */
+    readonly modelStoreClass?: k8s.storage.v1.StorageClass;
     /** The Log Analytics workspace, when `azureMonitorLogs` is set. */
     readonly logWorkspace?: operationalinsights.Workspace;
     /** Where GPU pods go: the GPU pool's label and name, tolerating its taints (Spot's too on a Spot pool). */
@@ -162,7 +167,14 @@ export class AksCluster extends pulumi.ComponentResource {
                 // Workload identity lets pods get Azure tokens without secrets (e.g. private model stores).
                 oidcIssuerProfile: { enabled: true },
                 securityProfile: { workloadIdentity: { enabled: true } },
-                storageProfile: { fileCSIDriver: { enabled: true }, diskCSIDriver: { enabled: true } },
+                storageProfile: {
+                    fileCSIDriver: { enabled: true },
+                    diskCSIDriver: { enabled: true },
+                    // An in-place update (`az aks update --enable-blob-driver`, AKS docs "Use Azure Blob
+                    // storage CSI driver"); left out, not false, for a file share, so that existing
+                    // clusters see no change and one switched back keeps the driver.
+                    ...(args.blobModelStore ? { blobCSIDriver: { enabled: true } } : {}),
+                },
                 // Azure CNI overlay; Cilium unless the cluster predates it (./network.ts).
                 networkProfile: aksNetworkProfile(dataplane),
                 // Container Insights; enabling it on an existing cluster updates it in place (as
@@ -254,11 +266,13 @@ export class AksCluster extends pulumi.ComponentResource {
             ),
         );
 
-        this.modelStoreClass = new k8s.storage.v1.StorageClass(
-            `${name}-model-store`,
-            azureFileStorageClassArgs({ retain: args.deletionProtection, owner: args.modelStoreOwner }),
-            { ...parent, provider, ...storageClassReplacement },
-        );
+        this.modelStoreClass = args.blobModelStore
+            ? undefined
+            : new k8s.storage.v1.StorageClass(
+                  `${name}-model-store`,
+                  azureFileStorageClassArgs({ retain: args.deletionProtection, owner: args.modelStoreOwner }),
+                  { ...parent, provider, ...storageClassReplacement },
+              );
 
         this.gpuPlacement = gpuPlacement(
             args.gpuNodePool?.spot ?? false,
@@ -293,13 +307,13 @@ export class AksCluster extends pulumi.ComponentResource {
             provider: providerOf(this),
             gpuPlacement: this.gpuPlacement,
             systemPlacement,
-            modelStoreClassName: this.modelStoreClass.metadata.name,
+            modelStoreClassName: this.modelStoreClass?.metadata.name,
             // AKS installs the driver only; the device plugin is the platform's job.
             needsDevicePlugin: true,
             gpuPoolReady: this.gpuPool ? [this.gpuPool] : [],
             // The system pool is part of the ManagedCluster resource.
             systemReady: [this.cluster],
-            clusterReady: [this.cluster, this.modelStoreClass],
+            clusterReady: [this.cluster, ...(this.modelStoreClass ? [this.modelStoreClass] : [])],
         };
     }
 }

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudLogsSpec } from "../logging/spec";
 import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
-import { ModelStoreClaim, VolumeOwner } from "../cluster/storage";
+import { ModelBucketMount, ModelStoreClaim, VolumeOwner } from "../cluster/storage";
 import { ClusterTarget, Placement } from "../cluster/target";
 import { keepProvider, providerOf } from "../cluster/provider";
 import { EbsBlockStorage } from "./blockStorage";
@@ -15,6 +15,7 @@ import { ec2AssumeRolePolicy, nodeManagedPolicies } from "./iam";
 import { CloudWatchLogging } from "./cloudWatchLogging";
 import { cloudWatchLogGroupNames } from "./logging";
 import { EfsModelStore } from "./modelStore";
+import { S3ModelBucket } from "./modelBucket";
 import { EksNetwork } from "./network";
 import { EksNodeGroup, EksNodeGroupSpec, gpuNodeGroupName, gpuNodeGroupSpec, systemNodeGroupSpec } from "./nodeGroup";
 import { controlPlaneSecurity } from "./security";
@@ -52,6 +53,11 @@ export interface EksClusterArgs {
      * deleted in order on destroy. Absent = claims are provisioned by the EFS CSI driver.
      */
     modelStoreClaim?: ModelStoreClaim;
+    /**
+     * The models' S3 bucket as the model store, mounted read-only through the Mountpoint for Amazon S3
+     * CSI add-on (S3ModelBucket) instead of EFS: then no file system, mount targets or EFS driver.
+     */
+    modelBucket?: ModelBucketMount;
     /**
      * Pinned versions of the EKS add-ons (components/eks/versions.ts `addonVersionsFor`); an absent
      * one is EKS's default at creation, which EKS may move.
@@ -96,12 +102,14 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly systemNodeGroup: aws.eks.NodeGroup;
     /** Managed node group of the GPU pool, when there is one. */
     readonly gpuNodeGroup?: aws.eks.NodeGroup;
-    /** The EFS file system holding the models. */
-    readonly modelStoreFileSystem: aws.efs.FileSystem;
-    /** The EFS CSI driver add-on the model store's volumes need. */
+    /** The EFS file system holding the models (not with `modelBucket`). */
+    readonly modelStoreFileSystem?: aws.efs.FileSystem;
+    /** The CSI driver add-on the model store's volumes need (EFS, or Mountpoint with `modelBucket`). */
     readonly modelStoreCsiDriver: aws.eks.Addon;
-    /** ReadWriteMany StorageClass of the model store (`efs-sc`). */
-    readonly modelStoreClass: k8s.storage.v1.StorageClass;
+    /** ReadWriteMany StorageClass of the model store (`efs-sc`; not with `modelBucket`). */
+    readonly modelStoreClass?: k8s.storage.v1.StorageClass;
+    /** The bucket model store (with `modelBucket`). */
+    readonly modelBucket?: S3ModelBucket;
     /** The volume bound to the model server's claim, when `modelStoreClaim` is given. */
     readonly modelStoreVolume?: k8s.core.v1.PersistentVolume;
     /** Name of the default `gp3` class; whatever takes it as an input waits for the class and its CSI driver. */
@@ -266,29 +274,44 @@ export class EksCluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: systemNodes },
         );
 
-        const modelStore = new EfsModelStore(
-            `${name}-models`,
-            {
-                clusterName: this.clusterName,
-                addonVersion: args.addonVersions.efsCsiDriver,
-                vpcId: network.vpcId,
-                // Managed nodes carry the cluster security group EKS creates (no custom groups in
-                // their launch template): NFS is allowed from it only.
-                nodeSecurityGroupId: this.cluster.eksCluster.vpcConfig.clusterSecurityGroupId,
-                subnetIds: network.privateSubnetIds,
-                oidcProviderArn: this.cluster.oidcProviderArn,
-                oidcIssuer: this.cluster.oidcIssuer,
-                deletionProtection: args.deletionProtection,
-                owner: args.modelStoreOwner,
-                claim: args.modelStoreClaim,
-                tags,
-            },
-            { parent: this, provider, addonDependsOn: systemNodes },
-        );
-        this.modelStoreFileSystem = modelStore.fileSystem;
-        this.modelStoreVolume = modelStore.volume;
-        this.modelStoreCsiDriver = modelStore.csiDriver;
-        this.modelStoreClass = modelStore.storageClass;
+        if (args.modelBucket) {
+            this.modelBucket = new S3ModelBucket(
+                `${name}-model-bucket`,
+                {
+                    clusterName: this.clusterName,
+                    addonVersion: args.addonVersions.mountpointS3CsiDriver,
+                    mount: args.modelBucket,
+                    tags,
+                },
+                { parent: this, provider, addonDependsOn: systemNodes },
+            );
+            this.modelStoreCsiDriver = this.modelBucket.csiDriver;
+            this.modelStoreVolume = this.modelBucket.volume;
+        } else {
+            const modelStore = new EfsModelStore(
+                `${name}-models`,
+                {
+                    clusterName: this.clusterName,
+                    addonVersion: args.addonVersions.efsCsiDriver,
+                    vpcId: network.vpcId,
+                    // Managed nodes carry the cluster security group EKS creates (no custom groups in
+                    // their launch template): NFS is allowed from it only.
+                    nodeSecurityGroupId: this.cluster.eksCluster.vpcConfig.clusterSecurityGroupId,
+                    subnetIds: network.privateSubnetIds,
+                    oidcProviderArn: this.cluster.oidcProviderArn,
+                    oidcIssuer: this.cluster.oidcIssuer,
+                    deletionProtection: args.deletionProtection,
+                    owner: args.modelStoreOwner,
+                    claim: args.modelStoreClaim,
+                    tags,
+                },
+                { parent: this, provider, addonDependsOn: systemNodes },
+            );
+            this.modelStoreFileSystem = modelStore.fileSystem;
+            this.modelStoreVolume = modelStore.volume;
+            this.modelStoreCsiDriver = modelStore.csiDriver;
+            this.modelStoreClass = modelStore.storageClass;
+        }
 
         // The class's name as an output of the class: Prometheus, which takes it, waits for the class
         // and its CSI add-on, while the mesh and Grafana (no volumes) need not.
@@ -351,7 +374,8 @@ export class EksCluster extends pulumi.ComponentResource {
             provider: providerOf(this),
             gpuPlacement: this.gpuPlacement,
             systemPlacement,
-            modelStoreClassName: this.modelStoreClass.metadata.name,
+            modelStoreClassName: this.modelStoreClass?.metadata.name,
+            modelBucket: this.modelBucket?.modelBucket,
             blockStorageClassName: this.blockStorageClassName,
             // The AL2023 NVIDIA AMI has the driver and toolkit but no device plugin.
             needsDevicePlugin: true,
@@ -359,7 +383,7 @@ export class EksCluster extends pulumi.ComponentResource {
             systemReady: [this.systemNodeGroup],
             clusterReady: [
                 this.systemNodeGroup,
-                this.modelStoreClass,
+                ...(this.modelStoreClass ? [this.modelStoreClass] : []),
                 this.modelStoreCsiDriver,
                 ...(this.modelStoreVolume ? [this.modelStoreVolume] : []),
             ],

@@ -13,14 +13,36 @@ export interface S3Object {
     key: string;
 }
 
+/** The directory a bucket model store mounts (S3ModelBucket). */
+export interface S3Directory {
+    /** Bucket name. */
+    bucket: string;
+    /** Directory without leading or trailing `/` ("" = the whole bucket). */
+    directory: string;
+}
+
 /**
  * The read policy: `s3:GetObject` on exactly the named objects (nothing listable, nothing else in
  * the bucket), plus `kms:Decrypt` on the key SSE-KMS objects are encrypted with, only when used
- * through S3 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html).
+ * through S3 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html), plus,
+ * when the bucket is mounted as the model store (`listed`), listing of its models' directory.
  */
-export function modelReadPolicy(objects: S3Object[], kmsKeyArn?: string): string {
+export function modelReadPolicy(objects: S3Object[], kmsKeyArn?: string, listed?: S3Directory): string {
     const arns = [...new Set(objects.map((o) => `arn:aws:s3:::${o.bucket}/${o.key}`))].sort();
     const statements: object[] = [{ Sid: "ReadModels", Effect: "Allow", Action: "s3:GetObject", Resource: arns }];
+    if (listed) {
+        // Mountpoint needs s3:ListBucket on what it mounts; for a prefix mount only that prefix,
+        // which the s3:prefix condition key scopes (awslabs/mountpoint-s3 doc/CONFIGURATION.md "IAM
+        // permissions"). It reads files with GetObject (and HeadObject, which GetObject allows), so
+        // the objects above stay the only readable ones: other files in the directory are listed, not read.
+        statements.push({
+            Sid: "ListModelDirectory",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: `arn:aws:s3:::${listed.bucket}`,
+            ...(listed.directory ? { Condition: { StringLike: { "s3:prefix": `${listed.directory}/*` } } } : {}),
+        });
+    }
     if (kmsKeyArn) {
         statements.push({
             Sid: "DecryptModels",
@@ -44,6 +66,8 @@ export interface EksModelReaderArgs {
     objects: S3Object[];
     /** KMS key the objects are encrypted with (SSE-KMS); absent = S3-managed keys. */
     kmsKeyArn?: string;
+    /** The directory mounted as the model store (Mountpoint lists it); absent = objects are fetched. */
+    mounted?: S3Directory;
     /** Tags on AWS resources. */
     tags?: Record<string, string>;
 }
@@ -71,7 +95,7 @@ export class EksModelReader extends pulumi.ComponentResource {
         );
         const policy = new aws.iam.RolePolicy(
             name,
-            { role: this.role.name, policy: modelReadPolicy(args.objects, args.kmsKeyArn) },
+            { role: this.role.name, policy: modelReadPolicy(args.objects, args.kmsKeyArn, args.mounted) },
             parent,
         );
         this.association = new aws.eks.PodIdentityAssociation(

@@ -21,6 +21,8 @@ export interface EksAddonVersions {
     ebsCsiDriver: string;
     /** `eks-pod-identity-agent` (serves the VPC CNI's credentials, components/eks/cni.ts). */
     podIdentityAgent: string;
+    /** `aws-mountpoint-s3-csi-driver` (the bucket model store, components/eks/modelBucket.ts). */
+    mountpointS3CsiDriver: string;
 }
 
 /**
@@ -55,6 +57,12 @@ export interface EksAddonVersions {
  *   in its handle), pinned with 1.31 and 1.35 clusters in public stacks (exact-string search); EKS
  *   lists compatibility as ranges of minors, so 1.34 is inferred. Unverified for 1.36. (The previous
  *   v2.0.8-eksbuild.1 dates from 2024 and was never shown to be offered for 1.34+.)
+ * - aws-mountpoint-s3-csi-driver v2.2.0-eksbuild.1: a v2 build (the major whose pod-level credentials
+ *   work with EKS Pod Identity and which applies the pod's fsGroup: awslabs/mountpoint-s3-csi-driver
+ *   docs/CONFIGURATION.md "Pod-Level Credentials", docs/UPGRADING_TO_V2.md), pinned for a 1.33 cluster
+ *   by jenkins-infra/terraform-aws-sponsorship locals.tf (its versions are tracked from EKS by
+ *   updatecli; exact-string search). Not tied to a minor, so the same build for every row; unverified
+ *   for 1.34+ against an AWS document.
  * Every change above raised the previous pin, and no row has an older build than the row for the
  * minor before it: a Kubernetes upgrade never moves an add-on backwards (test/eks.test.ts).
  */
@@ -66,6 +74,7 @@ export const eksAddonVersions: Record<(typeof eksSupportedMinors)[number], EksAd
         efsCsiDriver: "v3.4.1-eksbuild.1",
         ebsCsiDriver: "v1.58.0-eksbuild.1",
         podIdentityAgent: "v1.3.10-eksbuild.3",
+        mountpointS3CsiDriver: "v2.2.0-eksbuild.1",
     },
     "1.35": {
         vpcCni: "v1.21.1-eksbuild.7",
@@ -74,6 +83,7 @@ export const eksAddonVersions: Record<(typeof eksSupportedMinors)[number], EksAd
         efsCsiDriver: "v3.4.1-eksbuild.1",
         ebsCsiDriver: "v1.58.0-eksbuild.1",
         podIdentityAgent: "v1.3.10-eksbuild.3",
+        mountpointS3CsiDriver: "v2.2.0-eksbuild.1",
     },
     "1.36": {
         vpcCni: "v1.22.4-eksbuild.3",
@@ -82,6 +92,7 @@ export const eksAddonVersions: Record<(typeof eksSupportedMinors)[number], EksAd
         efsCsiDriver: "v3.4.1-eksbuild.1",
         ebsCsiDriver: "v1.63.1-eksbuild.1",
         podIdentityAgent: "v1.3.10-eksbuild.3",
+        mountpointS3CsiDriver: "v2.2.0-eksbuild.1",
     },
 };
 

@@ -8,7 +8,7 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MaintenanceWindowSpec, SystemNodePoolSpec } from "../cluster/nodePool";
-import { ModelStoreClaim, storageClassReplacement } from "../cluster/storage";
+import { ModelBucketMount, ModelBucketVolume, ModelStoreClaim, storageClassReplacement } from "../cluster/storage";
 import { ClusterTarget, Placement } from "../cluster/target";
 import { keepProvider, providerOf } from "../cluster/provider";
 import {
@@ -32,6 +32,7 @@ import {
 } from "./security";
 import { filestoreCapacityGb, filestoreStorageClassArgs, filestoreVolume, modelStoreShareName } from "./storage";
 import { gkeLoggingComponents, nodeLogWriter } from "./logging";
+import { gcsFuseMeshAnnotations, gcsFuseVolume, gcsFuseVolumesAnnotation } from "./modelBucket";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./defaults";
@@ -102,8 +103,10 @@ export class GkeCluster extends pulumi.ComponentResource {
     readonly gpuPool?: container.NodePool;
     /** kubeconfig using gke-gcloud-auth-plugin (secret: it names the endpoint and CA). */
     readonly kubeconfig: pulumi.Output<string>;
-    /** ReadWriteMany StorageClass of the model store (Filestore). */
-    readonly modelStoreClass: k8s.storage.v1.StorageClass;
+    /** ReadWriteMany StorageClass of the model store (Filestore; not with `modelBucket`). */
+    readonly modelStoreClass?: k8s.storage.v1.StorageClass;
+    /** What TorchServe claims with `modelBucket`: the volume mounting the bucket. */
+    readonly modelBucket?: ModelBucketVolume;
     /** The APIs the stack enables (left enabled on destroy). */
     readonly services: projects.Service[];
     /** The model server's Filestore instance (with `modelStoreClaim`). */
@@ -210,6 +213,10 @@ export class GkeCluster extends pulumi.ComponentResource {
                 addonsConfig: {
                     gcpFilestoreCsiDriverConfig: { enabled: true },
                     gcePersistentDiskCsiDriverConfig: { enabled: true },
+                    // Updated in place (addons_config is not ForceNew in terraform-provider-google's
+                    // resource_container_cluster.go; an UpdateCluster with desired_addons_config).
+                    // Left out, not false, for a file share: removing it leaves the add-on as it is.
+                    ...(args.modelBucket ? { gcsFuseCsiDriverConfig: { enabled: true } } : {}),
                     ...networkPolicyAddon,
                 },
                 deletionProtection: args.deletionProtection,
@@ -276,46 +283,61 @@ export class GkeCluster extends pulumi.ComponentResource {
             new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent),
         );
 
-        this.modelStoreClass = new k8s.storage.v1.StorageClass(
-            `${name}-model-store`,
-            filestoreStorageClassArgs({ network: this.network.name, retain: args.deletionProtection }),
-            { ...parent, provider, ...storageClassReplacement },
-        );
+        if (args.modelBucket) {
+            const volume = new k8s.core.v1.PersistentVolume(`${name}-model-bucket`, gcsFuseVolume(args.modelBucket), {
+                ...parent,
+                provider,
+                // The driver runs once the add-on is on; the volume itself needs only the API server.
+                dependsOn: [this.cluster],
+            });
+            this.modelStoreVolume = volume;
+            this.modelBucket = {
+                volumeName: volume.metadata.name,
+                podAnnotations: { [gcsFuseVolumesAnnotation]: "true" },
+                meshPodAnnotations: gcsFuseMeshAnnotations,
+            };
+        } else {
+            this.modelStoreClass = new k8s.storage.v1.StorageClass(
+                `${name}-model-store`,
+                filestoreStorageClassArgs({ network: this.network.name, retain: args.deletionProtection }),
+                { ...parent, provider, ...storageClassReplacement },
+            );
 
-        if (args.modelStoreClaim) {
-            // The instance the driver would create for the claim, owned by Pulumi: it depends on the
-            // network, so a destroy deletes it (and waits for that) before the peered network.
-            const zone = compute.getZonesOutput({ project, region, status: "UP" }, parent).names.apply((z) => z[0]);
-            this.modelStoreInstance = new filestore.Instance(
-                `${name}-models`,
-                {
-                    project,
-                    location: zone,
-                    tier: "BASIC_HDD",
-                    fileShares: {
-                        name: modelStoreShareName,
-                        capacityGb: filestoreCapacityGb(args.modelStoreClaim.size),
+            if (args.modelStoreClaim) {
+                // The instance the driver would create for the claim, owned by Pulumi: it depends on the
+                // network, so a destroy deletes it (and waits for that) before the peered network.
+                const zone = compute.getZonesOutput({ project, region, status: "UP" }, parent).names.apply((z) => z[0]);
+                this.modelStoreInstance = new filestore.Instance(
+                    `${name}-models`,
+                    {
+                        project,
+                        location: zone,
+                        tier: "BASIC_HDD",
+                        fileShares: {
+                            name: modelStoreShareName,
+                            capacityGb: filestoreCapacityGb(args.modelStoreClaim.size),
+                        },
+                        networks: [{ network: this.network.name, modes: ["MODE_IPV4"] }],
                     },
-                    networks: [{ network: this.network.name, modes: ["MODE_IPV4"] }],
-                },
-                { ...apis, protect: args.deletionProtection },
-            );
-            this.modelStoreVolume = new k8s.core.v1.PersistentVolume(
-                `${name}-models`,
-                filestoreVolume(
-                    zone,
-                    this.modelStoreInstance.name,
-                    this.modelStoreInstance.networks.apply((n) => n[0]?.ipAddresses?.[0] ?? ""),
-                    args.modelStoreClaim,
-                ),
-                // Like the claim: a destroy or replacement while protected must not touch the models.
-                {
-                    ...parent,
-                    provider,
-                    dependsOn: [this.modelStoreClass],
-                    protect: args.deletionProtection,
-                },
-            );
+                    { ...apis, protect: args.deletionProtection },
+                );
+                this.modelStoreVolume = new k8s.core.v1.PersistentVolume(
+                    `${name}-models`,
+                    filestoreVolume(
+                        zone,
+                        this.modelStoreInstance.name,
+                        this.modelStoreInstance.networks.apply((n) => n[0]?.ipAddresses?.[0] ?? ""),
+                        args.modelStoreClaim,
+                    ),
+                    // Like the claim: a destroy or replacement while protected must not touch the models.
+                    {
+                        ...parent,
+                        provider,
+                        dependsOn: [this.modelStoreClass],
+                        protect: args.deletionProtection,
+                    },
+                );
+            }
         }
 
         this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
@@ -329,10 +351,11 @@ export class GkeCluster extends pulumi.ComponentResource {
             provider: providerOf(this),
             gpuPlacement: this.gpuPlacement,
             systemPlacement,
-            modelStoreClassName: this.modelStoreClass.metadata.name,
+            modelStoreClassName: this.modelStoreClass?.metadata.name,
+            modelBucket: this.modelBucket,
             // Filestore shares are NFS exports whose root is root-owned, and the driver does not
             // reliably apply fsGroup (kubernetes-sigs/gcp-filestore-csi-driver#786).
-            modelStoreNeedsOwnership: true,
+            modelStoreNeedsOwnership: !this.modelBucket,
             // GKE's driver installer puts the driver here, outside the image's library path.
             nvidiaDriverHostPath: "/home/kubernetes/bin/nvidia",
             // GKE installs the driver and runs the NVIDIA device plugin on GPU nodes itself.
@@ -344,7 +367,7 @@ export class GkeCluster extends pulumi.ComponentResource {
             systemReady: [this.systemPool],
             clusterReady: [
                 this.systemPool,
-                this.modelStoreClass,
+                ...(this.modelStoreClass ? [this.modelStoreClass] : []),
                 ...(this.modelStoreVolume ? [this.modelStoreVolume] : []),
             ],
         };

@@ -161,7 +161,12 @@ export function checkCapacity(s: Settings, p: Problems, project: string): void {
         );
     }
 
-    if (s.cloud === "gcp" && (parseQuantity(ts.persistenceSize) ?? 0) < filestoreMinimumBytes) {
+    // A bucket store has no size (the claim's is nominal).
+    if (
+        s.cloud === "gcp" &&
+        ts.modelStore !== "bucket" &&
+        (parseQuantity(ts.persistenceSize) ?? 0) < filestoreMinimumBytes
+    ) {
         p.error(
             k("torchserve.persistenceSize"),
             ts.persistenceSize,

@@ -269,6 +269,7 @@ export const eksAddonNames: Record<keyof EksAddonVersions, string> = {
     kubeProxy: "kube-proxy",
     coredns: "coredns",
     efsCsiDriver: "aws-efs-csi-driver",
+    mountpointS3CsiDriver: "aws-mountpoint-s3-csi-driver",
     ebsCsiDriver: "aws-ebs-csi-driver",
     podIdentityAgent: "eks-pod-identity-agent",
 };

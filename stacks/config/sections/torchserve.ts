@@ -18,6 +18,7 @@ import { readSourceRanges } from "../sourceRanges";
 import { chartAliasesUnderTorchserve } from "../helmChart";
 import { hasInvisible, isUnset, Problems, show } from "../problems";
 import { CanarySettings, Cloud, ModelSettings, serviceTypes, TorchServeSettings } from "../settings";
+import { chooseModelStore } from "../modelStore";
 
 export const defaultImageRepository = "pytorch/torchserve";
 export const defaultImageVersion = "0.12.0";
@@ -53,6 +54,7 @@ export const torchserveKeys = [
     "serviceAccount",
     "kmsKeyArn",
     "storageResourceGroup",
+    "modelStore",
 ] as const;
 
 const modelKeys = [
@@ -496,11 +498,21 @@ export function readTorchServe(
             `required: model ${show(blobModel.name)} is an Azure Blob object, and its reader role is assigned on the container inside the storage account's resource group: name that group`,
         );
 
+    const modelStore = chooseModelStore({
+        cloud,
+        value: obj.modelStore,
+        models,
+        storageClass: storageClass !== undefined,
+    });
+    modelStore.errors.forEach((e) => problems.errorText(r.key(e.key), e.text));
+    modelStore.warnings.forEach((w) => problems.warn(r.key(w.key), w.text));
+
     const spec = {
         image,
         ...ports,
         replicas,
         modelStorePath: modelStorePath.endsWith("/") ? modelStorePath : modelStorePath + "/",
+        modelStore: modelStore.store,
         persistenceSize: r.quantity(obj, "persistenceSize", "1Gi", true),
         nGpu,
         nCpu: r.number(obj, "nCpu", 1, {

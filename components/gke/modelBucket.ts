@@ -1,0 +1,53 @@
+// The bucket model store on GKE: the Cloud Storage FUSE CSI driver (a GKE add-on, GkeCluster
+// `addonsConfig.gcsFuseCsiDriverConfig`) mounting the models' directory of the bucket read-only,
+// with the pod's own Kubernetes ServiceAccount through Workload Identity: the driver impersonates
+// the Google service account the ServiceAccount's `iam.gke.io/gcp-service-account` annotation names
+// (GoogleCloudPlatform/gcs-fuse-csi-driver pkg/cloud_provider/auth/token_sources.go GenerateAccessToken,
+// clientset.go reading that annotation), which GkeModelReader grants roles/storage.objectViewer
+// (storage.objects.get and .list: what a read-only mount needs).
+import type * as k8s from "@pulumi/kubernetes";
+import { ModelBucketMount } from "../cluster/storage";
+
+/** The Cloud Storage FUSE CSI driver's name. */
+export const gcsFuseDriver = "gcsfuse.csi.storage.gke.io";
+
+/** The pod annotation that makes GKE's webhook inject the gcsfuse sidecar (a native sidecar on 1.29+). */
+export const gcsFuseVolumesAnnotation = "gke-gcsfuse/volumes";
+
+/**
+ * Pod annotations the driver's documentation asks for with Istio (docs/istio.md): the sidecar must
+ * start before gcsfuse's, whose traffic it captures, and the metadata server (Workload Identity's
+ * token endpoint) must bypass it.
+ */
+export const gcsFuseMeshAnnotations: Record<string, string> = {
+    "proxy.istio.io/config": '{ "holdApplicationUntilProxyStarts": true }',
+    "traffic.sidecar.istio.io/excludeOutboundIPRanges": "169.254.169.254/32",
+};
+
+/**
+ * The PersistentVolume, as the driver's static examples write it (examples/static/
+ * pv-pvc-deploymen-non-root.yaml; sub-directory: docs/sub-directory-mounts.md `only-dir`):
+ * volumeHandle = the bucket, ReadOnlyMany and `csi.readOnly`, `only-dir=<directory>` so only the
+ * models' directory is visible, and uid/gid of the model server, which runs as a non-root user
+ * (docs/authentication.md: a pod with runAsUser/runAsGroup must set the uid and gid flags).
+ */
+export function gcsFuseVolume(mount: ModelBucketMount): k8s.core.v1.PersistentVolumeArgs {
+    const { claim } = mount;
+    return {
+        metadata: { name: `${claim.namespace}-${claim.name}` },
+        spec: {
+            // Ignored by the driver, required by the API.
+            capacity: { storage: claim.size },
+            accessModes: ["ReadOnlyMany"],
+            persistentVolumeReclaimPolicy: "Retain",
+            storageClassName: "",
+            claimRef: { namespace: claim.namespace, name: claim.name },
+            mountOptions: [
+                ...(mount.directory ? [`only-dir=${mount.directory}`] : []),
+                `uid=${mount.owner.uid}`,
+                `gid=${mount.owner.gid}`,
+            ],
+            csi: { driver: gcsFuseDriver, volumeHandle: mount.bucket, readOnly: true },
+        },
+    };
+}
