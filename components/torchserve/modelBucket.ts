@@ -9,6 +9,7 @@
 // volume mounts exactly their directory, and `load_models` names each by its object's file name.
 // The store may be read-only: a .mar is unpacked under java.io.tmpdir (ZipUtils.unzip →
 // ZipUtils.createTempDir, FileUtils.getTempDirectory), never beside the archive.
+import type { ModelBucketVolume } from "../cluster/storage";
 import { ObjectStore, parseModelUrl } from "./objectUrl";
 import { ModelSpec, TorchServeSpec } from "./spec";
 
@@ -107,6 +108,14 @@ export function archiveFile(spec: Pick<TorchServeSpec, "modelStore">, model: Pic
         if ("kind" in parsed && parsed.kind === "object") return parsed.location.key.split("/").pop()!;
     }
     return `${model.name}.mar`;
+}
+
+/** The pods' annotations for a bucket volume: the driver's own, plus its mesh ones when the sidecar is injected. */
+export function bucketPodAnnotations(
+    volume: Pick<ModelBucketVolume, "podAnnotations" | "meshPodAnnotations">,
+    meshInjection: boolean,
+): Record<string, string> {
+    return { ...volume.podAnnotations, ...(meshInjection ? volume.meshPodAnnotations : {}) };
 }
 
 /** File names of the verifier inside the config ConfigMap. */

@@ -24,7 +24,14 @@ import {
 } from "./workload";
 import { aliasPreviousType } from "../cluster/typeToken";
 import { ModelBucketVolume } from "../cluster/storage";
-import { usesBucket, verifyModelsJson, verifyModelsFile, verifyScript, verifyScriptFile } from "./modelBucket";
+import {
+    bucketPodAnnotations,
+    usesBucket,
+    verifyModelsJson,
+    verifyModelsFile,
+    verifyScript,
+    verifyScriptFile,
+} from "./modelBucket";
 import { TorchServeSpec } from "./spec";
 
 /** Names of the supporting objects (the public ones live in conventions.ts). */
@@ -385,12 +392,7 @@ export class TorchServe extends pulumi.ComponentResource {
                       { ...child, dependsOn: allDependsOn(dependsOn), protect: args.protectModelStore },
                   );
         const bucketAnnotations =
-            args.modelBucket && bucket
-                ? {
-                      ...args.modelBucket.podAnnotations,
-                      ...(args.meshInjection ? args.modelBucket.meshPodAnnotations : {}),
-                  }
-                : undefined;
+            args.modelBucket && bucket ? bucketPodAnnotations(args.modelBucket, !!args.meshInjection) : undefined;
 
         const volumes: PodVolumes = {
             configMapName: configMap.metadata.name,
