@@ -68,6 +68,13 @@ const keepAzureDataplane = { cluster: { aksNetworkDataplane: "azure" } };
 const managedCluster = "azure-native:containerservice:ManagedCluster";
 const configMap = "kubernetes:core/v1:ConfigMap";
 
+/** The example's model, moved into `<dir>` of a bucket, with the bucket store chosen. */
+const bucketModels = (dir: string) => ({
+    modelStore: "bucket",
+    persistenceSize: "1Gi",
+    models: [{ name: "squeezenet1_1", url: `${dir}/squeezenet1_1.mar`, minWorkers: 1, maxWorkers: 1 }],
+});
+
 const rows: Row[] = [
     {
         id: "gpu-max-nodes",
@@ -432,6 +439,75 @@ const rows: Row[] = [
         expect: [
             { type: "random:index/randomPassword:RandomPassword", action: "replace" },
             { type: "kubernetes:helm.sh/v3:Release", name: "grafana", action: "update" },
+        ],
+    },
+    // The model store: file share → the models' bucket (README "Model store"). The file share holds
+    // only copies, but while deletion protection is on the program refuses to delete it.
+    {
+        id: "model-store-bucket-gke",
+        stack: "gke",
+        from: { cluster: { deletionProtection: false } },
+        to: { cluster: { deletionProtection: false }, torchserve: bucketModels("gs://acme-models/serving") },
+        expect: [
+            { type: "gcp:container/cluster:Cluster", action: "update", changed: "addonsConfig" },
+            { type: "gcp:filestore/instance:Instance", action: "delete" },
+            { type: "kubernetes:storage.k8s.io/v1:StorageClass", action: "delete" },
+            { type: "kubernetes:core/v1:PersistentVolume", name: "torchserve-gke-models", action: "delete" },
+            { type: "kubernetes:core/v1:PersistentVolume", name: "torchserve-gke-model-bucket", action: "create" },
+            { type: "kubernetes:core/v1:PersistentVolumeClaim", name: "torchserve-model-store", action: "delete" },
+            { type: "kubernetes:core/v1:PersistentVolumeClaim", name: "torchserve-model-bucket", action: "create" },
+            { type: "kubernetes:core/v1:ConfigMap", name: "torchserve-model-fetch", action: "delete" },
+            { type: "kubernetes:apps/v1:Deployment", name: "torchserve", action: "update", changed: "spec.template" },
+        ],
+        // The bucket's volume is Pulumi's too: nothing is left behind (the bucket is the user's).
+        teardown: true,
+    },
+    {
+        id: "model-store-bucket-protected",
+        stack: "gke",
+        to: { torchserve: bucketModels("gs://acme-models/serving") },
+        expect: [{ type: "gcp:filestore/instance:Instance", action: "delete" }],
+        refused: ["protected"],
+    },
+    {
+        id: "model-store-bucket-eks",
+        stack: "eks",
+        from: { cluster: { deletionProtection: false } },
+        to: { cluster: { deletionProtection: false }, torchserve: bucketModels("s3://acme-models/serving") },
+        expect: [
+            { type: "aws:eks/addon:Addon", name: "eks-model-bucket-mountpoint", action: "create" },
+            { type: "aws:efs/fileSystem:FileSystem", action: "delete" },
+            { type: "aws:eks/addon:Addon", name: "eks-models-efs-csi", action: "delete" },
+            { type: "kubernetes:core/v1:PersistentVolume", name: "eks-model-bucket-pv", action: "create" },
+            { type: "kubernetes:core/v1:PersistentVolumeClaim", name: "torchserve-model-bucket", action: "create" },
+            { type: "aws:iam/rolePolicy:RolePolicy", name: "torchserve-models", action: "create" },
+        ],
+        teardown: true,
+        leftovers: [
+            "kube-prometheus-stack: the volumes of its StatefulSet claim template (prometheus.prometheusSpec.storageSpec.volumeClaimTemplate), which neither Helm nor Pulumi deletes",
+        ],
+    },
+    {
+        id: "model-store-file-share-aks",
+        stack: "aks",
+        from: {
+            torchserve: {
+                ...bucketModels("https://acmemodels.blob.core.windows.net/models/serving"),
+                storageResourceGroup: "models-rg",
+            },
+        },
+        to: {
+            torchserve: {
+                ...bucketModels("https://acmemodels.blob.core.windows.net/models/serving"),
+                storageResourceGroup: "models-rg",
+                modelStore: "fileShare",
+            },
+        },
+        expect: [
+            { type: "kubernetes:core/v1:PersistentVolume", name: "torchserve-model-bucket-pv", action: "delete" },
+            { type: "kubernetes:storage.k8s.io/v1:StorageClass", action: "create" },
+            { type: "kubernetes:core/v1:PersistentVolumeClaim", name: "torchserve-model-store", action: "create" },
+            { type: "kubernetes:core/v1:ConfigMap", name: "torchserve-model-fetch", action: "create" },
         ],
     },
     ...(["eks", "aks", "gke"] as const).map((stack): Row => ({

@@ -500,6 +500,33 @@ describe("transition harness: each rule fails on a broken transition", () => {
             /deleted by the filestore.csi.storage.gke.io driver after the claim, while Pulumi goes on to delete the gcp:compute\/network:Network/,
         );
     });
+
+    it("teardown: a static volume must be backed by Pulumi's storage unless it mounts the user's bucket (Retain)", () => {
+        const claim = res("kubernetes:core/v1:PersistentVolumeClaim", "c", {
+            metadata: { name: "c", namespace: "n" },
+            spec: { storageClassName: "", volumeName: "v" },
+        });
+        const pv = (driver: string, reclaim: string) =>
+            res("kubernetes:core/v1:PersistentVolume", "v", {
+                metadata: { name: "v" },
+                spec: {
+                    claimRef: { name: "c", namespace: "n" },
+                    persistentVolumeReclaimPolicy: reclaim,
+                    csi: { driver },
+                },
+            });
+        for (const driver of ["s3.csi.aws.com", "gcsfuse.csi.storage.gke.io", "blob.csi.azure.com"])
+            assert.deepStrictEqual(checkTeardown(ev(claim, pv(driver, "Retain"))), { violations: [], leftovers: [] });
+        // Anything else, or a bucket volume a driver may delete, still needs a backing Pulumi owns.
+        assert.match(
+            checkTeardown(ev(claim, pv("efs.csi.aws.com", "Retain"))).violations[0],
+            /backed by nothing Pulumi owns/,
+        );
+        assert.match(
+            checkTeardown(ev(claim, pv("blob.csi.azure.com", "Delete"))).violations[0],
+            /backed by nothing Pulumi owns/,
+        );
+    });
 });
 
 describe("transition harness: the rules table", function () {

@@ -825,6 +825,20 @@ export interface DynamicVolume {
     source: string;
 }
 
+/**
+ * CSI drivers that mount a bucket the user already has (static provisioning only, as the bucket
+ * model store uses them): a PersistentVolume of theirs is backed by nothing the program creates, and
+ * deleting it deletes no data. By driver name, with the source that says so.
+ */
+export const bucketMountDrivers: Record<string, string> = {
+    "s3.csi.aws.com":
+        "awslabs/mountpoint-s3-csi-driver docs/CONFIGURATION.md: the driver supports only static provisioning of an existing bucket",
+    "gcsfuse.csi.storage.gke.io":
+        "GoogleCloudPlatform/gcs-fuse-csi-driver examples/static: a PV names an existing bucket (volumeHandle); the driver never creates or deletes buckets",
+    "blob.csi.azure.com":
+        "kubernetes-sigs/blob-csi-driver docs/workload-identity-static-pv-mount.md: a static PV names an existing account and container (Retain: the driver deletes nothing)",
+};
+
 export const dynamicVolumes: Record<string, DynamicVolume> = {
     "efs.csi.aws.com": {
         backing: "an EFS access point",

@@ -4,7 +4,7 @@
 // (an EFS file system with access points, a network peered with a Filestore instance).
 import type { Evaluation, RegisteredResource } from "../evaluate";
 import { getPath, parsePath } from "./paths";
-import { blocksDeletionOf, chartClaimTemplates, dynamicVolumes } from "./rules";
+import { blocksDeletionOf, bucketMountDrivers, chartClaimTemplates, dynamicVolumes } from "./rules";
 
 export interface Teardown {
     /** Why the destroy fails or leaves the cloud in a state it cannot clean up. */
@@ -38,6 +38,10 @@ export function checkTeardown(ev: Evaluation): Teardown {
         const name = at(claim, "metadata.name");
         const pv = volumes.find((v) => at(v, "spec.claimRef.name") === name && at(v, "spec.claimRef.namespace") === ns);
         if (pv) {
+            // A bucket the user owns, mounted as it is: nothing was provisioned, nothing is left.
+            const driver = String(at(pv, "spec.csi.driver"));
+            if (Object.hasOwn(bucketMountDrivers, driver) && at(pv, "spec.persistentVolumeReclaimPolicy") === "Retain")
+                continue;
             // A volume Pulumi created: what backs it must be Pulumi's too, so the destroy deletes it.
             const owned = pv.dependencies.some((d) =>
                 ev.resources.some((x) => x.urn === d && x.custom && !x.type.startsWith("kubernetes:")),
