@@ -25,6 +25,34 @@ export const fileSystemProvisioners: readonly string[] = [
     "filestore.csi.storage.gke.io",
 ];
 
+/**
+ * CSI drivers that mount a bucket the user already has (the bucket model store's volumes,
+ * components/{eks,gke,aks}/modelBucket.ts): they provision nothing, so a retained volume of theirs
+ * holds no data the stack could delete — the bucket is the user's.
+ */
+export const bucketMountDrivers: readonly string[] = [
+    "s3.csi.aws.com",
+    "gcsfuse.csi.storage.gke.io",
+    "blob.csi.azure.com",
+];
+
+/**
+ * Whether deleting the resource can delete no data whatever its protection: a volume mounting the
+ * user's bucket that is retained, or a claim of a pre-provisioned volume it names (`storageClassName:
+ * ""`: no class provisions it, so what happens to the data is its volume's reclaim policy, checked
+ * on that PersistentVolume).
+ */
+function holdsNoData(type: string, props: Record<string, any>): boolean {
+    if (type === "kubernetes:core/v1:PersistentVolume")
+        return (
+            bucketMountDrivers.includes(props.spec?.csi?.driver) &&
+            props.spec?.persistentVolumeReclaimPolicy === "Retain"
+        );
+    if (type === "kubernetes:core/v1:PersistentVolumeClaim")
+        return props.spec?.storageClassName === "" && typeof props.spec?.volumeName === "string";
+    return false;
+}
+
 export const modelStoresProtected: ResourceValidationPolicy = {
     name: "model-stores-protected",
     description:
@@ -32,7 +60,7 @@ export const modelStoresProtected: ResourceValidationPolicy = {
     remediationSteps:
         "Keep the stack's cluster.deletionProtection true (the default). A throwaway stack can lower this policy to advisory (policy/config/dev.json).",
     validateResource: (args, reportViolation) => {
-        if (dataHoldingTypes.includes(args.type) && !args.opts.protect) {
+        if (dataHoldingTypes.includes(args.type) && !args.opts.protect && !holdsNoData(args.type, args.props)) {
             reportViolation(
                 `${args.type.split(":").pop()} ${args.name} is not protected: pulumi destroy (or a replacement) would delete its data.`,
             );

@@ -68,6 +68,12 @@ const keepAzureDataplane = { cluster: { aksNetworkDataplane: "azure" } };
 const managedCluster = "azure-native:containerservice:ManagedCluster";
 const configMap = "kubernetes:core/v1:ConfigMap";
 
+/** The examples' file-share store (what the eks and gke examples had before their bucket store). */
+const fileShare = (stack: "eks" | "gke") => ({
+    modelStore: "fileShare",
+    persistenceSize: stack === "gke" ? "1Ti" : "10Gi",
+});
+
 /** The example's model, moved into `<dir>` of a bucket, with the bucket store chosen. */
 const bucketModels = (dir: string) => ({
     modelStore: "bucket",
@@ -441,13 +447,14 @@ const rows: Row[] = [
             { type: "kubernetes:helm.sh/v3:Release", name: "grafana", action: "update" },
         ],
     },
-    // The model store: file share → the models' bucket (README "Model store"). The file share holds
-    // only copies, but while deletion protection is on the program refuses to delete it.
+    // The model store: file share → the models' bucket (README "Model store"; the eks and gke examples
+    // mount theirs). The file share holds only copies, but while deletion protection is on the program
+    // refuses to delete it.
     {
         id: "model-store-bucket-gke",
         stack: "gke",
-        from: { cluster: { deletionProtection: false } },
-        to: { cluster: { deletionProtection: false }, torchserve: bucketModels("gs://acme-models/serving") },
+        from: { cluster: { deletionProtection: false }, torchserve: fileShare("gke") },
+        to: { cluster: { deletionProtection: false } },
         expect: [
             { type: "gcp:container/cluster:Cluster", action: "update", changed: "addonsConfig" },
             { type: "gcp:filestore/instance:Instance", action: "delete" },
@@ -465,22 +472,24 @@ const rows: Row[] = [
     {
         id: "model-store-bucket-protected",
         stack: "gke",
-        to: { torchserve: bucketModels("gs://acme-models/serving") },
+        from: { torchserve: fileShare("gke") },
+        to: {},
         expect: [{ type: "gcp:filestore/instance:Instance", action: "delete" }],
         refused: ["protected"],
     },
     {
         id: "model-store-bucket-eks",
         stack: "eks",
-        from: { cluster: { deletionProtection: false } },
-        to: { cluster: { deletionProtection: false }, torchserve: bucketModels("s3://acme-models/serving") },
+        from: { cluster: { deletionProtection: false }, torchserve: fileShare("eks") },
+        to: { cluster: { deletionProtection: false } },
         expect: [
             { type: "aws:eks/addon:Addon", name: "eks-model-bucket-mountpoint", action: "create" },
             { type: "aws:efs/fileSystem:FileSystem", action: "delete" },
             { type: "aws:eks/addon:Addon", name: "eks-models-efs-csi", action: "delete" },
             { type: "kubernetes:core/v1:PersistentVolume", name: "eks-model-bucket-pv", action: "create" },
             { type: "kubernetes:core/v1:PersistentVolumeClaim", name: "torchserve-model-bucket", action: "create" },
-            { type: "aws:iam/rolePolicy:RolePolicy", name: "torchserve-models", action: "create" },
+            // Mountpoint lists the models' directory: the reader's policy gains s3:ListBucket on its prefix.
+            { type: "aws:iam/rolePolicy:RolePolicy", name: "torchserve-models", action: "update", changed: "policy" },
         ],
         teardown: true,
         leftovers: [
@@ -514,7 +523,14 @@ const rows: Row[] = [
         id: `teardown-${stack}`,
         stack,
         to: { cluster: { deletionProtection: false } },
-        expect: [{ type: "kubernetes:storage.k8s.io/v1:StorageClass", action: "replace", changed: "reclaimPolicy" }],
+        // The aks example's Azure Files class goes to reclaimPolicy Delete; the eks and gke examples
+        // mount their bucket (no file share), so only the cluster's own deletion protection is lifted.
+        expect:
+            stack === "aks"
+                ? [{ type: "kubernetes:storage.k8s.io/v1:StorageClass", action: "replace", changed: "reclaimPolicy" }]
+                : stack === "eks"
+                  ? [{ type: "eks:index:Cluster", action: "update", changed: "deletionProtection" }]
+                  : [{ type: "gcp:container/cluster:Cluster", action: "update", changed: "deletionProtection" }],
         teardown: true,
         // The eks example runs Prometheus, whose volume outlives the release (README: teardown).
         leftovers:

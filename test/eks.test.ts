@@ -872,7 +872,7 @@ describe("EKS cluster under mocks (preview)", function () {
 describe("the example stack Pulumi.eks.yaml, whole program under mocks", function () {
     this.timeout(60000);
     for (const preview of [true, false]) {
-        it(`${preview ? "preview" : "update"}: TorchServe's model store on efs-sc, the device plugin waits for the EKS GPU node group`, async () => {
+        it(`${preview ? "preview" : "update"}: TorchServe's model store is the models' S3 directory, the device plugin waits for the EKS GPU node group`, async () => {
             const ev = await runProgram({
                 stack: "eks",
                 preview,
@@ -880,12 +880,11 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
                 call: cloudCall(configFor("eks")),
             });
             one(ev, "eks:index:Cluster");
-            const claims = all(ev, "kubernetes:core/v1:PersistentVolumeClaim");
-            assert.ok(claims.length >= 1);
-            for (const c of claims) {
-                assert.strictEqual(c.inputs.spec.storageClassName, "efs-sc");
-                assert.deepStrictEqual(c.inputs.spec.accessModes, ["ReadWriteMany"]);
-            }
+            // The example mounts its bucket (README "Model store"); test/modelBucket.test.ts has the details.
+            const claim = one(ev, "PersistentVolumeClaim", "torchserve-model-bucket").inputs.spec;
+            assert.deepStrictEqual([claim.storageClassName, claim.accessModes], ["", ["ReadOnlyMany"]]);
+            assert.strictEqual(one(ev, "PersistentVolume").inputs.spec.csi.driver, "s3.csi.aws.com");
+            assert.deepStrictEqual(all(ev, "aws:efs/fileSystem:FileSystem"), []);
             const plugin = ev.resources.find(
                 (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "nvidia-device-plugin",
             )!;

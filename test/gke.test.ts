@@ -415,7 +415,14 @@ describe("GKE cluster (cloud: gcp)", function () {
             "us-central1-c",
             "us-central1-f",
         ]);
-        assert.strictEqual(one(r.ev, types.storageClass).inputs.provisioner, "filestore.csi.storage.gke.io");
+        // The example mounts its models' bucket (README "Model store"): no Filestore class or instance.
+        assert.deepStrictEqual(c.addonsConfig.gcsFuseCsiDriverConfig, { enabled: true });
+        assert.deepStrictEqual(all(r.ev, types.storageClass), []);
+        assert.deepStrictEqual(all(r.ev, "gcp:filestore/instance:Instance"), []);
+        assert.strictEqual(
+            one(r.ev, "kubernetes:core/v1:PersistentVolume").inputs.spec.csi.volumeHandle,
+            "my-gcp-project-torchserve-models",
+        );
     });
 
     it("with Prometheus on, dcgm-exporter on the example stack loads NVML from GKE's driver directory", async () => {

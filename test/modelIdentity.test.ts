@@ -18,7 +18,15 @@ const withModels = (
     models: { name: string; url: string; sha256: string }[],
     extra: Record<string, unknown> = {},
 ) => ({
-    torchserve: { ...torchserveOf(stack), models, ...extra },
+    // The fetcher's identity: the models go into the file share (the eks and gke examples mount their
+    // bucket instead; test/modelBucket.test.ts covers that store), Filestore at its 1 TiB minimum.
+    torchserve: {
+        ...torchserveOf(stack),
+        modelStore: "fileShare",
+        ...(stack === "gke" ? { persistenceSize: "1Ti" } : {}),
+        models,
+        ...extra,
+    },
 });
 
 describe("model identities (object-store URLs)", function () {

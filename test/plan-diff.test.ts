@@ -32,7 +32,12 @@ describe("plan diff of real changes to the eks stack", function () {
                 jobQueueSize: 200,
                 models: [
                     ...models,
-                    { name: "resnet-18", url: "https://torchserve.pytorch.org/mar_files/resnet-18.mar" },
+                    // Beside the example's model in its bucket store's directory, with its hash.
+                    {
+                        name: "resnet-18",
+                        url: "s3://my-torchserve-models/serving/resnet-18.mar",
+                        sha256: "ab".repeat(32),
+                    },
                 ],
             }),
             ...patched("eks", "gpuNodePool", { instanceType: "g6.xlarge" }),
@@ -63,7 +68,7 @@ describe("plan diff of real changes to the eks stack", function () {
         );
     });
 
-    it("a model added: its entry in the `models` JSON and in the fetch list, by name", () => {
+    it("a model added: its entry in the `models` JSON, in the SHA-256 check's list by name, and in the reader's policy", () => {
         has(
             '  - `data["config.properties"].load_models`: `squeezenet1_1=squeezenet1_1.mar` → `squeezenet1_1=squeezenet1_1.mar,resnet-18=resnet-18.mar` — **forces replacement**',
         );
@@ -75,8 +80,12 @@ describe("plan diff of real changes to the eks stack", function () {
             ),
             text,
         );
+        // The example's store is its bucket: no fetch list, the new archive's hash is checked on the mount.
         has(
-            '  - `data["models.json"][resnet-18]`: added `{"name":"resnet-18","url":"https://torchserve.pytorch.org/mar_files/resnet-18.mar"}` — **forces replacement**',
+            `  - \`data["verify-models.json"][resnet-18]\`: added \`{"name":"resnet-18","file":"resnet-18.mar","sha256":"${"ab".repeat(32)}"}\` — **forces replacement**`,
+        );
+        has(
+            '  - `policy.Statement[0].Resource`: `["arn:aws:s3:::my-torchserve-models/serving/squeezenet1_1.mar"]` → `["arn:aws:s3:::my-torchserve-models/serving/resnet-18.mar","arn:aws:s3:::my-torchserve-models/serving/squeezenet1_1.mar"]`',
         );
     });
 
@@ -92,9 +101,9 @@ describe("plan diff of real changes to the eks stack", function () {
     });
 
     it("counts what changes, under the component that creates it; nothing is created or deleted", () => {
-        // Updates: the Deployment, the device plugin and dcgm-exporter following the GPU group by name
-        // (blue/green).
-        assert.match(lines[0], /^### `eks`: 3 to replace, 4 to update \(\d+ resources, \d+ unchanged\)$/);
+        // Replaced: the node group and the config ConfigMap. Updates: the Deployment, the device plugin
+        // and dcgm-exporter following the GPU group by name (blue/green), its autoscaler tag, the reader's policy.
+        assert.match(lines[0], /^### `eks`: 2 to replace, 5 to update \(\d+ resources, \d+ unchanged\)$/);
         has("- **update** `kubernetes:helm.sh/v3:Release` **dcgm-exporter**");
         // Headings name the component chain, then the component's type token (whatever it is today).
         assert.ok(

@@ -417,14 +417,20 @@ describe("plans show what is protected from deletion", function () {
             .map((r) => r.type)
             .sort();
 
-    it("the EKS model store (EFS, its access point, volume and claim) is protected by default, the dev stack's is not", async () => {
-        assert.deepStrictEqual(protectedTypes(await planStack("eks")), [
+    it("the EKS file-share model store (EFS, its access point, volume and claim) is protected by default, the dev stack's is not", async () => {
+        const torchserve = {
+            ...(stackConfig("eks")["torchserve-platform:torchserve"] as object),
+            modelStore: "fileShare",
+        };
+        assert.deepStrictEqual(protectedTypes(await planStack("eks", { torchserve })), [
             "aws:efs/accessPoint:AccessPoint",
             "aws:efs/fileSystem:FileSystem",
             "kubernetes:core/v1:PersistentVolume",
             "kubernetes:core/v1:PersistentVolumeClaim",
         ]);
         assert.deepStrictEqual(protectedTypes(await planStack("dev")), []);
+        // The example mounts its bucket: the volume and claim hold nothing of the stack's, the bucket is yours.
+        assert.deepStrictEqual(protectedTypes(await planStack("eks")), []);
     });
 
     it("cluster.deletionProtection: false lifts it", async () => {

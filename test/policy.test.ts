@@ -394,6 +394,37 @@ table(modelStoresProtected, [
         crafted("kubernetes:core/v1:PersistentVolumeClaim", { spec: {} }),
         ["PersistentVolumeClaim r"],
     ],
+    ...(["s3.csi.aws.com", "gcsfuse.csi.storage.gke.io", "blob.csi.azure.com"].map((driver) => [
+        `an unprotected volume of the user's bucket (${driver}, Retain)`,
+        crafted("kubernetes:core/v1:PersistentVolume", {
+            spec: { persistentVolumeReclaimPolicy: "Retain", csi: { driver } },
+        }),
+        [],
+    ]) as Row[]),
+    [
+        "an unprotected bucket volume a driver may delete (Delete)",
+        crafted("kubernetes:core/v1:PersistentVolume", {
+            spec: { persistentVolumeReclaimPolicy: "Delete", csi: { driver: "blob.csi.azure.com" } },
+        }),
+        ["PersistentVolume r is not protected"],
+    ],
+    [
+        "an unprotected EFS volume (Retain: the access point is the stack's data)",
+        crafted("kubernetes:core/v1:PersistentVolume", {
+            spec: { persistentVolumeReclaimPolicy: "Retain", csi: { driver: "efs.csi.aws.com" } },
+        }),
+        ["PersistentVolume r is not protected"],
+    ],
+    [
+        "an unprotected claim of a volume it names (no class)",
+        crafted("kubernetes:core/v1:PersistentVolumeClaim", { spec: { storageClassName: "", volumeName: "v" } }),
+        [],
+    ],
+    [
+        "an unprotected claim naming a volume of a class",
+        crafted("kubernetes:core/v1:PersistentVolumeClaim", { spec: { storageClassName: "efs-sc", volumeName: "v" } }),
+        ["PersistentVolumeClaim r"],
+    ],
     ["an EFS storage class that retains", fileClass("efs.csi.aws.com", "Retain"), []],
     [
         "a Filestore storage class that deletes",

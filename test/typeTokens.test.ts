@@ -3,7 +3,7 @@
 // the old program registered is the new resource's URN or one of the aliases the engine derives.
 import * as assert from "assert";
 import { Evaluation, RecordedAlias, RegisteredResource } from "../harness/evaluate";
-import { runProgram } from "../harness/program";
+import { configFor, runProgram } from "../harness/program";
 import { projectName } from "../harness/stackFiles";
 import { baseTypeOf, matchUrns, nameOf } from "../harness/transitions/urns";
 import previous from "./data/pre-index-urns.json";
@@ -42,9 +42,37 @@ function matchPreviousUrns(
 
 /** The example stacks, and the EKS one with every add-on (the other components only appear then). */
 // Logging came after the move: its resources are new (no URN to keep), so the stacks run without it.
+// The eks and gke examples now mount their models' bucket (README "Model store"): the URNs from before
+// the move are those of their file-share store with the public model they served then.
+const fileShareStore = (stack: string): Record<string, unknown> =>
+    stack === "eks" || stack === "gke"
+        ? {
+              torchserve: {
+                  ...(configFor(stack)[`${projectName}:torchserve`] as object),
+                  modelStore: "fileShare",
+                  persistenceSize: stack === "gke" ? "1Ti" : "10Gi",
+                  models: [
+                      {
+                          name: "squeezenet1_1",
+                          url: "https://torchserve.pytorch.org/mar_files/squeezenet1_1.mar",
+                          minWorkers: 1,
+                          maxWorkers: 1,
+                      },
+                  ],
+              },
+          }
+        : {};
 const cases: { key: string; stack: string; override?: Record<string, unknown> }[] = [
-    ...["aks", "dev", "eks", "gke"].map((stack) => ({ key: stack, stack, override: { logging: false } })),
-    { key: "eks+addons", stack: "eks", override: { ...previous.addonsOverride, logging: false } },
+    ...["aks", "dev", "eks", "gke"].map((stack) => ({
+        key: stack,
+        stack,
+        override: { logging: false, ...fileShareStore(stack) },
+    })),
+    {
+        key: "eks+addons",
+        stack: "eks",
+        override: { ...previous.addonsOverride, logging: false, ...fileShareStore("eks") },
+    },
 ];
 
 /**

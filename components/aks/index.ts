@@ -171,8 +171,8 @@ export class AksCluster extends pulumi.ComponentResource {
                     fileCSIDriver: { enabled: true },
                     diskCSIDriver: { enabled: true },
                     // An in-place update (`az aks update --enable-blob-driver`, AKS docs "Use Azure Blob
-                    // storage CSI driver"); left out, not false, for a file share, so that existing
-                    // clusters see no change and one switched back keeps the driver.
+                    // storage CSI driver"); left out, not false, for a file share, so stacks that never
+                    // mount a container see no change.
                     ...(args.blobModelStore ? { blobCSIDriver: { enabled: true } } : {}),
                 },
                 // Azure CNI overlay; Cilium unless the cluster predates it (./network.ts).

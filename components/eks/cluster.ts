@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudLogsSpec } from "../logging/spec";
 import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
-import { ModelBucketMount, ModelStoreClaim, VolumeOwner } from "../cluster/storage";
+import { ModelBucketMount, ModelBucketVolume, ModelStoreClaim, VolumeOwner } from "../cluster/storage";
 import { ClusterTarget, Placement } from "../cluster/target";
 import { keepProvider, providerOf } from "../cluster/provider";
 import { EbsBlockStorage } from "./blockStorage";
@@ -108,8 +108,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly modelStoreCsiDriver: aws.eks.Addon;
     /** ReadWriteMany StorageClass of the model store (`efs-sc`; not with `modelBucket`). */
     readonly modelStoreClass?: k8s.storage.v1.StorageClass;
-    /** The bucket model store (with `modelBucket`). */
-    readonly modelBucket?: S3ModelBucket;
+    /** What TorchServe claims with `modelBucket` (kept out of the component's outputs: data, not a resource). */
+    private readonly bucketVolume?: ModelBucketVolume;
     /** The volume bound to the model server's claim, when `modelStoreClaim` is given. */
     readonly modelStoreVolume?: k8s.core.v1.PersistentVolume;
     /** Name of the default `gp3` class; whatever takes it as an input waits for the class and its CSI driver. */
@@ -275,7 +275,7 @@ export class EksCluster extends pulumi.ComponentResource {
         );
 
         if (args.modelBucket) {
-            this.modelBucket = new S3ModelBucket(
+            const bucket = new S3ModelBucket(
                 `${name}-model-bucket`,
                 {
                     clusterName: this.clusterName,
@@ -285,8 +285,9 @@ export class EksCluster extends pulumi.ComponentResource {
                 },
                 { parent: this, provider, addonDependsOn: systemNodes },
             );
-            this.modelStoreCsiDriver = this.modelBucket.csiDriver;
-            this.modelStoreVolume = this.modelBucket.volume;
+            this.modelStoreCsiDriver = bucket.csiDriver;
+            this.modelStoreVolume = bucket.volume;
+            this.bucketVolume = bucket.modelBucket;
         } else {
             const modelStore = new EfsModelStore(
                 `${name}-models`,
@@ -375,7 +376,7 @@ export class EksCluster extends pulumi.ComponentResource {
             gpuPlacement: this.gpuPlacement,
             systemPlacement,
             modelStoreClassName: this.modelStoreClass?.metadata.name,
-            modelBucket: this.modelBucket?.modelBucket,
+            modelBucket: this.bucketVolume,
             blockStorageClassName: this.blockStorageClassName,
             // The AL2023 NVIDIA AMI has the driver and toolkit but no device plugin.
             needsDevicePlugin: true,

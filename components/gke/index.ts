@@ -105,8 +105,8 @@ export class GkeCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     /** ReadWriteMany StorageClass of the model store (Filestore; not with `modelBucket`). */
     readonly modelStoreClass?: k8s.storage.v1.StorageClass;
-    /** What TorchServe claims with `modelBucket`: the volume mounting the bucket. */
-    readonly modelBucket?: ModelBucketVolume;
+    /** What TorchServe claims with `modelBucket` (kept out of the component's outputs: data, not a resource). */
+    private readonly bucketVolume?: ModelBucketVolume;
     /** The APIs the stack enables (left enabled on destroy). */
     readonly services: projects.Service[];
     /** The model server's Filestore instance (with `modelStoreClaim`). */
@@ -215,7 +215,7 @@ export class GkeCluster extends pulumi.ComponentResource {
                     gcePersistentDiskCsiDriverConfig: { enabled: true },
                     // Updated in place (addons_config is not ForceNew in terraform-provider-google's
                     // resource_container_cluster.go; an UpdateCluster with desired_addons_config).
-                    // Left out, not false, for a file share: removing it leaves the add-on as it is.
+                    // Left out, not false, for a file share, so stacks that never mount a bucket see no change.
                     ...(args.modelBucket ? { gcsFuseCsiDriverConfig: { enabled: true } } : {}),
                     ...networkPolicyAddon,
                 },
@@ -291,7 +291,7 @@ export class GkeCluster extends pulumi.ComponentResource {
                 dependsOn: [this.cluster],
             });
             this.modelStoreVolume = volume;
-            this.modelBucket = {
+            this.bucketVolume = {
                 volumeName: volume.metadata.name,
                 podAnnotations: { [gcsFuseVolumesAnnotation]: "true" },
                 meshPodAnnotations: gcsFuseMeshAnnotations,
@@ -352,10 +352,10 @@ export class GkeCluster extends pulumi.ComponentResource {
             gpuPlacement: this.gpuPlacement,
             systemPlacement,
             modelStoreClassName: this.modelStoreClass?.metadata.name,
-            modelBucket: this.modelBucket,
+            modelBucket: this.bucketVolume,
             // Filestore shares are NFS exports whose root is root-owned, and the driver does not
             // reliably apply fsGroup (kubernetes-sigs/gcp-filestore-csi-driver#786).
-            modelStoreNeedsOwnership: !this.modelBucket,
+            modelStoreNeedsOwnership: !this.bucketVolume,
             // GKE's driver installer puts the driver here, outside the image's library path.
             nvidiaDriverHostPath: "/home/kubernetes/bin/nvidia",
             // GKE installs the driver and runs the NVIDIA device plugin on GPU nodes itself.

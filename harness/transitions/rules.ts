@@ -658,6 +658,30 @@ export const rules: Record<string, TypeRules> = {
         ),
         order: "create-first",
     },
+    // IAM members have no Update: IamMemberBaseSchema's role, member and condition are ForceNew, and
+    // so must the parent's field be (tpgiamresource/resource_iam_member.go @0262be693c00, ResourceIamMember).
+    "gcp:storage/bucketIAMMember:BucketIAMMember": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/tpgiamresource/resource_iam_member.go @0262be693c00 (no Update; every argument)"),
+            "bucket",
+            "role",
+            "member",
+            "condition",
+        ),
+        order: "create-first",
+    },
+    "gcp:serviceaccount/iAMMember:IAMMember": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/tpgiamresource/resource_iam_member.go @0262be693c00 (no Update; every argument)"),
+            "serviceAccountId",
+            "role",
+            "member",
+            "condition",
+        ),
+        order: "create-first",
+    },
     "gcp:serviceaccount/account:Account": {
         provider: "gcp",
         replaceOn: fields(
