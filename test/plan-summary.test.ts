@@ -70,15 +70,22 @@ describe("plan summary of the committed eks plan", () => {
     const plan = JSON.parse(fs.readFileSync(planPath("eks"), "utf8")) as Plan;
     const text = renderSummary(plan);
     it("marks what is protected from deletion and what ignores changes", () => {
+        const aks = renderSummary(JSON.parse(fs.readFileSync(planPath("aks"), "utf8")) as Plan);
+        // The aks example's Azure Files claim is protected; the eks example's bucket claim holds nothing.
+        assert.ok(
+            aks.includes(
+                "`kubernetes:core/v1:PersistentVolumeClaim` **torchserve-model-store** (torchserve/torchserve-model-store) — **protected** from deletion",
+            ),
+            aks,
+        );
         assert.ok(
             text.includes(
-                "`kubernetes:core/v1:PersistentVolumeClaim` **torchserve-model-store** (torchserve/torchserve-model-store) — **protected** from deletion",
+                "`kubernetes:core/v1:PersistentVolumeClaim` **torchserve-model-bucket** (torchserve/torchserve-model-bucket)\n",
             ),
             text,
         );
         // EKS node groups send their current size (issue 11), so none ignores changes; AKS's pools do.
         assert.ok(!text.includes("ignores changes to `scalingConfig.desiredSize`"), text);
-        const aks = renderSummary(JSON.parse(fs.readFileSync(planPath("aks"), "utf8")) as Plan);
         assert.ok(aks.includes("**torchserve-aks-gpu** — ignores changes to `count`"), aks);
     });
     it("names nested components by their ancestors", () => {

@@ -16,13 +16,7 @@ const previousTypes: Record<string, string> = previous.previousTypes;
  * they are created, not matched. Components added since then register under `index` with no alias.
  */
 const addedSinceMove = ["kubernetes:core/v1:ServiceAccount::torchserve-service-account"];
-const componentsSinceMove = [
-    "EksModelReader",
-    "GkeModelReader",
-    "AksModelReader",
-    "S3ModelBucket",
-    "BlobModelBucket",
-];
+const componentsSinceMove = ["EksModelReader", "GkeModelReader", "AksModelReader", "S3ModelBucket", "BlobModelBucket"];
 const isAdded = (urn: string) =>
     addedSinceMove.some((a) => urn.endsWith(`$${a}`) || urn.endsWith(`::${a}`)) ||
     componentsSinceMove.some((c) => urn.includes(`torchserve-platform:index:${c}`));

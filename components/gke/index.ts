@@ -71,6 +71,11 @@ export interface GkeClusterArgs {
      */
     modelStoreClaim?: ModelStoreClaim;
     /**
+     * The models' Cloud Storage bucket as the model store, mounted read-only through the Cloud Storage
+     * FUSE CSI add-on instead of a Filestore instance (no 1 TiB minimum, no StorageClass).
+     */
+    modelBucket?: ModelBucketMount;
+    /**
      * Weekly window (UTC) for GKE's automatic upgrades.
      * @default Saturday 03:00 for 4 hours
      */

@@ -303,7 +303,9 @@ export class TorchServe extends pulumi.ComponentResource {
         if (bucket && !args.modelBucket)
             throw new Error("TorchServe: spec.modelStore is bucket but no modelBucket volume was given");
         // The bucket store's SHA-256 check runs from this ConfigMap (there is no fetcher's).
-        const verify = bucket ? { [verifyScriptFile]: verifyScript, [verifyModelsFile]: verifyModelsJson(s) } : {};
+        const verify: Record<string, string> = bucket
+            ? { [verifyScriptFile]: verifyScript, [verifyModelsFile]: verifyModelsJson(s) }
+            : {};
         // The ConfigMaps carry no name: pulumi-kubernetes names them `<resource name>-<random>` and
         // replaces one whose data changes (ConfigMaps are immutable to it) under a new name, created
         // before the old is deleted. So a config change gives the pod template a new volume reference
