@@ -218,8 +218,9 @@ export class GkeCluster extends pulumi.ComponentResource {
                 addonsConfig: {
                     gcpFilestoreCsiDriverConfig: { enabled: true },
                     gcePersistentDiskCsiDriverConfig: { enabled: true },
-                    // Updated in place (addons_config is not ForceNew in terraform-provider-google's
-                    // resource_container_cluster.go; an UpdateCluster with desired_addons_config).
+                    // Updated in place: terraform-provider-google resource_container_cluster.go,
+                    // resourceContainerClusterUpdate: d.HasChange("addons_config") → UpdateCluster with
+                    // DesiredAddonsConfig (addons_config is not ForceNew, nor in rules.ts's replaceOn).
                     // Left out, not false, for a file share, so stacks that never mount a bucket see no change.
                     ...(args.modelBucket ? { gcsFuseCsiDriverConfig: { enabled: true } } : {}),
                     ...networkPolicyAddon,
