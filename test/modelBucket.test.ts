@@ -397,7 +397,9 @@ describe("bucket model store per cloud, whole program under mocks", function () 
         assert.equal(volume.spec.csi.driver, "gcsfuse.csi.storage.gke.io");
         assert.equal(volume.spec.csi.volumeHandle, "acme-models");
         assert.deepEqual(volume.spec.mountOptions, ["only-dir=serving", "uid=1000", "gid=1000"]);
-        assert.equal(pod(ev).metadata.annotations["gke-gcsfuse/volumes"], "true");
+        const annotations = pod(ev).metadata.annotations;
+        assert.equal(annotations["gke-gcsfuse/volumes"], "true");
+        assert.deepEqual([annotations["gke-gcsfuse/cpu-limit"], annotations["gke-gcsfuse/memory-limit"]], ["0", "0"]);
         // Read with the pod's ServiceAccount, bound to the Google service account that may view the bucket.
         const grants = all(ev, "gcp:storage/bucketIAMMember:BucketIAMMember").map((g) => [
             g.inputs.bucket,

@@ -32,7 +32,7 @@ import {
 } from "./security";
 import { filestoreCapacityGb, filestoreStorageClassArgs, filestoreVolume, modelStoreShareName } from "./storage";
 import { gkeLoggingComponents, nodeLogWriter } from "./logging";
-import { gcsFuseMeshAnnotations, gcsFuseVolume, gcsFuseVolumesAnnotation } from "./modelBucket";
+import { gcsFuseMeshAnnotations, gcsFusePodAnnotations, gcsFuseVolume } from "./modelBucket";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./defaults";
@@ -299,7 +299,7 @@ export class GkeCluster extends pulumi.ComponentResource {
             this.modelStoreVolume = volume;
             this.bucketVolume = {
                 volumeName: volume.metadata.name,
-                podAnnotations: { [gcsFuseVolumesAnnotation]: "true" },
+                podAnnotations: gcsFusePodAnnotations,
                 meshPodAnnotations: gcsFuseMeshAnnotations,
             };
         } else {

@@ -15,6 +15,20 @@ export const gcsFuseDriver = "gcsfuse.csi.storage.gke.io";
 export const gcsFuseVolumesAnnotation = "gke-gcsfuse/volumes";
 
 /**
+ * The pods' annotations: inject the sidecar, and lift its CPU and memory limits. The webhook's
+ * defaults are 250m CPU and 256Mi memory as request *and* limit (cmd/webhook/main.go flags); reading a
+ * multi-GB archive at start-up should not be throttled or OOM-killed at that size. A limit of "0" is
+ * unlimited and keeps the default request (pkg/webhook/config.go populateResource: "when the
+ * annotation limit is zero and request is unset, we set request to use the default value").
+ * Ephemeral storage keeps its default (5Gi): no file cache is configured, so it stays unused.
+ */
+export const gcsFusePodAnnotations: Record<string, string> = {
+    [gcsFuseVolumesAnnotation]: "true",
+    "gke-gcsfuse/cpu-limit": "0",
+    "gke-gcsfuse/memory-limit": "0",
+};
+
+/**
  * Pod annotations the driver's documentation asks for with Istio (docs/istio.md): the sidecar must
  * start before gcsfuse's, whose traffic it captures, and the metadata server (Workload Identity's
  * token endpoint) must bypass it.
