@@ -952,7 +952,8 @@ describe("EKS add-on versions on the example stack with a private S3 model", fun
             [
                 ["amazon-cloudwatch-observability", cloudWatchObservabilityAddon.version],
                 ["aws-ebs-csi-driver", pins.ebsCsiDriver],
-                ["aws-efs-csi-driver", pins.efsCsiDriver],
+                // One s3:// model in one directory: the store defaults to its bucket (Mountpoint, no EFS).
+                ["aws-mountpoint-s3-csi-driver", pins.mountpointS3CsiDriver],
                 ["coredns", pins.coredns],
                 ["eks-pod-identity-agent", pins.podIdentityAgent],
             ].sort(),
