@@ -5,6 +5,8 @@
 // stack loads only its own cloud's SDK.
 export { AksCluster } from "./aks";
 export type { AksClusterArgs } from "./aks";
+export { BlobModelBucket } from "./aks/modelBucket";
+export type { BlobModelBucketArgs } from "./aks/modelBucket";
 export { AksModelReader } from "./aks/modelReader";
 export type { AksModelReaderArgs } from "./aks/modelReader";
 export { NvidiaDevicePlugin } from "./devicePlugin";

@@ -301,6 +301,11 @@ describe("bucket model store per cloud, whole program under mocks", function () 
             assert.equal(claim.spec.volumeName, "torchserve-torchserve-model-bucket");
             assert.deepEqual(all(ev, "PersistentVolumeClaim", "torchserve-model-store"), []);
             const volume = pv(ev);
+            // Created with the cluster's Kubernetes provider, like every other object of the stack.
+            const provider = one(ev, "pulumi:providers:kubernetes").urn;
+            assert.ok(
+                one(ev, "PersistentVolume", "torchserve-torchserve-model-bucket").provider.startsWith(`${provider}::`),
+            );
             assert.deepEqual(volume.spec.claimRef, { namespace: "torchserve", name: "torchserve-model-bucket" });
             assert.deepEqual(volume.spec.accessModes, ["ReadOnlyMany"]);
             assert.equal(volume.spec.csi.readOnly, true);

@@ -28,6 +28,8 @@ const components: Record<string, string[]> = {
     GkeModelReader: ["project", "accountId", "namespace", "serviceAccount", "buckets"],
     AksModelReader: ["oidcIssuerUrl", "storageResourceGroup", "namespace", "serviceAccount", "containers"],
     Loki: ["loki", "serving"],
+    // AKS's bucket model store volume (it names the reader's identity, so it is not AksCluster's child).
+    BlobModelBucket: ["mount", "location"],
 };
 
 const report: Promise<PackageReport> = new Promise((resolve, reject) => {
