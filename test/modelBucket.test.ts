@@ -325,8 +325,11 @@ describe("bucket model store per cloud, whole program under mocks", function () 
                 spec.initContainers.map((c: { name: string }) => c.name),
                 ["verify-models"],
             );
-            assert.deepEqual(all(ev, "ConfigMap", "torchserve-model-fetch"), []);
-            const config = one(ev, "ConfigMap", "torchserve-config").inputs.data["config.properties"] as string;
+            // ConfigMaps are unnamed (pulumi-kubernetes names them): found by their Pulumi names.
+            assert.deepEqual(all(ev, "kubernetes:core/v1:ConfigMap", "torchserve-model-fetch"), []);
+            const config = one(ev, "kubernetes:core/v1:ConfigMap", "torchserve-config").inputs.data[
+                "config.properties"
+            ] as string;
             assert.match(config, /^load_models=resnet=resnet-18\.mar/m);
             assert.match(config, /^model_store=\/home\/model-server\/shared\/model-store$/m);
             // The ReadWriteMany file-share classes are not created.
