@@ -13,7 +13,9 @@ import { Evaluation } from "../harness/evaluate";
 import { fakeIdentityClientId } from "../harness/cloudComputed";
 import { configFor, runProgram } from "../harness/program";
 import { modelReadPolicy } from "../components/eks/modelReader";
-import { gcsFuseMeshAnnotations } from "../components/gke/modelBucket";
+import { blobVolume } from "../components/aks/modelBucket";
+import { mountpointVolume } from "../components/eks/modelBucket";
+import { gcsFuseMeshAnnotations, gcsFuseVolume } from "../components/gke/modelBucket";
 import {
     archiveFile,
     bucketLayout,
@@ -450,4 +452,29 @@ describe("bucket model store per cloud, whole program under mocks", function () 
             for (const r of kubernetesObjects(ev.resources).filter((x) => /PersistentVolume|Deployment/.test(x.type)))
                 await validateKubernetesObject(r);
     });
+});
+
+describe("bucket volumes per driver (pure builders)", () => {
+    const mount = (directory: string) => ({
+        bucket: "models",
+        directory,
+        claim: { namespace: "ts", name: "torchserve-model-bucket", size: "1Gi" },
+        owner: { uid: 1000, gid: 1000 },
+    });
+    const where = { account: "acme", resourceGroup: "rg", clientId: "client" };
+    const rows: [string, string, (d: string) => { spec?: { mountOptions?: unknown } }, unknown][] = [
+        ["Mountpoint, a directory: its prefix only", "a/b", (d) => mountpointVolume(mount(d)), ["prefix a/b/"]],
+        ["Mountpoint, the whole bucket: no prefix option", "", (d) => mountpointVolume(mount(d)), undefined],
+        ["gcsfuse, a directory", "a/b", (d) => gcsFuseVolume(mount(d)), ["only-dir=a/b", "uid=1000", "gid=1000"]],
+        ["gcsfuse, the whole bucket", "", (d) => gcsFuseVolume(mount(d)), ["uid=1000", "gid=1000"]],
+        [
+            "blobfuse2, a directory",
+            "a/b",
+            (d) => blobVolume(mount(d), where),
+            ["-o allow_other", "--read-only", "--subdirectory=a/b"],
+        ],
+        ["blobfuse2, the whole container", "", (d) => blobVolume(mount(d), where), ["-o allow_other", "--read-only"]],
+    ];
+    for (const [what, directory, build, options] of rows)
+        it(what, () => assert.deepEqual(build(directory).spec?.mountOptions, options));
 });
