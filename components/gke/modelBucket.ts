@@ -4,7 +4,8 @@
 // the Google service account the ServiceAccount's `iam.gke.io/gcp-service-account` annotation names
 // (GoogleCloudPlatform/gcs-fuse-csi-driver pkg/cloud_provider/auth/token_sources.go GenerateAccessToken,
 // clientset.go reading that annotation), which GkeModelReader grants roles/storage.objectViewer
-// (storage.objects.get and .list: what a read-only mount needs).
+// (storage.objects.get and .list: the binding the driver's docs/authentication.md checks for, with
+// objectUser for read-write mounts).
 import type * as k8s from "@pulumi/kubernetes";
 import { ModelBucketMount } from "../cluster/storage";
 
