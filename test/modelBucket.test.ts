@@ -3,6 +3,7 @@
 // real script, run with python3), and per cloud under mocks what a user relies on: the volume's
 // driver, bucket and read-only mount, the pod's claim and mounts, no download step, no file share
 // created, the identity's exact scope.
+import type * as k8s from "@pulumi/kubernetes";
 import { strict as assert } from "assert";
 import { execFileSync, spawnSync } from "child_process";
 import { createHash } from "crypto";
@@ -462,7 +463,8 @@ describe("bucket volumes per driver (pure builders)", () => {
         owner: { uid: 1000, gid: 1000 },
     });
     const where = { account: "acme", resourceGroup: "rg", clientId: "client" };
-    const rows: [string, string, (d: string) => { spec?: { mountOptions?: unknown } }, unknown][] = [
+    // The builders return plain objects (no Outputs in mountOptions), read as such.
+    const rows: [string, string, (d: string) => k8s.core.v1.PersistentVolumeArgs, unknown][] = [
         ["Mountpoint, a directory: its prefix only", "a/b", (d) => mountpointVolume(mount(d)), ["prefix a/b/"]],
         ["Mountpoint, the whole bucket: no prefix option", "", (d) => mountpointVolume(mount(d)), undefined],
         ["gcsfuse, a directory", "a/b", (d) => gcsFuseVolume(mount(d)), ["only-dir=a/b", "uid=1000", "gid=1000"]],
@@ -476,5 +478,5 @@ describe("bucket volumes per driver (pure builders)", () => {
         ["blobfuse2, the whole container", "", (d) => blobVolume(mount(d), where), ["-o allow_other", "--read-only"]],
     ];
     for (const [what, directory, build, options] of rows)
-        it(what, () => assert.deepEqual(build(directory).spec?.mountOptions, options));
+        it(what, () => assert.deepEqual((build(directory).spec as { mountOptions?: unknown }).mountOptions, options));
 });
