@@ -5,8 +5,8 @@ import { eksDefaults, EksCluster, EksClusterArgs } from "../components/eks";
 import { EksModelReader } from "../components/eks/modelReader";
 import { modelServerUid } from "../components/torchserve/conventions";
 import { objectLocations } from "../components/torchserve/objectUrl";
-import { modelBucketMount } from "./modelBucket";
-import { modelStoreClaimName, serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
+import { modelBucketMount, modelStoreClaim } from "./modelStore";
+import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
 import { addonVersionsFor } from "../components/eks/versions";
 import { Settings } from "./config/settings";
 import type { CloudCluster } from "./program";
@@ -29,15 +29,7 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
                 ? { retentionDays: settings.logging.retentionDays }
                 : undefined,
         modelBucket: modelBucketMount(settings, modelServerUid),
-        // The model store's volume is Pulumi's when TorchServe claims it from the cluster's class.
-        modelStoreClaim:
-            settings.torchserve.storageClass || settings.torchserve.modelStore === "bucket"
-                ? undefined
-                : {
-                      namespace: settings.torchserve.namespace,
-                      name: modelStoreClaimName,
-                      size: settings.torchserve.persistenceSize,
-                  },
+        modelStoreClaim: modelStoreClaim(settings),
         // The parser resolves the pins (readAddonVersions, stacks/config/sections/cluster.ts).
         addonVersions:
             settings.cluster.addonVersions ??

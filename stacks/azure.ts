@@ -10,7 +10,7 @@ import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/t
 import { Settings } from "./config/settings";
 import type { CloudCluster } from "./program";
 import { BlobModelBucket } from "../components/aks/modelBucket";
-import { modelBucketMount } from "./modelBucket";
+import { modelBucketMount } from "./modelStore";
 
 /** AKS workload identity reading the Azure Blob models, when there are any (and the reader, for the bucket store). */
 export function aksModelIdentity(

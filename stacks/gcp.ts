@@ -5,10 +5,10 @@ import { ClusterTarget } from "../components/cluster/target";
 import { createHash } from "crypto";
 import { GkeModelReader } from "../components/gke/modelReader";
 import { objectLocations } from "../components/torchserve/objectUrl";
-import { modelStoreClaimName, serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
+import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
 import { GpuNodePoolSettings, Settings } from "./config/settings";
 import type { CloudCluster } from "./program";
-import { modelBucketMount } from "./modelBucket";
+import { modelBucketMount, modelStoreClaim } from "./modelStore";
 import { modelServerUid } from "../components/torchserve/conventions";
 
 /** The GKE GPU pool for a stack's pool: its `gpuType` is the accelerator GKE attaches. */
@@ -58,15 +58,7 @@ export function createCluster(settings: Settings): CloudCluster {
         cloudLogging: settings.logging.enabled && settings.logging.backend === "cloud",
         maintenanceWindow: cluster.maintenanceWindow,
         modelBucket: modelBucketMount(settings, modelServerUid),
-        // The model store's instance is Pulumi's when TorchServe claims it from the cluster's class.
-        modelStoreClaim:
-            settings.torchserve.storageClass || settings.torchserve.modelStore === "bucket"
-                ? undefined
-                : {
-                      namespace: settings.torchserve.namespace,
-                      name: modelStoreClaimName,
-                      size: settings.torchserve.persistenceSize,
-                  },
+        modelStoreClaim: modelStoreClaim(settings),
     });
     const target: ClusterTarget = gke.clusterTarget();
     return { ...target, modelIdentity: gkeModelIdentity(settings) };

@@ -12,7 +12,7 @@
 // lists only, which AksModelReader's Storage Blob Data Reader on the container allows.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ModelBucketMount, ModelBucketVolume } from "../cluster/storage";
+import { bucketVolume, ModelBucketMount, ModelBucketVolume } from "../cluster/storage";
 
 /** The Azure Blob CSI driver's name. */
 export const blobDriver = "blob.csi.azure.com";
@@ -35,35 +35,22 @@ export interface BlobLocation {
  * per container; docs/driver-parameters.md "VolumeID" format).
  */
 export function blobVolume(mount: ModelBucketMount, where: BlobLocation): k8s.core.v1.PersistentVolumeArgs {
-    const { claim } = mount;
-    return {
-        metadata: { name: `${claim.namespace}-${claim.name}` },
-        spec: {
-            capacity: { storage: claim.size },
-            accessModes: ["ReadOnlyMany"],
-            persistentVolumeReclaimPolicy: "Retain",
-            storageClassName: "",
-            claimRef: { namespace: claim.namespace, name: claim.name },
-            mountOptions: [
-                "-o allow_other",
-                "--read-only",
-                ...(mount.directory ? [`--subdirectory=${mount.directory}`] : []),
-            ],
-            csi: {
-                driver: blobDriver,
-                volumeHandle: pulumi.interpolate`${where.resourceGroup}#${where.account}#${mount.bucket}`,
-                readOnly: true,
-                volumeAttributes: {
-                    protocol: "fuse2",
-                    storageaccount: where.account,
-                    containerName: mount.bucket,
-                    resourcegroup: where.resourceGroup,
-                    clientID: where.clientId,
-                    mountWithWorkloadIdentityToken: "true",
-                },
+    return bucketVolume(
+        mount,
+        ["-o allow_other", "--read-only", ...(mount.directory ? [`--subdirectory=${mount.directory}`] : [])],
+        {
+            driver: blobDriver,
+            volumeHandle: pulumi.interpolate`${where.resourceGroup}#${where.account}#${mount.bucket}`,
+            volumeAttributes: {
+                protocol: "fuse2",
+                storageaccount: where.account,
+                containerName: mount.bucket,
+                resourcegroup: where.resourceGroup,
+                clientID: where.clientId,
+                mountWithWorkloadIdentityToken: "true",
             },
         },
-    };
+    );
 }
 
 export interface BlobModelBucketArgs {

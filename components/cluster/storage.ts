@@ -1,4 +1,5 @@
 // What a storage class must know of the workload that writes to its volumes.
+import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
 /**
@@ -64,3 +65,32 @@ export interface ModelBucketMount {
     /** Who the mounted files appear to belong to: the user the model server runs as. */
     owner: VolumeOwner;
 }
+
+/**
+ * A bucket's read-only PersistentVolume for the model server's claim, the part every bucket driver
+ * shares: bound to exactly that claim, no StorageClass (nothing provisions it), `Retain` (a static
+ * volume is never the driver's to delete: deleting it leaves the bucket as it is), and a capacity the
+ * API requires and the drivers ignore. The driver's own part is its mount options and `csi` source.
+ */
+export function bucketVolume(
+    mount: ModelBucketMount,
+    mountOptions: string[],
+    csi: k8s.types.input.core.v1.CSIPersistentVolumeSource,
+): k8s.core.v1.PersistentVolumeArgs {
+    const { claim } = mount;
+    return {
+        metadata: { name: bucketVolumeName(mount) },
+        spec: {
+            capacity: { storage: claim.size },
+            accessModes: ["ReadOnlyMany"],
+            persistentVolumeReclaimPolicy: "Retain",
+            storageClassName: "",
+            claimRef: { namespace: claim.namespace, name: claim.name },
+            ...(mountOptions.length ? { mountOptions } : {}),
+            csi: { ...csi, readOnly: true },
+        },
+    };
+}
+
+/** The bucket volume's name: one per claim. */
+export const bucketVolumeName = (mount: ModelBucketMount): string => `${mount.claim.namespace}-${mount.claim.name}`;

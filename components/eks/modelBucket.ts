@@ -4,7 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ModelBucketMount, ModelBucketVolume } from "../cluster/storage";
+import { bucketVolume, bucketVolumeName, ModelBucketMount, ModelBucketVolume } from "../cluster/storage";
 
 /** The Mountpoint for Amazon S3 CSI driver's name (its CSIDriver object). */
 export const mountpointDriver = "s3.csi.aws.com";
@@ -21,30 +21,14 @@ export const mountpointDriver = "s3.csi.aws.com";
  * - No uid/gid/allow-other: v2 applies the pod's fsGroup itself (docs/UPGRADING_TO_V2.md, VOLUME_MOUNT_GROUP).
  */
 export function mountpointVolume(mount: ModelBucketMount): k8s.core.v1.PersistentVolumeArgs {
-    const { claim } = mount;
-    const name = `${claim.namespace}-${claim.name}`;
-    return {
-        metadata: { name },
-        spec: {
-            // Ignored by the driver, required by the API.
-            capacity: { storage: claim.size },
-            accessModes: ["ReadOnlyMany"],
-            // Deleting the volume leaves the bucket as it is (static volumes are never the driver's to delete).
-            persistentVolumeReclaimPolicy: "Retain",
-            storageClassName: "",
-            claimRef: { namespace: claim.namespace, name: claim.name },
-            // No `region`: Mountpoint detects the bucket's region at start-up (awslabs/mountpoint-s3
-            // doc/CONFIGURATION.md "Region detection"), so a bucket in another region works too.
-            ...(mount.directory ? { mountOptions: [`prefix ${mount.directory}/`] } : {}),
-            csi: {
-                driver: mountpointDriver,
-                // Unique per volume: the kubelet handles one volume per handle.
-                volumeHandle: name,
-                readOnly: true,
-                volumeAttributes: { bucketName: mount.bucket, authenticationSource: "pod" },
-            },
-        },
-    };
+    // No `region`: Mountpoint detects the bucket's region at start-up (awslabs/mountpoint-s3
+    // doc/CONFIGURATION.md "Region detection"), so a bucket in another region works too.
+    return bucketVolume(mount, mount.directory ? [`prefix ${mount.directory}/`] : [], {
+        driver: mountpointDriver,
+        // Unique per volume: the kubelet handles one volume per handle.
+        volumeHandle: bucketVolumeName(mount),
+        volumeAttributes: { bucketName: mount.bucket, authenticationSource: "pod" },
+    });
 }
 
 export interface S3ModelBucketArgs {

@@ -7,7 +7,7 @@
 // (storage.objects.get and .list: the binding the driver's docs/authentication.md checks for, with
 // objectUser for read-write mounts).
 import type * as k8s from "@pulumi/kubernetes";
-import { ModelBucketMount } from "../cluster/storage";
+import { bucketVolume, ModelBucketMount } from "../cluster/storage";
 
 /** The Cloud Storage FUSE CSI driver's name. */
 export const gcsFuseDriver = "gcsfuse.csi.storage.gke.io";
@@ -47,22 +47,13 @@ export const gcsFuseMeshAnnotations: Record<string, string> = {
  * (docs/authentication.md: a pod with runAsUser/runAsGroup must set the uid and gid flags).
  */
 export function gcsFuseVolume(mount: ModelBucketMount): k8s.core.v1.PersistentVolumeArgs {
-    const { claim } = mount;
-    return {
-        metadata: { name: `${claim.namespace}-${claim.name}` },
-        spec: {
-            // Ignored by the driver, required by the API.
-            capacity: { storage: claim.size },
-            accessModes: ["ReadOnlyMany"],
-            persistentVolumeReclaimPolicy: "Retain",
-            storageClassName: "",
-            claimRef: { namespace: claim.namespace, name: claim.name },
-            mountOptions: [
-                ...(mount.directory ? [`only-dir=${mount.directory}`] : []),
-                `uid=${mount.owner.uid}`,
-                `gid=${mount.owner.gid}`,
-            ],
-            csi: { driver: gcsFuseDriver, volumeHandle: mount.bucket, readOnly: true },
-        },
-    };
+    return bucketVolume(
+        mount,
+        [
+            ...(mount.directory ? [`only-dir=${mount.directory}`] : []),
+            `uid=${mount.owner.uid}`,
+            `gid=${mount.owner.gid}`,
+        ],
+        { driver: gcsFuseDriver, volumeHandle: mount.bucket },
+    );
 }

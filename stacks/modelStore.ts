@@ -1,7 +1,7 @@
-// The bucket model store's mount for any cloud's cluster component, from a stack's settings.
-import { ModelBucketMount } from "../components/cluster/storage";
+// What a cloud's cluster component must know of the model store, from a stack's settings.
+import { ModelBucketMount, ModelStoreClaim } from "../components/cluster/storage";
 import { bucketLayout, isBucketLayout } from "../components/torchserve/modelBucket";
-import { modelBucketClaimName } from "../components/torchserve/torchserve";
+import { modelBucketClaimName, modelStoreClaimName } from "../components/torchserve/torchserve";
 import { Settings } from "./config/settings";
 
 /**
@@ -19,4 +19,15 @@ export function modelBucketMount(settings: Settings, owner: number): ModelBucket
         claim: { namespace: ts.namespace, name: modelBucketClaimName, size: ts.persistenceSize },
         owner: { uid: owner, gid: owner },
     };
+}
+
+/**
+ * The file-share claim whose volume the cluster component provisions ahead of it (so the storage
+ * behind it is Pulumi's and a destroy deletes it in order); none with a bucket store or with the
+ * user's own `torchserve.storageClass`, whose volumes the cluster does not provision.
+ */
+export function modelStoreClaim(settings: Settings): ModelStoreClaim | undefined {
+    const ts = settings.torchserve;
+    if (ts.storageClass || ts.modelStore === "bucket") return undefined;
+    return { namespace: ts.namespace, name: modelStoreClaimName, size: ts.persistenceSize };
 }
