@@ -66,31 +66,55 @@ export interface ModelBucketMount {
     owner: VolumeOwner;
 }
 
+/** What differs between the volumes a cluster component provisions ahead of the model server's claim. */
+export interface ClaimVolumeSource {
+    /** Access modes the volume offers (the claim asks for one of them). */
+    accessModes: string[];
+    /** The class the claim names ("" for none). */
+    storageClassName: string;
+    /** Options the driver mounts with. */
+    mountOptions?: string[];
+    /** The driver and what it mounts. */
+    csi: k8s.types.input.core.v1.CSIPersistentVolumeSource;
+}
+
 /**
- * A bucket's read-only PersistentVolume for the model server's claim, the part every bucket driver
- * shares: bound to exactly that claim, no StorageClass (nothing provisions it), `Retain` (a static
- * volume is never the driver's to delete: deleting it leaves the bucket as it is), and a capacity the
- * API requires and the drivers ignore. The driver's own part is its mount options and `csi` source.
+ * A PersistentVolume bound to exactly the model server's claim, backed by storage Pulumi owns (a
+ * file system, an instance's share, a bucket). `Retain`: what backs it is Pulumi's (or the user's)
+ * to delete, never the driver's; the capacity is the claim's, which the API requires.
+ */
+export function claimVolume(claim: ModelStoreClaim, source: ClaimVolumeSource): k8s.core.v1.PersistentVolumeArgs {
+    return {
+        metadata: { name: `${claim.namespace}-${claim.name}` },
+        spec: {
+            capacity: { storage: claim.size },
+            accessModes: source.accessModes,
+            persistentVolumeReclaimPolicy: "Retain",
+            storageClassName: source.storageClassName,
+            claimRef: { namespace: claim.namespace, name: claim.name },
+            ...(source.mountOptions?.length ? { mountOptions: source.mountOptions } : {}),
+            csi: source.csi,
+        },
+    };
+}
+
+/**
+ * A bucket's read-only volume for the model server's claim, the part every bucket driver shares: no
+ * StorageClass (nothing provisions it), read-only, and a capacity the drivers ignore. Deleting it
+ * leaves the bucket as it is. The driver's own part is its mount options and `csi` source.
  */
 export function bucketVolume(
     mount: ModelBucketMount,
     mountOptions: string[],
     csi: k8s.types.input.core.v1.CSIPersistentVolumeSource,
 ): k8s.core.v1.PersistentVolumeArgs {
-    const { claim } = mount;
-    return {
-        metadata: { name: bucketVolumeName(mount) },
-        spec: {
-            capacity: { storage: claim.size },
-            accessModes: ["ReadOnlyMany"],
-            persistentVolumeReclaimPolicy: "Retain",
-            storageClassName: "",
-            claimRef: { namespace: claim.namespace, name: claim.name },
-            ...(mountOptions.length ? { mountOptions } : {}),
-            csi: { ...csi, readOnly: true },
-        },
-    };
+    return claimVolume(mount.claim, {
+        accessModes: ["ReadOnlyMany"],
+        storageClassName: "",
+        mountOptions,
+        csi: { ...csi, readOnly: true },
+    });
 }
 
-/** The bucket volume's name: one per claim. */
+/** The name of the volume bound to a claim: one per claim. */
 export const bucketVolumeName = (mount: ModelBucketMount): string => `${mount.claim.namespace}-${mount.claim.name}`;

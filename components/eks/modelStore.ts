@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ModelStoreClaim, storageClassReplacement, VolumeOwner } from "../cluster/storage";
+import { claimVolume, ModelStoreClaim, storageClassReplacement, VolumeOwner } from "../cluster/storage";
 import { csiAddon, CsiClusterArgs, CsiStorageOptions } from "./csiAddon";
 import { efsCsiDriverPolicyArn } from "./iam";
 import { aliasPreviousType } from "../cluster/typeToken";
@@ -43,21 +43,12 @@ export function efsVolume(
     accessPointId: pulumi.Input<string>,
     claim: ModelStoreClaim,
 ): k8s.core.v1.PersistentVolumeArgs {
-    return {
-        metadata: { name: `${claim.namespace}-${claim.name}` },
-        spec: {
-            capacity: { storage: claim.size },
-            // Whichever mode the claim asks for: EFS serves both.
-            accessModes: ["ReadWriteMany", "ReadWriteOnce"],
-            persistentVolumeReclaimPolicy: "Retain",
-            storageClassName: efsStorageClassName,
-            claimRef: { namespace: claim.namespace, name: claim.name },
-            csi: {
-                driver: "efs.csi.aws.com",
-                volumeHandle: pulumi.interpolate`${fileSystemId}::${accessPointId}`,
-            },
-        },
-    };
+    return claimVolume(claim, {
+        // Whichever mode the claim asks for: EFS serves both.
+        accessModes: ["ReadWriteMany", "ReadWriteOnce"],
+        storageClassName: efsStorageClassName,
+        csi: { driver: "efs.csi.aws.com", volumeHandle: pulumi.interpolate`${fileSystemId}::${accessPointId}` },
+    });
 }
 
 export interface EfsModelStoreArgs extends CsiClusterArgs {

@@ -1,7 +1,7 @@
 // The model store's StorageClass on GKE: Filestore through the GKE-managed Filestore CSI driver.
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ModelStoreClaim } from "../cluster/storage";
+import { claimVolume, ModelStoreClaim } from "../cluster/storage";
 
 /** Name of the StorageClass the TorchServe model store claims from. */
 export const modelStoreClassName = "torchserve-filestore";
@@ -62,19 +62,13 @@ export function filestoreVolume(
     ip: pulumi.Input<string>,
     claim: ModelStoreClaim,
 ): k8s.core.v1.PersistentVolumeArgs {
-    return {
-        metadata: { name: `${claim.namespace}-${claim.name}` },
-        spec: {
-            capacity: { storage: claim.size },
-            accessModes: ["ReadWriteMany", "ReadWriteOnce"],
-            persistentVolumeReclaimPolicy: "Retain",
-            storageClassName: modelStoreClassName,
-            claimRef: { namespace: claim.namespace, name: claim.name },
-            csi: {
-                driver: "filestore.csi.storage.gke.io",
-                volumeHandle: pulumi.interpolate`modeInstance/${zone}/${instanceName}/${modelStoreShareName}`,
-                volumeAttributes: { ip, volume: modelStoreShareName },
-            },
+    return claimVolume(claim, {
+        accessModes: ["ReadWriteMany", "ReadWriteOnce"],
+        storageClassName: modelStoreClassName,
+        csi: {
+            driver: "filestore.csi.storage.gke.io",
+            volumeHandle: pulumi.interpolate`modeInstance/${zone}/${instanceName}/${modelStoreShareName}`,
+            volumeAttributes: { ip, volume: modelStoreShareName },
         },
-    };
+    });
 }
