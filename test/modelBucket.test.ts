@@ -128,6 +128,31 @@ describe("model store: bucket or file share (stacks/config/modelStore.ts)", () =
             ['models[0].url: model "a": my,dir/a.mar has characters other than'],
         ],
         [
+            "bucket with a leading '/' in the key (an object under an empty directory name)",
+            { value: "bucket", models: [s3("/a.mar", "a")] },
+            "bucket",
+            ['models[0].url: model "a": /a.mar has an empty path segment'],
+        ],
+        [
+            "bucket with '//' in the key",
+            { value: "bucket", models: [s3("d//a.mar", "a")] },
+            "bucket",
+            ['models[0].url: model "a": d//a.mar has an empty path segment'],
+        ],
+        ["aws, unset, a key with '//': file share", { models: [s3("d//a.mar", "a")] }, "fileShare", []],
+        [
+            "gcp, explicit bucket, a dotted bucket and a nested directory",
+            { cloud: "gcp", value: "bucket", models: [{ name: "a", url: "gs://models.example.com/a/b/c/a.mar" }] },
+            "bucket",
+            [],
+        ],
+        [
+            "aws, explicit bucket, a dotted bucket",
+            { value: "bucket", models: [{ name: "a", url: "s3://acme.models/d/a.mar" }] },
+            "bucket",
+            [],
+        ],
+        [
             "bucket with a refused URL: its own line only",
             { value: "bucket", models: [{ name: "a", url: "" }] },
             "bucket",

@@ -63,6 +63,14 @@ export function bucketLayout(models: Pick<ModelSpec, "name" | "url">[]): BucketL
                 model: m.name,
                 problem: `${file} is not a .mar archive: a bucket store serves .mar files as they are`,
             };
+        // A leading '/' or '//' is an empty path segment: no file system shows a directory without a
+        // name (awslabs/mountpoint-s3 doc/SEMANTICS.md "Mapping S3 object keys"), and the split
+        // below would mount the wrong directory (`/a.mar` → the bucket's root, a different object).
+        if (key.split("/").some((segment) => segment === ""))
+            return {
+                model: m.name,
+                problem: `${key} has an empty path segment (a leading '/' or '//'), which a mounted bucket does not show`,
+            };
         if (!bucketPathPattern.test(key))
             return {
                 model: m.name,
