@@ -1131,6 +1131,18 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         "only used on gcp",
     ],
     [
+        "GPU zones listing one twice",
+        gcp({
+            gpuNodePool: {
+                instanceType: "n1-standard-8",
+                gpuType: "nvidia-tesla-t4",
+                zones: ["us-central1-a", "us-central1-a"],
+            },
+        }),
+        `${P}:gpuNodePool.zones`,
+        "twice",
+    ],
+    [
         "GPU zones outside the region",
         gcp({ gpuNodePool: { instanceType: "n1-standard-8", gpuType: "nvidia-tesla-t4", zones: ["europe-west4-a"] } }),
         `${P}:gpuNodePool.zones`,

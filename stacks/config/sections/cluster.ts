@@ -417,6 +417,8 @@ function readGpuZones(r: SectionReader, obj: Raw, cloud: Cloud | undefined): str
         /^[a-z]+-[a-z]+\d+-[a-z]$/,
         "expected a list of zones such as [us-central1-a, us-central1-b]",
     );
+    // The pool's node locations are a set to the provider: a repeated zone is a typo, not a weight.
+    if (new Set(zones).size !== zones.length) r.problems.error(r.key("zones"), obj.zones, "lists a zone twice");
     return zones.length ? zones : undefined;
 }
 
