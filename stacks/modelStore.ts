@@ -1,7 +1,7 @@
 // What a cloud's cluster component must know of the model store, from a stack's settings.
 import { ModelBucketMount, ModelStoreClaim } from "../components/cluster/storage";
-import { bucketLayout, isBucketLayout } from "../components/torchserve/modelBucket";
-import { modelBucketClaimName, modelStoreClaimName } from "../components/torchserve/torchserve";
+import { bucketLayout, isBucketLayout, modelBucketClaimName } from "../components/torchserve/modelBucket";
+import { modelStoreClaimName } from "../components/torchserve/torchserve";
 import { Settings } from "./config/settings";
 
 /**
@@ -16,7 +16,7 @@ export function modelBucketMount(settings: Settings, owner: number): ModelBucket
     return {
         bucket: layout.bucket,
         directory: layout.directory,
-        claim: { namespace: ts.namespace, name: modelBucketClaimName, size: ts.persistenceSize },
+        claim: { namespace: ts.namespace, name: modelBucketClaimName(layout), size: ts.persistenceSize },
         owner: { uid: owner, gid: owner },
     };
 }

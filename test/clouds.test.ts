@@ -8,6 +8,7 @@ import { Evaluation, RegisteredResource } from "../harness/evaluate";
 import { stackConfig } from "../harness/stackFiles";
 import { cloudComputed } from "../harness/cloudComputed";
 import { configFor, runProgram } from "../harness/program";
+import { bucketLayout, isBucketLayout, modelBucketClaimName } from "../components/torchserve/modelBucket";
 import { all } from "./support/match";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 
@@ -162,8 +163,18 @@ for (const [stack, cloud] of Object.entries(clouds)) {
                     assert.strictEqual(classes.length, bucket ? 0 : 1);
                     if (bucket) {
                         assert.strictEqual(pvc.inputs.spec.storageClassName, "");
+                        // Named after the models' bucket directory, the cluster's volume after the claim.
+                        const { models } = configFor(stack)["torchserve-platform:torchserve"] as {
+                            models: { name: string; url: string }[];
+                        };
+                        const layout = bucketLayout(models);
+                        assert.ok(isBucketLayout(layout));
+                        assert.strictEqual(pvc.inputs.metadata.name, modelBucketClaimName(layout));
                         if (!preview)
-                            assert.strictEqual(pvc.inputs.spec.volumeName, "torchserve-torchserve-model-bucket");
+                            assert.strictEqual(
+                                pvc.inputs.spec.volumeName,
+                                `torchserve-${modelBucketClaimName(layout)}`,
+                            );
                     } else if (!preview)
                         assert.strictEqual(pvc.inputs.spec.storageClassName, classes[0].inputs.metadata.name);
                 },

@@ -519,6 +519,45 @@ const rows: Row[] = [
             { type: "kubernetes:core/v1:ConfigMap", name: "torchserve-model-fetch", action: "create" },
         ],
     },
+    // The models move to another bucket or directory of a bucket store: a volume's source cannot change
+    // in place and a bound volume cannot be deleted while its claim stays (check bound-volume), so
+    // volume and claim are named after what they mount, replaced create-first, and the pods roll.
+    {
+        id: "model-bucket-moved-gke",
+        stack: "gke",
+        from: { torchserve: bucketModels("gs://my-gcp-project-torchserve-models/serving") },
+        to: { torchserve: bucketModels("gs://other-torchserve-models/serving") },
+        expect: [
+            { type: "kubernetes:core/v1:PersistentVolume", name: "torchserve-gke-model-bucket", action: "replace" },
+            // The reader's grant moves to the new bucket.
+            { type: "gcp:storage/bucketIAMMember:BucketIAMMember", action: "create" },
+            { type: "gcp:storage/bucketIAMMember:BucketIAMMember", action: "delete" },
+            { type: "kubernetes:core/v1:PersistentVolumeClaim", name: "torchserve-model-bucket", action: "replace" },
+            {
+                type: "kubernetes:apps/v1:Deployment",
+                name: "torchserve",
+                action: "update",
+                changed: "spec.template.spec.volumes",
+            },
+        ],
+    },
+    {
+        id: "model-directory-moved-eks",
+        stack: "eks",
+        from: { torchserve: bucketModels("s3://my-torchserve-models/serving") },
+        to: { torchserve: bucketModels("s3://my-torchserve-models/v2") },
+        expect: [
+            { type: "kubernetes:core/v1:PersistentVolume", name: "eks-model-bucket-pv", action: "replace" },
+            { type: "kubernetes:core/v1:PersistentVolumeClaim", name: "torchserve-model-bucket", action: "replace" },
+            {
+                type: "kubernetes:apps/v1:Deployment",
+                name: "torchserve",
+                action: "update",
+                changed: "spec.template.spec.volumes",
+            },
+            { type: "aws:iam/rolePolicy:RolePolicy", name: "torchserve-models", action: "update", changed: "policy" },
+        ],
+    },
     ...(["eks", "aks", "gke"] as const).map((stack): Row => ({
         id: `teardown-${stack}`,
         stack,

@@ -881,7 +881,8 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
             });
             one(ev, "eks:index:Cluster");
             // The example mounts its bucket (README "Model store"); test/modelBucket.test.ts has the details.
-            const claim = one(ev, "PersistentVolumeClaim", "torchserve-model-bucket").inputs.spec;
+            // Pulumi's name (the Kubernetes name follows the bucket directory: modelBucketClaimName).
+            const claim = one(ev, "kubernetes:core/v1:PersistentVolumeClaim", "torchserve-model-bucket").inputs.spec;
             assert.deepStrictEqual([claim.storageClassName, claim.accessModes], ["", ["ReadOnlyMany"]]);
             assert.strictEqual(one(ev, "PersistentVolume").inputs.spec.csi.driver, "s3.csi.aws.com");
             assert.deepStrictEqual(all(ev, "aws:efs/fileSystem:FileSystem"), []);

@@ -22,6 +22,7 @@ import {
     bucketLayout,
     bucketPodAnnotations,
     isBucketLayout,
+    modelBucketClaimName,
     verifyEntries,
     verifyScript,
 } from "../components/torchserve/modelBucket";
@@ -193,6 +194,23 @@ describe("model store: bucket or file share (stacks/config/modelStore.ts)", () =
 });
 
 describe("bucket layout and archive names (components/torchserve/modelBucket.ts)", () => {
+    it("the claim is named after what it mounts: another bucket, container, account or directory is another claim", () => {
+        const at = { store: "s3" as const, bucket: "acme-models", directory: "serving" };
+        const names = [
+            at,
+            { ...at, bucket: "other-models" },
+            { ...at, directory: "serving/v2" },
+            { ...at, directory: "" },
+            { ...at, store: "gcs" as const },
+            { store: "azureBlob" as const, account: "acct1", bucket: "models", directory: "serving" },
+            { store: "azureBlob" as const, account: "acct2", bucket: "models", directory: "serving" },
+        ].map(modelBucketClaimName);
+        assert.equal(new Set(names).size, names.length, names.join("\n"));
+        assert.equal(modelBucketClaimName({ ...at }), names[0]);
+        // A DNS-1123 label, and the cluster's volume `<namespace>-<claim>` stays a valid name too.
+        for (const n of names) assert.match(n, /^torchserve-model-bucket-[0-9a-f]{8}$/);
+    });
+
     it("one directory of one bucket; load_models names the object's file (TorchServe opens model_store/<file name>)", () => {
         const layout = bucketLayout([
             { name: "resnet", url: "gs://acme/serving/v1/resnet-18.mar" },
@@ -318,29 +336,35 @@ describe("bucket model store per cloud, whole program under mocks", function () 
     });
 
     const pod = (ev: Evaluation) => one(ev, "Deployment", "torchserve").inputs.spec.template;
-    const pv = (ev: Evaluation) => one(ev, "PersistentVolume", "torchserve-torchserve-model-bucket").inputs;
+    // What each stack above mounts: the claim (and the volume after it) is named after it.
+    const mounted: Record<string, Parameters<typeof modelBucketClaimName>[0]> = {
+        eks: { store: "s3", bucket: "acme-models", directory: "serving" },
+        gke: { store: "gcs", bucket: "acme-models", directory: "serving" },
+        aks: { store: "azureBlob", account: "acmemodels", bucket: "models", directory: "serving" },
+    };
+    const claimName = (ev: Evaluation) => modelBucketClaimName(mounted[Object.keys(runs).find((k) => runs[k] === ev)!]);
+    const pvName = (ev: Evaluation) => `torchserve-${claimName(ev)}`;
+    const pv = (ev: Evaluation) => one(ev, "PersistentVolume", pvName(ev)).inputs;
 
     for (const stack of ["eks", "gke", "aks"]) {
         it(`${stack}: TorchServe claims exactly the bucket volume, read-only, mounted at model_store; nothing downloads`, () => {
             const ev = runs[stack];
-            const claim = one(ev, "PersistentVolumeClaim", "torchserve-model-bucket").inputs;
+            const claim = one(ev, "PersistentVolumeClaim", claimName(ev)).inputs;
             assert.deepEqual(claim.spec.accessModes, ["ReadOnlyMany"]);
             assert.equal(claim.spec.storageClassName, "");
-            assert.equal(claim.spec.volumeName, "torchserve-torchserve-model-bucket");
+            assert.equal(claim.spec.volumeName, pvName(ev));
             assert.deepEqual(all(ev, "PersistentVolumeClaim", "torchserve-model-store"), []);
             const volume = pv(ev);
             // Created with the cluster's Kubernetes provider, like every other object of the stack.
             const provider = one(ev, "pulumi:providers:kubernetes").urn;
-            assert.ok(
-                one(ev, "PersistentVolume", "torchserve-torchserve-model-bucket").provider.startsWith(`${provider}::`),
-            );
-            assert.deepEqual(volume.spec.claimRef, { namespace: "torchserve", name: "torchserve-model-bucket" });
+            assert.ok(one(ev, "PersistentVolume", pvName(ev)).provider.startsWith(`${provider}::`));
+            assert.deepEqual(volume.spec.claimRef, { namespace: "torchserve", name: claimName(ev) });
             assert.deepEqual(volume.spec.accessModes, ["ReadOnlyMany"]);
             assert.equal(volume.spec.csi.readOnly, true);
             assert.equal(volume.spec.persistentVolumeReclaimPolicy, "Retain");
             const spec = pod(ev).spec;
             const store = spec.volumes.find((v: { name: string }) => v.name === "model-store");
-            assert.deepEqual(store.persistentVolumeClaim, { claimName: "torchserve-model-bucket", readOnly: true });
+            assert.deepEqual(store.persistentVolumeClaim, { claimName: claimName(ev), readOnly: true });
             const server = spec.containers.find((c: { name: string }) => c.name === "torchserve");
             const mount = server.volumeMounts.find((m: { name: string }) => m.name === "model-store");
             assert.deepEqual(mount, {

@@ -12,6 +12,7 @@ import {
     protectedChanges,
     podReferences,
     referenceGaps,
+    boundVolumes,
     refusedUpdates,
     servingCapacity,
     unpinnedAddons,
@@ -250,6 +251,40 @@ describe("transition harness: what the engine does", () => {
 });
 
 describe("transition harness: each rule fails on a broken transition", () => {
+    it("bound volume: a PersistentVolume replaced or deleted while its claim stays; none when the claim goes too", () => {
+        const pvType = "kubernetes:core/v1:PersistentVolume";
+        const pvcType = "kubernetes:core/v1:PersistentVolumeClaim";
+        const pv = (name: string, bucket: string, claim: string) =>
+            res(pvType, "pv", {
+                metadata: { name },
+                spec: { claimRef: { namespace: "ts", name: claim }, csi: { driver: "d", volumeHandle: bucket } },
+            });
+        const pvc = (name: string, volumeName: string) =>
+            res(pvcType, "claim", { metadata: { name, namespace: "ts" }, spec: { volumeName } });
+        // The bucket changes under fixed names: the volume is replaced (delete-first), the claim stays.
+        const fixed = plan([pv("ts-m", "a", "m"), pvc("m", "ts-m")], [pv("ts-m", "b", "m"), pvc("m", "ts-m")]);
+        assert.deepStrictEqual([step(fixed, "pv").action, step(fixed, "claim").action], ["replace", "same"]);
+        const v = boundVolumes(fixed);
+        assert.deepStrictEqual(
+            v.map((x) => x.rule),
+            ["bound-volume"],
+        );
+        assert.match(v[0].message, /while claim stays bound to it/);
+        // Deleted outright, its claim kept (bound through claimRef only): the same.
+        const ref = res(pvcType, "claim", { metadata: { name: "m", namespace: "ts" }, spec: {} });
+        assert.deepStrictEqual(
+            boundVolumes(plan([pv("ts-m", "a", "m"), ref], [ref])).map((x) => x.rule),
+            ["bound-volume"],
+        );
+        // Both named after what they mount: both replaced (the claim's volumeName is immutable), no violation.
+        const named = plan(
+            [pv("ts-m-a", "a", "m-a"), pvc("m-a", "ts-m-a")],
+            [pv("ts-m-b", "b", "m-b"), pvc("m-b", "ts-m-b")],
+        );
+        assert.deepStrictEqual([step(named, "pv").action, step(named, "claim").action], ["replace", "replace"]);
+        assert.deepStrictEqual(boundVolumes(named), []);
+    });
+
     it("reference gap: a mounted ConfigMap replaced delete-first under its fixed name; none when autonamed", () => {
         const cm = "kubernetes:core/v1:ConfigMap";
         const config = (name: string | undefined, data: string) =>

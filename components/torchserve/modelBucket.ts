@@ -9,6 +9,7 @@
 // volume mounts exactly their directory, and `load_models` names each by its object's file name.
 // The store may be read-only: a .mar is unpacked under java.io.tmpdir (ZipUtils.unzip →
 // ZipUtils.createTempDir, FileUtils.getTempDirectory), never beside the archive.
+import { createHash } from "crypto";
 import type { ModelBucketVolume } from "../cluster/storage";
 import { ObjectStore, parseModelUrl } from "./objectUrl";
 import { ModelSpec, TorchServeSpec } from "./spec";
@@ -94,6 +95,19 @@ export function bucketLayout(models: Pick<ModelSpec, "name" | "url">[]): BucketL
         layout.files[m.name] = file;
     }
     return layout!;
+}
+
+/**
+ * TorchServe's claim on the bucket volume, whose name the cluster's volume is named after and bound to
+ * (`claimRef`): named after what it mounts. A volume's source (bucket, container) cannot change in
+ * place, and Kubernetes keeps a volume while a claim is bound to it ("Storage Object in Use
+ * Protection"), so under one fixed name moving the models to another bucket would wait on a delete
+ * that never completes, and a new directory (a mount option) would reach new pods only, with no
+ * rollout. Under this name both are created first, the pods roll onto them, and the old pair goes.
+ */
+export function modelBucketClaimName(layout: Pick<BucketLayout, "store" | "account" | "bucket" | "directory">): string {
+    const where = JSON.stringify([layout.store, layout.account ?? "", layout.bucket, layout.directory]);
+    return `torchserve-model-bucket-${createHash("sha256").update(where).digest("hex").slice(0, 8)}`;
 }
 
 /** Whether the result is a layout. */

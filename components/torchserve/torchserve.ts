@@ -25,7 +25,10 @@ import {
 import { aliasPreviousType } from "../cluster/typeToken";
 import { ModelBucketVolume } from "../cluster/storage";
 import {
+    bucketLayout,
     bucketPodAnnotations,
+    isBucketLayout,
+    modelBucketClaimName,
     usesBucket,
     verifyModelsJson,
     verifyModelsFile,
@@ -36,11 +39,6 @@ import { TorchServeSpec } from "./spec";
 
 /** Names of the supporting objects (the public ones live in conventions.ts). */
 export const modelStoreClaimName = "torchserve-model-store";
-/**
- * The claim on the bucket store's volume: a name of its own, so switching stores creates one claim
- * and deletes the other (a claim's class and volume cannot change in place).
- */
-export const modelBucketClaimName = "torchserve-model-bucket";
 export const networkPolicyName = "torchserve";
 export const disruptionBudgetName = "torchserve";
 /** The pods' ServiceAccount: workload identities for object-store models are bound to it. */
@@ -302,6 +300,10 @@ export class TorchServe extends pulumi.ComponentResource {
         const bucket = usesBucket(s);
         if (bucket && !args.modelBucket)
             throw new Error("TorchServe: spec.modelStore is bucket but no modelBucket volume was given");
+        // The bucket claim's name follows what it mounts (modelBucket.ts modelBucketClaimName); a
+        // name of its own either way, so switching stores creates one claim and deletes the other.
+        const layout = bucket ? bucketLayout(s.models) : undefined;
+        if (layout && !isBucketLayout(layout)) throw new Error(`TorchServe: modelStore bucket: ${layout.problem}`);
         // The bucket store's SHA-256 check runs from this ConfigMap (there is no fetcher's).
         const verify: Record<string, string> = bucket
             ? { [verifyScriptFile]: verifyScript, [verifyModelsFile]: verifyModelsJson(s) }
@@ -360,7 +362,7 @@ export class TorchServe extends pulumi.ComponentResource {
                 ? new k8s.core.v1.PersistentVolumeClaim(
                       `${name}-model-bucket`,
                       {
-                          metadata: { name: modelBucketClaimName, namespace, labels: { ...podLabels } },
+                          metadata: { name: modelBucketClaimName(layout!), namespace, labels: { ...podLabels } },
                           spec: {
                               // Static provisioning: exactly the cluster's volume, no class, read-only.
                               accessModes: ["ReadOnlyMany"],

@@ -15,7 +15,8 @@ export interface Violation {
         | "serving-capacity"
         | "version-reach"
         | "unpinned-addon"
-        | "reference-gap";
+        | "reference-gap"
+        | "bound-volume";
     urn: string;
     message: string;
 }
@@ -213,6 +214,7 @@ export function checkTransition(t: Transition): Violation[] {
         ...versionReach(t),
         ...unpinnedAddons(t.to),
         ...referenceGaps(t),
+        ...boundVolumes(t),
     ];
 }
 
@@ -272,6 +274,44 @@ export function referenceGaps(t: Transition): Violation[] {
                 rule: "reference-gap",
                 urn: s.urn,
                 message: `${label(s)} is replaced delete-first under its fixed name ${name}, which ${names.join(", ")} mount(s): pods that start between the delete and the create wait for it, and a failed create leaves them without it`,
+            });
+    }
+    return out;
+}
+
+/**
+ * A PersistentVolume is never deleted (or replaced, which deletes it) while the claim bound to it
+ * stays: Kubernetes postpones removing a PV "until the PV is no longer bound to a PVC" (kubernetes.io
+ * docs/concepts/storage/persistent-volumes.md "Storage Object in Use Protection", finalizer
+ * kubernetes.io/pv-protection), so Pulumi's delete waits until it times out and a delete-first
+ * replacement under the same name is never created. Bound = the claim's `spec.volumeName` or the
+ * volume's `spec.claimRef`; the claim stays when its own step neither deletes nor replaces it.
+ */
+export function boundVolumes(t: Transition): Violation[] {
+    const out: Violation[] = [];
+    const claimType = "kubernetes:core/v1:PersistentVolumeClaim";
+    const claimSteps = t.steps.filter((s) => s.type === claimType && s.old);
+    for (const s of t.steps) {
+        if (s.type !== "kubernetes:core/v1:PersistentVolume" || !s.old) continue;
+        if (s.action !== "delete" && s.action !== "replace") continue;
+        const pv = s.old.inputs;
+        const name = pv.metadata?.name;
+        const ref = pv.spec?.claimRef;
+        const kept = claimSteps.filter((c) => {
+            if (c.action === "delete" || c.action === "replace") return false;
+            const claim = c.old!.inputs;
+            const byVolume = name !== undefined && claim.spec?.volumeName === name;
+            const byRef =
+                ref?.name !== undefined &&
+                claim.metadata?.name === ref.name &&
+                (claim.metadata?.namespace ?? "default") === (ref.namespace ?? "default");
+            return byVolume || byRef;
+        });
+        if (kept.length)
+            out.push({
+                rule: "bound-volume",
+                urn: s.urn,
+                message: `${label(s)} is ${s.action === "delete" ? "deleted" : "replaced"} while ${kept.map((c) => c.name).join(", ")} stays bound to it: Kubernetes keeps a bound volume (pv-protection), so the delete waits until Pulumi gives up`,
             });
     }
     return out;
