@@ -134,7 +134,7 @@ for (const [stack, cloud] of Object.entries(clouds)) {
             );
 
             // The eks and gke examples mount their models' bucket; the aks example keeps Azure Files
-            // (README "Model store": the Blob driver's token-only mount is Preview).
+            // (README "Model store": the Blob driver's token-only mount needs a driver version the program does not check).
             const bucket = stack !== "aks";
             it(
                 bucket

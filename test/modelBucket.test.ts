@@ -53,7 +53,7 @@ describe("model store: bucket or file share (stacks/config/modelStore.ts)", () =
             [],
         ],
         [
-            "azure, unset, blobs in one container: file share (token-only Blob mounts are Preview)",
+            "azure, unset, blobs in one container: file share (token-only Blob mounts need driver v1.27, unchecked)",
             { cloud: "azure", models: [{ name: "a", url: "https://acme.blob.core.windows.net/models/a.mar" }] },
             "fileShare",
             [],

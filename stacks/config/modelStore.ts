@@ -37,8 +37,9 @@ const bucketClouds: Cloud[] = ["aws", "gcp", "azure"];
  * store"): on gcp it replaces a 1 TiB Filestore instance ($165-205 a month) holding a few MB; on aws
  * it replaces EFS, its mount targets and the download step with a GA driver (Mountpoint) reading with
  * the pod's own identity. Not azure: the Blob CSI driver mounts with the workload-identity token
- * only in a mode its documentation marks Preview (components/aks/modelBucket.ts); the alternative
- * hands the identity the storage account's keys.
+ * only from driver v1.27 (kubernetes-sigs/blob-csi-driver docs/workload-identity-static-pv-mount.md),
+ * and which driver AKS installs is not checked here; the alternative hands the identity the storage
+ * account's keys.
  */
 export const bucketByDefault: Cloud[] = ["aws", "gcp"];
 
