@@ -21,6 +21,8 @@ import { parseModelUrl } from "../components/torchserve/objectUrl";
 
 const archive = Buffer.from("PK\u0003\u0004 model bytes from a bucket\n".repeat(40));
 const archiveSha = createHash("sha256").update(archive).digest("hex");
+/** A blob path with a non-ASCII name, percent-encoded as in a URL (the blob is `réseau/m.mar`). */
+const encodedBlobPath = "r%C3%A9seau/m.mar";
 const tenant = "00000000-0000-0000-0000-0000000000aa";
 const azureClient = "00000000-0000-0000-0000-0000000000cc";
 const azuriteAccount = "devstoreaccount1";
@@ -311,10 +313,11 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
         await request(`${s3Endpoint}/models/resnet/v1/m.mar`, "PUT", archive);
         const bearer = { Authorization: `Bearer ${entraToken({})}`, "x-ms-version": "2021-08-06" };
         await request(`${blobEndpoint}/${azuriteAccount}/models?restype=container`, "PUT", Buffer.alloc(0), bearer);
-        await request(`${blobEndpoint}/${azuriteAccount}/models/resnet/v1/m.mar`, "PUT", archive, {
-            ...bearer,
-            "x-ms-blob-type": "BlockBlob",
-        });
+        for (const blob of ["resnet/v1/m.mar", encodedBlobPath])
+            await request(`${blobEndpoint}/${azuriteAccount}/models/${blob}`, "PUT", archive, {
+                ...bearer,
+                "x-ms-blob-type": "BlockBlob",
+            });
     });
 
     function request(url: string, method: string, body: Buffer, headers: Record<string, string> = {}): Promise<number> {
@@ -405,6 +408,8 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
     const s3Url = "s3://models/resnet/v1/m.mar";
     const gsUrl = "gs://models/resnet/v1/m.mar";
     const blobUrl = `https://${azuriteAccount}.blob.core.windows.net/models/resnet/v1/m.mar`;
+    // The blob `réseau/m.mar`, as a URL writes it: fetched by that name, not by `r%25C3%25A9seau`.
+    const encodedBlobUrl = `https://${azuriteAccount}.blob.core.windows.net/models/${encodedBlobPath}`;
     const stored = (r: Run, name = "m") => fs.readFileSync(path.join(r.store, "model-store", `${name}.mar`));
     const oneLine = (r: RunResult) => {
         const lines = r.stderr.trim().split("\n");
@@ -446,6 +451,7 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
         s3IrsaExpired: () => run([{ name: "m", url: s3Url }], irsa("irsa-expired")),
         s3NoIdentity: () => run([{ name: "m", url: s3Url }], { AWS_ENDPOINT_URL_S3: s3Endpoint }),
         blob: () => threeOutcomes(blobUrl, blobUrl.replace("v1", "v2"), aks()),
+        blobEncoded: () => run([{ name: "m", url: encodedBlobUrl, sha256: archiveSha }], aks()),
         blobOtherAccount: () => run([{ name: "m", url: blobUrl }], aks("other-account")),
         blobStale: () => run([{ name: "m", url: blobUrl }], aks("stale")),
         blobExpiredFederated: () => run([{ name: "m", url: blobUrl }], aks("expired-federated")),
@@ -509,6 +515,12 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
             assertThreeOutcomes(await result("blob"), blobUrl, blobUrl.replace("v1", "v2"), "BlobNotFound");
         });
 
+        it("a percent-encoded path names the blob it decodes to", async () => {
+            const r = await result("blobEncoded");
+            assert.equal(r.code, 0, r.stderr);
+            assert.deepEqual(stored(r), archive);
+        });
+
         it("denied, expired access token, expired federated token: one line each", async () => {
             const cases: [Run, string][] = [
                 [
@@ -552,6 +564,7 @@ describe("model fetcher with workload identities (s3rver, Azurite, fake GCS)", f
                 "s3://my-models/a/b/m.mar",
                 "gs://my_models/m.mar",
                 "https://acct.blob.core.windows.net/models/a/m.mar",
+                "https://acct.blob.core.windows.net/models/r%C3%A9seau/m.mar",
                 "https://acct.blob.core.windows.net/models/m.mar?sv=1&sig=x",
                 "https://example.com/m.mar",
             ];

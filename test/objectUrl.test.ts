@@ -113,6 +113,23 @@ describe("object URLs: parseModelUrl", () => {
                 location: { store: "azureBlob", account: "acct", bucket: "models", key: "a/m.mar" },
             },
         ],
+        // The path is percent-encoded; the blob's name is what it decodes to.
+        [
+            "https://acct.blob.core.windows.net/models/r%C3%A9seau/m.mar",
+            {
+                kind: "object",
+                url: "https://acct.blob.core.windows.net/models/r%C3%A9seau/m.mar",
+                location: { store: "azureBlob", account: "acct", bucket: "models", key: "réseau/m.mar" },
+            },
+        ],
+        [
+            "https://acct.blob.core.windows.net/models/a%20b.mar",
+            { error: "object keys here have no whitespace, control characters, '?' or '#'" },
+        ],
+        [
+            "https://acct.blob.core.windows.net/models/a%zz.mar",
+            { error: "the blob's path has a malformed percent-encoding" },
+        ],
         // A SAS query makes it a pre-signed URL: no identity needed.
         [
             "https://acct.blob.core.windows.net/models/m.mar?sv=1&sig=x",

@@ -103,8 +103,9 @@ def parse_object_url(url):
     parts = urllib.parse.urlsplit(url)
     m = AZURE_BLOB_HOST.match(parts.netloc)
     if parts.scheme == "https" and m and not parts.query:
+        # The blob's name is the path with its percent-encoding undone (it is quoted again on request).
         container, _, blob = parts.path.lstrip("/").partition("/")
-        return ("azblob", m.group(1), container, blob)
+        return ("azblob", m.group(1), container, urllib.parse.unquote(blob, errors="strict"))
     return None
 
 

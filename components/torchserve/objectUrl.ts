@@ -136,16 +136,29 @@ export function parseModelUrl(url: string): ModelUrl | { error: string } {
         const path = (m?.[2] ?? "").slice(1);
         const slash = path.indexOf("/");
         const container = slash < 0 ? path : path.slice(0, slash);
-        const key = slash < 0 ? "" : path.slice(slash + 1);
+        const written = slash < 0 ? "" : path.slice(slash + 1);
+        // A URL's path is percent-encoded: the blob's name is what it decodes to (`r%C3%A9seau/m.mar`
+        // is the blob `réseau/m.mar`), which the fetcher and the Blob mount use.
+        const key = decodePath(written);
+        if (key === undefined) return { error: "the blob's path has a malformed percent-encoding" };
         const problem = azureAccountProblem(account) ?? azureContainerProblem(container) ?? objectKeyProblem(key);
         if (problem) return { error: problem };
         return {
             kind: "object",
-            url: `https://${account}.blob.core.windows.net/${container}/${key}`,
+            url: `https://${account}.blob.core.windows.net/${container}/${written}`,
             location: { store: ObjectStore.AzureBlob, account, bucket: container, key },
         };
     }
     return { error: "expected an http(s), s3://, gs:// or Azure Blob URL" };
+}
+
+/** A URL path with its percent-encoding undone; undefined when it is malformed (e.g. `%zz`). */
+function decodePath(path: string): string | undefined {
+    try {
+        return decodeURIComponent(path);
+    } catch {
+        return undefined;
+    }
 }
 
 /** The object locations among model URLs (http ones and unparsable ones left out). */
