@@ -405,7 +405,8 @@ describe("bucket model store per cloud, whole program under mocks", function () 
         const volume = pv(ev);
         assert.equal(volume.spec.csi.driver, "s3.csi.aws.com");
         assert.deepEqual(volume.spec.csi.volumeAttributes, { bucketName: "acme-models", authenticationSource: "pod" });
-        assert.deepEqual(volume.spec.mountOptions, ["prefix serving/"]);
+        // The stack's region, stated: pod-level credentials run Mountpoint without IMDS.
+        assert.deepEqual(volume.spec.mountOptions, ["region us-west-2", "prefix serving/"]);
         assert.equal(volume.spec.storageClassName, "");
     });
 
@@ -486,7 +487,9 @@ describe("bucket model store per cloud, whole program under mocks", function () 
             clientID: fakeIdentityClientId,
             mountWithWorkloadIdentityToken: "true",
         });
-        assert.equal(volume.spec.csi.volumeHandle, "models-rg#acmemodels#models");
+        // Unique per volume (the fourth part, which the driver does not read): the kubelet stages
+        // each handle once per node, so two directories of one container must not share one.
+        assert.equal(volume.spec.csi.volumeHandle, `models-rg#acmemodels#models#${volume.metadata.name}`);
         assert.deepEqual(volume.spec.mountOptions, ["-o allow_other", "--read-only", "--subdirectory=serving"]);
         const roles = all(ev, "azure-native:authorization:RoleAssignment")
             .map((r) => r.inputs.roleDefinitionId as string)
@@ -514,8 +517,18 @@ describe("bucket volumes per driver (pure builders)", () => {
     const where = { account: "acme", resourceGroup: "rg", clientId: "client" };
     // The builders return plain objects (no Outputs in mountOptions), read as such.
     const rows: [string, string, (d: string) => k8s.core.v1.PersistentVolumeArgs, unknown][] = [
-        ["Mountpoint, a directory: its prefix only", "a/b", (d) => mountpointVolume(mount(d)), ["prefix a/b/"]],
-        ["Mountpoint, the whole bucket: no prefix option", "", (d) => mountpointVolume(mount(d)), undefined],
+        [
+            "Mountpoint, a directory: its region and prefix only",
+            "a/b",
+            (d) => mountpointVolume(mount(d), "eu-west-1"),
+            ["region eu-west-1", "prefix a/b/"],
+        ],
+        [
+            "Mountpoint, the whole bucket: no prefix option",
+            "",
+            (d) => mountpointVolume(mount(d), "eu-west-1"),
+            ["region eu-west-1"],
+        ],
         ["gcsfuse, a directory", "a/b", (d) => gcsFuseVolume(mount(d)), ["only-dir=a/b", "uid=1000", "gid=1000"]],
         ["gcsfuse, the whole bucket", "", (d) => gcsFuseVolume(mount(d)), ["uid=1000", "gid=1000"]],
         [

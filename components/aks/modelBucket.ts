@@ -5,14 +5,14 @@
 // kubernetes-sigs/blob-csi-driver docs/workload-identity-static-pv-mount.md: with `clientID` alone
 // the driver exchanges the pod's token for the *account key* (the identity then needs "Storage
 // Account Contributor", a control-plane role that can list keys: full access to the whole account).
-// With `mountWithWorkloadIdentityToken: "true"` (driver v1.27.0+, marked Preview there) blobfuse2
+// With `mountWithWorkloadIdentityToken: "true"` (driver v1.27.0+) blobfuse2
 // mounts with the federated token itself (pkg/blob/blob.go: AZURE_STORAGE_SPN_CLIENT_ID +
 // AZURE_OAUTH_TOKEN_FILE, no key), so the data-plane role on the container is all it needs: the
 // docs' example grants Storage Blob Data Contributor because it writes; a read-only mount reads and
 // lists only, which AksModelReader's Storage Blob Data Reader on the container allows.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { bucketVolume, ModelBucketMount, ModelBucketVolume } from "../cluster/storage";
+import { bucketVolume, bucketVolumeName, ModelBucketMount, ModelBucketVolume } from "../cluster/storage";
 
 /** The Azure Blob CSI driver's name. */
 export const blobDriver = "blob.csi.azure.com";
@@ -31,8 +31,11 @@ export interface BlobLocation {
  * The PersistentVolume (the static-provisioning example of docs/workload-identity-static-pv-mount.md,
  * read-only): blobfuse2 (`protocol: fuse2`, which has `--subdirectory` and `--read-only`, both in the
  * driver's list of blobfuse2 flags, pkg/blob/blob.go), `-o allow_other` so the non-root model server
- * may read what the root-run blobfuse2 mounts, and volumeHandle `<rg>#<account>#<container>` (unique
- * per container; docs/driver-parameters.md "VolumeID" format).
+ * may read what the root-run blobfuse2 mounts, and volumeHandle `<rg>#<account>#<container>#<volume>`
+ * (pkg/blob/blob.go GetContainerInfo: `rg#account#container#uuid#secretNamespace#subsID`, the uuid unread).
+ * The fourth part makes the handle unique per volume: the driver stages its volumes and the kubelet
+ * derives the staging path from the handle, so two volumes of one container (the old and the new
+ * directory during a rollout) would otherwise share one staged mount on a node.
  */
 export function blobVolume(mount: ModelBucketMount, where: BlobLocation): k8s.core.v1.PersistentVolumeArgs {
     return bucketVolume(
@@ -40,7 +43,7 @@ export function blobVolume(mount: ModelBucketMount, where: BlobLocation): k8s.co
         ["-o allow_other", "--read-only", ...(mount.directory ? [`--subdirectory=${mount.directory}`] : [])],
         {
             driver: blobDriver,
-            volumeHandle: pulumi.interpolate`${where.resourceGroup}#${where.account}#${mount.bucket}`,
+            volumeHandle: pulumi.interpolate`${where.resourceGroup}#${where.account}#${mount.bucket}#${bucketVolumeName(mount)}`,
             volumeAttributes: {
                 protocol: "fuse2",
                 storageaccount: where.account,

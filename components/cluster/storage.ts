@@ -73,7 +73,7 @@ export interface ClaimVolumeSource {
     /** The class the claim names ("" for none). */
     storageClassName: string;
     /** Options the driver mounts with. */
-    mountOptions?: string[];
+    mountOptions?: pulumi.Input<string>[];
     /** The driver and what it mounts. */
     csi: k8s.types.input.core.v1.CSIPersistentVolumeSource;
 }
@@ -105,7 +105,7 @@ export function claimVolume(claim: ModelStoreClaim, source: ClaimVolumeSource): 
  */
 export function bucketVolume(
     mount: ModelBucketMount,
-    mountOptions: string[],
+    mountOptions: pulumi.Input<string>[],
     csi: k8s.types.input.core.v1.CSIPersistentVolumeSource,
 ): k8s.core.v1.PersistentVolumeArgs {
     return claimVolume(mount.claim, {

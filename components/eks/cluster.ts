@@ -281,6 +281,7 @@ export class EksCluster extends pulumi.ComponentResource {
                     clusterName: this.clusterName,
                     addonVersion: args.addonVersions.mountpointS3CsiDriver,
                     mount: args.modelBucket,
+                    region: args.region,
                     tags,
                 },
                 { parent: this, provider, addonDependsOn: systemNodes },

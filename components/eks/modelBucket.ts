@@ -20,10 +20,18 @@ export const mountpointDriver = "s3.csi.aws.com";
  *   prefix only (awslabs/mountpoint-s3 doc/CONFIGURATION.md "IAM permissions", "Mounting a bucket prefix").
  * - No uid/gid/allow-other: v2 applies the pod's fsGroup itself (docs/UPGRADING_TO_V2.md, VOLUME_MOUNT_GROUP).
  */
-export function mountpointVolume(mount: ModelBucketMount): k8s.core.v1.PersistentVolumeArgs {
-    // No `region`: Mountpoint detects the bucket's region at start-up (awslabs/mountpoint-s3
-    // doc/CONFIGURATION.md "Region detection"), so a bucket in another region works too.
-    return bucketVolume(mount, mount.directory ? [`prefix ${mount.directory}/`] : [], {
+export function mountpointVolume(
+    mount: ModelBucketMount,
+    region: pulumi.Input<string>,
+): k8s.core.v1.PersistentVolumeArgs {
+    // The region stated: with pod-level credentials the driver runs Mountpoint without IMDS
+    // (AWS_EC2_METADATA_DISABLED, pkg/driver/node/credentialprovider/provider_pod.go), where its
+    // region detection "might not work" (docs/UPGRADING_TO_V2.md: pass `--region`).
+    const options: pulumi.Input<string>[] = [
+        typeof region === "string" ? `region ${region}` : pulumi.interpolate`region ${region}`,
+    ];
+    if (mount.directory) options.push(`prefix ${mount.directory}/`);
+    return bucketVolume(mount, options, {
         driver: mountpointDriver,
         // Unique per volume: the kubelet handles one volume per handle.
         volumeHandle: bucketVolumeName(mount),
@@ -38,6 +46,8 @@ export interface S3ModelBucketArgs {
     addonVersion?: string;
     /** The bucket, directory and claim. */
     mount: ModelBucketMount;
+    /** The bucket's region: the stack's (`aws:region`), where the bucket store expects its bucket. */
+    region: pulumi.Input<string>;
     /** Tags on AWS resources. */
     tags?: Record<string, string>;
 }
@@ -74,7 +84,7 @@ export class S3ModelBucket extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: addonDependsOn },
         );
-        this.volume = new k8s.core.v1.PersistentVolume(`${name}-pv`, mountpointVolume(args.mount), {
+        this.volume = new k8s.core.v1.PersistentVolume(`${name}-pv`, mountpointVolume(args.mount, args.region), {
             parent: this,
         });
         this.modelBucket = {
