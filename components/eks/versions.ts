@@ -57,12 +57,14 @@ export interface EksAddonVersions {
  *   in its handle), pinned with 1.31 and 1.35 clusters in public stacks (exact-string search); EKS
  *   lists compatibility as ranges of minors, so 1.34 is inferred. Unverified for 1.36. (The previous
  *   v2.0.8-eksbuild.1 dates from 2024 and was never shown to be offered for 1.34+.)
- * - aws-mountpoint-s3-csi-driver v2.2.0-eksbuild.1: a v2 build (the major whose pod-level credentials
+ * - aws-mountpoint-s3-csi-driver v2.3.0-eksbuild.1: a v2 build (the major whose pod-level credentials
  *   work with EKS Pod Identity and which applies the pod's fsGroup: awslabs/mountpoint-s3-csi-driver
- *   docs/CONFIGURATION.md "Pod-Level Credentials", docs/UPGRADING_TO_V2.md), pinned for a 1.33 cluster
- *   by jenkins-infra/terraform-aws-sponsorship locals.tf (its versions are tracked from EKS by
- *   updatecli; exact-string search). Not tied to a minor, so the same build for every row; unverified
- *   for 1.34+ against an AWS document.
+ *   docs/CONFIGURATION.md "Pod-Level Credentials", docs/UPGRADING_TO_V2.md). v2.3.0 fixes workloads
+ *   waiting forever on a shared Mountpoint pod whose first workload ended before attaching (upstream
+ *   #652), which a rolling update does. The build name is pinned in a public Terraform stack with Pod
+ *   Identity (exact-string search; v2.2.0-eksbuild.1, the earlier pin, is jenkins-infra/terraform-aws-
+ *   sponsorship's for 1.33). Not tied to a minor, so the same build for every row; unverified for 1.34+
+ *   against an AWS document.
  * Every change above raised the previous pin, and no row has an older build than the row for the
  * minor before it: a Kubernetes upgrade never moves an add-on backwards (test/eks.test.ts).
  */
@@ -74,7 +76,7 @@ export const eksAddonVersions: Record<(typeof eksSupportedMinors)[number], EksAd
         efsCsiDriver: "v3.4.1-eksbuild.1",
         ebsCsiDriver: "v1.58.0-eksbuild.1",
         podIdentityAgent: "v1.3.10-eksbuild.3",
-        mountpointS3CsiDriver: "v2.2.0-eksbuild.1",
+        mountpointS3CsiDriver: "v2.3.0-eksbuild.1",
     },
     "1.35": {
         vpcCni: "v1.21.1-eksbuild.7",
@@ -83,7 +85,7 @@ export const eksAddonVersions: Record<(typeof eksSupportedMinors)[number], EksAd
         efsCsiDriver: "v3.4.1-eksbuild.1",
         ebsCsiDriver: "v1.58.0-eksbuild.1",
         podIdentityAgent: "v1.3.10-eksbuild.3",
-        mountpointS3CsiDriver: "v2.2.0-eksbuild.1",
+        mountpointS3CsiDriver: "v2.3.0-eksbuild.1",
     },
     "1.36": {
         vpcCni: "v1.22.4-eksbuild.3",
@@ -92,7 +94,7 @@ export const eksAddonVersions: Record<(typeof eksSupportedMinors)[number], EksAd
         efsCsiDriver: "v3.4.1-eksbuild.1",
         ebsCsiDriver: "v1.63.1-eksbuild.1",
         podIdentityAgent: "v1.3.10-eksbuild.3",
-        mountpointS3CsiDriver: "v2.2.0-eksbuild.1",
+        mountpointS3CsiDriver: "v2.3.0-eksbuild.1",
     },
 };
 
