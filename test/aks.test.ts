@@ -20,7 +20,7 @@ import { UNKNOWN } from "../harness/evaluate";
 import { stackConfig } from "../harness/stackFiles";
 import { ClusterRun, runCluster } from "../harness/cluster";
 import { all, one } from "./support/match";
-import { fromStackFile, idOf, inspect, modulesLoadedBy, packageFiles, Taint, tolerates } from "./support/resources";
+import { fromStackFile, idOf, inspect, Taint, tolerates } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
 import { previousNetworkProfile } from "./support/previousAks";
@@ -460,15 +460,5 @@ describe("AKS cluster (cloud: azure)", function () {
         assert.deepStrictEqual(all(r.ev, "azure-native:operationalinsights:Workspace"), []);
         assert.strictEqual(one(r.ev, "azure-native:containerservice:ManagedCluster").inputs.addonProfiles, undefined);
         assert.deepStrictEqual(all(r.ev, "azure-native:monitor:DiagnosticSetting"), []);
-    });
-
-    it("loads neither @pulumi/gcp nor @pulumi/aws", () => {
-        const loaded = modulesLoadedBy("./stacks/azure");
-        for (const other of ["@pulumi/gcp", "@pulumi/aws", "@pulumi/eks"])
-            assert.deepStrictEqual(packageFiles(loaded, other), []);
-        const azure = packageFiles(loaded, "@pulumi/azure-native").length;
-        assert.ok(azure > 0, "stacks/azure.ts should load azure-native");
-        // The containerservice and resources submodules only, not the thousands behind the package root.
-        assert.ok(azure < 50, `${azure} azure-native modules loaded`);
     });
 });

@@ -16,7 +16,7 @@ import {
 import { configFor, runProgram } from "../harness/program";
 import { ClusterRun, runCluster } from "../harness/cluster";
 import { all, one } from "./support/match";
-import { idOf, modulesLoadedBy, packageFiles } from "./support/resources";
+import { idOf } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
 import {
@@ -967,18 +967,5 @@ describe("EKS add-on versions on the example stack with a private S3 model", fun
         const associations = all(ev, "aws:eks/podIdentityAssociation:PodIdentityAssociation");
         assert.strictEqual(associations.length, 2, "aws-node's and the model reader's");
         for (const a of associations) assert.ok(a.dependencies.includes(agent.urn), `${a.name} waits for the agent`);
-    });
-});
-
-describe("stacks/aws.ts loads only the AWS SDKs", function () {
-    this.timeout(60000);
-    it("never requires @pulumi/azure-native or @pulumi/gcp", () => {
-        const loaded = modulesLoadedBy("./stacks/aws");
-        for (const other of ["@pulumi/azure-native", "@pulumi/gcp"])
-            assert.deepStrictEqual(packageFiles(loaded, other), []);
-        assert.ok(
-            packageFiles(loaded, "@pulumi/aws").length > 0 && packageFiles(loaded, "@pulumi/eks").length > 0,
-            "stacks/aws.ts loads @pulumi/aws and @pulumi/eks",
-        );
     });
 });

@@ -1,14 +1,11 @@
 // Reading what an evaluation produced: mock ids, outputs, tolerations, settings through the real
 // config path, and what loading a module costs. Matching resources: match.ts; running a cloud's
 // createCluster: harness/cluster.ts.
-import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../../stacks/config/parse";
 import { readRawConfig } from "../../stacks/config/read";
 import { Settings } from "../../stacks/config/settings";
 import { mockId, RegisteredResource, UNKNOWN } from "../../harness/evaluate";
-import { projectRoot } from "../../harness/stackFiles";
 import type { Toleration } from "../../components/cluster/target";
 
 /** The id the update mocks give a resource (harness/evaluate.ts), i.e. what references to it resolve to. */
@@ -36,24 +33,4 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
 /** Settings through the real config path: pulumi.Config → parser (defaults, validation). Call inside a run. */
 export function fromStackFile(): Settings {
     return parseStackConfig(readRawConfig()).settings;
-}
-
-/**
- * Files in require.cache (with / separators) after requiring `module` (relative to the project
- * root) in a fresh Node process: what loading it costs, apart from this test process.
- */
-export function modulesLoadedBy(module: string): string[] {
-    const script = `require(${JSON.stringify(module)}); console.log(JSON.stringify(Object.keys(require.cache).map((k) => k.split(require("path").sep).join("/"))));`;
-    const out = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
-        cwd: projectRoot,
-        encoding: "utf8",
-        maxBuffer: 64 << 20,
-    });
-    assert.strictEqual(out.status, 0, out.stderr);
-    return JSON.parse(out.stdout.trim().split("\n").pop()!);
-}
-
-/** The files of npm package `name` (e.g. "@pulumi/gcp") among `modules`. */
-export function packageFiles(modules: string[], name: string): string[] {
-    return modules.filter((m) => m.includes(`/node_modules/${name}/`));
 }
