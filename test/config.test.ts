@@ -382,6 +382,46 @@ describe("config: GPU pod capacity (rollout surge room)", () => {
     });
 });
 
+describe("config: a GPU pod's sidecars count against the node", () => {
+    const bucketModels = {
+        modelStore: "bucket",
+        models: [{ name: "m", url: "gs://acme-models/serving/m.mar", sha256: "a".repeat(64) }],
+    };
+    const l4 = { instanceType: "g2-standard-4", gpuType: "nvidia-l4" };
+    /** [what, config, the line expected for torchserve.nCpu, or undefined when it fits]. */
+    const rows: [string, RawStackConfig, RegExp | undefined][] = [
+        // g2-standard-4: 4 vCPU, about 3.5 for pods; TorchServe alone fits with 3.4.
+        [
+            "3.4 CPUs on a g2-standard-4, file share",
+            gcp({ gpuNodePool: l4, torchserve: { ...gpuTorchserve, nCpu: 3.4, persistenceSize: "1Ti" } }),
+            undefined,
+        ],
+        [
+            "3.4 CPUs on a g2-standard-4 beside gcsfuse (250m)",
+            gcp({ gpuNodePool: l4, torchserve: { ...gpuTorchserve, nCpu: 3.4, ...bucketModels } }),
+            /torchserve\.nCpu: 3\.4 .*about 3\.25 CPUs .*less the gcsfuse sidecar's request/,
+        ],
+        [
+            "3.2 CPUs beside gcsfuse",
+            gcp({ gpuNodePool: l4, torchserve: { ...gpuTorchserve, nCpu: 3.2, ...bucketModels } }),
+            undefined,
+        ],
+        // g5.xlarge: 4 vCPU; istio-proxy asks 100m.
+        ["3.45 CPUs on a g5.xlarge", aws({ torchserve: { ...gpuTorchserve, nCpu: 3.45 } }), undefined],
+        [
+            "3.45 CPUs on a g5.xlarge beside istio-proxy (100m)",
+            aws({ torchserve: { ...gpuTorchserve, nCpu: 3.45 }, istio: { enabled: true } }),
+            /torchserve\.nCpu: 3\.45 .*about 3\.4 CPUs .*less the istio-proxy sidecar's request/,
+        ],
+    ];
+    for (const [what, config, expected] of rows)
+        it(`${what}: ${expected ? "refused" : "accepted"}`, () => {
+            const lines = errorsOf(config).filter((l) => l.includes("torchserve.nCpu"));
+            if (expected) assert.ok(lines.length === 1 && expected.test(lines[0]), lines.join("\n") || "no error");
+            else assert.deepStrictEqual(lines, []);
+        });
+});
+
 describe("config: image references", () => {
     const table: [string, string | undefined][] = [
         ["pytorch/torchserve:0.12.0-gpu", "gpu"],

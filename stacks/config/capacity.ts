@@ -29,6 +29,41 @@ export function allocatable(shape: InstanceShape): { cpu: number; memoryBytes: n
     return { cpu: shape.vcpu - 0.5, memoryBytes: shape.memoryGiB * GiB * 0.9 - GiB };
 }
 
+/** A container's CPU and memory requests. */
+export interface Requests {
+    cpu: number;
+    memoryBytes: number;
+}
+
+/**
+ * What the sidecars beside TorchServe request, and which they are: istio-proxy with the mesh (istiod
+ * chart values `global.proxy.resources.requests`: 100m, 128Mi), gcsfuse with a bucket store on GKE
+ * (the driver's webhook defaults: 250m, 256Mi; components/gke/modelBucket.ts lifts only its limits).
+ */
+export function sidecarRequests(s: Settings): Requests & { names: string[] } {
+    const out = { cpu: 0, memoryBytes: 0, names: [] as string[] };
+    if (s.istio.enabled) {
+        out.cpu += 0.1;
+        out.memoryBytes += 128 * 2 ** 20;
+        out.names.push("istio-proxy");
+    }
+    if (s.cloud === "gcp" && s.torchserve.modelStore === "bucket") {
+        out.cpu += 0.25;
+        out.memoryBytes += 256 * 2 ** 20;
+        out.names.push("gcsfuse");
+    }
+    return out;
+}
+
+/** What one TorchServe pod requests of a node: TorchServe's container plus its sidecars. */
+export function podRequests(s: Settings): Requests {
+    const side = sidecarRequests(s);
+    return {
+        cpu: s.torchserve.nCpu + side.cpu,
+        memoryBytes: (parseQuantity(s.torchserve.memoryRequest) ?? 0) + side.memoryBytes,
+    };
+}
+
 /** TorchServe pods one GPU node can hold, bounded by GPUs and (when the shape is known) CPU and memory. */
 export function podsPerGpuNode(settings: Settings, shape: InstanceShape | undefined): number {
     const ts = settings.torchserve;
@@ -36,11 +71,8 @@ export function podsPerGpuNode(settings: Settings, shape: InstanceShape | undefi
     let pods = Math.floor(pool.gpusPerNode / ts.nGpu);
     if (shape) {
         const a = allocatable(shape);
-        pods = Math.min(
-            pods,
-            Math.floor(a.cpu / ts.nCpu),
-            Math.floor(a.memoryBytes / (parseQuantity(ts.memoryRequest) ?? 0)),
-        );
+        const pod = podRequests(settings);
+        pods = Math.min(pods, Math.floor(a.cpu / pod.cpu), Math.floor(a.memoryBytes / pod.memoryBytes));
     }
     return pods;
 }
@@ -196,17 +228,21 @@ export function checkCapacity(s: Settings, p: Problems, project: string): void {
     }
     if ((shape && shape.gpus > 0) || (shape && s.cloud === "gcp")) {
         const a = allocatable(shape!);
-        if (ts.nCpu > a.cpu)
+        const side = sidecarRequests(s);
+        const besides = side.names.length
+            ? `, less the ${side.names.join(" and ")} sidecar${side.names.length > 1 ? "s' requests" : "'s request"}`
+            : "";
+        if (ts.nCpu + side.cpu > a.cpu)
             p.error(
                 k("torchserve.nCpu"),
                 ts.nCpu,
-                `one ${pool.instanceType} node can give a pod about ${a.cpu} CPUs (${shape!.vcpu} vCPU minus system reserve)`,
+                `one ${pool.instanceType} node can give TorchServe about ${+(a.cpu - side.cpu).toFixed(2)} CPUs (${shape!.vcpu} vCPU minus system reserve${besides})`,
             );
-        if (request !== undefined && request > a.memoryBytes) {
+        if (request !== undefined && request + side.memoryBytes > a.memoryBytes) {
             p.error(
                 k("torchserve.memoryRequest"),
                 ts.memoryRequest,
-                `one ${pool.instanceType} node can give a pod about ${(a.memoryBytes / GiB).toFixed(1)}Gi (${shape!.memoryGiB} GiB minus system reserve)`,
+                `one ${pool.instanceType} node can give TorchServe about ${((a.memoryBytes - side.memoryBytes) / GiB).toFixed(1)}Gi (${shape!.memoryGiB} GiB minus system reserve${besides})`,
             );
         }
     }
