@@ -28,6 +28,7 @@ import {
 } from "../components/torchserve/modelBucket";
 import { chooseModelStore, ModelStoreInput } from "../stacks/config/modelStore";
 import { all, one } from "./support/match";
+import { staticCredentials } from "./support/staticCredentials";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 
 const P = "torchserve-platform";
@@ -389,6 +390,10 @@ describe("bucket model store per cloud, whole program under mocks", function () 
             assert.ok(!classes.some((p: string) => /efs|filestore|file\.csi/.test(p)), classes.join(", "));
         });
     }
+
+    it("no static key anywhere: each driver mounts with the pods' identity (no minted key, key invoke or CSI secret)", () => {
+        for (const [key, ev] of Object.entries(runs)) assert.deepEqual(staticCredentials(ev), [], key);
+    });
 
     it("eks: Mountpoint add-on (pinned, no IAM role: pod-level credentials) and its volume of the models' prefix; no EFS", () => {
         const ev = runs.eks;

@@ -8,6 +8,7 @@ import { configFor, runProgram } from "../harness/program";
 import { modelReadPolicy } from "../components/eks/modelReader";
 import { trackLabels } from "../components/torchserve/workload";
 import { all, one } from "./support/match";
+import { staticCredentials } from "./support/staticCredentials";
 
 const P = "torchserve-platform";
 const torchserveOf = (stack: string) => configFor(stack)[`${P}:torchserve`] as Record<string, unknown>;
@@ -219,6 +220,10 @@ describe("model identities (object-store URLs)", function () {
         assert.equal(podSpec(ev).metadata.labels["azure.workload.identity/use"], "true");
     });
 
+    it("no static key anywhere: no minted key, key invoke, credential Secret, key env or CSI secret", () => {
+        for (const [key, ev] of Object.entries(runs)) assert.deepEqual(staticCredentials(ev), [], key);
+    });
+
     it("existing: the configured annotations and pod labels; the ServiceAccount mounts no API token", () => {
         const ev = runs.existing;
         assert.deepEqual(serviceAccount(ev).metadata.annotations, {
@@ -234,4 +239,83 @@ describe("model identities (object-store URLs)", function () {
         assert.deepEqual(all(ev, "aws:iam/role:Role"), []);
         assert.deepEqual(all(ev, "gcp:serviceaccount/account:Account"), []);
     });
+});
+
+describe("static-credential check (test/support/staticCredentials.ts): each kind of key is found", () => {
+    const resource = (type: string, inputs: Record<string, any>, name = "x") =>
+        ({ urn: `urn:${name}`, type, name, custom: true, parent: "", provider: "", dependencies: [], inputs }) as any;
+    const pod = (env: { name: string; value: string }[]) =>
+        resource("kubernetes:apps/v1:Deployment", {
+            metadata: { name: "torchserve" },
+            spec: { template: { spec: { initContainers: [{ name: "fetch", env }], containers: [] } } },
+        });
+    const rows: [string, { resources: any[]; calls: string[] }, RegExp][] = [
+        ["an IAM access key", { resources: [resource("aws:iam/accessKey:AccessKey", {})], calls: [] }, /AccessKey/],
+        ["a GCP service account key", { resources: [resource("gcp:serviceaccount/key:Key", {})], calls: [] }, /Key x/],
+        [
+            "a Cloud Storage HMAC key",
+            { resources: [resource("gcp:storage/hmacKey:HmacKey", {})], calls: [] },
+            /HmacKey/,
+        ],
+        [
+            "a storage account's keys read",
+            { resources: [], calls: ["azure-native:storage:listStorageAccountKeys"] },
+            /listStorageAccountKeys/,
+        ],
+        [
+            "a Secret with an account key",
+            {
+                resources: [
+                    resource("kubernetes:core/v1:Secret", {
+                        metadata: { name: "blob" },
+                        stringData: { azurestorageaccountname: "a", azurestorageaccountkey: "k" },
+                    }),
+                ],
+                calls: [],
+            },
+            /Secret blob carries azurestorageaccountkey/,
+        ],
+        [
+            "a CSI volume mounted with a Secret",
+            {
+                resources: [
+                    resource("kubernetes:core/v1:PersistentVolume", {
+                        metadata: { name: "pv" },
+                        spec: { csi: { driver: "blob.csi.azure.com", nodeStageSecretRef: { name: "blob" } } },
+                    }),
+                ],
+                calls: [],
+            },
+            /nodeStageSecretRef/,
+        ],
+        [
+            "a Blob volume naming its key Secret in attributes",
+            {
+                resources: [
+                    resource("kubernetes:core/v1:PersistentVolume", {
+                        metadata: { name: "pv" },
+                        spec: { csi: { driver: "blob.csi.azure.com", volumeAttributes: { secretName: "blob" } } },
+                    }),
+                ],
+                calls: [],
+            },
+            /volume attribute secretName/,
+        ],
+        [
+            "an access key in the fetcher's env",
+            { resources: [pod([{ name: "AWS_SECRET_ACCESS_KEY", value: "s" }])], calls: [] },
+            /fetch: env AWS_SECRET_ACCESS_KEY/,
+        ],
+    ];
+    for (const [what, ev, expected] of rows)
+        it(what, () => {
+            const found = staticCredentials(ev);
+            assert.equal(found.length, 1, found.join("\n"));
+            assert.match(found[0], expected);
+        });
+    it("an identity-only pod passes", () =>
+        assert.deepEqual(
+            staticCredentials({ resources: [pod([{ name: "AWS_REGION", value: "us-west-2" }])], calls: [] }),
+            [],
+        ));
 });
