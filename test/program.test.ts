@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Evaluation, RegisteredResource, UNKNOWN } from "../harness/evaluate";
-import { runProgram } from "../harness/program";
+import { configFor, runProgram } from "../harness/program";
 import { all, one } from "./support/match";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 
@@ -164,35 +164,52 @@ for (const preview of [true, false]) {
 }
 
 describe("program: invalid config", () => {
-    for (const preview of [true, false]) {
-        it(`fails with one line per problem and registers nothing (${preview ? "preview" : "update"})`, async () => {
-            let error: Error | undefined;
-            try {
-                await runProgram({
-                    stack: "dev",
-                    override: { torchserve: { nGpu: 0, replicas: -1, inferencePort: 99999 } },
-                    preview,
-                });
-            } catch (e) {
-                error = e as Error;
-            }
-            assert.ok(error, "the run must fail");
-            assert.strictEqual(error!.constructor.name, "RunError", "a RunError prints without a stack trace");
-            // Registrations are asynchronous: give any that were started time to land in the record.
-            await new Promise((r) => setTimeout(r, 100));
-            const registered = ((error as any).registered ?? []) as RegisteredResource[];
-            assert.deepStrictEqual(
-                registered.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type),
-                [],
-                "nothing but the stack itself",
-            );
-            const lines = error!.message.split("\n");
-            assert.deepStrictEqual(lines.map((l) => l.split(":").slice(0, 2).join(":")).sort(), [
-                "torchserve-platform:torchserve.inferencePort",
-                "torchserve-platform:torchserve.replicas",
-            ]);
-        });
-    }
+    const eksTorchserve = configFor("eks")["torchserve-platform:torchserve"] as Record<string, unknown>;
+    // A plain mistake, and refusals of the security rules (issue 10: "every refused combination fails
+    // preview with one line naming the key and nothing registered"), on an existing and a cloud stack.
+    const cases: [string, string, Record<string, unknown>, string[]][] = [
+        [
+            "two plain mistakes",
+            "dev",
+            { torchserve: { nGpu: 0, replicas: -1, inferencePort: 99999 } },
+            ["torchserve-platform:torchserve.inferencePort", "torchserve-platform:torchserve.replicas"],
+        ],
+        [
+            "management at the gateway without jwt",
+            "dev",
+            { istio: { enabled: true, exposeManagement: true } },
+            ["torchserve-platform:istio.exposeManagement"],
+        ],
+        [
+            "a cloud stack's model without sha256, not opted out",
+            "eks",
+            { torchserve: { ...eksTorchserve, allowUnverifiedModels: false } },
+            ["torchserve-platform:torchserve.models[0].sha256"],
+        ],
+    ];
+    for (const [what, stack, override, keys] of cases)
+        for (const preview of [true, false]) {
+            it(`${what} (${stack}): fails with one line per problem and registers nothing (${preview ? "preview" : "update"})`, async () => {
+                let error: Error | undefined;
+                try {
+                    await runProgram({ stack, override, preview });
+                } catch (e) {
+                    error = e as Error;
+                }
+                assert.ok(error, "the run must fail");
+                assert.strictEqual(error!.constructor.name, "RunError", "a RunError prints without a stack trace");
+                // Registrations are asynchronous: give any that were started time to land in the record.
+                await new Promise((r) => setTimeout(r, 100));
+                const registered = ((error as any).registered ?? []) as RegisteredResource[];
+                assert.deepStrictEqual(
+                    registered.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type),
+                    [],
+                    "nothing but the stack itself",
+                );
+                const lines = error!.message.split("\n");
+                assert.deepStrictEqual(lines.map((l) => l.split(":").slice(0, 2).join(":")).sort(), keys);
+            });
+        }
 });
 
 describe("program: secret config", () => {
