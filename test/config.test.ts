@@ -664,6 +664,14 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         `model "bert" is an Azure Blob object, read with Azure's workload identity, but this stack's cloud is aws`,
     ],
     [
+        "gs:// model on azure",
+        azure({
+            torchserve: { ...gpuTorchserve, models: [{ name: "bert", url: "gs://models/bert.mar", sha256: hash }] },
+        }),
+        `${P}:torchserve.models[0].url`,
+        `model "bert" is a Cloud Storage object, read with Google Cloud's workload identity, but this stack's cloud is azure`,
+    ],
+    [
         "S3 bucket with capitals",
         aws({ torchserve: { ...gpuTorchserve, models: [{ name: "m", url: "s3://My-Models/m.mar", sha256: hash }] } }),
         `${P}:torchserve.models[0].url`,
