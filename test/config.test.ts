@@ -1111,6 +1111,24 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         existing({}, { istio: { enabled: true, jwt: { issuer: "https://issuer" } } }),
         `${P}:istio.jwt.jwksUri`,
         "required",
+    ],
+    [
+        "istio jwt audiences not a list",
+        existing(
+            {},
+            { istio: { enabled: true, jwt: { issuer: "https://i", jwksUri: "https://i/k", audiences: "api://x" } } },
+        ),
+        `${P}:istio.jwt.audiences`,
+        "expected a list of audiences",
+    ],
+    [
+        "istio jwt audiences with an empty value",
+        existing(
+            {},
+            { istio: { enabled: true, jwt: { issuer: "https://i", jwksUri: "https://i/k", audiences: [" "] } } },
+        ),
+        `${P}:istio.jwt.audiences`,
+        "expected a list of audiences",
     ], // Day-2 keys (issue 11).
     [
         "AKS dataplane on another cloud",
@@ -1466,6 +1484,23 @@ describe("config holes: refused although right → accepted", () => {
                 assert.strictEqual(s.grafana.prometheusUrl, "http://prometheus.example.com:9090");
                 assert.strictEqual(s.istio.jwt?.jwksUri, "https://issuer/jwks.json");
             },
+        ],
+        [
+            "istio.jwt.audiences: a list is kept, [] means any audience on purpose",
+            existing(
+                {},
+                {
+                    istio: {
+                        enabled: true,
+                        jwt: {
+                            issuer: "https://i",
+                            jwksUri: "https://i/k",
+                            audiences: ["api://torchserve", "https://models.example.com"],
+                        },
+                    },
+                },
+            ),
+            (s) => assert.deepStrictEqual(s.istio.jwt?.audiences, ["api://torchserve", "https://models.example.com"]),
         ],
         [
             "istio.jwt: null means unset",
@@ -1876,6 +1911,18 @@ describe("config: security rules (issue 10) → one line naming the key", () => 
         assert.ok(!closed.some((w) => w.includes("loadBalancerSourceRanges")), closed.join("\n"));
         const clusterIp = parseStackConfig(existing({})).warnings;
         assert.ok(!clusterIp.some((w) => w.includes("loadBalancerSourceRanges")), clusterIp.join("\n"));
+    });
+
+    it("warns, naming the key, when the gateway's JWT rule lists no audience, and not once it does (or says [])", () => {
+        const jwt = { issuer: "https://issuer.example.com", jwksUri: "https://issuer.example.com/jwks" };
+        const audienceWarnings = (audiences?: string[]) =>
+            parseStackConfig(existing({}, { istio: { enabled: true, jwt: { ...jwt, audiences } } })).warnings.filter(
+                (w) => w.startsWith(`${P}:istio.jwt.audiences:`),
+            );
+        assert.strictEqual(audienceWarnings(undefined).length, 1);
+        assert.match(audienceWarnings(undefined)[0], /any audience the issuer signs for/);
+        assert.deepStrictEqual(audienceWarnings(["api://torchserve"]), []);
+        assert.deepStrictEqual(audienceWarnings([]), []);
     });
 
     it("every example cloud stack opts out of sha256 explicitly (the archives were not hashed here)", () => {

@@ -321,6 +321,7 @@ const rows: Row[] = [
     {
         id: "istio-on",
         stack: "aks",
+        from: { istio: { enabled: false } },
         to: { istio: { enabled: true } },
         expect: [
             { type: "kubernetes:networking.istio.io/v1:Gateway", action: "create" },

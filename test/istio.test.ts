@@ -486,6 +486,15 @@ describe("Istio routes (pure)", () => {
             assert.strictEqual(ap.spec.action, "DENY");
             assert.deepStrictEqual(ap.spec.rules, [{ from: [{ source: { notRequestPrincipals: ["*"] } }] }]);
         });
+
+        it("jwt.audiences: the token's aud must be one of them; none listed or [] checks no audience", () => {
+            const jwt = { issuer: "https://issuer.example.com", jwksUri: "https://issuer.example.com/jwks" };
+            const rule = (audiences?: string[]) =>
+                one(objectsOf(meshCase({ jwt: { ...jwt, audiences } })), "RequestAuthentication").spec.jwtRules[0];
+            assert.deepStrictEqual(rule(["api://torchserve"]).audiences, ["api://torchserve"]);
+            assert.strictEqual(rule([]).audiences, undefined);
+            assert.strictEqual(rule(undefined).audiences, undefined);
+        });
     });
 });
 

@@ -60,7 +60,8 @@ const cases: { key: string; stack: string; override?: Record<string, unknown> }[
     ...["aks", "dev", "eks", "gke"].map((stack) => ({
         key: stack,
         stack,
-        override: { logging: false, ...fileShareStore(stack) },
+        // The aks example turned Istio on after the move (the mesh's URNs are checked in eks+addons).
+        override: { logging: false, ...(stack === "aks" ? { istio: false } : {}), ...fileShareStore(stack) },
     })),
     {
         key: "eks+addons",

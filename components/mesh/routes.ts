@@ -362,7 +362,16 @@ export function jwtObjects(jwt: JwtSpec, t: RouteTarget): IstioObject[] {
             apiVersion: "security.istio.io/v1",
             kind: "RequestAuthentication",
             metadata: meta(`${gatewayObjectName}-jwt`, t.gatewayNamespace),
-            spec: { selector, jwtRules: [{ issuer: jwt.issuer, jwksUri: jwt.jwksUri }] },
+            spec: {
+                selector,
+                jwtRules: [
+                    {
+                        issuer: jwt.issuer,
+                        jwksUri: jwt.jwksUri,
+                        ...(jwt.audiences?.length ? { audiences: jwt.audiences } : {}),
+                    },
+                ],
+            },
         },
         {
             apiVersion: "security.istio.io/v1",

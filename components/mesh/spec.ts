@@ -18,6 +18,12 @@ export interface JwtSpec {
     /** URL of the issuer's JSON Web Key Set. */
     jwksUri: string;
     /**
+     * Audiences (`aud` claim) a token must carry one of. Absent or empty: any audience, so any token
+     * the issuer signs passes (with a shared issuer such as an Entra ID tenant: a token for any of its
+     * apps), because Envoy's jwt_authn checks no audience when none is listed.
+     */
+    audiences?: string[];
+    /**
      * Claims a token must carry to reach the management API through the gateway: claim name →
      * accepted values (one of them must match; every listed claim must). Required with
      * `exposeManagement`: a valid token from the issuer alone does not make its holder an operator.
