@@ -5,11 +5,8 @@
 // InferenceImpl do in pytorch/serve v0.12.0) and a slow inference endpoint. The stop command
 // records when it ran. Every scenario runs concurrently in one python3 driver (times are short).
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { drainConfig, drainScript, terminationGracePeriodSeconds } from "../components/torchserve/drain";
+import { hasPython, runPythonScenarios } from "./support/python";
 import { squeezenet, torchServeSpec } from "./support/specs";
 
 const driver = String.raw`
@@ -78,8 +75,6 @@ for sc, state, marker, t0, p in runs:
 print(json.dumps(results))
 `;
 
-const python = spawnSync("python3", ["--version"]).status === 0;
-
 interface Scenario {
     config: { endpointDrainSeconds: number; deadlineSeconds: number; pollSeconds: number; models: object[] };
     pendingUntil?: number;
@@ -107,7 +102,7 @@ const cfg = (endpointDrainSeconds: number, settle: number, deadlineSeconds = 6) 
 const stoppedAfterInflight = (r: Result) =>
     r.stoppedAt !== null && r.inflightDoneAt !== null && r.stoppedAt >= r.inflightDoneAt;
 
-(python ? describe : describe.skip)("drain before stop (python3, fake TorchServe)", function () {
+(hasPython ? describe : describe.skip)("drain before stop (python3, fake TorchServe)", function () {
     this.timeout(30000);
     const scenarios: Record<string, Scenario> = {
         idle: { config: cfg(0.3, 0.8) },
@@ -123,21 +118,7 @@ const stoppedAfterInflight = (r: Result) =>
     const results: Record<string, Result> = {};
 
     before(() => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drain-"));
-        try {
-            fs.writeFileSync(path.join(dir, "drain.py"), drainScript);
-            const names = Object.keys(scenarios);
-            const r = spawnSync("python3", ["-c", driver, path.join(dir, "drain.py"), dir], {
-                input: JSON.stringify(names.map((n) => scenarios[n])),
-                encoding: "utf8",
-                timeout: 30000,
-            });
-            assert.equal(r.status, 0, r.stderr);
-            const out = JSON.parse(r.stdout) as Result[];
-            names.forEach((n, i) => (results[n] = out[i]));
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+        Object.assign(results, runPythonScenarios<Scenario, Result>(driver, "drain.py", drainScript, scenarios, 30000));
     });
 
     it("an idle server stops once the endpoint drain and the settle time have passed", () => {

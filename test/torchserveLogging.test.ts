@@ -8,6 +8,7 @@ import { configMountDir, configProperties, logConfigFilePath } from "../componen
 import { parseAccessLog } from "../components/logging/accessLog";
 import { log4j2Xml, logConfigFileName, logLayout } from "../components/torchserve/logging";
 import { parseProperties } from "./support/properties";
+import { hasPython } from "./support/python";
 import { torchServeSpec } from "./support/specs";
 
 /**
@@ -50,8 +51,6 @@ def parse(text):
     return out
 print(json.dumps([parse(t) for t in json.load(sys.stdin)]))
 `;
-
-const python = spawnSync("python3", ["--version"]).status === 0;
 
 /** Each XML document as Python's parser reads it, or its parse error. */
 function parseAll(xmls: string[]): (Parsed | { error: string })[] {
@@ -112,7 +111,7 @@ const broken: [string, (xml: string) => string, RegExp][] = [
     ["malformed XML", (x) => x.replace("</Loggers>", ""), /not well-formed/],
 ];
 
-(python ? describe : describe.skip)("TorchServe log4j2 configuration", () => {
+(hasPython ? describe : describe.skip)("TorchServe log4j2 configuration", () => {
     let shipped: Parsed | { error: string };
     let brokenParsed: (Parsed | { error: string })[];
     before(() => {

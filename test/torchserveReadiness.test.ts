@@ -4,12 +4,9 @@
 // carry status "READY" (running and WORKER_MODEL_LOADED) or "UNLOADING" (anything else)
 // (ApiUtils.createModelResponse, DescribeModelResponse.addWorker); an unknown name or version → 404.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
 import * as net from "net";
-import * as os from "os";
-import * as path from "path";
 import { readinessExpectation, readinessScript, ReadinessExpectation } from "../components/torchserve/readiness";
+import { hasPython, runPythonScenarios } from "./support/python";
 import { squeezenet, torchServeSpec } from "./support/specs";
 
 /**
@@ -60,7 +57,6 @@ print(json.dumps(results))
 `;
 
 type Routes = Record<string, [number, unknown]>;
-const python = spawnSync("python3", ["--version"]).status === 0;
 
 /** A DescribeModelResponse list with workers of the given statuses. */
 function described(name: string, version: string, statuses: string[]) {
@@ -99,7 +95,7 @@ function closedPort(): Promise<number> {
     });
 }
 
-(python ? describe : describe.skip)("readiness check (python3, fake management API)", function () {
+(hasPython ? describe : describe.skip)("readiness check (python3, fake management API)", function () {
     this.timeout(20000);
     const cases: Record<string, Case> = {
         ready: {
@@ -141,21 +137,10 @@ function closedPort(): Promise<number> {
 
     before(async () => {
         cases.apiDown.expected.managementUrl = `http://127.0.0.1:${await closedPort()}`;
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ready-"));
-        try {
-            fs.writeFileSync(path.join(dir, "ready.py"), readinessScript);
-            const names = Object.keys(cases);
-            const r = spawnSync("python3", ["-c", driver, path.join(dir, "ready.py"), dir], {
-                input: JSON.stringify(names.map((n) => cases[n])),
-                encoding: "utf8",
-                timeout: 15000,
-            });
-            assert.equal(r.status, 0, r.stderr);
-            const out = JSON.parse(r.stdout) as (typeof results)[string][];
-            names.forEach((n, i) => (results[n] = out[i]));
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+        Object.assign(
+            results,
+            runPythonScenarios<Case, (typeof results)[string]>(driver, "ready.py", readinessScript, cases, 15000),
+        );
     });
 
     it("targets the management port on loopback, each model at its version and minWorkers", () => {
