@@ -50,6 +50,11 @@ function aksHasGpu(p: Record<string, any>): boolean {
     return /^Standard_N/i.test(String(p.vmSize ?? "")) || p.gpuProfile !== undefined;
 }
 
+/** EKS's and GKE's `{key, value, effect}` taints (effect spelt NO_SCHEDULE) in Kubernetes terms. */
+function cloudTaints(taints: unknown): Taint[] {
+    return asArray(taints).map((t) => ({ key: t.key, value: t.value, effect: kubernetesEffect(String(t.effect)) }));
+}
+
 function aksPool(name: string, p: Record<string, any>): GpuPool {
     const spot = String(p.scaleSetPriority ?? "").toLowerCase() === "spot";
     // An agent pool resource names its pool agentPoolName; the cluster's inline profiles, name.
@@ -91,11 +96,7 @@ export function gpuPoolsOf(type: string, props: Record<string, any>, name: strin
             return [
                 {
                     name,
-                    taints: asArray(props.taints).map((t) => ({
-                        key: t.key,
-                        value: t.value,
-                        effect: kubernetesEffect(String(t.effect)),
-                    })),
+                    taints: cloudTaints(props.taints),
                     labels: {
                         "kubernetes.io/os": "linux",
                         ...(typeof props.nodeGroupName === "string"
@@ -119,11 +120,7 @@ export function gpuPoolsOf(type: string, props: Record<string, any>, name: strin
             return [
                 {
                     name,
-                    taints: asArray(node.taints).map((t) => ({
-                        key: t.key,
-                        value: t.value,
-                        effect: kubernetesEffect(String(t.effect)),
-                    })),
+                    taints: cloudTaints(node.taints),
                     labels: {
                         "kubernetes.io/os": "linux",
                         // GKE labels its nodes with the pool and the accelerator (cloud.google.com/kubernetes-engine/docs/how-to/gpus).
