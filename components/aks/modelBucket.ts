@@ -12,7 +12,7 @@
 // lists only, which AksModelReader's Storage Blob Data Reader on the container allows.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { bucketVolume, bucketVolumeName, ModelBucketMount, ModelBucketVolume } from "../cluster/storage";
+import { bucketVolume, claimVolumeName, ModelBucketMount, ModelBucketVolume } from "../cluster/storage";
 
 /** The Azure Blob CSI driver's name. */
 export const blobDriver = "blob.csi.azure.com";
@@ -43,7 +43,7 @@ export function blobVolume(mount: ModelBucketMount, where: BlobLocation): k8s.co
         ["-o allow_other", "--read-only", ...(mount.directory ? [`--subdirectory=${mount.directory}`] : [])],
         {
             driver: blobDriver,
-            volumeHandle: pulumi.interpolate`${where.resourceGroup}#${where.account}#${mount.bucket}#${bucketVolumeName(mount)}`,
+            volumeHandle: pulumi.interpolate`${where.resourceGroup}#${where.account}#${mount.bucket}#${claimVolumeName(mount.claim)}`,
             volumeAttributes: {
                 protocol: "fuse2",
                 storageaccount: where.account,

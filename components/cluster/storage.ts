@@ -85,7 +85,7 @@ export interface ClaimVolumeSource {
  */
 export function claimVolume(claim: ModelStoreClaim, source: ClaimVolumeSource): k8s.core.v1.PersistentVolumeArgs {
     return {
-        metadata: { name: `${claim.namespace}-${claim.name}` },
+        metadata: { name: claimVolumeName(claim) },
         spec: {
             capacity: { storage: claim.size },
             accessModes: source.accessModes,
@@ -117,4 +117,4 @@ export function bucketVolume(
 }
 
 /** The name of the volume bound to a claim: one per claim. */
-export const bucketVolumeName = (mount: ModelBucketMount): string => `${mount.claim.namespace}-${mount.claim.name}`;
+export const claimVolumeName = (claim: ModelStoreClaim): string => `${claim.namespace}-${claim.name}`;

@@ -4,7 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { bucketVolume, bucketVolumeName, ModelBucketMount, ModelBucketVolume } from "../cluster/storage";
+import { bucketVolume, claimVolumeName, ModelBucketMount, ModelBucketVolume } from "../cluster/storage";
 
 /** The Mountpoint for Amazon S3 CSI driver's name (its CSIDriver object). */
 export const mountpointDriver = "s3.csi.aws.com";
@@ -34,7 +34,7 @@ export function mountpointVolume(
     return bucketVolume(mount, options, {
         driver: mountpointDriver,
         // Unique per volume: the kubelet handles one volume per handle.
-        volumeHandle: bucketVolumeName(mount),
+        volumeHandle: claimVolumeName(mount.claim),
         volumeAttributes: { bucketName: mount.bucket, authenticationSource: "pod" },
     });
 }
