@@ -327,9 +327,19 @@ describe("config: day-2 keys and their defaults", () => {
         assert.strictEqual(cilium.settings.cluster.aksNetworkDataplane, "cilium");
         assert.ok(!cilium.warnings.some((w) => w.includes("aksNetworkDataplane")));
     });
-    it("defaults the maintenance window and the GPU pool's upgrade surge", () => {
+    it("defaults the maintenance window (12 hours on GKE, 4 on AKS) and the GPU pool's upgrade surge", () => {
         const { settings } = parseStackConfig(gcp());
-        assert.deepStrictEqual(settings.cluster.maintenanceWindow, { day: "Saturday", startHour: 3, durationHours: 4 });
+        // GKE needs 48 hours in every 32 days (components/gke/maintenance.ts): 4 weekly windows of 12.
+        assert.deepStrictEqual(settings.cluster.maintenanceWindow, {
+            day: "Saturday",
+            startHour: 3,
+            durationHours: 12,
+        });
+        assert.deepStrictEqual(parseStackConfig(azure()).settings.cluster.maintenanceWindow, {
+            day: "Saturday",
+            startHour: 3,
+            durationHours: 4,
+        });
         assert.deepStrictEqual(settings.gpuNodePool!.upgrade, { maxSurge: 1, maxUnavailable: 0 });
         assert.strictEqual(settings.gpuNodePool!.zones, undefined);
     });
@@ -1173,6 +1183,13 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         "4 hours",
     ],
     [
+        // GKE: Error 400 "maintenance policy would go longer than 32d without 48h maintenance availability".
+        "GKE maintenance window under 48 hours in 32 days",
+        gcp({ cluster: { maintenanceWindow: { day: "Sunday", durationHours: 11 } } }),
+        `${P}:cluster.maintenanceWindow`,
+        "gives GKE 44 hours in some 32 days; GKE needs at least 48 hours",
+    ],
+    [
         "maintenance hour out of range",
         azure({ cluster: { maintenanceWindow: { startHour: 24 } } }),
         `${P}:cluster.maintenanceWindow.startHour`,
@@ -1554,6 +1571,18 @@ describe("config holes: refused although right → accepted", () => {
             (s) => assert.strictEqual(s.cloud, "existing"),
         ],
     ];
+    accepted.push(
+        [
+            "a 4-hour weekly window on AKS (its shortest)",
+            azure({ cluster: { maintenanceWindow: { durationHours: 4 } } }),
+            (s) => assert.strictEqual(s.cluster.maintenanceWindow!.durationHours, 4),
+        ],
+        [
+            "a 12-hour weekly window on GKE (exactly its 48 hours in 32 days)",
+            gcp({ cluster: { maintenanceWindow: { day: "Monday", startHour: 20, durationHours: 12 } } }),
+            (s) => assert.strictEqual(s.cluster.maintenanceWindow!.durationHours, 12),
+        ],
+    );
     for (const [what, config, check] of accepted) {
         it(what, () => {
             assert.deepStrictEqual(errorsOf(config), []);

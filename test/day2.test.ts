@@ -239,6 +239,14 @@ const rows: Row[] = [
         expect: [{ type: "azure-native:containerservice:MaintenanceConfiguration", action: "update" }],
     },
     {
+        // GKE needs 48 hours in every 32 days: a weekly window of 12 hours or more (a shorter one is
+        // refused at preview, test/config.test.ts; the harness checks every cluster input, rules.ts).
+        id: "maintenance-window-gke",
+        stack: "gke",
+        to: { cluster: { maintenanceWindow: { day: "Sunday", startHour: 1, durationHours: 12 } } },
+        expect: [{ type: "gcp:container/cluster:Cluster", action: "update", changed: "maintenancePolicy" }],
+    },
+    {
         // Without the key, the program's Cilium settings replace an older cluster: the check fails.
         id: "aks-cilium-unmigrated",
         stack: "aks",

@@ -1,7 +1,13 @@
 // GKE cluster (`cloud: gcp`) under Pulumi mocks: what it asks GCP for, what it hands the platform.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { gkeMaintenanceWindow, GkeGpuNodePoolSpec, requiredServices, zonesOffering } from "../components/gke";
+import {
+    gkeMaintenanceWindow,
+    GkeGpuNodePoolSpec,
+    maintenanceAvailabilityHours,
+    requiredServices,
+    zonesOffering,
+} from "../components/gke";
 import { createCluster, gkeGpuNodePool } from "../stacks/gcp";
 import { Settings } from "../stacks/config/settings";
 import { UNKNOWN } from "../harness/evaluate";
@@ -261,13 +267,15 @@ describe("GKE cluster (cloud: gcp)", function () {
             assert.ok(one(onDemand.ev, "gcp:filestore/instance:Instance").dependencies.includes(filestoreApi.urn));
         });
 
-        it("a weekly maintenance window (default Saturday 03:00 UTC, 4 hours); pools surge one node and take none down", () => {
+        it("a weekly maintenance window GKE accepts (default Saturday 03:00 UTC, 12 hours); pools surge one node and take none down", () => {
             const c = one(onDemand.ev, types.cluster).inputs;
             assert.deepStrictEqual(c.maintenancePolicy.recurringWindow, {
                 startTime: "2024-01-06T03:00:00Z",
-                endTime: "2024-01-06T07:00:00Z",
+                endTime: "2024-01-06T15:00:00Z",
                 recurrence: "FREQ=WEEKLY;BYDAY=SA",
             });
+            // 48 hours in every 32 days (test/gkeMaintenance.test.ts).
+            assert.strictEqual(maintenanceAvailabilityHours(c.maintenancePolicy.recurringWindow), 48);
             assert.deepStrictEqual(gkeMaintenanceWindow({ day: "Monday", startHour: 22, durationHours: 4 }), {
                 startTime: "2024-01-01T22:00:00Z",
                 endTime: "2024-01-02T02:00:00Z",

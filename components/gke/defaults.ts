@@ -71,20 +71,3 @@ export const requiredServices = [
     "file.googleapis.com",
     "iam.googleapis.com",
 ] as const;
-
-/**
- * GKE's recurring maintenance window for a weekly spec: RFC 3339 times on a reference week
- * (2024-01-01 was a Monday) and an RRULE for the day (https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions).
- */
-export function gkeMaintenanceWindow(w: { day: string; startHour: number; durationHours: number }) {
-    const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-    const index = Math.max(0, days.indexOf(w.day));
-    const start = new Date(Date.UTC(2024, 0, 1 + index, w.startHour));
-    const end = new Date(start.getTime() + w.durationHours * 3600_000);
-    const iso = (d: Date) => d.toISOString().replace(".000Z", "Z");
-    return {
-        startTime: iso(start),
-        endTime: iso(end),
-        recurrence: `FREQ=WEEKLY;BYDAY=${w.day.slice(0, 2).toUpperCase()}`,
-    };
-}

@@ -14,7 +14,6 @@ import { keepProvider, providerOf } from "../cluster/provider";
 import {
     addressPlan,
     defaultKubernetesVersion,
-    gkeMaintenanceWindow,
     gpuPlacement,
     gpuPlacementOn,
     releaseChannel,
@@ -22,6 +21,7 @@ import {
     systemPlacement,
 } from "./defaults";
 import { gkeKubeconfig } from "./kubeconfig";
+import { defaultGkeMaintenanceWindow, gkeMaintenanceWindow } from "./maintenance";
 import { GkeGpuNodePoolSpec, gpuNodePoolArgs, gpuNodePoolName, systemNodePoolArgs } from "./pools";
 import {
     clusterSecurity,
@@ -36,6 +36,7 @@ import { gcsFuseMeshAnnotations, gcsFusePodAnnotations, gcsFuseVolume } from "./
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export * from "./defaults";
+export * from "./maintenance";
 export { acceleratorZones, acceleratorZoneTableProblems, zonesOffering } from "./acceleratorZones";
 export { gkeContextName, gkeKubeconfig } from "./kubeconfig";
 export { GkeGpuNodePoolSpec, gpuNodePoolArgs, gpuNodePoolName, systemNodePoolArgs } from "./pools";
@@ -76,8 +77,9 @@ export interface GkeClusterArgs {
      */
     modelBucket?: ModelBucketMount;
     /**
-     * Weekly window (UTC) for GKE's automatic upgrades.
-     * @default Saturday 03:00 for 4 hours
+     * Weekly window (UTC) for GKE's automatic upgrades: at least 12 hours, GKE's 48 hours in every 32
+     * days (`gkeMaintenanceWindowProblem`; GKE refuses less).
+     * @default Saturday 03:00 for 12 hours (`defaultGkeMaintenanceWindow`)
      */
     maintenanceWindow?: MaintenanceWindowSpec;
 }
@@ -232,9 +234,7 @@ export class GkeCluster extends pulumi.ComponentResource {
                 // so changing it is an UpdateCluster call, never a new cluster.
                 loggingConfig: { enableComponents: gkeLoggingComponents(args.cloudLogging) },
                 maintenancePolicy: {
-                    recurringWindow: gkeMaintenanceWindow(
-                        args.maintenanceWindow ?? { day: "Saturday", startHour: 3, durationHours: 4 },
-                    ),
+                    recurringWindow: gkeMaintenanceWindow(args.maintenanceWindow ?? defaultGkeMaintenanceWindow),
                 },
             },
             apis,

@@ -8,6 +8,7 @@
 // Paths are input paths in Pulumi's spelling (camelCase, `a.b[0]`, `*` for any key or index).
 import { poolLabelKey, eksLegacyPoolLabelKey, poolNames } from "../../components/cluster/nodePool";
 import { getPath, parsePath } from "./paths";
+import { gkeMaintenanceRequirement, maintenanceAvailabilityHours } from "../../components/gke/maintenance";
 
 /** A field whose change has a consequence, and where that is documented. */
 export interface FieldRule {
@@ -112,6 +113,8 @@ const aksVersions =
     "AKS docs, Upgrade an AKS cluster (https://learn.microsoft.com/azure/aks/upgrade-aks-cluster): minor versions can't be skipped; downgrades aren't supported";
 const gkeVersions =
     "GKE docs, Manually upgrading a cluster (https://cloud.google.com/kubernetes-engine/docs/how-to/upgrading-a-cluster): the control plane upgrades one minor version at a time; no minor downgrades";
+const gkeMaintenance =
+    "GKE docs, Configure maintenance windows (https://cloud.google.com/kubernetes-engine/docs/how-to/maintenance-window): at least 48 hours of availability in a 32-day rolling window, from contiguous windows of at least 4 hours (Error 400)";
 const podTemplate =
     "Kubernetes docs, Deployments: a rollout is triggered if and only if the Pod template (.spec.template) changes (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#updating-a-deployment)";
 const eksScaling =
@@ -707,6 +710,19 @@ export const rules: Record<string, TypeRules> = {
         order: "bridge-name",
         name: { path: "name", autonamed: true },
         controlPlaneVersion: (i) => minorOf(i.minMasterVersion),
+        validate: {
+            source: gkeMaintenance,
+            check: (i) => {
+                const w = i.maintenancePolicy?.recurringWindow;
+                const hours = w && maintenanceAvailabilityHours(w);
+                const { hours: needed, days } = gkeMaintenanceRequirement;
+                return hours !== undefined && hours < needed
+                    ? [
+                          `maintenance policy would go longer than ${days}d without ${needed}h maintenance availability (${hours}h)`,
+                      ]
+                    : [];
+            },
+        },
     },
     "gcp:container/nodePool:NodePool": {
         provider: "gcp",

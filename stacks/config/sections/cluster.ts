@@ -6,6 +6,7 @@ import { eksDefaults } from "../../../components/eks/defaults";
 import { zonesOffering } from "../../../components/gke/acceleratorZones";
 import { addonVersionsFor, EksAddonVersions, eksSupportedMinors } from "../../../components/eks/versions";
 import { gkeRegularChannelMinors } from "../../../components/gke/versions";
+import { defaultGkeMaintenanceWindow, gkeMaintenanceWindowProblem } from "../../../components/gke/maintenance";
 import { Raw, SectionReader } from "../fields";
 import { readAksNetworkDataplane } from "./aksNetwork";
 import { readApiAllowedCidrs } from "./apiAccess";
@@ -258,7 +259,7 @@ export function readCluster(
             cloud,
             kubernetesVersion,
         ),
-        maintenanceWindow: readMaintenanceWindow(problems, `${prefix}.maintenanceWindow`, obj.maintenanceWindow),
+        maintenanceWindow: readMaintenanceWindow(problems, `${prefix}.maintenanceWindow`, obj.maintenanceWindow, cloud),
         aksNetworkDataplane: readAksNetworkDataplane(problems, prefix, obj, cloud),
     };
 }
@@ -327,16 +328,30 @@ const weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
 
 /**
  * `cluster.maintenanceWindow`: when AKS and GKE may upgrade on their own (patch versions, node
- * images). Default Saturday 03:00 UTC for 4 hours, the shortest window both clouds accept.
+ * images). Default Saturday 03:00 UTC, for 4 hours on AKS (its shortest window) and 12 on GKE
+ * (components/gke/maintenance.ts: GKE needs 48 hours in every 32 days, and refuses a shorter weekly window).
  */
-function readMaintenanceWindow(problems: Problems, key: string, value: unknown): MaintenanceWindowSpec {
+function readMaintenanceWindow(
+    problems: Problems,
+    key: string,
+    value: unknown,
+    cloud: Cloud | undefined,
+): MaintenanceWindowSpec {
     const obj = SectionReader.object(problems, key, value, ["day", "startHour", "durationHours"]) ?? {};
     const r = new SectionReader(problems, key);
-    return {
+    const fallback = cloud === "gcp" ? defaultGkeMaintenanceWindow.durationHours : 4;
+    const window = {
         day: r.oneOf(obj, "day", "Saturday", weekdays),
         startHour: r.int(obj, "startHour", 3, { min: 0, max: 23, note: "UTC" }),
-        durationHours: r.int(obj, "durationHours", 4, { min: 4, max: 24, note: "AKS and GKE need at least 4 hours" }),
+        durationHours: r.int(obj, "durationHours", fallback, {
+            min: 4,
+            max: 24,
+            note: "AKS and GKE need at least 4 hours",
+        }),
     };
+    const gke = cloud === "gcp" ? gkeMaintenanceWindowProblem(window) : undefined;
+    if (gke) problems.error(key, window, gke);
+    return window;
 }
 
 /**
