@@ -65,6 +65,11 @@ export interface Evaluation {
     secretOutputs: string[];
     /** Invoke tokens called during the run. */
     calls: string[];
+    /**
+     * In order: `created <type> <name>` when the engine answered a registration (its outputs known),
+     * `call <token>` when an invoke was sent. Tells whether a lookup waited for a resource.
+     */
+    events?: string[];
     /** Messages logged through pulumi.log (warnings, errors). */
     logs: { severity: string; message: string }[];
 }
@@ -98,6 +103,7 @@ export function mockId(name: string): string {
 class RecordingMonitor extends MockMonitor {
     readonly registered: RegisteredResource[] = [];
     readonly callTokens: string[] = [];
+    readonly events: string[] = [];
 
     async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
         const record: RegisteredResource = {
@@ -127,12 +133,14 @@ class RecordingMonitor extends MockMonitor {
         this.registered.push(record);
         return super.registerResource(req, (err, resp) => {
             if (resp) record.urn = resp.getUrn();
+            this.events.push(`created ${record.type} ${record.name}`);
             callback(err, resp);
         });
     }
 
     async invoke(req: any, callback: (err: any, resp: any) => void): Promise<void> {
         this.callTokens.push(req.getTok());
+        this.events.push(`call ${req.getTok()}`);
         return super.invoke(req, callback);
     }
 }
@@ -232,6 +240,7 @@ export async function evaluate(
             outputs: resolved,
             secretOutputs,
             calls: monitor.callTokens,
+            events: monitor.events,
             logs,
         };
     } catch (e) {

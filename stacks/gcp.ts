@@ -26,19 +26,25 @@ export function gkeGpuNodePool(pool: GpuNodePoolSettings, region?: string): GkeG
  * GKE Workload Identity reading the gs:// models, when there are any. The Google service account's
  * ID is unique per project and cluster (IDs are 6-30 characters, so the cluster name is hashed).
  */
-export function gkeModelIdentity(settings: Settings): WorkloadIdentity | undefined {
+export function gkeModelIdentity(settings: Settings, gke: GkeCluster): WorkloadIdentity | undefined {
     const buckets = objectLocations(settings.torchserve.models.map((m) => m.url))
         .filter((l) => l.store === "gcs")
         .map((l) => l.bucket);
     if (buckets.length === 0) return undefined;
     const hash = createHash("sha256").update(settings.cluster.name).digest("hex").slice(0, 8);
-    const reader = new GkeModelReader("torchserve-models", {
-        project: settings.location.gcpProject!,
-        accountId: `torchserve-models-${hash}`,
-        namespace: settings.torchserve.namespace,
-        serviceAccount: serviceAccountName,
-        buckets,
-    });
+    const reader = new GkeModelReader(
+        "torchserve-models",
+        {
+            project: settings.location.gcpProject!,
+            // The cluster's pool: the binding waits for the cluster that creates it.
+            workloadPool: gke.workloadPool,
+            accountId: `torchserve-models-${hash}`,
+            namespace: settings.torchserve.namespace,
+            serviceAccount: serviceAccountName,
+            buckets,
+        },
+        { dependsOn: gke.services },
+    );
     return { annotations: reader.annotations };
 }
 
@@ -61,5 +67,5 @@ export function createCluster(settings: Settings): CloudCluster {
         modelStoreClaim: modelStoreClaim(settings),
     });
     const target: ClusterTarget = gke.clusterTarget();
-    return { ...target, modelIdentity: gkeModelIdentity(settings) };
+    return { ...target, modelIdentity: gkeModelIdentity(settings, gke) };
 }

@@ -1,5 +1,7 @@
 // GKE cluster (`cloud: gcp`) under Pulumi mocks: what it asks GCP for, what it hands the platform.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
     gkeMaintenanceWindow,
@@ -260,11 +262,29 @@ describe("GKE cluster (cloud: gcp)", function () {
                 // Other things in the project may use them: a destroy must not turn them off.
                 assert.deepStrictEqual([x.inputs.disableOnDestroy, x.inputs.disableDependentServices], [false, false]);
             }
-            for (const r of [one(onDemand.ev, types.network), one(onDemand.ev, types.cluster)])
+            // On a fresh project every call to a disabled API answers SERVICE_DISABLED: the network, the
+            // cluster, the nodes' account and its role bindings wait for every API.
+            for (const r of [
+                one(onDemand.ev, types.network),
+                one(onDemand.ev, types.cluster),
+                one(onDemand.ev, types.serviceAccount),
+                ...all(onDemand.ev, types.iamMember),
+            ])
                 for (const x of services)
-                    assert.ok(r.dependencies.includes(x.urn), `${r.type} waits for ${x.inputs.service}`);
+                    assert.ok(r.dependencies.includes(x.urn), `${r.type} ${r.name} waits for ${x.inputs.service}`);
             const filestoreApi = services.find((x) => x.inputs.service === "file.googleapis.com")!;
             assert.ok(one(onDemand.ev, "gcp:filestore/instance:Instance").dependencies.includes(filestoreApi.urn));
+            // The Filestore zone lookup calls the Compute Engine API: sent only once that API is enabled.
+            const events = onDemand.ev.events!;
+            const lookup = events.indexOf("call gcp:compute/getZones:getZones");
+            const computeApi = events.indexOf("created gcp:projects/service:Service torchserve-gke-compute");
+            assert.ok(lookup > computeApi && computeApi >= 0, events.join("\n"));
+        });
+
+        it("enables IAM Service Account Credentials and Cloud Storage: Workload Identity's tokens and the bucket's IAM", () => {
+            const enabled = all(onDemand.ev, "gcp:projects/service:Service").map((x) => x.inputs.service);
+            for (const api of ["iamcredentials.googleapis.com", "storage.googleapis.com", "iam.googleapis.com"])
+                assert.ok(enabled.includes(api), api);
         });
 
         it("a weekly maintenance window GKE accepts (default Saturday 03:00 UTC, 12 hours); pools surge one node and take none down", () => {
@@ -395,7 +415,7 @@ describe("GKE cluster (cloud: gcp)", function () {
                     types.storageClass,
                     "gcp:filestore/instance:Instance",
                     "kubernetes:core/v1:PersistentVolume",
-                    ...Array(4).fill("gcp:projects/service:Service"),
+                    ...Array(6).fill("gcp:projects/service:Service"),
                 ].sort(),
             );
             assert.deepStrictEqual(await inspect(r.target.kubeconfig), { value: UNKNOWN, secret: true });
@@ -484,5 +504,31 @@ describe("GKE cluster (cloud: gcp)", function () {
             all(r.ev, "gcp:projects/iAMMember:IAMMember").filter((m) => m.inputs.role === "roles/logging.logWriter"),
             [],
         );
+    });
+});
+
+describe("GKE prerequisites: the README and Pulumi.gke.yaml say the same thing", () => {
+    const root = path.join(__dirname, "..");
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.split("### GKE (Google Cloud)")[1].split("#### Deploy")[0];
+    const header = fs
+        .readFileSync(path.join(root, "Pulumi.gke.yaml"), "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("#"))
+        .join("\n");
+    /** The APIs a `gcloud services enable` line names, and the ones "the stack enables ... itself". */
+    const byHand = (text: string) =>
+        [...(/gcloud services enable ([a-z. ]+)/.exec(text)?.[1].matchAll(/([a-z]+)\.googleapis\.com/g) ?? [])]
+            .map((m) => m[1])
+            .sort();
+    const byStack = (text: string) =>
+        (/the stack enables ([a-z, ]+) itself/.exec(text.replace(/\n#?\s*/g, " "))?.[1] ?? "").split(/, | and /).sort();
+
+    it("both enable Service Usage and Cloud Resource Manager by hand, and name what the stack enables", () => {
+        assert.deepStrictEqual(byHand(section), ["cloudresourcemanager", "serviceusage"]);
+        assert.deepStrictEqual(byHand(header), byHand(section));
+        const enabled = requiredServices.map((x) => x.split(".")[0]).sort();
+        assert.deepStrictEqual(byStack(section), enabled);
+        assert.deepStrictEqual(byStack(header), enabled);
     });
 });

@@ -189,6 +189,31 @@ describe("model identities (object-store URLs)", function () {
         assert.deepEqual(serviceAccount(ev).metadata.annotations, { "iam.gke.io/gcp-service-account": email });
     });
 
+    it("GKE: the Workload Identity binding waits for the cluster, whose creation makes the identity pool exist", () => {
+        // IAM answers "Identity Pool does not exist" before (terraform-google-modules/terraform-google-kubernetes-engine#916).
+        const ev = runs.gke;
+        const cluster = one(ev, "gcp:container/cluster:Cluster");
+        const wi = one(ev, "gcp:serviceaccount/iAMMember:IAMMember", "torchserve-models-workload-identity");
+        assert.ok(wi.dependencies.includes(cluster.urn), wi.dependencies.join("\n"));
+        // The member names the pool the cluster reports.
+        assert.equal(
+            wi.inputs.member,
+            `serviceAccount:${cluster.inputs.workloadIdentityConfig.workloadPool}[torchserve/torchserve]`,
+        );
+        // The reader's account and its grants call the IAM and Cloud Storage APIs: they wait for them.
+        const services = all(ev, "gcp:projects/service:Service");
+        for (const r of [
+            one(ev, "gcp:serviceaccount/account:Account", "torchserve-models"),
+            wi,
+            ...all(ev, "gcp:storage/bucketIAMMember:BucketIAMMember"),
+        ])
+            for (const api of ["iam.googleapis.com", "iamcredentials.googleapis.com", "storage.googleapis.com"])
+                assert.ok(
+                    r.dependencies.includes(services.find((x) => x.inputs.service === api)!.urn),
+                    `${r.name} waits for ${api}`,
+                );
+    });
+
     it("AKS: a user-assigned identity, federated for TorchServe's ServiceAccount, Storage Blob Data Reader on the container only", () => {
         const ev = runs.aks;
         const credential = one(

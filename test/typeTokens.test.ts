@@ -147,6 +147,9 @@ const changedSince: Record<string, { added: string[]; removed: string[] }> = {
             "gcp:compute/routerNat:RouterNat::torchserve-gke",
             "gcp:projects/iAMMember:IAMMember::torchserve-gke-nodes-container.defaultNodeServiceAccount",
             "gcp:serviceaccount/account:Account::torchserve-gke",
+            // Issue 20: the APIs Workload Identity's tokens and the models' bucket IAM call.
+            "gcp:projects/service:Service::torchserve-gke-iamcredentials",
+            "gcp:projects/service:Service::torchserve-gke-storage",
         ],
         removed: [],
     },

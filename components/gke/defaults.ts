@@ -62,12 +62,21 @@ export const systemPlacement: Placement = {
 };
 
 /**
- * APIs the cluster, its network and the Filestore model store need (enabled by the stack; left
- * enabled on destroy, since other things in the project may use them).
+ * APIs the stack calls, enabled by it (left enabled on destroy, since other things in the project
+ * may use them); everything that calls one waits for it (components/gke/CONTRACT.md):
+ * - compute: network, subnetwork, router, NAT, firewall, the zone lookup; container: the cluster and pools;
+ * - file: the Filestore model store; iam: the service accounts and their bindings;
+ * - iamcredentials: Workload Identity's tokens for a Google service account (GKE docs, "Authenticate to
+ *   Google Cloud APIs from GKE workloads": enable the IAM Service Account Credentials API), which the
+ *   models' reader is;
+ * - storage: the models' bucket's IAM bindings (Cloud Storage JSON API).
+ * Service Usage and Cloud Resource Manager must already be on: enabling an API needs them (README).
  */
 export const requiredServices = [
     "compute.googleapis.com",
     "container.googleapis.com",
     "file.googleapis.com",
     "iam.googleapis.com",
+    "iamcredentials.googleapis.com",
+    "storage.googleapis.com",
 ] as const;

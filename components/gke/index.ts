@@ -114,8 +114,13 @@ export class GkeCluster extends pulumi.ComponentResource {
     readonly modelStoreClass?: k8s.storage.v1.StorageClass;
     /** What TorchServe claims with `modelBucket` (kept out of the component's outputs: data, not a resource). */
     private readonly bucketVolume?: ModelBucketVolume;
-    /** The APIs the stack enables (left enabled on destroy). */
+    /** The APIs the stack enables (left enabled on destroy); everything that calls one waits for it. */
     readonly services: projects.Service[];
+    /**
+     * The cluster's Workload Identity pool (`<project>.svc.id.goog`) as the cluster reports it: an
+     * IAM member in it is accepted only once the cluster exists, so members built from this wait for it.
+     */
+    readonly workloadPool: pulumi.Output<string>;
     /** The model server's Filestore instance (with `modelStoreClaim`). */
     readonly modelStoreInstance?: filestore.Instance;
     /** The PersistentVolume bound to the model server's claim (with `modelStoreClaim`). */
@@ -180,6 +185,7 @@ export class GkeCluster extends pulumi.ComponentResource {
 
         // Nodes run as their own account with GKE's node role only, not as the Compute Engine default
         // account (which older projects give Editor on the whole project).
+        // After iam.googleapis.com is on (a fresh project answers SERVICE_DISABLED otherwise).
         this.nodeServiceAccount = new serviceaccount.Account(
             name,
             {
@@ -187,14 +193,14 @@ export class GkeCluster extends pulumi.ComponentResource {
                 accountId: nodeServiceAccountId(args.clusterName),
                 displayName: `GKE nodes of ${args.clusterName}`,
             },
-            parent,
+            apis,
         );
         this.nodeServiceAccountRoles = nodeServiceAccountRoles.map(
             (role) =>
                 new projects.IAMMember(
                     `${name}-nodes-${role.split("/")[1]}`,
                     { project, role, member: pulumi.interpolate`serviceAccount:${this.nodeServiceAccount.email}` },
-                    parent,
+                    apis,
                 ),
         );
 
@@ -242,7 +248,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         if (args.cloudLogging) {
             // GKE's node role already lets the nodes write logs; stated explicitly, so collecting
             // workloads' logs does not rest on what that role happens to contain.
-            nodeLogWriter(`${name}-nodes-log-writer`, project, this.nodeServiceAccount.email, this);
+            nodeLogWriter(`${name}-nodes-log-writer`, project, this.nodeServiceAccount.email, this, this.services);
         }
 
         // Nodes boot with a way out (NAT) and their account's roles in place.
@@ -284,6 +290,10 @@ export class GkeCluster extends pulumi.ComponentResource {
                     }),
                 ),
         );
+        this.workloadPool = this.cluster.workloadIdentityConfig.apply(
+            (w) => w?.workloadPool ?? `${project}.svc.id.goog`,
+        );
+
         const provider = keepProvider(
             this,
             new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent),
@@ -312,7 +322,12 @@ export class GkeCluster extends pulumi.ComponentResource {
             if (args.modelStoreClaim) {
                 // The instance the driver would create for the claim, owned by Pulumi: it depends on the
                 // network, so a destroy deletes it (and waits for that) before the peered network.
-                const zone = compute.getZonesOutput({ project, region, status: "UP" }, parent).names.apply((z) => z[0]);
+                // The lookup calls the Compute Engine API: its project is the enabled service's output, so it
+                // runs once compute.googleapis.com is on.
+                const computeApi = this.services[requiredServices.indexOf("compute.googleapis.com")];
+                const zone = compute
+                    .getZonesOutput({ project: computeApi.project, region, status: "UP" }, parent)
+                    .names.apply((z) => z[0]);
                 this.modelStoreInstance = new filestore.Instance(
                     `${name}-models`,
                     {

@@ -24,10 +24,11 @@ export function nodeLogWriter(
     project: string,
     serviceAccountEmail: pulumi.Input<string>,
     parent: pulumi.Resource,
+    dependsOn: pulumi.Resource[] = [],
 ): projects.IAMMember {
     return new projects.IAMMember(
         name,
         { project, role: logWriterRole, member: pulumi.interpolate`serviceAccount:${serviceAccountEmail}` },
-        { parent },
+        { parent, dependsOn },
     );
 }

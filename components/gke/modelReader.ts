@@ -17,14 +17,24 @@ export const workloadIdentityUserRole = "roles/iam.workloadIdentityUser";
 /** The ServiceAccount annotation that names the Google service account pods act as. */
 export const gcpServiceAccountAnnotation = "iam.gke.io/gcp-service-account";
 
-/** The IAM member of a Kubernetes ServiceAccount in the cluster's workload identity pool. */
-export function workloadIdentityMember(project: string, namespace: string, serviceAccount: string): string {
-    return `serviceAccount:${project}.svc.id.goog[${namespace}/${serviceAccount}]`;
+/**
+ * The IAM member of a Kubernetes ServiceAccount in the cluster's workload identity pool
+ * (`<project>.svc.id.goog`, as the cluster reports it in `workloadIdentityConfig.workloadPool`).
+ */
+export function workloadIdentityMember(workloadPool: string, namespace: string, serviceAccount: string): string {
+    return `serviceAccount:${workloadPool}[${namespace}/${serviceAccount}]`;
 }
 
 export interface GkeModelReaderArgs {
-    /** Google Cloud project of the cluster (its workload identity pool is `<project>.svc.id.goog`). */
+    /** Google Cloud project of the cluster and of the reader's Google service account. */
     project: string;
+    /**
+     * The cluster's Workload Identity pool as the cluster reports it
+     * (`GkeCluster.workloadPool`, i.e. `workloadIdentityConfig.workloadPool`): the binding is an output of
+     * the cluster, so it is made after the cluster exists. IAM refuses a member of a pool no cluster has
+     * created yet (`Identity Pool does not exist`, terraform-google-modules/terraform-google-kubernetes-engine#916).
+     */
+    workloadPool: pulumi.Input<string>;
     /** Google service account ID (6-30 characters, lowercase letters, digits, '-'). */
     accountId: string;
     /** Namespace of TorchServe's ServiceAccount. */
@@ -46,7 +56,9 @@ export class GkeModelReader extends pulumi.ComponentResource {
 
     constructor(name: string, args: GkeModelReaderArgs, opts?: pulumi.ComponentResourceOptions) {
         super("torchserve-platform:index:GkeModelReader", name, {}, opts);
-        const parent = { parent: this };
+        // The APIs the caller orders this after (iam.googleapis.com, storage.googleapis.com): every
+        // child waits for them, not only the component.
+        const parent = { parent: this, dependsOn: opts?.dependsOn };
         this.account = new serviceaccount.Account(
             name,
             {
@@ -73,7 +85,9 @@ export class GkeModelReader extends pulumi.ComponentResource {
             {
                 serviceAccountId: this.account.name,
                 role: workloadIdentityUserRole,
-                member: workloadIdentityMember(args.project, args.namespace, args.serviceAccount),
+                member: pulumi
+                    .output(args.workloadPool)
+                    .apply((pool) => workloadIdentityMember(pool, args.namespace, args.serviceAccount)),
             },
             parent,
         );
