@@ -15,6 +15,7 @@ import { cacheKey, evaluateExisting, runTransition } from "../harness/transition
 import { checkTeardown } from "../harness/transitions/teardown";
 import { createdBeforeCilium, migratedToCilium } from "./support/previousAks";
 import { withFixedConfigMapNames } from "./support/previousTorchServe";
+import { createdWithoutClusterNodeConfig } from "./support/previousGke";
 
 /** What a row expects of one resource: its action, and (for updates) a path that must change. */
 interface Expect {
@@ -245,6 +246,15 @@ const rows: Row[] = [
         stack: "gke",
         to: { cluster: { maintenanceWindow: { day: "Sunday", startHour: 1, durationHours: 12 } } },
         expect: [{ type: "gcp:container/cluster:Cluster", action: "update", changed: "maintenancePolicy" }],
+    },
+    {
+        // A GKE cluster created before the cluster's own nodeConfig (issue 20): the cluster is kept
+        // (nodeConfig is ForceNew on the cluster; the program ignores changes to it), nothing replaced.
+        id: "gke-default-pool-account-existing",
+        stack: "gke",
+        fromState: createdWithoutClusterNodeConfig,
+        to: {},
+        expect: [{ type: "gcp:container/cluster:Cluster", action: "same" }],
     },
     {
         // Without the key, the program's Cilium settings replace an older cluster: the check fails.

@@ -172,6 +172,22 @@ describe("GKE cluster (cloud: gcp)", function () {
             }
         });
 
+        it("GKE's throwaway default pool runs as the dedicated account, shielded, not as the Compute Engine default account", () => {
+            // With removeDefaultNodePool and no cluster nodeConfig GKE creates that pool with the default
+            // account (hashicorp/terraform-provider-google#4435): refused where it is disabled, Editor elsewhere.
+            const cluster = one(onDemand.ev, types.cluster);
+            const email = `torchserve-gke-nodes@${project}.iam.gserviceaccount.com`;
+            assert.deepStrictEqual(cluster.inputs.nodeConfig, {
+                serviceAccount: email,
+                oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+            });
+            // Its nodes start with the account's role in place.
+            for (const m of all(onDemand.ev, types.iamMember)) assert.ok(cluster.dependencies.includes(m.urn));
+            // ForceNew on an existing cluster: ignored after creation (day2:gke-default-pool-account-existing).
+            assert.deepStrictEqual(cluster.options.ignoreChanges, ["nodeConfig"]);
+        });
+
         it("shielded nodes with Secure Boot and integrity monitoring, GPU pool included", () => {
             assert.strictEqual(one(onDemand.ev, types.cluster).inputs.enableShieldedNodes, true);
             for (const pool of all(onDemand.ev, types.nodePool))

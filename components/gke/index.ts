@@ -16,6 +16,7 @@ import {
     defaultKubernetesVersion,
     gpuPlacement,
     gpuPlacementOn,
+    nodeOauthScopes,
     releaseChannel,
     requiredServices,
     systemPlacement,
@@ -24,6 +25,8 @@ import { gkeKubeconfig } from "./kubeconfig";
 import { defaultGkeMaintenanceWindow, gkeMaintenanceWindow } from "./maintenance";
 import { GkeGpuNodePoolSpec, gpuNodePoolArgs, gpuNodePoolName, systemNodePoolArgs } from "./pools";
 import {
+    clusterNodeConfig,
+    clusterNodeConfigIgnored,
     clusterSecurity,
     networkPolicyAddon,
     nodePoolSecurity,
@@ -220,6 +223,9 @@ export class GkeCluster extends pulumi.ComponentResource {
                 // Pools are separate resources, so changing one never recreates the cluster.
                 removeDefaultNodePool: true,
                 initialNodeCount: 1,
+                // The default pool GKE creates first (and the program removes) runs as the nodes' own
+                // account, not the Compute Engine default one (./security.ts clusterNodeConfig).
+                nodeConfig: clusterNodeConfig(this.nodeServiceAccount.email, nodeOauthScopes),
                 minMasterVersion: args.kubernetesVersion ?? defaultKubernetesVersion,
                 releaseChannel: { channel: releaseChannel },
                 workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
@@ -243,7 +249,13 @@ export class GkeCluster extends pulumi.ComponentResource {
                     recurringWindow: gkeMaintenanceWindow(args.maintenanceWindow ?? defaultGkeMaintenanceWindow),
                 },
             },
-            apis,
+            {
+                ...parent,
+                // The default pool's nodes start with their account's roles in place.
+                dependsOn: [...this.services, ...this.nodeServiceAccountRoles],
+                // Created with the cluster, never changed: existing clusters (created without it) keep theirs.
+                ignoreChanges: clusterNodeConfigIgnored,
+            },
         );
         if (args.cloudLogging) {
             // GKE's node role already lets the nodes write logs; stated explicitly, so collecting

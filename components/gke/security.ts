@@ -41,6 +41,30 @@ export function clusterSecurity(apiAllowedCidrs: string[]) {
 /** The add-on `clusterSecurity`'s network policy needs (merged into the cluster's addonsConfig). */
 export const networkPolicyAddon = { networkPolicyConfig: { disabled: false } };
 
+/**
+ * The cluster's own `nodeConfig`: what GKE gives the default node pool it creates with the cluster and
+ * the program removes right after (`removeDefaultNodePool`). Without it that pool runs as the Compute
+ * Engine default account, which fails where that account is disabled or lacks roles
+ * (hashicorp/terraform-provider-google#4435) and elsewhere runs Editor-privileged VMs for minutes.
+ * The same account, scopes and shielded settings as the program's pools.
+ *
+ * `node_config` on the cluster cannot change on an existing cluster: its ForceNew fields (service
+ * account, OAuth scopes, shielded instance config; node_config.go schemaNodeConfig) replace the cluster,
+ * and the rest updates a `default-pool` that no longer exists (resource_container_cluster.go
+ * resourceContainerClusterUpdate, `d.HasChange("node_config")`). So the cluster ignores changes to it
+ * (`clusterNodeConfigIgnored`): a new cluster is created with it, an existing one keeps its state.
+ */
+export function clusterNodeConfig(serviceAccountEmail: pulumi.Input<string>, oauthScopes: readonly string[]) {
+    return {
+        serviceAccount: serviceAccountEmail,
+        oauthScopes: [...oauthScopes],
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+    };
+}
+
+/** The cluster's `ignoreChanges`: its `nodeConfig` is the creation-time default pool's only. */
+export const clusterNodeConfigIgnored = ["nodeConfig"];
+
 /** Node pool arguments: the dedicated service account, Secure Boot and integrity monitoring, no external IPs. */
 export function nodePoolSecurity(serviceAccountEmail: pulumi.Input<string>) {
     return {

@@ -101,6 +101,8 @@ const awsNodeGroup =
 const awsSrc = (path: string) => `hashicorp/terraform-provider-aws ${path} (ForceNew)`;
 const gcpNodeConfig =
     "hashicorp/terraform-provider-google google/services/container/node_config.go@7fcbe29aa035 schemaNodeConfig (ForceNew)";
+const gcpClusterNodeConfig =
+    "hashicorp/terraform-provider-google google/services/container/node_config.go@e03b7622a26c schemaNodeConfig (ForceNew on the block and on service_account, oauth_scopes, shielded_instance_config, metadata...); resource_container_cluster.go resourceContainerClusterUpdate updates any other node_config change on `default-pool`, which removeDefaultNodePool deleted";
 const gcpSrc = (path: string) => `hashicorp/terraform-provider-google ${path} (ForceNew)`;
 const azurePath =
     "pulumi/pulumi-azure-native: a change of a resource-ID path parameter (or location) replaces the resource";
@@ -696,16 +698,20 @@ export const rules: Record<string, TypeRules> = {
     },
     "gcp:container/cluster:Cluster": {
         provider: "gcp",
-        replaceOn: fields(
-            gcpSrc("google/services/container/resource_container_cluster.go"),
-            "name",
-            "location",
-            "project",
-            "network",
-            "subnetwork",
-            "networkingMode",
-            "ipAllocationPolicy",
-        ),
+        replaceOn: [
+            ...fields(
+                gcpSrc("google/services/container/resource_container_cluster.go"),
+                "name",
+                "location",
+                "project",
+                "network",
+                "subnetwork",
+                "networkingMode",
+                "ipAllocationPolicy",
+            ),
+            // Adding it to a cluster created without it counts: the block itself is ForceNew.
+            ...fields(gcpClusterNodeConfig, "nodeConfig"),
+        ],
         refused: [versionStep("minMasterVersion", gkeVersions)],
         order: "bridge-name",
         name: { path: "name", autonamed: true },
