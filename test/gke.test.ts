@@ -6,6 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     gkeMaintenanceWindow,
     GkeGpuNodePoolSpec,
+    gpuNodePoolArgs,
+    gpuPoolNameFor,
+    legacyReplaceForcing,
+    nodeConfigReplaceOn,
     maintenanceAvailabilityHours,
     requiredServices,
     zonesOffering,
@@ -18,6 +22,7 @@ import { cloudCall } from "../harness/cloudMocks";
 import { autoName, cloudComputed, fakeGkeCaCertificate, fakeGkeEndpoint } from "../harness/cloudComputed";
 import { configFor, runProgram } from "../harness/program";
 import { ClusterRun, runCluster } from "../harness/cluster";
+import { rulesFor } from "../harness/transitions/rules";
 import { all, one } from "./support/match";
 import { fromStackFile, idOf, inspect, Taint, tolerates } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
@@ -546,5 +551,57 @@ describe("GKE prerequisites: the README and Pulumi.gke.yaml say the same thing",
         const enabled = requiredServices.map((x) => x.split(".")[0]).sort();
         assert.deepStrictEqual(byStack(section), enabled);
         assert.deepStrictEqual(byStack(header), enabled);
+    });
+});
+
+describe("GKE GPU pool name: every replace-forcing node setting is fingerprinted", () => {
+    const account = `torchserve-gke-nodes@${project}.iam.gserviceaccount.com`;
+    const spec: GkeGpuNodePoolSpec = {
+        instanceType: "n1-standard-8",
+        accelerator: "nvidia-tesla-t4",
+        gpusPerNode: 1,
+        minNodes: 1,
+        maxNodes: 2,
+        spot: false,
+        diskSizeGb: 100,
+    };
+    const nodeConfig = gpuNodePoolArgs(spec, account).nodeConfig as Record<string, unknown>;
+    const legacy = legacyReplaceForcing(account);
+    const name = gpuPoolNameFor(nodeConfig, legacy);
+
+    it("the pool's own name is its node config's", () => assert.strictEqual(gpuNodePoolArgs(spec, account).name, name));
+
+    // A setting the provider replaces the pool for, under an unchanged name, would be created while the
+    // old pool still holds the name (409). Each row: the setting changed (or added) → another name.
+    for (const key of nodeConfigReplaceOn)
+        it(`nodeConfig.${key}`, () => {
+            const before = nodeConfig[key];
+            const changed = { ...nodeConfig, [key]: before === undefined ? { set: true } : { changed: before } };
+            assert.notStrictEqual(gpuPoolNameFor(changed, legacy), name);
+        });
+
+    it("the provider's rules plan every one of them as a replacement (harness/transitions/rules.ts)", () => {
+        const replaceOn = rulesFor("gcp:container/nodePool:NodePool")!.replaceOn.map((f) => f.path);
+        for (const key of nodeConfigReplaceOn) assert.ok(replaceOn.includes(`nodeConfig.${key}`), key);
+    });
+
+    it("in-place settings (machine type, disk, labels, taints) keep the name", () => {
+        for (const [key, value] of [
+            ["machineType", "n1-standard-16"],
+            ["diskSizeGb", 200],
+            ["labels", { a: "b" }],
+            ["taints", []],
+        ] as const)
+            assert.strictEqual(gpuPoolNameFor({ ...nodeConfig, [key]: value }, legacy), name, key);
+    });
+
+    it("a stack created by the previous version keeps its GPU pool: the example's name is unchanged", async () => {
+        // plans/gke.json at 8a4328f (accelerators and Spot only) named the example's pool gpu-b173b5ff.
+        const r = await runCluster(createCluster, fromStackFile, {
+            stack: "gke",
+            config: stackConfig("gke"),
+            preview: true,
+        });
+        assert.strictEqual(one(r.ev, types.nodePool, "torchserve-gke-gpu").inputs.name, "gpu-b173b5ff");
     });
 });

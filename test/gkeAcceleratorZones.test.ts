@@ -73,18 +73,21 @@ describe("GKE GPU pool node locations", () => {
         diskSizeGb: 100,
         upgrade: { maxSurge: 1, maxUnavailable: 0 },
     };
+    /** The nodes' service account. */
+    const nodes = "c-nodes@p.iam.gserviceaccount.com";
     it("come from the table where the accelerator is known", () => {
-        const args = gpuNodePoolArgs(gkeGpuNodePool(pool, "us-central1"));
+        const args = gpuNodePoolArgs(gkeGpuNodePool(pool, "us-central1"), nodes);
         assert.deepStrictEqual(args.nodeLocations, ["us-central1-a", "us-central1-b", "us-central1-c"]);
         const h100 = gpuNodePoolArgs(
             gkeGpuNodePool({ ...pool, instanceType: "a3-highgpu-8g", gpuType: "nvidia-h100-80gb" }, "europe-west4"),
+            nodes,
         );
         assert.deepStrictEqual(h100.nodeLocations, ["europe-west4-b", "europe-west4-c"]);
     });
     it("are the stack's zones when set, and left to GKE where the table does not know", () => {
-        const set = gpuNodePoolArgs(gkeGpuNodePool({ ...pool, zones: ["us-central1-b"] }, "us-central1"));
+        const set = gpuNodePoolArgs(gkeGpuNodePool({ ...pool, zones: ["us-central1-b"] }, "us-central1"), nodes);
         assert.deepStrictEqual(set.nodeLocations, ["us-central1-b"]);
-        const unknown = gpuNodePoolArgs(gkeGpuNodePool(pool, "us-south1"));
+        const unknown = gpuNodePoolArgs(gkeGpuNodePool(pool, "us-south1"), nodes);
         assert.strictEqual(unknown.nodeLocations, undefined);
     });
 });

@@ -29,7 +29,7 @@ import {
     clusterNodeConfigIgnored,
     clusterSecurity,
     networkPolicyAddon,
-    nodePoolSecurity,
+    nodeServiceAccountEmail,
     nodeServiceAccountId,
     nodeServiceAccountRoles,
 } from "./security";
@@ -42,7 +42,15 @@ export * from "./defaults";
 export * from "./maintenance";
 export { acceleratorZones, acceleratorZoneTableProblems, zonesOffering } from "./acceleratorZones";
 export { gkeContextName, gkeKubeconfig } from "./kubeconfig";
-export { GkeGpuNodePoolSpec, gpuNodePoolArgs, gpuNodePoolName, systemNodePoolArgs } from "./pools";
+export {
+    GkeGpuNodePoolSpec,
+    gpuNodePoolArgs,
+    gpuNodePoolName,
+    gpuPoolNameFor,
+    legacyReplaceForcing,
+    nodeConfigReplaceOn,
+    systemNodePoolArgs,
+} from "./pools";
 export { filestoreCapacityGb, filestoreStorageClassArgs, filestoreVolume, modelStoreClassName } from "./storage";
 export * from "./security";
 export * from "./logging";
@@ -266,15 +274,11 @@ export class GkeCluster extends pulumi.ComponentResource {
         // Nodes boot with a way out (NAT) and their account's roles in place.
         const poolOpts = { ...parent, dependsOn: [this.nat, ...this.nodeServiceAccountRoles] };
         const poolTarget = { project, location: this.cluster.location, cluster: this.cluster.name };
-        const security = nodePoolSecurity(this.nodeServiceAccount.email);
-        const secured = (pool: ReturnType<typeof systemNodePoolArgs>) => ({
-            ...pool,
-            nodeConfig: { ...pool.nodeConfig, ...security.nodeConfig },
-            networkConfig: security.networkConfig,
-        });
+        // The account's email as IAM forms it (known at preview: the GPU pool's name fingerprints it).
+        const nodeAccount = nodeServiceAccountEmail(args.clusterName, project);
         this.systemPool = new container.NodePool(
             `${name}-system`,
-            { ...poolTarget, ...secured(systemNodePoolArgs(args.systemNodePool)) },
+            { ...poolTarget, ...systemNodePoolArgs(args.systemNodePool, nodeAccount) },
             // A fixed name (the system placement selects on it): replaced delete-first.
             { ...poolOpts, deleteBeforeReplace: true },
         );
@@ -282,12 +286,14 @@ export class GkeCluster extends pulumi.ComponentResource {
             // Named by its create-only settings: a change creates the new pool before the old one goes.
             this.gpuPool = new container.NodePool(
                 `${name}-gpu`,
-                { ...poolTarget, ...secured(gpuNodePoolArgs(args.gpuNodePool)) },
+                { ...poolTarget, ...gpuNodePoolArgs(args.gpuNodePool, nodeAccount) },
                 // Named by its create-only settings: a change creates the new pool before the old one goes.
                 poolOpts,
             );
         }
-        this.gpuPlacement = args.gpuNodePool ? gpuPlacementOn(gpuNodePoolName(args.gpuNodePool)) : gpuPlacement;
+        this.gpuPlacement = args.gpuNodePool
+            ? gpuPlacementOn(gpuNodePoolName(args.gpuNodePool, nodeAccount))
+            : gpuPlacement;
 
         this.kubeconfig = pulumi.secret(
             pulumi

@@ -22,6 +22,16 @@ export function nodeServiceAccountId(clusterName: string): string {
 }
 
 /**
+ * The nodes' service account's email, as IAM forms it: `<account ID>@<project ID>.iam.gserviceaccount.com`
+ * (https://cloud.google.com/iam/docs/service-account-overview; `gcp:project` is a plain project ID,
+ * stacks/config/sections/cluster.ts). Known before the account exists, so the GPU pool's name can
+ * fingerprint it; the pools still wait for the account and its roles.
+ */
+export function nodeServiceAccountEmail(clusterName: string, project: string): string {
+    return `${nodeServiceAccountId(clusterName)}@${project}.iam.gserviceaccount.com`;
+}
+
+/**
  * Cluster arguments: NetworkPolicy enforced (Calico, with the network-policy add-on that must be on
  * for it), the public endpoint open only to `apiAllowedCidrs` (Google Cloud's own public addresses
  * included only if listed), nodes without external addresses, shielded nodes.

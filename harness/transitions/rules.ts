@@ -9,6 +9,7 @@
 import { poolLabelKey, eksLegacyPoolLabelKey, poolNames } from "../../components/cluster/nodePool";
 import { getPath, parsePath } from "./paths";
 import { gkeMaintenanceRequirement, maintenanceAvailabilityHours } from "../../components/gke/maintenance";
+import { nodeConfigReplaceOn } from "../../components/gke/pools";
 
 /** A field whose change has a consequence, and where that is documented. */
 export interface FieldRule {
@@ -100,7 +101,7 @@ const awsNodeGroup =
     "hashicorp/terraform-provider-aws internal/service/eks/node_group.go@012e0a32f0686212f447447fd3d81c3d0ce256ad (ForceNew)";
 const awsSrc = (path: string) => `hashicorp/terraform-provider-aws ${path} (ForceNew)`;
 const gcpNodeConfig =
-    "hashicorp/terraform-provider-google google/services/container/node_config.go@7fcbe29aa035 schemaNodeConfig (ForceNew)";
+    "hashicorp/terraform-provider-google google/services/container/node_config.go@e03b7622a26c schemaNodeConfig (ForceNew; components/gke/pools.ts nodeConfigReplaceOn)";
 const gcpClusterNodeConfig =
     "hashicorp/terraform-provider-google google/services/container/node_config.go@e03b7622a26c schemaNodeConfig (ForceNew on the block and on service_account, oauth_scopes, shielded_instance_config, metadata...); resource_container_cluster.go resourceContainerClusterUpdate updates any other node_config change on `default-pool`, which removeDefaultNodePool deleted";
 const gcpSrc = (path: string) => `hashicorp/terraform-provider-google ${path} (ForceNew)`;
@@ -745,15 +746,20 @@ export const rules: Record<string, TypeRules> = {
                 "initialNodeCount",
             ),
             ...fields(
-                gcpNodeConfig,
-                "nodeConfig.guestAccelerators",
-                "nodeConfig.spot",
-                "nodeConfig.preemptible",
-                "nodeConfig.oauthScopes",
-                "nodeConfig.metadata",
-                "nodeConfig.serviceAccount",
-                "nodeConfig.minCpuPlatform",
+                gcpSrc("google/services/container/resource_container_node_pool.go@e03b7622a26c schemaNodePool"),
+                "placementPolicy",
+                "queuedProvisioning",
+                "maxPodsPerNode",
+                "networkConfig.createPodRange",
+                "networkConfig.podRange",
+                "networkConfig.podIpv4CidrBlock",
+                "networkConfig.subnetwork",
+                "networkConfig.additionalNodeNetworkConfigs",
+                "networkConfig.additionalPodNetworkConfigs",
+                "networkConfig.podCidrOverprovisionConfig",
+                "networkConfig.acceleratorNetworkProfile",
             ),
+            ...fields(gcpNodeConfig, ...nodeConfigReplaceOn.map((p) => `nodeConfig.${p}`)),
         ],
         recreatesNodes: fields(
             gcpNodeConfigNow,
