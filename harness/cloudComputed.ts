@@ -17,6 +17,8 @@ export const fakeAksOidcIssuer = "https://eastus.oic.prod-aks.azure.com/00000000
 export const fakeIdentityClientId = "00000000-0000-0000-0000-0000000000c1";
 export const fakeIdentityPrincipalId = "00000000-0000-0000-0000-0000000000f1";
 export const fakeGkeEndpoint = "203.0.113.10";
+/** The control plane's private (PSC) endpoint, an address of the nodes' subnetwork 10.0.0.0/20. */
+export const fakeGkePrivateEndpoint = "10.0.0.2";
 export const fakeGkeCaCertificate = Buffer.from("mock-ca").toString("base64");
 /** The address of the model store's Filestore share (RFC 5737 documentation range). */
 export const fakeFilestoreIp = "192.0.2.2";
@@ -86,7 +88,13 @@ export function cloudComputed(args: MockResourceArgs): Record<string, any> | und
                 networks: (i.networks ?? []).map((n: object) => ({ ...n, ipAddresses: [fakeFilestoreIp] })),
             };
         case "gcp:container/cluster:Cluster":
-            return { endpoint: fakeGkeEndpoint, masterAuth: { clusterCaCertificate: fakeGkeCaCertificate } };
+            return {
+                endpoint: fakeGkeEndpoint,
+                masterAuth: { clusterCaCertificate: fakeGkeCaCertificate },
+                // A cluster created without masterIpv4CidrBlock reaches its nodes through a Private
+                // Service Connect endpoint in the nodes' subnetwork (components/gke/defaults.ts addressPlan.nodes).
+                privateClusterConfig: { ...i.privateClusterConfig, privateEndpoint: fakeGkePrivateEndpoint },
+            };
         default:
             return undefined;
     }

@@ -1,6 +1,6 @@
 // `cloud: gcp`: a GKE cluster. Loads only the @pulumi/gcp submodules it uses (compute, container):
 // the package root costs ~50 ms and ~160 modules more.
-import { GkeCluster, GkeGpuNodePoolSpec, zonesOffering } from "../components/gke";
+import { controlPlaneWebhookPorts, GkeCluster, GkeGpuNodePoolSpec, zonesOffering } from "../components/gke";
 import { ClusterTarget } from "../components/cluster/target";
 import { createHash } from "crypto";
 import { GkeModelReader } from "../components/gke/modelReader";
@@ -65,6 +65,10 @@ export function createCluster(settings: Settings): CloudCluster {
         maintenanceWindow: cluster.maintenanceWindow,
         modelBucket: modelBucketMount(settings, modelServerUid),
         modelStoreClaim: modelStoreClaim(settings),
+        controlPlaneWebhookPorts: [
+            ...(settings.istio.enabled ? controlPlaneWebhookPorts.istio : []),
+            ...(settings.autoscaling.enabled ? controlPlaneWebhookPorts.keda : []),
+        ],
     });
     const target: ClusterTarget = gke.clusterTarget();
     return { ...target, modelIdentity: gkeModelIdentity(settings, gke) };

@@ -347,6 +347,16 @@ const rows: Row[] = [
         ],
     },
     {
+        // Private nodes: GKE opens 443 and 10250 from the control plane; istiod's injector needs 15017.
+        id: "istio-on-gke",
+        stack: "gke",
+        to: { istio: { enabled: true } },
+        expect: [
+            { type: "gcp:compute/firewall:Firewall", action: "create" },
+            { type: "kubernetes:networking.istio.io/v1:Gateway", action: "create" },
+        ],
+    },
+    {
         id: "istio-off",
         stack: "aks",
         from: { istio: { enabled: true } },

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
+    controlPlaneSourceRange,
     gkeMaintenanceWindow,
     GkeGpuNodePoolSpec,
     gpuNodePoolArgs,
@@ -19,7 +20,13 @@ import { Settings } from "../stacks/config/settings";
 import { UNKNOWN } from "../harness/evaluate";
 import { stackConfig } from "../harness/stackFiles";
 import { cloudCall } from "../harness/cloudMocks";
-import { autoName, cloudComputed, fakeGkeCaCertificate, fakeGkeEndpoint } from "../harness/cloudComputed";
+import {
+    autoName,
+    cloudComputed,
+    fakeGkeCaCertificate,
+    fakeGkeEndpoint,
+    fakeGkePrivateEndpoint,
+} from "../harness/cloudComputed";
 import { configFor, runProgram } from "../harness/program";
 import { ClusterRun, runCluster } from "../harness/cluster";
 import { rulesFor } from "../harness/transitions/rules";
@@ -325,6 +332,37 @@ describe("GKE cluster (cloud: gcp)", function () {
             // One surge node: the README's GPU quota counts it (maxNodes + maxSurge).
             const gpu = one(onDemand.ev, types.nodePool, "torchserve-gke-gpu").inputs;
             assert.deepStrictEqual(gpu.upgradeSettings, { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 });
+        });
+
+        it("the control plane reaches istiod's and KEDA's webhooks on private nodes (15017, 9443, 6443), only with them", async () => {
+            // GKE opens 443 and 10250 only (https://cloud.google.com/service-mesh/docs/private-cluster-open-port).
+            assert.deepStrictEqual(all(onDemand.ev, "gcp:compute/firewall:Firewall"), []);
+            const s = gkeSettings({});
+            s.istio = { ...s.istio, enabled: true };
+            s.autoscaling = { ...s.autoscaling, enabled: true };
+            const r = await run(s, false);
+            const rule = one(r.ev, "gcp:compute/firewall:Firewall");
+            assert.strictEqual(rule.inputs.direction, "INGRESS");
+            assert.deepStrictEqual(rule.inputs.allows, [{ protocol: "tcp", ports: ["6443", "9443", "15017"] }]);
+            assert.strictEqual(rule.inputs.network, idOf(one(r.ev, types.network)));
+            // From the control plane as the cluster reports it (its PSC endpoint), to every node of the cluster.
+            assert.deepStrictEqual(rule.inputs.sourceRanges, [`${fakeGkePrivateEndpoint}/32`]);
+            assert.deepStrictEqual(rule.inputs.targetServiceAccounts, [
+                `torchserve-gke-nodes@${project}.iam.gserviceaccount.com`,
+            ]);
+            assert.ok(rule.dependencies.includes(one(r.ev, types.cluster).urn));
+            // The platform (istiod, KEDA) waits for it: a webhook installed first would time out admissions.
+            const ready = await Promise.all(r.target.clusterReady.map(async (x) => (await inspect(x.urn)).value));
+            assert.ok(ready.includes(rule.urn));
+            // Istio alone opens its injector's port only.
+            const meshOnly = gkeSettings(false);
+            meshOnly.istio = { ...meshOnly.istio, enabled: true };
+            const m = await run(meshOnly, false);
+            assert.deepStrictEqual(one(m.ev, "gcp:compute/firewall:Firewall").inputs.allows[0].ports, ["15017"]);
+            // A cluster with a control-plane range: that range.
+            assert.deepStrictEqual(controlPlaneSourceRange({ masterIpv4CidrBlock: "172.16.0.0/28" }), [
+                "172.16.0.0/28",
+            ]);
         });
 
         it("makes Spot GPU pools on request", () => {

@@ -28,6 +28,7 @@ import {
     clusterNodeConfig,
     clusterNodeConfigIgnored,
     clusterSecurity,
+    controlPlaneSourceRange,
     networkPolicyAddon,
     nodeServiceAccountEmail,
     nodeServiceAccountId,
@@ -93,6 +94,13 @@ export interface GkeClusterArgs {
      * @default Saturday 03:00 for 12 hours (`defaultGkeMaintenanceWindow`)
      */
     maintenanceWindow?: MaintenanceWindowSpec;
+    /**
+     * TCP ports on the nodes the control plane must reach besides GKE's own 443 and 10250: admission
+     * webhooks and aggregated APIs of add-ons (`controlPlaneWebhookPorts`). With private nodes GKE
+     * opens only those two; a firewall rule opens these from the control plane to the nodes.
+     * @default none (no rule)
+     */
+    controlPlaneWebhookPorts?: number[];
 }
 
 /**
@@ -115,6 +123,8 @@ export class GkeCluster extends pulumi.ComponentResource {
     readonly nodeServiceAccountRoles: projects.IAMMember[];
     /** The regional GKE cluster. */
     readonly cluster: container.Cluster;
+    /** The control plane's way to the add-ons' webhooks on the nodes (with `controlPlaneWebhookPorts`). */
+    readonly webhookFirewall?: compute.Firewall;
     /** Node pool of the system pool. */
     readonly systemPool: container.NodePool;
     /** Node pool of the GPU pool, when there is one. */
@@ -308,6 +318,23 @@ export class GkeCluster extends pulumi.ComponentResource {
                     }),
                 ),
         );
+        const webhookPorts = [...new Set(args.controlPlaneWebhookPorts ?? [])].sort((a, b) => a - b);
+        if (webhookPorts.length) {
+            this.webhookFirewall = new compute.Firewall(
+                `${name}-control-plane-webhooks`,
+                {
+                    project,
+                    network: this.network.id,
+                    description: "GKE control plane to admission webhooks and aggregated APIs on the nodes",
+                    direction: "INGRESS",
+                    sourceRanges: this.cluster.privateClusterConfig.apply(controlPlaneSourceRange),
+                    targetServiceAccounts: [this.nodeServiceAccount.email],
+                    allows: [{ protocol: "tcp", ports: webhookPorts.map(String) }],
+                },
+                apis,
+            );
+        }
+
         this.workloadPool = this.cluster.workloadIdentityConfig.apply(
             (w) => w?.workloadPool ?? `${project}.svc.id.goog`,
         );
@@ -406,6 +433,8 @@ export class GkeCluster extends pulumi.ComponentResource {
             systemReady: [this.systemPool],
             clusterReady: [
                 this.systemPool,
+                // Webhooks installed before the rule would time out the admissions they guard.
+                ...(this.webhookFirewall ? [this.webhookFirewall] : []),
                 ...(this.modelStoreClass ? [this.modelStoreClass] : []),
                 ...(this.modelStoreVolume ? [this.modelStoreVolume] : []),
             ],

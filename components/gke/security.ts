@@ -85,3 +85,29 @@ export function nodePoolSecurity(serviceAccountEmail: pulumi.Input<string>) {
         networkConfig: { enablePrivateNodes: true },
     };
 }
+
+/**
+ * TCP ports on the nodes that GKE's control plane must reach for the add-ons' admission webhooks and
+ * aggregated APIs. A cluster with private nodes gets a firewall rule from GKE for 443 and 10250 only
+ * (Cloud Service Mesh docs, "Open ports on a private cluster":
+ * https://cloud.google.com/service-mesh/docs/private-cluster-open-port), so without a rule of its own
+ * the API server's calls to these time out and every admission they guard fails:
+ * - istio: istiod's sidecar injector and config validation, 15017 (same page);
+ * - keda: KEDA's admission webhooks, 9443, and its metrics API server behind `external.metrics.k8s.io`,
+ *   6443 (kedacore/charts keda/values.yaml `service.portHttpsTarget: 6443`, the webhooks' port 9443).
+ */
+export const controlPlaneWebhookPorts = { istio: [15017], keda: [9443, 6443] } as const;
+
+/**
+ * Where the control plane's calls to the nodes come from, as the cluster reports it: the control
+ * plane's range (`privateClusterConfig.masterIpv4CidrBlock`) on a cluster that has one, otherwise its
+ * Private Service Connect endpoint (`privateClusterConfig.privateEndpoint`, one address in the nodes'
+ * subnetwork), which is what clusters created without a range use.
+ */
+export function controlPlaneSourceRange(
+    config: { masterIpv4CidrBlock?: string; privateEndpoint?: string } | undefined,
+): string[] {
+    if (config?.masterIpv4CidrBlock) return [config.masterIpv4CidrBlock];
+    if (config?.privateEndpoint) return [`${config.privateEndpoint}/32`];
+    return [];
+}

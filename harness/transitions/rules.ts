@@ -653,6 +653,18 @@ export const rules: Record<string, TypeRules> = {
         order: "bridge-name",
         name: { path: "name", autonamed: true },
     },
+    "gcp:compute/firewall:Firewall": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/services/compute/resource_compute_firewall.go@e03b7622a26c"),
+            "name",
+            "project",
+            "direction",
+            "params",
+        ),
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
+    },
     "gcp:projects/iAMMember:IAMMember": {
         provider: "gcp",
         replaceOn: fields(
