@@ -1,5 +1,8 @@
 // AKS cluster (`cloud: azure`) under Pulumi mocks: what it asks Azure for, what it hands the platform.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import {
     aksEndpoint,
@@ -10,8 +13,10 @@ import {
     AksNetworkDataplane,
     dataplaneIgnoreChanges,
     azureFileStorageClassArgs,
+    AksClusterAdmin,
     clusterAdminRoleDefinitionId,
     clusterSecurity,
+    kubeloginCiModes,
 } from "../components/aks";
 import { createCluster } from "../stacks/azure";
 import { Settings } from "../stacks/config/settings";
@@ -35,6 +40,7 @@ function aksSettings(
         deletionProtection,
         systemNodePool: { minNodes: 1, maxNodes: 3 },
         apiAllowedCidrs: ["203.0.113.0/24"],
+        admins: { aks: admins },
     };
     if (gpu === false) return testSettings({ cloud: "azure", location, cluster });
     return gpuSettings({
@@ -51,6 +57,12 @@ function aksSettings(
         },
     });
 }
+
+/** The admins of aksSettings: neither is the identity the mocks run as (…0003). */
+const admins: AksClusterAdmin[] = [
+    { objectId: "8a1b2c3d-0000-4000-8000-1234567890ab", principalType: "User" },
+    { objectId: "11111111-2222-4333-8444-555555555555", principalType: "ServicePrincipal" },
+];
 
 /** How a secret input value reaches the engine: pulumi.runtime's secret signature. */
 const secretSig = pulumi.runtime.specialSigKey;
@@ -106,6 +118,28 @@ describe("AKS Entra ID kubeconfig", () => {
         assert.deepStrictEqual(user.exec.args, ["get-token", "--login", "azurecli", "--server-id", aksEntraServerId]);
         assert.strictEqual(kc["current-context"], "c1");
         assert.ok(!JSON.stringify(kc).includes("client-key"), "no credential in it");
+    });
+
+    it("the preview workflow signs kubelogin in with workloadidentity and a GitHub token it keeps fresh, not the CLI login", () => {
+        const wf = yaml.load(
+            fs.readFileSync(path.join(__dirname, "..", ".github", "workflows", "preview.yml"), "utf8"),
+        ) as any;
+        const steps: any[] = wf.jobs.preview.steps;
+        const script = steps
+            .filter((s) => s.if === "matrix.cloud == 'azure'" && typeof s.run === "string")
+            .map((s) => s.run)
+            .join("\n");
+        // Every variable kubelogin's workloadidentity mode reads is set for the later steps.
+        for (const v of kubeloginCiModes.workloadidentity)
+            assert.match(script, new RegExp(`echo "${v}=`), `${v} is not set for kubelogin`);
+        assert.match(script, /echo "AAD_LOGIN_METHOD=workloadidentity"/);
+        // The token file is refetched while the job runs (a GitHub OIDC token lives 5 minutes).
+        assert.match(script, /audience=api:\/\/AzureADTokenExchange/);
+        assert.match(script, /while sleep \d+; do fetch; done/);
+        const sleep = Number(/while sleep (\d+)/.exec(script)![1]);
+        assert.ok(sleep < 300, `refreshed every ${sleep}s, after the token expires`);
+        const order = (name: RegExp) => steps.findIndex((s) => name.test(s.name ?? s.uses ?? ""));
+        assert.ok(order(/workloadidentity/) < order(/pulumi preview/));
     });
 
     it("refuses a kubeconfig without server or CA rather than writing one that cannot connect", () => {
@@ -213,6 +247,8 @@ describe("AKS cluster (cloud: azure)", function () {
                 ["Spot", "Delete", -1],
             );
             assert.deepStrictEqual([pool.count, pool.minCount, pool.maxCount], [0, 0, 4]);
+            // AKS refuses maxSurge and maxUnavailable on a Spot pool: none is sent.
+            assert.strictEqual(pool.upgradeSettings, undefined);
             assert.ok(pool.nodeTaints.includes("kubernetes.azure.com/scalesetpriority=spot:NoSchedule"));
             for (const taint of pool.nodeTaints) {
                 assert.ok(
@@ -306,16 +342,32 @@ describe("AKS cluster (cloud: azure)", function () {
             assert.strictEqual(provider.inputs.enableServerSideApply, "true");
         });
 
-        it("makes the deploying identity AKS RBAC Cluster Admin on this cluster; the provider waits for it", () => {
-            const ra = one(onDemand.ev, "azure-native:authorization:RoleAssignment");
-            const mc = one(onDemand.ev, "azure-native:containerservice:ManagedCluster");
-            assert.strictEqual(ra.inputs.scope, idOf(mc));
-            assert.strictEqual(ra.inputs.principalId, "00000000-0000-0000-0000-000000000003");
-            assert.strictEqual(
-                ra.inputs.roleDefinitionId,
-                `/subscriptions/${fakeAzureSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${clusterAdminRoleDefinitionId}`,
+        it("makes cluster.admins AKS RBAC Cluster Admin with their principal types, none keyed on the caller", () => {
+            const rg = one(onDemand.ev, "azure-native:resources:ResourceGroup");
+            const assignments = all(onDemand.ev, "azure-native:authorization:RoleAssignment");
+            assert.deepStrictEqual(
+                assignments.map((ra) => [ra.name, ra.inputs.principalId, ra.inputs.principalType]),
+                admins.map((a) => [`torchserve-aks-admin-${a.objectId}`, a.objectId, a.principalType]),
             );
-            assert.ok(one(onDemand.ev, "pulumi:providers:kubernetes").dependencies.includes(ra.urn));
+            for (const ra of assignments) {
+                // On the resource group (which holds only this cluster): it exists before the cluster does.
+                assert.strictEqual(ra.inputs.scope, idOf(rg));
+                assert.strictEqual(
+                    ra.inputs.roleDefinitionId,
+                    `/subscriptions/${fakeAzureSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${clusterAdminRoleDefinitionId}`,
+                );
+                assert.notStrictEqual(ra.inputs.principalId, "00000000-0000-0000-0000-000000000003");
+            }
+        });
+
+        it("assigns the admins before creating the cluster, so Azure RBAC honours them by the first Kubernetes call", () => {
+            const mc = one(onDemand.ev, "azure-native:containerservice:ManagedCluster");
+            const provider = one(onDemand.ev, "pulumi:providers:kubernetes");
+            for (const ra of all(onDemand.ev, "azure-native:authorization:RoleAssignment")) {
+                assert.ok(mc.dependencies.includes(ra.urn), `the cluster does not wait for ${ra.name}`);
+                assert.ok(provider.dependencies.includes(ra.urn), `the provider does not wait for ${ra.name}`);
+                assert.ok(!ra.dependencies.includes(mc.urn), `${ra.name} waits for the cluster`);
+            }
         });
 
         it("creates every Kubernetes object through the cluster's provider", () => {
@@ -383,6 +435,7 @@ describe("AKS cluster (cloud: azure)", function () {
                     .map((x) => x.type)
                     .sort(),
                 [
+                    "azure-native:authorization:RoleAssignment",
                     "azure-native:authorization:RoleAssignment",
                     "azure-native:containerservice:AgentPool",
                     "azure-native:containerservice:MaintenanceConfiguration",

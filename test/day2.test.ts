@@ -13,7 +13,7 @@ import { patchedConfig } from "../harness/transitions/config";
 import { Action, Step, Transition } from "../harness/transitions/plan";
 import { cacheKey, evaluateExisting, runTransition } from "../harness/transitions/run";
 import { checkTeardown } from "../harness/transitions/teardown";
-import { createdBeforeCilium, migratedToCilium } from "./support/previousAks";
+import { createdBeforeCilium, deployerAssignment, migratedToCilium } from "./support/previousAks";
 import { withFixedConfigMapNames } from "./support/previousTorchServe";
 
 /** What a row expects of one resource: its action, and (for updates) a path that must change. */
@@ -66,6 +66,10 @@ const addons = { prometheus: { enabled: true }, grafana: { enabled: true } };
 /** An AKS stack keeping the Azure dataplane of a cluster created before Cilium (README: before these settings). */
 const keepAzureDataplane = { cluster: { aksNetworkDataplane: "azure" } };
 const managedCluster = "azure-native:containerservice:ManagedCluster";
+const roleAssignment = "azure-native:authorization:RoleAssignment";
+/** The identity the mocks run as (harness/cloudMocks.ts getClientConfig): the last `up`'s deployer. */
+const caller = "00000000-0000-0000-0000-000000000003";
+const callerAdmin = { cluster: { admins: [{ objectId: caller, principalType: "User" }] } };
 const configMap = "kubernetes:core/v1:ConfigMap";
 
 /** The examples' file-share store (what the eks and gke examples had before their bucket store). */
@@ -177,6 +181,13 @@ const rows: Row[] = [
         expect: [{ type: "aws:eks/nodeGroup:NodeGroup", name: "eks-gpu", action: "replace" }],
     },
     {
+        // The new pool sends no upgrade settings: AKS refuses them on Spot (rules.ts AgentPool validate).
+        id: "spot-on-aks",
+        stack: "aks",
+        to: { gpuNodePool: { spot: true } },
+        expect: [{ type: "azure-native:containerservice:AgentPool", action: "replace" }],
+    },
+    {
         id: "spot-off-aks",
         stack: "aks",
         from: { gpuNodePool: { spot: true } },
@@ -270,6 +281,50 @@ const rows: Row[] = [
         fromState: migratedToCilium,
         to: {},
         expect: [{ type: managedCluster, action: "update", changed: "aadProfile" }],
+    },
+    {
+        // A stack created before cluster.admins: its deployer's assignment on the cluster goes at the
+        // end of the up, after the listed admins' assignments on the group exist.
+        id: "aks-admins-from-deployer",
+        stack: "aks",
+        from: callerAdmin,
+        fromState: deployerAssignment,
+        to: callerAdmin,
+        expect: [
+            { type: roleAssignment, name: `torchserve-aks-admin-${caller}`, action: "create" },
+            { type: roleAssignment, name: "torchserve-aks-deployer", action: "delete" },
+        ],
+    },
+    {
+        // The same stack with admins that leave the last deployer out: it would lose its access.
+        id: "aks-admins-deployer-left-out",
+        stack: "aks",
+        from: callerAdmin,
+        fromState: deployerAssignment,
+        to: {},
+        expect: [{ type: roleAssignment, name: "torchserve-aks-deployer", action: "delete" }],
+        refused: ["admin-access"],
+    },
+    {
+        id: "aks-admin-added",
+        stack: "aks",
+        from: callerAdmin,
+        to: {
+            cluster: {
+                admins: [
+                    { objectId: caller, principalType: "User" },
+                    { objectId: "11111111-2222-4333-8444-555555555555", principalType: "Group" },
+                ],
+            },
+        },
+        expect: [
+            {
+                type: roleAssignment,
+                name: "torchserve-aks-admin-11111111-2222-4333-8444-555555555555",
+                action: "create",
+            },
+            { type: roleAssignment, name: `torchserve-aks-admin-${caller}`, action: "same" },
+        ],
     },
     {
         id: "prometheus-on",

@@ -16,7 +16,8 @@ export interface Violation {
         | "version-reach"
         | "unpinned-addon"
         | "reference-gap"
-        | "bound-volume";
+        | "bound-volume"
+        | "admin-access";
     urn: string;
     message: string;
 }
@@ -215,7 +216,33 @@ export function checkTransition(t: Transition): Violation[] {
         ...unpinnedAddons(t.to),
         ...referenceGaps(t),
         ...boundVolumes(t),
+        ...adminAccess(t),
     ];
+}
+
+/** Built-in role "Azure Kubernetes Service RBAC Cluster Admin" (components/aks/security.ts). */
+const aksClusterAdminRole = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
+const roleAssignmentType = "azure-native:authorization:RoleAssignment";
+
+const isAksAdminAssignment = (r: RegisteredResource) =>
+    r.type === roleAssignmentType && String(r.inputs.roleDefinitionId ?? "").endsWith(`/${aksClusterAdminRole}`);
+
+/**
+ * No cluster admin loses access: every principal with an AKS RBAC Cluster Admin assignment the
+ * state holds still has one after the `up` (its own kept, or a new one on the cluster or its group).
+ * Pulumi creates the new assignments before it deletes the old ones, so access never lapses during
+ * the `up`; a principal left out of `cluster.admins` is what this reports.
+ */
+export function adminAccess(t: Transition): Violation[] {
+    const after = new Set(t.to.resources.filter(isAksAdminAssignment).map((r) => String(r.inputs.principalId)));
+    return t.steps
+        .filter((s) => s.old && isAksAdminAssignment(s.old) && (s.action === "delete" || s.action === "replace"))
+        .filter((s) => !after.has(String(s.old!.inputs.principalId)))
+        .map((s) => ({
+            rule: "admin-access" as const,
+            urn: s.urn,
+            message: `${label(s)}: principal ${s.old!.inputs.principalId} loses AKS cluster admin (no assignment of the role remains for it)`,
+        }));
 }
 
 const workloadTypes = [

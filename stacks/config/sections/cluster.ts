@@ -9,6 +9,7 @@ import { gkeRegularChannelMinors } from "../../../components/gke/versions";
 import { Raw, SectionReader } from "../fields";
 import { readAksNetworkDataplane } from "./aksNetwork";
 import { readApiAllowedCidrs } from "./apiAccess";
+import { readClusterAdmins } from "./admins";
 import { catalogs, cloudOfInstanceType } from "../gpuCatalog";
 import { didYouMean, isUnset, Problems } from "../problems";
 import { RawStackConfig } from "../read";
@@ -178,6 +179,7 @@ export function readCluster(
         "addonVersions",
         "maintenanceWindow",
         "aksNetworkDataplane",
+        "admins",
     ];
     const obj = SectionReader.object(problems, prefix, value, allowed) ?? {};
     const r = new SectionReader(problems, prefix);
@@ -251,6 +253,7 @@ export function readCluster(
         context,
         deletionProtection: r.bool(obj, "deletionProtection", true),
         apiAllowedCidrs: readApiAllowedCidrs(problems, prefix, obj, cloud),
+        admins: readClusterAdmins(problems, prefix, obj.admins, cloud),
         addonVersions: readAddonVersions(
             problems,
             `${prefix}.addonVersions`,
@@ -397,6 +400,14 @@ export function readGpuNodePool(
         upgrade: readPoolUpgrade(problems, `${prefix}.upgrade`, obj.upgrade),
         zones: readGpuZones(r, obj, cloud),
     };
+    // AKS refuses upgrade settings on a Spot pool ("Spot pools can't set max surge", and maxUnavailable
+    // likewise: hashicorp/terraform-provider-azurerm#19355, #31129); the program sends none there.
+    if (cloud === "azure" && pool.spot && !isUnset(obj.upgrade))
+        problems.error(
+            `${prefix}.upgrade`,
+            obj.upgrade,
+            "AKS takes no upgrade settings on a Spot pool (spot: true): it upgrades Spot nodes by evicting them, with no surge node; remove gpuNodePool.upgrade",
+        );
     return maxNodes === 0 ? undefined : pool;
 }
 
