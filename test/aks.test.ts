@@ -470,7 +470,7 @@ describe("AKS cluster (cloud: azure)", function () {
         );
     });
 
-    it("logs to Azure Monitor (backend cloud): workspace with retention, managed-identity Container Insights, its rule, kube-audit", async () => {
+    it("logs to Azure Monitor (backend cloud): workspace with retention, managed-identity Container Insights, its rule, kube-audit-admin and guard (not kube-audit's every get and list)", async () => {
         const s = aksSettings({});
         s.logging = { ...s.logging, enabled: true, backend: "cloud", retentionDays: 90 };
         const r = await run(s, false);
@@ -502,16 +502,26 @@ describe("AKS cluster (cloud: azure)", function () {
         const diag = one(r.ev, "azure-native:monitor:DiagnosticSetting").inputs;
         assert.deepStrictEqual(
             [diag.resourceUri, diag.workspaceId, diag.logs],
-            [idOf(mc), wsId, [{ category: "kube-audit", enabled: true }]],
+            [
+                idOf(mc),
+                wsId,
+                [
+                    { category: "kube-audit-admin", enabled: true },
+                    { category: "guard", enabled: true },
+                ],
+            ],
         );
     });
 
-    it("logging off or on Loki: no workspace, no monitoring add-on", async () => {
+    it("logging off or on Loki: no workspace, the monitoring add-on sent disabled", async () => {
         const s = aksSettings(false);
         s.logging = { ...s.logging, enabled: true, backend: "loki" };
         const r = await run(s, false);
         assert.deepStrictEqual(all(r.ev, "azure-native:operationalinsights:Workspace"), []);
-        assert.strictEqual(one(r.ev, "azure-native:containerservice:ManagedCluster").inputs.addonProfiles, undefined);
+        // Sent off, not left out: a missing profile may leave an enabled add-on on.
+        assert.deepStrictEqual(one(r.ev, "azure-native:containerservice:ManagedCluster").inputs.addonProfiles, {
+            omsagent: { enabled: false },
+        });
         assert.deepStrictEqual(all(r.ev, "azure-native:monitor:DiagnosticSetting"), []);
     });
 });

@@ -327,6 +327,17 @@ const rows: Row[] = [
         ],
     },
     {
+        // The monitoring add-on is sent disabled rather than left out (a missing profile may be "no change").
+        id: "cloud-logging-off-aks",
+        stack: "aks",
+        to: { logging: { enabled: false } },
+        expect: [
+            { type: managedCluster, action: "update", changed: "addonProfiles.omsagent.enabled" },
+            { type: "azure-native:operationalinsights:Workspace", action: "delete" },
+            { type: "azure-native:monitor:DiagnosticSetting", action: "delete" },
+        ],
+    },
+    {
         id: "prometheus-on",
         stack: "aks",
         to: { prometheus: { enabled: true } },

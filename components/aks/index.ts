@@ -61,7 +61,8 @@ export interface AksClusterArgs {
     apiAllowedCidrs: string[];
     /**
      * Logs to Azure Monitor: a Log Analytics workspace keeping `retentionDays`, Container Insights
-     * (container logs) and kube-audit into it. Absent = none.
+     * (container logs) and the control plane's kube-audit-admin and guard logs into it. Absent = none
+     * (the monitoring add-on is then sent disabled).
      */
     azureMonitorLogs?: CloudLogsSpec;
     /**
@@ -197,8 +198,8 @@ export class AksCluster extends pulumi.ComponentResource {
                 // Azure CNI overlay; Cilium unless the cluster predates it (./network.ts).
                 networkProfile: aksNetworkProfile(dataplane),
                 // Container Insights; enabling it on an existing cluster updates it in place (as
-                // `az aks enable-addons -a monitoring` does).
-                ...(this.logWorkspace ? { addonProfiles: monitoringAddonProfile(this.logWorkspace.id) } : {}),
+                // `az aks enable-addons -a monitoring` does); off is sent as off.
+                addonProfiles: monitoringAddonProfile(this.logWorkspace?.id),
                 // Patch upgrades only, so the pinned minor version stays pinned.
                 autoUpgradeProfile: {
                     upgradeChannel: containerservice.UpgradeChannel.Patch,
