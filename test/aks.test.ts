@@ -105,6 +105,38 @@ describe("Azure Files StorageClass", () => {
     });
 });
 
+describe("AKS contract (components/aks/CONTRACT.md)", () => {
+    it("numbers every row, ends each in a refusal, a program change or a README sentence, and counts them right", () => {
+        const text = fs.readFileSync(path.join(__dirname, "..", "components", "aks", "CONTRACT.md"), "utf8");
+        const rows = text.split("\n").filter((l) => /^\| \d+ \|/.test(l));
+        assert.deepStrictEqual(
+            rows.map((l) => Number(/^\| (\d+) \|/.exec(l)![1])),
+            rows.map((_, i) => i + 1),
+        );
+        const outcome = (l: string) =>
+            /^(refusal|program|README)\b/.exec(
+                l
+                    .replace(/\|\s*$/, "")
+                    .split("|")
+                    .pop()!
+                    .trim(),
+            )?.[1];
+        for (const l of rows) assert.ok(outcome(l), `no outcome: ${l}`);
+        const count = (o: string) => rows.filter((l) => outcome(l) === o).length;
+        const summary =
+            /^(\d+) rows \(counted by their first outcome\): (\d+) end in a refusal.*?, (\d+) in a program change, (\d+) in a README sentence/m.exec(
+                text,
+            );
+        assert.ok(summary, "the summary line");
+        assert.deepStrictEqual(summary.slice(1).map(Number), [
+            rows.length,
+            count("refusal"),
+            count("program"),
+            count("README"),
+        ]);
+    });
+});
+
 describe("AKS Entra ID kubeconfig", () => {
     it("keeps the server and CA AKS states, and authenticates with kubelogin through the Azure CLI", () => {
         const endpoint = aksEndpoint(fakeAksUserKubeconfig("c1"));

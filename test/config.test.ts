@@ -2035,7 +2035,7 @@ describe("config: alertReceivers, the one secret key", () => {
     }
 });
 
-describe("config: cluster.admins (who administers the cluster) → one line naming the key and value", () => {
+describe("config: what the AKS and EKS APIs refuse (cluster.admins, Spot upgrade settings, OS disk) → one line naming the key and value", () => {
     const K = `${P}:cluster.admins`;
     const user = { objectId: "8a1b2c3d-0000-4000-8000-1234567890ab", principalType: "User" };
     const role = "arn:aws:iam::123456789012:role/ops";
@@ -2098,6 +2098,12 @@ describe("config: cluster.admins (who administers the cluster) → one line nami
         ],
         ["aws, one ARN twice", withAdmins(aws, [role, role]), K, ["twice"]],
         [
+            "an azure OS disk over 2048 GB (AKS's limit; EBS and PD go higher)",
+            azure({ gpuNodePool: { instanceType: "Standard_NC4as_T4_v3", diskSizeGb: 4096 } }),
+            `${P}:gpuNodePool.diskSizeGb`,
+            ["4096", "2048"],
+        ],
+        [
             "azure Spot pool with upgrade settings (AKS refuses maxSurge and maxUnavailable on Spot)",
             azure({ gpuNodePool: { instanceType: "Standard_NC4as_T4_v3", spot: true, upgrade: { maxSurge: 1 } } }),
             `${P}:gpuNodePool.upgrade`,
@@ -2151,6 +2157,15 @@ describe("config: cluster.admins (who administers the cluster) → one line nami
             "a Spot pool with upgrade settings on aws (EKS takes them)",
             aws({ gpuNodePool: { instanceType: "g5.xlarge", spot: true, upgrade: { maxUnavailable: 1 } } }),
             (s) => assert.strictEqual(s.gpuNodePool?.upgrade?.maxUnavailable, 1),
+        ],
+        [
+            "an azure OS disk of 2048 GB, and 4096 GB on aws",
+            azure({ gpuNodePool: { instanceType: "Standard_NC4as_T4_v3", diskSizeGb: 2048 } }),
+            (s) => {
+                assert.strictEqual(s.gpuNodePool?.diskSizeGb, 2048);
+                const onAws = aws({ gpuNodePool: { instanceType: "g5.xlarge", diskSizeGb: 4096 } });
+                assert.deepStrictEqual(errorsOf(onAws), []);
+            },
         ],
         [
             "an azure Spot pool without upgrade settings",

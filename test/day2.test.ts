@@ -13,7 +13,7 @@ import { patchedConfig } from "../harness/transitions/config";
 import { Action, Step, Transition } from "../harness/transitions/plan";
 import { cacheKey, evaluateExisting, runTransition } from "../harness/transitions/run";
 import { checkTeardown } from "../harness/transitions/teardown";
-import { createdBeforeCilium, deployerAssignment, migratedToCilium } from "./support/previousAks";
+import { createdBeforeCilium, deployerAssignment, migratedToCilium, upgradedWithAz } from "./support/previousAks";
 import { withFixedConfigMapNames } from "./support/previousTorchServe";
 
 /** What a row expects of one resource: its action, and (for updates) a path that must change. */
@@ -220,13 +220,26 @@ const rows: Row[] = [
         ],
     },
     {
+        // The config edit alone: AKS refuses the managed cluster request (checks.ts aksMinorUpgrades).
         id: "k8s-upgrade-aks",
         stack: "aks",
         from: { cluster: { kubernetesVersion: "1.34" } },
         to: { cluster: { kubernetesVersion: "1.35" } },
         expect: [
             { type: "azure-native:containerservice:ManagedCluster", action: "update", changed: "kubernetesVersion" },
-            { type: "azure-native:containerservice:AgentPool", action: "update", changed: "orchestratorVersion" },
+        ],
+        refused: ["refused-update"],
+    },
+    {
+        // `az aks upgrade` moves the control plane and both pools together; refreshed, the edit is a no-op.
+        id: "k8s-upgrade-aks-az",
+        stack: "aks",
+        from: { cluster: { kubernetesVersion: "1.34" } },
+        fromState: upgradedWithAz("1.35"),
+        to: { cluster: { kubernetesVersion: "1.35" } },
+        expect: [
+            { type: "azure-native:containerservice:ManagedCluster", action: "same" },
+            { type: "azure-native:containerservice:AgentPool", action: "same" },
         ],
     },
     {

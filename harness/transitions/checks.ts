@@ -217,7 +217,45 @@ export function checkTransition(t: Transition): Violation[] {
         ...referenceGaps(t),
         ...boundVolumes(t),
         ...adminAccess(t),
+        ...aksMinorUpgrades(t),
     ];
+}
+
+const managedClusterType = "azure-native:containerservice:ManagedCluster";
+const agentPoolType = "azure-native:containerservice:AgentPool";
+
+/** The AKS rule and where it is documented. */
+export const aksUpgradeTogether = {
+    source: 'AKS docs, Automatically upgrade an AKS cluster, "Cluster autoupgrade limitations" (https://learn.microsoft.com/azure/aks/auto-upgrade-cluster): with an autoupgrade channel the control plane and the node pools upgrade together, a control-plane-only upgrade is refused; pulumi/pulumi-azure-native#2094, Azure/ARO-HCP#662 (separate agent pool resources), hashicorp/terraform-provider-azurerm#17839 (channel patch)',
+    message:
+        "NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged: Using managed cluster api, all Agent pools' OrchestratorVersion must be all specified or all unspecified. If all specified, they must be stay unchanged or the same with control plane.",
+};
+
+/**
+ * An AKS minor upgrade through the managed cluster API: one PUT of the ManagedCluster (azure-native
+ * sends one request per update) carries the control plane's version and its inline pools only. A
+ * separate AgentPool with a pinned orchestratorVersion is not in that request: it would move after
+ * the control plane, in its own request, which AKS refuses with an autoupgrade channel set (the pools
+ * upgrade with the control plane or not at all).
+ */
+export function aksMinorUpgrades(t: Transition): Violation[] {
+    const out: Violation[] = [];
+    for (const s of t.steps) {
+        if (s.type !== managedClusterType || s.action !== "update" || !s.old) continue;
+        const before = minorOf(s.old.inputs.kubernetesVersion);
+        const after = minorOf(s.inputs.kubernetesVersion);
+        if (!before || !after || before === after) continue;
+        const channel = s.inputs.autoUpgradeProfile?.upgradeChannel;
+        if (channel === undefined || channel === "none") continue;
+        const separate = t.from.resources.filter((r) => r.type === agentPoolType && r.inputs.orchestratorVersion);
+        if (separate.length)
+            out.push({
+                rule: "refused-update",
+                urn: s.urn,
+                message: `${label(s)}: kubernetesVersion ${before} → ${after} with upgrade channel ${channel} while ${separate.map((p) => p.name).join(", ")} (separate agent pools) stay on their version in that request: ${aksUpgradeTogether.message} (${aksUpgradeTogether.source})`,
+            });
+    }
+    return out;
 }
 
 /** Built-in role "Azure Kubernetes Service RBAC Cluster Admin" (components/aks/security.ts). */

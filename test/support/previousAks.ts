@@ -98,3 +98,40 @@ export function deployerAssignment(
         .map((r) => ({ ...r, dependencies: r.dependencies.filter((d) => !adminUrns.has(d)) }));
     return { ...ev, resources: [...resources, deployer] };
 }
+
+/**
+ * The state after `az aks upgrade --kubernetes-version <minor>` (control plane and every pool together)
+ * and `pulumi refresh`: azure-native copies the changed versions into the stored inputs of the
+ * ManagedCluster (its version, the inline pool's) and of each AgentPool (harness/transitions/refresh.ts).
+ */
+export function upgradedWithAz(minor: string): (ev: Evaluation) => Evaluation {
+    return (ev) => {
+        const resources = ev.resources.map((r): RegisteredResource => {
+            if (r.type === managedClusterType) {
+                const profiles = (r.inputs.agentPoolProfiles ?? []) as Record<string, any>[];
+                const upgraded = profiles.map((p) =>
+                    p.orchestratorVersion ? { ...p, orchestratorVersion: minor } : p,
+                );
+                return {
+                    ...r,
+                    inputs: refreshedInputs(
+                        r.inputs,
+                        { kubernetesVersion: r.inputs.kubernetesVersion, agentPoolProfiles: profiles },
+                        { kubernetesVersion: minor, agentPoolProfiles: upgraded },
+                    ),
+                };
+            }
+            if (r.type === "azure-native:containerservice:AgentPool" && r.inputs.orchestratorVersion)
+                return {
+                    ...r,
+                    inputs: refreshedInputs(
+                        r.inputs,
+                        { orchestratorVersion: r.inputs.orchestratorVersion },
+                        { orchestratorVersion: minor },
+                    ),
+                };
+            return r;
+        });
+        return { ...ev, resources };
+    };
+}

@@ -15,6 +15,8 @@ import { didYouMean, isUnset, Problems } from "../problems";
 import { RawStackConfig } from "../read";
 import { Cloud, clouds, ClusterSettings, GpuNodePoolSettings, Location, Settings } from "../settings";
 
+/** Largest OS disk AKS gives a node (GB). */
+const aksMaxOsDiskGb = 2048;
 const clusterNamePattern = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 /** Managed clouds take a minor version (patches are theirs); none still offers anything older than 1.30. */
 const versionPattern = /^1\.(3\d|[4-9]\d)$/;
@@ -400,6 +402,14 @@ export function readGpuNodePool(
         upgrade: readPoolUpgrade(problems, `${prefix}.upgrade`, obj.upgrade),
         zones: readGpuZones(r, obj, cloud),
     };
+    // AKS: "The OSDiskSize for Agent pool … cannot be less than 30GB or larger than 2048GB"
+    // (pulumi/pulumi-azure-native#663, Azure/azure-rest-api-specs#13413); EBS and PD go higher.
+    if (cloud === "azure" && pool.diskSizeGb > aksMaxOsDiskGb)
+        problems.error(
+            `${prefix}.diskSizeGb`,
+            pool.diskSizeGb,
+            `AKS takes an OS disk of at most ${aksMaxOsDiskGb} GB per node`,
+        );
     // AKS refuses upgrade settings on a Spot pool ("Spot pools can't set max surge", and maxUnavailable
     // likewise: hashicorp/terraform-provider-azurerm#19355, #31129); the program sends none there.
     if (cloud === "azure" && pool.spot && !isUnset(obj.upgrade))
