@@ -15,19 +15,9 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterAdminRoleDefinitionId } from "./security";
 
-/** Entra ID principal types a role assignment names (a managed identity is a ServicePrincipal). */
-export const aksAdminPrincipalTypes = ["User", "Group", "ServicePrincipal"] as const;
+import { AksClusterAdmin } from "./adminTypes";
 
-/** One cluster admin. */
-export interface AksClusterAdmin {
-    /** Entra ID object id (a GUID), lowercase. */
-    objectId: string;
-    /**
-     * What the object is. Azure refuses an assignment whose type does not match the principal
-     * (UnmatchedPrincipalType), and without one azure-native 3 sends `User`.
-     */
-    principalType: (typeof aksAdminPrincipalTypes)[number];
-}
+export * from "./adminTypes";
 
 export interface AksAdminAssignmentArgs {
     /** Subscription of the role definition. */

@@ -2,8 +2,7 @@
 // given "Azure Kubernetes Service RBAC Cluster Admin" (components/aks/admins.ts); on aws, IAM
 // principals given EKS access entries with AmazonEKSClusterAdminPolicy (components/eks/accessEntries.ts).
 // No access is keyed on whoever runs `pulumi up`: the stack says who its admins are.
-import type { AksClusterAdmin } from "../../../components/aks/admins";
-import { aksAdminPrincipalTypes } from "../../../components/aks/admins";
+import { AksClusterAdmin, aksAdminPrincipalTypes } from "../../../components/aks/adminTypes";
 import { isUnset, Problems } from "../problems";
 import { Cloud } from "../settings";
 
