@@ -10,6 +10,30 @@ import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/t
 import { addonVersionsFor } from "../components/eks/versions";
 import { Settings } from "./config/settings";
 import type { CloudCluster } from "./program";
+import { EksClusterAdmins } from "../components/eks/accessEntries";
+import { eksCallerWarning } from "./config/sections/admins";
+import * as aws from "@pulumi/aws";
+
+/** The authentication mode EksCluster creates the cluster with (components/eks/cluster.ts; test/eks.test.ts checks they agree). */
+export const eksAuthenticationMode = "API";
+
+/**
+ * `cluster.admins` on aws: access entries with the cluster admin policy, and preview's warning when
+ * the identity running pulumi is listed (EKS gave the creator an entry already: eksCallerWarning).
+ */
+export function eksClusterAdmins(settings: Settings, eks: EksCluster): EksClusterAdmins | undefined {
+    const arns = settings.cluster.admins.eks ?? [];
+    if (arns.length === 0) return undefined;
+    aws.getCallerIdentityOutput().arn.apply((arn) => {
+        const warning = eksCallerWarning(arns, arn, `${settings.project}:cluster.admins`);
+        if (warning) pulumi.log.warn(warning);
+    });
+    return new EksClusterAdmins("eks-admins", {
+        clusterName: eks.clusterName,
+        authenticationMode: eksAuthenticationMode,
+        principalArns: arns,
+    });
+}
 
 /** The EKS component's arguments for a stack's settings. */
 export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>): EksClusterArgs {
@@ -75,5 +99,6 @@ export function createCluster(settings: Settings): CloudCluster {
     const region = settings.location.awsRegion!;
     const eks = new EksCluster("eks", eksClusterArgs(settings, region));
     const target: ClusterTarget = eks.clusterTarget();
+    eksClusterAdmins(settings, eks);
     return { ...target, modelIdentity: eksModelIdentity(settings, eks, region) };
 }

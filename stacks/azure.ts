@@ -11,6 +11,20 @@ import { Settings } from "./config/settings";
 import type { CloudCluster } from "./program";
 import { BlobModelBucket } from "../components/aks/modelBucket";
 import { modelBucketMount } from "./modelStore";
+import * as pulumi from "@pulumi/pulumi";
+import { aksCallerWarning } from "./config/sections/admins";
+
+/**
+ * Preview's check of the identity running pulumi against `cluster.admins` (a warning; why not a
+ * refusal: stacks/config/sections/admins.ts aksCallerWarning).
+ */
+export function warnUnlistedCaller(settings: Settings): void {
+    const admins = settings.cluster.admins.aks ?? [];
+    authorization.getClientConfigOutput().objectId.apply((objectId) => {
+        const warning = aksCallerWarning(admins, objectId, `${settings.project}:cluster.admins`);
+        if (warning) pulumi.log.warn(warning);
+    });
+}
 
 /** AKS workload identity reading the Azure Blob models, when there are any (and the reader, for the bucket store). */
 export function aksModelIdentity(
@@ -37,6 +51,7 @@ export function aksModelIdentity(
 
 export function createCluster(settings: Settings): CloudCluster {
     const { cluster, location } = settings;
+    warnUnlistedCaller(settings);
     const aks = new AksCluster(cluster.name, {
         // Required for cloud: azure by readLocation (stacks/config/sections/cluster.ts).
         location: location.azureLocation!,
@@ -44,6 +59,8 @@ export function createCluster(settings: Settings): CloudCluster {
         kubernetesVersion: cluster.kubernetesVersion,
         systemNodePool: cluster.systemNodePool,
         gpuNodePool: settings.gpuNodePool,
+        // Required for cloud: azure by readClusterAdmins (stacks/config/sections/admins.ts).
+        admins: cluster.admins.aks!,
         deletionProtection: cluster.deletionProtection,
         // Required for cloud: azure by readApiAllowedCidrs (stacks/config/sections/apiAccess.ts).
         apiAllowedCidrs: cluster.apiAllowedCidrs!,

@@ -1,5 +1,8 @@
 // AKS cluster (`cloud: azure`) under Pulumi mocks: what it asks Azure for, what it hands the platform.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import {
     aksEndpoint,
@@ -10,8 +13,10 @@ import {
     AksNetworkDataplane,
     dataplaneIgnoreChanges,
     azureFileStorageClassArgs,
+    AksClusterAdmin,
     clusterAdminRoleDefinitionId,
     clusterSecurity,
+    kubeloginCiModes,
 } from "../components/aks";
 import { createCluster } from "../stacks/azure";
 import { Settings } from "../stacks/config/settings";
@@ -35,6 +40,7 @@ function aksSettings(
         deletionProtection,
         systemNodePool: { minNodes: 1, maxNodes: 3 },
         apiAllowedCidrs: ["203.0.113.0/24"],
+        admins: { aks: admins },
     };
     if (gpu === false) return testSettings({ cloud: "azure", location, cluster });
     return gpuSettings({
@@ -51,6 +57,12 @@ function aksSettings(
         },
     });
 }
+
+/** The admins of aksSettings: neither is the identity the mocks run as (…0003). */
+const admins: AksClusterAdmin[] = [
+    { objectId: "8a1b2c3d-0000-4000-8000-1234567890ab", principalType: "User" },
+    { objectId: "11111111-2222-4333-8444-555555555555", principalType: "ServicePrincipal" },
+];
 
 /** How a secret input value reaches the engine: pulumi.runtime's secret signature. */
 const secretSig = pulumi.runtime.specialSigKey;
@@ -93,6 +105,38 @@ describe("Azure Files StorageClass", () => {
     });
 });
 
+describe("AKS contract (components/aks/CONTRACT.md)", () => {
+    it("numbers every row, ends each in a refusal, a program change or a README sentence, and counts them right", () => {
+        const text = fs.readFileSync(path.join(__dirname, "..", "components", "aks", "CONTRACT.md"), "utf8");
+        const rows = text.split("\n").filter((l) => /^\| \d+ \|/.test(l));
+        assert.deepStrictEqual(
+            rows.map((l) => Number(/^\| (\d+) \|/.exec(l)![1])),
+            rows.map((_, i) => i + 1),
+        );
+        const outcome = (l: string) =>
+            /^(refusal|program|README)\b/.exec(
+                l
+                    .replace(/\|\s*$/, "")
+                    .split("|")
+                    .pop()!
+                    .trim(),
+            )?.[1];
+        for (const l of rows) assert.ok(outcome(l), `no outcome: ${l}`);
+        const count = (o: string) => rows.filter((l) => outcome(l) === o).length;
+        const summary =
+            /^(\d+) rows \(counted by their first outcome\): (\d+) end in a refusal.*?, (\d+) in a program change, (\d+) in a README sentence/m.exec(
+                text,
+            );
+        assert.ok(summary, "the summary line");
+        assert.deepStrictEqual(summary.slice(1).map(Number), [
+            rows.length,
+            count("refusal"),
+            count("program"),
+            count("README"),
+        ]);
+    });
+});
+
 describe("AKS Entra ID kubeconfig", () => {
     it("keeps the server and CA AKS states, and authenticates with kubelogin through the Azure CLI", () => {
         const endpoint = aksEndpoint(fakeAksUserKubeconfig("c1"));
@@ -106,6 +150,28 @@ describe("AKS Entra ID kubeconfig", () => {
         assert.deepStrictEqual(user.exec.args, ["get-token", "--login", "azurecli", "--server-id", aksEntraServerId]);
         assert.strictEqual(kc["current-context"], "c1");
         assert.ok(!JSON.stringify(kc).includes("client-key"), "no credential in it");
+    });
+
+    it("the preview workflow signs kubelogin in with workloadidentity and a GitHub token it keeps fresh, not the CLI login", () => {
+        const wf = yaml.load(
+            fs.readFileSync(path.join(__dirname, "..", ".github", "workflows", "preview.yml"), "utf8"),
+        ) as any;
+        const steps: any[] = wf.jobs.preview.steps;
+        const script = steps
+            .filter((s) => s.if === "matrix.cloud == 'azure'" && typeof s.run === "string")
+            .map((s) => s.run)
+            .join("\n");
+        // Every variable kubelogin's workloadidentity mode reads is set for the later steps.
+        for (const v of kubeloginCiModes.workloadidentity)
+            assert.match(script, new RegExp(`echo "${v}=`), `${v} is not set for kubelogin`);
+        assert.match(script, /echo "AAD_LOGIN_METHOD=workloadidentity"/);
+        // The token file is refetched while the job runs (a GitHub OIDC token lives 5 minutes).
+        assert.match(script, /audience=api:\/\/AzureADTokenExchange/);
+        assert.match(script, /while sleep \d+; do fetch; done/);
+        const sleep = Number(/while sleep (\d+)/.exec(script)![1]);
+        assert.ok(sleep < 300, `refreshed every ${sleep}s, after the token expires`);
+        const order = (name: RegExp) => steps.findIndex((s) => name.test(s.name ?? s.uses ?? ""));
+        assert.ok(order(/workloadidentity/) < order(/pulumi preview/));
     });
 
     it("refuses a kubeconfig without server or CA rather than writing one that cannot connect", () => {
@@ -213,6 +279,8 @@ describe("AKS cluster (cloud: azure)", function () {
                 ["Spot", "Delete", -1],
             );
             assert.deepStrictEqual([pool.count, pool.minCount, pool.maxCount], [0, 0, 4]);
+            // AKS refuses maxSurge and maxUnavailable on a Spot pool: none is sent.
+            assert.strictEqual(pool.upgradeSettings, undefined);
             assert.ok(pool.nodeTaints.includes("kubernetes.azure.com/scalesetpriority=spot:NoSchedule"));
             for (const taint of pool.nodeTaints) {
                 assert.ok(
@@ -306,16 +374,32 @@ describe("AKS cluster (cloud: azure)", function () {
             assert.strictEqual(provider.inputs.enableServerSideApply, "true");
         });
 
-        it("makes the deploying identity AKS RBAC Cluster Admin on this cluster; the provider waits for it", () => {
-            const ra = one(onDemand.ev, "azure-native:authorization:RoleAssignment");
-            const mc = one(onDemand.ev, "azure-native:containerservice:ManagedCluster");
-            assert.strictEqual(ra.inputs.scope, idOf(mc));
-            assert.strictEqual(ra.inputs.principalId, "00000000-0000-0000-0000-000000000003");
-            assert.strictEqual(
-                ra.inputs.roleDefinitionId,
-                `/subscriptions/${fakeAzureSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${clusterAdminRoleDefinitionId}`,
+        it("makes cluster.admins AKS RBAC Cluster Admin with their principal types, none keyed on the caller", () => {
+            const rg = one(onDemand.ev, "azure-native:resources:ResourceGroup");
+            const assignments = all(onDemand.ev, "azure-native:authorization:RoleAssignment");
+            assert.deepStrictEqual(
+                assignments.map((ra) => [ra.name, ra.inputs.principalId, ra.inputs.principalType]),
+                admins.map((a) => [`torchserve-aks-admin-${a.objectId}`, a.objectId, a.principalType]),
             );
-            assert.ok(one(onDemand.ev, "pulumi:providers:kubernetes").dependencies.includes(ra.urn));
+            for (const ra of assignments) {
+                // On the resource group (which holds only this cluster): it exists before the cluster does.
+                assert.strictEqual(ra.inputs.scope, idOf(rg));
+                assert.strictEqual(
+                    ra.inputs.roleDefinitionId,
+                    `/subscriptions/${fakeAzureSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${clusterAdminRoleDefinitionId}`,
+                );
+                assert.notStrictEqual(ra.inputs.principalId, "00000000-0000-0000-0000-000000000003");
+            }
+        });
+
+        it("assigns the admins before creating the cluster, so Azure RBAC honours them by the first Kubernetes call", () => {
+            const mc = one(onDemand.ev, "azure-native:containerservice:ManagedCluster");
+            const provider = one(onDemand.ev, "pulumi:providers:kubernetes");
+            for (const ra of all(onDemand.ev, "azure-native:authorization:RoleAssignment")) {
+                assert.ok(mc.dependencies.includes(ra.urn), `the cluster does not wait for ${ra.name}`);
+                assert.ok(provider.dependencies.includes(ra.urn), `the provider does not wait for ${ra.name}`);
+                assert.ok(!ra.dependencies.includes(mc.urn), `${ra.name} waits for the cluster`);
+            }
         });
 
         it("creates every Kubernetes object through the cluster's provider", () => {
@@ -384,6 +468,7 @@ describe("AKS cluster (cloud: azure)", function () {
                     .sort(),
                 [
                     "azure-native:authorization:RoleAssignment",
+                    "azure-native:authorization:RoleAssignment",
                     "azure-native:containerservice:AgentPool",
                     "azure-native:containerservice:MaintenanceConfiguration",
                     "azure-native:containerservice:MaintenanceConfiguration",
@@ -417,7 +502,7 @@ describe("AKS cluster (cloud: azure)", function () {
         );
     });
 
-    it("logs to Azure Monitor (backend cloud): workspace with retention, managed-identity Container Insights, its rule, kube-audit", async () => {
+    it("logs to Azure Monitor (backend cloud): workspace with retention, managed-identity Container Insights, its rule, kube-audit-admin and guard (not kube-audit's every get and list)", async () => {
         const s = aksSettings({});
         s.logging = { ...s.logging, enabled: true, backend: "cloud", retentionDays: 90 };
         const r = await run(s, false);
@@ -449,16 +534,26 @@ describe("AKS cluster (cloud: azure)", function () {
         const diag = one(r.ev, "azure-native:monitor:DiagnosticSetting").inputs;
         assert.deepStrictEqual(
             [diag.resourceUri, diag.workspaceId, diag.logs],
-            [idOf(mc), wsId, [{ category: "kube-audit", enabled: true }]],
+            [
+                idOf(mc),
+                wsId,
+                [
+                    { category: "kube-audit-admin", enabled: true },
+                    { category: "guard", enabled: true },
+                ],
+            ],
         );
     });
 
-    it("logging off or on Loki: no workspace, no monitoring add-on", async () => {
+    it("logging off or on Loki: no workspace, the monitoring add-on sent disabled", async () => {
         const s = aksSettings(false);
         s.logging = { ...s.logging, enabled: true, backend: "loki" };
         const r = await run(s, false);
         assert.deepStrictEqual(all(r.ev, "azure-native:operationalinsights:Workspace"), []);
-        assert.strictEqual(one(r.ev, "azure-native:containerservice:ManagedCluster").inputs.addonProfiles, undefined);
+        // Sent off, not left out: a missing profile may leave an enabled add-on on.
+        assert.deepStrictEqual(one(r.ev, "azure-native:containerservice:ManagedCluster").inputs.addonProfiles, {
+            omsagent: { enabled: false },
+        });
         assert.deepStrictEqual(all(r.ev, "azure-native:monitor:DiagnosticSetting"), []);
     });
 });

@@ -13,16 +13,21 @@ import { chartKeys } from "../stacks/config/helmChart";
 import { ConfigError, parseStackConfig, providerNamespaces } from "../stacks/config/parse";
 import { RawStackConfig } from "../stacks/config/read";
 import { eksAddonNames } from "../stacks/config/sections/cluster";
+import { aksCallerWarning, eksCallerWarning, nilGuid } from "../stacks/config/sections/admins";
 import { imageFlavour } from "../stacks/config/sections/torchserve";
 
 const P = "torchserve-platform";
+
+/** The admins of every azure row, unless the row is about that key. */
+const azureAdmins = [{ objectId: "8a1b2c3d-0000-4000-8000-1234567890ab", principalType: "User" }];
 
 /** What every cloud row allows to reach its API server, unless the row is about that key. */
 const allowedCidrs = ["203.0.113.0/24"];
 
 /**
  * A stack's raw config. Like the example stacks, a cloud stack (aws, azure, gcp) states its
- * required `cluster.apiAllowedCidrs` (`allowedCidrs`) unless `values.cluster` has that key itself.
+ * required `cluster.apiAllowedCidrs` (`allowedCidrs`) unless `values.cluster` has that key itself,
+ * and an azure stack its required `cluster.admins` (`azureAdmins`).
  */
 function raw(
     values: Record<string, unknown>,
@@ -33,7 +38,10 @@ function raw(
     const cluster = values.cluster;
     const statesCidrs = typeof cluster === "object" && cluster !== null && "apiAllowedCidrs" in cluster;
     if (["aws", "azure", "gcp"].includes(values.cloud as string) && !statesCidrs && (cluster ?? {}) instanceof Object)
-        values = { ...values, cluster: { ...(cluster as object), apiAllowedCidrs: allowedCidrs } };
+        values = { ...values, cluster: { ...(values.cluster as object), apiAllowedCidrs: allowedCidrs } };
+    const statesAdmins = typeof cluster === "object" && cluster !== null && "admins" in cluster;
+    if (values.cloud === "azure" && !statesAdmins && (cluster ?? {}) instanceof Object)
+        values = { ...values, cluster: { ...(values.cluster as object), admins: azureAdmins } };
     const locationKeys = {
         awsRegion: "aws:region",
         azureLocation: "azure-native:location",
@@ -2054,4 +2062,185 @@ describe("config: alertReceivers, the one secret key", () => {
             for (const e of errors) assert.ok(!e.includes("SECRETVALUE") && !e.includes("short"), e);
         });
     }
+});
+
+describe("config: what the AKS and EKS APIs refuse (cluster.admins, Spot upgrade settings, OS disk) → one line naming the key and value", () => {
+    const K = `${P}:cluster.admins`;
+    const user = { objectId: "8a1b2c3d-0000-4000-8000-1234567890ab", principalType: "User" };
+    const role = "arn:aws:iam::123456789012:role/ops";
+    const withAdmins = (make: typeof aws, admins: unknown) =>
+        make({ cluster: { apiAllowedCidrs: allowedCidrs, admins } });
+    /** [what, config, key the line names, words it holds] */
+    const refused: [string, RawStackConfig, string, string[]][] = [
+        ["azure without admins", withAdmins(azure, undefined), K, ["required on azure", "signed-in-user"]],
+        ["azure, an empty list", withAdmins(azure, []), K, ["[]", "non-empty list"]],
+        [
+            "azure, a bare GUID",
+            withAdmins(azure, [user.objectId]),
+            `${K}[0]`,
+            [user.objectId, "{objectId, principalType}"],
+        ],
+        [
+            "azure, an object id that is not a GUID",
+            withAdmins(azure, [{ ...user, objectId: "alice@example.com" }]),
+            `${K}[0].objectId`,
+            ["alice@example.com", "GUID"],
+        ],
+        [
+            "azure, no principal type",
+            withAdmins(azure, [{ objectId: user.objectId }]),
+            `${K}[0].principalType`,
+            ["nothing", "User, Group, ServicePrincipal"],
+        ],
+        [
+            "azure, a principal type Azure does not name",
+            withAdmins(azure, [{ ...user, principalType: "ManagedIdentity" }]),
+            `${K}[0].principalType`,
+            ["ManagedIdentity", "ServicePrincipal"],
+        ],
+        ["azure, an unknown key", withAdmins(azure, [{ ...user, role: "admin" }]), `${K}[0].role`, ["unknown key"]],
+        [
+            "azure, one principal twice",
+            withAdmins(azure, [user, { ...user, objectId: user.objectId.toUpperCase() }]),
+            K,
+            ["twice", "RoleAssignmentExists"],
+        ],
+        ["aws, not a list", withAdmins(aws, role), K, [role, "list of IAM role or user ARNs"]],
+        ["aws, not an ARN", withAdmins(aws, ["ops"]), `${K}[0]`, ['"ops"', "IAM role or user ARN"]],
+        [
+            "aws, a group ARN (access entries take roles and users)",
+            withAdmins(aws, ["arn:aws:iam::123456789012:group/ops"]),
+            `${K}[0]`,
+            ["group/ops"],
+        ],
+        [
+            "aws, an account id of 11 digits",
+            withAdmins(aws, ["arn:aws:iam::12345678901:role/ops"]),
+            `${K}[0]`,
+            ["12345678901"],
+        ],
+        [
+            "aws, a role session",
+            withAdmins(aws, ["arn:aws:sts::123456789012:assumed-role/ops/alice"]),
+            `${K}[0]`,
+            ["role session", "arn:aws:iam::123456789012:role/<path/>ops"],
+        ],
+        ["aws, one ARN twice", withAdmins(aws, [role, role]), K, ["twice"]],
+        [
+            "an azure OS disk over 2048 GB (AKS's limit; EBS and PD go higher)",
+            azure({ gpuNodePool: { instanceType: "Standard_NC4as_T4_v3", diskSizeGb: 4096 } }),
+            `${P}:gpuNodePool.diskSizeGb`,
+            ["4096", "2048"],
+        ],
+        [
+            "azure Spot pool with upgrade settings (AKS refuses maxSurge and maxUnavailable on Spot)",
+            azure({ gpuNodePool: { instanceType: "Standard_NC4as_T4_v3", spot: true, upgrade: { maxSurge: 1 } } }),
+            `${P}:gpuNodePool.upgrade`,
+            ['{"maxSurge":1}', "Spot pool"],
+        ],
+        ["gcp", withAdmins(gcp, [user]), K, ["GKE access is project IAM"]],
+        ["existing", existing({}, { cluster: { admins: [user] } }), K, ["existing cluster"]],
+    ];
+    for (const [what, config, key, words] of refused)
+        it(`refuses ${what}`, () => {
+            const errors = errorsOf(config);
+            assert.strictEqual(errors.length, 1, errors.join("\n"));
+            assert.ok(errors[0].startsWith(`${key}: `), errors[0]);
+            for (const w of words) assert.ok(errors[0].includes(w), `"${errors[0]}" should mention ${w}`);
+        });
+
+    const accepted: [string, RawStackConfig, (s: ReturnType<typeof parseStackConfig>["settings"]) => void][] = [
+        [
+            "azure users, groups and service principals (object ids kept lowercase)",
+            withAdmins(azure, [
+                { ...user, objectId: user.objectId.toUpperCase() },
+                { objectId: "11111111-2222-4333-8444-555555555555", principalType: "Group" },
+                { objectId: "66666666-7777-4888-9999-000000000000", principalType: "ServicePrincipal" },
+            ]),
+            (s) =>
+                assert.deepStrictEqual(
+                    s.cluster.admins.aks?.map((a) => `${a.principalType}:${a.objectId}`),
+                    [
+                        `User:${user.objectId}`,
+                        "Group:11111111-2222-4333-8444-555555555555",
+                        "ServicePrincipal:66666666-7777-4888-9999-000000000000",
+                    ],
+                ),
+        ],
+        [
+            "aws role and user ARNs, with paths and in other partitions",
+            withAdmins(aws, [
+                role,
+                "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123abcd",
+                "arn:aws:iam::123456789012:user/alice@example.com",
+                "arn:aws-us-gov:iam::123456789012:role/ci",
+            ]),
+            (s) => assert.strictEqual(s.cluster.admins.eks?.length, 4),
+        ],
+        [
+            "aws without admins (the creator's own entry)",
+            aws(),
+            (s) => assert.deepStrictEqual(s.cluster.admins.eks, []),
+        ],
+        [
+            "a Spot pool with upgrade settings on aws (EKS takes them)",
+            aws({ gpuNodePool: { instanceType: "g5.xlarge", spot: true, upgrade: { maxUnavailable: 1 } } }),
+            (s) => assert.strictEqual(s.gpuNodePool?.upgrade?.maxUnavailable, 1),
+        ],
+        [
+            "an azure OS disk of 2048 GB, and 4096 GB on aws",
+            azure({ gpuNodePool: { instanceType: "Standard_NC4as_T4_v3", diskSizeGb: 2048 } }),
+            (s) => {
+                assert.strictEqual(s.gpuNodePool?.diskSizeGb, 2048);
+                const onAws = aws({ gpuNodePool: { instanceType: "g5.xlarge", diskSizeGb: 4096 } });
+                assert.deepStrictEqual(errorsOf(onAws), []);
+            },
+        ],
+        [
+            "an azure Spot pool without upgrade settings",
+            azure({ gpuNodePool: { instanceType: "Standard_NC4as_T4_v3", spot: true } }),
+            (s) => assert.strictEqual(s.gpuNodePool?.spot, true),
+        ],
+    ];
+    for (const [what, config, check] of accepted)
+        it(`accepts ${what}`, () => {
+            assert.deepStrictEqual(errorsOf(config), []);
+            check(parseStackConfig(config).settings);
+        });
+
+    it("warns about the example's nil GUID placeholder", () => {
+        const { warnings } = parseStackConfig(withAdmins(azure, [{ ...user, objectId: nilGuid }]));
+        assert.ok(
+            warnings.some((w) => w.startsWith(`${K}[0].objectId: ${nilGuid} is a placeholder`)),
+            warnings.join("\n"),
+        );
+    });
+
+    it("azure: preview warns (one line naming the key and the caller's id) when the caller is not listed", () => {
+        const admins = [{ objectId: user.objectId, principalType: "User" as const }];
+        assert.strictEqual(aksCallerWarning(admins, user.objectId.toUpperCase(), K), undefined);
+        const w = aksCallerWarning(admins, "99999999-0000-4000-8000-000000000000", K)!;
+        assert.ok(w.startsWith(`${K}: `) && w.includes("99999999-0000-4000-8000-000000000000") && !w.includes("\n"), w);
+        assert.ok(!w.includes("group"), w);
+        const viaGroup = [
+            ...admins,
+            { objectId: "11111111-2222-4333-8444-555555555555", principalType: "Group" as const },
+        ];
+        assert.match(
+            aksCallerWarning(viaGroup, "99999999-0000-4000-8000-000000000000", K)!,
+            /member of a listed group/,
+        );
+    });
+
+    it("aws: preview warns when the caller is listed (EKS's creator entry would collide)", () => {
+        const session = "arn:aws:sts::123456789012:assumed-role/ops/alice";
+        assert.match(eksCallerWarning([role], session, K)!, /ResourceInUseException/);
+        assert.match(eksCallerWarning(["arn:aws:iam::123456789012:role/team/ops"], session, K)!, /is the identity/);
+        assert.strictEqual(eksCallerWarning(["arn:aws:iam::123456789012:role/ops2"], session, K), undefined);
+        assert.strictEqual(eksCallerWarning(["arn:aws:iam::210987654321:role/ops"], session, K), undefined);
+        assert.match(
+            eksCallerWarning(["arn:aws:iam::123456789012:user/bob"], "arn:aws:iam::123456789012:user/bob", K)!,
+            /bob/,
+        );
+    });
 });

@@ -13,7 +13,7 @@ import { patchedConfig } from "../harness/transitions/config";
 import { Action, Step, Transition } from "../harness/transitions/plan";
 import { cacheKey, evaluateExisting, runTransition } from "../harness/transitions/run";
 import { checkTeardown } from "../harness/transitions/teardown";
-import { createdBeforeCilium, migratedToCilium } from "./support/previousAks";
+import { createdBeforeCilium, deployerAssignment, migratedToCilium, upgradedWithAz } from "./support/previousAks";
 import { withFixedConfigMapNames } from "./support/previousTorchServe";
 import { createdWithoutClusterNodeConfig } from "./support/previousGke";
 
@@ -67,6 +67,10 @@ const addons = { prometheus: { enabled: true }, grafana: { enabled: true } };
 /** An AKS stack keeping the Azure dataplane of a cluster created before Cilium (README: before these settings). */
 const keepAzureDataplane = { cluster: { aksNetworkDataplane: "azure" } };
 const managedCluster = "azure-native:containerservice:ManagedCluster";
+const roleAssignment = "azure-native:authorization:RoleAssignment";
+/** The identity the mocks run as (harness/cloudMocks.ts getClientConfig): the last `up`'s deployer. */
+const caller = "00000000-0000-0000-0000-000000000003";
+const callerAdmin = { cluster: { admins: [{ objectId: caller, principalType: "User" }] } };
 const configMap = "kubernetes:core/v1:ConfigMap";
 
 /** The examples' file-share store (what the eks and gke examples had before their bucket store). */
@@ -178,6 +182,13 @@ const rows: Row[] = [
         expect: [{ type: "aws:eks/nodeGroup:NodeGroup", name: "eks-gpu", action: "replace" }],
     },
     {
+        // The new pool sends no upgrade settings: AKS refuses them on Spot (rules.ts AgentPool validate).
+        id: "spot-on-aks",
+        stack: "aks",
+        to: { gpuNodePool: { spot: true } },
+        expect: [{ type: "azure-native:containerservice:AgentPool", action: "replace" }],
+    },
+    {
         id: "spot-off-aks",
         stack: "aks",
         from: { gpuNodePool: { spot: true } },
@@ -210,13 +221,26 @@ const rows: Row[] = [
         ],
     },
     {
+        // The config edit alone: AKS refuses the managed cluster request (checks.ts aksMinorUpgrades).
         id: "k8s-upgrade-aks",
         stack: "aks",
         from: { cluster: { kubernetesVersion: "1.34" } },
         to: { cluster: { kubernetesVersion: "1.35" } },
         expect: [
             { type: "azure-native:containerservice:ManagedCluster", action: "update", changed: "kubernetesVersion" },
-            { type: "azure-native:containerservice:AgentPool", action: "update", changed: "orchestratorVersion" },
+        ],
+        refused: ["refused-update"],
+    },
+    {
+        // `az aks upgrade` moves the control plane and both pools together; refreshed, the edit is a no-op.
+        id: "k8s-upgrade-aks-az",
+        stack: "aks",
+        from: { cluster: { kubernetesVersion: "1.34" } },
+        fromState: upgradedWithAz("1.35"),
+        to: { cluster: { kubernetesVersion: "1.35" } },
+        expect: [
+            { type: "azure-native:containerservice:ManagedCluster", action: "same" },
+            { type: "azure-native:containerservice:AgentPool", action: "same" },
         ],
     },
     {
@@ -288,6 +312,61 @@ const rows: Row[] = [
         fromState: migratedToCilium,
         to: {},
         expect: [{ type: managedCluster, action: "update", changed: "aadProfile" }],
+    },
+    {
+        // A stack created before cluster.admins: its deployer's assignment on the cluster goes at the
+        // end of the up, after the listed admins' assignments on the group exist.
+        id: "aks-admins-from-deployer",
+        stack: "aks",
+        from: callerAdmin,
+        fromState: deployerAssignment,
+        to: callerAdmin,
+        expect: [
+            { type: roleAssignment, name: `torchserve-aks-admin-${caller}`, action: "create" },
+            { type: roleAssignment, name: "torchserve-aks-deployer", action: "delete" },
+        ],
+    },
+    {
+        // The same stack with admins that leave the last deployer out: it would lose its access.
+        id: "aks-admins-deployer-left-out",
+        stack: "aks",
+        from: callerAdmin,
+        fromState: deployerAssignment,
+        to: {},
+        expect: [{ type: roleAssignment, name: "torchserve-aks-deployer", action: "delete" }],
+        refused: ["admin-access"],
+    },
+    {
+        id: "aks-admin-added",
+        stack: "aks",
+        from: callerAdmin,
+        to: {
+            cluster: {
+                admins: [
+                    { objectId: caller, principalType: "User" },
+                    { objectId: "11111111-2222-4333-8444-555555555555", principalType: "Group" },
+                ],
+            },
+        },
+        expect: [
+            {
+                type: roleAssignment,
+                name: "torchserve-aks-admin-11111111-2222-4333-8444-555555555555",
+                action: "create",
+            },
+            { type: roleAssignment, name: `torchserve-aks-admin-${caller}`, action: "same" },
+        ],
+    },
+    {
+        // The monitoring add-on is sent disabled rather than left out (a missing profile may be "no change").
+        id: "cloud-logging-off-aks",
+        stack: "aks",
+        to: { logging: { enabled: false } },
+        expect: [
+            { type: managedCluster, action: "update", changed: "addonProfiles.omsagent.enabled" },
+            { type: "azure-native:operationalinsights:Workspace", action: "delete" },
+            { type: "azure-native:monitor:DiagnosticSetting", action: "delete" },
+        ],
     },
     {
         id: "prometheus-on",

@@ -498,7 +498,7 @@ describe("bucket model store per cloud, whole program under mocks", function () 
         assert.deepEqual(volume.spec.mountOptions, ["-o allow_other", "--read-only", "--subdirectory=serving"]);
         const roles = all(ev, "azure-native:authorization:RoleAssignment")
             .map((r) => r.inputs.roleDefinitionId as string)
-            .filter((id) => !id.includes("b1ff04bb") /* the deployer's cluster-admin role */);
+            .filter((id) => !id.includes("b1ff04bb") /* the admins' cluster-admin role */);
         assert.ok(
             roles.length > 0 && roles.every((id) => id.endsWith("/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1")),
             roles.join(", "),

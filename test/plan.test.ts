@@ -311,7 +311,7 @@ const depth = (plan: Plan, r: PlanResource | undefined) => (r ? chainEndingAt(pl
  *  - the model store: its StorageClass (on EKS after the EFS CSI add-on, which needs nodes), the
  *    PersistentVolume where the cluster provisions the model server's volume itself, then the claim;
  *  - its own objects: the cluster's system nodes (or the cluster) and whatever the Kubernetes provider
- *    waits for to be let in (AKS: the deployer's Azure RBAC role assignment), then Namespace → ConfigMap;
+ *    waits for to be let in (AKS: the admins' Azure RBAC role assignments), then Namespace → ConfigMap;
  *  - with a mesh, istiod's injector: system nodes, then istio-system Namespace → istio-base → istiod.
  * Then the Deployment itself, then at most one object that waits for TorchServe by design (HPA,
  * inference routes). Prometheus, Grafana, the DCGM exporter and the mesh must run beside this path,

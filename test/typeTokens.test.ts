@@ -153,7 +153,10 @@ const changedSince: Record<string, { added: string[]; removed: string[] }> = {
         ],
         removed: [],
     },
-    aks: { added: ["azure-native:authorization:RoleAssignment::torchserve-aks-deployer"], removed: [] },
+    aks: {
+        added: ["azure-native:authorization:RoleAssignment::torchserve-aks-admin-00000000-0000-0000-0000-000000000000"],
+        removed: [],
+    },
 };
 
 /** A match result without the resources `changedSince` lists, each of which must be among them. */

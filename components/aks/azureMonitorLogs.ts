@@ -9,8 +9,13 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** The stream Container Insights sends (container logs as ContainerLogV2, inventory, perf). */
 export const containerInsightsStream = "Microsoft-ContainerInsights-Group-Default";
-/** Control-plane log categories sent to the workspace. */
-export const aksControlPlaneLogCategories = ["kube-audit"] as const;
+/**
+ * Control-plane log categories sent to the workspace: `kube-audit-admin` (the audit log without get
+ * and list events, which make up most of `kube-audit`'s volume and cost) and `guard` (Entra ID and
+ * Azure RBAC authorization decisions). learn.microsoft.com/azure/aks/monitor-aks-reference,
+ * "Resource logs": kube-audit-admin "excludes the get and list audit events".
+ */
+export const aksControlPlaneLogCategories = ["kube-audit-admin", "guard"] as const;
 
 export interface LogAnalyticsWorkspaceArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -40,10 +45,15 @@ export function logAnalyticsWorkspace(
     );
 }
 
-/** The ManagedCluster's monitoring add-on, authenticating with the cluster's managed identity. */
-export function monitoringAddonProfile(workspaceId: pulumi.Input<string>): {
-    omsagent: { enabled: boolean; config: Record<string, pulumi.Input<string>> };
+/**
+ * The ManagedCluster's monitoring add-on, authenticating with the cluster's managed identity; without a
+ * workspace, stated off: a PUT without the profile may leave an enabled add-on as it is (a missing
+ * property is "no change" to some Azure APIs), so turning cloud logging off sends `enabled: false`.
+ */
+export function monitoringAddonProfile(workspaceId: pulumi.Input<string> | undefined): {
+    omsagent: { enabled: boolean; config?: Record<string, pulumi.Input<string>> };
 } {
+    if (workspaceId === undefined) return { omsagent: { enabled: false } };
     return {
         omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: workspaceId, useAADAuth: "true" } },
     };
@@ -110,6 +120,7 @@ export class ContainerInsights extends pulumi.ComponentResource {
         this.auditLogs = new monitor.DiagnosticSetting(
             `${name}-audit`,
             {
+                // The name it had when it sent kube-audit: a new name would replace the setting.
                 name: "kube-audit",
                 resourceUri: args.clusterId,
                 workspaceId: args.workspaceId,

@@ -16,7 +16,8 @@ import { aksEndpoint, aksKubeconfig, decodeKubeconfig } from "./kubeconfig";
 import { AksNetworkDataplane, dataplaneIgnoreChanges } from "./dataplane";
 import { aksNetworkProfile } from "./network";
 import { gpuAgentPoolArgs, gpuAgentPoolName, systemAgentPoolProfile } from "./pools";
-import { clusterAdminRoleDefinitionId, clusterSecurity } from "./security";
+import { clusterSecurity } from "./security";
+import { aksAdminAssignment, AksClusterAdmin } from "./admins";
 import { azureFileStorageClassArgs } from "./storage";
 import { ContainerInsights, logAnalyticsWorkspace, monitoringAddonProfile } from "./azureMonitorLogs";
 import { aliasPreviousType } from "../cluster/typeToken";
@@ -24,6 +25,7 @@ import { aliasPreviousType } from "../cluster/typeToken";
 export * from "./defaults";
 export * from "./kubeconfig";
 export * from "./security";
+export * from "./admins";
 export { gpuAgentPoolArgs, gpuAgentPoolName, gpuPoolTaints, systemAgentPoolProfile } from "./pools";
 export { azureFileStorageClassArgs, modelStoreClassName } from "./storage";
 export * from "./azureMonitorLogs";
@@ -49,11 +51,18 @@ export interface AksClusterArgs {
     deletionProtection: boolean;
     /** Owner of the model store's files (fixed by mount options: SMB has no POSIX ownership). */
     modelStoreOwner: VolumeOwner;
+    /**
+     * Entra ID principals made "Azure Kubernetes Service RBAC Cluster Admin" (./admins.ts). The
+     * identity running `pulumi up` must be one of them (directly, through a group, or by an assignment
+     * made elsewhere): the Kubernetes provider acts as it.
+     */
+    admins: AksClusterAdmin[];
     /** IPv4 CIDR blocks that may reach the API server (its authorized IP ranges). */
     apiAllowedCidrs: string[];
     /**
      * Logs to Azure Monitor: a Log Analytics workspace keeping `retentionDays`, Container Insights
-     * (container logs) and kube-audit into it. Absent = none.
+     * (container logs) and the control plane's kube-audit-admin and guard logs into it. Absent = none
+     * (the monitoring add-on is then sent disabled).
      */
     azureMonitorLogs?: CloudLogsSpec;
     /**
@@ -105,8 +114,8 @@ export class AksCluster extends pulumi.ComponentResource {
     readonly gpuPool?: containerservice.AgentPool;
     /** Entra ID kubeconfig (kubelogin with the Azure CLI login; no credential in it, kept secret anyway). */
     readonly kubeconfig: pulumi.Output<string>;
-    /** Makes whoever runs `pulumi up` cluster admin through Azure RBAC (local accounts are off). */
-    readonly deployerAccess: authorization.RoleAssignment;
+    /** `admins`' role assignments on the resource group (local accounts are off: Azure RBAC is the only way in). */
+    readonly adminAccess: authorization.RoleAssignment[];
     /** ReadWriteMany StorageClass of the model store (Azure Files; not with `blobModelStore`). */
     readonly modelStoreClass?: k8s.storage.v1.StorageClass;
     /** The Log Analytics workspace, when `azureMonitorLogs` is set. */
@@ -147,6 +156,17 @@ export class AksCluster extends pulumi.ComponentResource {
               )
             : undefined;
 
+        // Assigned before the cluster exists, so Azure RBAC honours them by the time it does (./admins.ts).
+        const client = authorization.getClientConfigOutput(parent);
+        this.adminAccess = args.admins.map((admin) =>
+            aksAdminAssignment(
+                name,
+                admin,
+                { subscriptionId: client.subscriptionId, scope: this.resourceGroup.id },
+                parent,
+            ),
+        );
+
         this.cluster = new containerservice.ManagedCluster(
             name,
             {
@@ -178,8 +198,8 @@ export class AksCluster extends pulumi.ComponentResource {
                 // Azure CNI overlay; Cilium unless the cluster predates it (./network.ts).
                 networkProfile: aksNetworkProfile(dataplane),
                 // Container Insights; enabling it on an existing cluster updates it in place (as
-                // `az aks enable-addons -a monitoring` does).
-                ...(this.logWorkspace ? { addonProfiles: monitoringAddonProfile(this.logWorkspace.id) } : {}),
+                // `az aks enable-addons -a monitoring` does); off is sent as off.
+                addonProfiles: monitoringAddonProfile(this.logWorkspace?.id),
                 // Patch upgrades only, so the pinned minor version stays pinned.
                 autoUpgradeProfile: {
                     upgradeChannel: containerservice.UpgradeChannel.Patch,
@@ -188,6 +208,8 @@ export class AksCluster extends pulumi.ComponentResource {
             },
             {
                 ...parent,
+                // Waits for the admins' assignments: they propagate while the cluster is created.
+                dependsOn: this.adminAccess,
                 protect: args.deletionProtection,
                 // The autoscaler owns the node count once the pool exists.
                 ignoreChanges: ["agentPoolProfiles[0].count", ...dataplaneIgnoreChanges(dataplane)],
@@ -243,26 +265,14 @@ export class AksCluster extends pulumi.ComponentResource {
                 ),
         );
 
-        // Azure RBAC authorizes Kubernetes calls: whoever deploys gets cluster admin on this cluster.
-        const client = authorization.getClientConfigOutput(parent);
-        this.deployerAccess = new authorization.RoleAssignment(
-            `${name}-deployer`,
-            {
-                scope: this.cluster.id,
-                principalId: client.objectId,
-                roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${clusterAdminRoleDefinitionId}`,
-            },
-            parent,
-        );
-
         // The kubeconfig comes from an invoke, whose unknown arguments in a preview drop the cluster
-        // from the provider's dependencies: state it explicitly, with the deployer's access.
+        // from the provider's dependencies: state it explicitly, with the admins' access.
         const provider = keepProvider(
             this,
             new k8s.Provider(
                 name,
                 { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-                { ...parent, dependsOn: [this.cluster, this.deployerAccess] },
+                { ...parent, dependsOn: [this.cluster, ...this.adminAccess] },
             ),
         );
 

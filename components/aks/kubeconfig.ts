@@ -70,3 +70,26 @@ export function decodeKubeconfig(kubeconfigs: { name?: string; value: string }[]
     if (kubeconfigs.length === 0) throw new Error("AKS returned no kubeconfig for the cluster");
     return Buffer.from(kubeconfigs[0].value, "base64").toString("utf8");
 }
+
+/**
+ * How kubelogin signs in without an interactive Azure CLI login (CI): AAD_LOGIN_METHOD overrides the
+ * kubeconfig's `--login azurecli`, and each mode reads these variables (Azure/kubelogin
+ * pkg/internal/token/options.go UpdateFromEnv; AZURE_* take precedence over AAD_SERVICE_PRINCIPAL_*).
+ * The `ARM_*` variables the azure-native provider reads are not among them (kubelogin reads
+ * ARM_CLIENT_ID… only with `--use-azurerm-env-vars`, which the kubeconfig does not pass).
+ */
+export const kubeloginCiModes = {
+    /** A service principal's secret or certificate: no expiry during a long `up`. */
+    spn: ["AAD_LOGIN_METHOD", "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET"],
+    /**
+     * A federated token in a file (on GitHub Actions the OIDC token for api://AzureADTokenExchange,
+     * which lives 5 minutes: it must be rewritten while the run lasts).
+     */
+    workloadidentity: [
+        "AAD_LOGIN_METHOD",
+        "AZURE_CLIENT_ID",
+        "AZURE_TENANT_ID",
+        "AZURE_FEDERATED_TOKEN_FILE",
+        "AZURE_AUTHORITY_HOST",
+    ],
+} as const;

@@ -53,6 +53,11 @@ export function gpuAgentPoolName(pool: GpuNodePoolSpec): string {
     })}`;
 }
 
+/** A pool's upgrade settings as the agent pool API takes them (numbers as strings). */
+export function aksUpgradeSettings(upgrade: { maxSurge: number; maxUnavailable: number }) {
+    return { maxSurge: String(upgrade.maxSurge), maxUnavailable: String(upgrade.maxUnavailable) };
+}
+
 /** The GPU pool's own arguments (the cluster and resource group are added by the component). */
 export function gpuAgentPoolArgs(
     pool: GpuNodePoolSpec,
@@ -86,7 +91,9 @@ export function gpuAgentPoolArgs(
         // the device plugin that advertises nvidia.com/gpu is ours to install.
         gpuProfile: { driver: containerservice.GPUDriver.Install },
         // Each surge node needs a spare GPU of quota (README); maxUnavailable nodes go down at once.
-        upgradeSettings: { maxSurge: String(upgrade.maxSurge), maxUnavailable: String(upgrade.maxUnavailable) },
+        // None on Spot: AKS refuses both ("Spot pools can't set max surge" / "… maxUnavailable";
+        // hashicorp/terraform-provider-azurerm#19355, #31129) and upgrades Spot nodes by eviction.
+        ...(pool.spot ? {} : { upgradeSettings: aksUpgradeSettings(upgrade) }),
         ...spot,
     };
 }

@@ -16,7 +16,8 @@ export interface Violation {
         | "version-reach"
         | "unpinned-addon"
         | "reference-gap"
-        | "bound-volume";
+        | "bound-volume"
+        | "admin-access";
     urn: string;
     message: string;
 }
@@ -215,7 +216,71 @@ export function checkTransition(t: Transition): Violation[] {
         ...unpinnedAddons(t.to),
         ...referenceGaps(t),
         ...boundVolumes(t),
+        ...adminAccess(t),
+        ...aksMinorUpgrades(t),
     ];
+}
+
+const managedClusterType = "azure-native:containerservice:ManagedCluster";
+const agentPoolType = "azure-native:containerservice:AgentPool";
+
+/** The AKS rule and where it is documented. */
+export const aksUpgradeTogether = {
+    source: 'AKS docs, Automatically upgrade an AKS cluster, "Cluster autoupgrade limitations" (https://learn.microsoft.com/azure/aks/auto-upgrade-cluster): with an autoupgrade channel the control plane and the node pools upgrade together, a control-plane-only upgrade is refused; pulumi/pulumi-azure-native#2094, Azure/ARO-HCP#662 (separate agent pool resources), hashicorp/terraform-provider-azurerm#17839 (channel patch)',
+    message:
+        "NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged: Using managed cluster api, all Agent pools' OrchestratorVersion must be all specified or all unspecified. If all specified, they must be stay unchanged or the same with control plane.",
+};
+
+/**
+ * An AKS minor upgrade through the managed cluster API: one PUT of the ManagedCluster (azure-native
+ * sends one request per update) carries the control plane's version and its inline pools only. A
+ * separate AgentPool with a pinned orchestratorVersion is not in that request: it would move after
+ * the control plane, in its own request, which AKS refuses with an autoupgrade channel set (the pools
+ * upgrade with the control plane or not at all).
+ */
+export function aksMinorUpgrades(t: Transition): Violation[] {
+    const out: Violation[] = [];
+    for (const s of t.steps) {
+        if (s.type !== managedClusterType || s.action !== "update" || !s.old) continue;
+        const before = minorOf(s.old.inputs.kubernetesVersion);
+        const after = minorOf(s.inputs.kubernetesVersion);
+        if (!before || !after || before === after) continue;
+        const channel = s.inputs.autoUpgradeProfile?.upgradeChannel;
+        if (channel === undefined || channel === "none") continue;
+        const separate = t.from.resources.filter((r) => r.type === agentPoolType && r.inputs.orchestratorVersion);
+        if (separate.length)
+            out.push({
+                rule: "refused-update",
+                urn: s.urn,
+                message: `${label(s)}: kubernetesVersion ${before} → ${after} with upgrade channel ${channel} while ${separate.map((p) => p.name).join(", ")} (separate agent pools) stay on their version in that request: ${aksUpgradeTogether.message} (${aksUpgradeTogether.source})`,
+            });
+    }
+    return out;
+}
+
+/** Built-in role "Azure Kubernetes Service RBAC Cluster Admin" (components/aks/security.ts). */
+const aksClusterAdminRole = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
+const roleAssignmentType = "azure-native:authorization:RoleAssignment";
+
+const isAksAdminAssignment = (r: RegisteredResource) =>
+    r.type === roleAssignmentType && String(r.inputs.roleDefinitionId ?? "").endsWith(`/${aksClusterAdminRole}`);
+
+/**
+ * No cluster admin loses access: every principal with an AKS RBAC Cluster Admin assignment the
+ * state holds still has one after the `up` (its own kept, or a new one on the cluster or its group).
+ * Pulumi creates the new assignments before it deletes the old ones, so access never lapses during
+ * the `up`; a principal left out of `cluster.admins` is what this reports.
+ */
+export function adminAccess(t: Transition): Violation[] {
+    const after = new Set(t.to.resources.filter(isAksAdminAssignment).map((r) => String(r.inputs.principalId)));
+    return t.steps
+        .filter((s) => s.old && isAksAdminAssignment(s.old) && (s.action === "delete" || s.action === "replace"))
+        .filter((s) => !after.has(String(s.old!.inputs.principalId)))
+        .map((s) => ({
+            rule: "admin-access" as const,
+            urn: s.urn,
+            message: `${label(s)}: principal ${s.old!.inputs.principalId} loses AKS cluster admin (no assignment of the role remains for it)`,
+        }));
 }
 
 const workloadTypes = [

@@ -545,6 +545,15 @@ export const rules: Record<string, TypeRules> = {
         ],
         order: "azure-native",
         name: { path: "agentPoolName", autonamed: false },
+        validate: {
+            source: 'AKS agent pool API: "Spot pools can\'t set max surge" / "Spot pools can\'t set maxUnavailable" (hashicorp/terraform-provider-azurerm#19355, #31129)',
+            check: (i) =>
+                i.scaleSetPriority === "Spot"
+                    ? ["maxSurge", "maxUnavailable"]
+                          .filter((k) => i.upgradeSettings?.[k] !== undefined)
+                          .map((k) => `a Spot pool sets upgradeSettings.${k}`)
+                    : [],
+        },
         // With the autoscaler on, AKS accepts minCount/maxCount whatever the current count
         // (Azure/AKS#1758, Azure/azure-cli-extensions#1606): no constraint on the kept `count`.
         nodePool: (i) => ({
@@ -558,11 +567,15 @@ export const rules: Record<string, TypeRules> = {
 
     "azure-native:authorization:RoleAssignment": {
         provider: "azure-native",
-        replaceOn: fields(azurePath, "scope", "roleAssignmentName"),
-        refused: ["principalId", "roleDefinitionId"].map((path): RefusedField => ({
+        replaceOn: [
+            ...fields(azurePath, "scope", "roleAssignmentName"),
+            // A new principal is a new assignment (forceNewMap "Authorization": principalId, scope).
+            ...fields(azureForceNew, "principalId"),
+        ],
+        refused: ["roleDefinitionId", "principalType"].map((path): RefusedField => ({
             path,
             source: "Azure RBAC: role assignments are immutable (RoleAssignmentUpdateNotPermitted; https://learn.microsoft.com/azure/role-based-access-control/troubleshooting)",
-            message: "RoleAssignmentUpdateNotPermitted: principal and role of an assignment cannot change",
+            message: "RoleAssignmentUpdateNotPermitted: the role and principal of an assignment cannot change",
         })),
         order: "azure-native",
         name: { path: "roleAssignmentName", autonamed: true },

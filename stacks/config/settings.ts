@@ -7,6 +7,7 @@ import { ServiceType } from "../../components/cluster/kubernetes";
 import type { GpuNodePoolSpec, MaintenanceWindowSpec, SystemNodePoolSpec } from "../../components/cluster/nodePool";
 import type { AksNetworkDataplane } from "../../components/aks/dataplane";
 import type { EksAddonVersions } from "../../components/eks/versions";
+import type { ClusterAdminSettings } from "./sections/admins";
 import { LoggingBackend, LokiSpec } from "../../components/logging/spec";
 import { IstioSpec } from "../../components/mesh/spec";
 import { AutoscalingSpec, GrafanaSpec, PrometheusSpec } from "../../components/monitoring/spec";
@@ -53,6 +54,11 @@ export interface ClusterSettings {
      * aws, azure and gcp; absent on `existing`).
      */
     apiAllowedCidrs?: string[];
+    /**
+     * `cluster.admins`: on azure the Entra ID principals made AKS RBAC cluster admins (required), on
+     * aws the IAM principals given EKS access entries with the cluster admin policy.
+     */
+    admins: ClusterAdminSettings;
     /** `aws` only: pinned EKS add-on versions, over components/eks/versions.ts's row for the minor. */
     addonVersions?: Partial<EksAddonVersions>;
     /** Weekly window (UTC) for the cloud's automatic upgrades (AKS, GKE); the parser always sets it. */

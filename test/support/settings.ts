@@ -13,7 +13,12 @@ export function baseSettings(): Settings {
         stack: "test",
         cloud: "existing",
         location: {},
-        cluster: { name: "torchserve-test", systemNodePool: { minNodes: 1, maxNodes: 3 }, deletionProtection: true },
+        cluster: {
+            name: "torchserve-test",
+            systemNodePool: { minNodes: 1, maxNodes: 3 },
+            deletionProtection: true,
+            admins: {},
+        },
         gpuNodePool: undefined,
         // The same small CPU TorchServe the component tests use.
         torchserve: torchServeSpec(),

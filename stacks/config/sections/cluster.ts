@@ -10,11 +10,14 @@ import { defaultGkeMaintenanceWindow, gkeMaintenanceWindowProblem } from "../../
 import { Raw, SectionReader } from "../fields";
 import { readAksNetworkDataplane } from "./aksNetwork";
 import { readApiAllowedCidrs } from "./apiAccess";
+import { readClusterAdmins } from "./admins";
 import { catalogs, cloudOfInstanceType } from "../gpuCatalog";
 import { didYouMean, isUnset, Problems } from "../problems";
 import { RawStackConfig } from "../read";
 import { Cloud, clouds, ClusterSettings, GpuNodePoolSettings, Location, Settings } from "../settings";
 
+/** Largest OS disk AKS gives a node (GB). */
+const aksMaxOsDiskGb = 2048;
 const clusterNamePattern = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 /** Managed clouds take a minor version (patches are theirs); none still offers anything older than 1.30. */
 const versionPattern = /^1\.(3\d|[4-9]\d)$/;
@@ -179,6 +182,7 @@ export function readCluster(
         "addonVersions",
         "maintenanceWindow",
         "aksNetworkDataplane",
+        "admins",
     ];
     const obj = SectionReader.object(problems, prefix, value, allowed) ?? {};
     const r = new SectionReader(problems, prefix);
@@ -252,6 +256,7 @@ export function readCluster(
         context,
         deletionProtection: r.bool(obj, "deletionProtection", true),
         apiAllowedCidrs: readApiAllowedCidrs(problems, prefix, obj, cloud),
+        admins: readClusterAdmins(problems, prefix, obj.admins, cloud),
         addonVersions: readAddonVersions(
             problems,
             `${prefix}.addonVersions`,
@@ -412,6 +417,22 @@ export function readGpuNodePool(
         upgrade: readPoolUpgrade(problems, `${prefix}.upgrade`, obj.upgrade),
         zones: readGpuZones(r, obj, cloud),
     };
+    // AKS: "The OSDiskSize for Agent pool … cannot be less than 30GB or larger than 2048GB"
+    // (pulumi/pulumi-azure-native#663, Azure/azure-rest-api-specs#13413); EBS and PD go higher.
+    if (cloud === "azure" && pool.diskSizeGb > aksMaxOsDiskGb)
+        problems.error(
+            `${prefix}.diskSizeGb`,
+            pool.diskSizeGb,
+            `AKS takes an OS disk of at most ${aksMaxOsDiskGb} GB per node`,
+        );
+    // AKS refuses upgrade settings on a Spot pool ("Spot pools can't set max surge", and maxUnavailable
+    // likewise: hashicorp/terraform-provider-azurerm#19355, #31129); the program sends none there.
+    if (cloud === "azure" && pool.spot && !isUnset(obj.upgrade))
+        problems.error(
+            `${prefix}.upgrade`,
+            obj.upgrade,
+            "AKS takes no upgrade settings on a Spot pool (spot: true): it upgrades Spot nodes by evicting them, with no surge node; remove gpuNodePool.upgrade",
+        );
     return maxNodes === 0 ? undefined : pool;
 }
 
