@@ -197,6 +197,19 @@ const rows: Row[] = [
         ],
     },
     {
+        id: "gpu-upgrade-unavailable-eks",
+        stack: "eks",
+        to: { gpuNodePool: { upgrade: { maxSurge: 0, maxUnavailable: 2 } } },
+        expect: [
+            {
+                type: "aws:eks/nodeGroup:NodeGroup",
+                name: "eks-gpu",
+                action: "update",
+                changed: "updateConfig",
+            },
+        ],
+    },
+    {
         id: "k8s-upgrade-eks",
         stack: "eks",
         from: { cluster: { kubernetesVersion: "1.34" } },
