@@ -424,9 +424,15 @@ describe("EKS cluster under mocks (update)", function () {
         assert.ok(addon.dependencies.includes(one(logged.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system").urn));
     });
 
-    it("logging off or on Loki: no CloudWatch add-on or log groups (control-plane logs stay on, EKS's group)", () => {
+    it("logging off or on Loki: no CloudWatch add-on; the control plane's group is still the program's, expiring, made first", () => {
         for (const r of [spot, cpuOnly]) {
-            assert.deepStrictEqual(all(r.ev, "aws:cloudwatch/logGroup:LogGroup"), []);
+            // Not EKS's (never expiring, left by a destroy, in the way of a later switch to `cloud`).
+            const groups = all(r.ev, "aws:cloudwatch/logGroup:LogGroup");
+            assert.deepStrictEqual(
+                groups.map((g) => [g.inputs.name, g.inputs.retentionInDays]),
+                [[`/aws/eks/${clusterName}/cluster`, 30]],
+            );
+            assert.ok(one(r.ev, "eks:index:Cluster").dependencies.includes(groups[0].urn));
             assert.ok(
                 !all(r.ev, "aws:eks/addon:Addon").some((a) => a.inputs.addonName === "amazon-cloudwatch-observability"),
             );
@@ -582,6 +588,15 @@ describe("EKS cluster under mocks (update)", function () {
                 Effect: "Allow",
                 Principal: { Service: "pods.eks.amazonaws.com" },
                 Action: ["sts:AssumeRole", "sts:TagSession"],
+                // kube-system/aws-node of this cluster only (EKS user guide pod-id-role.html).
+                Condition: {
+                    StringEquals: {
+                        "aws:SourceAccount": fakeAwsAccountId,
+                        "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:us-west-2:${fakeAwsAccountId}:cluster/${clusterName}`,
+                        "aws:RequestTag/kubernetes-namespace": "kube-system",
+                        "aws:RequestTag/kubernetes-service-account": "aws-node",
+                    },
+                },
             },
         ]);
         const attached = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(

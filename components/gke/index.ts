@@ -56,7 +56,7 @@ export interface GkeClusterArgs {
     systemNodePool: SystemNodePoolSpec;
     /** The GPU pool, with the accelerator to attach; absent = a cluster without GPUs. */
     gpuNodePool?: GkeGpuNodePoolSpec;
-    /** GKE deletion protection on the cluster; Filestore model stores are Retained (and protected). */
+    /** GKE deletion protection and Pulumi `protect` on the cluster; Filestore model stores are Retained (and protected). */
     deletionProtection: boolean;
     /** IPv4 CIDR blocks that may reach the API server (its master authorized networks). */
     apiAllowedCidrs: string[];
@@ -237,7 +237,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                     ),
                 },
             },
-            apis,
+            // Pulumi refuses the destroy before deleting anything (GKE's flag alone only after the rest).
+            { ...apis, protect: args.deletionProtection },
         );
         if (args.cloudLogging) {
             // GKE's node role already lets the nodes write logs; stated explicitly, so collecting
