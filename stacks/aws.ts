@@ -9,6 +9,7 @@ import { modelBucketMount, modelStoreClaim } from "./modelStore";
 import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
 import { addonVersionsFor } from "../components/eks/versions";
 import { Settings } from "./config/settings";
+import { defaultRetentionDays } from "./config/sections/logging";
 import type { CloudCluster } from "./program";
 import { EksClusterAdmins } from "../components/eks/accessEntries";
 import { eksCallerWarning } from "./config/sections/admins";
@@ -52,6 +53,8 @@ export function eksClusterArgs(settings: Settings, region: pulumi.Input<string>)
             settings.logging.enabled && settings.logging.backend === "cloud"
                 ? { retentionDays: settings.logging.retentionDays }
                 : undefined,
+        // logging.retentionDays is Loki's with backend loki (not checked against CloudWatch's periods).
+        controlPlaneLogRetentionDays: defaultRetentionDays,
         modelBucket: modelBucketMount(settings, modelServerUid),
         modelStoreClaim: modelStoreClaim(settings),
         // The parser resolves the pins (readAddonVersions, stacks/config/sections/cluster.ts).
@@ -73,6 +76,7 @@ export function eksModelIdentity(settings: Settings, eks: EksCluster, region: st
         "torchserve-models",
         {
             clusterName: eks.clusterName,
+            clusterArn: eks.cluster.eksCluster.arn,
             namespace: settings.torchserve.namespace,
             serviceAccount: serviceAccountName,
             objects: objects.map(({ bucket, key }) => ({ bucket, key })),

@@ -53,6 +53,11 @@ interface Row {
     fromState?: (ev: Evaluation) => Evaluation;
     /** Violations that must be among those reported, when the rest follow from them (e.g. a replaced cluster). */
     refusedIncludes?: Violation["rule"][];
+    /**
+     * A `pulumi destroy` from state A is refused by the engine before it deletes anything, because this
+     * resource type (the cluster) is `protect`ed.
+     */
+    destroyRefusedAt?: string;
 }
 
 /**
@@ -205,6 +210,19 @@ const rows: Row[] = [
                 name: "torchserve-gke-gpu",
                 action: "update",
                 changed: "upgradeSettings",
+            },
+        ],
+    },
+    {
+        id: "gpu-upgrade-unavailable-eks",
+        stack: "eks",
+        to: { gpuNodePool: { upgrade: { maxSurge: 0, maxUnavailable: 2 } } },
+        expect: [
+            {
+                type: "aws:eks/nodeGroup:NodeGroup",
+                name: "eks-gpu",
+                action: "update",
+                changed: "updateConfig",
             },
         ],
     },
@@ -679,6 +697,12 @@ const rows: Row[] = [
                   ? [{ type: "eks:index:Cluster", action: "update", changed: "deletionProtection" }]
                   : [{ type: "gcp:container/cluster:Cluster", action: "update", changed: "deletionProtection" }],
         teardown: true,
+        // Before step 1 the cluster itself is protected: the destroy fails at preview, nothing deleted.
+        destroyRefusedAt: {
+            eks: "eks:index:Cluster",
+            aks: "azure-native:containerservice:ManagedCluster",
+            gke: "gcp:container/cluster:Cluster",
+        }[stack],
         // The eks example runs Prometheus, whose volume outlives the release (README: teardown).
         leftovers:
             stack === "eks"
@@ -750,6 +774,13 @@ describe("day-2 operations: every documented change planned against the stack's 
                 for (const rule of row.refusedIncludes)
                     assert.ok(reported.includes(rule), `${rule} not reported:\n${describeViolations(violations)}`);
             else assert.deepStrictEqual(reported, [...(row.refused ?? [])].sort(), describeViolations(violations));
+            if (row.destroyRefusedAt) {
+                const refused = checkTeardown(t.from).violations;
+                assert.ok(
+                    refused.some((v) => v.startsWith(`${row.destroyRefusedAt} `)),
+                    `a destroy of state A is not refused at ${row.destroyRefusedAt}:\n${refused.join("\n")}`,
+                );
+            }
             if (row.teardown) {
                 const teardown = checkTeardown(t.to);
                 assert.deepStrictEqual(teardown.violations, [], teardown.violations.join("\n"));

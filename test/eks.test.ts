@@ -1,5 +1,7 @@
 // EKS cluster (`cloud: aws`) under Pulumi mocks: what it asks AWS for, and what it hands the platform.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createCluster } from "../stacks/aws";
@@ -19,6 +21,7 @@ import { all, one } from "./support/match";
 import { idOf } from "./support/resources";
 import { kubernetesObjects, validateKubernetesObject } from "./support/schema";
 import { gpuSettings, testSettings } from "./support/settings";
+import { awsInstances } from "../stacks/config/gpuCatalog";
 import {
     acceleratorFor,
     autoscalerTags,
@@ -112,6 +115,44 @@ describe("EKS building blocks", () => {
         it(`system node group has a node per zone: ${name}`, () => {
             const s = systemNodeGroupSpec(pool, zones);
             assert.deepStrictEqual([s.minNodes, s.maxNodes], [min, max]);
+        });
+
+    // gpuNodePool.upgrade on EKS: no GPU node beyond the group's size, ever (MINIMAL); maxUnavailable as
+    // given, at least the API's minimum of 1 (NodegroupUpdateConfig: "Valid Range: Minimum value of 1").
+    const upgrades: [string, { maxSurge: number; maxUnavailable: number } | undefined, number][] = [
+        ["default (surge 1, unavailable 0)", undefined, 1],
+        ["surge 1, unavailable 0", { maxSurge: 1, maxUnavailable: 0 }, 1],
+        ["surge 0, unavailable 1", { maxSurge: 0, maxUnavailable: 1 }, 1],
+        ["surge 0, unavailable 2", { maxSurge: 0, maxUnavailable: 2 }, 2],
+    ];
+    it("README and Pulumi.eks.yaml ask for the same GPU quota: 4 vCPUs × maxNodes, no surge node", () => {
+        const root = path.join(__dirname, "..");
+        const yaml = fs.readFileSync(path.join(root, "Pulumi.eks.yaml"), "utf8");
+        const maxNodes = Number(/gpuNodePool:[\s\S]*?maxNodes: (\d+)/.exec(yaml)![1]);
+        const perNode = awsInstances["g5.xlarge"].vcpu;
+        const eks = fs.readFileSync(path.join(root, "README.md"), "utf8").split("### EKS (AWS)")[1].split("\n### ")[0];
+        const quota = eks.split("**GPU quota.**")[1].split("\n- ")[0];
+        assert.strictEqual(Number(/\((\d+) for the example\)/.exec(quota)![1]), perNode * maxNodes);
+        assert.strictEqual(Number(/\((\d+) for maxNodes (\d+)/.exec(yaml)![1]), perNode * maxNodes);
+        assert.match(quota, /--desired-value (\d+)/);
+        assert.strictEqual(Number(/--desired-value (\d+)/.exec(quota)![1]), perNode * maxNodes);
+    });
+
+    for (const [name, upgrade, unavailable] of upgrades)
+        it(`GPU node group upgrades terminate before they launch: ${name}`, () => {
+            const spec = gpuNodeGroupSpec({
+                instanceType: "g5.xlarge",
+                gpusPerNode: 1,
+                minNodes: 1,
+                maxNodes: 2,
+                spot: false,
+                diskSizeGb: 100,
+                ...(upgrade ? { upgrade } : {}),
+            });
+            assert.deepStrictEqual(nodeGroupArgs(spec, clusterName, {}).updateConfig, {
+                maxUnavailable: unavailable,
+                updateStrategy: "MINIMAL",
+            });
         });
 
     it("carves private /19s and public /22s in distinct blocks of the VPC", () => {
@@ -383,9 +424,15 @@ describe("EKS cluster under mocks (update)", function () {
         assert.ok(addon.dependencies.includes(one(logged.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system").urn));
     });
 
-    it("logging off or on Loki: no CloudWatch add-on or log groups (control-plane logs stay on, EKS's group)", () => {
+    it("logging off or on Loki: no CloudWatch add-on; the control plane's group is still the program's, expiring, made first", () => {
         for (const r of [spot, cpuOnly]) {
-            assert.deepStrictEqual(all(r.ev, "aws:cloudwatch/logGroup:LogGroup"), []);
+            // Not EKS's (never expiring, left by a destroy, in the way of a later switch to `cloud`).
+            const groups = all(r.ev, "aws:cloudwatch/logGroup:LogGroup");
+            assert.deepStrictEqual(
+                groups.map((g) => [g.inputs.name, g.inputs.retentionInDays]),
+                [[`/aws/eks/${clusterName}/cluster`, 30]],
+            );
+            assert.ok(one(r.ev, "eks:index:Cluster").dependencies.includes(groups[0].urn));
             assert.ok(
                 !all(r.ev, "aws:eks/addon:Addon").some((a) => a.inputs.addonName === "amazon-cloudwatch-observability"),
             );
@@ -475,8 +522,14 @@ describe("EKS cluster under mocks (update)", function () {
             .filter((s) => s.name.includes("private"))
             .map(idOf);
         assert.deepStrictEqual(ng.inputs.subnetIds, privateIds);
-        // Node upgrades: EKS launches new nodes first and takes at most one GPU node down at a time.
-        assert.deepStrictEqual(ng.inputs.updateConfig, { maxUnavailable: 1 });
+        // Node upgrades never launch GPU nodes beyond the group's size: MINIMAL terminates first (EKS's
+        // DEFAULT would surge by up to twice the zones: 6 g5.xlarge, beyond the quota the README asks for).
+        assert.deepStrictEqual(ng.inputs.updateConfig, { maxUnavailable: 1, updateStrategy: "MINIMAL" });
+        // The system pool keeps EKS's surge (cheap nodes; system pods keep their capacity).
+        assert.strictEqual(
+            one(gpu.ev, "aws:eks/nodeGroup:NodeGroup", "eks-system").inputs.updateConfig.updateStrategy,
+            "DEFAULT",
+        );
         assert.strictEqual(ng.inputs.nodeRoleArn, `arn:aws:iam::${fakeAwsAccountId}:role/${autoName("eks-node")}`);
         // Nodes boot only after their role has its policies.
         for (const a of all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) =>
@@ -535,6 +588,15 @@ describe("EKS cluster under mocks (update)", function () {
                 Effect: "Allow",
                 Principal: { Service: "pods.eks.amazonaws.com" },
                 Action: ["sts:AssumeRole", "sts:TagSession"],
+                // kube-system/aws-node of this cluster only (EKS user guide pod-id-role.html).
+                Condition: {
+                    StringEquals: {
+                        "aws:SourceAccount": fakeAwsAccountId,
+                        "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:us-west-2:${fakeAwsAccountId}:cluster/${clusterName}`,
+                        "aws:RequestTag/kubernetes-namespace": "kube-system",
+                        "aws:RequestTag/kubernetes-service-account": "aws-node",
+                    },
+                },
             },
         ]);
         const attached = all(gpu.ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import { Evaluation } from "../harness/evaluate";
 import { fakeAksOidcIssuer, fakeIdentityClientId, fakeIdentityPrincipalId } from "../harness/cloudComputed";
-import { fakeAzureSubscriptionId } from "../harness/cloudMocks";
+import { fakeAwsAccountId, fakeAzureSubscriptionId } from "../harness/cloudMocks";
 import { configFor, runProgram } from "../harness/program";
 import { modelReadPolicy } from "../components/eks/modelReader";
 import { trackLabels } from "../components/torchserve/workload";
@@ -103,6 +103,16 @@ describe("model identities (object-store URLs)", function () {
                     Effect: "Allow",
                     Principal: { Service: "pods.eks.amazonaws.com" },
                     Action: ["sts:AssumeRole", "sts:TagSession"],
+                    // Only TorchServe's service account of this cluster, in this account: not any Pod
+                    // Identity association in the account (EKS user guide pod-id-role.html).
+                    Condition: {
+                        StringEquals: {
+                            "aws:SourceAccount": fakeAwsAccountId,
+                            "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:us-west-2:${fakeAwsAccountId}:cluster/torchserve-eks`,
+                            "aws:RequestTag/kubernetes-namespace": "torchserve",
+                            "aws:RequestTag/kubernetes-service-account": "torchserve",
+                        },
+                    },
                 },
             ],
         });

@@ -33,7 +33,10 @@ export interface EksClusterArgs {
     systemPool: SystemNodePoolSpec;
     /** The GPU pool; absent = none. */
     gpuPool?: GpuNodePoolSpec;
-    /** EKS deletion protection on the cluster; protect the EFS model store and retain its volumes. */
+    /**
+     * The cluster `protect`ed in Pulumi (a destroy fails before deleting anything) and EKS's own
+     * deletion protection on; the EFS model store protected and its volumes retained.
+     */
     deletionProtection: boolean;
     /** Owner of the model store's files: the user the model server runs as. */
     modelStoreOwner: VolumeOwner;
@@ -44,10 +47,15 @@ export interface EksClusterArgs {
     apiAllowedCidrs: string[];
     /**
      * Container logs to CloudWatch through the CloudWatch Observability add-on, and `retentionDays`
-     * on its log groups and on the control plane's (whose logs are always on, controlPlaneSecurity).
-     * Absent = no add-on; the control-plane group is then EKS's own, never expiring.
+     * on its log groups and on the control plane's. Absent = no add-on.
      */
     cloudWatchLogs?: CloudLogsSpec;
+    /**
+     * Days CloudWatch keeps the control plane's logs (always on, controlPlaneSecurity) when
+     * `cloudWatchLogs` is absent; with it, its `retentionDays`. One of CloudWatch's periods
+     * (`cloudWatchRetentionDays`). @default 30
+     */
+    controlPlaneLogRetentionDays?: number;
     /**
      * The model server's claim on the model store: its volume (an EFS access point) is then Pulumi's,
      * deleted in order on destroy. Absent = claims are provisioned by the EFS CSI driver.
@@ -69,6 +77,18 @@ export interface EksClusterArgs {
 
 /** Label EKS puts on every node of a managed node group: the group's name. */
 export const eksNodeGroupLabel = "eks.amazonaws.com/nodegroup";
+
+/** The control plane's log group: EKS's name for it, the retention of the logs the program keeps. */
+export function controlPlaneLogGroupArgs(
+    args: Pick<EksClusterArgs, "clusterName" | "cloudWatchLogs" | "controlPlaneLogRetentionDays">,
+    tags: Record<string, string>,
+) {
+    return {
+        name: cloudWatchLogGroupNames(args.clusterName).controlPlane,
+        retentionInDays: args.cloudWatchLogs?.retentionDays ?? args.controlPlaneLogRetentionDays ?? 30,
+        tags,
+    };
+}
 
 /** eks.Cluster's kubeconfig output is an object; the Kubernetes provider and stack output want text. */
 export function kubeconfigText(kubeconfig: unknown): string {
@@ -144,18 +164,15 @@ export class EksCluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // EKS writes control-plane logs to this group; created before the cluster, it keeps the program's retention.
-        const controlPlaneLogs = args.cloudWatchLogs
-            ? new aws.cloudwatch.LogGroup(
-                  `${name}-control-plane`,
-                  {
-                      name: cloudWatchLogGroupNames(args.clusterName).controlPlane,
-                      retentionInDays: args.cloudWatchLogs.retentionDays,
-                      tags,
-                  },
-                  { parent: this },
-              )
-            : undefined;
+        // EKS writes control-plane logs (always on) to this group. Created before the cluster, always:
+        // otherwise EKS creates it, never expiring and left behind by a destroy, and a later switch
+        // to the cloud backend fails with ResourceAlreadyExistsException
+        // (https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html).
+        const controlPlaneLogs = new aws.cloudwatch.LogGroup(
+            `${name}-control-plane`,
+            controlPlaneLogGroupArgs(args, tags),
+            { parent: this },
+        );
         const security = controlPlaneSecurity(args.apiAllowedCidrs);
         this.cluster = new eks.Cluster(
             name,
@@ -172,7 +189,8 @@ export class EksCluster extends pulumi.ComponentResource {
                 skipDefaultNodeGroup: true,
                 // IAM roles for service accounts (cluster-autoscaler, EFS and EBS CSI drivers).
                 createOidcProvider: true,
-                // EKS refuses to delete a protected cluster; lift it with `pulumi up` before `pulumi destroy`.
+                // EKS refuses to delete a protected cluster too (outside Pulumi: console, CLI); lift it
+                // with `pulumi up` before `pulumi destroy`.
                 deletionProtection: args.deletionProtection,
                 // Private endpoint, allow-listed public endpoint, audit logs, enforced NetworkPolicy.
                 ...security,
@@ -185,7 +203,13 @@ export class EksCluster extends pulumi.ComponentResource {
             },
             {
                 parent: this,
-                dependsOn: [...network.egressReady(), ...(controlPlaneLogs ? [controlPlaneLogs] : [])],
+                dependsOn: [...network.egressReady(), controlPlaneLogs],
+                // The engine refuses a destroy (or replacement) of a protected resource at preview,
+                // before it deletes anything (pulumi/pulumi pkg/resource/deploy/step.go DeleteStep,
+                // pulumi/pulumi#8158): EKS's own flag would refuse only after every add-on, node group
+                // and identity was gone. eks.Cluster's children (the EKS cluster, its roles, security
+                // groups, OIDC provider) inherit it.
+                protect: args.deletionProtection,
             },
         );
         this.vpcId = network.vpcId;
@@ -224,6 +248,7 @@ export class EksCluster extends pulumi.ComponentResource {
             `${name}-vpc-cni`,
             {
                 clusterName: this.clusterName,
+                clusterArn: this.cluster.eksCluster.arn,
                 kubernetesVersion: args.kubernetesVersion,
                 agentVersion: args.addonVersions.podIdentityAgent,
                 tags,

@@ -10,10 +10,13 @@ import { podIdentityTrustPolicy, vpcCniPolicyArn } from "./iam";
 
 /** Where the VPC CNI runs: the DaemonSet's service account. */
 export const vpcCniServiceAccount = { namespace: "kube-system", name: "aws-node" } as const;
+const vpcCniSubject = { namespace: vpcCniServiceAccount.namespace, serviceAccount: vpcCniServiceAccount.name };
 
 export interface VpcCniIdentityArgs {
     /** EKS cluster name (an output of the cluster, so everything waits for it). */
     clusterName: pulumi.Input<string>;
+    /** The cluster's ARN: only aws-node of this cluster may assume the role. */
+    clusterArn: pulumi.Input<string>;
     /** Kubernetes version, for the Pod Identity Agent add-on version EKS marks default for it. */
     kubernetesVersion: string;
     /** The Pod Identity Agent add-on's pinned version (components/eks/versions.ts); absent = EKS's default. */
@@ -30,7 +33,10 @@ export interface VpcCniIdentityArgs {
  */
 export function vpcCniIdentity(name: string, args: VpcCniIdentityArgs, parent: pulumi.Resource) {
     const tags = args.tags ?? {};
-    const role = new aws.iam.Role(name, { assumeRolePolicy: podIdentityTrustPolicy(), tags }, { parent });
+    const assumeRolePolicy = pulumi
+        .output(args.clusterArn)
+        .apply((clusterArn) => podIdentityTrustPolicy({ clusterArn, ...vpcCniSubject }));
+    const role = new aws.iam.Role(name, { assumeRolePolicy, tags }, { parent });
     const policy = new aws.iam.RolePolicyAttachment(name, { role: role.name, policyArn: vpcCniPolicyArn }, { parent });
     // Pinned: an upgrade is a reviewed change, never a default AWS moves between two runs.
     const agentVersion =

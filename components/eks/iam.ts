@@ -18,11 +18,27 @@ export const nodeManagedPolicies: Record<string, string> = {
 /** What the VPC CNI (the aws-node service account) needs to give pods VPC addresses (IPv4 clusters). */
 export const vpcCniPolicyArn = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy";
 
+/** Who may get a Pod Identity role: one service account of one cluster. */
+export interface PodIdentitySubject {
+    /** ARN of the EKS cluster (`arn:aws:eks:<region>:<account>:cluster/<name>`). */
+    clusterArn: string;
+    /** Namespace of the service account. */
+    namespace: string;
+    /** Service account name. */
+    serviceAccount: string;
+}
+
 /**
- * Trust policy of a role for EKS Pod Identity: the EKS Auth service assumes it for the service
- * account an association names (awsdocs/amazon-eks-user-guide, manage-access/aws-access/service-accounts.adoc).
+ * Trust policy of a role for EKS Pod Identity: the EKS Auth service assumes it, and only for the one
+ * service account of the one cluster an association names. Without conditions any Pod Identity
+ * association in the account (any cluster, any namespace) could be given the role by whoever holds
+ * iam:PassRole. EKS Pod Identity puts `kubernetes-namespace`, `kubernetes-service-account` and
+ * `eks-cluster-arn` on the session as tags (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html,
+ * "Setting Conditions"; pod-id-abac.html "Enable or disable session tags"), and aws:SourceAccount
+ * is the account of the cluster asking (confused-deputy guard, same page).
  */
-export function podIdentityTrustPolicy(): string {
+export function podIdentityTrustPolicy(subject: PodIdentitySubject): string {
+    const account = subject.clusterArn.split(":")[4];
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
@@ -30,6 +46,14 @@ export function podIdentityTrustPolicy(): string {
                 Effect: "Allow",
                 Principal: { Service: "pods.eks.amazonaws.com" },
                 Action: ["sts:AssumeRole", "sts:TagSession"],
+                Condition: {
+                    StringEquals: {
+                        "aws:SourceAccount": account,
+                        "aws:RequestTag/eks-cluster-arn": subject.clusterArn,
+                        "aws:RequestTag/kubernetes-namespace": subject.namespace,
+                        "aws:RequestTag/kubernetes-service-account": subject.serviceAccount,
+                    },
+                },
             },
         ],
     });

@@ -58,6 +58,8 @@ export function modelReadPolicy(objects: S3Object[], kmsKeyArn?: string, listed?
 export interface EksModelReaderArgs {
     /** EKS cluster name (an output of the cluster, so the add-on and association wait for it). */
     clusterName: pulumi.Input<string>;
+    /** The cluster's ARN: only `serviceAccount` of this cluster may assume the role. */
+    clusterArn: pulumi.Input<string>;
     /** Namespace of TorchServe's ServiceAccount. */
     namespace: string;
     /** TorchServe's ServiceAccount name. */
@@ -90,7 +92,13 @@ export class EksModelReader extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
         this.role = new aws.iam.Role(
             name,
-            { assumeRolePolicy: podIdentityTrustPolicy(), description: "TorchServe reads its model archives", tags },
+            {
+                assumeRolePolicy: pulumi.output(args.clusterArn).apply((clusterArn) =>
+                    podIdentityTrustPolicy({ clusterArn, namespace: args.namespace, serviceAccount: args.serviceAccount }),
+                ),
+                description: "TorchServe reads its model archives",
+                tags,
+            },
             parent,
         );
         const policy = new aws.iam.RolePolicy(

@@ -57,9 +57,23 @@ export interface EksNodeGroupSpec {
     labels: Record<string, string>;
     /** Kubernetes taints on every node. */
     taints: NodeTaint[];
-    /** Nodes an upgrade (version or AMI release) may take down at once (EKS surges on its own). */
+    /** Nodes an upgrade (version, AMI release or launch template) may take down at once (EKS takes at least 1). */
     maxUnavailable: number;
+    /** How EKS replaces the nodes in an upgrade (see `EksUpdateStrategy`). */
+    updateStrategy: EksUpdateStrategy;
 }
+
+/**
+ * How EKS replaces a managed node group's nodes in an upgrade (NodegroupUpdateConfig.updateStrategy,
+ * https://docs.aws.amazon.com/eks/latest/APIReference/API_NodegroupUpdateConfig.html). DEFAULT first
+ * raises the Auto Scaling group by the larger of "up to twice the number of Availability Zones" and
+ * `maxUnavailable` (https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html,
+ * scale up phase): up to 6 extra nodes in 3 zones, whatever `maxSurge` says. MINIMAL "terminates the
+ * old instances before launching the new instances", for groups "constrained to resources or costs
+ * (for example, with hardware accelerators such as GPUs)": no node beyond the group's size.
+ */
+export const EksUpdateStrategy = { Default: "DEFAULT", Minimal: "MINIMAL" } as const;
+export type EksUpdateStrategy = (typeof EksUpdateStrategy)[keyof typeof EksUpdateStrategy];
 
 /**
  * The system pool as a node group: standard AL2023, on-demand, labelled, untainted, and at least one
@@ -87,6 +101,8 @@ export function systemNodeGroupSpec(
         labels: { ...systemPoolLabels },
         taints: [],
         maxUnavailable: 1,
+        // Cheap nodes: EKS's surge keeps the system pods' capacity during an upgrade.
+        updateStrategy: EksUpdateStrategy.Default,
     };
 }
 
@@ -104,8 +120,21 @@ export function gpuNodeGroupSpec(pool: GpuNodePoolSpec): EksNodeGroupSpec {
         diskSizeGb: pool.diskSizeGb,
         labels: { ...gpuPoolLabels, [acceleratorLabelKey]: acceleratorFor(pool.instanceType) },
         taints: [{ ...gpuTaint }],
-        // EKS takes at least 1; a surge-only upgrade is EKS's own (it launches new nodes first).
+        ...gpuUpgrade(pool),
+    };
+}
+
+/**
+ * `gpuNodePool.upgrade` as EKS can do it. EKS has no surge count: DEFAULT surges by up to twice the
+ * zones (see `EksUpdateStrategy`), up to 6 GPU nodes beyond `maxNodes`, each needing GPU quota (an
+ * upgrade fails with NodeCreationFailure without it). So GPU groups always update MINIMAL: up to
+ * `maxUnavailable` GPU nodes (at least 1, the API's minimum) are terminated, then replaced; `maxSurge`
+ * has no EKS counterpart and is not used (README: GPU quota).
+ */
+export function gpuUpgrade(pool: GpuNodePoolSpec): Pick<EksNodeGroupSpec, "maxUnavailable" | "updateStrategy"> {
+    return {
         maxUnavailable: Math.max(1, pool.upgrade?.maxUnavailable ?? 1),
+        updateStrategy: EksUpdateStrategy.Minimal,
     };
 }
 
@@ -193,7 +222,7 @@ export function nodeGroupArgs(
         scalingConfig: { minSize: spec.minNodes, maxSize: spec.maxNodes, desiredSize: desired },
         labels: spec.labels,
         taints: spec.taints.map((t) => ({ key: t.key, value: t.value, effect: eksTaintEffect(t.effect) })),
-        updateConfig: { maxUnavailable: spec.maxUnavailable },
+        updateConfig: { maxUnavailable: spec.maxUnavailable, updateStrategy: spec.updateStrategy },
         // Documents intent on the node group; EKS does not copy node-group tags to the ASG, so
         // EksNodeGroup also tags the ASG itself.
         tags: { ...tags, ...autoscalerTags(clusterName, spec) },

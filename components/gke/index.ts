@@ -69,7 +69,7 @@ export interface GkeClusterArgs {
     systemNodePool: SystemNodePoolSpec;
     /** The GPU pool, with the accelerator to attach; absent = a cluster without GPUs. */
     gpuNodePool?: GkeGpuNodePoolSpec;
-    /** GKE deletion protection on the cluster; Filestore model stores are Retained (and protected). */
+    /** GKE deletion protection and Pulumi `protect` on the cluster; Filestore model stores are Retained (and protected). */
     deletionProtection: boolean;
     /** IPv4 CIDR blocks that may reach the API server (its master authorized networks). */
     apiAllowedCidrs: string[];
@@ -273,6 +273,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                 dependsOn: [...this.services, ...this.nodeServiceAccountRoles],
                 // Created with the cluster, never changed: existing clusters (created without it) keep theirs.
                 ignoreChanges: clusterNodeConfigIgnored,
+                // Pulumi refuses the destroy before deleting anything (GKE's flag alone only after the rest).
+                protect: args.deletionProtection,
             },
         );
         if (args.cloudLogging) {
