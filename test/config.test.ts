@@ -380,6 +380,24 @@ describe("config: GPU pod capacity (rollout surge room)", () => {
         assert.strictEqual(gpuPodCapacity(gpuBound), 8);
         assert.strictEqual(gpuPodCapacity(parseStackConfig(existing({})).settings), undefined);
     });
+
+    it("a pod fits a node whole or not at all: GPUs, CPU and memory per node round down", () => {
+        const capacity = (torchserve: Record<string, unknown>) =>
+            gpuPodCapacity(
+                parseStackConfig(
+                    aws({
+                        gpuNodePool: { instanceType: "g5.12xlarge", maxNodes: 2 },
+                        torchserve: { ...gpuTorchserve, ...torchserve },
+                    }),
+                ).settings,
+            );
+        // 4 GPUs / 3 per pod: one pod per node (not two).
+        assert.strictEqual(capacity({ nGpu: 3 }), 2);
+        // 192 GiB less the system reserve holds two 70Gi pods (not three).
+        assert.strictEqual(capacity({ memoryRequest: "70Gi", memoryLimit: "70Gi" }), 4);
+        // 48 vCPUs less the reserve hold two pods of 20 CPUs (not three).
+        assert.strictEqual(capacity({ nCpu: 20 }), 4);
+    });
 });
 
 describe("config: a GPU pod's sidecars count against the node", () => {
@@ -1039,6 +1057,18 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         }),
         `${P}:torchserve.replicas`,
         "canary",
+    ],
+    [
+        "autoscaling's maxReplicas plus the canary's pods beyond the GPU pool",
+        aws({
+            istio: true,
+            prometheus: true,
+            autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 2 },
+            gpuNodePool: { instanceType: "g5.xlarge", maxNodes: 2 },
+            torchserve: { ...gpuTorchserve, canary: { image: "pytorch/torchserve:0.12.0-gpu" } },
+        }),
+        `${P}:autoscaling.maxReplicas`,
+        "1 canary pod(s) included",
     ],
     [
         "istio cookie ttl malformed",
@@ -1769,6 +1799,18 @@ describe("config: security rules (issue 10) → one line naming the key", () => 
             aws({ torchserve: { ...gpuTorchserve, models: [model] } }),
             `${P}:torchserve.models[0].sha256`,
             "allowUnverifiedModels",
+        ],
+        [
+            "a model without sha256 on a gcp stack",
+            gcp({ torchserve: { ...gpuTorchserve, persistenceSize: "1Ti", models: [model] } }),
+            `${P}:torchserve.models[0].sha256`,
+            "required on gcp",
+        ],
+        [
+            "a model without sha256 on an azure stack",
+            azure({ torchserve: { ...gpuTorchserve, models: [model] } }),
+            `${P}:torchserve.models[0].sha256`,
+            "required on azure",
         ],
         [
             "a source range that is not a CIDR",

@@ -411,6 +411,10 @@ describe("transition harness: each rule fails on a broken transition", () => {
         // The workload does not move: evicted only when the old pool is drained.
         const stays = servingCapacity(plan([oldPool, gpuPod("gpu-a")], [newPool, gpuPod("gpu-a", [newPool.urn])]));
         assert.match(stays[0].message, /pod template does not change/);
+        // Rolled onto the new pool, but registered without waiting for it: its pods go Pending.
+        const early = servingCapacity(plan([oldPool, gpuPod("gpu-a")], [newPool, gpuPod("gpu-b")]));
+        assert.strictEqual(early.length, 1);
+        assert.match(early[0].message, /does not wait for the new pool/);
         // Delete first.
         const dbr = servingCapacity(
             plan(

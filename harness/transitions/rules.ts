@@ -93,6 +93,8 @@ const k8sForceNew =
 const storageValidation = "kubernetes/kubernetes pkg/apis/storage/validation/validation.go ValidateStorageClassUpdate";
 const coreValidation =
     "kubernetes/kubernetes pkg/apis/core/validation/validation.go ValidatePersistentVolumeClaimUpdate / ValidatePersistentVolumeUpdate";
+const pvValidation =
+    "kubernetes/kubernetes pkg/apis/core/validation/validation.go ValidatePersistentVolumeUpdate (volume source, volumeMode and a set nodeAffinity are immutable)";
 const helmDiff =
     "pulumi/pulumi-kubernetes provider/pkg/provider/helm_release.go@47f3819e8ff42681e4670ee7a90d0ca4b897202a Diff (forceNewFields .name, .namespace)";
 const awsNodeGroup =
@@ -206,18 +208,53 @@ export const rules: Record<string, TypeRules> = {
             },
         ],
     ),
-    "kubernetes:core/v1:PersistentVolume": k8s(fields(k8sForceNew, "spec.csi", "spec.nfs", "spec.azureFile"), [
-        {
-            path: "spec.capacity",
-            source: coreValidation,
-            message: "spec.persistentvolumesource is immutable after creation; capacity changes only through expansion",
-        },
-        {
-            path: "spec.storageClassName",
-            source: coreValidation,
-            message: "spec.storageClassName: field is immutable once bound",
-        },
-    ]),
+    // pulumi-kubernetes replaces a volume on a change of its source (diff.go forceNew for core/v1
+    // PersistentVolume: every volume source); the API server refuses volumeMode and a set nodeAffinity
+    // (ValidatePersistentVolumeUpdate) and checks nothing else on update: capacity, storageClassName,
+    // the reclaim policy and mount options change in place.
+    "kubernetes:core/v1:PersistentVolume": k8s(
+        fields(
+            k8sForceNew,
+            ...[
+                "awsElasticBlockStore",
+                "azureDisk",
+                "azureFile",
+                "cephfs",
+                "cinder",
+                "csi",
+                "fc",
+                "flexVolume",
+                "flocker",
+                "gcePersistentDisk",
+                "glusterfs",
+                "hostPath",
+                "iscsi",
+                "local",
+                "nfs",
+                "photonPersistentDisk",
+                "portworxVolume",
+                "quobyte",
+                "rbd",
+                "scaleIO",
+                "storageos",
+                "vsphereVolume",
+            ].map((source) => `spec.${source}`),
+        ),
+        [
+            {
+                path: "spec.volumeMode",
+                source: pvValidation,
+                message: "spec.volumeMode: Invalid value: field is immutable",
+            },
+            {
+                path: "spec.nodeAffinity",
+                source: pvValidation,
+                message: "spec.nodeAffinity: Invalid value: field is immutable",
+                // Setting an affinity the volume did not have is allowed.
+                refuses: (before) => before !== undefined,
+            },
+        ],
+    ),
     "kubernetes:storage.k8s.io/v1:StorageClass": k8s(fields(k8sForceNew, "parameters", "provisioner"), [
         {
             path: "reclaimPolicy",
@@ -552,11 +589,15 @@ export const rules: Record<string, TypeRules> = {
 
     "azure-native:authorization:RoleAssignment": {
         provider: "azure-native",
-        replaceOn: fields(azurePath, "scope", "roleAssignmentName"),
-        refused: ["principalId", "roleDefinitionId"].map((path): RefusedField => ({
+        replaceOn: [
+            ...fields(azurePath, "scope", "roleAssignmentName"),
+            // forceNewMap Authorization.RoleAssignment: principalId and scope.
+            ...fields(azureForceNew, "principalId", "scope"),
+        ],
+        refused: ["roleDefinitionId"].map((path): RefusedField => ({
             path,
             source: "Azure RBAC: role assignments are immutable (RoleAssignmentUpdateNotPermitted; https://learn.microsoft.com/azure/role-based-access-control/troubleshooting)",
-            message: "RoleAssignmentUpdateNotPermitted: principal and role of an assignment cannot change",
+            message: "RoleAssignmentUpdateNotPermitted: the role of an assignment cannot change",
         })),
         order: "azure-native",
         name: { path: "roleAssignmentName", autonamed: true },
@@ -650,7 +691,9 @@ export const rules: Record<string, TypeRules> = {
     "gcp:projects/iAMMember:IAMMember": {
         provider: "gcp",
         replaceOn: fields(
-            gcpSrc("google/services/resourcemanager/resource_google_project_iam_member.go (every argument)"),
+            gcpSrc(
+                "google/services/resourcemanager/iam_project.go@1babe97f1e921e124bb5e83e703d3d9a0c3d0892 IamProjectSchema (project) and google/tpgiamresource/resource_iam_member.go @0262be693c00 (role, member, condition; no Update)",
+            ),
             "project",
             "role",
             "member",
@@ -758,16 +801,23 @@ export const rules: Record<string, TypeRules> = {
     "gcp:filestore/instance:Instance": {
         provider: "gcp",
         replaceOn: fields(
-            gcpSrc("google/services/filestore/resource_filestore_instance.go"),
-            "name",
+            gcpSrc("google/services/filestore/resource_filestore_instance.go@01fd07ad86985e682ab59a9ef195742303af42c0"),
             "project",
             "location",
             "zone",
             "tier",
             "networks",
+            "kmsKeyName",
             "fileShares.name",
         ),
         refused: [
+            {
+                // `name` has no ForceNew: the provider updates in place, and its PATCH goes to
+                // instances/<new name>, which does not exist.
+                path: "name",
+                source: "hashicorp/terraform-provider-google google/services/filestore/resource_filestore_instance.go@01fd07ad86985e682ab59a9ef195742303af42c0 (name without ForceNew; Update PATCHes projects/{{project}}/locations/{{location}}/instances/{{name}})",
+                message: "404 Not Found: an instance cannot be renamed (the update addresses the new name)",
+            },
             {
                 path: "fileShares.capacityGb",
                 source: "Filestore docs, Edit instances (https://cloud.google.com/filestore/docs/edit-instances): basic tiers can't shrink",
