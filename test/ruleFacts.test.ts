@@ -7,6 +7,7 @@
 import * as assert from "assert";
 import { RegisteredResource } from "../harness/evaluate";
 import { diffResource } from "../harness/transitions/plan";
+import { kubernetesProviderReplaces } from "../harness/transitions/rules";
 import { parsePath, setPath } from "../harness/transitions/paths";
 
 /** What the source says a change of `path` does. */
@@ -168,4 +169,91 @@ describe("day-2 rules agree with the providers' and the API server's sources", (
     for (const f of facts) {
         it(`${f.type} ${f.path} → ${f.answer}`, () => assert.strictEqual(answerOf(f), f.answer));
     }
+});
+
+// pulumi/pulumi-kubernetes provider/pkg/provider/provider_test.go (DiffConfig, "when the cluster info
+// has changed": replaced without a clusterIdentifier, not with an unchanged one, replaced with a
+// different one) and provider.go@010f5d8e95e3cc9a384442e8239310d51fdc052e DiffConfig (an unknown
+// kubeconfig, context or cluster replaces; the active cluster not found — no kubeconfig — does not).
+describe("the Kubernetes provider is replaced as pulumi-kubernetes's DiffConfig decides", () => {
+    const kubeconfig = (server: string, current = "a", bServer = "https://b.example") =>
+        JSON.stringify({
+            apiVersion: "v1",
+            kind: "Config",
+            "current-context": current,
+            clusters: [
+                { name: "a", cluster: { server } },
+                { name: "b", cluster: { server: bServer } },
+            ],
+            contexts: [
+                { name: "a", context: { cluster: "a", user: "u" } },
+                { name: "a-admin", context: { cluster: "a", user: "admin" } },
+                { name: "b", context: { cluster: "b", user: "u" } },
+            ],
+            users: [{ name: "u", user: {} }],
+        });
+    const type = "pulumi:providers:kubernetes";
+    const answer = (before: Record<string, unknown>, after: Record<string, unknown>): Answer => {
+        const step = diffResource(registration(type, after), registration(type, before), "urn");
+        return step.action === "replace" ? "replace" : "update";
+    };
+    const rows: [string, Record<string, unknown>, Record<string, unknown>, Answer][] = [
+        [
+            "the active cluster's server changes",
+            { kubeconfig: kubeconfig("https://a") },
+            { kubeconfig: kubeconfig("https://a2") },
+            "replace",
+        ],
+        [
+            "the same, with an unchanged clusterIdentifier",
+            { kubeconfig: kubeconfig("https://a"), clusterIdentifier: "foo" },
+            { kubeconfig: kubeconfig("https://a2"), clusterIdentifier: "foo" },
+            "update",
+        ],
+        [
+            "a different clusterIdentifier",
+            { kubeconfig: kubeconfig("https://a"), clusterIdentifier: "foo" },
+            { kubeconfig: kubeconfig("https://a"), clusterIdentifier: "bar" },
+            "replace",
+        ],
+        [
+            "context to another cluster",
+            { kubeconfig: kubeconfig("https://a"), context: "a" },
+            { kubeconfig: kubeconfig("https://a"), context: "b" },
+            "replace",
+        ],
+        [
+            "context to another user of the same cluster",
+            { kubeconfig: kubeconfig("https://a"), context: "a" },
+            { kubeconfig: kubeconfig("https://a"), context: "a-admin" },
+            "update",
+        ],
+        [
+            "current-context moved to another cluster",
+            { kubeconfig: kubeconfig("https://a", "a") },
+            { kubeconfig: kubeconfig("https://a", "b") },
+            "replace",
+        ],
+        [
+            "another cluster's entry changes",
+            { kubeconfig: kubeconfig("https://a") },
+            { kubeconfig: kubeconfig("https://a", "a", "https://b2") },
+            "update",
+        ],
+        [
+            "the ambient kubeconfig, context switched (no active cluster found)",
+            { context: "a" },
+            { context: "b" },
+            "update",
+        ],
+    ];
+    for (const [what, before, after, expected] of rows)
+        it(`${what} → ${expected}`, () => assert.strictEqual(answer(before, after), expected));
+
+    it("a kubeconfig unknown at preview (the cluster is being replaced) → replace", () => {
+        assert.deepStrictEqual(
+            kubernetesProviderReplaces({ kubeconfig: kubeconfig("https://a") }, {}, ["kubeconfig"]).map((r) => r.path),
+            ["kubeconfig"],
+        );
+    });
 });

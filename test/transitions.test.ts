@@ -425,6 +425,37 @@ describe("transition harness: each rule fails on a broken transition", () => {
         assert.match(dbr[0].message, /deleted before its replacement exists/);
     });
 
+    it("a replaced Kubernetes provider replaces every object it manages (the engine's providerChanged)", () => {
+        const provider = (kubeconfig: unknown) =>
+            res("pulumi:providers:kubernetes", "k8s", kubeconfig === undefined ? {} : { kubeconfig }, {
+                serializedInputs: { kubeconfig: kubeconfig ?? unknownValue },
+            });
+        const known = provider(JSON.stringify({ clusters: [], contexts: [] }));
+        const managed = res(
+            "kubernetes:core/v1:ConfigMap",
+            "cm",
+            { metadata: { name: "cm" }, data: { a: "1" } },
+            { provider: `${known.urn}::id-1` },
+        );
+        const other = res("aws:iam/role:Role", "role", { name: "r" });
+        // The cluster is being replaced: its kubeconfig is unknown at preview.
+        const t = plan([known, managed, other], [provider(undefined), managed, other]);
+        assert.strictEqual(step(t, "k8s").action, "replace");
+        assert.strictEqual(step(t, "cm").action, "replace");
+        assert.deepStrictEqual(
+            step(t, "cm").replaceBecause.map((b) => b.path),
+            ["provider"],
+        );
+        assert.strictEqual(step(t, "cm").deleteBeforeReplace, false);
+        assert.strictEqual(step(t, "role").action, "same");
+        // The same kubeconfig: nothing moves.
+        const same = plan([known, managed], [known, managed]);
+        assert.deepStrictEqual(
+            same.steps.map((s) => s.action),
+            ["same", "same"],
+        );
+    });
+
     it("version reach: a pool or kube-proxy left behind by a control-plane upgrade", () => {
         const cluster = (version: string, proxy: string) =>
             res("eks:index:Cluster", "c", {

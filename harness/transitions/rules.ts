@@ -7,7 +7,8 @@
 //
 // Paths are input paths in Pulumi's spelling (camelCase, `a.b[0]`, `*` for any key or index).
 import { poolLabelKey, eksLegacyPoolLabelKey, poolNames } from "../../components/cluster/nodePool";
-import { getPath, parsePath } from "./paths";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import * as yaml from "js-yaml";
 
 /** A field whose change has a consequence, and where that is documented. */
 export interface FieldRule {
@@ -84,6 +85,12 @@ export interface TypeRules {
     controlPlaneVersion?: (inputs: any) => string | undefined;
     /** Managed add-ons this resource installs, with their pinned versions. */
     addons?: (inputs: any) => AddonView[];
+    /**
+     * Replacements the provider decides from the inputs as a whole rather than by path (a provider
+     * resource's DiffConfig): the inputs that replace it, given the old inputs, the new ones and the
+     * paths unknown in the new ones.
+     */
+    replaces?: (before: any, after: any, unknown: string[]) => FieldRule[];
 }
 
 // ---- sources --------------------------------------------------------------------------------
@@ -167,6 +174,51 @@ const labelOf = (labels: unknown): string | undefined => {
 };
 const roleOf = (label: string | undefined, fallbackName?: unknown): "gpu" | "system" =>
     label === poolNames.gpu || (label === undefined && fallbackName === poolNames.gpu) ? "gpu" : "system";
+
+const k8sDiffConfig =
+    "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go@010f5d8e95e3cc9a384442e8239310d51fdc052e DiffConfig";
+
+/** A provider input as recorded: a secret keeps its wire form ({[specialSigKey]: specialSecretSig, value}). */
+const revealed = (v: any): unknown => (v?.[specialSigKey] === specialSecretSig ? v.value : v);
+
+/** The cluster entry a kubeconfig's active context points at (context/cluster overrides applied), if found. */
+function activeCluster(secretOrKubeconfig: unknown, context: unknown, cluster: unknown): unknown {
+    const kubeconfig = revealed(secretOrKubeconfig);
+    if (typeof kubeconfig !== "string" || kubeconfig === "") return undefined;
+    let config: any;
+    try {
+        config = yaml.load(kubeconfig);
+    } catch {
+        return undefined;
+    }
+    const named = (list: unknown, name: unknown) =>
+        Array.isArray(list) ? list.find((e) => e?.name === name) : undefined;
+    const ctx = named(config?.contexts, context ?? config?.["current-context"])?.context;
+    if (!ctx) return undefined;
+    return named(config?.clusters, cluster ?? ctx.cluster)?.cluster;
+}
+
+/**
+ * pulumi-kubernetes's DiffConfig: with `clusterIdentifier` set, only its change replaces the
+ * provider; otherwise an unknown kubeconfig, context or cluster replaces it (it cannot tell the
+ * cluster), and so does a change of them that moves the active cluster (the kubeconfig's cluster
+ * entry for the context in effect); without a kubeconfig in the inputs (the ambient one) nothing
+ * is found and nothing replaces it.
+ */
+export function kubernetesProviderReplaces(before: any, after: any, unknown: string[]): FieldRule[] {
+    const b = before ?? {};
+    const a = after ?? {};
+    const out = (...paths: string[]) => fields(k8sDiffConfig, ...paths);
+    if (b.clusterIdentifier !== undefined && a.clusterIdentifier !== undefined)
+        return b.clusterIdentifier === a.clusterIdentifier ? [] : out("clusterIdentifier");
+    const unknownKey = ["kubeconfig", "context", "cluster"].find((k) => unknown.includes(k));
+    if (unknownKey) return out(unknownKey);
+    const oldCluster = activeCluster(b.kubeconfig, b.context, b.cluster);
+    const newCluster = activeCluster(a.kubeconfig, a.context, a.cluster);
+    if (oldCluster === undefined || newCluster === undefined) return [];
+    if (JSON.stringify(oldCluster) === JSON.stringify(newCluster)) return [];
+    return out(...["kubeconfig", "context", "cluster"].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])));
+}
 
 // ---- the table --------------------------------------------------------------------------------
 
@@ -304,7 +356,14 @@ export const rules: Record<string, TypeRules> = {
         name: { path: "name", autonamed: true },
     },
     "kubernetes:core/v1:ServiceAccount": k8s(),
-    "pulumi:providers:kubernetes": { provider: "pulumi", replaceOn: [], order: "create-first" },
+    // Replaced when the active cluster changes or cannot be known (kubernetesProviderReplaces); the
+    // engine then replaces every object the provider manages (plan.ts, providerCascade).
+    "pulumi:providers:kubernetes": {
+        provider: "pulumi",
+        replaceOn: [],
+        order: "create-first",
+        replaces: kubernetesProviderReplaces,
+    },
 
     // AWS (pulumi-aws bridges terraform-provider-aws: ForceNew → replace).
     "aws:eks/nodeGroup:NodeGroup": {
@@ -877,14 +936,6 @@ export function rulesFor(type: string): TypeRules | undefined {
 /** Whether a registration is one of this program's components (or the stack): nothing to diff. */
 export function isLocalComponent(type: string): boolean {
     return type === "pulumi:pulumi:Stack" || type.startsWith("torchserve-platform:");
-}
-
-/** The value at a rule's path (first match of `*`), for messages. */
-export function valueAt(inputs: unknown, path: string): unknown {
-    return getPath(
-        inputs,
-        parsePath(path).map((s) => (s === "*" ? 0 : s)),
-    );
 }
 
 /**
