@@ -18,7 +18,7 @@ export const policies: Policies = [
     gpuPodsPlaced,
     requestsAndLimits,
     noPublicManagementPorts,
-    // Advisory (its own enforcementLevel) until the program enables enforcement: networkPolicy.ts.
+    // Mandatory like the rest: the program enables enforcement on every cluster it creates (networkPolicy.ts).
     clusterNetworkPolicy,
     modelStoresProtected,
     noCredentialsInConfig,

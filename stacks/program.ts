@@ -6,7 +6,7 @@ import { readRawConfig } from "./config/read";
 import { Cloud, Settings } from "./config/settings";
 import { createPlatform, PlatformOutputs } from "./platform";
 
-/** Stack outputs; names are part of the contract in DESIGN.md. */
+/** Stack outputs; names are part of the contract (docs/architecture.md, Stack outputs). */
 export interface StackOutputs extends PlatformOutputs {
     cloud: string;
     clusterName: pulumi.Output<string>;

@@ -103,7 +103,7 @@ function errorsOf(r: RawStackConfig): string[] {
 }
 
 describe("config: valid stacks", () => {
-    it("applies DESIGN.md defaults", () => {
+    it("applies the defaults of docs/architecture.md and the README", () => {
         const { settings } = parseStackConfig(existing({}));
         const ts = settings.torchserve;
         assert.deepStrictEqual(
@@ -321,6 +321,15 @@ describe("config: day-2 keys and their defaults", () => {
             Object.keys(eksAddonNames).length,
         );
     });
+    for (const minor of ["1.32", "1.33"])
+        it(`EKS creates ${minor} clusters in extended support: accepted, with a warning stating the price`, () => {
+            const { settings, warnings } = parseStackConfig(aws({ cluster: { kubernetesVersion: minor } }));
+            assert.strictEqual(settings.cluster.kubernetesVersion, minor);
+            const w = warnings.filter((x) => x.startsWith(`${P}:cluster.kubernetesVersion:`));
+            assert.strictEqual(w.length, 1, warnings.join("\n"));
+            assert.match(w[0], /extended support until 20\d\d-\d\d-\d\d/);
+            assert.match(w[0], /\$0\.60 per cluster-hour instead of \$0\.10/);
+        });
     it("AKS clusters get Cilium unless the stack keeps an older cluster's Azure dataplane, said at every preview", () => {
         const plain = parseStackConfig(azure());
         assert.strictEqual(plain.settings.cluster.aksNetworkDataplane, undefined);
@@ -397,6 +406,24 @@ describe("config: GPU pod capacity (rollout surge room)", () => {
         const gpuBound = parseStackConfig(aws({ gpuNodePool: { instanceType: "g5.12xlarge", maxNodes: 2 } })).settings;
         assert.strictEqual(gpuPodCapacity(gpuBound), 8);
         assert.strictEqual(gpuPodCapacity(parseStackConfig(existing({})).settings), undefined);
+    });
+
+    it("a pod fits a node whole or not at all: GPUs, CPU and memory per node round down", () => {
+        const capacity = (torchserve: Record<string, unknown>) =>
+            gpuPodCapacity(
+                parseStackConfig(
+                    aws({
+                        gpuNodePool: { instanceType: "g5.12xlarge", maxNodes: 2 },
+                        torchserve: { ...gpuTorchserve, ...torchserve },
+                    }),
+                ).settings,
+            );
+        // 4 GPUs / 3 per pod: one pod per node (not two).
+        assert.strictEqual(capacity({ nGpu: 3 }), 2);
+        // 192 GiB less the system reserve holds two 70Gi pods (not three).
+        assert.strictEqual(capacity({ memoryRequest: "70Gi", memoryLimit: "70Gi" }), 4);
+        // 48 vCPUs less the reserve hold two pods of 20 CPUs (not three).
+        assert.strictEqual(capacity({ nCpu: 20 }), 4);
     });
 });
 
@@ -1059,6 +1086,18 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         "canary",
     ],
     [
+        "autoscaling's maxReplicas plus the canary's pods beyond the GPU pool",
+        aws({
+            istio: true,
+            prometheus: true,
+            autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 2 },
+            gpuNodePool: { instanceType: "g5.xlarge", maxNodes: 2 },
+            torchserve: { ...gpuTorchserve, canary: { image: "pytorch/torchserve:0.12.0-gpu" } },
+        }),
+        `${P}:autoscaling.maxReplicas`,
+        "1 canary pod(s) included",
+    ],
+    [
         "istio cookie ttl malformed",
         existing({}, { istio: { enabled: true, sessionCookie: { ttl: "forever" } } }),
         `${P}:istio.sessionCookie.ttl`,
@@ -1416,10 +1455,10 @@ describe("config holes: accepted although wrong → one line naming key and valu
             "allowUnlistedKubernetesVersion",
         ],
         [
-            "Kubernetes 1.33 on EKS (extended support)",
-            version(aws, "1.33"),
+            "Kubernetes 1.31 on EKS (its extended support ended 2026-11-26)",
+            version(aws, "1.31"),
             `${P}:cluster.kubernetesVersion`,
-            '"1.33"',
+            '"1.31"',
             "EKS offers",
         ],
         ["Kubernetes 1.99 on AKS", version(azure, "1.99"), `${P}:cluster.kubernetesVersion`, '"1.99"', "AKS offers"],
@@ -1806,6 +1845,18 @@ describe("config: security rules (issue 10) → one line naming the key", () => 
             aws({ torchserve: { ...gpuTorchserve, models: [model] } }),
             `${P}:torchserve.models[0].sha256`,
             "allowUnverifiedModels",
+        ],
+        [
+            "a model without sha256 on a gcp stack",
+            gcp({ torchserve: { ...gpuTorchserve, persistenceSize: "1Ti", models: [model] } }),
+            `${P}:torchserve.models[0].sha256`,
+            "required on gcp",
+        ],
+        [
+            "a model without sha256 on an azure stack",
+            azure({ torchserve: { ...gpuTorchserve, models: [model] } }),
+            `${P}:torchserve.models[0].sha256`,
+            "required on azure",
         ],
         [
             "a source range that is not a CIDR",
@@ -2242,5 +2293,116 @@ describe("config: what the AKS and EKS APIs refuse (cluster.admins, Spot upgrade
             eksCallerWarning(["arn:aws:iam::123456789012:user/bob"], "arn:aws:iam::123456789012:user/bob", K)!,
             /bob/,
         );
+    });
+});
+
+// Validation by class: every key of a class goes through the same bad values, and each answer is
+// one line naming that key.
+describe("config: every key of a class is checked the same way", () => {
+    const oneError = (config: RawStackConfig, key: string, hidden?: string) => {
+        const errors = errorsOf(config);
+        assert.strictEqual(errors.length, 1, `expected one problem, got:\n${errors.join("\n")}`);
+        assert.ok(errors[0].startsWith(`${P}:${key}:`), `"${errors[0]}" should name ${key}`);
+        if (hidden) assert.ok(!errors[0].includes(hidden), `"${errors[0]}" shows a credential`);
+    };
+
+    /** URL keys: [key, config with the key set to `url`, the value is a credential]. */
+    const urlKeys: [string, (url: string) => RawStackConfig, boolean][] = [
+        [
+            "grafana.prometheusUrl",
+            (url) => existing({}, { prometheus: true, grafana: { enabled: true, prometheusUrl: url } }),
+            false,
+        ],
+        [
+            "istio.jwt.jwksUri",
+            (url) =>
+                existing(
+                    {},
+                    { istio: { enabled: true, jwt: { issuer: "https://id.example", jwksUri: url, audiences: [] } } },
+                ),
+            false,
+        ],
+        [
+            "alertReceivers.webhookUrl",
+            (url) => ({
+                ...existing(
+                    {},
+                    { prometheus: true, alertReceivers: { webhookUrl: url, pagerDutyRoutingKey: "a".repeat(32) } },
+                ),
+                secretKeys: ["alertReceivers"],
+            }),
+            true,
+        ],
+        [
+            "alertReceivers.slackWebhookUrl",
+            (url) => ({
+                ...existing(
+                    {},
+                    { prometheus: true, alertReceivers: { slackWebhookUrl: url, pagerDutyRoutingKey: "a".repeat(32) } },
+                ),
+                secretKeys: ["alertReceivers"],
+            }),
+            true,
+        ],
+        ["torchserve.models[0].url", (url) => existing({ models: [{ name: "m", url }] }), false],
+    ];
+    const badUrls: [string, string, RegExp][] = [
+        ["no host", "https:///x.mar", /has none/],
+        ["no host before the port", "https://:8443/x.mar", /has none/],
+        ["port 0", "https://h.example:0/x.mar", /port 0 is outside 1-65535/],
+        ["port above 65535", "https://h.example:65536/x.mar", /port 65536 is outside 1-65535/],
+        ["port far out of range", "https://h.example:99999/x.mar", /port 99999 is outside 1-65535/],
+        ["an empty port", "https://h.example:/x.mar", /port "" is not a number/],
+        ["an empty DNS label", "https://a..example/x.mar", /not a DNS name/],
+        ["a label starting with '-'", "https://-a.example/x.mar", /not a DNS name/],
+        ["another scheme", "ftp://h.example/x.mar", /expected an/],
+        ["a space", "https://h.example/a b.mar", /space/],
+    ];
+    for (const [key, config, secret] of urlKeys) {
+        for (const [what, url, why] of badUrls)
+            it(`${key}: ${what} → refused`, () => {
+                oneError(config(url), key, secret ? url : undefined);
+                assert.match(errorsOf(config(url))[0], why);
+            });
+        it(`${key}: https with a host and port 8443 → accepted`, () =>
+            assert.deepStrictEqual(errorsOf(config("https://h.example:8443/x.mar")), []));
+    }
+
+    /** Size keys, where zero means nothing: [key, config with the key set to `size`]. */
+    const sizeKeys: [string, (size: string) => RawStackConfig][] = [
+        ["torchserve.memoryRequest", (size) => existing({ memoryRequest: size })],
+        ["torchserve.memoryLimit", (size) => existing({ memoryLimit: size })],
+        ["torchserve.persistenceSize", (size) => existing({ persistenceSize: size })],
+        ["torchserve.ephemeralStorage", (size) => existing({ ephemeralStorage: size })],
+        ["prometheus.storageSize", (size) => existing({}, { prometheus: { enabled: true, storageSize: size } })],
+        [
+            "logging.storageSize",
+            (size) => existing({}, { logging: { enabled: true, backend: "loki", storageSize: size } }),
+        ],
+    ];
+    for (const [key, config] of sizeKeys)
+        for (const size of ["0", "0Gi", "0.0Mi"])
+            it(`${key}: ${size} → refused`, () => {
+                oneError(config(size), key);
+                assert.match(errorsOf(config(size))[0], /larger than zero/);
+            });
+});
+
+describe("config: a section given without enabled says what it is", () => {
+    const warned = (extra: Record<string, unknown>, key: string) =>
+        parseStackConfig(existing({}, extra)).warnings.filter((w) => w.startsWith(`${P}:${key}:`));
+    it("logging (on by default): it is on; enabled: false turns it off", () => {
+        const w = warned({ logging: { backend: "loki" } }, "logging");
+        assert.strictEqual(w.length, 1);
+        assert.match(w[0], /it is on \(the default\); add enabled: false to turn it off/);
+        assert.strictEqual(
+            parseStackConfig(existing({}, { logging: { backend: "loki" } })).settings.logging.enabled,
+            true,
+        );
+    });
+    it("prometheus (off by default): it stays off; enabled: true turns it on", () => {
+        const w = warned({ prometheus: { retention: "7d" } }, "prometheus");
+        assert.strictEqual(w.length, 1);
+        assert.match(w[0], /it stays off; add enabled: true to turn it on/);
     });
 });

@@ -11,11 +11,9 @@ import {
     loggingCharts,
     lokiUrl,
     lokiValues,
-    modelAccessLogPattern,
     modelUriPattern,
-    parseAccessLog,
-    serverErrorLineRegex,
 } from "../components/logging";
+import { modelAccessLogPattern, parseAccessLog, serverErrorLineRegex } from "./support/accessLog";
 import { grafanaLokiDatasourceUid, logsQueries } from "../components/monitoring";
 import { runProgram } from "../harness/program";
 import { Evaluation } from "../harness/evaluate";

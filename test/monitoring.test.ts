@@ -10,7 +10,6 @@ import {
     Autoscaling,
     AutoscalingSpec,
     charts,
-    dashboardExpressions,
     Grafana,
     GrafanaSpec,
     kubePrometheusStackValues,
@@ -24,6 +23,7 @@ import {
     torchServeDashboard,
     torchServeScaledObject,
 } from "../components/monitoring";
+import { dashboardExpressions } from "./support/dashboards";
 import { grafanaLoadBalancerUrl } from "../components/monitoring/grafana";
 import { servingEndpoints } from "../components/torchserve/endpoints";
 import { evaluate, Evaluation, RegisteredResource } from "../harness/evaluate";

@@ -224,6 +224,16 @@ const gpuPoolRows: Row[] = [
         ["no nvidia.com/gpu:NoSchedule"],
     ],
     [
+        "an EKS g-family instance type on a standard AMI, without the taint",
+        crafted("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["g5.xlarge"], taints: [] }),
+        ["nvidia.com/gpu:NoSchedule"],
+    ],
+    [
+        "an EKS g-family type (g4dn) on a standard AMI, without the taint",
+        crafted("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["g4dn.xlarge"], taints: [] }),
+        ["nvidia.com/gpu:NoSchedule"],
+    ],
+    [
         "a pulumi-eks ManagedNodeGroup with GPUs and no taint (as test mocks record it)",
         crafted("eks:index:ManagedNodeGroup", { amiType: "AL2023_x86_64_NVIDIA", instanceTypes: ["g6.xlarge"] }),
         ["no nvidia.com/gpu:NoSchedule"],

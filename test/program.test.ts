@@ -61,7 +61,7 @@ for (const preview of [true, false]) {
                     ev = await runProgram({ stack: "dev", override, preview });
                 });
 
-                it("exports the DESIGN.md outputs, kubeconfig as a secret", () => {
+                it("exports the outputs of docs/architecture.md, kubeconfig as a secret", () => {
                     for (const k of [
                         "cloud",
                         "clusterName",

@@ -11,7 +11,6 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import {
-    dashboardExpressions,
     monitoringAlertRules,
     prometheusRule,
     torchServeScaledObject,
@@ -19,6 +18,8 @@ import {
 } from "../components/monitoring";
 import { servingEndpoints } from "../components/torchserve/endpoints";
 import { gpuPlacement, torchServeSpec } from "./support/specs";
+import { dashboardExpressions } from "./support/dashboards";
+import { requireTool } from "./support/tools";
 
 function findPromtool(): string | undefined {
     const r = spawnSync("promtool", ["--version"], { encoding: "utf8" });
@@ -140,11 +141,7 @@ describe("metrics the PromQL reads exist upstream", () => {
 
 describe("PromQL emitted by the program parses (promtool)", function () {
     before(function () {
-        if (!findPromtool()) {
-            if (process.env.CI) throw new Error("promtool is required under CI (Debian package `prometheus`)");
-            console.warn("    promtool not found: skipping PromQL checks (install: apt-get install -y prometheus)");
-            this.skip();
-        }
+        requireTool(this, "promtool", findPromtool() !== undefined, "apt-get install -y prometheus");
     });
 
     it("the alert rules, as the PrometheusRule ships them", () => {
@@ -212,10 +209,7 @@ function testExpressions(tests: unknown[]): { ok: boolean; out: string } {
 
 describe("KEDA trigger values (promtool test rules)", function () {
     before(function () {
-        if (!findPromtool()) {
-            if (process.env.CI) throw new Error("promtool is required under CI (Debian package `prometheus`)");
-            this.skip();
-        }
+        requireTool(this, "promtool", findPromtool() !== undefined, "apt-get install -y prometheus");
     });
     const [torchserveTrigger, gatewayTrigger] = kedaTriggers;
     const gatewaySeries = (code: string) =>

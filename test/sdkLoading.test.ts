@@ -1,4 +1,4 @@
-// DESIGN.md: index.ts loads only the selected cloud's module (an aws stack never loads
+// docs/architecture.md (Data flow): index.ts loads only the selected cloud's module (an aws stack never loads
 // @pulumi/azure-native or @pulumi/gcp). Each example stack's whole program runs in a fresh process
 // (test/support/loadedSdks.ts), which reports the @pulumi packages it loaded.
 import * as assert from "assert";

@@ -6,7 +6,7 @@
 // records when it ran. Every scenario runs concurrently in one python3 driver (times are short).
 import { strict as assert } from "assert";
 import { drainConfig, drainScript, terminationGracePeriodSeconds } from "../components/torchserve/drain";
-import { hasPython, runPythonScenarios } from "./support/python";
+import { requirePython, runPythonScenarios } from "./support/python";
 import { squeezenet, torchServeSpec } from "./support/specs";
 
 const driver = String.raw`
@@ -102,8 +102,11 @@ const cfg = (endpointDrainSeconds: number, settle: number, deadlineSeconds = 6) 
 const stoppedAfterInflight = (r: Result) =>
     r.stoppedAt !== null && r.inflightDoneAt !== null && r.stoppedAt >= r.inflightDoneAt;
 
-(hasPython ? describe : describe.skip)("drain before stop (python3, fake TorchServe)", function () {
+describe("drain before stop (python3, fake TorchServe)", function () {
     this.timeout(30000);
+    before(function () {
+        requirePython(this);
+    });
     const scenarios: Record<string, Scenario> = {
         idle: { config: cfg(0.3, 0.8) },
         inflight: { config: cfg(0.3, 2.7), inflight: 2.5 },

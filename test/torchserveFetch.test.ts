@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { fetchEntries, fetchScript } from "../components/torchserve/fetchModels";
-import { hasPython } from "./support/python";
+import { requirePython } from "./support/python";
 
 const archive = Buffer.from("PK\u0003\u0004 not really a model archive, but bytes with a known hash\n".repeat(50));
 const archiveSha = createHash("sha256").update(archive).digest("hex");
@@ -263,7 +263,7 @@ for name, mode in (("mounted-0664", 0o664), ("private-0600", 0o600)):
 print(json.dumps(out))
 `;
     it("skips chmod where the mount already grants the mode, and still fails where it does not", function () {
-        if (!hasPython) this.skip();
+        requirePython(this);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fetch-mode-"));
         try {
             const script = path.join(dir, "fetch_models.py");

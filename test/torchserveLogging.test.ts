@@ -5,10 +5,10 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import { configMountDir, configProperties, logConfigFilePath } from "../components/torchserve/config";
-import { parseAccessLog } from "../components/logging/accessLog";
+import { parseAccessLog } from "./support/accessLog";
 import { log4j2Xml, logConfigFileName, logLayout } from "../components/torchserve/logging";
 import { parseProperties } from "./support/properties";
-import { hasPython } from "./support/python";
+import { requirePython } from "./support/python";
 import { torchServeSpec } from "./support/specs";
 
 /**
@@ -111,9 +111,12 @@ const broken: [string, (xml: string) => string, RegExp][] = [
     ["malformed XML", (x) => x.replace("</Loggers>", ""), /not well-formed/],
 ];
 
-(hasPython ? describe : describe.skip)("TorchServe log4j2 configuration", () => {
+describe("TorchServe log4j2 configuration", () => {
     let shipped: Parsed | { error: string };
     let brokenParsed: (Parsed | { error: string })[];
+    before(function () {
+        requirePython(this);
+    });
     before(() => {
         [shipped, ...brokenParsed] = parseAll([log4j2Xml(), ...broken.map(([, breakIt]) => breakIt(log4j2Xml()))]);
     });

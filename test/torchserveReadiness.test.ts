@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as net from "net";
 import { readinessExpectation, readinessScript, ReadinessExpectation } from "../components/torchserve/readiness";
-import { hasPython, runPythonScenarios } from "./support/python";
+import { requirePython, runPythonScenarios } from "./support/python";
 import { squeezenet, torchServeSpec } from "./support/specs";
 
 /**
@@ -95,8 +95,11 @@ function closedPort(): Promise<number> {
     });
 }
 
-(hasPython ? describe : describe.skip)("readiness check (python3, fake management API)", function () {
+describe("readiness check (python3, fake management API)", function () {
     this.timeout(20000);
+    before(function () {
+        requirePython(this);
+    });
     const cases: Record<string, Case> = {
         ready: {
             expected: expect([two, bert]),

@@ -411,6 +411,10 @@ describe("transition harness: each rule fails on a broken transition", () => {
         // The workload does not move: evicted only when the old pool is drained.
         const stays = servingCapacity(plan([oldPool, gpuPod("gpu-a")], [newPool, gpuPod("gpu-a", [newPool.urn])]));
         assert.match(stays[0].message, /pod template does not change/);
+        // Rolled onto the new pool, but registered without waiting for it: its pods go Pending.
+        const early = servingCapacity(plan([oldPool, gpuPod("gpu-a")], [newPool, gpuPod("gpu-b")]));
+        assert.strictEqual(early.length, 1);
+        assert.match(early[0].message, /does not wait for the new pool/);
         // Delete first.
         const dbr = servingCapacity(
             plan(
@@ -419,6 +423,37 @@ describe("transition harness: each rule fails on a broken transition", () => {
             ),
         );
         assert.match(dbr[0].message, /deleted before its replacement exists/);
+    });
+
+    it("a replaced Kubernetes provider replaces every object it manages (the engine's providerChanged)", () => {
+        const provider = (kubeconfig: unknown) =>
+            res("pulumi:providers:kubernetes", "k8s", kubeconfig === undefined ? {} : { kubeconfig }, {
+                serializedInputs: { kubeconfig: kubeconfig ?? unknownValue },
+            });
+        const known = provider(JSON.stringify({ clusters: [], contexts: [] }));
+        const managed = res(
+            "kubernetes:core/v1:ConfigMap",
+            "cm",
+            { metadata: { name: "cm" }, data: { a: "1" } },
+            { provider: `${known.urn}::id-1` },
+        );
+        const other = res("aws:iam/role:Role", "role", { name: "r" });
+        // The cluster is being replaced: its kubeconfig is unknown at preview.
+        const t = plan([known, managed, other], [provider(undefined), managed, other]);
+        assert.strictEqual(step(t, "k8s").action, "replace");
+        assert.strictEqual(step(t, "cm").action, "replace");
+        assert.deepStrictEqual(
+            step(t, "cm").replaceBecause.map((b) => b.path),
+            ["provider"],
+        );
+        assert.strictEqual(step(t, "cm").deleteBeforeReplace, false);
+        assert.strictEqual(step(t, "role").action, "same");
+        // The same kubeconfig: nothing moves.
+        const same = plan([known, managed], [known, managed]);
+        assert.deepStrictEqual(
+            same.steps.map((s) => s.action),
+            ["same", "same"],
+        );
     });
 
     it("version reach: a pool or kube-proxy left behind by a control-plane upgrade", () => {

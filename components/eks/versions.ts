@@ -138,3 +138,18 @@ export function addonTableProblems(table: Record<string, EksAddonVersions>): str
     });
     return problems;
 }
+
+/**
+ * Minors in EKS extended support late 2026, with the date it ends: EKS still creates clusters on
+ * them ("You can create new Amazon EKS clusters on any version offered in standard or extended
+ * support", https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html; extended
+ * support lasts 12 months after the 14 of standard support: 1.32 until 2027-03-23, 1.33 until
+ * 2027-07-29; 1.31's ended 2026-11-26), at a higher price per cluster-hour.
+ */
+export const eksExtendedSupportMinors: Record<string, string> = { "1.32": "2027-03-23", "1.33": "2027-07-29" };
+
+/**
+ * The EKS control plane's price per cluster-hour in standard and in extended support (Amazon EKS
+ * pricing, https://aws.amazon.com/eks/pricing/: $0.10 standard, $0.60 extended).
+ */
+export const eksClusterHourPrice = { standard: "$0.10", extended: "$0.60" } as const;

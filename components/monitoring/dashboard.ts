@@ -7,9 +7,6 @@ import { grafanaLokiDatasourceUid } from "./values";
 
 const dashboards = { torchserve: torchserveDashboard } as const;
 
-/** File names (without `.json`) of the dashboards shipped in dashboards/. */
-export const dashboardFiles = Object.keys(dashboards) as (keyof typeof dashboards)[];
-
 /** A fresh copy of dashboards/<name>.json (callers may modify it). */
 export function loadDashboard(name: keyof typeof dashboards): FreeForm {
     return JSON.parse(JSON.stringify(dashboards[name]));
@@ -67,17 +64,4 @@ function logsPanels(existing: FreeForm[]): FreeForm[] {
             targets: [{ refId: "A", datasource: loki, expr: logsQueries.errorLines }],
         },
     ];
-}
-
-/** Every PromQL expression of a dashboard's panels (rows included), as written (with variables). */
-export function dashboardExpressions(dashboard: FreeForm): { panel: string; expr: string }[] {
-    const out: { panel: string; expr: string }[] = [];
-    const visit = (panels: FreeForm[] | undefined) => {
-        for (const p of panels ?? []) {
-            for (const t of p.targets ?? []) if (typeof t.expr === "string") out.push({ panel: p.title, expr: t.expr });
-            visit(p.panels);
-        }
-    };
-    visit(dashboard.panels);
-    return out;
 }

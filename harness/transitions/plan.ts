@@ -145,7 +145,10 @@ export function diffResource(r: RegisteredResource, old: RegisteredResource | un
         path,
         source: "resource option replaceOnChanges",
     }));
-    const because = matchingRules(changedSegs, [...(rules?.replaceOn ?? []), ...replaceOnChanges]);
+    const because = [
+        ...matchingRules(changedSegs, [...(rules?.replaceOn ?? []), ...replaceOnChanges]),
+        ...(rules?.replaces?.(old.inputs, inputs, step.unknown) ?? []),
+    ];
     step.replaceBecause = [
         ...new Map(because.map((b) => [`${b.path} ${b.source}`, { path: b.path, source: b.source }])).values(),
     ];
@@ -209,6 +212,7 @@ export function planTransition(
         }
         steps.push(step);
     }
+    providerCascade(steps);
     for (const u of match.unclaimed) {
         const old = oldByEngine.get(u)!;
         if (isLocalComponent(old.type)) continue;
@@ -227,6 +231,33 @@ export function planTransition(
         });
     }
     return { stack, from, to, steps };
+}
+
+const cascadeSource =
+    "pulumi/pulumi pkg/resource/deploy/step_generator.go providerChanged: the new provider's DiffConfig reports a replacement, so every resource it manages is replaced (ReplaceKeys [provider])";
+
+/**
+ * The engine replaces every resource whose provider is replaced: its diff blames `provider` before
+ * the resource's own provider is asked. Such a replacement is create-first unless the program says
+ * otherwise (the provider's Diff, which would choose delete-first, is not called).
+ */
+function providerCascade(steps: Step[]): void {
+    const replaced = new Set(
+        steps
+            .filter((s) => s.action === "replace" && s.type.startsWith("pulumi:providers:"))
+            .map((s) => s.resource!.urn),
+    );
+    if (replaced.size === 0) return;
+    for (const s of steps) {
+        const ref = s.resource?.provider ?? "";
+        const providerUrn = ref.slice(0, ref.lastIndexOf("::"));
+        if (!s.old || !replaced.has(providerUrn) || s.action === "replace") continue;
+        s.action = "replace";
+        s.replaceBecause = [{ path: "provider", source: cascadeSource }];
+        s.refused = [];
+        s.deleteBeforeReplace = s.resource!.options.deleteBeforeReplace ?? false;
+        s.nameCollision = undefined;
+    }
 }
 
 /** `type::name` of the steps that create or replace a resource: their outputs are unknown in a preview. */

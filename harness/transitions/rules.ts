@@ -10,6 +10,8 @@ import { poolLabelKey, eksLegacyPoolLabelKey, poolNames } from "../../components
 import { getPath, parsePath } from "./paths";
 import { gkeMaintenanceRequirement, maintenanceAvailabilityHours } from "../../components/gke/maintenance";
 import { nodeConfigReplaceOn } from "../../components/gke/pools";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import * as yaml from "js-yaml";
 
 /** A field whose change has a consequence, and where that is documented. */
 export interface FieldRule {
@@ -86,6 +88,12 @@ export interface TypeRules {
     controlPlaneVersion?: (inputs: any) => string | undefined;
     /** Managed add-ons this resource installs, with their pinned versions. */
     addons?: (inputs: any) => AddonView[];
+    /**
+     * Replacements the provider decides from the inputs as a whole rather than by path (a provider
+     * resource's DiffConfig): the inputs that replace it, given the old inputs, the new ones and the
+     * paths unknown in the new ones.
+     */
+    replaces?: (before: any, after: any, unknown: string[]) => FieldRule[];
 }
 
 // ---- sources --------------------------------------------------------------------------------
@@ -95,6 +103,8 @@ const k8sForceNew =
 const storageValidation = "kubernetes/kubernetes pkg/apis/storage/validation/validation.go ValidateStorageClassUpdate";
 const coreValidation =
     "kubernetes/kubernetes pkg/apis/core/validation/validation.go ValidatePersistentVolumeClaimUpdate / ValidatePersistentVolumeUpdate";
+const pvValidation =
+    "kubernetes/kubernetes pkg/apis/core/validation/validation.go ValidatePersistentVolumeUpdate (volume source, volumeMode and a set nodeAffinity are immutable)";
 const helmDiff =
     "pulumi/pulumi-kubernetes provider/pkg/provider/helm_release.go@47f3819e8ff42681e4670ee7a90d0ca4b897202a Diff (forceNewFields .name, .namespace)";
 const awsNodeGroup =
@@ -172,6 +182,51 @@ const labelOf = (labels: unknown): string | undefined => {
 const roleOf = (label: string | undefined, fallbackName?: unknown): "gpu" | "system" =>
     label === poolNames.gpu || (label === undefined && fallbackName === poolNames.gpu) ? "gpu" : "system";
 
+const k8sDiffConfig =
+    "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go@010f5d8e95e3cc9a384442e8239310d51fdc052e DiffConfig";
+
+/** A provider input as recorded: a secret keeps its wire form ({[specialSigKey]: specialSecretSig, value}). */
+const revealed = (v: any): unknown => (v?.[specialSigKey] === specialSecretSig ? v.value : v);
+
+/** The cluster entry a kubeconfig's active context points at (context/cluster overrides applied), if found. */
+function activeCluster(secretOrKubeconfig: unknown, context: unknown, cluster: unknown): unknown {
+    const kubeconfig = revealed(secretOrKubeconfig);
+    if (typeof kubeconfig !== "string" || kubeconfig === "") return undefined;
+    let config: any;
+    try {
+        config = yaml.load(kubeconfig);
+    } catch {
+        return undefined;
+    }
+    const named = (list: unknown, name: unknown) =>
+        Array.isArray(list) ? list.find((e) => e?.name === name) : undefined;
+    const ctx = named(config?.contexts, context ?? config?.["current-context"])?.context;
+    if (!ctx) return undefined;
+    return named(config?.clusters, cluster ?? ctx.cluster)?.cluster;
+}
+
+/**
+ * pulumi-kubernetes's DiffConfig: with `clusterIdentifier` set, only its change replaces the
+ * provider; otherwise an unknown kubeconfig, context or cluster replaces it (it cannot tell the
+ * cluster), and so does a change of them that moves the active cluster (the kubeconfig's cluster
+ * entry for the context in effect); without a kubeconfig in the inputs (the ambient one) nothing
+ * is found and nothing replaces it.
+ */
+export function kubernetesProviderReplaces(before: any, after: any, unknown: string[]): FieldRule[] {
+    const b = before ?? {};
+    const a = after ?? {};
+    const out = (...paths: string[]) => fields(k8sDiffConfig, ...paths);
+    if (b.clusterIdentifier !== undefined && a.clusterIdentifier !== undefined)
+        return b.clusterIdentifier === a.clusterIdentifier ? [] : out("clusterIdentifier");
+    const unknownKey = ["kubeconfig", "context", "cluster"].find((k) => unknown.includes(k));
+    if (unknownKey) return out(unknownKey);
+    const oldCluster = activeCluster(b.kubeconfig, b.context, b.cluster);
+    const newCluster = activeCluster(a.kubeconfig, a.context, a.cluster);
+    if (oldCluster === undefined || newCluster === undefined) return [];
+    if (JSON.stringify(oldCluster) === JSON.stringify(newCluster)) return [];
+    return out(...["kubeconfig", "context", "cluster"].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])));
+}
+
 // ---- the table --------------------------------------------------------------------------------
 
 export const rules: Record<string, TypeRules> = {
@@ -212,18 +267,53 @@ export const rules: Record<string, TypeRules> = {
             },
         ],
     ),
-    "kubernetes:core/v1:PersistentVolume": k8s(fields(k8sForceNew, "spec.csi", "spec.nfs", "spec.azureFile"), [
-        {
-            path: "spec.capacity",
-            source: coreValidation,
-            message: "spec.persistentvolumesource is immutable after creation; capacity changes only through expansion",
-        },
-        {
-            path: "spec.storageClassName",
-            source: coreValidation,
-            message: "spec.storageClassName: field is immutable once bound",
-        },
-    ]),
+    // pulumi-kubernetes replaces a volume on a change of its source (diff.go forceNew for core/v1
+    // PersistentVolume: every volume source); the API server refuses volumeMode and a set nodeAffinity
+    // (ValidatePersistentVolumeUpdate) and checks nothing else on update: capacity, storageClassName,
+    // the reclaim policy and mount options change in place.
+    "kubernetes:core/v1:PersistentVolume": k8s(
+        fields(
+            k8sForceNew,
+            ...[
+                "awsElasticBlockStore",
+                "azureDisk",
+                "azureFile",
+                "cephfs",
+                "cinder",
+                "csi",
+                "fc",
+                "flexVolume",
+                "flocker",
+                "gcePersistentDisk",
+                "glusterfs",
+                "hostPath",
+                "iscsi",
+                "local",
+                "nfs",
+                "photonPersistentDisk",
+                "portworxVolume",
+                "quobyte",
+                "rbd",
+                "scaleIO",
+                "storageos",
+                "vsphereVolume",
+            ].map((source) => `spec.${source}`),
+        ),
+        [
+            {
+                path: "spec.volumeMode",
+                source: pvValidation,
+                message: "spec.volumeMode: Invalid value: field is immutable",
+            },
+            {
+                path: "spec.nodeAffinity",
+                source: pvValidation,
+                message: "spec.nodeAffinity: Invalid value: field is immutable",
+                // Setting an affinity the volume did not have is allowed.
+                refuses: (before) => before !== undefined,
+            },
+        ],
+    ),
     "kubernetes:storage.k8s.io/v1:StorageClass": k8s(fields(k8sForceNew, "parameters", "provisioner"), [
         {
             path: "reclaimPolicy",
@@ -273,7 +363,14 @@ export const rules: Record<string, TypeRules> = {
         name: { path: "name", autonamed: true },
     },
     "kubernetes:core/v1:ServiceAccount": k8s(),
-    "pulumi:providers:kubernetes": { provider: "pulumi", replaceOn: [], order: "create-first" },
+    // Replaced when the active cluster changes or cannot be known (kubernetesProviderReplaces); the
+    // engine then replaces every object the provider manages (plan.ts, providerCascade).
+    "pulumi:providers:kubernetes": {
+        provider: "pulumi",
+        replaceOn: [],
+        order: "create-first",
+        replaces: kubernetesProviderReplaces,
+    },
 
     // AWS (pulumi-aws bridges terraform-provider-aws: ForceNew → replace).
     "aws:eks/nodeGroup:NodeGroup": {
@@ -569,8 +666,8 @@ export const rules: Record<string, TypeRules> = {
         provider: "azure-native",
         replaceOn: [
             ...fields(azurePath, "scope", "roleAssignmentName"),
-            // A new principal is a new assignment (forceNewMap "Authorization": principalId, scope).
-            ...fields(azureForceNew, "principalId"),
+            // forceNewMap Authorization.RoleAssignment: principalId and scope (a new principal is a new assignment).
+            ...fields(azureForceNew, "principalId", "scope"),
         ],
         refused: ["roleDefinitionId", "principalType"].map((path): RefusedField => ({
             path,
@@ -681,7 +778,9 @@ export const rules: Record<string, TypeRules> = {
     "gcp:projects/iAMMember:IAMMember": {
         provider: "gcp",
         replaceOn: fields(
-            gcpSrc("google/services/resourcemanager/resource_google_project_iam_member.go (every argument)"),
+            gcpSrc(
+                "google/services/resourcemanager/iam_project.go@1babe97f1e921e124bb5e83e703d3d9a0c3d0892 IamProjectSchema (project) and google/tpgiamresource/resource_iam_member.go @0262be693c00 (role, member, condition; no Update)",
+            ),
             "project",
             "role",
             "member",
@@ -811,16 +910,23 @@ export const rules: Record<string, TypeRules> = {
     "gcp:filestore/instance:Instance": {
         provider: "gcp",
         replaceOn: fields(
-            gcpSrc("google/services/filestore/resource_filestore_instance.go"),
-            "name",
+            gcpSrc("google/services/filestore/resource_filestore_instance.go@01fd07ad86985e682ab59a9ef195742303af42c0"),
             "project",
             "location",
             "zone",
             "tier",
             "networks",
+            "kmsKeyName",
             "fileShares.name",
         ),
         refused: [
+            {
+                // `name` has no ForceNew: the provider updates in place, and its PATCH goes to
+                // instances/<new name>, which does not exist.
+                path: "name",
+                source: "hashicorp/terraform-provider-google google/services/filestore/resource_filestore_instance.go@01fd07ad86985e682ab59a9ef195742303af42c0 (name without ForceNew; Update PATCHes projects/{{project}}/locations/{{location}}/instances/{{name}})",
+                message: "404 Not Found: an instance cannot be renamed (the update addresses the new name)",
+            },
             {
                 path: "fileShares.capacityGb",
                 source: "Filestore docs, Edit instances (https://cloud.google.com/filestore/docs/edit-instances): basic tiers can't shrink",
@@ -880,14 +986,6 @@ export function rulesFor(type: string): TypeRules | undefined {
 /** Whether a registration is one of this program's components (or the stack): nothing to diff. */
 export function isLocalComponent(type: string): boolean {
     return type === "pulumi:pulumi:Stack" || type.startsWith("torchserve-platform:");
-}
-
-/** The value at a rule's path (first match of `*`), for messages. */
-export function valueAt(inputs: unknown, path: string): unknown {
-    return getPath(
-        inputs,
-        parsePath(path).map((s) => (s === "*" ? 0 : s)),
-    );
 }
 
 /**

@@ -8,7 +8,7 @@ import { gatewayNamespace, gatewaySelectorLabels } from "../../components/mesh/c
 import { ServingEndpoints } from "../../components/torchserve/endpoints";
 import { GrafanaSettings, PrometheusSettings, Settings } from "../config/settings";
 
-/** Outputs the monitoring add-ons contribute to the stack (names from DESIGN.md). */
+/** Outputs the monitoring add-ons contribute to the stack (names from docs/architecture.md, Stack outputs). */
 export interface MonitoringOutputs {
     grafanaUrl?: pulumi.Output<string>;
     grafanaAdminPassword?: pulumi.Output<string>;

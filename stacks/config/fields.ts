@@ -2,6 +2,7 @@
 // throwing, so every mistake in a stack file is reported at once.
 import { parseQuantity } from "../../components/cluster/quantity";
 import { hasInvisible, isUnset, Problems, unknownKeyText } from "./problems";
+import { urlProblem } from "./urls";
 
 export type Raw = Record<string, unknown>;
 
@@ -138,8 +139,29 @@ export class SectionReader {
         return v as T;
     }
 
-    /** A quantity of bytes (memory, volume sizes). */
-    quantity(obj: Raw, name: string, fallback: string, positive = false): string {
+    /**
+     * A URL of one of `schemes` (stacks/config/urls.ts), the scheme lowercased (RFC 3986 3.1:
+     * case-insensitive; consumers compare it lowercase). `secret`: the value is not echoed.
+     */
+    url(obj: Raw, name: string, schemes: readonly string[], secret = false): string | undefined {
+        const v = obj[name];
+        if (isUnset(v)) return undefined;
+        const problem =
+            typeof v !== "string"
+                ? `expected an ${schemes.map((s) => `${s}://`).join(" or ")} URL`
+                : hasInvisible(v)
+                  ? "retype it without the invisible characters"
+                  : urlProblem(v, schemes);
+        if (problem) {
+            if (secret) this.problems.errorText(this.key(name), `${problem} (value not shown: it is a credential)`);
+            else this.problems.error(this.key(name), v, problem);
+            return undefined;
+        }
+        return (v as string).replace(/^[a-z][a-z0-9+.-]*:/i, (scheme) => scheme.toLowerCase());
+    }
+
+    /** A quantity of bytes (memory, volume sizes): zero is refused unless `positive` is false. */
+    quantity(obj: Raw, name: string, fallback: string, positive = true): string {
         const v = obj[name];
         if (isUnset(v)) return fallback;
         const bytes = typeof v === "string" ? parseQuantity(v) : undefined;
@@ -188,7 +210,9 @@ export class SectionReader {
         if (obj.enabled === undefined && Object.keys(obj).length > 0) {
             this.problems.warn(
                 this.prefix,
-                `settings given but no "enabled": it stays ${fallback ? "on" : "off"}; add enabled: true to turn it on`,
+                fallback
+                    ? `settings given but no "enabled": it is on (the default); add enabled: false to turn it off`
+                    : `settings given but no "enabled": it stays off; add enabled: true to turn it on`,
             );
         }
         return { enabled, obj };

@@ -4,9 +4,15 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { requireTool, runs, Skippable } from "./tools";
 
-/** Whether python3 runs here (the suites that need it are skipped otherwise). */
-export const hasPython = spawnSync("python3", ["--version"]).status === 0;
+/** Whether python3 runs here. */
+export const hasPython = runs("python3");
+
+/** For a suite's first `before`: python3 present, or the suite skipped locally and failed under CI. */
+export function requirePython(ctx: Skippable): void {
+    requireTool(ctx, "python3", hasPython, "apt-get install -y python3");
+}
 
 /**
  * Each named scenario's result: `script` is written as `fileName` into a fresh temporary directory,

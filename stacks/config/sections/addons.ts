@@ -9,11 +9,6 @@ import { readSourceRanges } from "../sourceRanges";
 const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const promDuration = /^\d+(ms|s|m|h|d|w|y)$/;
 
-/** URL schemes are case-insensitive (RFC 3986 3.1); consumers compare them lowercase. */
-function lowercaseScheme(url: string | undefined): string | undefined {
-    return url?.replace(/^[a-z][a-z0-9+.-]*:/i, (scheme) => scheme.toLowerCase());
-}
-
 export function readPrometheus(problems: Problems, prefix: string, value: unknown): PrometheusSettings {
     const r = new SectionReader(problems, prefix);
     const { enabled, obj } = r.toggle(value, ["retention", "storageSize", "namespace"], false);
@@ -37,14 +32,7 @@ export function readGrafana(problems: Problems, prefix: string, value: unknown):
             r.key("loadBalancerSourceRanges"),
             obj.loadBalancerSourceRanges,
         ),
-        prometheusUrl: lowercaseScheme(
-            r.optionalString(
-                obj,
-                "prometheusUrl",
-                /^https?:\/\/\S+$/i,
-                "expected the http(s) URL of a Prometheus server",
-            ),
-        ),
+        prometheusUrl: r.url(obj, "prometheusUrl", ["http", "https"]),
     };
 }
 
@@ -111,9 +99,7 @@ export function readIstio(problems: Problems, prefix: string, value: unknown): I
             {};
         const jr = new SectionReader(problems, jwtKey);
         const issuer = jr.optionalString(j, "issuer");
-        const jwksUri = lowercaseScheme(
-            jr.optionalString(j, "jwksUri", /^https:\/\/\S+$/i, "expected the https URL of the issuer's JWKS"),
-        );
+        const jwksUri = jr.url(j, "jwksUri", ["https"]);
         if (isUnset(j.issuer)) problems.errorText(`${jwtKey}.issuer`, "required when jwt is set");
         if (isUnset(j.jwksUri)) problems.errorText(`${jwtKey}.jwksUri`, "required when jwt is set");
         const managementClaims = readClaims(problems, `${jwtKey}.managementClaims`, j.managementClaims);
@@ -243,15 +229,7 @@ export function readAlertReceivers(problems: Problems, prefix: string, value: un
     if (!obj) return undefined; // reported
     const r = new SectionReader(problems, prefix);
     // Values are not echoed in errors: they are credentials.
-    const url = (name: string): string | undefined => {
-        const v = obj[name];
-        if (isUnset(v)) return undefined;
-        if (typeof v !== "string" || !/^https:\/\/\S+$/i.test(v)) {
-            problems.errorText(r.key(name), "expected an https:// URL (value not shown: it is a credential)");
-            return undefined;
-        }
-        return v;
-    };
+    const url = (name: string): string | undefined => r.url(obj, name, ["https"], true);
     const receivers: AlertReceiversSpec = {
         webhookUrl: url("webhookUrl"),
         slackWebhookUrl: url("slackWebhookUrl"),

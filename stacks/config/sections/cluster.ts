@@ -4,7 +4,13 @@ import { newestKubernetesMinor } from "../../../components/cluster/kubernetesRel
 import type { MaintenanceWindowSpec, NodePoolUpgradeSpec } from "../../../components/cluster/nodePool";
 import { eksDefaults } from "../../../components/eks/defaults";
 import { zonesOffering } from "../../../components/gke/acceleratorZones";
-import { addonVersionsFor, EksAddonVersions, eksSupportedMinors } from "../../../components/eks/versions";
+import {
+    addonVersionsFor,
+    eksClusterHourPrice,
+    EksAddonVersions,
+    eksExtendedSupportMinors,
+    eksSupportedMinors,
+} from "../../../components/eks/versions";
 import { gkeRegularChannelMinors } from "../../../components/gke/versions";
 import { defaultGkeMaintenanceWindow, gkeMaintenanceWindowProblem } from "../../../components/gke/maintenance";
 import { Raw, SectionReader } from "../fields";
@@ -152,6 +158,14 @@ function readKubernetesVersion(
         return undefined;
     }
     const { service, minors } = supportedMinors[cloud];
+    const extendedUntil = cloud === "aws" ? eksExtendedSupportMinors[version] : undefined;
+    if (extendedUntil) {
+        r.problems.warn(
+            r.key("kubernetesVersion"),
+            `${version} is in EKS extended support until ${extendedUntil}: the control plane costs ${eksClusterHourPrice.extended} per cluster-hour instead of ${eksClusterHourPrice.standard} (https://aws.amazon.com/eks/pricing/); standard support: ${minors.join(", ")}`,
+        );
+        return version;
+    }
     if (!minors.includes(version)) {
         r.problems.error(
             r.key("kubernetesVersion"),

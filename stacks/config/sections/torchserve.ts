@@ -19,6 +19,7 @@ import { chartAliasesUnderTorchserve } from "../helmChart";
 import { hasInvisible, isUnset, Problems, show } from "../problems";
 import { CanarySettings, Cloud, ModelSettings, serviceTypes, TorchServeSettings } from "../settings";
 import { chooseModelStore } from "../modelStore";
+import { urlProblem } from "../urls";
 
 export const defaultImageRepository = "pytorch/torchserve";
 export const defaultImageVersion = "0.12.0";
@@ -194,6 +195,12 @@ function readModelUrl(problems: Problems, key: string, url: unknown, ctx: ModelU
             maskCredentials(url),
             "it carries credentials (user:password@), which would be stored in clear text in a ConfigMap and in plans; use a URL without them, e.g. a pre-signed one",
         );
+        return undefined;
+    }
+    const httpProblem =
+        typeof url === "string" && /^https?:/i.test(url) ? urlProblem(url, ["http", "https"]) : undefined;
+    if (httpProblem) {
+        problems.error(key, url, httpProblem);
         return undefined;
     }
     const parsed = typeof url === "string" && !hasInvisible(url) ? parseModelUrl(url) : undefined;
