@@ -5,6 +5,7 @@ import { FieldChange, PlanDiff, ResourceDiff } from "./diff";
 import { code, inline } from "./markdown";
 import { compare } from "./model";
 import { Effect } from "./effects";
+import { costDiffLines } from "./costMarkdown";
 
 /** First line of the document: how CI finds its earlier comment to replace it. */
 export const COMMENT_MARKER = "<!-- torchserve-platform:plan-diff -->";
@@ -119,6 +120,9 @@ export function counts(d: PlanDiff): string {
 /** One stack's section. */
 export function renderStackDiff(d: PlanDiff): string[] {
     const out = [`### \`${d.stack}\`: ${counts(d)} (${d.total} resources, ${d.unchanged} unchanged)`];
+    const replaced = new Set(d.resources.filter((r) => r.replace).map((r) => r.id));
+    const cost = costDiffLines(d.cost.before, d.cost.after, replaced);
+    if (cost.length) out.push("", ...cost);
     if (d.warnings.all.length || d.warnings.removed.length) {
         out.push("", `**Config warnings** (Pulumi.${d.stack}.yaml):`, "");
         for (const w of d.warnings.all) out.push(`- ${w}${d.warnings.added.includes(w) ? " _(new)_" : ""}`);
