@@ -63,6 +63,9 @@ export async function transitionVerdicts(
     exists: boolean,
 ): Promise<Verdict[]> {
     if (text === undefined) return []; // a new stack: nothing to transition from
+    const now = exists ? fs.readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8") : undefined;
+    // Unchanged config: nothing to check (and nothing to evaluate).
+    if (now !== undefined && sameConfig(text, now, stack)) return [];
     let from;
     try {
         const file = parseStackFile(text, `Pulumi.${stack}.yaml at ${base}`);
@@ -91,11 +94,6 @@ export async function transitionVerdicts(
             ...t.leftovers.map((l) => ({ stack, level: "note" as const, text: `\`pulumi destroy\` leaves ${l}` })),
         ];
     }
-    const current = parseStackFile(
-        fs.readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8"),
-        `Pulumi.${stack}.yaml`,
-    );
-    if (JSON.stringify(current.config) === JSON.stringify(parseStackFile(text, "base").config)) return [];
     const t = await withoutMachineCredentials(() => runTransition({ stack, state: from }));
     const seen = new Set<string>();
     const out: Verdict[] = [];
@@ -118,6 +116,27 @@ export function quotaVerdicts(d: PlanDiff): Verdict[] {
             level: "note" as const,
             text: `needs ${q.peak - q.before} more ${q.unit} of quota ${q.quota} (${q.scope}) during the change: ${q.peak} with old and new pools side by side, ${q.after} after it`,
         }));
+}
+
+/** Whether two texts of a stack file hand the program the same config (comments, order aside). */
+function sameConfig(a: string, b: string, stack: string): boolean {
+    try {
+        const key = (t: string) => JSON.stringify(sortKeys(parseStackFile(t, `Pulumi.${stack}.yaml`)));
+        return key(a) === key(b);
+    } catch {
+        return false;
+    }
+}
+
+function sortKeys(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v && typeof v === "object")
+        return Object.fromEntries(
+            Object.keys(v)
+                .sort()
+                .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+        );
+    return v;
 }
 
 function firstLine(e: unknown): string {
