@@ -5,13 +5,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { cloudComputed } from "./cloudComputed";
 import { cloudCall } from "./cloudMocks";
 import { evaluate, EvaluateOptions, Evaluation } from "./evaluate";
-import { projectName, stackConfig } from "./stackFiles";
+import { projectName, readStackFile, stackConfig } from "./stackFiles";
 
 export interface RunOptions {
     /** Example stack whose Pulumi.<stack>.yaml supplies the base config. */
     stack: string;
     /** Keys in the project namespace to replace (`torchserve` → whole object); `ns:key` for others. */
     override?: Record<string, unknown>;
+    /** The flat config to start from instead of Pulumi.<stack>.yaml's (e.g. the stack file at another commit). */
+    config?: Record<string, unknown>;
     preview: boolean;
     /** Config keys set as secrets. */
     secretKeys?: string[];
@@ -26,8 +28,12 @@ export interface RunOptions {
 }
 
 /** The flat config (`namespace:key` → value) of an example stack, with `override` applied. */
-export function configFor(stack: string, override: Record<string, unknown> = {}): Record<string, unknown> {
-    const config = stackConfig(stack);
+export function configFor(
+    stack: string,
+    override: Record<string, unknown> = {},
+    base?: Record<string, unknown>,
+): Record<string, unknown> {
+    const config = base ? { ...base } : stackConfig(stack);
     for (const [k, v] of Object.entries(override)) config[k.includes(":") ? k : `${projectName}:${k}`] = v;
     return config;
 }
@@ -41,7 +47,13 @@ const evaluations = new Map<string, Promise<Evaluation>>();
 export async function runProgram(opts: RunOptions): Promise<Evaluation> {
     // A preview with pending resources (harness/transitions) answers differently for every set.
     if (opts.program || opts.computed || opts.call || opts.pending) return runUncached(opts);
-    const key = JSON.stringify([opts.stack, opts.override ?? {}, opts.preview, opts.secretKeys ?? []]);
+    const key = JSON.stringify([
+        opts.stack,
+        opts.override ?? {},
+        opts.preview,
+        opts.secretKeys ?? [],
+        opts.config ?? null,
+    ]);
     let evaluation = evaluations.get(key);
     if (!evaluation) {
         evaluation = runUncached(opts);
@@ -58,14 +70,15 @@ async function runUncached(opts: RunOptions): Promise<Evaluation> {
         opts.program ??
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, only when a program runs
         (require("../stacks/program") as typeof import("../stacks/program")).main;
-    const config = configFor(opts.stack, opts.override);
+    const config = configFor(opts.stack, opts.override, opts.config);
     return evaluate(
         {
             project: projectName,
             stack: opts.stack,
             config,
             preview: opts.preview,
-            secretKeys: opts.secretKeys,
+            // Keys an imported ESC environment supplies as secrets are secrets, as the CLI hands them over.
+            secretKeys: [...(opts.secretKeys ?? []), ...(opts.config ? [] : readStackFile(opts.stack).secretKeys)],
             computed: opts.computed ?? cloudComputed,
             call: opts.call ?? cloudCall(config),
             pending: opts.pending,

@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { exampleStacks, projectRoot } from "../../harness/stackFiles";
+import { exampleStacks, projectRoot, StackFileError } from "../../harness/stackFiles";
 import { diffPlans, emptyPlan, PlanDiff } from "./diff";
 import { renderDiffs } from "./diffMarkdown";
 import { writeManifests } from "./manifests";
@@ -22,6 +22,7 @@ import { compare, Plan } from "./model";
 import { planStack } from "./planner";
 import { formatPlan, planPath, renderPlan } from "./render";
 import { renderSummary, summaryPath } from "./summary";
+import { quotaVerdicts, stackFileAt, transitionVerdicts, Verdict } from "./verdicts";
 
 const usage = [
     "usage: npm run plan -- <stack>... | --all  [--manifests DIR] [--quiet]",
@@ -127,6 +128,7 @@ async function diffCommand(o: Options, known: string[]): Promise<number> {
     // Every stack by default, including stacks whose file is gone (all of their resources go too).
     const selected = o.stacks.length ? o.stacks : [...new Set([...known, ...committedStacks(o.base)])].sort(compare);
     const diffs: PlanDiff[] = [];
+    const verdicts: Verdict[] = [];
     let failed = 0;
     for (const stack of selected) {
         const before = committedPlan(stack, o.base) ?? emptyPlan(stack);
@@ -141,9 +143,19 @@ async function diffCommand(o: Options, known: string[]): Promise<number> {
             }
             reportWarnings(after);
         } else after = emptyPlan(stack);
-        diffs.push(diffPlans(before, after));
+        const d = diffPlans(before, after);
+        diffs.push(d);
+        // The day-2 verdict on the change of this stack's file (needs the base's stack file).
+        if (o.base)
+            verdicts.push(
+                ...(await transitionVerdicts(stack, stackFileAt(o.base, stack), o.base, known.includes(stack))),
+            );
+        verdicts.push(...quotaVerdicts(d));
     }
-    const text = renderDiffs(diffs, o.base ? `\`${o.base}\`` : "the committed plans");
+    const text = renderDiffs(diffs, o.base ? `\`${o.base}\`` : "the committed plans", {
+        list: verdicts,
+        checked: !!o.base,
+    });
     if (o.output) fs.writeFileSync(o.output, text);
     else process.stdout.write(text);
     return failed ? 1 : 0;
@@ -211,6 +223,7 @@ async function cli(argv: string[]): Promise<number> {
  * stacks/program.ts with one line per problem) prints those lines and no stack trace.
  */
 export function describeFailure(stack: string, e: unknown): string {
+    if (e instanceof StackFileError) return `Stack ${stack}: ${e.message}`;
     if (e instanceof pulumi.RunError || (e as Error)?.constructor?.name === "RunError") {
         return `Stack ${stack}: invalid configuration in Pulumi.${stack}.yaml:\n${indent((e as Error).message)}`;
     }

@@ -6,6 +6,7 @@ import { compare, Plan, PlanResource } from "./model";
 import { formatPath, Segment } from "./paths";
 import { parseProperties } from "./properties";
 import { Effect, effectsOf, ReplacementRule } from "./effects";
+import { CostEstimate, estimateCost } from "./cost";
 
 export { effectsOf };
 
@@ -48,6 +49,8 @@ export interface PlanDiff {
     /** Resources in the new plan, and how many of them did not change. */
     total: number;
     unchanged: number;
+    /** Hourly cost and GPU quota of each plan (cost.ts). */
+    cost: { before: CostEstimate; after: CostEstimate };
 }
 
 /** An empty plan: what a stack that did not exist before is diffed against. */
@@ -167,6 +170,7 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
         },
         total: after.resources.length,
         unchanged,
+        cost: { before: estimateCost(before), after: estimateCost(after) },
     };
 }
 

@@ -5,6 +5,8 @@ import { FieldChange, PlanDiff, ResourceDiff } from "./diff";
 import { code, inline } from "./markdown";
 import { compare } from "./model";
 import { Effect } from "./effects";
+import { costDiffLines } from "./costMarkdown";
+import { Verdict } from "./verdicts";
 
 /** First line of the document: how CI finds its earlier comment to replace it. */
 export const COMMENT_MARKER = "<!-- torchserve-platform:plan-diff -->";
@@ -119,6 +121,9 @@ export function counts(d: PlanDiff): string {
 /** One stack's section. */
 export function renderStackDiff(d: PlanDiff): string[] {
     const out = [`### \`${d.stack}\`: ${counts(d)} (${d.total} resources, ${d.unchanged} unchanged)`];
+    const replaced = new Set(d.resources.filter((r) => r.replace).map((r) => r.id));
+    const cost = costDiffLines(d.cost.before, d.cost.after, replaced);
+    if (cost.length) out.push("", ...cost);
     if (d.warnings.all.length || d.warnings.removed.length) {
         out.push("", `**Config warnings** (Pulumi.${d.stack}.yaml):`, "");
         for (const w of d.warnings.all) out.push(`- ${w}${d.warnings.added.includes(w) ? " _(new)_" : ""}`);
@@ -137,11 +142,32 @@ export function renderStackDiff(d: PlanDiff): string[] {
     return out;
 }
 
+/**
+ * The day-2 verdicts, first in the document: what stops `pulumi up` or serving, then what the change
+ * needs. `checked`: whether the transition checks ran (they need the stack files at a git ref).
+ */
+export function verdictLines(verdicts: Verdict[], checked: boolean): string[] {
+    const out = ["### Day-2 verdicts", ""];
+    const stops = verdicts.filter((v) => v.level === "stop");
+    const notes = verdicts.filter((v) => v.level === "note");
+    for (const v of stops) out.push(`- :stop_sign: \`${v.stack}\`: ${v.text}`);
+    for (const v of notes) out.push(`- \`${v.stack}\`: ${v.text}`);
+    if (!verdicts.length)
+        out.push(
+            checked
+                ? "None: no stack file change fails, interrupts serving or needs more GPU quota than before (harness/transitions checks)."
+                : "No GPU quota beyond what the stacks needed before. The transition checks run on the stack files at a git ref: `--base <ref>`.",
+        );
+    else if (!checked) out.push("", "The transition checks run on the stack files at a git ref: `--base <ref>`.");
+    return out;
+}
+
 /** The whole document: every stack, against `base` (a git ref, or "the committed plans"). */
-export function renderDiffs(diffs: PlanDiff[], base: string): string {
+export function renderDiffs(diffs: PlanDiff[], base: string, verdicts?: { list: Verdict[]; checked: boolean }): string {
     const out = [COMMENT_MARKER, `## Plan changes against ${base}`, ""];
+    if (verdicts) out.push(...verdictLines(verdicts.list, verdicts.checked), "");
     out.push(
-        "Previews of every `Pulumi.<stack>.yaml` under Pulumi mocks (no cloud credentials): `[unknown]` is known only after deployment. Replacements follow harness/transitions/rules.ts.",
+        "Previews of every `Pulumi.<stack>.yaml` under Pulumi mocks (no cloud credentials): `[unknown]` is known only after deployment. Replacements follow harness/transitions/rules.ts. Costs are hourly list prices from `tools/plan/prices.ts` (region, date and source per row; nothing fetched when planning).",
     );
     for (const d of diffs) out.push("", ...renderStackDiff(d));
     return out.join("\n") + "\n";

@@ -8,6 +8,8 @@ import { isOpaqueComponent } from "./graph";
 import { KeyInput, keyInputs } from "./keyInputs";
 import { code, inline, skim } from "./markdown";
 import { compare, Plan, PlanResource } from "./model";
+import { estimateCost } from "./cost";
+import { costSection } from "./costMarkdown";
 import { ANY, parseRulePath } from "./paths";
 import { parseProperties } from "./properties";
 import { COMPUTED } from "./wire";
@@ -144,6 +146,8 @@ export function renderSummary(plan: Plan): string {
         "## Config warnings",
         "",
         ...(plan.warnings.length ? plan.warnings.map((w) => `- ${w}`) : ["None."]),
+        "",
+        ...costSection(estimateCost(plan)),
     ];
     const outputs = Object.keys(plan.outputs).sort(compare);
     if (outputs.length) {
