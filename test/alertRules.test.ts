@@ -97,6 +97,13 @@ const available = (values: string) => ({
     values,
 });
 const desired = (values: string) => ({ series: `kube_deployment_spec_replicas${sel(deployment)}`, values });
+const generation = (values: string) => ({
+    series: `kube_deployment_metadata_generation${sel(deployment)}`,
+    values,
+});
+// A scale from zero at 5m (KEDA or `replicas` 0 → 1 bumps the Deployment's generation). The default
+// spec's progress deadline: 6 min startup budget + 10 min for a GPU node = 16 min.
+const scaledFromZero = [desired("0x10 1x70"), generation("1x10 2x70")];
 
 const job = "monitoring/torchserve";
 const up = (values: string) => ({ series: `up${sel({ ...pod, job })}`, values });
@@ -125,6 +132,20 @@ const cases: AlertCase[] = [
         at: "8m",
         alert: "TorchServeDown",
         fires: [],
+    },
+    {
+        name: "a scale from zero 7 minutes in (GPU node, model load; no pod answers yet): quiet",
+        series: [...scaledFromZero],
+        at: "12m",
+        alert: "TorchServeDown",
+        fires: [],
+    },
+    {
+        name: "a scale from zero stuck past its progress deadline (5m + 16m) and 5 more minutes: fires",
+        series: [...scaledFromZero],
+        at: "27m",
+        alert: "TorchServeDown",
+        fires: [{}],
     },
     {
         name: "parked or scaled to zero (no pod, no up series): quiet",
@@ -233,6 +254,41 @@ const cases: AlertCase[] = [
         fires: [deployment],
     },
     {
+        name: "steady Deployment (no spec change) with no pod available: fires after 5 minutes",
+        series: [available("0x20"), desired("1x20"), generation("4x20")],
+        at: "8m",
+        alert: "TorchServeNoReadyPods",
+        fires: [deployment],
+    },
+    {
+        name: "a scale from zero 7 minutes in: quiet",
+        series: [...scaledFromZero, available("0x80")],
+        at: "12m",
+        alert: "TorchServeNoReadyPods",
+        fires: [],
+    },
+    {
+        name: "a scale from zero that becomes ready within its deadline (10 minutes): quiet throughout",
+        series: [...scaledFromZero, available("0x30 1x50")],
+        at: "27m",
+        alert: "TorchServeNoReadyPods",
+        fires: [],
+    },
+    {
+        name: "a scale from zero stuck past its progress deadline and 5 more minutes: fires",
+        series: [...scaledFromZero, available("0x80")],
+        at: "27m",
+        alert: "TorchServeNoReadyPods",
+        fires: [deployment],
+    },
+    {
+        name: "still within the progress deadline, stuck or not: quiet",
+        series: [...scaledFromZero, available("0x80")],
+        at: "20m",
+        alert: "TorchServeNoReadyPods",
+        fires: [],
+    },
+    {
         name: "parked or scaled to zero: quiet",
         series: [available("0x20"), desired("0x20")],
         at: "8m",
@@ -295,6 +351,17 @@ describe("alert rules (promtool test rules)", function () {
         assert.ok(steady.ok, steady.out);
         // Liveness restarts the JVM every ~7 minutes: one failed scrape (up 0) each time.
         assert.ok(!testRules([old], [claim("1x13 0 1x13 0 1x13 0 1x13")]).ok, "the old rule fired through restarts");
+    });
+
+    it("the old TorchServeDown and TorchServeNoReadyPods (5 minutes, no progress gate) paged on every cold start", () => {
+        for (const alert of ["TorchServeDown", "TorchServeNoReadyPods"]) {
+            const shipped = rules.find((x) => x.alert === alert)!;
+            const old: AlertRule = { ...shipped, expr: shipped.expr.replace(/ unless on \(\) .*$/, "") };
+            assert.notStrictEqual(old.expr, shipped.expr);
+            const coldStart = cases.find((c) => c.alert === alert && c.name.includes("7 minutes in"))!;
+            assert.ok(testRules([shipped], [coldStart]).ok);
+            assert.ok(!testRules([old], [coldStart]).ok, `the old ${alert} stayed quiet on a cold start`);
+        }
     });
 
     it("the old TorchServeHigh5xxRatio (rate over {__name__=~…}) could not be evaluated at all", () => {

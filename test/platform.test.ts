@@ -70,6 +70,12 @@ describe("monitoring composition", () => {
             "http://prom.example:9090",
         );
         assert.strictEqual(release(ev, "kube-prometheus-stack"), undefined);
+        // Alone in its namespace, Grafana creates it, and its admin Secret waits for it.
+        const ns = ev.resources.find((r) => r.type === "kubernetes:core/v1:Namespace")!;
+        assert.strictEqual(ns.inputs.metadata.name, "monitoring");
+        const secret = ev.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "grafana-admin")!;
+        assert.ok(secret.dependencies.includes(ns.urn));
+        assert.ok(release(ev, "grafana")!.dependencies.includes(secret.urn));
         assert.throws(() => grafanaDatasourceUrl(testSettings().prometheus, testSettings().grafana), /prometheusUrl/);
     });
 });
@@ -112,7 +118,7 @@ describe("monitoring toggles", () => {
         full = await runMonitoringStack(gpuSettings(allOn));
     });
 
-    const cases: { toggle: string; settings: Settings; component: string; outputs: string[] }[] = [
+    const cases: { toggle: string; settings: Settings; component: string; outputs: string[]; added?: string[] }[] = [
         {
             toggle: "grafana",
             settings: gpuSettings({ ...allOn, grafana: { enabled: false } }),
@@ -136,6 +142,8 @@ describe("monitoring toggles", () => {
             }),
             component: "torchserve-platform:index:Monitoring",
             outputs: [],
+            // Prometheus's release created the namespace Grafana's admin Secret lives in; now Grafana does.
+            added: ["kubernetes:core/v1:Namespace::grafana-namespace"],
         },
     ];
     for (const c of cases) {
@@ -147,7 +155,11 @@ describe("monitoring toggles", () => {
             if (c.toggle === "prometheus")
                 expected = new Set([...expected, ...subtree(full, "torchserve-platform:index:Autoscaling")]);
             assert.deepStrictEqual([...minus(a.resources, b.resources)].sort(), [...expected].sort());
-            assert.deepStrictEqual([...minus(b.resources, a.resources)], [], "turning a toggle off added resources");
+            assert.deepStrictEqual(
+                [...minus(b.resources, a.resources)],
+                c.added ?? [],
+                "turning a toggle off added resources",
+            );
             assert.deepStrictEqual([...minus(a.outputs, b.outputs)].sort(), [...c.outputs].sort());
         });
     }

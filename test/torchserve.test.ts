@@ -17,7 +17,7 @@ import {
 } from "../components/torchserve/conventions";
 import { servingEndpoints } from "../components/torchserve/endpoints";
 import { fetchModelsJson, fetchScript } from "../components/torchserve/fetchModels";
-import { drainJson, drainScript } from "../components/torchserve/drain";
+import { drainConfig, drainJson, drainScript } from "../components/torchserve/drain";
 import { log4j2Xml } from "../components/torchserve/logging";
 import { readinessJson, readinessScript } from "../components/torchserve/readiness";
 import { ModelSpec, TorchServeSpec } from "../components/torchserve/spec";
@@ -279,6 +279,33 @@ describe("TorchServe pod (pure)", () => {
         }
     });
 
+    it("recycles gRPC connections, so clients leave a draining pod before its deadline and reach new replicas", () => {
+        const slow = { ...squeezenet, name: "slow", responseTimeout: 600, maxBatchDelay: 2500 };
+        for (const spec of [
+            torchServeSpec(),
+            torchServeSpec({ models: [squeezenet, slow] }),
+            torchServeSpec({ models: [] }),
+        ]) {
+            const c = config(spec);
+            // TorchServe 0.12 ConfigManager keys (pytorch/serve v0.12.0 ConfigManager.java
+            // TS_GRPC_INFERENCE_MAX_CONNECTION_AGE_MS / _GRACE_MS; both default to infinite).
+            const age = Number(c.grpc_inference_max_connection_age_ms);
+            const grace = Number(c.grpc_inference_max_connection_age_grace_ms);
+            assert.ok(age > 0 && grace > 0, JSON.stringify(c));
+            // A call in flight when GOAWAY comes may take as long as any model's response timeout
+            // (120 s, TorchServe's default, for models registered later).
+            const longest = Math.max(120, ...spec.models.map((m) => m.responseTimeout + m.maxBatchDelay / 1000));
+            assert.ok(grace >= longest * 1000, `grace ${grace} ms < ${longest} s`);
+            // A connection opened just before the drain is told to go away (age + 10 % jitter,
+            // grpc-java NettyServer) and its last request settles before the drain's deadline.
+            const settle = Math.max(
+                ...spec.models.map((m) => m.responseTimeout + Math.ceil(m.maxBatchDelay / 1000)),
+                0,
+            );
+            assert.ok(drainConfig(spec).deadlineSeconds >= Math.ceil((age * 1.1) / 1000) + settle);
+        }
+    });
+
     it("drains before stopping and spreads pods across nodes and zones without blocking scheduling", () => {
         const pod = podOf(torchServeSpec());
         assert.deepEqual(serverOf(pod).lifecycle.preStop.exec.command, [
@@ -286,11 +313,12 @@ describe("TorchServe pod (pure)", () => {
             "/etc/torchserve/drain.py",
             "/etc/torchserve/drain.json",
         ]);
-        // Grace: endpoint drain (15) + the slowest model's responseTimeout and batch delay + server stop (30).
-        assert.equal(pod.terminationGracePeriodSeconds, 15 + 120 + 1 + 30);
+        // Grace: every gRPC connection told to go away (30 s age + 10 % jitter = 33, longer than the
+        // 15 s endpoint drain) + the slowest model's responseTimeout and batch delay + server stop (30).
+        assert.equal(pod.terminationGracePeriodSeconds, 33 + 120 + 1 + 30);
         const slow = { ...squeezenet, name: "slow", responseTimeout: 600, maxBatchDelay: 2500 };
         const slowPod = podOf(torchServeSpec({ models: [squeezenet, slow] }));
-        assert.equal(slowPod.terminationGracePeriodSeconds, 15 + 600 + 3 + 30);
+        assert.equal(slowPod.terminationGracePeriodSeconds, 33 + 600 + 3 + 30);
         assert.deepEqual(
             pod.topologySpreadConstraints.map((t: any) => [t.topologyKey, t.whenUnsatisfiable]),
             [
@@ -321,11 +349,36 @@ describe("TorchServe pod (pure)", () => {
         assert.equal(config(s).number_of_gpu, "2");
     });
 
-    it("lets the fetcher bypass the mesh sidecar when the namespace injects one", () => {
-        const meshed = podOf(torchServeSpec(), { meshInjection: true });
-        assert.equal(meshed.initContainers[0].securityContext.runAsUser, 1337, "Istio never captures uid 1337");
-        assert.equal(serverOf(meshed).securityContext.runAsUser, undefined, "the server keeps the pod's uid 1000");
-        assert.equal(podOf(torchServeSpec()).initContainers[0].securityContext.runAsUser, undefined);
+    it("runs TorchServe on a read-only root file system, writing only to emptyDirs at its temp directories", () => {
+        for (const spec of [torchServeSpec(), torchServeSpec({ ephemeralStorage: "40Gi", enableModelApi: true })]) {
+            const pod = podOf(spec);
+            const server = serverOf(pod);
+            assert.equal(server.securityContext.readOnlyRootFilesystem, true);
+            // The image's TEMP (java.io.tmpdir: unpacked archives, worker sockets; the PID file) and /tmp.
+            const writable = server.volumeMounts.filter((m: any) => !m.readOnly);
+            const tempMounts = writable.filter(
+                (m: any) => m.mountPath === "/home/model-server/tmp" || m.mountPath === "/tmp",
+            );
+            assert.deepEqual(tempMounts.map((m: any) => m.mountPath).sort(), ["/home/model-server/tmp", "/tmp"]);
+            for (const m of tempMounts) {
+                const v = pod.volumes.find((x: any) => x.name === m.name);
+                assert.deepEqual(v.emptyDir, { sizeLimit: spec.ephemeralStorage }, m.mountPath);
+            }
+            // Besides them, only the model store, and only where models are registered through the API.
+            assert.deepEqual(
+                writable.filter((m: any) => !tempMounts.includes(m)).map((m: any) => m.name),
+                spec.enableModelApi ? ["model-store"] : [],
+            );
+        }
+    });
+
+    it("runs the fetcher as the server's uid, never Istio's 1337 (whose traffic bypasses the sidecar and its egress control)", () => {
+        const pod = podOf(torchServeSpec());
+        const fetcher = pod.initContainers.find((c: any) => c.name === "fetch-models");
+        // Unset: the pod's runAsUser 1000. Native sidecars start the proxy before it (mesh/charts.ts).
+        assert.equal(fetcher.securityContext.runAsUser, undefined);
+        assert.equal(pod.securityContext.runAsUser, 1000);
+        assert.ok(!JSON.stringify(pod).includes("1337"));
     });
 
     it("adds a root init step, first and with only the capabilities it needs, when the store ignores fsGroup", () => {
@@ -611,7 +664,8 @@ for (const preview of [true, false]) {
                 init.map((c: any) => c.name),
                 ["prepare-model-store", "fetch-models"],
             );
-            assert.equal(init[1].securityContext.runAsUser, 1337);
+            // In the mesh too the fetcher keeps the pod's uid (1000): uid 1337 would bypass the sidecar.
+            assert.equal(init[1].securityContext.runAsUser, undefined);
             const plain = deploymentOf(gpu).inputs.spec.template.spec.initContainers;
             assert.deepEqual(
                 plain.map((c: any) => [c.name, c.securityContext.runAsUser]),

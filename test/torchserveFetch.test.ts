@@ -238,7 +238,7 @@ describe("model fetcher script (python3, local http.server)", function () {
 
 describe("model fetcher as another uid on a share that fixes owner and mode (python3)", () => {
     // A CIFS mount with uid=1000,file_mode=0664 (Azure Files) shows every file as the server's and
-    // 0664; chmod by the fetcher's uid (1337 with the mesh) fails with EPERM. Simulated by making
+    // 0664; chmod by any other uid (earlier versions ran the fetcher as 1337 in the mesh) fails with EPERM. Simulated by making
     // chmod raise as the kernel would, on files whose mode the "mount" already sets or does not.
     const driver = String.raw`
 import importlib.util, json, os, sys, tempfile

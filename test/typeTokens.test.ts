@@ -134,6 +134,8 @@ const changedSince: Record<string, { added: string[]; removed: string[] }> = {
             "kubernetes:helm.sh/v3:Release::keda",
             "kubernetes:keda.sh/v1alpha1:ScaledObject::autoscaling-scaled-object",
             "kubernetes:monitoring.coreos.com/v1:PodMonitor::autoscaling-gateway-monitor",
+            // Issue 23: Grafana's admin password moved from the release's values to a Secret.
+            "kubernetes:core/v1:Secret::grafana-admin",
         ],
         removed: [
             ...eksSecurity.removed,

@@ -30,9 +30,31 @@ export function hasReceivers(r: AlertReceiversSpec | undefined): r is AlertRecei
 }
 
 /**
+ * kube-prometheus-stack 88.5.3's own inhibit rules (values.yaml `alertmanager.config.inhibit_rules`),
+ * which the Secret the program writes would otherwise drop: a critical alert silences the warning and
+ * info alerts of the same name and namespace, a warning the info ones, and InfoInhibitor (firing
+ * while any info alert does, so that info alerts are seen only beside something worse) silences the
+ * info alerts of its namespace; nothing inhibits InfoInhibitor itself.
+ */
+export const chartInhibitRules = [
+    {
+        source_matchers: ["severity = critical"],
+        target_matchers: ["severity =~ warning|info"],
+        equal: ["namespace", "alertname"],
+    },
+    {
+        source_matchers: ["severity = warning"],
+        target_matchers: ["severity = info"],
+        equal: ["namespace", "alertname"],
+    },
+    { source_matchers: ["alertname = InfoInhibitor"], target_matchers: ["severity = info"], equal: ["namespace"] },
+    { target_matchers: ["alertname = InfoInhibitor"] },
+];
+
+/**
  * alertmanager.yaml: every alert to one receiver with the configured integrations, grouped by alert
- * and namespace; kube-prometheus-stack's always-firing Watchdog and its InfoInhibitor go nowhere
- * (as in the chart's own default configuration).
+ * and namespace, with the chart's inhibit rules; kube-prometheus-stack's always-firing Watchdog and
+ * its InfoInhibitor go nowhere (as in the chart's own default configuration).
  */
 export function alertmanagerConfig(r: AlertReceiversSpec): Record<string, unknown> {
     const platform: Record<string, unknown> = { name: "platform" };
@@ -55,6 +77,7 @@ export function alertmanagerConfig(r: AlertReceiversSpec): Record<string, unknow
                 { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
             ],
         },
+        inhibit_rules: chartInhibitRules.map((r) => ({ ...r })),
         receivers: [{ name: "null" }, platform],
     };
 }

@@ -1,17 +1,18 @@
 // Grafana: its own release with the Prometheus datasource, the TorchServe dashboard and a
-// generated admin password.
+// generated admin password, which reaches the chart only through a Secret (admin.existingSecret):
+// Helm keeps a release's values in its release Secret, where `helm get values` prints them.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { loadBalancerHost, serviceDnsName } from "../cluster/addresses";
 import { Placement } from "../cluster/kubernetes";
-import { splitDependsOn } from "../cluster/options";
+import { allDependsOn, splitDependsOn } from "../cluster/options";
 import type { ServingEndpoints } from "../torchserve/endpoints";
 import { charts, grafanaServiceName, releaseNames } from "./charts";
 import { torchServeDashboard } from "./dashboard";
 import { pinnedRelease } from "./release";
 import { GrafanaSpec } from "./spec";
-import { grafanaValues } from "./values";
+import { grafanaAdminSecretKeys, grafanaValues } from "./values";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 export interface GrafanaArgs {
@@ -33,7 +34,18 @@ export interface GrafanaArgs {
     serving: ServingEndpoints;
     /** Where Grafana runs (system pool). */
     systemPlacement: Placement;
+    /**
+     * What creates `namespace` when another release of the stack shares it (the Prometheus release,
+     * `createNamespace`): the admin Secret, which the release reads, waits for it. Absent = Grafana
+     * is alone there and creates the namespace itself.
+     */
+    namespaceCreator?: pulumi.Resource;
 }
+
+/** The Secret holding Grafana's admin user and password (the chart's `admin.existingSecret`). */
+export const grafanaAdminSecretName = "grafana-admin";
+/** Grafana's admin user. */
+export const grafanaAdminUser = "admin";
 
 /** Grafana as its own release, with a generated admin password. */
 export class Grafana extends pulumi.ComponentResource {
@@ -64,6 +76,20 @@ export class Grafana extends pulumi.ComponentResource {
         );
         this.adminPassword = pulumi.secret(password.result);
 
+        // The namespace the Secret lives in: the sharing release's, or Grafana's own.
+        const namespaceReady: pulumi.Resource = args.namespaceCreator
+            ? args.namespaceCreator
+            : new k8s.core.v1.Namespace(
+                  `${name}-namespace`,
+                  { metadata: { name: args.namespace } },
+                  { ...childOpts, dependsOn: dependsOn ?? [] },
+              );
+        const adminSecret = new k8s.core.v1.Secret(
+            `${name}-admin`,
+            grafanaAdminSecret(args.namespace, password.result),
+            { ...childOpts, dependsOn: [namespaceReady] },
+        );
+
         const dashboard = JSON.stringify(
             torchServeDashboard(args.serving.namespace, { logs: args.lokiUrl !== undefined }),
         );
@@ -74,7 +100,7 @@ export class Grafana extends pulumi.ComponentResource {
             // Outputs nested in values stay outputs: only the password (and an unknown URL) are
             // unknown in a preview, the rest of the values diff is readable.
             grafanaValues({
-                adminPassword: password.result,
+                adminSecretName: grafanaAdminSecretName,
                 serviceType: args.grafana.serviceType,
                 loadBalancerSourceRanges: args.grafana.loadBalancerSourceRanges,
                 prometheusUrl: args.prometheusUrl,
@@ -82,7 +108,8 @@ export class Grafana extends pulumi.ComponentResource {
                 dashboards: { torchserve: dashboard },
                 placement: args.systemPlacement,
             }),
-            { ...childOpts, dependsOn: dependsOn ?? [] },
+            // The pod reads the Secret at start.
+            { ...childOpts, dependsOn: allDependsOn(dependsOn, [adminSecret]) },
         );
 
         const clusterUrl = grafanaClusterUrl(args.namespace);
@@ -98,6 +125,17 @@ export class Grafana extends pulumi.ComponentResource {
         }
         this.registerOutputs({ url: this.url, adminPassword: this.adminPassword });
     }
+}
+
+/** metadata + stringData of the admin Secret; the password stays a Pulumi secret. */
+export function grafanaAdminSecret(namespace: string, password: pulumi.Input<string>) {
+    return {
+        metadata: { name: grafanaAdminSecretName, namespace },
+        stringData: {
+            [grafanaAdminSecretKeys.user]: grafanaAdminUser,
+            [grafanaAdminSecretKeys.password]: pulumi.secret(password),
+        },
+    };
 }
 
 /** Grafana's in-cluster URL (Service port 80). */

@@ -195,6 +195,7 @@ export function monitoringAlertRules(
         expectedGpuNodes: args.gpuPool?.minNodes,
         gpuMemoryRatio: 0.95,
         startupBudgetSeconds: args.serving.startupBudgetSeconds,
+        progressDeadlineSeconds: args.serving.progressDeadlineSeconds,
     });
 }
 

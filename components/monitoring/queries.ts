@@ -105,6 +105,24 @@ export interface AlertRuleArgs {
     gpuMemoryRatio: number;
     /** Seconds a TorchServe pod may take to load its models (ServingEndpoints.startupBudgetSeconds). */
     startupBudgetSeconds: number;
+    /** The Deployment's progressDeadlineSeconds (ServingEndpoints.progressDeadlineSeconds). */
+    progressDeadlineSeconds: number;
+}
+
+/**
+ * `unless` term silencing an alert on the Deployment while it has changed (a scale from zero, a
+ * rollout: anything that sets its spec, replicas included, bumps metadata.generation) within its
+ * progress deadline: starting pods then may take a GPU node and the model loads, 5-10 minutes.
+ * Not the Progressing condition: a scale from zero never times out on it (the deployment
+ * controller's syncRolloutStatus skips the deadline check when every pod is of the newest
+ * ReplicaSet and the condition says NewReplicaSetAvailable, kubernetes/kubernetes
+ * pkg/controller/deployment/progress.go), so a stuck cold start would stay silent forever.
+ */
+export function deploymentChangedWithin(
+    a: Pick<AlertRuleArgs, "torchServeNamespace" | "deploymentName" | "progressDeadlineSeconds">,
+): string {
+    const sel = `namespace="${a.torchServeNamespace}",deployment="${a.deploymentName}"`;
+    return `(sum(changes(kube_deployment_metadata_generation{${sel}}[${a.progressDeadlineSeconds}s])) > 0)`;
 }
 
 /** Alert rules for TorchServe and, where the cluster has one, the GPU pool. */
@@ -112,31 +130,36 @@ export function alertRules(a: AlertRuleArgs): AlertRule[] {
     const ns = `namespace="${a.torchServeNamespace}"`;
     // Longer than a pod may take to start, so a slow but healthy start never alerts.
     const notReadyFor = `${Math.ceil(a.startupBudgetSeconds / 60) + 5}m`;
+    const progressFor = `${a.progressDeadlineSeconds}s, the progress deadline`;
     const rules: AlertRule[] = [
         {
             alert: "TorchServeDown",
-            // Not when parked or scaled to zero: then no pod is meant to answer.
+            // Not when parked or scaled to zero: then no pod is meant to answer; not while a scale
+            // from zero or a rollout is within its progress deadline (a cold start pages no one).
             expr:
                 `absent(up{job="${a.scrapeJob}",${ns}} == 1)` +
-                ` and on () (sum(kube_deployment_spec_replicas{${ns},deployment="${a.deploymentName}"}) > 0)`,
+                ` and on () (sum(kube_deployment_spec_replicas{${ns},deployment="${a.deploymentName}"}) > 0)` +
+                ` unless on () ${deploymentChangedWithin(a)}`,
             for: "5m",
             labels: { severity: "critical" },
             annotations: {
                 summary: "TorchServe metrics endpoint unreachable",
-                description: `No TorchServe pod in ${a.torchServeNamespace} has answered a metrics scrape for 5 minutes.`,
+                description: `No TorchServe pod in ${a.torchServeNamespace} has answered a metrics scrape for 5 minutes, outside a scale from zero or rollout (those get ${progressFor}).`,
             },
         },
         {
             alert: "TorchServeNoReadyPods",
-            // Not when parked or scaled to zero: then no pod is meant to run.
+            // Not when parked or scaled to zero: then no pod is meant to run; not while a scale from
+            // zero or a rollout is within its progress deadline.
             expr:
                 `kube_deployment_status_replicas_available{${ns},deployment="${a.deploymentName}"} == 0` +
-                ` and on (namespace, deployment) kube_deployment_spec_replicas{${ns},deployment="${a.deploymentName}"} > 0`,
+                ` and on (namespace, deployment) kube_deployment_spec_replicas{${ns},deployment="${a.deploymentName}"} > 0` +
+                ` unless on () ${deploymentChangedWithin(a)}`,
             for: "5m",
             labels: { severity: "critical" },
             annotations: {
                 summary: "TorchServe has no ready pods",
-                description: `Deployment ${a.torchServeNamespace}/${a.deploymentName} has had 0 available replicas for 5 minutes.`,
+                description: `Deployment ${a.torchServeNamespace}/${a.deploymentName} has had 0 available replicas for 5 minutes, outside a scale from zero or rollout (those get ${progressFor}).`,
             },
         },
         {

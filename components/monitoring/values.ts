@@ -122,9 +122,15 @@ export const grafanaLokiDatasourceUid = "loki";
 /** Provider name; the chart mounts its dashboards at /var/lib/grafana/dashboards/<provider>. */
 export const grafanaDashboardProvider = "torchserve";
 
+/** Keys of Grafana's admin Secret (the chart's defaults for admin.userKey and admin.passwordKey). */
+export const grafanaAdminSecretKeys = { user: "admin-user", password: "admin-password" } as const;
+
 export interface GrafanaValuesArgs {
-    /** Generated admin password (a secret output). */
-    adminPassword: pulumi.Input<string>;
+    /**
+     * Secret with the admin user and password (keys admin-user, admin-password): the chart reads
+     * it (admin.existingSecret), so neither is in the release's values.
+     */
+    adminSecretName: string;
     serviceType: ServiceType;
     /** Source CIDRs of a LoadBalancer Service; absent = not set (open to all). */
     loadBalancerSourceRanges?: string[];
@@ -143,8 +149,11 @@ export function grafanaValues(a: GrafanaValuesArgs): HelmValues {
     for (const [name, json] of Object.entries(a.dashboards)) dashboards[name] = { json };
     return {
         ...placed(a.placement),
-        adminUser: "admin",
-        adminPassword: a.adminPassword,
+        admin: {
+            existingSecret: a.adminSecretName,
+            userKey: grafanaAdminSecretKeys.user,
+            passwordKey: grafanaAdminSecretKeys.password,
+        },
         service: {
             type: a.serviceType,
             ...(a.serviceType === "LoadBalancer" && a.loadBalancerSourceRanges

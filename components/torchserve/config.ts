@@ -3,6 +3,7 @@
 // Key names checked against pytorch/serve v0.12.0 (ConfigManager.java, docs/configuration.md).
 import { createHash } from "crypto";
 import * as path from "path";
+import { grpcMaxConnectionAgeGraceSeconds, grpcMaxConnectionAgeSeconds } from "./drain";
 import { logConfigFileName } from "./logging";
 import { heapJvmArgs, maxMessageBytes } from "./memory";
 import { archiveFile } from "./modelBucket";
@@ -113,6 +114,9 @@ export function configEntries(spec: TorchServeSpec): [string, string][] {
         ["grpc_inference_port", String(spec.grpcInferencePort)],
         ["grpc_management_address", "0.0.0.0"],
         ["grpc_management_port", String(spec.grpcManagementPort)],
+        // Clients move off a draining pod and onto new replicas (drain.ts).
+        ["grpc_inference_max_connection_age_ms", String(grpcMaxConnectionAgeSeconds * 1000)],
+        ["grpc_inference_max_connection_age_grace_ms", String(grpcMaxConnectionAgeGraceSeconds(spec) * 1000)],
         ["metrics_mode", "prometheus"],
         ["enable_metrics_api", "true"],
         ["number_of_gpu", String(spec.nGpu)],

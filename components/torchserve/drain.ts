@@ -23,14 +23,46 @@ export const endpointDrainSeconds = 15;
 /** Seconds `torchserve --stop` and the JVM's shutdown (unregistering models, stopping workers) may take. */
 export const serverStopSeconds = 30;
 
+/**
+ * Longest life of a gRPC inference connection (config.properties
+ * `grpc_inference_max_connection_age_ms`). gRPC keeps one HTTP/2 connection per client, which
+ * kube-proxy never moves: without an age limit a client keeps sending to a terminating pod until
+ * the server stops, and never reaches replicas added later. At this age the server sends GOAWAY;
+ * the client reconnects through the Service to a pod still in its endpoints, while its calls in
+ * flight finish within the grace below. grpc-java (NettyServer) jitters the age by ±10 %.
+ */
+export const grpcMaxConnectionAgeSeconds = 30;
+
+/** Seconds until every gRPC connection open when a drain starts has been told to go away (age + 10 % jitter). */
+export const grpcRecycleSeconds = Math.ceil(grpcMaxConnectionAgeSeconds * 1.1);
+
+/**
+ * TorchServe's response timeout for models registered later through the management API
+ * (`default_response_timeout`, 120 s in pytorch/serve v0.12.0 ConfigManager).
+ */
+export const defaultResponseTimeoutSeconds = 120;
+
 /** Seconds after a model's last request arrival until that request has surely finished. */
 export function settleSeconds(m: Pick<ModelSpec, "responseTimeout" | "maxBatchDelay">): number {
     return m.responseTimeout + Math.ceil(m.maxBatchDelay / 1000);
 }
 
-/** Longest drain: endpoint drain plus the slowest model's settle time. */
+/**
+ * `grpc_inference_max_connection_age_grace_ms` in seconds: how long a call in flight on a
+ * connection told to go away may still take. The slowest model's settle time (its responseTimeout
+ * and batch delay), at least TorchServe's default response timeout, so no call a worker may still
+ * answer is cut.
+ */
+export function grpcMaxConnectionAgeGraceSeconds(s: Pick<TorchServeSpec, "models">): number {
+    return Math.max(defaultResponseTimeoutSeconds, ...s.models.map(settleSeconds));
+}
+
+/**
+ * Longest drain: until endpoints have dropped the pod and every gRPC connection has been told to go
+ * away, plus the slowest model's settle time (the last request to arrive then finishes).
+ */
 export function drainDeadlineSeconds(s: Pick<TorchServeSpec, "models">): number {
-    return endpointDrainSeconds + Math.max(0, ...s.models.map(settleSeconds));
+    return Math.max(endpointDrainSeconds, grpcRecycleSeconds) + Math.max(0, ...s.models.map(settleSeconds));
 }
 
 /** Pod grace period: the longest drain plus the server's stop, so SIGKILL never cuts a drain short. */

@@ -12,6 +12,7 @@ import {
     tracks,
 } from "./conventions";
 import { startupBudgetSeconds } from "./readiness";
+import { progressDeadlineSeconds } from "./workload";
 import { TorchServeSpec } from "./spec";
 
 /** TorchServe's port numbers, as on the container and the in-cluster Service. */
@@ -79,6 +80,11 @@ export interface ServingEndpoints {
      * ready for longer than this is failing, not starting (alerts wait this long).
      */
     startupBudgetSeconds: number;
+    /**
+     * The Deployments' progressDeadlineSeconds: how long a rollout or a scale from zero (a GPU node
+     * added, the models loaded) may take before it counts as stuck (alerts wait this long).
+     */
+    progressDeadlineSeconds: number;
 }
 
 /** The endpoints the TorchServe component creates for `spec`. */
@@ -109,6 +115,7 @@ export function servingEndpoints(
         },
         portNames: { ...portNames },
         startupBudgetSeconds: startupBudgetSeconds(spec),
+        progressDeadlineSeconds: progressDeadlineSeconds(spec),
         stable: { deploymentName: stableDeploymentName, track: tracks.stable },
         ...(spec.canary
             ? { canary: { deploymentName: canaryDeploymentName, track: tracks.canary, weight: spec.canary.weight } }

@@ -335,8 +335,8 @@ def is_present(store, model):
 
 def ensure_mode(path, mode):
     """chmod unless the file already has at least these permission bits. On a CIFS share (Azure
-    Files) mounted with uid=/file_mode=, every file shows the mount's owner and mode, so the fetcher
-    running as another uid (Istio's 1337) may not chmod (EPERM), while the mount already grants it."""
+    Files) mounted with uid=/file_mode=, every file shows the mount's owner and mode, so a fetcher
+    running as another uid may not chmod (EPERM), while the mount already grants it."""
     if os.stat(path).st_mode & mode == mode:
         return
     os.chmod(path, mode)
@@ -447,8 +447,8 @@ def main(argv):
     with open(argv[1]) as f:
         models = json.load(f)
     store = argv[2]
-    # Group-writable, so TorchServe (gid 1000) can still write the store when this runs as
-    # another uid (Istio's 1337, which bypasses the sidecar's traffic capture).
+    # Group-writable, so TorchServe (gid 1000) can still write the store whichever uid wrote it
+    # (earlier versions ran this as Istio's 1337).
     os.umask(0o002)
     try:
         os.makedirs(store, exist_ok=True)

@@ -17,15 +17,21 @@ type DeploymentStrategy = k8s.types.input.apps.v1.DeploymentStrategy;
 
 export type Track = keyof typeof tracks;
 
-/**
- * Istio's proxy uid: traffic from it is never captured by the sidecar. The fetcher runs as it in
- * meshed pods, because an init container's downloads would otherwise be redirected to a proxy
- * that has not started yet (Istio CNI, DNS proxying, or no native sidecars).
- */
-export const istioProxyUid = 1337;
-
 /** Where the fetcher's ConfigMap (script + models.json) is mounted in the init container. */
 export const fetchMountDir = "/etc/torchserve-fetch";
+
+/**
+ * Where the TorchServe container may write, its root file system being read-only: the image's TEMP
+ * (pytorch/serve v0.12.0 docker/Dockerfile `ENV TEMP=/home/model-server/tmp`), which ts/model_server.py
+ * passes to the JVM as java.io.tmpdir (the unpacked model archives, ZipUtils.createTempDir; the
+ * workers' Unix sockets, Connector; the JVM's hsperfdata) and where Python's tempfile puts the
+ * server's PID file (`.model_server.pid`, read again by `torchserve --stop`); and /tmp, the
+ * fallback of both for an image without TEMP. Nothing else is written: logs go to stdout
+ * (logging.ts replaces the image's file appenders), config snapshots are off
+ * (`--no-config-snapshots`), and only model registration writes the model store, which is mounted
+ * writable exactly then.
+ */
+export const serverTempDirs = { serverTmp: "/home/model-server/tmp", tmp: "/tmp" } as const;
 
 /** Paths the pod mounts for itself: a model store at or around one of them would clash. */
 export const reservedMountPaths = [configMountDir, fetchMountDir];
@@ -100,8 +106,6 @@ export interface PodTemplateOptions {
     volumes: PodVolumes;
     /** Pod-template annotations (config checksums). */
     annotations: Record<string, pulumi.Input<string>>;
-    /** The namespace injects the Istio sidecar. */
-    meshInjection?: boolean;
     /** The store arrives root-owned and fsGroup is not applied: hand it to the server's user first. */
     modelStoreNeedsOwnership?: boolean;
     /** The pods' ServiceAccount (carries the workload identity for object-store models). */
@@ -137,11 +141,15 @@ export function prepareModelStoreContainer(s: TorchServeSpec, image: string): Co
     };
 }
 
-/** The init container that fills the model store (see fetchModels.ts). */
+/**
+ * The init container that fills the model store (see fetchModels.ts). It runs as the pod's uid (the
+ * server's), never as Istio's proxy uid 1337: traffic of that uid bypasses the sidecar's capture, and
+ * so the mesh's egress control. With native sidecars (components/mesh/charts.ts) the proxy is
+ * started and ready before this container, so its downloads go through it.
+ */
 export function fetchModelsContainer(
     s: TorchServeSpec,
     image: string,
-    meshInjection = false,
     env: Record<string, pulumi.Input<string>> = {},
 ): Container {
     const vars = Object.entries(env).map(([name, value]) => ({ name, value }));
@@ -156,9 +164,7 @@ export function fetchModelsContainer(
             modelStoreDir(s),
         ],
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-        securityContext: meshInjection
-            ? { ...containerSecurityContext, runAsUser: istioProxyUid }
-            : containerSecurityContext,
+        securityContext: containerSecurityContext,
         // `kubectl describe pod` then shows the script's failure line.
         terminationMessagePolicy: "FallbackToLogsOnError",
         volumeMounts: [
@@ -204,10 +210,12 @@ export function torchserveContainer(s: TorchServeSpec, image: string): Container
         command: torchserveCommand(s),
         ports: containerPorts(s),
         resources: resources(s),
-        securityContext: containerSecurityContext,
+        securityContext: { ...containerSecurityContext, readOnlyRootFilesystem: true },
         terminationMessagePolicy: "FallbackToLogsOnError",
         volumeMounts: [
             { name: "config", mountPath: configMountDir, readOnly: true },
+            { name: "server-tmp", mountPath: serverTempDirs.serverTmp },
+            { name: "tmp", mountPath: serverTempDirs.tmp },
             // The server only reads archives from the store (it unpacks them under java.io.tmpdir:
             // pytorch/serve v0.12.0 ModelArchive.downloadModel → ZipUtils.unzip); only model
             // registration writes there. The fetcher, a container of its own, still writes.
@@ -259,7 +267,7 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
             : []
         : [
               ...(o.modelStoreNeedsOwnership ? [prepareModelStoreContainer(s, o.image)] : []),
-              fetchModelsContainer(s, o.image, o.meshInjection, o.identity?.fetchEnv),
+              fetchModelsContainer(s, o.image, o.identity?.fetchEnv),
           ];
     return {
         // Identity labels first: they can never replace the labels Services select on.
@@ -288,6 +296,10 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
             containers: [torchserveContainer(s, o.image)],
             volumes: [
                 { name: "config", configMap: { name: o.volumes.configMapName } },
+                // Node disk, each at most the container's ephemeral-storage (the kubelet evicts the
+                // pod when its volumes and writable layers together pass the sum of its limits).
+                { name: "server-tmp", emptyDir: { sizeLimit: s.ephemeralStorage } },
+                { name: "tmp", emptyDir: { sizeLimit: s.ephemeralStorage } },
                 ...(o.volumes.fetchConfigMapName
                     ? [{ name: "model-fetch", configMap: { name: o.volumes.fetchConfigMapName } }]
                     : []),

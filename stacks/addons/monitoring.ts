@@ -90,6 +90,8 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
                   lokiUrl: a.lokiUrl,
                   serving,
                   systemPlacement: cluster.systemPlacement,
+                  // Prometheus's release creates the namespace they share.
+                  namespaceCreator: monitoring?.release,
               },
               { ...opts, dependsOn: cluster.systemReady },
           )

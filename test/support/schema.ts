@@ -21,6 +21,19 @@ export function kubernetesObjects(resources: RegisteredResource[]): RegisteredRe
     return resources.filter((r) => r.custom && parseKubernetesType(r.type) !== undefined);
 }
 
+/** Pulumi's secret envelope on the wire: {[secretSig]: secretSigValue, value}. */
+const secretSig = "4dabf18193072939515e22adb298388d";
+const secretSigValue = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Inputs with every secret envelope replaced by its value, as the provider sends them to the API server. */
+export function revealed(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(revealed);
+    if (!v || typeof v !== "object") return v;
+    const o = v as Record<string, unknown>;
+    if (o[secretSig] === secretSigValue) return revealed(o.value);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, revealed(x)]));
+}
+
 // A real dynamic import: the model packages are ES modules only.
 const importEsm = new Function("specifier", "return import(specifier)") as (s: string) => Promise<any>;
 
@@ -35,7 +48,7 @@ export async function validateKubernetesObject(r: RegisteredResource): Promise<v
     const modulePath = `${pkg}/${t.group === "" ? "" : t.group + "/"}${t.version}/${t.kind}`;
     const mod = await importEsm(modulePath);
     const Model = mod[t.kind] ?? mod.default;
-    const { apiVersion: _a, kind: _k, ...body } = r.inputs;
+    const { apiVersion: _a, kind: _k, ...body } = revealed(r.inputs) as Record<string, unknown>;
     const obj = new Model({ ...body });
     try {
         obj.validate();
