@@ -7,7 +7,6 @@
 //
 // Paths are input paths in Pulumi's spelling (camelCase, `a.b[0]`, `*` for any key or index).
 import { poolLabelKey, eksLegacyPoolLabelKey, poolNames } from "../../components/cluster/nodePool";
-import { getPath, parsePath } from "./paths";
 import { gkeMaintenanceRequirement, maintenanceAvailabilityHours } from "../../components/gke/maintenance";
 import { nodeConfigReplaceOn } from "../../components/gke/pools";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";

@@ -37,6 +37,8 @@ const remedy: Record<Violation["rule"], (v: Violation) => string> = {
     "unpinned-addon": () => "a managed add-on is left to the cloud's default version",
     "reference-gap": () => "pods lose a ConfigMap or Secret they mount while it is replaced",
     "bound-volume": () => "a bound volume is deleted: the delete waits until Pulumi gives up",
+    "admin-access": () =>
+        "an identity loses cluster admin during or after the change: list it in `cluster.admins` if it still deploys or operates the stack",
 };
 
 /** The stack file at git ref `base`, or undefined where there is none. */
