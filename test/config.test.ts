@@ -1237,6 +1237,16 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         "gives GKE 44 hours in some 32 days; GKE needs at least 48 hours",
     ],
     [
+        // A /14 pods' range with a /24 per node (components/gke/defaults.ts maxClusterNodes).
+        "GKE nodes beyond the pods' range",
+        gcp({
+            cluster: { systemNodePool: { maxNodes: 100 } },
+            gpuNodePool: { instanceType: "n1-standard-8", gpuType: "nvidia-tesla-t4", maxNodes: 1000 },
+        }),
+        `${P}:gpuNodePool.maxNodes`,
+        "would need 1102 nodes",
+    ],
+    [
         "maintenance hour out of range",
         azure({ cluster: { maintenanceWindow: { startHour: 24 } } }),
         `${P}:cluster.maintenanceWindow.startHour`,
@@ -1623,6 +1633,14 @@ describe("config holes: refused although right → accepted", () => {
             "a 4-hour weekly window on AKS (its shortest)",
             azure({ cluster: { maintenanceWindow: { durationHours: 4 } } }),
             (s) => assert.strictEqual(s.cluster.maintenanceWindow!.durationHours, 4),
+        ],
+        [
+            "GKE at its pods' range: 1024 nodes with the surge nodes",
+            gcp({
+                cluster: { systemNodePool: { maxNodes: 100 } },
+                gpuNodePool: { instanceType: "n1-standard-8", gpuType: "nvidia-tesla-t4", maxNodes: 922 },
+            }),
+            (s) => assert.strictEqual(s.gpuNodePool!.maxNodes, 922),
         ],
         [
             "a 12-hour weekly window on GKE (exactly its 48 hours in 32 days)",

@@ -643,3 +643,28 @@ describe("GKE GPU pool name: every replace-forcing node setting is fingerprinted
         assert.strictEqual(one(r.ev, types.nodePool, "torchserve-gke-gpu").inputs.name, "gpu-b173b5ff");
     });
 });
+
+describe("components/gke/CONTRACT.md: every Google Cloud rule ends in a refusal, a program change or a README sentence", () => {
+    const text = fs.readFileSync(path.join(__dirname, "..", "components", "gke", "CONTRACT.md"), "utf8");
+    const rows = text.split("\n").filter((l) => /^\| \d+ \|/.test(l));
+
+    it("rows are numbered in order, each with a source and one outcome", () => {
+        assert.ok(rows.length >= 60, `${rows.length} rows`);
+        rows.forEach((row, i) => {
+            const cells = row
+                .split(/(?<!\\)\|/)
+                .slice(1, -1)
+                .map((c) => c.trim());
+            assert.strictEqual(cells[0], String(i + 1), row);
+            assert.strictEqual(cells.length, 5, row);
+            assert.match(cells[4], /^(refused|program|README|not done)\b/, row);
+        });
+    });
+
+    it("the day-2 rows and tests it names exist", () => {
+        const day2 = fs.readFileSync(path.join(__dirname, "day2.test.ts"), "utf8");
+        for (const [, id] of text.matchAll(/day2:([a-z0-9-]+)/g)) assert.ok(day2.includes(`id: "${id}"`), id);
+        for (const [, file] of text.matchAll(/test\/([A-Za-z]+\.test\.ts)/g))
+            assert.ok(fs.existsSync(path.join(__dirname, file)), file);
+    });
+});

@@ -41,6 +41,13 @@ export const addressPlan = {
     services: { rangeName: "services", ipCidrRange: "10.20.0.0/20" },
 } as const;
 
+/**
+ * Most nodes the cluster can have: GKE gives each node a /24 of the pods' range (110 pods per node,
+ * its default; GKE docs, "Optimize IP address allocation"), and `addressPlan.pods` is a /14: 2^(24-14).
+ * Beyond it the autoscaler cannot add nodes.
+ */
+export const maxClusterNodes = 2 ** (24 - Number(addressPlan.pods.ipCidrRange.split("/")[1]));
+
 /** Label GKE puts on every node: the name of its node pool. */
 export const nodePoolLabel = "cloud.google.com/gke-nodepool";
 

@@ -1,5 +1,6 @@
 // Checks that need several keys at once: will the pods fit the GPU pool, does the storage allow
 // the replica count, are the add-ons combined sensibly. Pure; reports through Problems.
+import { addressPlan, maxClusterNodes } from "../../components/gke/defaults";
 import { filestoreMinimumBytes } from "../../components/gke/storage";
 import { envoyReservedPorts } from "../../components/mesh/envoyPorts";
 import { istioKubernetesMinors } from "../../components/mesh/charts";
@@ -203,6 +204,20 @@ export function checkCapacity(s: Settings, p: Problems, project: string): void {
             k("torchserve.persistenceSize"),
             ts.persistenceSize,
             "on gcp the model store is a Filestore share, whose minimum size is 1Ti",
+        );
+    }
+
+    // GKE: every node takes a /24 of the pods' range, surge nodes included (components/gke/defaults.ts).
+    const system = s.cluster.systemNodePool.maxNodes + 1;
+    const gpuNodes = s.gpuNodePool ? s.gpuNodePool.maxNodes + (s.gpuNodePool.upgrade?.maxSurge ?? 1) : 0;
+    if (s.cloud === "gcp" && system + gpuNodes > maxClusterNodes) {
+        const [key, value] = s.gpuNodePool
+            ? ["gpuNodePool.maxNodes", s.gpuNodePool.maxNodes]
+            : ["cluster.systemNodePool.maxNodes", s.cluster.systemNodePool.maxNodes];
+        p.error(
+            k(key),
+            value,
+            `the GKE cluster would need ${system + gpuNodes} nodes with the system pool and each pool's upgrade surge node; its pods' range (${addressPlan.pods.ipCidrRange}, a /24 per node) holds ${maxClusterNodes}`,
         );
     }
 
