@@ -33,6 +33,8 @@ export interface GrafanaArgs {
     serving: ServingEndpoints;
     /** Where Grafana runs (system pool). */
     systemPlacement: Placement;
+    /** Annotations of Grafana's Service when it is a LoadBalancer (ClusterTarget.loadBalancerAnnotations). */
+    loadBalancerAnnotations?: Record<string, string>;
 }
 
 /** Grafana as its own release, with a generated admin password. */
@@ -77,6 +79,7 @@ export class Grafana extends pulumi.ComponentResource {
                 adminPassword: password.result,
                 serviceType: args.grafana.serviceType,
                 loadBalancerSourceRanges: args.grafana.loadBalancerSourceRanges,
+                loadBalancerAnnotations: args.loadBalancerAnnotations,
                 prometheusUrl: args.prometheusUrl,
                 lokiUrl: args.lokiUrl,
                 dashboards: { torchserve: dashboard },

@@ -23,6 +23,14 @@ export const endpointDrainSeconds = 15;
 /** Seconds `torchserve --stop` and the JVM's shutdown (unregistering models, stopping workers) may take. */
 export const serverStopSeconds = 30;
 
+/**
+ * Seconds a load balancer in front of TorchServe must keep a silent connection open: the longest any
+ * model may take to answer (`settleSeconds`) plus a margin, at least 60 (the cloud defaults).
+ */
+export function loadBalancerIdleSeconds(models: Pick<ModelSpec, "responseTimeout" | "maxBatchDelay">[]): number {
+    return Math.max(60, ...models.map((m) => settleSeconds(m) + 30));
+}
+
 /** Seconds after a model's last request arrival until that request has surely finished. */
 export function settleSeconds(m: Pick<ModelSpec, "responseTimeout" | "maxBatchDelay">): number {
     return m.responseTimeout + Math.ceil(m.maxBatchDelay / 1000);
