@@ -87,6 +87,11 @@ export function cloudComputed(args: MockResourceArgs): Record<string, any> | und
                 // RFC 5737 documentation address: the share's export as the cluster would mount it.
                 networks: (i.networks ?? []).map((n: object) => ({ ...n, ipAddresses: [fakeFilestoreIp] })),
             };
+        case "gcp:container/nodePool:NodePool":
+            // A regional pool spans the region's default zones (GKE picks three) unless told otherwise.
+            return {
+                nodeLocations: i.nodeLocations ?? ["a", "b", "c"].map((z) => `${i.location ?? "us-central1"}-${z}`),
+            };
         case "gcp:container/cluster:Cluster":
             return {
                 endpoint: fakeGkeEndpoint,

@@ -76,7 +76,7 @@ export function eksModelIdentity(settings: Settings, eks: EksCluster, region: st
         "torchserve-models",
         {
             clusterName: eks.clusterName,
-            clusterArn: eks.cluster.eksCluster.arn,
+            clusterArn: eks.clusterArn,
             namespace: settings.torchserve.namespace,
             serviceAccount: serviceAccountName,
             objects: objects.map(({ bucket, key }) => ({ bucket, key })),

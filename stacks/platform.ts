@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
 import { NvidiaDevicePlugin } from "../components/devicePlugin";
 import { servingEndpoints, TorchServe, WorkloadIdentity } from "../components/torchserve";
+import { loadBalancerIdleSeconds } from "../components/torchserve/drain";
 import { gpuPodCapacity } from "./config/capacity";
 import { Settings } from "./config/settings";
 import { createInferenceRoutes, createMesh } from "./addons/mesh";
@@ -42,7 +43,11 @@ export function createPlatform(
                   { provider: cluster.provider, dependsOn: cluster.gpuPoolReady },
               )
             : undefined;
-    const mesh = createMesh(settings.istio, cluster);
+    // Load balancers keep a silent connection open at least as long as a model may take to answer.
+    const loadBalancerAnnotations = cluster.loadBalancerAnnotations?.(
+        loadBalancerIdleSeconds(settings.torchserve.models),
+    );
+    const mesh = createMesh(settings.istio, cluster, loadBalancerAnnotations);
     // Known before TorchServe exists, so the add-ons that use it do not wait for TorchServe.
     const serving = servingEndpoints(settings.torchserve);
     // Namespaces whose pods may reach TorchServe's management / metrics ports besides its own.
@@ -67,6 +72,7 @@ export function createPlatform(
             protectModelStore: settings.cluster.deletionProtection,
             identity: modelIdentity,
             modelBucket: cluster.modelBucket,
+            loadBalancerAnnotations,
         },
         {
             provider: cluster.provider,
@@ -89,6 +95,7 @@ export function createPlatform(
         serving,
         torchServe: torchserve,
         lokiUrl: loki?.url,
+        loadBalancerAnnotations,
     });
 
     return {

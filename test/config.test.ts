@@ -304,13 +304,28 @@ describe("config: object-store model URLs", () => {
 describe("config: day-2 keys and their defaults", () => {
     it("pins the EKS add-ons for the cluster's minor, with overrides", () => {
         const { settings } = parseStackConfig(
-            aws({ cluster: { kubernetesVersion: "1.35", addonVersions: { coredns: "v1.99.0-eksbuild.1" } } }),
+            aws({
+                cluster: {
+                    kubernetesVersion: "1.35",
+                    addonVersions: { coredns: "v1.99.0-eksbuild.1", cloudWatchObservability: "v6.7.0-eksbuild.1" },
+                },
+            }),
         );
         assert.deepStrictEqual(settings.cluster.addonVersions, {
             ...eksAddonVersions["1.35"],
             coredns: "v1.99.0-eksbuild.1",
+            // The CloudWatch add-on is pinned per minor like the others, and overridable.
+            cloudWatchObservability: "v6.7.0-eksbuild.1",
         });
         assert.deepStrictEqual(parseStackConfig(azure()).settings.cluster.addonVersions, {});
+    });
+    it("accepts Prometheus's and Loki's volumes up to gp3's 16 TiB on aws", () => {
+        parseStackConfig(
+            aws({
+                prometheus: { enabled: true, storageSize: "16Ti" },
+                logging: { enabled: true, backend: "loki", storageSize: "16384Gi" },
+            }),
+        );
     });
     it("warns, and leaves the add-on to EKS, on a minor with no pinned versions", () => {
         const { warnings } = parseStackConfig(
@@ -1042,6 +1057,19 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         ),
         `${P}:autoscaling.maxReplicas`,
         "minReplicas",
+    ],
+    // Prometheus's and Loki's volumes are gp3 EBS volumes the program creates: 1-16384 GiB (16Ti passes).
+    [
+        "Prometheus volume above gp3's maximum (aws)",
+        aws({ prometheus: { enabled: true, storageSize: "17Ti" } }),
+        `${P}:prometheus.storageSize`,
+        "16384 GiB",
+    ],
+    [
+        "Loki volume above gp3's maximum (aws)",
+        aws({ logging: { enabled: true, backend: "loki", storageSize: "16385Gi" } }),
+        `${P}:logging.storageSize`,
+        "16384 GiB",
     ],
     ["toggle neither bool nor object", existing({}, { prometheus: "yes" }), `${P}:prometheus`, "object"],
     ["enabled not a boolean", existing({}, { istio: { enabled: "true" } }), `${P}:istio.enabled`, "true or false"],

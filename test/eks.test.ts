@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createCluster } from "../stacks/aws";
 import { Settings } from "../stacks/config/settings";
 import { cloudCall, fakeAwsAccountId } from "../harness/cloudMocks";
-import { UNKNOWN } from "../harness/evaluate";
+import { Evaluation, UNKNOWN } from "../harness/evaluate";
 import {
     autoName,
     cloudComputed,
@@ -43,10 +43,10 @@ import {
 } from "../components/eks";
 import { devicePluginValues } from "../components/devicePlugin";
 import { modelServerUid } from "../components/torchserve/conventions";
-import { eksNodeGroupLabel } from "../components/eks/cluster";
+import { classicLoadBalancerAnnotations, eksNodeGroupLabel } from "../components/eks/cluster";
+import { loadBalancerIdleSeconds } from "../components/torchserve/drain";
 import { eksAddonVersions } from "../components/eks/versions";
 import { eksUnsupportedZoneIds, eksZones, gpuZoneProblems } from "../components/eks/network";
-import { cloudWatchObservabilityAddon } from "../components/eks/logging";
 import { assertKnownValueKeys, loadChartKeys, unknownValueKeys } from "./support/chartValues";
 
 const caKeys = loadChartKeys("cluster-autoscaler-9.59.0.json");
@@ -458,6 +458,17 @@ describe("EKS cluster under mocks (update)", function () {
         assert.deepStrictEqual(c.inputs.privateSubnetIds, privateIds);
         assert.deepStrictEqual(c.inputs.publicSubnetIds, publicIds);
         assert.strictEqual(c.inputs.vpcId, idOf(one(gpu.ev, "aws:ec2/vpc:Vpc")));
+        // Standard support only: never billed $0.60/h of extended support without a decision.
+        assert.deepStrictEqual(c.inputs.upgradePolicy, { supportType: "STANDARD" });
+    });
+
+    it("S3 gateway endpoint on the private route table: model and image layer reads skip the NAT gateway", () => {
+        const endpoint = one(gpu.ev, "aws:ec2/vpcEndpoint:VpcEndpoint");
+        assert.strictEqual(endpoint.inputs.serviceName, "com.amazonaws.us-west-2.s3");
+        assert.strictEqual(endpoint.inputs.vpcEndpointType, "Gateway");
+        assert.deepStrictEqual(endpoint.inputs.routeTableIds, [
+            idOf(one(gpu.ev, "aws:ec2/routeTable:RouteTable", "eks-private")),
+        ]);
     });
 
     it("the API server: private endpoint for nodes, public endpoint only for apiAllowedCidrs", () => {
@@ -676,6 +687,9 @@ describe("EKS cluster under mocks (update)", function () {
             assert.strictEqual(t.inputs.autoscalingGroupName, "eks-gpu-asg-mock");
             assert.strictEqual(t.inputs.tag.propagateAtLaunch, false);
             assert.ok(t.dependencies.includes(ng.urn));
+            // The two EKS puts on the group itself are never deleted (that would strip EKS's).
+            const eksOwn = ["k8s.io/cluster-autoscaler/enabled", `k8s.io/cluster-autoscaler/${clusterName}`];
+            assert.strictEqual(t.options.retainOnDelete === true, eksOwn.includes(t.inputs.tag.key), t.inputs.tag.key);
         }
     });
 
@@ -946,7 +960,10 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
             // Pulumi's name (the Kubernetes name follows the bucket directory: modelBucketClaimName).
             const claim = one(ev, "kubernetes:core/v1:PersistentVolumeClaim", "torchserve-model-bucket").inputs.spec;
             assert.deepStrictEqual([claim.storageClassName, claim.accessModes], ["", ["ReadOnlyMany"]]);
-            assert.strictEqual(one(ev, "PersistentVolume").inputs.spec.csi.driver, "s3.csi.aws.com");
+            assert.strictEqual(
+                one(ev, "kubernetes:core/v1:PersistentVolume", "eks-model-bucket-pv").inputs.spec.csi.driver,
+                "s3.csi.aws.com",
+            );
             assert.deepStrictEqual(all(ev, "aws:efs/fileSystem:FileSystem"), []);
             const plugin = ev.resources.find(
                 (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "nvidia-device-plugin",
@@ -962,7 +979,7 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
             if (!preview) assert.strictEqual(ev.outputs.clusterName, "torchserve-eks");
         });
 
-        it(`${preview ? "preview" : "update"}: with Prometheus on, its volume is on gp3 and its release waits for that class`, async () => {
+        it(`${preview ? "preview" : "update"}: with Prometheus on, its volume is the program's EBS volume, deleted after the release and before the EBS driver`, async () => {
             const ev = await runProgram({
                 stack: "eks",
                 override: { prometheus: { enabled: true } },
@@ -974,15 +991,75 @@ describe("the example stack Pulumi.eks.yaml, whole program under mocks", functio
                 (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack",
             )!;
             assert.ok(kps, "Prometheus is installed");
-            assert.strictEqual(
-                kps.inputs.values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName,
-                "gp3",
-            );
-            assert.ok(
-                kps.dependencies.includes(one(ev, "kubernetes:storage.k8s.io/v1:StorageClass", "eks-block-gp3").urn),
-            );
+            const spec = kps.inputs.values.prometheus.prometheusSpec;
+            // No class: the claim binds the program's volume by label, and goes with the StatefulSet.
+            assert.strictEqual(spec.storageSpec.volumeClaimTemplate.spec.storageClassName, "");
+            assert.deepStrictEqual(spec.persistentVolumeClaimRetentionPolicy.whenDeleted, "Delete");
+            const pv = one(ev, "kubernetes:core/v1:PersistentVolume", "monitoring-prometheus");
+            assert.deepStrictEqual(spec.storageSpec.volumeClaimTemplate.spec.selector.matchLabels, {
+                "torchserve.pytorch.org/volume": "monitoring-prometheus",
+            });
+            assert.strictEqual(pv.inputs.metadata.labels["torchserve.pytorch.org/volume"], "monitoring-prometheus");
+            assert.strictEqual(pv.inputs.spec.persistentVolumeReclaimPolicy, "Retain");
+            assert.strictEqual(pv.inputs.spec.csi.driver, "ebs.csi.aws.com");
+            assert.strictEqual(pv.inputs.spec.capacity.storage, "50Gi");
+            const disk = one(ev, "aws:ebs/volume:Volume", "monitoring-prometheus");
+            assert.deepStrictEqual([disk.inputs.type, disk.inputs.encrypted, disk.inputs.size], ["gp3", true, 50]);
+            // Order of a destroy: the release, then the volume (after the driver detached the disk), then
+            // the disk and the driver.
+            assert.ok(kps.dependencies.includes(pv.urn), "the release waits for the volume");
+            assert.ok(pv.dependencies.includes(disk.urn));
+            assert.ok(pv.dependencies.includes(one(ev, "aws:eks/addon:Addon", "eks-block-ebs-csi").urn));
+            if (!preview) {
+                assert.strictEqual(pv.inputs.spec.csi.volumeHandle, idOf(disk));
+                // In the zone where the disk is, which always has a system node.
+                assert.deepStrictEqual(
+                    pv.inputs.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values,
+                    [disk.inputs.availabilityZone],
+                );
+            }
         });
     }
+});
+
+describe("EKS load balancers outlast the longest response", function () {
+    this.timeout(60000);
+    const idle = "service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout";
+    it("TorchServe's, the Istio gateway's and Grafana's LoadBalancer Services keep a silent connection longer than any model may take", async () => {
+        const example = configFor("eks")["torchserve-platform:torchserve"] as { models: object[] };
+        // One model answering within 300 s: a Classic Load Balancer's default 60 s would cut it.
+        const models = example.models.map((m) => ({ ...m, responseTimeout: 300 }));
+        // TorchServe's own LoadBalancer, or the gateway's with the mesh on (the config allows one of them).
+        // (One program at a time: the SDK's mock runtime is global.)
+        const evaluate = (torchserve: object, istio?: object) =>
+            runProgram({
+                stack: "eks",
+                override: {
+                    torchserve: { ...example, models, ...torchserve },
+                    ...(istio ? { istio } : {}),
+                    grafana: { enabled: true, serviceType: "LoadBalancer" },
+                },
+                preview: true,
+                computed: cloudComputed,
+                call: cloudCall(configFor("eks")),
+            });
+        const direct = await evaluate({ serviceType: "LoadBalancer" });
+        const meshed = await evaluate({}, { enabled: true, gatewayServiceType: "LoadBalancer" });
+        const release = (ev: Evaluation, chart: string) =>
+            ev.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === chart)!;
+        const seconds = [
+            one(direct, "kubernetes:core/v1:Service", "torchserve-public-service").inputs.metadata.annotations[idle],
+            release(meshed, "gateway").inputs.values.service.annotations[idle],
+            release(direct, "grafana").inputs.values.service.annotations[idle],
+        ].map(Number);
+        for (const s of seconds) assert.ok(s > 300 && s <= 4000, `idle timeout ${s} s`);
+    });
+
+    it("the idle timeout follows the longest response, within what a Classic Load Balancer accepts", () => {
+        assert.strictEqual(loadBalancerIdleSeconds([]), 60);
+        assert.strictEqual(loadBalancerIdleSeconds([{ responseTimeout: 120, maxBatchDelay: 100 }]), 151);
+        assert.deepStrictEqual(classicLoadBalancerAnnotations(5000), { [idle]: "4000" });
+    });
 });
 
 describe("EKS add-on versions on the example stack with a private S3 model", function () {
@@ -1013,7 +1090,8 @@ describe("EKS add-on versions on the example stack with a private S3 model", fun
         assert.deepStrictEqual(
             [...byName.entries()].map(([n, a]) => [n, a.inputs.addonVersion]).sort(),
             [
-                ["amazon-cloudwatch-observability", cloudWatchObservabilityAddon.version],
+                // Pinned per minor like the others (cluster.addonVersions overrides it).
+                ["amazon-cloudwatch-observability", pins.cloudWatchObservability],
                 ["aws-ebs-csi-driver", pins.ebsCsiDriver],
                 // One s3:// model in one directory: the store defaults to its bucket (Mountpoint, no EFS).
                 ["aws-mountpoint-s3-csi-driver", pins.mountpointS3CsiDriver],
@@ -1022,6 +1100,12 @@ describe("EKS add-on versions on the example stack with a private S3 model", fun
             ].sort(),
         );
         // vpc-cni and kube-proxy are created by pulumi-eks from the cluster's inputs.
+        // Mountpoint from v2.5.0: before, its pods block cluster-autoscaler's scale-down and die mid-drain
+        // (awslabs/mountpoint-s3-csi-driver CHANGELOG v2.5.0, #675).
+        for (const row of Object.values(eksAddonVersions)) {
+            const [major, minor] = /^v(\d+)\.(\d+)\./.exec(row.mountpointS3CsiDriver)!.slice(1).map(Number);
+            assert.ok(major > 2 || (major === 2 && minor >= 5), row.mountpointS3CsiDriver);
+        }
         const cluster = one(ev, "eks:index:Cluster").inputs;
         assert.strictEqual(cluster.vpcCniOptions.addonVersion, pins.vpcCni);
         assert.strictEqual(cluster.kubeProxyAddonOptions.version, pins.kubeProxy);

@@ -10,7 +10,8 @@ const row: EksAddonVersions = {
     efsCsiDriver: "v3.4.1-eksbuild.1",
     ebsCsiDriver: "v1.58.0-eksbuild.1",
     podIdentityAgent: "v1.3.10-eksbuild.3",
-    mountpointS3CsiDriver: "v2.3.0-eksbuild.1",
+    mountpointS3CsiDriver: "v2.5.0-eksbuild.1",
+    cloudWatchObservability: "v6.4.0-eksbuild.1",
 };
 
 describe("EKS add-on pins", () => {

@@ -383,8 +383,12 @@ describe("replacement rules", () => {
         ["azure-native:containerservice:ManagedCluster", "kubernetesVersion", ["rejected"], ["1.34", "1.36"]],
         ["azure-native:containerservice:ManagedCluster", "agentPoolProfiles[*].vmSize", ["rejected"]],
         ["aws:ec2/vpc:Vpc", "cidrBlock", ["replace"]],
+        ["aws:ec2/vpcEndpoint:VpcEndpoint", "serviceName", ["replace"]],
+        ["aws:ebs/volume:Volume", "availabilityZone", ["replace"]],
+        ["aws:ebs/volume:Volume", "size", ["rejected"], ["50", "40"]],
+        ["aws:ebs/volume:Volume", "size", [], ["50", "60"]],
         // A type no rule names.
-        ["aws:ec2/vpcEndpoint:VpcEndpoint", "serviceName", []],
+        ["aws:ec2/flowLog:FlowLog", "logDestination", []],
     ];
     for (const [type, p, effects, change] of rows) {
         it(`${type} ${p}${change ? ` ${change.join(" → ")}` : ""}: ${effects.join(", ") || "in place"}`, () => {

@@ -518,9 +518,35 @@ describe("transition harness: each rule fails on a broken transition", () => {
             "loki: the volumes of its StatefulSet claim template (singleBinary.persistence), which neither Helm nor Pulumi deletes",
         ]);
         assert.deepStrictEqual(checkTeardown(ev(loki({ enabled: false }))).leftovers, []);
+        // Claims that go with the StatefulSet still leave their volumes: the driver deletes them later,
+        // while Pulumi goes on deleting the driver and the cluster.
         assert.deepStrictEqual(
             checkTeardown(ev(loki({ enabled: true, enableStatefulSetAutoDeletePVC: true }))).leftovers,
-            [],
+            [
+                "loki: the volumes of its StatefulSet claim template (singleBinary.persistence), deleted by the CSI driver after their claims while Pulumi goes on to delete the driver and the cluster",
+            ],
+        );
+        // A volume the program owns, selected by the claim, deleted after the release: nothing is left.
+        const disk = res("aws:ebs/volume:Volume", "disk", {});
+        const selector = { "torchserve.pytorch.org/volume": "logging-loki" };
+        const pv = {
+            ...res("kubernetes:core/v1:PersistentVolume", "logging-loki", { metadata: { labels: selector } }),
+            dependencies: [disk.urn],
+        };
+        const owned = (p: Record<string, unknown>) => ({
+            ...loki({ enabled: true, selector: { matchLabels: selector }, ...p }),
+            dependencies: [pv.urn],
+        });
+        const deleted = { enableStatefulSetAutoDeletePVC: true, whenDeleted: "Delete" };
+        assert.deepStrictEqual(checkTeardown(ev(disk, pv, owned(deleted))), { violations: [], leftovers: [] });
+        // ... but not when the claim outlives the StatefulSet (the volume's deletion would wait for it),
+        assert.match(checkTeardown(ev(disk, pv, owned({}))).violations[0], /outlives the StatefulSet/);
+        // when the release does not wait for the volume, or when nothing Pulumi owns backs it.
+        const unordered = { ...owned(deleted), dependencies: [] };
+        assert.match(checkTeardown(ev(disk, pv, unordered)).violations[0], /does not depend on PersistentVolume/);
+        assert.match(
+            checkTeardown(ev({ ...pv, dependencies: [] }, owned(deleted))).violations[0],
+            /backed by nothing Pulumi owns/,
         );
         // On AKS the disks live in the node resource group, deleted with the cluster.
         const aks = res("azure-native:containerservice:ManagedCluster", "aks", {});

@@ -93,6 +93,11 @@ const day2Added: Record<string, string[]> = {
         "aws:eks/addon:Addon::eks-coredns",
         "aws:efs/accessPoint:AccessPoint::eks-models-ap",
         "kubernetes:core/v1:PersistentVolume::eks-models-pv",
+        // Issue 22: the control plane's log group whatever the logging backend, Prometheus's own volume.
+        "aws:cloudwatch/logGroup:LogGroup::eks-control-plane",
+        "aws:ebs/volume:Volume::monitoring-prometheus",
+        "kubernetes:core/v1:PersistentVolume::monitoring-prometheus",
+        "aws:ec2/vpcEndpoint:VpcEndpoint::eks-s3",
     ],
     aks: [
         "azure-native:containerservice:MaintenanceConfiguration::torchserve-aks-aksManagedAutoUpgradeSchedule",

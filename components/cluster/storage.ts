@@ -1,6 +1,7 @@
 // What a storage class must know of the workload that writes to its volumes.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { parseQuantity } from "./quantity";
 
 /**
  * The user and group a volume's files belong to, for storage whose ownership is fixed when the volume
@@ -118,3 +119,65 @@ export function bucketVolume(
 
 /** The name of the volume bound to a claim: one per claim. */
 export const claimVolumeName = (claim: ModelStoreClaim): string => `${claim.namespace}-${claim.name}`;
+
+/**
+ * A ReadWriteOnce volume the program owns for the single claim of an add-on's StatefulSet (Prometheus,
+ * Loki): a cloud disk Pulumi creates and a PersistentVolume (`Retain`) on it, which the StatefulSet's
+ * claim template selects by label with no StorageClass. Volumes a CSI driver provisions from a
+ * template's claim outlive `pulumi destroy` (neither Helm nor Pulumi deletes the claim) and keep
+ * billing; this one goes in order: the release first (its StatefulSet deletes the claim, whenDeleted:
+ * Delete), then the PersistentVolume (its deletion waits until the claim is gone and the driver,
+ * which it depends on, has detached the disk), then the disk.
+ */
+export interface OwnedBlockVolume {
+    /** Labels on the PersistentVolume; the claim template's `selector.matchLabels`. */
+    selector: Record<string, string>;
+    /** Capacity of the volume (at least the size asked for): the claim template requests it. */
+    size: string;
+    /** The PersistentVolume: the release waits for it, so a destroy deletes the release first. */
+    volume: k8s.core.v1.PersistentVolume;
+}
+
+/** Asks the cluster component for an OwnedBlockVolume: `name` names the disk and the volume. */
+export type BlockVolumeFactory = (name: string, size: string) => OwnedBlockVolume;
+
+/** Label an OwnedBlockVolume carries: the name it was asked for. */
+export const ownedVolumeLabel = "torchserve.pytorch.org/volume";
+
+/** Whole GiB holding `size` (a Kubernetes quantity), at least 1: cloud disks are sized in GiB. */
+export function diskGib(size: string): number {
+    const bytes = parseQuantity(size);
+    if (bytes === undefined) throw new Error(`not a Kubernetes quantity: ${size}`);
+    return Math.max(1, Math.ceil(bytes / 2 ** 30));
+}
+
+/**
+ * The PersistentVolume of an OwnedBlockVolume: ReadWriteOnce, no class, `Retain` (the disk is
+ * Pulumi's to delete, after the volume), in the disk's zone only (a zonal disk attaches there only).
+ */
+export function ownedBlockVolumeArgs(
+    name: string,
+    size: string,
+    zone: pulumi.Input<string>,
+    csi: k8s.types.input.core.v1.CSIPersistentVolumeSource,
+): k8s.core.v1.PersistentVolumeArgs {
+    return {
+        metadata: { name, labels: { [ownedVolumeLabel]: name } },
+        spec: {
+            capacity: { storage: `${diskGib(size)}Gi` },
+            accessModes: ["ReadWriteOnce"],
+            persistentVolumeReclaimPolicy: "Retain",
+            storageClassName: "",
+            csi,
+            nodeAffinity: {
+                required: {
+                    nodeSelectorTerms: [
+                        {
+                            matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: [zone] }],
+                        },
+                    ],
+                },
+            },
+        },
+    };
+}

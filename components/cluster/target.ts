@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "./kubernetes";
-import { ModelBucketVolume } from "./storage";
+import { BlockVolumeFactory, ModelBucketVolume } from "./storage";
 
 // The shared Kubernetes vocabulary lives in kubernetes.ts; re-exported for existing imports.
 export type { Placement, Toleration } from "./kubernetes";
@@ -37,6 +37,18 @@ export interface ClusterTarget {
      * default class. An output of the class's resource makes its consumers wait for it.
      */
     blockStorageClassName?: pulumi.Input<string>;
+    /**
+     * Volumes the program owns for add-ons' StatefulSets (a cloud disk and its PersistentVolume),
+     * so `pulumi destroy` deletes them; undefined = their claims are provisioned from
+     * `blockStorageClassName` and deleted with the cluster (AKS's node resource group) or by hand.
+     */
+    blockVolume?: BlockVolumeFactory;
+    /**
+     * Annotations every LoadBalancer Service gets (TorchServe's, the Istio gateway's, Grafana's), for a
+     * load balancer that keeps a connection open while no byte moves for `idleTimeoutSeconds` (the
+     * longest a response may take). Undefined = the cloud's load balancers need none.
+     */
+    loadBalancerAnnotations?: (idleTimeoutSeconds: number) => Record<string, string>;
     /**
      * The model store's volume arrives owned by root and its CSI driver does not apply the pod's
      * fsGroup (NFS-backed classes such as Filestore): TorchServe hands it to its user as root first.

@@ -3,7 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { csiAddon, CsiClusterArgs, CsiStorageOptions } from "./csiAddon";
 import { ebsCsiDriverPolicyArn } from "./iam";
-import { storageClassReplacement } from "../cluster/storage";
+import {
+    diskGib,
+    OwnedBlockVolume,
+    ownedBlockVolumeArgs,
+    ownedVolumeLabel,
+    storageClassReplacement,
+} from "../cluster/storage";
 import { aliasPreviousType } from "../cluster/typeToken";
 
 /** StorageClass for ReadWriteOnce volumes on EKS (Prometheus); the cluster's default class. */
@@ -30,6 +36,37 @@ export function gp3StorageClass() {
         volumeBindingMode: "WaitForFirstConsumer",
         allowVolumeExpansion: true,
     };
+}
+
+/**
+ * An encrypted gp3 EBS volume the program owns, in `zone`, and its PersistentVolume for the EBS CSI
+ * driver (volumeHandle: the volume id; https://github.com/kubernetes-sigs/aws-ebs-csi-driver
+ * examples/kubernetes/static-provisioning). The PersistentVolume depends on `storage` (the driver's
+ * add-on and class), so a destroy deletes it, and waits for the driver to detach the disk (the
+ * external-attacher's finalizer on the volume), before it deletes the driver; then the disk.
+ */
+export function ebsOwnedVolume(
+    name: string,
+    size: string,
+    zone: pulumi.Input<string>,
+    storage: EbsBlockStorage,
+    tags: Record<string, string>,
+): OwnedBlockVolume {
+    const disk = new aws.ebs.Volume(
+        name,
+        { availabilityZone: zone, size: diskGib(size), type: "gp3", encrypted: true, tags: { ...tags, Name: name } },
+        { parent: storage },
+    );
+    const volume = new k8s.core.v1.PersistentVolume(
+        name,
+        ownedBlockVolumeArgs(name, size, disk.availabilityZone, {
+            driver: "ebs.csi.aws.com",
+            volumeHandle: disk.id,
+            fsType: "ext4",
+        }),
+        { parent: storage, dependsOn: [storage.storageClass, storage.csiDriver] },
+    );
+    return { selector: { [ownedVolumeLabel]: name }, size: `${diskGib(size)}Gi`, volume };
 }
 
 /** What EBS block storage needs of the cluster: the CSI add-on's. */

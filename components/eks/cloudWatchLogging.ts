@@ -19,6 +19,8 @@ export interface CloudWatchLoggingArgs {
     oidcIssuer: pulumi.Input<string>;
     /** Tags on AWS resources. */
     tags?: Record<string, string>;
+    /** The add-on's version (`cluster.addonVersions.cloudWatchObservability`). @default cloudWatchObservabilityAddon.version */
+    addonVersion?: string;
 }
 
 export interface CloudWatchLoggingOptions extends pulumi.ComponentResourceOptions {
@@ -62,7 +64,7 @@ export class CloudWatchLogging extends pulumi.ComponentResource {
             {
                 clusterName: args.clusterName,
                 addonName: addon.name,
-                addonVersion: addon.version,
+                addonVersion: args.addonVersion ?? addon.version,
                 serviceAccountRoleArn: this.role.arn,
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",

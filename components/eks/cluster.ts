@@ -4,10 +4,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudLogsSpec } from "../logging/spec";
 import { GpuNodePoolSpec, SystemNodePoolSpec } from "../cluster/nodePool";
-import { ModelBucketMount, ModelBucketVolume, ModelStoreClaim, VolumeOwner } from "../cluster/storage";
+import {
+    BlockVolumeFactory,
+    ModelBucketMount,
+    ModelBucketVolume,
+    ModelStoreClaim,
+    VolumeOwner,
+} from "../cluster/storage";
 import { ClusterTarget, Placement } from "../cluster/target";
 import { keepProvider, providerOf } from "../cluster/provider";
-import { EbsBlockStorage } from "./blockStorage";
+import { EbsBlockStorage, ebsOwnedVolume } from "./blockStorage";
 import { ClusterAutoscaler } from "./clusterAutoscaler";
 import { clusterAutoscalerImageTag, eksDefaults, gpuPlacement, systemPlacement } from "./defaults";
 import { vpcCniIdentity } from "./cni";
@@ -90,6 +96,24 @@ export function controlPlaneLogGroupArgs(
     };
 }
 
+/**
+ * LoadBalancer Services on EKS get a Classic Load Balancer from the cloud provider's service
+ * controller (no AWS Load Balancer Controller runs here), whose idle timeout is 60 s by default:
+ * it cuts any request TorchServe answers later (its default response timeout is 120 s). The
+ * controller sets the timeout from this annotation, in place on an existing balancer
+ * (kubernetes/cloud-provider-aws pkg/providers/v1/aws.go ServiceAnnotationLoadBalancerConnectionIdleTimeout;
+ * CLB range 1-4000 s: https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-idle-timeout.html).
+ * Not an NLB: adding `aws-load-balancer-type: nlb` to an existing Service creates an NLB and leaves the
+ * Classic one running and billed (kubernetes/kubernetes#66306).
+ */
+export function classicLoadBalancerAnnotations(idleTimeoutSeconds: number): Record<string, string> {
+    return {
+        "service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout": String(
+            Math.min(4000, Math.max(1, Math.ceil(idleTimeoutSeconds))),
+        ),
+    };
+}
+
 /** eks.Cluster's kubeconfig output is an object; the Kubernetes provider and stack output want text. */
 export function kubeconfigText(kubeconfig: unknown): string {
     return typeof kubeconfig === "string" ? kubeconfig : JSON.stringify(kubeconfig);
@@ -108,6 +132,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly cluster: eks.Cluster;
     /** Cluster name as EKS knows it. */
     readonly clusterName: pulumi.Output<string>;
+    /** The cluster's ARN (`arn:<partition>:eks:<region>:<account>:cluster/<name>`), known at preview. */
+    readonly clusterArn: pulumi.Output<string>;
     /** kubeconfig for the cluster (secret). */
     readonly kubeconfig: pulumi.Output<string>;
     /** IAM role of every node (no VPC CNI permissions: see `vpcCniRole`). */
@@ -134,6 +160,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly modelStoreVolume?: k8s.core.v1.PersistentVolume;
     /** Name of the default `gp3` class; whatever takes it as an input waits for the class and its CSI driver. */
     readonly blockStorageClassName: pulumi.Output<string>;
+    /** Creates an EBS volume the program owns, and its PersistentVolume, for an add-on's StatefulSet. */
+    private readonly blockVolume: BlockVolumeFactory;
     /** The CloudWatch Observability add-on (container logs), when `cloudWatchLogs` is set. */
     readonly cloudWatchAddon?: aws.eks.Addon;
     /** cluster-autoscaler's Helm release. */
@@ -159,6 +187,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 cidrBlock: eksDefaults.vpcCidr,
                 zoneCount: eksDefaults.zoneCount,
                 gpuInstanceType: args.gpuPool?.instanceType,
+                region: args.region,
                 tags,
             },
             { parent: this },
@@ -199,6 +228,10 @@ export class EksCluster extends pulumi.ComponentResource {
                 kubeProxyAddonOptions: { version: args.addonVersions.kubeProxy },
                 // pulumi-eks manages CoreDNS only with its default node group; ours is below.
                 corednsAddonOptions: { enabled: false },
+                // Without it EKS moves a cluster past standard support into extended support, billed
+                // $0.60 instead of $0.10 per hour (API UpgradePolicyRequest; https://aws.amazon.com/eks/pricing/);
+                // STANDARD upgrades it to the next minor at the end of standard support instead.
+                upgradePolicy: { supportType: "STANDARD" },
                 tags,
             },
             {
@@ -214,6 +247,10 @@ export class EksCluster extends pulumi.ComponentResource {
         );
         this.vpcId = network.vpcId;
         this.clusterName = this.cluster.eksCluster.name;
+        // The ARN EKS gives the cluster, spelled from what a preview knows (the trust policies show).
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this });
+        this.clusterArn = pulumi.interpolate`arn:${partition.partition}:eks:${args.region}:${identity.accountId}:cluster/${args.clusterName}`;
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfig.apply(kubeconfigText));
 
         const provider = keepProvider(
@@ -248,7 +285,7 @@ export class EksCluster extends pulumi.ComponentResource {
             `${name}-vpc-cni`,
             {
                 clusterName: this.clusterName,
-                clusterArn: this.cluster.eksCluster.arn,
+                clusterArn: this.clusterArn,
                 kubernetesVersion: args.kubernetesVersion,
                 agentVersion: args.addonVersions.podIdentityAgent,
                 tags,
@@ -342,7 +379,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
         // The class's name as an output of the class: Prometheus, which takes it, waits for the class
         // and its CSI add-on, while the mesh and Grafana (no volumes) need not.
-        this.blockStorageClassName = new EbsBlockStorage(
+        const blockStorage = new EbsBlockStorage(
             `${name}-block`,
             {
                 clusterName: this.clusterName,
@@ -352,7 +389,12 @@ export class EksCluster extends pulumi.ComponentResource {
                 tags,
             },
             { parent: this, provider, addonDependsOn: systemNodes },
-        ).storageClassName;
+        );
+        this.blockStorageClassName = blockStorage.storageClassName;
+        // Add-ons' volumes in the first private subnet's zone: the system group keeps a node in every
+        // zone (systemNodeGroupSpec), so the volume's zone always has one.
+        const volumeZone = network.privateSubnets[0].availabilityZone;
+        this.blockVolume = (volumeName, size) => ebsOwnedVolume(volumeName, size, volumeZone, blockStorage, tags);
 
         if (args.cloudWatchLogs) {
             this.cloudWatchAddon = new CloudWatchLogging(
@@ -361,6 +403,7 @@ export class EksCluster extends pulumi.ComponentResource {
                     clusterName: this.clusterName,
                     clusterNameForLogGroups: args.clusterName,
                     retentionDays: args.cloudWatchLogs.retentionDays,
+                    addonVersion: args.addonVersions.cloudWatchObservability,
                     oidcProviderArn: this.cluster.oidcProviderArn,
                     oidcIssuer: this.cluster.oidcIssuer,
                     tags,
@@ -404,6 +447,8 @@ export class EksCluster extends pulumi.ComponentResource {
             modelStoreClassName: this.modelStoreClass?.metadata.name,
             modelBucket: this.bucketVolume,
             blockStorageClassName: this.blockStorageClassName,
+            blockVolume: this.blockVolume,
+            loadBalancerAnnotations: classicLoadBalancerAnnotations,
             // The AL2023 NVIDIA AMI has the driver and toolkit but no device plugin.
             needsDevicePlugin: true,
             gpuPoolReady: this.gpuNodeGroup ? [this.gpuNodeGroup] : [],

@@ -94,7 +94,11 @@ export class EksModelReader extends pulumi.ComponentResource {
             name,
             {
                 assumeRolePolicy: pulumi.output(args.clusterArn).apply((clusterArn) =>
-                    podIdentityTrustPolicy({ clusterArn, namespace: args.namespace, serviceAccount: args.serviceAccount }),
+                    podIdentityTrustPolicy({
+                        clusterArn,
+                        namespace: args.namespace,
+                        serviceAccount: args.serviceAccount,
+                    }),
                 ),
                 description: "TorchServe reads its model archives",
                 tags,

@@ -13,6 +13,30 @@ export interface EksNetworkArgs {
     tags?: Record<string, string>;
     /** The GPU pool's instance type: at least one chosen zone must offer it. Absent = no GPU pool. */
     gpuInstanceType?: string;
+    /** AWS region: names the S3 gateway endpoint's service (`com.amazonaws.<region>.s3`). */
+    region: pulumi.Input<string>;
+}
+
+/**
+ * The S3 gateway endpoint on the private route table: the nodes' S3 traffic (models read from the
+ * bucket, ECR image layers, which ECR serves from S3) stays off the NAT gateway, which bills every
+ * GB it processes, while a gateway endpoint costs nothing
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html; NAT gateway pricing,
+ * https://aws.amazon.com/vpc/pricing/). Same-region buckets only, as the endpoint is regional.
+ */
+export function s3GatewayEndpointArgs(
+    vpcId: pulumi.Input<string>,
+    region: pulumi.Input<string>,
+    routeTableIds: pulumi.Input<string>[],
+    tags: Record<string, string>,
+): aws.ec2.VpcEndpointArgs {
+    return {
+        vpcId,
+        serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds,
+        tags,
+    };
 }
 
 /**
@@ -113,6 +137,8 @@ export class EksNetwork extends pulumi.ComponentResource {
     readonly privateRouteTable: aws.ec2.RouteTable;
     /** One per private subnet. */
     readonly privateRouteTableAssociations: aws.ec2.RouteTableAssociation[];
+    /** S3 reached from the private subnets without the NAT gateway (`s3GatewayEndpointArgs`). */
+    readonly s3Endpoint: aws.ec2.VpcEndpoint;
 
     constructor(name: string, args: EksNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super(
@@ -273,6 +299,12 @@ export class EksNetwork extends pulumi.ComponentResource {
                     },
                     parent,
                 ),
+        );
+
+        this.s3Endpoint = new aws.ec2.VpcEndpoint(
+            `${name}-s3`,
+            s3GatewayEndpointArgs(this.vpcId, args.region, [this.privateRouteTable.id], tags),
+            parent,
         );
 
         this.publicSubnetIds = this.publicSubnets.map((s) => s.id);

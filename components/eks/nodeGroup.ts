@@ -166,6 +166,16 @@ export function eksTaintEffect(effect: TaintEffect): "NO_SCHEDULE" | "PREFER_NO_
 }
 
 /**
+ * The auto-discovery tags EKS itself puts on every managed node group's Auto Scaling group
+ * (https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html: "Amazon EKS tags managed
+ * node group resources so that they are configured to use the Kubernetes Cluster Autoscaler").
+ * Deleting a Tag resource deletes the tag from the group, EKS's included: see `EksNodeGroup.asgTags`.
+ */
+export function eksOwnedAsgTagKeys(clusterName: string): string[] {
+    return ["k8s.io/cluster-autoscaler/enabled", `k8s.io/cluster-autoscaler/${clusterName}`];
+}
+
+/**
  * Tags cluster-autoscaler reads on the node group's Auto Scaling group: the two auto-discovery tags
  * (matching the chart's `autoDiscovery.tags`), and node-template labels/taints so it can tell, while the
  * group is at zero nodes, that a pending GPU pod would fit a new node.
@@ -341,7 +351,10 @@ export class EksNodeGroup extends pulumi.ComponentResource {
                         // Read by cluster-autoscaler on the group, not wanted on instances.
                         tag: { key, value, propagateAtLaunch: false },
                     },
-                    { parent: this },
+                    // EKS set these two itself: deleting ours (a renamed group, a later version that
+                    // drops them) would strip EKS's and hide the group from cluster-autoscaler. The
+                    // state keeps retainOnDelete, so a version that stops declaring them leaves them.
+                    { parent: this, retainOnDelete: eksOwnedAsgTagKeys(args.clusterNameForTags).includes(key) },
                 ),
         );
         this.registerOutputs({ nodeGroupName: this.nodeGroup.nodeGroupName });

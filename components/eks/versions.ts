@@ -23,6 +23,8 @@ export interface EksAddonVersions {
     podIdentityAgent: string;
     /** `aws-mountpoint-s3-csi-driver` (the bucket model store, components/eks/modelBucket.ts). */
     mountpointS3CsiDriver: string;
+    /** `amazon-cloudwatch-observability` (logging.backend: cloud, components/eks/cloudWatchLogging.ts). */
+    cloudWatchObservability: string;
 }
 
 /**
@@ -57,7 +59,11 @@ export interface EksAddonVersions {
  *   in its handle), pinned with 1.31 and 1.35 clusters in public stacks (exact-string search); EKS
  *   lists compatibility as ranges of minors, so 1.34 is inferred. Unverified for 1.36. (The previous
  *   v2.0.8-eksbuild.1 dates from 2024 and was never shown to be offered for 1.34+.)
- * - aws-mountpoint-s3-csi-driver v2.3.0-eksbuild.1: a v2 build (the major whose pod-level credentials
+ * - aws-mountpoint-s3-csi-driver v2.5.0-eksbuild.1: before v2.5.0 the driver's Mountpoint pods
+ *   block cluster-autoscaler's scale-down and are killed mid-drain (awslabs/mountpoint-s3-csi-driver
+ *   CHANGELOG.md v2.5.0, issue #675). The build is pinned by public stacks with EKS Pod Identity
+ *   (eks-pod-identity-agent v1.3.10-eksbuild.3 beside it; exact-string search). Before it,
+ *   v2.3.0-eksbuild.1: a v2 build (the major whose pod-level credentials
  *   work with EKS Pod Identity and which applies the pod's fsGroup: awslabs/mountpoint-s3-csi-driver
  *   docs/CONFIGURATION.md "Pod-Level Credentials", docs/UPGRADING_TO_V2.md). v2.3.0 fixes workloads
  *   waiting forever on a shared Mountpoint pod whose first workload ended before attaching (upstream
@@ -65,6 +71,9 @@ export interface EksAddonVersions {
  *   Identity (exact-string search; v2.2.0-eksbuild.1, the earlier pin, is jenkins-infra/terraform-aws-
  *   sponsorship's for 1.33). Not tied to a minor, so the same build for every row; unverified for 1.34+
  *   against an AWS document.
+ * - amazon-cloudwatch-observability v6.4.0-eksbuild.1 (components/eks/logging.ts
+ *   `cloudWatchObservabilityAddon` has its sources): the same build for every row, pinned here like
+ *   the others so `cluster.addonVersions.cloudWatchObservability` overrides it.
  * Every change above raised the previous pin, and no row has an older build than the row for the
  * minor before it: a Kubernetes upgrade never moves an add-on backwards (test/eks.test.ts).
  */
@@ -76,7 +85,8 @@ export const eksAddonVersions: Record<(typeof eksSupportedMinors)[number], EksAd
         efsCsiDriver: "v3.4.1-eksbuild.1",
         ebsCsiDriver: "v1.58.0-eksbuild.1",
         podIdentityAgent: "v1.3.10-eksbuild.3",
-        mountpointS3CsiDriver: "v2.3.0-eksbuild.1",
+        mountpointS3CsiDriver: "v2.5.0-eksbuild.1",
+        cloudWatchObservability: "v6.4.0-eksbuild.1",
     },
     "1.35": {
         vpcCni: "v1.21.1-eksbuild.7",
@@ -85,7 +95,8 @@ export const eksAddonVersions: Record<(typeof eksSupportedMinors)[number], EksAd
         efsCsiDriver: "v3.4.1-eksbuild.1",
         ebsCsiDriver: "v1.58.0-eksbuild.1",
         podIdentityAgent: "v1.3.10-eksbuild.3",
-        mountpointS3CsiDriver: "v2.3.0-eksbuild.1",
+        mountpointS3CsiDriver: "v2.5.0-eksbuild.1",
+        cloudWatchObservability: "v6.4.0-eksbuild.1",
     },
     "1.36": {
         vpcCni: "v1.22.4-eksbuild.3",
@@ -94,7 +105,8 @@ export const eksAddonVersions: Record<(typeof eksSupportedMinors)[number], EksAd
         efsCsiDriver: "v3.4.1-eksbuild.1",
         ebsCsiDriver: "v1.63.1-eksbuild.1",
         podIdentityAgent: "v1.3.10-eksbuild.3",
-        mountpointS3CsiDriver: "v2.3.0-eksbuild.1",
+        mountpointS3CsiDriver: "v2.5.0-eksbuild.1",
+        cloudWatchObservability: "v6.4.0-eksbuild.1",
     },
 };
 

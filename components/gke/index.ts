@@ -8,7 +8,14 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MaintenanceWindowSpec, SystemNodePoolSpec } from "../cluster/nodePool";
-import { ModelBucketMount, ModelBucketVolume, ModelStoreClaim, storageClassReplacement } from "../cluster/storage";
+import {
+    BlockVolumeFactory,
+    ModelBucketMount,
+    ModelBucketVolume,
+    ModelStoreClaim,
+    storageClassReplacement,
+} from "../cluster/storage";
+import { pdOwnedVolume } from "./blockVolume";
 import { ClusterTarget, Placement } from "../cluster/target";
 import { keepProvider, providerOf } from "../cluster/provider";
 import {
@@ -127,6 +134,8 @@ export class GkeCluster extends pulumi.ComponentResource {
     readonly webhookFirewall?: compute.Firewall;
     /** Node pool of the system pool. */
     readonly systemPool: container.NodePool;
+    /** Creates a persistent disk the program owns, and its PersistentVolume, for an add-on's StatefulSet. */
+    private readonly blockVolume: BlockVolumeFactory;
     /** Node pool of the GPU pool, when there is one. */
     readonly gpuPool?: container.NodePool;
     /** kubeconfig using gke-gcloud-auth-plugin (secret: it names the endpoint and CA). */
@@ -345,6 +354,16 @@ export class GkeCluster extends pulumi.ComponentResource {
             this,
             new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent),
         );
+        // Add-ons' volumes in a zone of the system pool (./blockVolume.ts).
+        const volumeZone = this.systemPool.nodeLocations.apply((zones) => zones[0]);
+        this.blockVolume = (volumeName, size) =>
+            pdOwnedVolume(
+                volumeName,
+                size,
+                { project, zone: volumeZone, dependsOn: [this.systemPool] },
+                this,
+                provider,
+            );
 
         if (args.modelBucket) {
             const volume = new k8s.core.v1.PersistentVolume(`${name}-model-bucket`, gcsFuseVolume(args.modelBucket), {
@@ -431,6 +450,7 @@ export class GkeCluster extends pulumi.ComponentResource {
             // GKE Standard clusters resolve names with kube-dns, not CoreDNS
             // (https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns).
             clusterDns: "kube-dns",
+            blockVolume: this.blockVolume,
             gpuPoolReady: this.gpuPool ? [this.gpuPool] : [],
             systemReady: [this.systemPool],
             clusterReady: [

@@ -2,7 +2,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/kubernetes";
-import { splitDependsOn } from "../cluster/options";
+import { allDependsOn, splitDependsOn } from "../cluster/options";
+import type { OwnedBlockVolume } from "../cluster/storage";
 import { pinnedRelease } from "../monitoring/release";
 import type { ServingEndpoints } from "../torchserve/endpoints";
 import { alloyPipeline } from "./alloy";
@@ -19,6 +20,13 @@ export interface LokiArgs {
     systemPlacement: Placement;
     /** StorageClass of Loki's volume; the cluster's default when absent. */
     storageClassName?: pulumi.Input<string>;
+    /**
+     * A volume the program owns for Loki (ClusterTarget.blockVolume): its claim selects it and is
+     * deleted with the StatefulSet, and the release waits for it, so `pulumi destroy` deletes the
+     * release, then the volume. Absent = a claim provisioned from `storageClassName`, which outlives
+     * the destroy.
+     */
+    volume?: OwnedBlockVolume;
 }
 
 /**
@@ -41,8 +49,8 @@ export class Loki extends pulumi.ComponentResource {
             loggingReleaseNames.loki,
             loggingCharts.loki,
             namespace,
-            lokiValues(args.loki, args.systemPlacement, args.storageClassName),
-            { parent: this, dependsOn: dependsOn ?? [] },
+            lokiValues(args.loki, args.systemPlacement, args.storageClassName, args.volume),
+            { parent: this, dependsOn: allDependsOn(dependsOn, args.volume ? [args.volume.volume] : []) },
         );
         const config = alloyPipeline({
             pushUrl: `${this.url}/loki/api/v1/push`,

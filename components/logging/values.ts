@@ -4,13 +4,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { HelmValues } from "../cluster/freeform";
 import { Placement } from "../cluster/kubernetes";
 import { LokiSpec } from "./spec";
+import type { OwnedBlockVolume } from "../cluster/storage";
 
 /**
  * Loki 3 as one binary (the chart's Monolithic mode, formerly SingleBinary): filesystem storage on
  * a PersistentVolume, TSDB schema v13, retention applied by the compactor. No gateway, caches,
  * canary or test pod: one StatefulSet with one Service is all a single-node Loki needs.
  */
-export function lokiValues(spec: LokiSpec, system: Placement, storageClassName?: pulumi.Input<string>): HelmValues {
+export function lokiValues(
+    spec: LokiSpec,
+    system: Placement,
+    storageClassName?: pulumi.Input<string>,
+    /** A volume the program owns (ClusterTarget.blockVolume): claimed by label with no class ("-"). */
+    volume?: Pick<OwnedBlockVolume, "selector" | "size">,
+): HelmValues {
     return {
         deploymentMode: "Monolithic",
         loki: {
@@ -37,11 +44,23 @@ export function lokiValues(spec: LokiSpec, system: Placement, storageClassName?:
             replicas: 1,
             nodeSelector: { ...system.nodeSelector },
             tolerations: system.tolerations.map((t) => ({ ...t })),
-            persistence: {
-                enabled: true,
-                size: spec.storageSize,
-                ...(storageClassName !== undefined ? { storageClass: storageClassName } : {}),
-            },
+            persistence: volume
+                ? {
+                      enabled: true,
+                      size: volume.size,
+                      storageClass: "-",
+                      selector: { matchLabels: { ...volume.selector } },
+                      // The claim goes with the StatefulSet (chart 18.11.0 templates/_workload.tpl
+                      // persistentVolumeClaimRetentionPolicy), so the owned volume can be deleted.
+                      enableStatefulSetAutoDeletePVC: true,
+                      whenDeleted: "Delete",
+                      whenScaled: "Retain",
+                  }
+                : {
+                      enabled: true,
+                      size: spec.storageSize,
+                      ...(storageClassName !== undefined ? { storageClass: storageClassName } : {}),
+                  },
         },
         read: { replicas: 0 },
         write: { replicas: 0 },

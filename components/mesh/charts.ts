@@ -122,10 +122,18 @@ export function istiodValues(placement: Placement): Record<string, unknown> {
 export function gatewayValues(
     istio: Pick<IstioSpec, "gatewayServiceType" | "loadBalancerSourceRanges">,
     placement: Placement,
+    /** The cloud's annotations of LoadBalancer Services (ClusterTarget.loadBalancerAnnotations). */
+    loadBalancerAnnotations?: Record<string, string>,
 ): Record<string, unknown> {
-    const ranges = istio.gatewayServiceType === "LoadBalancer" ? istio.loadBalancerSourceRanges : undefined;
+    const lb = istio.gatewayServiceType === "LoadBalancer";
+    const ranges = lb ? istio.loadBalancerSourceRanges : undefined;
+    const annotations = lb && loadBalancerAnnotations ? { annotations: { ...loadBalancerAnnotations } } : {};
     return {
-        service: { type: istio.gatewayServiceType, ...(ranges ? { loadBalancerSourceRanges: [...ranges] } : {}) },
+        service: {
+            type: istio.gatewayServiceType,
+            ...(ranges ? { loadBalancerSourceRanges: [...ranges] } : {}),
+            ...annotations,
+        },
         nodeSelector: placement.nodeSelector,
         tolerations: placement.tolerations,
     };

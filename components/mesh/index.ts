@@ -32,6 +32,8 @@ export interface IstioMeshArgs {
     istio: IstioSpec;
     /** Node selector and tolerations for istiod and the ingress gateway (the cluster's system pool). */
     systemPlacement: Placement;
+    /** Annotations of the gateway's Service when it is a LoadBalancer (ClusterTarget.loadBalancerAnnotations). */
+    loadBalancerAnnotations?: Record<string, string>;
 }
 
 /** A Helm release of one of Istio's charts, pinned to istioVersion. */
@@ -142,7 +144,7 @@ export class IstioMesh extends pulumi.ComponentResource {
             {
                 chart: chartNames.gateway,
                 namespace: ingressNs.metadata.name,
-                values: gatewayValues(args.istio, args.systemPlacement),
+                values: gatewayValues(args.istio, args.systemPlacement, args.loadBalancerAnnotations),
                 timeoutSeconds: 900,
             },
             { ...child, dependsOn: [this.istiod, ingressNs] },

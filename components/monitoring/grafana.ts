@@ -40,6 +40,8 @@ export interface GrafanaArgs {
      * is alone there and creates the namespace itself.
      */
     namespaceCreator?: pulumi.Resource;
+    /** Annotations of Grafana's Service when it is a LoadBalancer (ClusterTarget.loadBalancerAnnotations). */
+    loadBalancerAnnotations?: Record<string, string>;
 }
 
 /** The Secret holding Grafana's admin user and password (the chart's `admin.existingSecret`). */
@@ -103,6 +105,7 @@ export class Grafana extends pulumi.ComponentResource {
                 adminSecretName: grafanaAdminSecretName,
                 serviceType: args.grafana.serviceType,
                 loadBalancerSourceRanges: args.grafana.loadBalancerSourceRanges,
+                loadBalancerAnnotations: args.loadBalancerAnnotations,
                 prometheusUrl: args.prometheusUrl,
                 lokiUrl: args.lokiUrl,
                 dashboards: { torchserve: dashboard },

@@ -10,7 +10,7 @@ import {
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/kubernetes";
-import { splitDependsOn } from "../cluster/options";
+import { allDependsOn, splitDependsOn } from "../cluster/options";
 import type { ServingEndpoints } from "../torchserve/endpoints";
 import { charts, podMonitorJob, prometheusUrl, releaseNames, torchServePodMonitorName } from "./charts";
 import { alertRules, AlertRule, trackMetricLabel } from "./queries";
@@ -19,6 +19,7 @@ import { PrometheusSpec } from "./spec";
 import { dcgmExporterValues, kubePrometheusStackValues } from "./values";
 import { aliasPreviousType } from "../cluster/typeToken";
 import { ClusterDns } from "../cluster/target";
+import type { OwnedBlockVolume } from "../cluster/storage";
 
 /** The GPU pool, whose GPUs dcgm-exporter reports. */
 export interface MonitoredGpuPool {
@@ -39,6 +40,13 @@ export interface MonitoringArgs {
     systemPlacement: Placement;
     /** StorageClass of Prometheus's volume (ClusterTarget.blockStorageClassName); undefined = the cluster's default. */
     storageClassName?: pulumi.Input<string>;
+    /**
+     * A volume the program owns for Prometheus (ClusterTarget.blockVolume): its claim selects it and is
+     * deleted with the StatefulSet, and the release waits for it, so `pulumi destroy` deletes the
+     * release, then the volume. Absent = a claim provisioned from `storageClassName`, which outlives
+     * the destroy.
+     */
+    volume?: OwnedBlockVolume;
     /** The GPU pool; absent = none: no dcgm-exporter and no GPU alerts. */
     gpuPool?: MonitoredGpuPool;
     /** The cluster's DNS server, whose metrics Prometheus scrapes (ClusterTarget.clusterDns). @default coredns */
@@ -88,8 +96,9 @@ export class Monitoring extends pulumi.ComponentResource {
                 args.storageClassName,
                 hasReceivers(args.alertReceivers),
                 args.clusterDns,
+                args.volume,
             ),
-            { ...childOpts, dependsOn: dependsOn ?? [] },
+            { ...childOpts, dependsOn: allDependsOn(dependsOn, args.volume ? [args.volume.volume] : []) },
         );
         // Custom resources need the CRDs the release installs.
         const crdOpts = { ...childOpts, dependsOn: [this.release] };

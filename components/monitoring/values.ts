@@ -4,6 +4,7 @@ import { HelmValues } from "../cluster/freeform";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement, ServiceType } from "../cluster/kubernetes";
 import { ClusterDns } from "../cluster/target";
+import type { OwnedBlockVolume } from "../cluster/storage";
 import { PrometheusSpec } from "./spec";
 
 /** nodeSelector + tolerations as every chart spells them. */
@@ -25,6 +26,8 @@ export function kubePrometheusStackValues(
     /** The program writes Alertmanager's configuration Secret itself (alerting.ts). */
     ownAlertmanagerConfig = false,
     clusterDns?: ClusterDns,
+    /** A volume the program owns (ClusterTarget.blockVolume): claimed by label, with no class. */
+    volume?: Pick<OwnedBlockVolume, "selector" | "size">,
 ): HelmValues {
     return {
         fullnameOverride: "kube-prometheus-stack",
@@ -53,18 +56,43 @@ export function kubePrometheusStackValues(
                 ruleSelectorNilUsesHelmValues: false,
                 storageSpec: {
                     volumeClaimTemplate: {
-                        spec: {
-                            // undefined = the cluster's default class.
-                            ...(storageClassName !== undefined ? { storageClassName } : {}),
-                            accessModes: ["ReadWriteOnce"],
-                            resources: { requests: { storage: prometheus.storageSize } },
-                        },
+                        spec: volume
+                            ? ownedVolumeClaim(volume)
+                            : {
+                                  // undefined = the cluster's default class.
+                                  ...(storageClassName !== undefined ? { storageClassName } : {}),
+                                  accessModes: ["ReadWriteOnce"],
+                                  resources: { requests: { storage: prometheus.storageSize } },
+                              },
                     },
                 },
+                // The claim goes with the StatefulSet (the operator's Prometheus CRD field, chart
+                // 88.5.3 templates/prometheus/prometheus.yaml), so the owned volume can be deleted.
+                ...(volume ? { persistentVolumeClaimRetentionPolicy: ownedVolumeRetention } : {}),
             },
         },
     };
 }
+
+/**
+ * A StatefulSet claim template's spec for an OwnedBlockVolume: no class (nothing provisions it), the
+ * volume's labels as selector, its capacity as the request.
+ */
+export function ownedVolumeClaim(volume: Pick<OwnedBlockVolume, "selector" | "size">) {
+    return {
+        storageClassName: "",
+        selector: { matchLabels: { ...volume.selector } },
+        accessModes: ["ReadWriteOnce"],
+        resources: { requests: { storage: volume.size } },
+    };
+}
+
+/**
+ * StatefulSet persistentVolumeClaimRetentionPolicy for an OwnedBlockVolume: the claim is deleted with
+ * the StatefulSet (Kubernetes "PersistentVolumeClaim retention", GA in 1.32), which lets the volume's
+ * deletion proceed; kept on scale-down (one replica).
+ */
+export const ownedVolumeRetention = { whenDeleted: "Delete", whenScaled: "Retain" } as const;
 
 /** Where dcgm-exporter sees the host's NVIDIA driver directory (where GKE's device plugin mounts it in GPU pods). */
 export const nvidiaDriverMountPath = "/usr/local/nvidia";
@@ -134,6 +162,8 @@ export interface GrafanaValuesArgs {
     serviceType: ServiceType;
     /** Source CIDRs of a LoadBalancer Service; absent = not set (open to all). */
     loadBalancerSourceRanges?: string[];
+    /** The cloud's annotations of a LoadBalancer Service (ClusterTarget.loadBalancerAnnotations). */
+    loadBalancerAnnotations?: Record<string, string>;
     /** URL of the Prometheus the datasource queries. */
     prometheusUrl: pulumi.Input<string>;
     /** URL of Loki, when the stack has one: a second datasource for the logs panels. */
@@ -158,6 +188,9 @@ export function grafanaValues(a: GrafanaValuesArgs): HelmValues {
             type: a.serviceType,
             ...(a.serviceType === "LoadBalancer" && a.loadBalancerSourceRanges
                 ? { loadBalancerSourceRanges: [...a.loadBalancerSourceRanges] }
+                : {}),
+            ...(a.serviceType === "LoadBalancer" && a.loadBalancerAnnotations
+                ? { annotations: { ...a.loadBalancerAnnotations } }
                 : {}),
         },
         // The chart's `helm test` pod is not part of a deployment.

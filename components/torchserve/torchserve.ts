@@ -110,6 +110,8 @@ export interface TorchServeArgs {
      * `spec.modelStore` is `bucket`, which claims it read-only instead of a file share.
      */
     modelBucket?: ModelBucketVolume;
+    /** Further annotations of the public Service when it is a LoadBalancer (ClusterTarget.loadBalancerAnnotations). */
+    loadBalancerAnnotations?: Record<string, string>;
 }
 
 /**
@@ -491,7 +493,10 @@ export class TorchServe extends pulumi.ComponentResource {
                               name: publicServiceName,
                               namespace,
                               labels: { ...podLabels },
-                              annotations: publicServiceAnnotations(s),
+                              annotations: {
+                                  ...publicServiceAnnotations(s),
+                                  ...(s.serviceType === "LoadBalancer" ? args.loadBalancerAnnotations : {}),
+                              },
                           },
                           spec: publicServiceSpec(s),
                       },

@@ -495,6 +495,31 @@ export const rules: Record<string, TypeRules> = {
         ),
         order: "create-first",
     },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": {
+        provider: "aws",
+        replaceOn: fields(awsSrc("internal/service/ec2/vpc_endpoint.go"), "vpcId", "serviceName", "vpcEndpointType"),
+        order: "create-first",
+    },
+    "aws:ebs/volume:Volume": {
+        provider: "aws",
+        replaceOn: fields(
+            awsSrc("internal/service/ec2/ebs_volume.go"),
+            "availabilityZone",
+            "encrypted",
+            "kmsKeyId",
+            "snapshotId",
+            "outpostArn",
+        ),
+        refused: [
+            {
+                path: "size",
+                source: "EC2 API ModifyVolume (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVolume.html): the new size must be at least the current one",
+                message: "an EBS volume can only grow",
+                refuses: (before, after) => Number(after) < Number(before),
+            },
+        ],
+        order: "create-first",
+    },
     "aws:ec2/routeTable:RouteTable": {
         provider: "aws",
         replaceOn: fields(awsSrc("internal/service/ec2/vpc_route_table.go"), "vpcId"),
@@ -905,6 +930,28 @@ export const rules: Record<string, TypeRules> = {
                 version: i.version ?? (i.management?.autoUpgrade ? "follows" : undefined),
             };
         },
+    },
+    "gcp:compute/disk:Disk": {
+        provider: "gcp",
+        replaceOn: fields(
+            gcpSrc("google/services/compute/resource_compute_disk.go"),
+            "name",
+            "project",
+            "zone",
+            "type",
+            "image",
+            "snapshot",
+        ),
+        refused: [
+            {
+                path: "size",
+                source: "Compute Engine docs, Resize a persistent disk (https://cloud.google.com/compute/docs/disks/resize-persistent-disk): a disk can only grow",
+                message: "a persistent disk can only grow",
+                refuses: (before, after) => Number(after) < Number(before),
+            },
+        ],
+        order: "bridge-name",
+        name: { path: "name", autonamed: true },
     },
     "gcp:filestore/instance:Instance": {
         provider: "gcp",

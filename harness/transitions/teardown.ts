@@ -23,13 +23,21 @@ function claimTemplates(values: unknown, path: string[] = []): string[] {
     );
 }
 
+/**
+ * Retained resources that exist only as part of another the destroy deletes: a tag on an Auto
+ * Scaling group goes with the group, which EKS deletes with its managed node group.
+ */
+const retainedWith: Record<string, string> = { "aws:autoscaling/tag:Tag": "aws:eks/nodeGroup:NodeGroup" };
+
 export function checkTeardown(ev: Evaluation): Teardown {
     const violations: string[] = [];
     const leftovers: string[] = [];
     const byType = (t: string) => ev.resources.filter((r) => r.type === t);
     for (const r of ev.resources) {
         if (r.options.protect) violations.push(`${r.type} ${r.name} is protected: pulumi destroy refuses to delete it`);
-        if (r.options.retainOnDelete) leftovers.push(`${r.type} ${r.name} (retainOnDelete)`);
+        const holder = retainedWith[r.type];
+        if (r.options.retainOnDelete && !(holder && ev.resources.some((x) => x.type === holder)))
+            leftovers.push(`${r.type} ${r.name} (retainOnDelete)`);
     }
     const classes = byType("kubernetes:storage.k8s.io/v1:StorageClass");
     const volumes = byType("kubernetes:core/v1:PersistentVolume");
@@ -116,21 +124,73 @@ export function checkTeardown(ev: Evaluation): Teardown {
                 `Service ${svc.name}: a LoadBalancer whose deletion Pulumi does not await, so its cloud load balancer may outlive the cluster`,
             );
     }
-    // StatefulSets' claims outlive the release; AKS's disks go with the cluster's node resource group.
+    // StatefulSets' claims outlive the release unless their retention policy deletes them; even then
+    // the driver deletes a provisioned volume later, while Pulumi goes on deleting the driver and the
+    // cluster. Only a volume Pulumi owns (a disk and a Retain PersistentVolume the claim selects, which
+    // the release waits for) is deleted in order. AKS's disks go with the cluster's node resource group.
     const diskFacts = dynamicVolumes["disk.csi.azure.com"];
     const disksDeletedWithCluster = ev.resources.some((x) => x.type === diskFacts.deletedWith);
     for (const rel of byType("kubernetes:helm.sh/v3:Release")) {
         if (disksDeletedWithCluster) continue;
         const values = rel.inputs.values;
         const known = (chartClaimTemplates[String(rel.inputs.chart)] ?? []).filter(
-            (t) =>
-                getPath(values, parsePath(`${t.path}.enabled`)) === true &&
-                !(t.autoDelete && getPath(values, parsePath(t.autoDelete)) === true),
+            (t) => getPath(values, parsePath(`${t.path}.enabled`)) === true,
         );
-        for (const p of [...claimTemplates(values), ...known.map((t) => t.path)])
-            leftovers.push(
-                `${rel.name}: the volumes of its StatefulSet claim template (${p}), which neither Helm nor Pulumi deletes`,
+        const templates = [
+            ...claimTemplates(values).map((p) => ({
+                path: p,
+                selector: getPath(values, parsePath(`${p}.spec.selector.matchLabels`)),
+                // prometheus-operator's CRDs (Prometheus, Alertmanager, ThanosRuler) hold
+                // persistentVolumeClaimRetentionPolicy beside storageSpec.
+                deleted:
+                    p.endsWith(".storageSpec.volumeClaimTemplate") &&
+                    getPath(
+                        values,
+                        parsePath(
+                            `${p.slice(0, -".storageSpec.volumeClaimTemplate".length)}.persistentVolumeClaimRetentionPolicy.whenDeleted`,
+                        ),
+                    ) === "Delete",
+            })),
+            ...known.map((t) => ({
+                path: t.path,
+                selector: getPath(values, parsePath(`${t.path}.selector.matchLabels`)),
+                deleted:
+                    t.autoDelete !== undefined &&
+                    getPath(values, parsePath(t.autoDelete)) === true &&
+                    getPath(values, parsePath(`${t.path}.whenDeleted`)) !== "Retain",
+            })),
+        ];
+        for (const t of templates) {
+            const selector = (t.selector ?? {}) as Record<string, string>;
+            const pv = Object.keys(selector).length
+                ? volumes.find((v) =>
+                      Object.entries(selector).every(([k, val]) => at(v, `metadata.labels["${k}"]`) === val),
+                  )
+                : undefined;
+            if (!pv) {
+                leftovers.push(
+                    t.deleted
+                        ? `${rel.name}: the volumes of its StatefulSet claim template (${t.path}), deleted by the CSI driver after their claims while Pulumi goes on to delete the driver and the cluster`
+                        : `${rel.name}: the volumes of its StatefulSet claim template (${t.path}), which neither Helm nor Pulumi deletes`,
+                );
+                continue;
+            }
+            const owned = pv.dependencies.some((d) =>
+                ev.resources.some((x) => x.urn === d && x.custom && !x.type.startsWith("kubernetes:")),
             );
+            if (!owned)
+                violations.push(
+                    `PersistentVolume ${pv.name} for ${rel.name} (${t.path}) is backed by nothing Pulumi owns`,
+                );
+            if (!t.deleted)
+                violations.push(
+                    `PersistentVolume ${pv.name}: the claim of ${rel.name} (${t.path}) outlives the StatefulSet, so deleting the volume waits for it until Pulumi gives up`,
+                );
+            if (!reaches(rel, pv.urn))
+                violations.push(
+                    `${rel.name} does not depend on PersistentVolume ${pv.name}: a destroy may delete the volume while its StatefulSet still uses it`,
+                );
+        }
     }
     return { violations, leftovers };
 }

@@ -9,7 +9,10 @@ import { LoggingSettings } from "../config/settings";
 /** Loki when the stack logs to it; its URL is Grafana's second datasource. */
 export function createLogging(
     logging: LoggingSettings,
-    cluster: Pick<ClusterTarget, "provider" | "systemPlacement" | "systemReady" | "blockStorageClassName">,
+    cluster: Pick<
+        ClusterTarget,
+        "provider" | "systemPlacement" | "systemReady" | "blockStorageClassName" | "blockVolume"
+    >,
     serving: ServingEndpoints,
 ): Loki | undefined {
     if (!logging.enabled || logging.backend !== LoggingBackend.Loki) return undefined;
@@ -20,6 +23,7 @@ export function createLogging(
             serving,
             systemPlacement: cluster.systemPlacement,
             storageClassName: cluster.blockStorageClassName,
+            volume: cluster.blockVolume?.(`${logging.namespace}-loki`, logging.storageSize),
         },
         { provider: cluster.provider, dependsOn: cluster.systemReady },
     );

@@ -9,11 +9,12 @@ import { IstioSettings } from "../config/settings";
 export function createMesh(
     istio: IstioSettings,
     cluster: Pick<ClusterTarget, "provider" | "systemPlacement" | "systemReady">,
+    loadBalancerAnnotations?: Record<string, string>,
 ): IstioMesh | undefined {
     if (!istio.enabled) return undefined;
     return new IstioMesh(
         "istio",
-        { istio, systemPlacement: cluster.systemPlacement },
+        { istio, systemPlacement: cluster.systemPlacement, loadBalancerAnnotations },
         { provider: cluster.provider, dependsOn: cluster.systemReady },
     );
 }

@@ -25,6 +25,7 @@ export interface MonitoringStackArgs {
         | "gpuPlacement"
         | "systemReady"
         | "blockStorageClassName"
+        | "blockVolume"
         | "nvidiaDriverHostPath"
         | "clusterDns"
     >;
@@ -34,6 +35,8 @@ export interface MonitoringStackArgs {
     torchServe?: pulumi.Resource;
     /** In-cluster URL of the stack's Loki, when it has one (Grafana's logs datasource). */
     lokiUrl?: string;
+    /** The cloud's annotations of LoadBalancer Services (ClusterTarget.loadBalancerAnnotations). */
+    loadBalancerAnnotations?: Record<string, string>;
     /** Parent of the components (e.g. a platform component); the stack when absent. */
     parent?: pulumi.Resource;
 }
@@ -67,6 +70,7 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
                   serving,
                   systemPlacement: cluster.systemPlacement,
                   storageClassName: cluster.blockStorageClassName,
+                  volume: cluster.blockVolume?.(`${s.prometheus.namespace}-prometheus`, s.prometheus.storageSize),
                   alertReceivers: s.alertReceivers,
                   clusterDns: cluster.clusterDns,
                   gpuPool: pool
@@ -92,6 +96,7 @@ export function createMonitoringStack(a: MonitoringStackArgs): {
                   systemPlacement: cluster.systemPlacement,
                   // Prometheus's release creates the namespace they share.
                   namespaceCreator: monitoring?.release,
+                  loadBalancerAnnotations: a.loadBalancerAnnotations,
               },
               { ...opts, dependsOn: cluster.systemReady },
           )

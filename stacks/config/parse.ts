@@ -11,6 +11,29 @@ import { checkGpuZones, readCloud, readCluster, readGpuNodePool, readLocation } 
 import { readTorchServe, seedAliases, torchserveKeys } from "./sections/torchserve";
 import { checkSecurity } from "./security";
 import { Settings } from "./settings";
+import { diskGib } from "../../components/cluster/storage";
+
+/**
+ * On EKS, Prometheus's and Loki's volumes are gp3 EBS volumes the program creates
+ * (components/eks/blockStorage.ts): CreateVolume takes 1-16384 GiB for gp3
+ * (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type).
+ */
+export const gp3MaxGib = 16384;
+
+function checkOwnedVolumeSizes(settings: Settings, problems: Problems, project: string): void {
+    if (settings.cloud !== "aws") return;
+    const sizes: [string, boolean, string][] = [
+        ["prometheus.storageSize", settings.prometheus.enabled, settings.prometheus.storageSize],
+        [
+            "logging.storageSize",
+            settings.logging.enabled && settings.logging.backend === "loki",
+            settings.logging.storageSize,
+        ],
+    ];
+    for (const [k, used, size] of sizes)
+        if (used && diskGib(size) > gp3MaxGib)
+            problems.error(`${project}:${k}`, size, `an EBS gp3 volume holds at most ${gp3MaxGib} GiB (16Ti)`);
+}
 
 export { ConfigError } from "./problems";
 
@@ -125,6 +148,7 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         checkCapacity(settings, problems, raw.project);
         checkSecurity(settings, problems, raw.project);
         checkGpuZones(settings, problems, raw.project);
+        checkOwnedVolumeSizes(settings, problems, raw.project);
     }
     if (problems.errors.length > 0) throw new ConfigError(problems.errors);
     return { settings, warnings: problems.warnings };

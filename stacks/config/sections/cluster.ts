@@ -292,6 +292,7 @@ export const eksAddonNames: Record<keyof EksAddonVersions, string> = {
     mountpointS3CsiDriver: "aws-mountpoint-s3-csi-driver",
     ebsCsiDriver: "aws-ebs-csi-driver",
     podIdentityAgent: "eks-pod-identity-agent",
+    cloudWatchObservability: "amazon-cloudwatch-observability",
 };
 
 /**
