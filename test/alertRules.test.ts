@@ -155,16 +155,42 @@ const cases: AlertCase[] = [
         fires: [],
     },
     {
-        name: "half the responses are 5xx for 15 minutes: fires",
-        // +60 per 30 s step = 2 responses/s of each class.
-        series: [responses("2", "0+60x40"), responses("5", "0+60x40"), responses("4", "0x40")],
+        name: "half the inference requests answered 5xx for 15 minutes: fires",
+        // +120 per 30 s step = 4 requests/s, 2 of them answered 5xx; probes and scrapes answer 2xx.
+        series: [
+            tsCounter("ts_inference_requests_total", "0+120x40"),
+            responses("5", "0+60x40"),
+            responses("2", "0+67x40"),
+        ],
+        at: "18m",
+        alert: "TorchServeHigh5xxRatio",
+        fires: [{}],
+    },
+    {
+        name: "low traffic, a request every 2 minutes, each answered 5xx, among probes and scrapes (0.23 2xx/s): fires",
+        series: [
+            tsCounter("ts_inference_requests_total", "0+0.25x40"),
+            responses("5", "0+0.25x40"),
+            responses("2", "0+7x40"),
+        ],
         at: "18m",
         alert: "TorchServeHigh5xxRatio",
         fires: [{}],
     },
     {
         name: "no 5xx: quiet",
-        series: [responses("2", "0+60x40"), responses("5", "0x40"), responses("4", "0+6x40")],
+        series: [
+            tsCounter("ts_inference_requests_total", "0+60x40"),
+            responses("2", "0+60x40"),
+            responses("5", "0x40"),
+        ],
+        at: "18m",
+        alert: "TorchServeHigh5xxRatio",
+        fires: [],
+    },
+    {
+        name: "no inference requests, only probes and scrapes: quiet",
+        series: [tsCounter("ts_inference_requests_total", "0x40"), responses("2", "0+7x40"), responses("5", "0x40")],
         at: "18m",
         alert: "TorchServeHigh5xxRatio",
         fires: [],
@@ -362,6 +388,18 @@ describe("alert rules (promtool test rules)", function () {
             assert.ok(testRules([shipped], [coldStart]).ok);
             assert.ok(!testRules([old], [coldStart]).ok, `the old ${alert} stayed quiet on a cold start`);
         }
+    });
+
+    it("the previous TorchServeHigh5xxRatio (5xx over every response, probes and scrapes included) could not fire at low traffic", () => {
+        const shipped = rules.find((x) => x.alert === "TorchServeHigh5xxRatio")!;
+        const s = (m: string) => `(sum (rate(${m}{namespace="torchserve"}[5m])) or vector(0))`;
+        const previous: AlertRule = {
+            ...shipped,
+            expr: `${s("Requests5XX")} / (${s("Requests2XX")} + ${s("Requests4XX")} + ${s("Requests5XX")}) > 0.05`,
+        };
+        const lowTraffic = cases.find((c) => c.name.startsWith("low traffic"))!;
+        assert.ok(testRules([shipped], [lowTraffic]).ok);
+        assert.ok(!testRules([previous], [lowTraffic]).ok, "the previous rule fired at low traffic");
     });
 
     it("the old TorchServeHigh5xxRatio (rate over {__name__=~…}) could not be evaluated at all", () => {

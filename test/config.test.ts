@@ -570,6 +570,15 @@ const badConfigs: [string, RawStackConfig, string, string][] = [
         "wake-up signal",
     ],
     [
+        "scale to zero with a canary (which KEDA does not scale: an idle stack keeps a GPU node)",
+        existing(
+            { storageAccessMode: "ReadWriteMany", canary: { image: "pytorch/torchserve:0.12.0-cpu", weight: 10 } },
+            { prometheus: true, istio: true, autoscaling: { enabled: true, minReplicas: 0, maxReplicas: 2 } },
+        ),
+        `${P}:autoscaling.minReplicas`,
+        "torchserve.canary",
+    ],
+    [
         "the retired queue-latency target",
         existing({}, { prometheus: true, autoscaling: { enabled: true, maxReplicas: 1, targetQueueLatencyMs: 50 } }),
         `${P}:autoscaling.targetQueueLatencyMs`,

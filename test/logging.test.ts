@@ -182,6 +182,36 @@ function expectedFields(line: string): { model: string; status: number; latencyM
     return e?.model === undefined ? undefined : { model: e.model, status: e.status, latencyMs: e.latencyMs };
 }
 
+describe("logging: the errors-per-model panel", () => {
+    // The LogQL line filter (`!~ \`re\``) of the panel, applied as Loki applies it: RE2 over the whole line.
+    const filter = /!~ `([^`]+)`/.exec(logsQueries.errorsPerModel);
+    const at = (uri: string, status: number) =>
+        `2026-12-07T21:41:47,098 [INFO ] epollEventLoopGroup-3-2 ACCESS_LOG - /127.0.0.1:36270 "GET ${uri} HTTP/1.1" ${status} 1`;
+    const counted = (line: string) => {
+        const e = parseAccessLog(line)!;
+        // The stream selector: model and status labels (Alloy), status 4xx/5xx; then the line filter.
+        return e.model !== undefined && e.status >= 400 && !new RegExp(filter![1]).test(line);
+    };
+
+    it("leaves out the readiness check's 404s on every pod start (management API), keeps inference errors", () => {
+        assert.ok(filter, logsQueries.errorsPerModel);
+        // components/torchserve/readiness.ts asks GET /models/<name>/<version>: 404 until the model is registered.
+        assert.ok(!counted(at("/models/squeezenet1_1/1.0", 404)));
+        assert.ok(!counted(at("/models?url=https://example.com/m.mar", 400)));
+        for (const uri of [
+            "/predictions/squeezenet1_1",
+            "/predictions/squeezenet1_1/1.0",
+            "/explanations/squeezenet1_1",
+            "/v1/models/squeezenet1_1:predict",
+            "/v2/models/squeezenet1_1/infer",
+        ]) {
+            assert.ok(counted(at(uri, 503)), uri);
+            assert.ok(counted(at(uri, 404)), uri);
+        }
+        assert.ok(!counted(at("/predictions/squeezenet1_1", 200)));
+    });
+});
+
 describe("logging: README queries agree with the parser", () => {
     const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
     const block = (name: string): string => {

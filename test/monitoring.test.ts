@@ -488,6 +488,18 @@ describe("TorchServe dashboard (pure)", () => {
         assert.ok(exprs.some((e) => /kube_pod_status_ready\{[^}]*condition="true"/.test(e.expr)));
     });
 
+    it("labels every latency panel, and the queue-latency alert, REST only (TorchServe records latency for REST jobs alone)", () => {
+        const latency = /ts_(inference|queue)_latency_microseconds/;
+        const panels = new Set(exprs.filter((e) => latency.test(e.expr)).map((e) => e.panel));
+        assert.ok(panels.size >= 3);
+        for (const title of panels) assert.match(title, /\(REST only\)$/, title);
+        const rules = monitoringAlertRules({ prometheus, serving });
+        for (const r of rules.filter((x) => latency.test(x.expr))) {
+            assert.match(r.annotations.summary, /REST/, r.alert);
+            assert.match(r.annotations.description, /REST only/, r.alert);
+        }
+    });
+
     it("compares stable and canary: a row whose panels split by the PodMonitor's track label", () => {
         const row = dashboard.panels.findIndex((p: any) => p.type === "row" && p.title === "Stable vs canary");
         assert.ok(row >= 0);

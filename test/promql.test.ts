@@ -154,7 +154,7 @@ describe("PromQL emitted by the program parses (promtool)", function () {
     it("the KEDA trigger queries (TorchServe's own and the gateway's)", () => {
         assert.deepStrictEqual(
             kedaTriggers.map((t) => t.name),
-            ["torchserve-requests", "gateway-requests"],
+            ["torchserve-requests", "gateway-requests", "gateway-wake"],
         );
         checkRules(asRecordingRules(kedaTriggers.map((t) => ({ name: t.name, expr: t.metadata.query }))));
     });
@@ -211,9 +211,10 @@ describe("KEDA trigger values (promtool test rules)", function () {
     before(function () {
         requireTool(this, "promtool", findPromtool() !== undefined, "apt-get install -y prometheus");
     });
-    const [torchserveTrigger, gatewayTrigger] = kedaTriggers;
-    const gatewaySeries = (code: string) =>
-        `istio_requests_total{reporter="source",source_workload_namespace="istio-ingress",destination_service_namespace="torchserve",destination_service_name="torchserve",response_code="${code}"}`;
+    const [torchserveTrigger, gatewayTrigger, wakeTrigger] = kedaTriggers;
+    /** The gateway's counter for one response code (flags: Envoy's; UH = no healthy upstream) on one gateway pod. */
+    const gatewaySeries = (code: string, flags = "-", pod = "istio-ingress-a") =>
+        `istio_requests_total{reporter="source",source_workload_namespace="istio-ingress",destination_service_namespace="torchserve",destination_service_name="torchserve",response_code="${code}",response_flags="${flags}",pod="${pod}"}`;
     const run = (expr: string, series: { series: string; values: string }[], at: string, value: number) =>
         testExpressions([
             {
@@ -222,22 +223,75 @@ describe("KEDA trigger values (promtool test rules)", function () {
                 promql_expr_test: [{ expr, eval_time: at, exp_samples: [{ labels: "{}", value }] }],
             },
         ]);
+    /** Whether `expr` returns nothing at `at` (e.g. a comparison that filters every sample out). */
+    const empty = (expr: string, series: { series: string; values: string }[], at: string) =>
+        testExpressions([
+            { interval: "15s", input_series: series, promql_expr_test: [{ expr, eval_time: at, exp_samples: [] }] },
+        ]);
 
-    it("the gateway trigger wakes on a single first request (a new series), where rate() alone reads 0", () => {
+    it("the wake trigger wakes on a single first request (a new series), where rate() alone reads 0", () => {
         // No series for 3 minutes, then one request answered 503 (no pod): the counter appears at 1.
-        const first = [{ series: gatewaySeries("503"), values: "_x12 1x8" }];
-        const r = run(gatewayTrigger.metadata.query, first, "3m30s", 1);
+        const first = [{ series: gatewaySeries("503", "UH"), values: "_x12 1x8" }];
+        const r = run(wakeTrigger.metadata.query, first, "3m30s", 1);
         assert.ok(r.ok, r.out);
-        const rateOnly = `sum(rate(${gatewaySeries("503")}[2m]))`;
+        const rateOnly = `sum(rate(${gatewaySeries("503", "UH")}[2m]))`;
         assert.ok(!run(rateOnly, first, "3m30s", 1).ok, "rate() alone would have seen the first request");
     });
 
-    it("the gateway trigger reads 0 when nothing arrives, and the request rate when requests flow", () => {
-        assert.ok(run(gatewayTrigger.metadata.query, [{ series: gatewaySeries("503"), values: "5x40" }], "9m", 0).ok);
-        // +15 per 15 s scrape = 1 request/s, on an old series.
-        const flowing = [{ series: gatewaySeries("200"), values: "0+15x40" }];
-        const r = run(gatewayTrigger.metadata.query, flowing, "9m", 1);
+    it("the wake trigger reads 0 when nothing arrives, and 1 (one pod) however many requests arrive", () => {
+        assert.ok(
+            run(wakeTrigger.metadata.query, [{ series: gatewaySeries("503", "UH"), values: "5x40" }], "9m", 0).ok,
+        );
+        // Clients retrying at 10 requests/s while no pod is ready: still one pod.
+        const retries = [{ series: gatewaySeries("503", "UH"), values: "0+150x40" }];
+        const r = run(wakeTrigger.metadata.query, retries, "9m", 1);
         assert.ok(r.ok, r.out);
+        assert.equal(wakeTrigger.metadata.threshold, "1");
+    });
+
+    it("the scaling trigger counts answered requests only: a cold start's 503 retries read 0", () => {
+        const retries = [{ series: gatewaySeries("503", "UH"), values: "0+150x40" }];
+        const r = run(gatewayTrigger.metadata.query, retries, "9m", 0);
+        assert.ok(r.ok, r.out);
+        // +15 per 15 s scrape = 1 request/s, answered by TorchServe (200, and a 503 of its own full queue).
+        const answered = [
+            { series: gatewaySeries("200"), values: "0+15x40" },
+            { series: gatewaySeries("503"), values: "0+15x40" },
+        ];
+        const a = run(gatewayTrigger.metadata.query, answered, "9m", 2);
+        assert.ok(a.ok, a.out);
+    });
+
+    it("tokenless requests (401/403 of the gateway's JWT rules) neither wake nor scale", () => {
+        const refused = [
+            { series: gatewaySeries("401"), values: "0+150x40" },
+            { series: gatewaySeries("403", "-", "istio-ingress-b"), values: "_x30 1x10" },
+        ];
+        for (const t of [wakeTrigger, gatewayTrigger]) {
+            const r = run(t.metadata.query, refused, "8m", 0);
+            assert.ok(r.ok, `${t.name}: ${r.out}`);
+        }
+    });
+
+    it("a gateway scale-out during traffic is no extra traffic: the new pod's series adds its rate, not one per series", () => {
+        // Pod a serves 1 request/s throughout; pod b starts at 5m15s and serves 1 request/s too.
+        const scaleOut = [
+            { series: gatewaySeries("200"), values: "0+15x40" },
+            { series: gatewaySeries("200", "-", "istio-ingress-b"), values: "_x20 15+15x20" },
+        ];
+        // About 1.7 requests/s in the window (b's first sample cannot count); the old query read 2.7.
+        const r = empty(`(${gatewayTrigger.metadata.query}) > 2.2`, scaleOut, "6m30s");
+        assert.ok(r.ok, r.out);
+        const old = (m: string) =>
+            `(sum(rate(${m}[2m])) or vector(0)) + (count(${m} unless ${m} offset 2m) or vector(0))`;
+        const oldSelector =
+            'istio_requests_total{reporter="source",source_workload_namespace="istio-ingress",destination_service_namespace="torchserve",destination_service_name="torchserve"}';
+        assert.ok(
+            !empty(`(${old(oldSelector)}) > 2.2`, scaleOut, "6m30s").ok,
+            "the old query read the new series as traffic",
+        );
+        // And the wake-up signal still asks for one pod only.
+        assert.ok(empty(`(${wakeTrigger.metadata.query}) > 1`, scaleOut, "6m30s").ok);
     });
 
     it("TorchServe's trigger counts the stable track only, REST and gRPC alike, and reads 0 with no pods", () => {

@@ -271,6 +271,15 @@ describe("security on the evaluated program (dev example stack, preview)", funct
         );
     });
 
+    it("the metrics NetworkPolicy rule admits the monitoring namespace, and the gateway's with exposeMetrics", () => {
+        const rule = (ev: Evaluation) =>
+            one(ev, "NetworkPolicy").inputs.spec.ingress.find((r: any) => r.ports.some((p: any) => p.port === 8082));
+        const namespaces = (r: any) =>
+            r.from.flatMap((f: any) => f.namespaceSelector?.matchExpressions?.[0]?.values ?? []);
+        // meshed: prometheus and istio.exposeMetrics on.
+        assert.deepStrictEqual(namespaces(rule(meshed)).sort(), [gatewayNamespace, "monitoring"].sort());
+    });
+
     it("the gateway requires a token, and the management claims for /management", () => {
         const atGateway = all(meshed, "AuthorizationPolicy")
             .filter((p) => p.inputs.metadata.namespace === gatewayNamespace)

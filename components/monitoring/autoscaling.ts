@@ -7,7 +7,7 @@ import { Placement } from "../cluster/kubernetes";
 import { splitDependsOn } from "../cluster/options";
 import type { ServingEndpoints } from "../torchserve/endpoints";
 import { charts, prometheusUrl, releaseNames } from "./charts";
-import { gatewayRequestRateQuery, servingRequestRateQuery } from "./queries";
+import { gatewayAnsweredRateQuery, gatewayWakeQuery, servingRequestRateQuery } from "./queries";
 import { pinnedRelease } from "./release";
 import { AutoscalingSpec } from "./spec";
 import { kedaValues } from "./values";
@@ -112,9 +112,11 @@ export const pollingIntervalSeconds = 15;
 
 /**
  * The ScaledObject: the stable Deployment between minReplicas and maxReplicas, AverageValue of
- * requests per second per pod. With the gateway, a second trigger counts its requests: it is the
- * one that exists with no pod running (activation from zero), and its target is raised by the
- * canary's share, since only the stable share of gateway traffic reaches these pods.
+ * requests per second per pod. With the gateway, two more triggers: its answered requests, whose
+ * target is raised by the canary's share (only the stable share of gateway traffic reaches these
+ * pods), and its wake-up signal, the one that exists with no pod running (activation from zero),
+ * which asks for one pod and no more. KEDA activates on any trigger above its activation
+ * threshold; the HPA then takes the largest replica count any trigger asks for.
  */
 export function torchServeScaledObject(
     args: Pick<AutoscalingArgs, "autoscaling" | "serving" | "prometheusNamespace" | "wakeUp">,
@@ -140,11 +142,14 @@ export function torchServeScaledObject(
         trigger("torchserve-requests", servingRequestRateQuery(serving), s.targetRequestsPerSecond),
         ...(args.wakeUp
             ? [
+                  // Scaling: requests TorchServe answered through the gateway.
                   trigger(
                       "gateway-requests",
-                      gatewayRequestRateQuery(serving, args.wakeUp.namespace),
+                      gatewayAnsweredRateQuery(serving, args.wakeUp.namespace),
                       s.targetRequestsPerSecond / stableShare,
                   ),
+                  // Waking: 1 while any request not refused arrives; target 1 = one pod, never more.
+                  trigger("gateway-wake", gatewayWakeQuery(serving, args.wakeUp.namespace), 1),
               ]
             : []),
     ];

@@ -26,11 +26,19 @@ export function torchServeDashboard(torchServeNamespace: string, options: { logs
 }
 
 /**
+ * Line filter of the errors-per-model panel: leaves out management API calls (`/models…`), above
+ * all the readiness check's `GET /models/<name>/<version>`, answered 404 while a starting pod has
+ * not registered the model yet (components/torchserve/readiness.ts): every pod start would show as
+ * errors. The inference APIs' URIs (/predictions, /explanations, /v1/models, /v2/models) never match.
+ */
+export const managementCallFilter = '"[A-Za-z]+ /models';
+
+/**
  * LogQL of the logs panels. `model` and `status` are labels the shipper sets on TorchServe's access
  * log lines (components/logging/alloy.ts); gRPC calls carry gRPC codes, never 4xx/5xx.
  */
 export const logsQueries = {
-    errorsPerModel: 'sum by (model, status) (count_over_time({namespace="$namespace", status=~"[45].."}[$__auto]))',
+    errorsPerModel: `sum by (model, status) (count_over_time({namespace="$namespace", status=~"[45].."} !~ \`${managementCallFilter}\` [$__auto]))`,
     errorLines: '{namespace="$namespace", status=~"5.."}',
 } as const;
 
@@ -43,7 +51,7 @@ function logsPanels(existing: FreeForm[]): FreeForm[] {
         {
             id: maxId + 1,
             type: "timeseries",
-            title: "Errors per model (access log, 4xx/5xx)",
+            title: "Inference errors per model (access log, 4xx/5xx)",
             datasource: loki,
             gridPos: { x: 0, y: bottom, w: 12, h: 8 },
             targets: [

@@ -51,32 +51,74 @@ export function servingRequestRateQuery(serving: Pick<ServingEndpoints, "namespa
 }
 
 /**
- * Requests per second the mesh's ingress gateway sends towards TorchServe's Service. The gateway
- * counts them whether or not a TorchServe pod runs (no pod: Envoy answers 503 and still counts), so
- * this is the wake-up signal that makes scaling to zero possible. rate() misses the first request of
- * a label set (a series' first sample has nothing to rise from; and with no pod the gateway's first
- * 503 is such a new series), so series born within the window count one each.
+ * Response codes of requests the gateway's JWT rules refuse (RequestAuthentication 401,
+ * AuthorizationPolicy 403): never forwarded, so they neither wake nor scale TorchServe.
  */
-export function gatewayRequestRateQuery(
+export const refusedResponseCodes = "401|403";
+
+/** istio_requests_total of the gateway towards TorchServe's Service, with `extra` matchers. */
+function gatewayRequests(
     serving: Pick<ServingEndpoints, "namespace" | "serviceName">,
     gatewayNamespace: string,
+    extra: string,
 ): string {
-    const sel =
-        `reporter="source",source_workload_namespace="${gatewayNamespace}",` +
-        `destination_service_namespace="${serving.namespace}",destination_service_name="${serving.serviceName}"`;
-    const m = `${istioRequestsTotal}{${sel}}`;
-    const w = autoscalingRateWindow;
-    return `(sum(rate(${m}[${w}])) or vector(0)) + (count(${m} unless ${m} offset ${w}) or vector(0))`;
+    return (
+        `${istioRequestsTotal}{reporter="source",source_workload_namespace="${gatewayNamespace}",` +
+        `destination_service_namespace="${serving.namespace}",destination_service_name="${serving.serviceName}",${extra}}`
+    );
 }
 
 /**
- * Share of TorchServe's responses that were 5xx over `window`, `by` the given labels: each status
- * class summed separately (a class that never occurred counts 0).
+ * The wake-up signal: 1 while requests the gateway does not refuse arrive for TorchServe, else 0.
+ * The gateway counts them whether or not a TorchServe pod runs (no pod: Envoy answers 503 and still
+ * counts), which makes scaling to zero possible; 401/403 of the JWT rules never count, so tokenless
+ * traffic cannot start a GPU node. rate() misses the first request of a label set (a series' first
+ * sample has nothing to rise from; with no pod the gateway's first 503 is such a new series), so
+ * series born within the window count too. Clamped at 1 (with target 1: one pod): it only wakes;
+ * retries of 503s while the first pod starts, and the new series of a gateway rollout or scale-out,
+ * can never ask for more. Not aggregated across gateway pods before the new-series test: a request
+ * reaching a gateway pod for the first time is a new series there even when another pod has served
+ * that code before, and must still wake.
  */
-export function responseShare5xx(selector: string, window: string, by = ""): string {
-    const s = (m: string) => `(sum${by ? ` by (${by})` : ""} (rate(${m}{${selector}}[${window}])) or vector(0))`;
-    const r5 = s(tsMetrics.responses5xx);
-    return `${r5} / (${s(tsMetrics.responses2xx)} + ${s(tsMetrics.responses4xx)} + ${r5})`;
+export function gatewayWakeQuery(
+    serving: Pick<ServingEndpoints, "namespace" | "serviceName">,
+    gatewayNamespace: string,
+): string {
+    const m = gatewayRequests(serving, gatewayNamespace, `response_code!~"${refusedResponseCodes}"`);
+    const w = autoscalingRateWindow;
+    return `clamp_max((sum(rate(${m}[${w}])) or vector(0)) + (count(${m} unless ${m} offset ${w}) or vector(0)), 1)`;
+}
+
+/**
+ * The gateway's scaling signal: requests per second TorchServe answered through it, summed over
+ * every gateway pod. Answered = Envoy passed an upstream response on (`response_flags="-"`); the
+ * 503s Envoy makes up while no pod is ready carry a flag (UH no healthy upstream, UF connection
+ * failure, NR no route…), and the JWT refusals (which may carry no flag) are left out by code, so
+ * neither retries during a cold start nor tokenless traffic push KEDA towards maxReplicas. A rate only: no new-series term,
+ * which is a count of requests, not a rate (the wake-up signal catches first requests).
+ */
+export function gatewayAnsweredRateQuery(
+    serving: Pick<ServingEndpoints, "namespace" | "serviceName">,
+    gatewayNamespace: string,
+): string {
+    const m = gatewayRequests(serving, gatewayNamespace, `response_flags="-",response_code!~"${refusedResponseCodes}"`);
+    return `sum(rate(${m}[${autoscalingRateWindow}])) or vector(0)`;
+}
+
+/**
+ * Share of inference requests TorchServe answered 5xx over `window`: its HTTP 5xx responses over
+ * its inference requests. Not over Requests2XX + 4XX + 5XX: those count every HTTP response on every
+ * port, the readiness check's management call (every 10 s), liveness `/ping` (20 s) and metrics
+ * scrapes (15 s) included, about 0.2 responses/s of 2xx per pod, so at low traffic no share of
+ * failing requests could reach the threshold. `ts_inference_requests_total` counts inference
+ * requests only, REST and gRPC, on arrival. gRPC failures are never among the 5xx (TorchServe counts
+ * HTTP statuses only), so gRPC traffic lowers the share. No requests, no share (`> 0`).
+ */
+export function serverErrorShare(selector: string, window: string): string {
+    return (
+        `(sum(rate(${tsMetrics.responses5xx}{${selector}}[${window}])) or vector(0))` +
+        ` / (sum(rate(${tsMetrics.requests}{${selector}}[${window}])) > 0)`
+    );
 }
 
 /** A Prometheus alerting rule as PrometheusRule's spec takes it. */
@@ -164,14 +206,12 @@ export function alertRules(a: AlertRuleArgs): AlertRule[] {
         },
         {
             alert: "TorchServeHigh5xxRatio",
-            // Each class summed on its own: rate() over a {__name__=~…} selector drops the names,
-            // leaving series with equal label sets, which Prometheus refuses to evaluate.
-            expr: `${responseShare5xx(ns, "5m")} > ${a.errorRatio}`,
+            expr: `${serverErrorShare(ns, "5m")} > ${a.errorRatio}`,
             for: "10m",
             labels: { severity: "warning" },
             annotations: {
-                summary: "TorchServe answers many requests with 5xx",
-                description: `More than ${a.errorRatio * 100}% of TorchServe responses in ${a.torchServeNamespace} were 5xx over 10 minutes.`,
+                summary: "TorchServe answers many inference requests with 5xx",
+                description: `More than ${a.errorRatio * 100}% of inference requests to TorchServe in ${a.torchServeNamespace} were answered 5xx over 10 minutes (HTTP statuses: gRPC failures are not counted).`,
             },
         },
         {
@@ -183,8 +223,10 @@ export function alertRules(a: AlertRuleArgs): AlertRule[] {
             for: "10m",
             labels: { severity: "warning" },
             annotations: {
-                summary: "Requests wait long in TorchServe's queue",
-                description: `Mean queue latency per request of {{ $labels.model_name }} on {{ $labels.pod }} is above ${a.queueLatencyAlertMs} ms.`,
+                summary: "REST requests wait long in TorchServe's queue",
+                // TorchServe 0.12 records queue latency for REST jobs only (RestJob), while the request
+                // counter counts gRPC too: gRPC traffic lowers the mean and gRPC waits are not in it.
+                description: `Mean queue latency per request (REST only; gRPC requests lower the mean) of {{ $labels.model_name }} on {{ $labels.pod }} is above ${a.queueLatencyAlertMs} ms.`,
             },
         },
         {

@@ -301,6 +301,15 @@ export function checkCombinations(s: Settings, p: Problems, project: string): vo
             "scale to zero needs a wake-up signal while no pod runs, and only the mesh gateway's request metrics give one: enable istio or set minReplicas >= 1",
         );
     }
+    if (s.autoscaling.enabled && s.autoscaling.minReplicas === 0 && s.torchserve.canary) {
+        // KEDA scales the stable Deployment only: the canary would keep its GPU node while idle and
+        // serve its share while stable requests get 503.
+        p.error(
+            k("autoscaling.minReplicas"),
+            0,
+            "scale to zero scales the stable Deployment only, while torchserve.canary keeps its pods (and a GPU node) running and serves while stable requests get 503; remove torchserve.canary or set minReplicas >= 1",
+        );
+    }
     if (
         s.autoscaling.enabled &&
         (s.torchserve.replicas < s.autoscaling.minReplicas || s.torchserve.replicas > s.autoscaling.maxReplicas)
