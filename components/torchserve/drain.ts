@@ -41,6 +41,8 @@ export const grpcRecycleSeconds = Math.ceil(grpcMaxConnectionAgeSeconds * 1.1);
  * (`default_response_timeout`, 120 s in pytorch/serve v0.12.0 ConfigManager).
  */
 export const defaultResponseTimeoutSeconds = 120;
+
+/**
  * Seconds a load balancer in front of TorchServe must keep a silent connection open: the longest any
  * model may take to answer (`settleSeconds`) plus a margin, at least 60 (the cloud defaults).
  */
