@@ -35,11 +35,12 @@ describe("day-2 verdicts on a change of stack files", function () {
         assert.deepStrictEqual(await transitionVerdicts("eks", `# a comment only\n${eksFile}`, "base", true), []);
     });
 
-    it("says what `pulumi destroy` leaves when the stack file is removed", async () => {
-        // The eks example's Prometheus volume comes from its chart's claim template (README: Destroy).
+    it("says what `pulumi destroy` does when the stack file is removed: refused at the protected cluster", async () => {
+        // cluster.deletionProtection (on in the eks example) is a Pulumi protect on the cluster: the
+        // engine refuses the destroy before deleting anything (README: Destroy).
         const verdicts = await transitionVerdicts("eks", eksFile, "base", false);
         assert.ok(
-            verdicts.some((v) => /^`pulumi destroy` leaves kube-prometheus-stack: .*claim template/.test(v.text)),
+            verdicts.some((v) => v.level === "stop" && /^`pulumi destroy`: .*Cluster eks is protected/.test(v.text)),
             JSON.stringify(verdicts, null, 2),
         );
     });
