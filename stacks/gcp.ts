@@ -2,7 +2,6 @@
 // the package root costs ~50 ms and ~160 modules more.
 import { controlPlaneWebhookPorts, GkeCluster, GkeGpuNodePoolSpec, zonesOffering } from "../components/gke";
 import { ClusterTarget } from "../components/cluster/target";
-import { createHash } from "crypto";
 import { GkeModelReader } from "../components/gke/modelReader";
 import { objectLocations } from "../components/torchserve/objectUrl";
 import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
@@ -23,29 +22,27 @@ export function gkeGpuNodePool(pool: GpuNodePoolSettings, region?: string): GkeG
 }
 
 /**
- * GKE Workload Identity reading the gs:// models, when there are any. The Google service account's
- * ID is unique per project and cluster (IDs are 6-30 characters, so the cluster name is hashed).
+ * GKE Workload Identity reading the gs:// models, when there are any: the bucket role goes to
+ * TorchServe's own ServiceAccount (components/gke/modelReader.ts), whose pods wait for the grants.
  */
 export function gkeModelIdentity(settings: Settings, gke: GkeCluster): WorkloadIdentity | undefined {
     const buckets = objectLocations(settings.torchserve.models.map((m) => m.url))
         .filter((l) => l.store === "gcs")
         .map((l) => l.bucket);
     if (buckets.length === 0) return undefined;
-    const hash = createHash("sha256").update(settings.cluster.name).digest("hex").slice(0, 8);
     const reader = new GkeModelReader(
         "torchserve-models",
         {
             project: settings.location.gcpProject!,
-            // The cluster's pool: the binding waits for the cluster that creates it.
+            // The cluster's pool: the grants wait for the cluster that creates it.
             workloadPool: gke.workloadPool,
-            accountId: `torchserve-models-${hash}`,
             namespace: settings.torchserve.namespace,
             serviceAccount: serviceAccountName,
             buckets,
         },
         { dependsOn: gke.services },
     );
-    return { annotations: reader.annotations };
+    return { grants: reader.grants };
 }
 
 export function createCluster(settings: Settings): CloudCluster {

@@ -15,7 +15,7 @@ import { evaluateExisting, runTransition } from "../harness/transitions/run";
 import { checkTeardown } from "../harness/transitions/teardown";
 import { createdBeforeCilium, deployerAssignment, migratedToCilium, upgradedWithAz } from "./support/previousAks";
 import { withFixedConfigMapNames } from "./support/previousTorchServe";
-import { createdWithoutClusterNodeConfig } from "./support/previousGke";
+import { createdWithModelReaderAccount, createdWithoutClusterNodeConfig } from "./support/previousGke";
 
 /** What a row expects of one resource: its action, and (for updates) a path that must change. */
 interface Expect {
@@ -321,6 +321,42 @@ const rows: Row[] = [
         fromState: createdWithoutClusterNodeConfig,
         to: {},
         expect: [{ type: "gcp:container/cluster:Cluster", action: "same" }],
+    },
+    {
+        // A GKE stack created when the models' reader was a Google service account (issue 20 item 2):
+        // the bucket grant moves to the pods' own principal. Order: the new grant is created (a
+        // create-first replace: another member of the same role), then the ServiceAccount loses its
+        // annotation (it waits for the grants, test/modelIdentity.test.ts), the Deployment is untouched
+        // (no rollout), and the old grant, the account and its binding are deleted last (the engine
+        // deletes what left the program after every create and update). Nothing stateful is replaced.
+        id: "gke-model-reader-principal-existing",
+        stack: "gke",
+        from: { torchserve: bucketModels("gs://my-gcp-project-torchserve-models/serving") },
+        to: { torchserve: bucketModels("gs://my-gcp-project-torchserve-models/serving") },
+        fromState: createdWithModelReaderAccount,
+        expect: [
+            {
+                type: "gcp:storage/bucketIAMMember:BucketIAMMember",
+                name: "torchserve-models-my-gcp-project-torchserve-models",
+                action: "replace",
+                changed: "member",
+            },
+            {
+                type: "kubernetes:core/v1:ServiceAccount",
+                name: "torchserve-service-account",
+                action: "update",
+                changed: "metadata.annotations",
+            },
+            { type: "gcp:serviceaccount/account:Account", name: "torchserve-models", action: "delete" },
+            {
+                type: "gcp:serviceaccount/iAMMember:IAMMember",
+                name: "torchserve-models-workload-identity",
+                action: "delete",
+            },
+            { type: "kubernetes:apps/v1:Deployment", name: "torchserve", action: "same" },
+            { type: "kubernetes:core/v1:PersistentVolume", name: "torchserve-gke-model-bucket", action: "same" },
+            { type: "gcp:container/cluster:Cluster", action: "same" },
+        ],
     },
     {
         // Without the key, the program's Cilium settings replace an older cluster: the check fails.

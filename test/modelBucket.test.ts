@@ -466,16 +466,25 @@ describe("bucket model store per cloud, whole program under mocks", function () 
         const annotations = pod(ev).metadata.annotations;
         assert.equal(annotations["gke-gcsfuse/volumes"], "true");
         assert.deepEqual([annotations["gke-gcsfuse/cpu-limit"], annotations["gke-gcsfuse/memory-limit"]], ["0", "0"]);
-        // Read with the pod's ServiceAccount, bound to the Google service account that may view the bucket.
+        // Read with the pod's own ServiceAccount, granted the bucket as a principal (no annotation:
+        // gcs-fuse-csi-driver token_sources.go fetchGCPSAToken then uses its token directly).
         const grants = all(ev, "gcp:storage/bucketIAMMember:BucketIAMMember").map((g) => [
             g.inputs.bucket,
             g.inputs.role,
+            g.inputs.member,
         ]);
-        assert.deepEqual(grants, [["acme-models", "roles/storage.objectViewer"]]);
-        assert.match(
-            one(ev, "ServiceAccount", "torchserve").inputs.metadata.annotations["iam.gke.io/gcp-service-account"],
-            /@/,
+        assert.deepEqual(
+            grants.map((g) => g.slice(0, 2)),
+            [["acme-models", "roles/storage.objectViewer"]],
         );
+        assert.match(
+            grants[0][2],
+            /^principal:\/\/iam\.googleapis\.com\/projects\/\d+\/.*\/subject\/ns\/torchserve\/sa\/torchserve$/,
+        );
+        assert.equal(one(ev, "ServiceAccount", "torchserve").inputs.metadata.annotations, undefined);
+        // The pods wait for the grant.
+        const grant = one(ev, "gcp:storage/bucketIAMMember:BucketIAMMember").urn;
+        assert.ok(one(ev, "Deployment", "torchserve").dependencies.includes(grant));
     });
 
     it("aks: Blob CSI driver on the cluster, blobfuse2 with the workload identity's token only (no account key), Reader on the container", () => {

@@ -168,60 +168,64 @@ describe("model identities (object-store URLs)", function () {
             return deployment.dependencies.includes(target) || sa.dependencies.includes(target);
         };
         assert.ok(waits(runs.eks, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "torchserve-models"));
-        assert.ok(waits(runs.gke, "gcp:serviceaccount/iAMMember:IAMMember", "torchserve-models-workload-identity"));
-        assert.ok(waits(runs.gke, "gcp:storage/bucketIAMMember:BucketIAMMember", "torchserve-models-acme-more"));
+        // GKE: no annotation carries the grants any more; both the ServiceAccount and the Deployment wait.
+        for (const bucket of ["acme-models", "acme-more"]) {
+            const grant = one(
+                runs.gke,
+                "gcp:storage/bucketIAMMember:BucketIAMMember",
+                `torchserve-models-${bucket}`,
+            ).urn;
+            assert.ok(one(runs.gke, "Deployment", "torchserve").dependencies.includes(grant), bucket);
+            assert.ok(one(runs.gke, "ServiceAccount", "torchserve").dependencies.includes(grant), bucket);
+        }
         assert.ok(waits(runs.aks, "azure-native:authorization:RoleAssignment", "torchserve-models-acmemodels-models"));
         assert.ok(waits(runs.aks, "azure-native:managedidentity:FederatedIdentityCredential", "torchserve-models"));
     });
 
-    it("GKE: a Google service account with storage.objectViewer on each bucket, usable by TorchServe's ServiceAccount only", () => {
+    it("GKE: storage.objectViewer on each bucket for TorchServe's own ServiceAccount as a principal; no Google service account", () => {
+        // gcs-fuse-csi-driver docs/authentication.md @5fcdc04a: the binding it checks for.
         const ev = runs.gke;
-        const account = one(ev, "gcp:serviceaccount/account:Account", "torchserve-models").inputs;
-        assert.match(account.accountId, /^torchserve-models-[0-9a-f]{8}$/);
+        const cluster = one(ev, "gcp:container/cluster:Cluster").inputs;
+        const principal =
+            "principal://iam.googleapis.com/projects/000000000000/locations/global/workloadIdentityPools/" +
+            `${cluster.workloadIdentityConfig.workloadPool}/subject/ns/torchserve/sa/torchserve`;
         const grants = all(ev, "gcp:storage/bucketIAMMember:BucketIAMMember").map((r) => r.inputs);
-        const email = `${account.accountId}@${account.project}.iam.gserviceaccount.com`;
         assert.deepEqual(
             grants.map((g) => [g.bucket, g.role, g.member]),
             [
-                ["acme-models", "roles/storage.objectViewer", `serviceAccount:${email}`],
-                ["acme-more", "roles/storage.objectViewer", `serviceAccount:${email}`],
+                ["acme-models", "roles/storage.objectViewer", principal],
+                ["acme-more", "roles/storage.objectViewer", principal],
             ],
         );
-        const wi = one(ev, "gcp:serviceaccount/iAMMember:IAMMember", "torchserve-models-workload-identity").inputs;
-        assert.equal(wi.role, "roles/iam.workloadIdentityUser");
-        assert.equal(
-            wi.member,
-            "serviceAccount:my-gcp-project.svc.id.goog[torchserve/torchserve]".replace(
-                "my-gcp-project",
-                account.project,
-            ),
+        assert.deepEqual(
+            all(ev, "gcp:serviceaccount/account:Account").filter((a) => a.name === "torchserve-models"),
+            [],
         );
-        assert.deepEqual(serviceAccount(ev).metadata.annotations, { "iam.gke.io/gcp-service-account": email });
+        assert.deepEqual(all(ev, "gcp:serviceaccount/iAMMember:IAMMember"), []);
+        // Without the annotation the driver and the metadata server use the ServiceAccount itself.
+        assert.equal(serviceAccount(ev).metadata.annotations, undefined);
     });
 
-    it("GKE: the Workload Identity binding waits for the cluster, whose creation makes the identity pool exist", () => {
+    it("GKE: the grants wait for the cluster (its pool) and the APIs; the project number is looked up after the APIs", () => {
         // IAM answers "Identity Pool does not exist" before (terraform-google-modules/terraform-google-kubernetes-engine#916).
         const ev = runs.gke;
         const cluster = one(ev, "gcp:container/cluster:Cluster");
-        const wi = one(ev, "gcp:serviceaccount/iAMMember:IAMMember", "torchserve-models-workload-identity");
-        assert.ok(wi.dependencies.includes(cluster.urn), wi.dependencies.join("\n"));
-        // The member names the pool the cluster reports.
-        assert.equal(
-            wi.inputs.member,
-            `serviceAccount:${cluster.inputs.workloadIdentityConfig.workloadPool}[torchserve/torchserve]`,
-        );
-        // The reader's account and its grants call the IAM and Cloud Storage APIs: they wait for them.
         const services = all(ev, "gcp:projects/service:Service");
-        for (const r of [
-            one(ev, "gcp:serviceaccount/account:Account", "torchserve-models"),
-            wi,
-            ...all(ev, "gcp:storage/bucketIAMMember:BucketIAMMember"),
-        ])
-            for (const api of ["iam.googleapis.com", "iamcredentials.googleapis.com", "storage.googleapis.com"])
-                assert.ok(
-                    r.dependencies.includes(services.find((x) => x.inputs.service === api)!.urn),
-                    `${r.name} waits for ${api}`,
-                );
+        for (const r of all(ev, "gcp:storage/bucketIAMMember:BucketIAMMember")) {
+            assert.ok(r.dependencies.includes(cluster.urn), r.dependencies.join("\n"));
+            assert.ok(
+                r.dependencies.includes(services.find((x) => x.inputs.service === "storage.googleapis.com")!.urn),
+                `${r.name} waits for storage.googleapis.com`,
+            );
+        }
+        const events = ev.events!;
+        const lookup = events.indexOf("call gcp:organizations/getProject:getProject");
+        assert.ok(lookup >= 0, events.join("\n"));
+        for (const s of services)
+            assert.ok(
+                events.indexOf(`created gcp:projects/service:Service ${s.name}`) < lookup,
+                `${s.name} before the lookup`,
+            );
     });
 
     it("AKS: a user-assigned identity, federated for TorchServe's ServiceAccount, Storage Blob Data Reader on the container only", () => {

@@ -75,7 +75,8 @@ export const systemPlacement: Placement = {
  * - file: the Filestore model store; iam: the service accounts and their bindings;
  * - iamcredentials: Workload Identity's tokens for a Google service account (GKE docs, "Authenticate to
  *   Google Cloud APIs from GKE workloads": enable the IAM Service Account Credentials API), which the
- *   models' reader is;
+ *   models' reader was until it was granted to the pods' own principal; kept enabled (a user's
+ *   workloads may impersonate) and so that existing stacks see no change;
  * - storage: the models' bucket's IAM bindings (Cloud Storage JSON API).
  * Service Usage and Cloud Resource Manager must already be on: enabling an API needs them (README).
  */

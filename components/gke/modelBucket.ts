@@ -1,11 +1,11 @@
 // The bucket model store on GKE: the Cloud Storage FUSE CSI driver (a GKE add-on, GkeCluster
 // `addonsConfig.gcsFuseCsiDriverConfig`) mounting the models' directory of the bucket read-only,
-// with the pod's own Kubernetes ServiceAccount through Workload Identity: the driver impersonates
-// the Google service account the ServiceAccount's `iam.gke.io/gcp-service-account` annotation names
-// (GoogleCloudPlatform/gcs-fuse-csi-driver pkg/cloud_provider/auth/token_sources.go GenerateAccessToken,
-// clientset.go reading that annotation), which GkeModelReader grants roles/storage.objectViewer
-// (storage.objects.get and .list: the binding the driver's docs/authentication.md checks for, with
-// objectUser for read-write mounts).
+// with the pod's own Kubernetes ServiceAccount through Workload Identity Federation for GKE: the
+// ServiceAccount carries no `iam.gke.io/gcp-service-account` annotation, so the driver uses its
+// identity-binding token directly (GoogleCloudPlatform/gcs-fuse-csi-driver
+// pkg/cloud_provider/auth/token_sources.go fetchGCPSAToken @5fcdc04a), and GkeModelReader grants that
+// principal roles/storage.objectViewer (storage.objects.get and .list: the binding the driver's
+// docs/authentication.md checks for, with objectUser for read-write mounts).
 import type * as k8s from "@pulumi/kubernetes";
 import { bucketVolume, ModelBucketMount } from "../cluster/storage";
 

@@ -1,6 +1,21 @@
-// Read access to the Cloud Storage buckets TorchServe's models come from, through GKE Workload
-// Identity: no keys in the cluster; the Google service account reads objects of the named buckets only.
-import * as serviceaccount from "@pulumi/gcp/serviceaccount";
+// Read access to the Cloud Storage buckets TorchServe's models come from, through Workload Identity
+// Federation for GKE: no keys and no Google service account. The bucket role is granted to TorchServe's
+// Kubernetes ServiceAccount itself, as an IAM principal of the cluster's workload identity pool
+// (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity, "Configure authorization
+// and principals"). Both readers accept it:
+// - the Cloud Storage FUSE CSI driver (bucket store): without the ServiceAccount's
+//   `iam.gke.io/gcp-service-account` annotation it uses the identity-binding token of the pod's
+//   ServiceAccount as it is ("Kubernetes SA ... is not bound with a GCP SA, proceed with the
+//   IdentityBindingToken", GoogleCloudPlatform/gcs-fuse-csi-driver
+//   pkg/cloud_provider/auth/token_sources.go fetchGCPSAToken @5fcdc04a); its docs/authentication.md
+//   @5fcdc04a checks for exactly this `principal://…/subject/ns/<ns>/sa/<ksa>` binding and marks the
+//   Google-service-account path "(deprecated)";
+// - the model fetcher (file-share store, components/torchserve/fetchModels.ts gcs_token) calls no
+//   client library: it asks the GKE metadata server for `service-accounts/default/token`, which for a
+//   ServiceAccount without the annotation answers a federated access token of that principal, and
+//   sends it to the Cloud Storage JSON API, which accepts federated principals
+//   (https://cloud.google.com/iam/docs/federated-identity-supported-services, Cloud Storage).
+import * as organizations from "@pulumi/gcp/organizations";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -11,32 +26,33 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export const objectViewerRole = "roles/storage.objectViewer";
 
-/** Lets a Kubernetes ServiceAccount act as the Google service account (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity). */
-export const workloadIdentityUserRole = "roles/iam.workloadIdentityUser";
-
-/** The ServiceAccount annotation that names the Google service account pods act as. */
-export const gcpServiceAccountAnnotation = "iam.gke.io/gcp-service-account";
-
 /**
- * The IAM member of a Kubernetes ServiceAccount in the cluster's workload identity pool
- * (`<project>.svc.id.goog`, as the cluster reports it in `workloadIdentityConfig.workloadPool`).
+ * The IAM principal of a Kubernetes ServiceAccount in the cluster's workload identity pool
+ * (`<project>.svc.id.goog`, as the cluster reports it in `workloadIdentityConfig.workloadPool`); the
+ * pool is named under the project's *number* (GKE docs, "Configure authorization and principals").
  */
-export function workloadIdentityMember(workloadPool: string, namespace: string, serviceAccount: string): string {
-    return `serviceAccount:${workloadPool}[${namespace}/${serviceAccount}]`;
+export function workloadIdentityPrincipal(
+    projectNumber: string,
+    workloadPool: string,
+    namespace: string,
+    serviceAccount: string,
+): string {
+    return (
+        `principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/` +
+        `${workloadPool}/subject/ns/${namespace}/sa/${serviceAccount}`
+    );
 }
 
 export interface GkeModelReaderArgs {
-    /** Google Cloud project of the cluster and of the reader's Google service account. */
+    /** Google Cloud project of the cluster (its number is looked up). */
     project: string;
     /**
      * The cluster's Workload Identity pool as the cluster reports it
-     * (`GkeCluster.workloadPool`, i.e. `workloadIdentityConfig.workloadPool`): the binding is an output of
-     * the cluster, so it is made after the cluster exists. IAM refuses a member of a pool no cluster has
-     * created yet (`Identity Pool does not exist`, terraform-google-modules/terraform-google-kubernetes-engine#916).
+     * (`GkeCluster.workloadPool`, i.e. `workloadIdentityConfig.workloadPool`): the grants are outputs of
+     * the cluster, so they are made after the cluster exists. IAM refuses a member of a pool no cluster
+     * has created yet (`Identity Pool does not exist`, terraform-google-modules/terraform-google-kubernetes-engine#916).
      */
     workloadPool: pulumi.Input<string>;
-    /** Google service account ID (6-30 characters, lowercase letters, digits, '-'). */
-    accountId: string;
     /** Namespace of TorchServe's ServiceAccount. */
     namespace: string;
     /** TorchServe's ServiceAccount name. */
@@ -46,54 +62,38 @@ export interface GkeModelReaderArgs {
 }
 
 /**
- * A Google service account with `roles/storage.objectViewer` on each bucket, which TorchServe's
- * ServiceAccount may act as. `annotations` go on that ServiceAccount.
+ * `roles/storage.objectViewer` on each bucket for TorchServe's own ServiceAccount. `grants` are what
+ * its pods wait for (nothing on the ServiceAccount carries them any more).
  */
 export class GkeModelReader extends pulumi.ComponentResource {
-    public readonly account: serviceaccount.Account;
-    /** ServiceAccount annotations that bind it to the Google service account. */
-    public readonly annotations: Record<string, pulumi.Output<string>>;
+    /** The bucket grants, one per bucket. */
+    public readonly grants: storage.BucketIAMMember[];
+    /** The member the grants name. */
+    public readonly member: pulumi.Output<string>;
 
     constructor(name: string, args: GkeModelReaderArgs, opts?: pulumi.ComponentResourceOptions) {
         super("torchserve-platform:index:GkeModelReader", name, {}, opts);
-        // The APIs the caller orders this after (iam.googleapis.com, storage.googleapis.com): every
-        // child waits for them, not only the component.
+        // The APIs the caller orders this after (storage.googleapis.com): every child and the project
+        // lookup wait for them, not only the component.
         const parent = { parent: this, dependsOn: opts?.dependsOn };
-        this.account = new serviceaccount.Account(
-            name,
-            {
-                project: args.project,
-                accountId: args.accountId,
-                displayName: "TorchServe model reader",
-                description: "TorchServe pods read their model archives",
-            },
-            parent,
-        );
-        const member = pulumi.interpolate`serviceAccount:${this.account.email}`;
-        const grants = [...new Set(args.buckets)]
+        // Resource Manager's projects.get (a prerequisite API, README) for the project number.
+        const number = organizations.getProjectOutput(
+            { projectId: args.project },
+            { parent: this, dependsOn: opts?.dependsOn },
+        ).number;
+        this.member = pulumi
+            .all([number, args.workloadPool])
+            .apply(([n, pool]) => workloadIdentityPrincipal(n, pool, args.namespace, args.serviceAccount));
+        this.grants = [...new Set(args.buckets)]
             .sort()
             .map(
                 (bucket) =>
                     new storage.BucketIAMMember(
                         `${name}-${bucket}`,
-                        { bucket, role: objectViewerRole, member },
+                        { bucket, role: objectViewerRole, member: this.member },
                         parent,
                     ),
             );
-        const binding = new serviceaccount.IAMMember(
-            `${name}-workload-identity`,
-            {
-                serviceAccountId: this.account.name,
-                role: workloadIdentityUserRole,
-                member: pulumi
-                    .output(args.workloadPool)
-                    .apply((pool) => workloadIdentityMember(pool, args.namespace, args.serviceAccount)),
-            },
-            parent,
-        );
-        // An output of every grant: pods created with the annotation wait until they can read.
-        const email = pulumi.all([this.account.email, binding.id, ...grants.map((g) => g.id)]).apply(([e]) => e);
-        this.annotations = { [gcpServiceAccountAnnotation]: email };
-        this.registerOutputs({ email: this.account.email });
+        this.registerOutputs({ member: this.member });
     }
 }

@@ -52,6 +52,11 @@ export interface WorkloadIdentity {
     podLabels?: Record<string, string>;
     /** Environment of the model fetcher (e.g. AWS_REGION). */
     fetchEnv?: Record<string, pulumi.Input<string>>;
+    /**
+     * Grants the pods' reads need where no annotation carries them (GKE: the bucket role granted to the
+     * ServiceAccount's own principal): the ServiceAccount and the Deployments wait for them.
+     */
+    grants?: pulumi.Resource[];
 }
 
 /** Replica bounds an autoscaler keeps the stable Deployment within. */
@@ -356,7 +361,8 @@ export class TorchServe extends pulumi.ComponentResource {
                 // TorchServe never calls the Kubernetes API.
                 automountServiceAccountToken: false,
             },
-            child,
+            // Changes of its identity (e.g. an annotation dropped for a direct grant) once the grants exist.
+            { ...child, dependsOn: args.identity?.grants ?? [] },
         );
 
         const claim =
@@ -411,7 +417,12 @@ export class TorchServe extends pulumi.ComponentResource {
             ),
             ...(bucket ? {} : { [fetchChecksumAnnotation]: checksum(fetchScript + modelsJson) }),
         };
-        const deploymentDependsOn = allDependsOn(dependsOn, workloadDependsOn, s.nGpu > 0 ? gpuDependsOn : []);
+        const deploymentDependsOn = allDependsOn(
+            dependsOn,
+            workloadDependsOn,
+            s.nGpu > 0 ? gpuDependsOn : [],
+            args.identity?.grants,
+        );
         const deployment = (track: Track, deploymentName: string, image: string, replicas: number | undefined) =>
             new k8s.apps.v1.Deployment(
                 track === "stable" ? name : `${name}-canary`,
