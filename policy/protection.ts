@@ -37,6 +37,15 @@ export const bucketMountDrivers: readonly string[] = [
 ];
 
 /**
+ * Label of the volumes the program owns for add-ons' StatefulSets (Prometheus's metrics, Loki's logs:
+ * components/cluster/storage.ts `ownedVolumeLabel`). They hold no models, and a destroy is meant to
+ * delete their disks (which are separate resources: a Retain volume's own deletion deletes nothing).
+ */
+const addonVolumeLabel = "torchserve.pytorch.org/volume";
+const isAddonVolume = (props: Record<string, any>): boolean =>
+    typeof props.metadata?.labels?.[addonVolumeLabel] === "string";
+
+/**
  * Whether deleting the resource can delete no data whatever its protection: a volume mounting the
  * user's bucket that is retained, or a claim of a pre-provisioned volume it names (`storageClassName:
  * ""`: no class provisions it, so what happens to the data is its volume's reclaim policy, checked
@@ -45,7 +54,7 @@ export const bucketMountDrivers: readonly string[] = [
 function holdsNoData(type: string, props: Record<string, any>): boolean {
     if (type === "kubernetes:core/v1:PersistentVolume")
         return (
-            bucketMountDrivers.includes(props.spec?.csi?.driver) &&
+            (bucketMountDrivers.includes(props.spec?.csi?.driver) || isAddonVolume(props)) &&
             props.spec?.persistentVolumeReclaimPolicy === "Retain"
         );
     if (type === "kubernetes:core/v1:PersistentVolumeClaim")

@@ -81,6 +81,12 @@ export interface EksClusterArgs {
     tags?: Record<string, string>;
 }
 
+/**
+ * Each cluster's factory of EBS volumes for add-ons' StatefulSets (ClusterTarget.blockVolume): kept
+ * beside the component rather than on it, where the component analyzer would take it for an output.
+ */
+const blockVolumes = new WeakMap<EksCluster, BlockVolumeFactory>();
+
 /** Label EKS puts on every node of a managed node group: the group's name. */
 export const eksNodeGroupLabel = "eks.amazonaws.com/nodegroup";
 
@@ -160,8 +166,6 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly modelStoreVolume?: k8s.core.v1.PersistentVolume;
     /** Name of the default `gp3` class; whatever takes it as an input waits for the class and its CSI driver. */
     readonly blockStorageClassName: pulumi.Output<string>;
-    /** Creates an EBS volume the program owns, and its PersistentVolume, for an add-on's StatefulSet. */
-    private readonly blockVolume: BlockVolumeFactory;
     /** The CloudWatch Observability add-on (container logs), when `cloudWatchLogs` is set. */
     readonly cloudWatchAddon?: aws.eks.Addon;
     /** cluster-autoscaler's Helm release. */
@@ -394,7 +398,7 @@ export class EksCluster extends pulumi.ComponentResource {
         // Add-ons' volumes in the first private subnet's zone: the system group keeps a node in every
         // zone (systemNodeGroupSpec), so the volume's zone always has one.
         const volumeZone = network.privateSubnets[0].availabilityZone;
-        this.blockVolume = (volumeName, size) => ebsOwnedVolume(volumeName, size, volumeZone, blockStorage, tags);
+        blockVolumes.set(this, (volumeName, size) => ebsOwnedVolume(volumeName, size, volumeZone, blockStorage, tags));
 
         if (args.cloudWatchLogs) {
             this.cloudWatchAddon = new CloudWatchLogging(
@@ -447,7 +451,7 @@ export class EksCluster extends pulumi.ComponentResource {
             modelStoreClassName: this.modelStoreClass?.metadata.name,
             modelBucket: this.bucketVolume,
             blockStorageClassName: this.blockStorageClassName,
-            blockVolume: this.blockVolume,
+            blockVolume: blockVolumes.get(this),
             loadBalancerAnnotations: classicLoadBalancerAnnotations,
             // The AL2023 NVIDIA AMI has the driver and toolkit but no device plugin.
             needsDevicePlugin: true,

@@ -110,6 +110,9 @@ export interface GkeClusterArgs {
     controlPlaneWebhookPorts?: number[];
 }
 
+/** Each cluster's factory of add-on volumes (ClusterTarget.blockVolume), off the component (not an output). */
+const blockVolumes = new WeakMap<GkeCluster, BlockVolumeFactory>();
+
 /**
  * A GKE cluster ready for TorchServe: a VPC-native network, the regional cluster, a system and an
  * optional GPU node pool and a Filestore model store class. `clusterTarget()` is what the
@@ -134,8 +137,6 @@ export class GkeCluster extends pulumi.ComponentResource {
     readonly webhookFirewall?: compute.Firewall;
     /** Node pool of the system pool. */
     readonly systemPool: container.NodePool;
-    /** Creates a persistent disk the program owns, and its PersistentVolume, for an add-on's StatefulSet. */
-    private readonly blockVolume: BlockVolumeFactory;
     /** Node pool of the GPU pool, when there is one. */
     readonly gpuPool?: container.NodePool;
     /** kubeconfig using gke-gcloud-auth-plugin (secret: it names the endpoint and CA). */
@@ -356,14 +357,15 @@ export class GkeCluster extends pulumi.ComponentResource {
         );
         // Add-ons' volumes in a zone of the system pool (./blockVolume.ts).
         const volumeZone = this.systemPool.nodeLocations.apply((zones) => zones[0]);
-        this.blockVolume = (volumeName, size) =>
+        blockVolumes.set(this, (volumeName, size) =>
             pdOwnedVolume(
                 volumeName,
                 size,
                 { project, zone: volumeZone, dependsOn: [this.systemPool] },
                 this,
                 provider,
-            );
+            ),
+        );
 
         if (args.modelBucket) {
             const volume = new k8s.core.v1.PersistentVolume(`${name}-model-bucket`, gcsFuseVolume(args.modelBucket), {
@@ -450,7 +452,7 @@ export class GkeCluster extends pulumi.ComponentResource {
             // GKE Standard clusters resolve names with kube-dns, not CoreDNS
             // (https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns).
             clusterDns: "kube-dns",
-            blockVolume: this.blockVolume,
+            blockVolume: blockVolumes.get(this),
             gpuPoolReady: this.gpuPool ? [this.gpuPool] : [],
             systemReady: [this.systemPool],
             clusterReady: [
