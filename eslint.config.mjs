@@ -6,7 +6,20 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["bin/", "node_modules/", "plans/", "manifests/", ".scratch/", ".bench/", "**/*.js", "**/*.mjs"] },
+    {
+        ignores: [
+            "bin/",
+            "node_modules/",
+            "plans/",
+            "manifests/",
+            ".scratch/",
+            ".bench/",
+            ".stryker-tmp/",
+            "reports/",
+            "**/*.js",
+            "**/*.mjs",
+        ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -2423,6 +2423,35 @@ describe("config: every key of a class is checked the same way", () => {
             assert.deepStrictEqual(errorsOf(config("https://h.example:8443/x.mar")), []));
     }
 
+    /** Instance types, on every pool, against their cloud's naming (types the catalog does not list). */
+    const clouds = { aws, azure, gcp } as const;
+    const misnamed: Record<keyof typeof clouds, string[]> = {
+        aws: ["g5xlarge", "G5.XLARGE", "g5_xlarge"],
+        azure: ["NC4as_T4_v3", "standard-nc4as-t4-v3"],
+        gcp: ["n1_standard_8", "N1-standard-8", "n1standard8"],
+    };
+    const poolKeys: [string, (type: string, cloud: keyof typeof clouds) => RawStackConfig][] = [
+        [
+            "cluster.systemNodePool.instanceType",
+            (type, cloud) =>
+                clouds[cloud]({ cluster: { apiAllowedCidrs: allowedCidrs, systemNodePool: { instanceType: type } } }),
+        ],
+        [
+            "gpuNodePool.instanceType",
+            (type, cloud) =>
+                clouds[cloud]({
+                    gpuNodePool: { instanceType: type, ...(cloud === "gcp" ? { gpuType: "nvidia-tesla-t4" } : {}) },
+                }),
+        ],
+    ];
+    for (const [key, config] of poolKeys)
+        for (const cloud of Object.keys(clouds) as (keyof typeof clouds)[])
+            for (const type of misnamed[cloud])
+                it(`${key} on ${cloud}: ${type} → refused`, () => {
+                    oneError(config(type, cloud), key);
+                    assert.match(errorsOf(config(type, cloud))[0], new RegExp(`not an? ${cloud} instance type name`));
+                });
+
     /** Size keys, where zero means nothing: [key, config with the key set to `size`]. */
     const sizeKeys: [string, (size: string) => RawStackConfig][] = [
         ["torchserve.memoryRequest", (size) => existing({ memoryRequest: size })],

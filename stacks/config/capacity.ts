@@ -9,6 +9,7 @@ import { catalogs, cloudOfInstanceType, InstanceShape, n1AttachableGpus } from "
 import { Problems } from "./problems";
 import { reservedNamespaces } from "./sections/torchserve";
 import { Settings } from "./settings";
+import { instanceTypeNameProblem } from "./instanceTypes";
 
 /** TorchServe's container ports, all in the pod's network namespace with the sidecar. */
 const torchservePortKeys = [
@@ -107,6 +108,12 @@ function checkInstanceType(s: Settings, p: Problems, key: string): InstanceShape
             pool.instanceType,
             `this is ${owner === "gcp" ? "a" : "an"} ${owner} instance type but cloud is ${s.cloud}`,
         );
+        return undefined;
+    }
+    // "" = missing or refused by the reader, already reported.
+    const misnamed = shape || !pool.instanceType ? undefined : instanceTypeNameProblem(s.cloud, pool.instanceType);
+    if (misnamed) {
+        p.error(gpuKey("instanceType"), pool.instanceType, misnamed);
         return undefined;
     }
     if (!shape) {

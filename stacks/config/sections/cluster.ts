@@ -4,6 +4,7 @@ import { newestKubernetesMinor } from "../../../components/cluster/kubernetesRel
 import type { MaintenanceWindowSpec, NodePoolUpgradeSpec } from "../../../components/cluster/nodePool";
 import { eksDefaults } from "../../../components/eks/defaults";
 import { zonesOffering } from "../../../components/gke/acceleratorZones";
+import { instanceTypeNameProblem } from "../instanceTypes";
 import {
     addonVersionsFor,
     eksClusterHourPrice,
@@ -245,6 +246,8 @@ export function readCluster(
             instanceType,
             `this is ${owner === "gcp" ? "a" : "an"} ${owner} instance type but cloud is ${cloud}; e.g. ${systemPoolExamples[cloud]}`,
         );
+    else if (instanceType && !owner && instanceTypeNameProblem(cloud, instanceType))
+        problems.error(`${poolKey}.instanceType`, instanceType, instanceTypeNameProblem(cloud, instanceType)!);
 
     const kubeconfig = r.optionalString(
         obj,
