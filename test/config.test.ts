@@ -421,6 +421,9 @@ describe("config: GPU pod capacity (rollout surge room)", () => {
         const gpuBound = parseStackConfig(aws({ gpuNodePool: { instanceType: "g5.12xlarge", maxNodes: 2 } })).settings;
         assert.strictEqual(gpuPodCapacity(gpuBound), 8);
         assert.strictEqual(gpuPodCapacity(parseStackConfig(existing({})).settings), undefined);
+        // A GPU pool but TorchServe on CPUs: no GPU pods to count (StrykerJS found this unguarded).
+        const cpuPods = aws({ torchserve: { ...gpuTorchserve, image: "pytorch/torchserve:0.12.0-cpu", nGpu: 0 } });
+        assert.strictEqual(gpuPodCapacity(parseStackConfig(cpuPods).settings), undefined);
     });
 
     it("a pod fits a node whole or not at all: GPUs, CPU and memory per node round down", () => {
