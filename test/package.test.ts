@@ -25,7 +25,7 @@ const components: Record<string, string[]> = {
     InferenceRoutes: ["istio"],
     NvidiaDevicePlugin: ["placement"],
     EksModelReader: ["clusterName", "namespace", "serviceAccount", "objects"],
-    GkeModelReader: ["project", "accountId", "namespace", "serviceAccount", "buckets"],
+    GkeModelReader: ["project", "workloadPool", "namespace", "serviceAccount", "buckets"],
     AksModelReader: ["oidcIssuerUrl", "storageResourceGroup", "namespace", "serviceAccount", "containers"],
     Loki: ["loki", "serving"],
     // AKS's bucket model store volume (it names the reader's identity, so it is not AksCluster's child).
