@@ -10,6 +10,8 @@ import { readLogging } from "./sections/logging";
 import { checkGpuZones, readCloud, readCluster, readGpuNodePool, readLocation } from "./sections/cluster";
 import { readTorchServe, seedAliases, torchserveKeys } from "./sections/torchserve";
 import { checkSecurity } from "./security";
+import { readTriton } from "./sections/triton";
+import { checkTriton } from "./triton";
 import { Settings } from "./settings";
 
 export { ConfigError } from "./problems";
@@ -19,6 +21,7 @@ export const topLevelKeys = [
     "cluster",
     "gpuNodePool",
     "torchserve",
+    "triton",
     "prometheus",
     "grafana",
     "autoscaling",
@@ -106,6 +109,8 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         cluster: readCluster(problems, key("cluster"), v.cluster, raw.stack, cloud),
         gpuNodePool: readGpuNodePool(problems, key("gpuNodePool"), v.gpuNodePool, cloud),
         torchserve: readTorchServe(problems, key("torchserve"), v.torchserve, cloud),
+        // Triton's pods share TorchServe's namespace (set just below, once it is read).
+        triton: readTriton(problems, key("triton"), v.triton, cloud, ""),
         prometheus: readPrometheus(problems, key("prometheus"), v.prometheus),
         grafana: readGrafana(problems, key("grafana"), v.grafana),
         autoscaling: readAutoscaling(problems, key("autoscaling"), v.autoscaling),
@@ -113,6 +118,7 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         logging: readLogging(problems, key("logging"), v.logging, cloud),
         alertReceivers: readAlertReceivers(problems, key("alertReceivers"), v.alertReceivers),
     };
+    settings.triton.namespace = settings.torchserve.namespace;
     for (const k of secretTopLevelKeys) {
         if (v[k] !== undefined && !(raw.secretKeys ?? []).includes(k))
             problems.errorText(
@@ -125,6 +131,7 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         checkCapacity(settings, problems, raw.project);
         checkSecurity(settings, problems, raw.project);
         checkGpuZones(settings, problems, raw.project);
+        checkTriton(settings, problems, raw.project);
     }
     if (problems.errors.length > 0) throw new ConfigError(problems.errors);
     return { settings, warnings: problems.warnings };
