@@ -8,7 +8,9 @@ import { objectLocations } from "../components/torchserve/objectUrl";
 import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
 import { GpuNodePoolSettings, Settings } from "./config/settings";
 import type { CloudCluster } from "./program";
-import { modelBucketMount, modelStoreClaim } from "./modelStore";
+import { modelBucketMount, modelStoreClaim, tritonRepositoryMount } from "./modelStore";
+import { tritonName } from "../components/triton/conventions";
+import type { TritonIdentity } from "../components/triton/triton";
 import { modelServerUid } from "../components/torchserve/conventions";
 
 /** The GKE GPU pool for a stack's pool: its `gpuType` is the accelerator GKE attaches. */
@@ -42,6 +44,24 @@ export function gkeModelIdentity(settings: Settings): WorkloadIdentity | undefin
     return { annotations: reader.annotations };
 }
 
+/**
+ * GKE Workload Identity reading Triton's repository bucket: a Google service account of its own,
+ * bound to Triton's ServiceAccount, viewing that bucket only.
+ */
+export function gkeTritonIdentity(settings: Settings): TritonIdentity | undefined {
+    const t = settings.triton;
+    if (!t.enabled || t.repository.bucket === undefined) return undefined;
+    const hash = createHash("sha256").update(settings.cluster.name).digest("hex").slice(0, 8);
+    const reader = new GkeModelReader("triton-models", {
+        project: settings.location.gcpProject!,
+        accountId: `triton-models-${hash}`,
+        namespace: t.namespace,
+        serviceAccount: tritonName,
+        buckets: [t.repository.bucket],
+    });
+    return { annotations: reader.annotations };
+}
+
 export function createCluster(settings: Settings): CloudCluster {
     const { cluster, location } = settings;
     const gke = new GkeCluster(cluster.name, {
@@ -58,8 +78,9 @@ export function createCluster(settings: Settings): CloudCluster {
         cloudLogging: settings.logging.enabled && settings.logging.backend === "cloud",
         maintenanceWindow: cluster.maintenanceWindow,
         modelBucket: modelBucketMount(settings, modelServerUid),
+        tritonRepository: tritonRepositoryMount(settings),
         modelStoreClaim: modelStoreClaim(settings),
     });
     const target: ClusterTarget = gke.clusterTarget();
-    return { ...target, modelIdentity: gkeModelIdentity(settings) };
+    return { ...target, modelIdentity: gkeModelIdentity(settings), tritonIdentity: gkeTritonIdentity(settings) };
 }
