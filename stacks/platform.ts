@@ -89,13 +89,6 @@ export function createPlatform(
               },
           );
 
-    const triton = createTriton(settings, cluster, {
-        torchServeNamespace: torchserve?.namespaceResource,
-        meshInjection: mesh !== undefined,
-        identity: tritonIdentity,
-        gpuDependsOn: [...cluster.gpuPoolReady, ...(devicePlugin ? [devicePlugin.release] : [])],
-    });
-
     if (torchserve)
         createInferenceRoutes(settings.istio, mesh, serving, {
             provider: cluster.provider,
@@ -109,6 +102,14 @@ export function createPlatform(
         serving,
         torchServe: torchserve,
         lokiUrl: loki?.url,
+    });
+
+    const triton = createTriton(settings, cluster, {
+        torchServeNamespace: torchserve?.namespaceResource,
+        meshInjection: mesh !== undefined,
+        identity: tritonIdentity,
+        gpuDependsOn: [...cluster.gpuPoolReady, ...(devicePlugin ? [devicePlugin.release] : [])],
+        monitoringReady: monitoring.monitoring ? [monitoring.monitoring.release] : undefined,
     });
 
     // Without TorchServe the contract's URLs are Triton's (its HTTP port serves the model
@@ -143,6 +144,8 @@ interface TritonPlatform {
     meshInjection: boolean;
     identity?: TritonIdentity;
     gpuDependsOn: pulumi.Input<pulumi.Resource>[];
+    /** The stack's Prometheus release, when it runs one: Triton's PodMonitor and rules wait for its CRDs. */
+    monitoringReady?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -162,6 +165,9 @@ export function createTriton(settings: Settings, cluster: ClusterTarget, p: Trit
             repositoryVolume: cluster.tritonRepository,
             identity: p.identity,
             metricsNamespaces: settings.prometheus.enabled ? [settings.prometheus.namespace] : [],
+            monitoring: settings.prometheus.enabled
+                ? { namespace: settings.prometheus.namespace, ready: p.monitoringReady }
+                : undefined,
         },
         { provider: cluster.provider, dependsOn: cluster.clusterReady, gpuDependsOn: p.gpuDependsOn },
     );

@@ -72,7 +72,7 @@ describe("Triton under mocks", () => {
     let parked: Evaluation;
     let own: Evaluation;
     before(async () => {
-        e = await run(spec({ replicas: 2 }));
+        e = await run(spec({ replicas: 2 }), { monitoring: { namespace: "monitoring" } });
         parked = await run(
             spec({
                 replicas: 1,
@@ -88,7 +88,9 @@ describe("Triton under mocks", () => {
 
     it("reuses TorchServe's namespace, or creates its own without it", () => {
         assert.equal(all(e, "Namespace").length, 1, "only the stand-in for TorchServe's");
-        for (const r of kubernetesObjects(e.resources).filter((r) => !r.type.endsWith(":Namespace")))
+        // Monitors and rules go where Prometheus looks (checked below).
+        const monitoring = (r: RegisteredResource) => r.type.startsWith("kubernetes:monitoring.coreos.com/");
+        for (const r of kubernetesObjects(e.resources).filter((r) => !r.type.endsWith(":Namespace") && !monitoring(r)))
             assert.equal(r.inputs.metadata.namespace, "torchserve", `${r.type} ${r.name}`);
         assert.equal(one(own, "Namespace", "torchserve").inputs.metadata.name, "torchserve");
     });
@@ -187,6 +189,30 @@ describe("Triton under mocks", () => {
         assert.deepEqual(np.inputs.spec.podSelector.matchLabels, selector);
     });
 
+    it("is scraped on its metrics port and alerted on by the stack's Prometheus, when there is one", () => {
+        const monitor = one(e, "PodMonitor", "triton");
+        assert.equal(monitor.inputs.metadata.namespace, "monitoring");
+        assert.deepEqual(monitor.inputs.spec.namespaceSelector.matchNames, ["torchserve"]);
+        assert.deepEqual(monitor.inputs.spec.selector.matchLabels, one(e, "Service", "triton").inputs.spec.selector);
+        const port = container(e).ports.find((p: any) => p.name === monitor.inputs.spec.podMetricsEndpoints[0].port);
+        assert.equal(port.containerPort, 8002);
+        const rules = one(e, "PrometheusRule", "triton-alerts").inputs.spec.groups[0].rules.map((r: any) => r.alert);
+        assert.deepEqual(rules, [
+            "TritonDown",
+            "TritonModelNotLoaded",
+            "TritonQueueTimeHigh",
+            "TritonPendingRequestsHigh",
+            "TritonInferenceFailures",
+        ]);
+        // The rules' scrape job is the monitor's.
+        assert.ok(
+            one(e, "PrometheusRule", "triton-alerts").inputs.spec.groups[0].rules[0].expr.includes(
+                'job="monitoring/triton"',
+            ),
+        );
+        assert.equal(all(parked, "PodMonitor").length, 0);
+    });
+
     it("keeps one pod serving through voluntary disruptions when it runs several", () => {
         assert.equal(one(e, "PodDisruptionBudget", "triton").inputs.spec.maxUnavailable, 1);
         assert.equal(all(parked, "PodDisruptionBudget").length, 0);
@@ -245,6 +271,16 @@ describe("Triton in the gke example, beside TorchServe", () => {
             members.some((m: string) => m.endsWith("[torchserve/triton]")),
             members.join(),
         );
+    });
+
+    it("with prometheus on, its PodMonitor and rules wait for the release that installs their CRDs", async () => {
+        const withPrometheus = await runProgram({ stack: "gke", override: { prometheus: true }, preview: true });
+        const release = one(withPrometheus, "kubernetes:helm.sh/v3:Release", "kube-prometheus-stack");
+        for (const r of [
+            one(withPrometheus, "PodMonitor", "triton"),
+            one(withPrometheus, "PrometheusRule", "triton-alerts"),
+        ])
+            assert.ok(r.dependencies.includes(release.urn), `${r.type} waits for the release`);
     });
 
     it("runs beside TorchServe in its namespace, with no namespace of its own", () => {

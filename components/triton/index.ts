@@ -6,3 +6,4 @@ export * from "./repository";
 export * from "./workload";
 export type { TritonArgs, TritonIdentity, TritonOptions } from "./triton";
 export { Triton } from "./triton";
+export * from "./metrics";

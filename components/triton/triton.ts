@@ -9,6 +9,7 @@ import { allDependsOn, splitDependsOn } from "../cluster/options";
 import type { ModelBucketVolume } from "../cluster/storage";
 import { tritonName, tritonPodLabels, tritonPorts } from "./conventions";
 import { TritonSpec } from "./spec";
+import { tritonAlertRules, tritonPodMonitor, tritonPodMonitorName } from "./metrics";
 import {
     startupBudgetSeconds,
     tritonNetworkPolicySpec,
@@ -53,6 +54,19 @@ export interface TritonArgs {
      * GPU pod only when this is at least 1; absent = never.
      */
     spareGpuPods?: number;
+    /**
+     * The stack's Prometheus (kube-prometheus-stack): a PodMonitor on the metrics port and Triton's
+     * alert rules go into its namespace. Absent = Triton is not scraped.
+     */
+    monitoring?: TritonMonitoring;
+}
+
+/** Where Triton's PodMonitor and alert rules go. */
+export interface TritonMonitoring {
+    /** Namespace of the Prometheus operator's release (it selects monitors and rules there). */
+    namespace: string;
+    /** What installs the CRDs (the release): the custom resources wait for it. */
+    ready?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -202,6 +216,43 @@ export class Triton extends pulumi.ComponentResource {
             },
             child,
         );
+
+        if (args.monitoring) {
+            const m = args.monitoring;
+            // Custom resources need the CRDs the monitoring release installs.
+            const crdOpts = { ...child, dependsOn: m.ready ?? [] };
+            new k8s.apiextensions.CustomResource(
+                `${name}-podmonitor`,
+                {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "PodMonitor",
+                    ...tritonPodMonitor(m.namespace, s.namespace),
+                },
+                crdOpts,
+            );
+            new k8s.apiextensions.CustomResource(
+                `${name}-alert-rules`,
+                {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "PrometheusRule",
+                    metadata: { name: "triton-alerts", namespace: m.namespace },
+                    spec: {
+                        groups: [
+                            {
+                                name: "triton",
+                                rules: tritonAlertRules({
+                                    namespace: s.namespace,
+                                    scrapeJob: `${m.namespace}/${tritonPodMonitorName}`,
+                                    models: s.models,
+                                    startupBudgetSeconds: startupBudgetSeconds(s),
+                                }),
+                            },
+                        ],
+                    },
+                },
+                crdOpts,
+            );
+        }
 
         this.namespace = namespace;
         this.serviceName = this.service.metadata.name;

@@ -111,11 +111,6 @@ export function checkTriton(s: Settings, p: Problems, project: string): void {
             k("triton"),
             "with autoscaling is not yet supported (KEDA scales TorchServe only so far); disable autoscaling or triton",
         );
-    if (s.alertReceivers)
-        p.errorText(
-            k("triton"),
-            "with alertReceivers is not yet supported (no alert watches Triton yet, so it would fail silently); remove alertReceivers or disable triton",
-        );
 
     const request = parseQuantity(tr.memoryRequest);
     const limit = parseQuantity(tr.memoryLimit);
