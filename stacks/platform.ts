@@ -8,6 +8,7 @@ import { servingEndpoints, TorchServe, WorkloadIdentity } from "../components/to
 import { Triton } from "../components/triton/triton";
 import type { TritonIdentity } from "../components/triton/triton";
 import { gpuPodCapacity } from "./config/capacity";
+import { tritonSpareGpuPods } from "./config/triton";
 import { Settings } from "./config/settings";
 import { createInferenceRoutes, createMesh } from "./addons/mesh";
 import { createLogging } from "./addons/logging";
@@ -165,6 +166,7 @@ export function createTriton(settings: Settings, cluster: ClusterTarget, p: Trit
             repositoryVolume: cluster.tritonRepository,
             identity: p.identity,
             metricsNamespaces: settings.prometheus.enabled ? [settings.prometheus.namespace] : [],
+            spareGpuPods: tritonSpareGpuPods(settings),
             monitoring: settings.prometheus.enabled
                 ? { namespace: settings.prometheus.namespace, ready: p.monitoringReady }
                 : undefined,

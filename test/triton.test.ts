@@ -4,9 +4,10 @@ import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { evaluate, Evaluation, RegisteredResource } from "../harness/evaluate";
 import { runProgram } from "../harness/program";
+import { stackSetting } from "./support/render/evaluation";
 import { Triton, TritonArgs } from "../components/triton/triton";
 import { TritonSpec } from "../components/triton/spec";
-import { endpointRemovalSeconds, tritonPodTemplate } from "../components/triton/workload";
+import { endpointRemovalSeconds, tritonPodTemplate, tritonRolloutStrategy } from "../components/triton/workload";
 import { requestsAndLimits } from "../policy/containerResources";
 import { imagesPinned } from "../policy/images";
 import { crafted, validate } from "./support/policyPack";
@@ -283,10 +284,35 @@ describe("Triton in the gke example, beside TorchServe", () => {
             assert.ok(r.dependencies.includes(release.urn), `${r.type} waits for the release`);
     });
 
+    it("serves alone with torchserve.enabled: false: its own namespace, and the stack's URLs are Triton's", async () => {
+        const gke = stackSetting("gke", "torchserve") as Record<string, unknown>;
+        const alone = await runProgram({
+            stack: "gke",
+            override: { torchserve: { ...gke, enabled: false } },
+            preview: true,
+        });
+        assert.equal(all(alone, "Deployment", "torchserve").length, 0);
+        assert.equal(one(alone, "Namespace", "torchserve").parent?.includes("Triton"), true);
+        assert.equal(alone.outputs.inferenceUrl, "http://triton.torchserve.svc.cluster.local:8000");
+        assert.equal(alone.outputs.grpcUrl, "triton.torchserve.svc.cluster.local:8001");
+    });
+
     it("runs beside TorchServe in its namespace, with no namespace of its own", () => {
         assert.equal(one(ev, "Deployment", "triton").inputs.metadata.namespace, "torchserve");
         assert.equal(all(ev, "Namespace", "torchserve").length, 1);
         assert.ok(one(ev, "Deployment", "torchserve"));
+    });
+});
+
+describe("Triton's rollout", () => {
+    const surge = { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+    const oldFirst = { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
+    it("never takes a single pod down first; several on a full pool go old pod first; spare room surges", () => {
+        assert.deepEqual(tritonRolloutStrategy({ nGpu: 1, replicas: 1 }, 0), surge);
+        assert.deepEqual(tritonRolloutStrategy({ nGpu: 1, replicas: 2 }, 0), oldFirst);
+        assert.deepEqual(tritonRolloutStrategy({ nGpu: 1, replicas: 2 }, undefined), oldFirst);
+        assert.deepEqual(tritonRolloutStrategy({ nGpu: 1, replicas: 2 }, 1), surge);
+        assert.deepEqual(tritonRolloutStrategy({ nGpu: 0, replicas: 2 }, undefined), surge);
     });
 });
 

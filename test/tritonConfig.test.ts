@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import { ConfigError, parseStackConfig } from "../stacks/config/parse";
 import { RawStackConfig } from "../stacks/config/read";
-import { mostBeside } from "../stacks/config/triton";
+import { mostBeside, tritonSpareGpuPods } from "../stacks/config/triton";
 import { repositoryClaimName } from "../components/triton/repository";
 import { parseRepository } from "../stacks/config/tritonRepository";
 import { tritonReleaseOf, tritonReleases } from "../components/triton/releases";
@@ -282,6 +282,11 @@ describe("triton config: pure parts", () => {
         assert.strictEqual(tritonReleaseOf("nvcr.io/nvidia/tritonserver:25.10-py3"), "25.10");
         assert.strictEqual(tritonReleaseOf("nvcr.io/nvidia/tritonserver@sha256:" + "a".repeat(64)), undefined);
         assert.strictEqual(tritonReleases["25.10"].minComputeCapability, 7.5);
+    });
+
+    it("counts the GPU pods left for a rollout beside TorchServe's", () => {
+        assert.equal(tritonSpareGpuPods(parseStackConfig(gcp()).settings), 0);
+        assert.equal(tritonSpareGpuPods(parseStackConfig(gcp({}, { maxNodes: 3 })).settings), 1);
     });
 
     it("packs two kinds of pods exactly", () => {

@@ -210,14 +210,16 @@ export function tritonPodTemplate(o: TritonPodOptions): PodTemplateSpec {
 }
 
 /**
- * Rollout: a GPU pod surges only when the pool has room for one more (unknown = never), since a
- * surge pod waiting for a GPU would stall the rollout; otherwise the old pod goes first.
+ * Rollout: new pod first (maxSurge 1) when the pool has room for one more GPU pod, or when Triton
+ * runs a single pod, which would otherwise leave nothing serving: its new pod then waits for a GPU
+ * (a node the cluster autoscaler adds, or a new pool's) while the old one serves. Several GPU pods on
+ * a full pool go old pod first (maxUnavailable 1): the others serve meanwhile.
  */
 export function tritonRolloutStrategy(
     s: Pick<TritonSpec, "nGpu" | "replicas">,
     spareGpuPods: number | undefined,
 ): k8s.types.input.apps.v1.DeploymentStrategy {
-    if (s.nGpu > 0 && (spareGpuPods === undefined || spareGpuPods < 1))
+    if (s.nGpu > 0 && s.replicas > 1 && (spareGpuPods === undefined || spareGpuPods < 1))
         return { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
     return { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
 }

@@ -204,3 +204,29 @@ function checkComputeCapability(
             `Triton ${tag} (CUDA ${release.cuda}) supports GPUs of compute capability ${release.minComputeCapability} and later (${release.source}), but the GPU pool's ${model} is ${cc.toFixed(1)}: use GPUs of compute capability >= ${release.minComputeCapability}`,
         );
 }
+
+/**
+ * Triton GPU pods the pool holds beyond `triton.replicas`, beside TorchServe's at their most (at
+ * most 1 is asked for: a rollout surges one pod); undefined without a GPU pool or GPU pods.
+ */
+export function tritonSpareGpuPods(s: Settings): number | undefined {
+    const tr = s.triton;
+    const pool = s.gpuNodePool;
+    if (!tr.enabled || tr.nGpu === 0 || !pool) return undefined;
+    const shape = s.cloud === "existing" ? undefined : catalogs[s.cloud][pool.instanceType];
+    const room: NodeRoom = { gpus: pool.gpusPerNode };
+    if (shape && (shape.gpus > 0 || s.cloud === "gcp")) {
+        const a = allocatable(shape);
+        room.cpu = a.cpu;
+        room.memoryBytes = a.memoryBytes;
+    }
+    const tsPods = torchServeGpuPods(s);
+    const ts = tsPods > 0 ? podRequests(s) : { cpu: 0, memoryBytes: 0 };
+    const most = mostBeside(
+        { count: tsPods, gpus: s.torchserve.nGpu, ...ts },
+        { count: tr.replicas + 1, gpus: tr.nGpu, ...tritonPodRequests(s) },
+        room,
+        pool.maxNodes,
+    );
+    return most < 0 ? undefined : Math.max(0, most - tr.replicas);
+}
