@@ -27,3 +27,5 @@ export { Autoscaling, Grafana, Monitoring } from "./monitoring";
 export type { AutoscalingArgs, GrafanaArgs, MonitoringArgs } from "./monitoring";
 export { TorchServe } from "./torchserve";
 export type { TorchServeArgs } from "./torchserve";
+export { Triton } from "./triton";
+export type { TritonArgs } from "./triton";

@@ -7,7 +7,9 @@ import { objectLocations } from "../components/torchserve/objectUrl";
 import { serviceAccountName, WorkloadIdentity } from "../components/torchserve/torchserve";
 import { GpuNodePoolSettings, Settings } from "./config/settings";
 import type { CloudCluster } from "./program";
-import { modelBucketMount, modelStoreClaim } from "./modelStore";
+import { modelBucketMount, modelStoreClaim, tritonRepositoryMount } from "./modelStore";
+import { tritonName } from "../components/triton/conventions";
+import type { TritonIdentity } from "../components/triton/triton";
 import { modelServerUid } from "../components/torchserve/conventions";
 
 /** The GKE GPU pool for a stack's pool: its `gpuType` is the accelerator GKE attaches. */
@@ -45,6 +47,29 @@ export function gkeModelIdentity(settings: Settings, gke: GkeCluster): WorkloadI
     return { grants: reader.grants };
 }
 
+/**
+ * GKE Workload Identity reading Triton's repository bucket: the bucket's viewer role granted to
+ * Triton's own ServiceAccount principal, as for TorchServe's models (components/gke/modelReader.ts);
+ * Triton's ServiceAccount and pods wait for the grant.
+ */
+export function gkeTritonIdentity(settings: Settings, gke: GkeCluster): TritonIdentity | undefined {
+    const t = settings.triton;
+    if (!t.enabled || t.repository.bucket === undefined) return undefined;
+    const reader = new GkeModelReader(
+        "triton-models",
+        {
+            project: settings.location.gcpProject!,
+            // The cluster's pool: the grant waits for the cluster that creates it.
+            workloadPool: gke.workloadPool,
+            namespace: t.namespace,
+            serviceAccount: tritonName,
+            buckets: [t.repository.bucket],
+        },
+        { dependsOn: gke.services },
+    );
+    return { grants: reader.grants };
+}
+
 export function createCluster(settings: Settings): CloudCluster {
     const { cluster, location } = settings;
     const gke = new GkeCluster(cluster.name, {
@@ -61,6 +86,7 @@ export function createCluster(settings: Settings): CloudCluster {
         cloudLogging: settings.logging.enabled && settings.logging.backend === "cloud",
         maintenanceWindow: cluster.maintenanceWindow,
         modelBucket: modelBucketMount(settings, modelServerUid),
+        tritonRepository: tritonRepositoryMount(settings),
         modelStoreClaim: modelStoreClaim(settings),
         controlPlaneWebhookPorts: [
             ...(settings.istio.enabled ? controlPlaneWebhookPorts.istio : []),
@@ -68,5 +94,9 @@ export function createCluster(settings: Settings): CloudCluster {
         ],
     });
     const target: ClusterTarget = gke.clusterTarget();
-    return { ...target, modelIdentity: gkeModelIdentity(settings, gke) };
+    return {
+        ...target,
+        modelIdentity: gkeModelIdentity(settings, gke),
+        tritonIdentity: gkeTritonIdentity(settings, gke),
+    };
 }

@@ -2,6 +2,7 @@
 import { ModelBucketMount, ModelStoreClaim } from "../components/cluster/storage";
 import { bucketLayout, isBucketLayout, modelBucketClaimName } from "../components/torchserve/modelBucket";
 import { modelStoreClaimName } from "../components/torchserve/torchserve";
+import { tritonUid } from "../components/triton/conventions";
 import { Settings } from "./config/settings";
 
 /**
@@ -30,4 +31,19 @@ export function modelStoreClaim(settings: Settings): ModelStoreClaim | undefined
     const ts = settings.torchserve;
     if (ts.storageClass || ts.modelStore === "bucket") return undefined;
     return { namespace: ts.namespace, name: modelStoreClaimName, size: ts.persistenceSize };
+}
+
+/**
+ * Triton's repository bucket (`triton.modelRepository` on a cloud stack): its directory, bound to
+ * Triton's claim (named after what it mounts, components/triton/repository.ts), owned by Triton's user.
+ */
+export function tritonRepositoryMount(settings: Settings): ModelBucketMount | undefined {
+    const t = settings.triton;
+    if (!t.enabled || t.repository.bucket === undefined) return undefined;
+    return {
+        bucket: t.repository.bucket,
+        directory: t.repository.directory ?? "",
+        claim: { namespace: t.namespace, name: t.repository.claimName!, size: "1Gi" },
+        owner: { uid: tritonUid, gid: tritonUid },
+    };
 }

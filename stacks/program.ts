@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "../components/cluster/target";
 import { WorkloadIdentity } from "../components/torchserve";
+import type { TritonIdentity } from "../components/triton/triton";
 import { ConfigError, parseStackConfig } from "./config/parse";
 import { readRawConfig } from "./config/read";
 import { Cloud, Settings } from "./config/settings";
@@ -13,8 +14,11 @@ export interface StackOutputs extends PlatformOutputs {
     kubeconfig: pulumi.Output<string>;
 }
 
-/** A cluster and, when models come from the cloud's object store, the identity that reads them. */
-export type CloudCluster = ClusterTarget & { modelIdentity?: WorkloadIdentity };
+/**
+ * A cluster and, when models come from the cloud's object store, the identity that reads them
+ * (TorchServe's models; Triton's repository).
+ */
+export type CloudCluster = ClusterTarget & { modelIdentity?: WorkloadIdentity; tritonIdentity?: TritonIdentity };
 
 /** Each cloud module exports one function that builds (or adopts) the cluster. */
 export type CreateCluster = (settings: Settings) => CloudCluster;
@@ -42,7 +46,7 @@ export function loadCloud(cloud: Cloud): CreateCluster {
 /** Validated settings → cluster → provider → platform; returns the stack outputs. */
 export function deploy(settings: Settings): StackOutputs {
     const cluster = loadCloud(settings.cloud)(settings);
-    const platform = createPlatform(settings, cluster, cluster.modelIdentity);
+    const platform = createPlatform(settings, cluster, cluster.modelIdentity, cluster.tritonIdentity);
     return {
         cloud: settings.cloud,
         clusterName: cluster.name,

@@ -58,6 +58,8 @@ interface Row {
      * resource type (the cluster) is `protect`ed.
      */
     destroyRefusedAt?: string;
+    /** Every resource the plan touches (not `same`) has a name this matches: nothing else changes. */
+    only?: RegExp;
 }
 
 /**
@@ -639,8 +641,9 @@ const rows: Row[] = [
     {
         id: "model-store-bucket-gke",
         stack: "gke",
-        from: { cluster: { deletionProtection: false }, torchserve: fileShare("gke") },
-        to: { cluster: { deletionProtection: false } },
+        // Without the example's Triton, whose repository bucket turns the FUSE add-on on by itself.
+        from: { cluster: { deletionProtection: false }, torchserve: fileShare("gke"), triton: { enabled: false } },
+        to: { cluster: { deletionProtection: false }, triton: { enabled: false } },
         expect: [
             { type: "gcp:container/cluster:Cluster", action: "update", changed: "addonsConfig" },
             { type: "gcp:filestore/instance:Instance", action: "delete" },
@@ -722,6 +725,40 @@ const rows: Row[] = [
                 action: "update",
                 changed: "spec.template.spec.volumes",
             },
+        ],
+    },
+    // Triton beside TorchServe (README "Triton"): turning it on, changing its image and turning it off
+    // touch Triton's own objects only; TorchServe's Deployment and the cluster stay as they are.
+    {
+        id: "triton-on-gke",
+        stack: "gke",
+        only: /triton/,
+        from: { triton: { enabled: false } },
+        to: {},
+        expect: [
+            { type: "kubernetes:apps/v1:Deployment", name: "triton", action: "create" },
+            { type: "kubernetes:core/v1:PersistentVolume", name: "torchserve-gke-triton-repository", action: "create" },
+            { type: "kubernetes:core/v1:PersistentVolumeClaim", name: "triton-repository", action: "create" },
+            { type: "gcp:serviceaccount/account:Account", name: "triton-models", action: "create" },
+            { type: "kubernetes:core/v1:Service", name: "triton-service", action: "create" },
+        ],
+    },
+    {
+        id: "triton-image-gke",
+        stack: "gke",
+        only: /triton/,
+        to: { triton: { image: "nvcr.io/nvidia/tritonserver:25.08-py3" } },
+        expect: [{ type: "kubernetes:apps/v1:Deployment", name: "triton", action: "update", changed: "spec.template" }],
+    },
+    {
+        id: "triton-off-gke",
+        stack: "gke",
+        only: /triton/,
+        to: { triton: { enabled: false } },
+        expect: [
+            { type: "kubernetes:apps/v1:Deployment", name: "triton", action: "delete" },
+            { type: "kubernetes:core/v1:PersistentVolume", name: "torchserve-gke-triton-repository", action: "delete" },
+            { type: "gcp:serviceaccount/account:Account", name: "triton-models", action: "delete" },
         ],
     },
     {
@@ -830,6 +867,12 @@ describe("day-2 operations: every documented change planned against the stack's 
                 .filter((s) => s.action !== "same")
                 .map((s) => `${s.action} ${s.type} ${s.name} ${s.changed.join(",")}`)
                 .join("\n");
+            if (row.only)
+                for (const s of t.steps.filter((x) => x.action !== "same"))
+                    assert.ok(
+                        row.only.test(s.name),
+                        `${s.action} of ${s.type} ${s.name} besides Triton's:\n${summary}`,
+                    );
             for (const s of t.steps.filter((x) => x.action === "replace" && createFirst.includes(x.type)))
                 assert.strictEqual(s.deleteBeforeReplace, false, `${s.type} ${s.name} is replaced delete-first`);
             for (const e of row.expect) {

@@ -18,6 +18,7 @@ const components: Record<string, string[]> = {
     AksCluster: ["clusterName", "kubernetesVersion"],
     GkeCluster: ["project", "region", "clusterName"],
     TorchServe: ["spec"],
+    Triton: ["spec", "gpuPlacement"],
     Monitoring: ["prometheus", "serving"],
     Grafana: ["grafana", "serving", "prometheusUrl"],
     Autoscaling: ["autoscaling", "serving"],

@@ -366,7 +366,8 @@ describe("provisioning order of the cloud stacks, every add-on on", function () 
         describe(stack, () => {
             let plan: Plan;
             before(async () => {
-                plan = await planStack(stack, allAddons);
+                // Triton (the gke example's) is not yet combined with istio and autoscaling (refused).
+                plan = await planStack(stack, { ...allAddons, triton: false });
             });
 
             it("monitoring and mesh releases do not wait for anything of TorchServe's", () => {

@@ -28,6 +28,8 @@ function everyAddOn(stack: string): Record<string, unknown> {
         autoscaling: true,
         // Loki and its shipper on every stack (cloud stacks log to the cloud by default).
         logging: { enabled: true, backend: "loki" },
+        // Triton (the gke example's) is not combined with istio and autoscaling yet (refused).
+        triton: false,
         istio: {
             enabled: true,
             strictMtls: true,

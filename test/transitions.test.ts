@@ -628,7 +628,9 @@ describe("transition harness: each rule fails on a broken transition", () => {
 describe("transition harness: the rules table", function () {
     this.timeout(60000);
     it("has an entry, with sources, for every type the program registers on every cloud with every add-on", async () => {
-        const everything = { prometheus: true, grafana: true, autoscaling: true, istio: true };
+        // Triton (the gke example's) is not combined with istio and autoscaling yet (refused); its types
+        // are registered with the example as it is.
+        const everything = { prometheus: true, grafana: true, autoscaling: true, istio: true, triton: false };
         const types = new Set<string>();
         for (const s of ["eks", "aks", "gke", "dev"]) {
             const e = await runProgram({ stack: s, override: s === "dev" ? {} : everything, preview: true });

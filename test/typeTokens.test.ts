@@ -15,8 +15,19 @@ const previousTypes: Record<string, string> = previous.previousTypes;
  * Resources added since the move, which no old stack holds (`<type>::<name>` of the URN's end):
  * they are created, not matched. Components added since then register under `index` with no alias.
  */
-const addedSinceMove = ["kubernetes:core/v1:ServiceAccount::torchserve-service-account"];
-const componentsSinceMove = ["EksModelReader", "GkeModelReader", "AksModelReader", "S3ModelBucket", "BlobModelBucket"];
+const addedSinceMove = [
+    "kubernetes:core/v1:ServiceAccount::torchserve-service-account",
+    // Triton's repository volume (the gke example runs Triton, which came after the move).
+    "kubernetes:core/v1:PersistentVolume::torchserve-gke-triton-repository",
+];
+const componentsSinceMove = [
+    "EksModelReader",
+    "GkeModelReader",
+    "AksModelReader",
+    "S3ModelBucket",
+    "BlobModelBucket",
+    "Triton",
+];
 const isAdded = (urn: string) =>
     addedSinceMove.some((a) => urn.endsWith(`$${a}`) || urn.endsWith(`::${a}`)) ||
     componentsSinceMove.some((c) => urn.includes(`torchserve-platform:index:${c}`));

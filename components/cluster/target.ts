@@ -32,6 +32,8 @@ export interface ClusterTarget {
      * model server claims this volume instead of one of `modelStoreClassName`.
      */
     modelBucket?: ModelBucketVolume;
+    /** Triton's model repository, a bucket directory mounted read-only (`triton.modelRepository`). */
+    tritonRepository?: ModelBucketVolume;
     /**
      * ReadWriteOnce block storage class for add-ons' volumes (Prometheus); undefined = the cluster's
      * default class. An output of the class's resource makes its consumers wait for it.

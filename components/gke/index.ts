@@ -96,6 +96,11 @@ export interface GkeClusterArgs {
      */
     modelBucket?: ModelBucketMount;
     /**
+     * Triton's model repository: a directory of a Cloud Storage bucket mounted read-only through
+     * the same Cloud Storage FUSE add-on, bound to Triton's claim. Absent = no Triton bucket.
+     */
+    tritonRepository?: ModelBucketMount;
+    /**
      * Weekly window (UTC) for GKE's automatic upgrades: at least 12 hours, GKE's 48 hours in every 32
      * days (`gkeMaintenanceWindowProblem`; GKE refuses less).
      * @default Saturday 03:00 for 12 hours (`defaultGkeMaintenanceWindow`)
@@ -145,6 +150,10 @@ export class GkeCluster extends pulumi.ComponentResource {
     readonly modelStoreClass?: k8s.storage.v1.StorageClass;
     /** What TorchServe claims with `modelBucket` (kept out of the component's outputs: data, not a resource). */
     private readonly bucketVolume?: ModelBucketVolume;
+    /** What Triton claims with `tritonRepository` (data, not a resource). */
+    private readonly tritonVolume?: ModelBucketVolume;
+    /** The PersistentVolume of Triton's repository (with `tritonRepository`). */
+    readonly tritonRepositoryVolume?: k8s.core.v1.PersistentVolume;
     /** The APIs the stack enables (left enabled on destroy); everything that calls one waits for it. */
     readonly services: projects.Service[];
     /**
@@ -264,7 +273,7 @@ export class GkeCluster extends pulumi.ComponentResource {
                     // resourceContainerClusterUpdate: d.HasChange("addons_config") → UpdateCluster with
                     // DesiredAddonsConfig (addons_config is not ForceNew, nor in rules.ts's replaceOn).
                     // Left out, not false, for a file share, so stacks that never mount a bucket see no change.
-                    ...(args.modelBucket ? { gcsFuseCsiDriverConfig: { enabled: true } } : {}),
+                    ...(args.modelBucket || args.tritonRepository ? { gcsFuseCsiDriverConfig: { enabled: true } } : {}),
                     ...networkPolicyAddon,
                 },
                 deletionProtection: args.deletionProtection,
@@ -367,6 +376,18 @@ export class GkeCluster extends pulumi.ComponentResource {
             ),
         );
 
+        if (args.tritonRepository) {
+            this.tritonRepositoryVolume = new k8s.core.v1.PersistentVolume(
+                `${name}-triton-repository`,
+                gcsFuseVolume(args.tritonRepository),
+                { ...parent, provider, dependsOn: [this.cluster] },
+            );
+            this.tritonVolume = {
+                volumeName: this.tritonRepositoryVolume.metadata.name,
+                podAnnotations: gcsFusePodAnnotations,
+                meshPodAnnotations: gcsFuseMeshAnnotations,
+            };
+        }
         if (args.modelBucket) {
             const volume = new k8s.core.v1.PersistentVolume(`${name}-model-bucket`, gcsFuseVolume(args.modelBucket), {
                 ...parent,
@@ -442,6 +463,7 @@ export class GkeCluster extends pulumi.ComponentResource {
             systemPlacement,
             modelStoreClassName: this.modelStoreClass?.metadata.name,
             modelBucket: this.bucketVolume,
+            ...(this.tritonVolume ? { tritonRepository: this.tritonVolume } : {}),
             // Filestore shares are NFS exports whose root is root-owned, and the driver does not
             // reliably apply fsGroup (kubernetes-sigs/gcp-filestore-csi-driver#786).
             modelStoreNeedsOwnership: !this.bucketVolume,
@@ -461,6 +483,7 @@ export class GkeCluster extends pulumi.ComponentResource {
                 ...(this.webhookFirewall ? [this.webhookFirewall] : []),
                 ...(this.modelStoreClass ? [this.modelStoreClass] : []),
                 ...(this.modelStoreVolume ? [this.modelStoreVolume] : []),
+                ...(this.tritonRepositoryVolume ? [this.tritonRepositoryVolume] : []),
             ],
         };
     }

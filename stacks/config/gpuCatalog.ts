@@ -92,3 +92,27 @@ export function cloudOfInstanceType(instanceType: string): Exclude<Cloud, "exist
     }
     return undefined;
 }
+
+/**
+ * CUDA compute capability of the GPU models above (the catalogs' `gpuModel`, GKE's accelerator
+ * names), from NVIDIA's table https://developer.nvidia.com/cuda-gpus: what a container's minimum
+ * (components/triton/releases.ts) is compared with.
+ */
+export const computeCapability: Record<string, number> = {
+    "NVIDIA T4": 7.5,
+    "NVIDIA A10G": 8.6,
+    "NVIDIA A10": 8.6,
+    "NVIDIA L4": 8.9,
+    "NVIDIA V100": 7.0,
+    "NVIDIA A100 40GB": 8.0,
+    "NVIDIA A100 80GB": 8.0,
+    "NVIDIA H100": 9.0,
+    "nvidia-tesla-t4": 7.5,
+    "nvidia-tesla-v100": 7.0,
+    "nvidia-tesla-p4": 6.1,
+    "nvidia-tesla-p100": 6.0,
+    "nvidia-l4": 8.9,
+    "nvidia-tesla-a100": 8.0,
+    "nvidia-a100-80gb": 8.0,
+    "nvidia-h100-80gb": 9.0,
+};

@@ -10,6 +10,8 @@ import { readLogging } from "./sections/logging";
 import { checkGpuZones, readCloud, readCluster, readGpuNodePool, readLocation } from "./sections/cluster";
 import { readTorchServe, seedAliases, torchserveKeys } from "./sections/torchserve";
 import { checkSecurity } from "./security";
+import { readTriton } from "./sections/triton";
+import { checkTriton } from "./triton";
 import { Settings } from "./settings";
 import { diskGib } from "../../components/cluster/storage";
 
@@ -42,6 +44,7 @@ export const topLevelKeys = [
     "cluster",
     "gpuNodePool",
     "torchserve",
+    "triton",
     "prometheus",
     "grafana",
     "autoscaling",
@@ -129,6 +132,8 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         cluster: readCluster(problems, key("cluster"), v.cluster, raw.stack, cloud),
         gpuNodePool: readGpuNodePool(problems, key("gpuNodePool"), v.gpuNodePool, cloud),
         torchserve: readTorchServe(problems, key("torchserve"), v.torchserve, cloud),
+        // Triton's pods share TorchServe's namespace (set just below, once it is read).
+        triton: readTriton(problems, key("triton"), v.triton, cloud, ""),
         prometheus: readPrometheus(problems, key("prometheus"), v.prometheus),
         grafana: readGrafana(problems, key("grafana"), v.grafana),
         autoscaling: readAutoscaling(problems, key("autoscaling"), v.autoscaling),
@@ -136,6 +141,7 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         logging: readLogging(problems, key("logging"), v.logging, cloud),
         alertReceivers: readAlertReceivers(problems, key("alertReceivers"), v.alertReceivers),
     };
+    settings.triton.namespace = settings.torchserve.namespace;
     for (const k of secretTopLevelKeys) {
         if (v[k] !== undefined && !(raw.secretKeys ?? []).includes(k))
             problems.errorText(
@@ -149,6 +155,7 @@ export function parseStackConfig(raw: RawStackConfig): ParsedConfig {
         checkSecurity(settings, problems, raw.project);
         checkGpuZones(settings, problems, raw.project);
         checkOwnedVolumeSizes(settings, problems, raw.project);
+        checkTriton(settings, problems, raw.project);
     }
     if (problems.errors.length > 0) throw new ConfigError(problems.errors);
     return { settings, warnings: problems.warnings };

@@ -12,6 +12,7 @@ import { LoggingBackend, LokiSpec } from "../../components/logging/spec";
 import { IstioSpec } from "../../components/mesh/spec";
 import { AutoscalingSpec, GrafanaSpec, PrometheusSpec } from "../../components/monitoring/spec";
 import { CanarySpec, ModelSpec, TorchServeSpec } from "../../components/torchserve/spec";
+import { TritonSpec } from "../../components/triton/spec";
 
 export const clouds = ["existing", "aws", "azure", "gcp"] as const;
 export type Cloud = (typeof clouds)[number];
@@ -88,6 +89,16 @@ export interface TorchServeSettings extends TorchServeSpec {
      * @default false
      */
     allowUnverifiedModels?: boolean;
+    /**
+     * Whether the stack runs TorchServe; `false` leaves a stack that serves with Triton alone.
+     * @default true
+     */
+    enabled: boolean;
+}
+
+/** The `triton` section: Triton's spec, and whether the stack runs it. */
+export interface TritonSettings extends TritonSpec {
+    enabled: boolean;
 }
 
 /** The `prometheus` section: Prometheus's spec, and whether the stack installs it. */
@@ -130,6 +141,8 @@ export interface Settings {
     /** Absent when the stack has no GPU pool (no `gpuNodePool`, or `maxNodes: 0`). */
     gpuNodePool?: GpuNodePoolSettings;
     torchserve: TorchServeSettings;
+    /** NVIDIA Triton beside (or instead of) TorchServe; `enabled: false` by default. */
+    triton: TritonSettings;
     prometheus: PrometheusSettings;
     grafana: GrafanaSettings;
     autoscaling: AutoscalingSettings;

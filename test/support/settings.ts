@@ -21,7 +21,23 @@ export function baseSettings(): Settings {
         },
         gpuNodePool: undefined,
         // The same small CPU TorchServe the component tests use.
-        torchserve: torchServeSpec(),
+        torchserve: { ...torchServeSpec(), enabled: true },
+        // Off: Triton's tests turn it on.
+        triton: {
+            enabled: false,
+            image: "nvcr.io/nvidia/tritonserver:25.10-py3",
+            repository: { url: "" },
+            models: [],
+            replicas: 1,
+            nGpu: 1,
+            nCpu: 1,
+            memoryRequest: "2Gi",
+            memoryLimit: "8Gi",
+            ephemeralStorage: "10Gi",
+            namespace: "torchserve",
+            exitTimeoutSeconds: 30,
+            modelLoadSeconds: 300,
+        },
         prometheus: { enabled: false, retention: "15d", storageSize: "50Gi", namespace: "monitoring" },
         grafana: { enabled: false, serviceType: "ClusterIP" },
         autoscaling: {

@@ -28,6 +28,7 @@ export const defaultImageVersion = "0.12.0";
 export const seedAliases: Record<string, string> = chartAliasesUnderTorchserve;
 
 export const torchserveKeys = [
+    "enabled",
     "image",
     "inferencePort",
     "managementPort",
@@ -548,6 +549,7 @@ export function readTorchServe(
         ephemeralStorage: r.quantity(obj, "ephemeralStorage", "10Gi", true),
         canary,
         allowUnverifiedModels: r.bool(obj, "allowUnverifiedModels", false),
+        enabled: r.bool(obj, "enabled", true),
     };
     checkMemory(r, spec);
     return spec;
