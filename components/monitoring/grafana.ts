@@ -12,7 +12,7 @@ import { charts, grafanaServiceName, releaseNames } from "./charts";
 import { torchServeDashboard } from "./dashboard";
 import { pinnedRelease } from "./release";
 import { GrafanaSpec } from "./spec";
-import { checksum } from "../torchserve/config";
+import { createHash } from "crypto";
 import { grafanaAdminSecretKeys, grafanaValues } from "./values";
 import { aliasPreviousType } from "../cluster/typeToken";
 
@@ -103,7 +103,13 @@ export class Grafana extends pulumi.ComponentResource {
             grafanaValues({
                 adminSecretName: grafanaAdminSecretName,
                 // Not a secret: a SHA-256 of a 24-character random password reveals nothing.
-                adminSecretVersion: pulumi.unsecret(password.result.apply(checksum)),
+                adminSecretVersion: pulumi.unsecret(
+                    password.result.apply((p) =>
+                        createHash("sha256")
+                            .update(p ?? "")
+                            .digest("hex"),
+                    ),
+                ),
                 serviceType: args.grafana.serviceType,
                 loadBalancerSourceRanges: args.grafana.loadBalancerSourceRanges,
                 prometheusUrl: args.prometheusUrl,
