@@ -82,6 +82,9 @@ describe("Helm releases rendered by helm", function () {
     const stacks = new Map<string, RenderedStack>();
 
     before(async function () {
+        // Several program evaluations and helm renders: beside the policy-pack suite's evaluations
+        // (the other parallel job) on a busy machine they take longer than mocha's default minute.
+        this.timeout(300000);
         const pending: Promise<void>[] = [];
         for (const c of cases) {
             // Evaluations share the Pulumi runtime, so they run one at a time; renders (child

@@ -666,6 +666,10 @@ for (const preview of [true, false]) {
             );
             // In the mesh too the fetcher keeps the pod's uid (1000): uid 1337 would bypass the sidecar.
             assert.equal(init[1].securityContext.runAsUser, undefined);
+            // The pods name their sidecar, so turning the mesh on or off rolls them (injection happens
+            // only at pod creation; the day-2 row istio-on).
+            assert.equal(deploymentOf(e).inputs.spec.template.metadata.labels["sidecar.istio.io/inject"], "true");
+            assert.equal(deploymentOf(gpu).inputs.spec.template.metadata.labels["sidecar.istio.io/inject"], undefined);
             const plain = deploymentOf(gpu).inputs.spec.template.spec.initContainers;
             assert.deepEqual(
                 plain.map((c: any) => [c.name, c.securityContext.runAsUser]),

@@ -115,7 +115,12 @@ export const CHARTS: ChartSpec[] = [
     },
     // securityContext is the container's SecurityContext, passed through whole (toYaml).
     { file: "dcgm-exporter-4.8.2.json", dir: "dcgm-exporter", userMaps: ["securityContext"] },
-    { file: "grafana-12.11.1.json", dir: "grafana", fromComments: ["adminPassword"] },
+    {
+        file: "grafana-12.11.1.json",
+        dir: "grafana",
+        fromComments: ["adminPassword", "podAnnotations"],
+        userMaps: ["podAnnotations"],
+    },
     { file: "keda-2.20.2.json", dir: "keda", note: "tag v2.20.2" },
     {
         file: "kube-prometheus-stack-88.5.3.json",

@@ -12,6 +12,7 @@ import { charts, grafanaServiceName, releaseNames } from "./charts";
 import { torchServeDashboard } from "./dashboard";
 import { pinnedRelease } from "./release";
 import { GrafanaSpec } from "./spec";
+import { createHash } from "crypto";
 import { grafanaAdminSecretKeys, grafanaValues } from "./values";
 import { aliasPreviousType } from "../cluster/typeToken";
 
@@ -99,10 +100,18 @@ export class Grafana extends pulumi.ComponentResource {
             releaseNames.grafana,
             charts.grafana,
             args.namespace,
-            // Outputs nested in values stay outputs: only the password (and an unknown URL) are
-            // unknown in a preview, the rest of the values diff is readable.
+            // Outputs nested in values stay outputs: only an unknown URL is unknown in a preview,
+            // the rest of the values diff is readable. The password is in the Secret, not here.
             grafanaValues({
                 adminSecretName: grafanaAdminSecretName,
+                // Not a secret: a SHA-256 of a 24-character random password reveals nothing.
+                adminSecretVersion: pulumi.unsecret(
+                    password.result.apply((p) =>
+                        createHash("sha256")
+                            .update(p ?? "")
+                            .digest("hex"),
+                    ),
+                ),
                 serviceType: args.grafana.serviceType,
                 loadBalancerSourceRanges: args.grafana.loadBalancerSourceRanges,
                 loadBalancerAnnotations: args.loadBalancerAnnotations,

@@ -159,6 +159,11 @@ export interface GrafanaValuesArgs {
      * it (admin.existingSecret), so neither is in the release's values.
      */
     adminSecretName: string;
+    /**
+     * Changes whenever the admin password does (its SHA-256): a pod annotation, so Grafana restarts
+     * and takes the new password (the chart's own checksum covers only its own Secret).
+     */
+    adminSecretVersion?: pulumi.Input<string>;
     serviceType: ServiceType;
     /** Source CIDRs of a LoadBalancer Service; absent = not set (open to all). */
     loadBalancerSourceRanges?: string[];
@@ -184,6 +189,9 @@ export function grafanaValues(a: GrafanaValuesArgs): HelmValues {
             userKey: grafanaAdminSecretKeys.user,
             passwordKey: grafanaAdminSecretKeys.password,
         },
+        ...(a.adminSecretVersion !== undefined
+            ? { podAnnotations: { "torchserve-platform/admin-secret-version": a.adminSecretVersion } }
+            : {}),
         service: {
             type: a.serviceType,
             ...(a.serviceType === "LoadBalancer" && a.loadBalancerSourceRanges

@@ -444,6 +444,7 @@ export class TorchServe extends pulumi.ComponentResource {
                             gpuPlacement: args.gpuPlacement,
                             volumes,
                             annotations,
+                            meshInjection: args.meshInjection,
                             modelStoreNeedsOwnership: args.modelStoreNeedsOwnership,
                             serviceAccountName: serviceAccount.metadata.name,
                             identity: args.identity,

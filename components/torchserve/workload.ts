@@ -106,6 +106,12 @@ export interface PodTemplateOptions {
     volumes: PodVolumes;
     /** Pod-template annotations (config checksums). */
     annotations: Record<string, pulumi.Input<string>>;
+    /**
+     * The namespace injects the Istio sidecar: the pods say so (`sidecar.istio.io/inject: "true"`),
+     * so turning the mesh on or off changes the template and rolls them (injection happens only when
+     * a pod is created).
+     */
+    meshInjection?: boolean;
     /** The store arrives root-owned and fsGroup is not applied: hand it to the server's user first. */
     modelStoreNeedsOwnership?: boolean;
     /** The pods' ServiceAccount (carries the workload identity for object-store models). */
@@ -272,7 +278,11 @@ export function podTemplate(o: PodTemplateOptions): PodTemplateSpec {
     return {
         // Identity labels first: they can never replace the labels Services select on.
         metadata: {
-            labels: { ...o.identity?.podLabels, ...trackLabels(o.track) },
+            labels: {
+                ...o.identity?.podLabels,
+                ...(o.meshInjection ? { "sidecar.istio.io/inject": "true" } : {}),
+                ...trackLabels(o.track),
+            },
             annotations: { ...o.bucketAnnotations, ...o.annotations },
         },
         spec: {

@@ -1,6 +1,7 @@
 // The Kubernetes objects the program registers itself (not through Helm), as the provider would
 // send them: apiVersion and kind from the resource type, metadata.name auto-named when absent
 // (the provider's autonaming, like a release's), namespaced objects in "default" when unset.
+import { revealed } from "../schema";
 import type { ProgramResource } from "./evaluation";
 import { isNamespaced, K8sObject, Placed } from "./manifest";
 import { autoName } from "./releases";
@@ -18,7 +19,8 @@ export function programObjects(resources: ProgramResource[], crds: K8sObject[]):
     for (const r of resources) {
         const t = kubernetesType(r.type);
         if (!t) continue;
-        const { apiVersion: _a, kind: _k, ...body } = r.inputs;
+        // Secret values (a generated password) as the provider sends them, not in Pulumi's envelope.
+        const { apiVersion: _a, kind: _k, ...body } = revealed(r.inputs) as Record<string, any>;
         const metadata = { ...(body.metadata ?? {}) };
         metadata.name ||= autoName(r.name, r.urn);
         const object = { ...body, ...t, metadata } as K8sObject;
