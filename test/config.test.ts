@@ -1820,9 +1820,9 @@ describe("config holes: unclear messages → one clear line", () => {
 describe("config: facts kept in step", () => {
     const root = path.join(__dirname, "..");
 
-    it("README's table from the original Helm chart lists the chart's values.yaml keys", () => {
-        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-        const section = readme.split("### From the original Helm chart")[1].split("\n## ")[0];
+    it("the configuration reference's table from the original Helm chart lists the chart's values.yaml keys", () => {
+        const reference = fs.readFileSync(path.join(root, "docs", "configuration.md"), "utf8");
+        const section = reference.split("## From the original Helm chart")[1].split("\n## ")[0];
         const rows = section.split("\n").filter((l) => /^\| `/.test(l));
         const listed = rows.map((l) => /^\| `([^`]+)`/.exec(l)![1]);
         assert.deepStrictEqual(

@@ -130,7 +130,7 @@ describe("EKS building blocks", () => {
         const yaml = fs.readFileSync(path.join(root, "Pulumi.eks.yaml"), "utf8");
         const maxNodes = Number(/gpuNodePool:[\s\S]*?maxNodes: (\d+)/.exec(yaml)![1]);
         const perNode = awsInstances["g5.xlarge"].vcpu;
-        const eks = fs.readFileSync(path.join(root, "README.md"), "utf8").split("### EKS (AWS)")[1].split("\n### ")[0];
+        const eks = fs.readFileSync(path.join(root, "docs", "clouds", "eks.md"), "utf8");
         const quota = eks.split("**GPU quota.**")[1].split("\n- ")[0];
         assert.strictEqual(Number(/\((\d+) for the example\)/.exec(quota)![1]), perNode * maxNodes);
         assert.strictEqual(Number(/\((\d+) for maxNodes (\d+)/.exec(yaml)![1]), perNode * maxNodes);

@@ -568,10 +568,10 @@ describe("GKE cluster (cloud: gcp)", function () {
     });
 });
 
-describe("GKE prerequisites: the README and Pulumi.gke.yaml say the same thing", () => {
+describe("GKE prerequisites: docs/clouds/gke.md and Pulumi.gke.yaml say the same thing", () => {
     const root = path.join(__dirname, "..");
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-    const section = readme.split("### GKE (Google Cloud)")[1].split("#### Deploy")[0];
+    const guide = fs.readFileSync(path.join(root, "docs", "clouds", "gke.md"), "utf8");
+    const section = guide.split("## Deploy")[0];
     const header = fs
         .readFileSync(path.join(root, "Pulumi.gke.yaml"), "utf8")
         .split("\n")

@@ -213,7 +213,7 @@ describe("logging: the errors-per-model panel", () => {
 });
 
 describe("logging: README queries agree with the parser", () => {
-    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    const readme = fs.readFileSync(path.join(__dirname, "..", "docs", "observability.md"), "utf8");
     const block = (name: string): string => {
         const m = new RegExp("<!-- query:" + name + " -->\\n```\\n([\\s\\S]*?)```").exec(readme);
         assert.ok(m, `README has the ${name} query`);

@@ -87,7 +87,8 @@ describe("policy pack on the example stacks", () => {
     for (const stack of ["dev", "eks", "aks", "gke"]) {
         it(`${stack} with every add-on on: no mandatory violation`, async function () {
             this.timeout(120000);
-            const override = stack === "dev" ? { ...addons, torchserve: gpuFree } : addons;
+            // Triton (the gke example's) is refused with istio until the gateway routes to it.
+            const override = stack === "dev" ? { ...addons, torchserve: gpuFree } : { ...addons, triton: false };
             const all = await evaluated(stack, patchedConfig(stack, override), ["torchserve-platform:alertReceivers"]);
             const found = await runPack(all, stack === "dev" ? devConfig : undefined);
             const mandatory = found.filter((d) => d.level === "mandatory");

@@ -43,7 +43,7 @@ describe("releases", () => {
     });
 
     it("documents pinning to the release tag and publishing it to a private registry", () => {
-        const readme = read("README.md");
+        const readme = read("docs/development.md");
         assert.ok(readme.includes(`pulumi package add https://github.com/<org>/torchserve-platform@v${version}`));
         assert.ok(readme.includes(`pulumi package publish github.com/<org>/torchserve-platform@${version}`));
     });
