@@ -6,6 +6,7 @@
 // reads it too.
 //
 // Paths are input paths in Pulumi's spelling (camelCase, `a.b[0]`, `*` for any key or index).
+import { parseQuantity } from "../../components/cluster/quantity";
 import { poolLabelKey, eksLegacyPoolLabelKey, poolNames } from "../../components/cluster/nodePool";
 import { gkeMaintenanceRequirement, maintenanceAvailabilityHours } from "../../components/gke/maintenance";
 import { nodeConfigReplaceOn } from "../../components/gke/pools";
@@ -1006,22 +1007,7 @@ export const rules: Record<string, TypeRules> = {
 
 /** Bytes of a Kubernetes quantity such as `10Gi` (NaN when not one). */
 function quantityBytes(q: unknown): number {
-    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/.exec(String(q));
-    if (!m) return NaN;
-    const f: Record<string, number> = {
-        "": 1,
-        Ki: 2 ** 10,
-        Mi: 2 ** 20,
-        Gi: 2 ** 30,
-        Ti: 2 ** 40,
-        Pi: 2 ** 50,
-        k: 1e3,
-        M: 1e6,
-        G: 1e9,
-        T: 1e12,
-        P: 1e15,
-    };
-    return Number(m[1]) * f[m[2] ?? ""];
+    return parseQuantity(String(q)) ?? NaN;
 }
 
 /** The rules of a type; our own components and the stack carry no inputs and have none. */

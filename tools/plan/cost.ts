@@ -20,6 +20,7 @@
 //   https://docs.aws.amazon.com/eks/latest/APIReference/API_NodegroupUpdateConfig.html).
 // - AKS agent pools: upgradeSettings.maxSurge, a count or a percentage of the pool (rounded up).
 // - GKE node pools: upgradeSettings.maxSurge (SURGE), or the whole pool again (BLUE_GREEN).
+import { parseQuantity } from "../../components/cluster/quantity";
 import { awsInstances, azureInstances, gcpMachines, InstanceShape } from "../../stacks/config/gpuCatalog";
 import { rulesFor } from "../../harness/transitions/rules";
 import { Plan, PlanResource } from "./model";
@@ -276,21 +277,8 @@ function countMatches(v: unknown, key: string, value: string): number {
 export function gib(q: unknown): number | undefined {
     if (typeof q === "number") return q / 2 ** 30;
     if (typeof q !== "string") return undefined;
-    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/.exec(q.trim());
-    if (!m) return undefined;
-    const factor: Record<string, number> = {
-        Ki: 2 ** 10,
-        Mi: 2 ** 20,
-        Gi: 2 ** 30,
-        Ti: 2 ** 40,
-        Pi: 2 ** 50,
-        k: 1e3,
-        M: 1e6,
-        G: 1e9,
-        T: 1e12,
-        P: 1e15,
-    };
-    return (Number(m[1]) * (m[2] ? factor[m[2]] : 1)) / 2 ** 30;
+    const bytes = parseQuantity(q.trim());
+    return bytes === undefined ? undefined : bytes / 2 ** 30;
 }
 
 /** Volume claims anywhere in `v` (claim specs, claim templates in Helm values): [size, class?]. */
