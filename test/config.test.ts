@@ -2493,3 +2493,58 @@ describe("config: a section given without enabled says what it is", () => {
         assert.match(w[0], /it stays off; add enabled: true to turn it on/);
     });
 });
+
+// DNS names by class (stacks/config/dnsNames.ts): every namespace-like key takes an RFC 1123 label,
+// every host key an RFC 1123 subdomain (or `*`, or `*.` before one); a list naming one twice is refused.
+describe("config: every DNS-name key is checked the same way (RFC 1123)", () => {
+    const onlyError = (config: RawStackConfig, key: string) => {
+        const errors = errorsOf(config);
+        assert.strictEqual(errors.length, 1, `expected one problem, got:\n${errors.join("\n")}`);
+        assert.ok(errors[0].startsWith(`${P}:${key}:`), `"${errors[0]}" should name ${key}`);
+    };
+    const istio = (o: Record<string, unknown>) => existing({}, { istio: { enabled: true, ...o } });
+    /** [key, config with the key set to a name] for RFC 1123 labels. */
+    const labelKeys: [string, (name: string) => RawStackConfig][] = [
+        ["torchserve.namespace", (n) => existing({ namespace: n })],
+        ["prometheus.namespace", (n) => existing({}, { prometheus: { enabled: true, namespace: n } })],
+        ["istio.tlsCredentialName", (n) => istio({ tlsCredentialName: n })],
+        ["istio.inferenceFromNamespaces", (n) => istio({ inferenceFromNamespaces: [n] })],
+    ];
+    const badLabels = ["", "Models", "-models", "models-", "mo..dels", "mo_dels", "a".repeat(64)];
+    for (const [key, make] of labelKeys) {
+        for (const bad of badLabels)
+            it(`${key}: ${JSON.stringify(bad.length > 20 ? `${bad.slice(0, 5)}…(${bad.length})` : bad)} refused in one line`, () =>
+                onlyError(make(bad), key));
+        it(`${key}: a 63-character label is accepted`, () =>
+            assert.deepStrictEqual(errorsOf(make("a".repeat(63))), []));
+    }
+
+    const badHosts = [
+        "a..b.example",
+        ".example.com",
+        "example.com.",
+        "-a.example.com",
+        "a-.example.com",
+        "A.example.com",
+        "*a.example.com",
+        "a.*.example",
+        `${"a".repeat(64)}.example.com`,
+        `${"a.".repeat(127)}ab`,
+    ];
+    for (const bad of badHosts)
+        it(`istio.hosts: ${JSON.stringify(bad.length > 30 ? `${bad.slice(0, 8)}…(${bad.length})` : bad)} refused in one line`, () =>
+            onlyError(istio({ hosts: [bad] }), "istio.hosts"));
+    for (const good of ["*", "models.example.com", "*.example.com", "localhost", `${"a".repeat(63)}.example.com`])
+        it(`istio.hosts: ${JSON.stringify(good.length > 30 ? `${good.slice(0, 8)}…` : good)} accepted`, () =>
+            assert.deepStrictEqual(errorsOf(istio({ hosts: [good] })), []));
+
+    for (const [key, list] of [
+        ["istio.hosts", { hosts: ["models.example.com", "models.example.com"] }],
+        ["istio.inferenceFromNamespaces", { inferenceFromNamespaces: ["batch", "batch"] }],
+    ] as const)
+        it(`${key}: a name listed twice refused in one line naming it`, () => {
+            const errors = errorsOf(istio(list));
+            assert.strictEqual(errors.length, 1, errors.join("\n"));
+            assert.match(errors[0], new RegExp(`^${P}:${key}: .*twice`));
+        });
+});

@@ -5,8 +5,8 @@ import { SectionReader } from "../fields";
 import { hasInvisible, isUnset, Problems } from "../problems";
 import { AutoscalingSettings, GrafanaSettings, IstioSettings, PrometheusSettings, serviceTypes } from "../settings";
 import { readSourceRanges } from "../sourceRanges";
+import { dnsLabel, hostName, repeated } from "../dnsNames";
 
-const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const promDuration = /^\d+(ms|s|m|h|d|w|y)$/;
 
 export function readPrometheus(problems: Problems, prefix: string, value: unknown): PrometheusSettings {
@@ -112,14 +112,14 @@ export function readIstio(problems: Problems, prefix: string, value: unknown): I
                 ...(managementClaims ? { managementClaims } : {}),
             };
     }
-    return {
+    const istio: IstioSettings = {
         enabled,
         gatewayServiceType: r.oneOf(obj, "gatewayServiceType", "LoadBalancer", serviceTypes),
         hosts: r.stringList(
             obj,
             "hosts",
             ["*"],
-            /^(\*|(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/,
+            hostName,
             'expected a list of host names such as ["models.example.com"] or ["*"]',
         ),
         tlsCredentialName: r.optionalString(
@@ -155,6 +155,13 @@ export function readIstio(problems: Problems, prefix: string, value: unknown): I
             obj.loadBalancerSourceRanges,
         ),
     };
+    // A name listed twice is a mistake Istio would merge silently (RFC 1123 names compare exactly here).
+    for (const [name, list] of [
+        ["hosts", istio.hosts],
+        ["inferenceFromNamespaces", istio.inferenceFromNamespaces ?? []],
+    ] as const)
+        for (const twice of repeated(list)) problems.error(r.key(name), list, `lists "${twice}" twice`);
+    return istio;
 }
 
 const claimName = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,127}$/;

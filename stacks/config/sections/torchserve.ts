@@ -1,4 +1,5 @@
 // `torchserve`: the original Helm chart's parameters plus what a real deployment needs.
+import { dnsLabel } from "../dnsNames";
 import { imagePopulatedDirs, imageSystemTrees } from "../../../components/torchserve/imagePaths";
 import { kubernetesNamespaces } from "../../../components/cluster/kubernetes";
 import { gatewayNamespace, istioSystemNamespace } from "../../../components/mesh/charts";
@@ -74,7 +75,6 @@ const modelKeys = [
 
 /** TorchServe model names: letters, digits, '_', '-', '.'; starting with a letter or digit. */
 export const modelNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Whether `path` is `dir` or inside it (both absolute; trailing slashes ignored). */
 function isWithin(path: string, dir: string): boolean {
