@@ -10,8 +10,9 @@ import { defaultKubernetesVersion as gkeDefaultVersion } from "../components/gke
 import { gkeRegularChannelMinors } from "../components/gke/versions";
 import { gpuPodCapacity } from "../stacks/config/capacity";
 import { chartKeys } from "../stacks/config/helmChart";
-import { ConfigError, parseStackConfig, providerNamespaces } from "../stacks/config/parse";
+import { parseStackConfig, providerNamespaces } from "../stacks/config/parse";
 import { RawStackConfig } from "../stacks/config/read";
+import { errorsOf } from "./support/configErrors";
 import { eksAddonNames } from "../stacks/config/sections/cluster";
 import { aksCallerWarning, eksCallerWarning, nilGuid } from "../stacks/config/sections/admins";
 import { imageFlavour } from "../stacks/config/sections/torchserve";
@@ -91,16 +92,6 @@ const existing = (torchserve: Record<string, unknown>, extra: Record<string, unk
         torchserve: { image: "pytorch/torchserve:0.12.0-cpu", nGpu: 0, ...torchserve },
         ...extra,
     });
-
-function errorsOf(r: RawStackConfig): string[] {
-    try {
-        parseStackConfig(r);
-    } catch (e) {
-        if (e instanceof ConfigError) return e.problems;
-        throw e;
-    }
-    return [];
-}
 
 describe("config: valid stacks", () => {
     it("applies the defaults of docs/architecture.md and the README", () => {

@@ -1,8 +1,9 @@
 // Table-driven tests of the `triton` section and its preflight (stacks/config/sections/triton.ts,
 // stacks/config/triton.ts): pure, no Pulumi runtime.
 import * as assert from "assert";
-import { ConfigError, parseStackConfig } from "../stacks/config/parse";
+import { parseStackConfig } from "../stacks/config/parse";
 import { RawStackConfig } from "../stacks/config/read";
+import { errorsOf } from "./support/configErrors";
 import { mostBeside, tritonSpareGpuPods } from "../stacks/config/triton";
 import { repositoryClaimName } from "../components/triton/repository";
 import { parseRepository } from "../stacks/config/tritonRepository";
@@ -44,16 +45,6 @@ const existing = (extra: Record<string, unknown> = {}) =>
         triton: { enabled: true, modelRepository: "pvc://models/triton", nGpu: 0 },
         ...extra,
     });
-
-function errorsOf(r: RawStackConfig): string[] {
-    try {
-        parseStackConfig(r);
-    } catch (e) {
-        if (e instanceof ConfigError) return e.problems;
-        throw e;
-    }
-    return [];
-}
 
 describe("triton config: valid stacks", () => {
     it("is off by default, and TorchServe on", () => {

@@ -20,6 +20,14 @@ export interface NumberRule {
     note?: string;
 }
 
+/** A pod's CPU request in cores (TorchServe's and Triton's `nCpu`). */
+export const cpuCoresRule: NumberRule = {
+    above: 0,
+    max: 512,
+    step: 0.001,
+    note: "Kubernetes counts CPU in millicores, 0.001 = 1m",
+};
+
 function isMultiple(v: number, step: number): boolean {
     const n = v / step;
     return Math.abs(n - Math.round(n)) <= 1e-9 * Math.max(1, Math.abs(n));

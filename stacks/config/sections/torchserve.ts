@@ -14,7 +14,7 @@ import {
 } from "../../../components/torchserve/memory";
 import { ServiceAccountSpec, StorageAccessMode, TorchServeSpec } from "../../../components/torchserve/spec";
 import { reservedMountPaths } from "../../../components/torchserve/workload";
-import { parseQuantity, SectionReader } from "../fields";
+import { cpuCoresRule, parseQuantity, SectionReader } from "../fields";
 import { readSourceRanges } from "../sourceRanges";
 import { chartAliasesUnderTorchserve } from "../helmChart";
 import { hasInvisible, isUnset, Problems, show } from "../problems";
@@ -523,12 +523,7 @@ export function readTorchServe(
         modelStore: modelStore.store,
         persistenceSize: r.quantity(obj, "persistenceSize", "1Gi", true),
         nGpu,
-        nCpu: r.number(obj, "nCpu", 1, {
-            above: 0,
-            max: 512,
-            step: 0.001,
-            note: "Kubernetes counts CPU in millicores, 0.001 = 1m",
-        }),
+        nCpu: r.number(obj, "nCpu", 1, cpuCoresRule),
         memoryLimit: r.quantity(obj, "memoryLimit", "4Gi"),
         memoryRequest: r.quantity(obj, "memoryRequest", "1Gi"),
         namespace: readNamespace(r, obj),

@@ -5,7 +5,7 @@ import { repositoryClaimName } from "../../../components/triton/repository";
 import { parseRepository } from "../tritonRepository";
 import { storeCloud } from "../../../components/torchserve/objectUrl";
 import { imageFlavour, modelNamePattern } from "./torchserve";
-import { SectionReader } from "../fields";
+import { cpuCoresRule, SectionReader } from "../fields";
 import { hasInvisible, isUnset, Problems, show } from "../problems";
 import { Cloud, TritonSettings } from "../settings";
 
@@ -162,12 +162,7 @@ export function readTriton(
         models: readModelNames(r, obj),
         replicas: r.int(obj, "replicas", 1, { min: 0, max: 1000 }),
         nGpu,
-        nCpu: r.number(obj, "nCpu", 1, {
-            above: 0,
-            max: 512,
-            step: 0.001,
-            note: "Kubernetes counts CPU in millicores, 0.001 = 1m",
-        }),
+        nCpu: r.number(obj, "nCpu", 1, cpuCoresRule),
         memoryRequest: r.quantity(obj, "memoryRequest", "2Gi", true),
         memoryLimit: r.quantity(obj, "memoryLimit", "8Gi", true),
         ephemeralStorage: r.quantity(obj, "ephemeralStorage", "10Gi", true),
